@@ -1,0 +1,121 @@
+# camkit: plain GNU make with pkg-config.
+#   make            build lib/libcamkit.a and the programs into build/
+#   make check      install missing Debian packages, build, run all tests
+#   make check SANITIZE=1   the same with ASan + UBSan (into build/asan/)
+#   make demo       build, then run examples/demo.sh
+#   make install    PREFIX=/usr/local DESTDIR=
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+# The programs that work today; the others arrive with their issues.
+PROGS := camctl
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/camkit
+SYSCONFDIR ?= /etc
+
+PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
+# Debian packages needed to build and test (see `make deps`).
+DEBS := build-essential pkg-config libavformat-dev libavcodec-dev \
+	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
+	git openssl mandoc tzdata
+
+ifeq ($(SANITIZE),1)
+B := build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+else
+B := build
+SANFLAGS :=
+endif
+
+CC ?= cc
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-Wno-missing-field-initializers \
+	-fstack-protector-strong -D_FORTIFY_SOURCE=2
+ALL_CFLAGS = $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Ilib -I$(B)/gen \
+	-DCAMKIT_VERSION='"$(VERSION)"'
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/cam_starter.o
+LIB := $(B)/lib/libcamkit.a
+BINS := $(PROGS:%=$(B)/%)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNITS := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
+MAN := $(wildcard man/*.[1-8])
+
+all: $(BINS)
+
+$(B)/lib/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The starter camkit.yaml that `camctl init` writes is conf/camkit.yaml,
+# compiled in so that init needs no installed data file.
+$(B)/gen/cam_starter.c: conf/camkit.yaml tests/bin2c.sh
+	@mkdir -p $(@D)
+	sh tests/bin2c.sh cam_starter_yaml < conf/camkit.yaml > $@
+
+$(B)/gen/cam_starter.o: $(B)/gen/cam_starter.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/%: cmd/%.c $(LIB) lib/*.h
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(B)/tests/unit_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# Install whatever Debian packages are missing (needs root and apt-get).
+deps:
+	@missing=; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "make deps: run as root to install:$$missing" >&2; exit 3; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
+	fi
+
+check: deps
+	$(MAKE) all-tests
+	tests/run $(B)
+
+all-tests: $(BINS) $(UNITS)
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN)
+
+demo: deps
+	$(MAKE) all
+	sh examples/demo.sh $(B)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/examples
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 conf/camkit.yaml examples/*.yaml $(DESTDIR)$(DATADIR)/examples/
+	if ls conf/*.service conf/*.timer >/dev/null 2>&1; then \
+	  install -d $(DESTDIR)$(PREFIX)/lib/systemd/system; \
+	  install -m 0644 conf/*.service conf/*.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/; fi
+
+clean:
+	rm -rf build
+
+.PHONY: all deps check all-tests lint demo install clean

@@ -1,0 +1,1109 @@
+/*
+ * camctl: manage a camkit site: its configuration repository, cameras,
+ * users and roles.  main() parses the global options and dispatches to one
+ * function per verb; the work is done in lib/.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cam_config.h"
+#include "cam_secret.h"
+#include "cam_site.h"
+#include "cam_time.h"
+#include "cam_util.h"
+
+static const char *prog = "camctl";
+static const char *dir;		/* the configuration directory */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: camctl [-C dir] init [--site name] [--host host] [--timezone zone]\n"
+"       camctl [-C dir] check\n"
+"       camctl [-C dir] commit -m message\n"
+"       camctl [-C dir] history [-n count] [--json]\n"
+"       camctl [-C dir] diff [rev]\n"
+"       camctl [-C dir] revert rev\n"
+"       camctl [-C dir] camera add id --url url [--name name]\n"
+"              [--location text] [--host host] [--segment duration]\n"
+"              [--transport tcp|udp] [--model model] [--firmware version]\n"
+"              [--disabled] [--username user [--password-file file]]\n"
+"       camctl [-C dir] camera rm id\n"
+"       camctl [-C dir] camera list [--json]\n"
+"       camctl [-C dir] camera show id [--json]\n"
+"       camctl [-C dir] camera enable | disable id\n"
+"       camctl [-C dir] camera set id key=value ...\n"
+"       camctl [-C dir] user add name --role role [--role role ...]\n"
+"       camctl [-C dir] user rm name [--role role ...]\n"
+"       camctl [-C dir] user list [--json]\n"
+"       camctl -h | --help | --version\n");
+}
+
+static int
+fail(const struct cam_err *e)
+{
+	const char *p = e->msg;
+
+	/* One "camctl: " prefix per message line. */
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		fprintf(stderr, "%s: %.*s\n", prog, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	return e->code ? e->code : CAM_ENV;
+}
+
+static int usage_error(const char *, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	return CAM_USAGE;
+}
+
+/* getopt_long over argv (argv[0] is the verb); returns -2 on a usage
+ * error.  Only long options and the ones given in shortopts. */
+static int
+next_opt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	if (c == '?' || c == ':')
+		return -2;
+	return c;
+}
+
+static void
+reset_getopt(void)
+{
+	optind = 0;	/* glibc: 0 also resets its internal state */
+}
+
+static int
+open_site(struct cam_site *s, struct cam_err *e)
+{
+	return cam_site_open(s, dir, e);
+}
+
+static int
+print_buf(struct cam_buf *b)
+{
+	fputs(cam_buf_str(b), stdout);
+	cam_buf_free(b);
+	return fflush(stdout) == 0 ? 0 : CAM_ENV;
+}
+
+/* ---- init, check, commit, history, diff, revert ---- */
+
+static int
+cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "timezone", required_argument, NULL, 'z' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *host = NULL, *zone = NULL;
+	char hostbuf[256];
+	struct cam_err e;
+	int c;
+
+	cam_err_clear(&e);
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 's': name = optarg; break;
+		case 'H': host = optarg; break;
+		case 'z': zone = optarg; break;
+		default: return usage_error("init: bad option");
+		}
+	if (optind != argc)
+		return usage_error("init: unexpected argument \"%s\"",
+		    argv[optind]);
+	if (host == NULL && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
+		hostbuf[sizeof(hostbuf) - 1] = '\0';
+		hostbuf[strcspn(hostbuf, ".")] = '\0';
+		host = hostbuf;
+	}
+	if (cam_site_init(dir, name, host, zone, &e) == -1)
+		return fail(&e);
+	printf("initialised %s\n", dir);
+	return 0;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct cam_buf changes = CAM_BUF_INIT, work = CAM_BUF_INIT;
+	struct cam_config wcfg;
+	struct cam_site s;
+	struct cam_err e;
+	char path[PATH_MAX];
+	int n, rc = 0;
+
+	(void)argv;
+	if (argc != 1)
+		return usage_error("check: unexpected argument \"%s\"",
+		    argv[1]);
+	cam_err_clear(&e);
+	if (open_site(&s, &e) == -1)
+		return fail(&e);
+	printf("in force\t%.12s\t%zu cameras\t%zu users\n", s.rev,
+	    s.cfg.ncameras, s.cfg.nusers);
+	if ((n = cam_repo_changes(&s.repo, &changes, &e)) == -1) {
+		rc = fail(&e);
+		goto end;
+	}
+	if (n > 0) {
+		const char *p = changes.s;
+		while (*p) {
+			size_t len = strcspn(p, "\n");
+			printf("uncommitted\t%.*s\n", (int)len, p);
+			p += len + (p[len] == '\n');
+		}
+		fprintf(stderr, "%s: %s: %d uncommitted change%s, not in "
+		    "force: commit them with camctl commit -m MESSAGE\n", prog,
+		    dir, n, n == 1 ? "" : "s");
+		rc = CAM_NO;
+		/* Say now whether the edited file would pass. */
+		snprintf(path, sizeof(path), "%s/%s", dir, CAM_CONFIG_FILE);
+		cam_err_clear(&e);
+		if (cam_file_read(path, CAM_CONFIG_MAX, &work, &e) == -1 ||
+		    cam_config_parse(&wcfg, path, work.s, work.len, &e) == -1)
+			fail(&e);
+		cam_config_free(&wcfg);
+	}
+end:
+	cam_buf_free(&changes);
+	cam_buf_free(&work);
+	cam_site_close(&s);
+	return rc;
+}
+
+static int
+cmd_commit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "message", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *msg = NULL;
+	struct cam_repo repo;
+	struct cam_err e;
+	char id[41];
+	int c, rc = 0;
+
+	while ((c = next_opt(argc, argv, "m:", opts)) != -1)
+		switch (c) {
+		case 'm': msg = optarg; break;
+		default: return usage_error("commit: bad option");
+		}
+	if (msg == NULL || *msg == '\0' || optind != argc)
+		return usage_error("commit: give a message with -m");
+	if (!cam_utf8_clean(msg, strlen(msg), 1) && strchr(msg, '\n') == NULL)
+		return usage_error("commit: the message has control "
+		    "characters");
+	cam_err_clear(&e);
+	if (cam_repo_open(&repo, dir, &e) == -1)
+		return fail(&e);
+	if (cam_repo_lock(&repo, &e) == -1 ||
+	    cam_repo_commit(&repo, NULL, msg, cam_site_check_tree,
+	    (void *)dir, id, &e) == -1)
+		rc = fail(&e);
+	else
+		printf("committed\t%.12s\t%s\n", id, msg);
+	cam_repo_close(&repo);
+	return rc;
+}
+
+struct history_ctx {
+	struct cam_buf out;
+	const char *zone;
+	int json;
+	int n;
+};
+
+static int
+history_line(void *arg, const struct cam_commit_info *ci)
+{
+	struct history_ctx *h = arg;
+	char when[40];
+
+	if (cam_time_format_local(ci->when, h->zone, when, sizeof(when)) == -1)
+		cam_time_format_utc(ci->when, when, sizeof(when));
+	if (!h->json) {
+		cam_buf_addf(&h->out, "%.12s\t%s\t%s\t%s\n", ci->id, when,
+		    ci->author, ci->summary);
+		return 0;
+	}
+	cam_buf_adds(&h->out, h->n++ ? ",\n  {" : "\n  {");
+	cam_buf_adds(&h->out, "\"commit\": ");
+	cam_json_str(&h->out, ci->id);
+	cam_buf_adds(&h->out, ", \"time\": ");
+	cam_json_str(&h->out, when);
+	cam_buf_adds(&h->out, ", \"author\": ");
+	cam_json_str(&h->out, ci->author);
+	cam_buf_adds(&h->out, ", \"email\": ");
+	cam_json_str(&h->out, ci->email);
+	cam_buf_adds(&h->out, ", \"message\": ");
+	cam_json_str(&h->out, ci->summary);
+	cam_buf_adds(&h->out, "}");
+	return 0;
+}
+
+static int
+cmd_history(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct history_ctx h;
+	struct cam_site s;
+	struct cam_err e;
+	long max = 0;
+	char *end;
+	int c, rc = 0;
+
+	memset(&h, 0, sizeof(h));
+	while ((c = next_opt(argc, argv, "n:", opts)) != -1)
+		switch (c) {
+		case 'j': h.json = 1; break;
+		case 'n':
+			max = strtol(optarg, &end, 10);
+			if (*end || max < 1)
+				return usage_error("history: -n wants a "
+				    "positive number, not \"%s\"", optarg);
+			break;
+		default: return usage_error("history: bad option");
+		}
+	if (optind != argc)
+		return usage_error("history: unexpected argument \"%s\"",
+		    argv[optind]);
+	cam_err_clear(&e);
+	if (open_site(&s, &e) == -1)
+		return fail(&e);
+	h.zone = s.cfg.timezone;
+	if (h.json)
+		cam_buf_adds(&h.out, "[");
+	if (cam_repo_history(&s.repo, (size_t)max, history_line, &h,
+	    &e) == -1)
+		rc = fail(&e);
+	else {
+		if (h.json)
+			cam_buf_adds(&h.out, h.n ? "\n]\n" : "]\n");
+		rc = print_buf(&h.out);
+	}
+	cam_buf_free(&h.out);
+	cam_site_close(&s);
+	return rc;
+}
+
+static int
+cmd_diff(int argc, char **argv)
+{
+	struct cam_buf out = CAM_BUF_INIT;
+	struct cam_repo repo;
+	struct cam_err e;
+	int rc;
+
+	if (argc > 2)
+		return usage_error("diff: unexpected argument \"%s\"",
+		    argv[2]);
+	cam_err_clear(&e);
+	if (cam_repo_open(&repo, dir, &e) == -1)
+		return fail(&e);
+	if (cam_repo_diff(&repo, argc == 2 ? argv[1] : NULL, &out, &e) == -1)
+		rc = fail(&e);
+	else
+		rc = print_buf(&out);
+	cam_buf_free(&out);
+	cam_repo_close(&repo);
+	return rc;
+}
+
+static int
+cmd_revert(int argc, char **argv)
+{
+	struct cam_buf changes = CAM_BUF_INIT;
+	struct cam_repo repo;
+	struct cam_err e;
+	char id[41];
+	int rc = 0, n;
+
+	if (argc != 2)
+		return usage_error("revert: give one revision");
+	cam_err_clear(&e);
+	if (cam_repo_open(&repo, dir, &e) == -1)
+		return fail(&e);
+	if (cam_repo_lock(&repo, &e) == -1 ||
+	    (n = cam_repo_changes(&repo, &changes, &e)) == -1) {
+		rc = fail(&e);
+		goto end;
+	}
+	if (n > 0) {
+		cam_errf(&e, CAM_NO, "%s has uncommitted changes: commit or "
+		    "undo them before a revert", dir);
+		rc = fail(&e);
+		goto end;
+	}
+	if (cam_repo_revert(&repo, argv[1], cam_site_check_tree, (void *)dir,
+	    id, &e) == -1)
+		rc = fail(&e);
+	else
+		printf("committed\t%.12s\trevert %s\n", id, argv[1]);
+end:
+	cam_buf_free(&changes);
+	cam_repo_close(&repo);
+	return rc;
+}
+
+/* ---- cameras ---- */
+
+struct cam_set {
+	const char *id;
+	const char *item;	/* camera add: the new item's YAML lines */
+	size_t nkv;
+	char **keys;		/* camera set: key=value pairs (NULL value: */
+	char **vals;		/* remove the key) */
+	int remove;		/* camera rm */
+};
+
+static const char *const settable[] = { "name", "location", "url",
+	"credential", "host", "enabled", "segment", "transport", "model",
+	"firmware", NULL };
+
+static int
+edit_camera(struct cam_ydoc *doc, void *arg, struct cam_err *e)
+{
+	struct cam_set *cs = arg;
+	const struct cam_ynode *seq;
+	int i = cam_site_find_camera(doc, cs->id, &seq);
+
+	if (cs->item != NULL) {
+		if (i != -1)
+			return cam_errf(e, CAM_NO, "camera \"%s\" already "
+			    "exists", cs->id);
+		if (seq == NULL)
+			return cam_errf(e, CAM_NO, "%s: no \"cameras:\" list "
+			    "to add to", doc->file);
+		return cam_yaml_seq_append(doc, seq, cs->item, e);
+	}
+	if (i == -1)
+		return cam_errf(e, CAM_NO, "no camera \"%s\"", cs->id);
+	if (cs->remove)
+		return cam_yaml_seq_remove(doc, seq, (size_t)i, e);
+	for (size_t k = 0; k < cs->nkv; k++) {
+		const struct cam_ynode *cam;
+		cam_site_find_camera(doc, cs->id, &seq);
+		cam = seq->items[i];
+		if (cs->vals[k] == NULL) {
+			int at = cam_yaml_key_index(cam, cs->keys[k]);
+			if (at != -1 && cam_yaml_map_remove(doc, cam,
+			    (size_t)at, e) == -1)
+				return -1;
+		} else if (cam_yaml_map_set(doc, cam, cs->keys[k],
+		    cs->vals[k], e) == -1)
+			return -1;
+		if (cam_site_reparse(doc, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+commit_edit(cam_site_edit_fn fn, void *arg, const char *msg)
+{
+	struct cam_site s;
+	struct cam_err e;
+	char id[41];
+	int rc = 0;
+
+	cam_err_clear(&e);
+	if (open_site(&s, &e) == -1)
+		return fail(&e);
+	if (cam_site_edit(&s, fn, arg, msg, id, &e) == -1)
+		rc = fail(&e);
+	else
+		printf("committed\t%.12s\t%s\n", id, msg);
+	cam_site_close(&s);
+	return rc;
+}
+
+/* A YAML scalar for a typed key: booleans plain, the rest quoted. */
+static void
+yaml_value(struct cam_buf *b, const char *key, const char *val)
+{
+	if (strcmp(key, "enabled") == 0 && (strcmp(val, "true") == 0 ||
+	    strcmp(val, "false") == 0))
+		cam_buf_adds(b, val);
+	else
+		cam_yaml_quote(b, val);
+}
+
+/* Check a value given on the command line before it reaches the file, so
+ * that the message speaks of the option, not of a line the user never
+ * wrote. */
+static int
+check_value(const char *key, const char *val, struct cam_err *e)
+{
+	char why[256];
+	int64_t secs;
+
+	if (!cam_utf8_clean(val, strlen(val), 0))
+		return cam_errf(e, CAM_USAGE, "%s: control characters or "
+		    "invalid UTF-8", key);
+	if (strcmp(key, "url") == 0 && cam_url_check(val, why,
+	    sizeof(why)) == -1)
+		return cam_errf(e, CAM_NO, "url \"%s\": %s", val, why);
+	if (strcmp(key, "segment") == 0) {
+		if (cam_duration_parse(val, &secs, e) == -1)
+			return -1;
+		if (secs < 5 || secs > 3600)
+			return cam_errf(e, CAM_NO, "segment %s: must be from "
+			    "5s to 1h", val);
+	}
+	if (strcmp(key, "enabled") == 0 && strcmp(val, "true") != 0 &&
+	    strcmp(val, "false") != 0)
+		return cam_errf(e, CAM_NO, "enabled must be true or false");
+	if (strcmp(key, "transport") == 0 && strcmp(val, "tcp") != 0 &&
+	    strcmp(val, "udp") != 0)
+		return cam_errf(e, CAM_NO, "transport must be tcp or udp");
+	if (strcmp(key, "credential") == 0 && !cam_id_valid(val))
+		return cam_errf(e, CAM_NO, "bad credential name \"%s\"", val);
+	return 0;
+}
+
+static int
+camera_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "location", required_argument, NULL, 'l' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "segment", required_argument, NULL, 's' },
+		{ "transport", required_argument, NULL, 't' },
+		{ "model", required_argument, NULL, 'M' },
+		{ "firmware", required_argument, NULL, 'f' },
+		{ "disabled", no_argument, NULL, 'd' },
+		{ "username", required_argument, NULL, 'U' },
+		{ "password-file", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keys[] = { "url", "name", "location", "host", "segment",
+	    "transport", "model", "firmware" };
+	const char *vals[8] = { NULL };
+	const char *username = NULL, *pwfile = NULL;
+	struct cam_buf item = CAM_BUF_INIT, msg = CAM_BUF_INIT;
+	struct cam_set cs;
+	struct cam_err e;
+	char *password = NULL;
+	int c, disabled = 0, created = 0, rc = CAM_USAGE;
+
+	cam_err_clear(&e);
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 'u': vals[0] = optarg; break;
+		case 'n': vals[1] = optarg; break;
+		case 'l': vals[2] = optarg; break;
+		case 'H': vals[3] = optarg; break;
+		case 's': vals[4] = optarg; break;
+		case 't': vals[5] = optarg; break;
+		case 'M': vals[6] = optarg; break;
+		case 'f': vals[7] = optarg; break;
+		case 'd': disabled = 1; break;
+		case 'U': username = optarg; break;
+		case 'P': pwfile = optarg; break;
+		default: return usage_error("camera add: bad option");
+		}
+	if (optind + 1 != argc)
+		return usage_error("camera add: give one camera id");
+	const char *id = argv[optind];
+	if (!cam_id_valid(id)) {
+		cam_errf(&e, CAM_NO, "bad camera id \"%s\": use a-z, 0-9 and "
+		    "'-' (not first), at most %d characters", id, CAM_ID_MAX);
+		return fail(&e);
+	}
+	if (vals[0] == NULL)
+		return usage_error("camera add: --url is required");
+	if (pwfile != NULL && username == NULL)
+		return usage_error("camera add: --password-file goes with "
+		    "--username");
+	for (int i = 0; i < 8; i++)
+		if (vals[i] != NULL && check_value(keys[i], vals[i], &e) == -1)
+			return fail(&e);
+	cam_buf_addf(&item, "id: %s\n", id);
+	for (int i = 1; i < 4; i++)
+		if (vals[i] != NULL) {
+			cam_buf_addf(&item, "%s: ", keys[i]);
+			cam_yaml_quote(&item, vals[i]);
+			cam_buf_adds(&item, "\n");
+		}
+	cam_buf_adds(&item, "url: ");
+	cam_yaml_quote(&item, vals[0]);
+	cam_buf_adds(&item, "\n");
+	for (int i = 4; i < 8; i++)
+		if (vals[i] != NULL) {
+			cam_buf_addf(&item, "%s: ", keys[i]);
+			cam_yaml_quote(&item, vals[i]);
+			cam_buf_adds(&item, "\n");
+		}
+	if (username != NULL)
+		cam_buf_addf(&item, "credential: %s\n", id);
+	if (disabled)
+		cam_buf_adds(&item, "enabled: false\n");
+
+	/* The secret goes to private/ first, so that no committed camera
+	 * points at missing credentials; it is removed if the commit fails. */
+	if (username != NULL) {
+		if (pwfile == NULL)
+			pwfile = "-";
+		if (strcmp(pwfile, "-") == 0 && isatty(STDIN_FILENO))
+			fprintf(stderr, "password for %s: ", username);
+		if (cam_secret_read_line(pwfile, &password, &e) == -1 ||
+		    cam_secret_write(dir, id, username, password, &created,
+		    &e) == -1) {
+			rc = fail(&e);
+			goto end;
+		}
+	}
+	memset(&cs, 0, sizeof(cs));
+	cs.id = id;
+	cs.item = cam_buf_str(&item);
+	cam_buf_addf(&msg, "camera add %s", id);
+	rc = commit_edit(edit_camera, &cs, cam_buf_str(&msg));
+	if (rc != 0 && created)
+		cam_secret_remove(dir, id, &e);
+end:
+	cam_secret_free(&password);
+	cam_buf_free(&item);
+	cam_buf_free(&msg);
+	return rc;
+}
+
+static int
+camera_rm(int argc, char **argv)
+{
+	struct cam_buf msg = CAM_BUF_INIT;
+	struct cam_set cs;
+	struct cam_err e;
+	char *cred = NULL;
+	int rc;
+
+	if (argc != 2)
+		return usage_error("camera rm: give one camera id");
+	memset(&cs, 0, sizeof(cs));
+	cs.id = argv[1];
+	cs.remove = 1;
+	/* Its credential file goes once the camera is gone from the
+	 * configuration in force. */
+	{
+		struct cam_site s;
+		cam_err_clear(&e);
+		if (open_site(&s, &e) == -1)
+			return fail(&e);
+		const struct cam_camera *c = cam_config_camera(&s.cfg, cs.id);
+		if (c != NULL && c->credential != NULL)
+			cred = cam_xstrdup(c->credential);
+		cam_site_close(&s);
+	}
+	cam_buf_addf(&msg, "camera rm %s", cs.id);
+	rc = commit_edit(edit_camera, &cs, cam_buf_str(&msg));
+	if (rc == 0 && cred != NULL) {
+		struct cam_site s;
+		cam_err_clear(&e);
+		/* Another camera may share the credential: keep it then. */
+		if (open_site(&s, &e) == 0) {
+			int shared = 0;
+			for (size_t i = 0; i < s.cfg.ncameras; i++)
+				if (s.cfg.cameras[i].credential &&
+				    strcmp(s.cfg.cameras[i].credential,
+				    cred) == 0)
+					shared = 1;
+			if (!shared && cam_secret_remove(dir, cred, &e) == -1)
+				fail(&e);
+			cam_site_close(&s);
+		}
+	}
+	free(cred);
+	cam_buf_free(&msg);
+	return rc;
+}
+
+/* Apply key=value pairs to camera id and commit with msg. */
+static int
+camera_set_pairs(const char *id, int n, char **pairs, const char *msg)
+{
+	struct cam_set cs;
+	struct cam_err e;
+	int rc = 0;
+
+	memset(&cs, 0, sizeof(cs));
+	cam_err_clear(&e);
+	cs.id = id;
+	cs.keys = cam_xmalloc((size_t)n * sizeof(char *));
+	cs.vals = cam_xmalloc((size_t)n * sizeof(char *));
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(pairs[i], '=');
+		size_t j;
+
+		if (eq == NULL) {
+			rc = usage_error("camera set: \"%s\" is not key=value",
+			    pairs[i]);
+			goto end;
+		}
+		cs.keys[cs.nkv] = cam_xstrndup(pairs[i],
+		    (size_t)(eq - pairs[i]));
+		cs.vals[cs.nkv] = NULL;
+		cs.nkv++;
+		for (j = 0; settable[j] != NULL; j++)
+			if (strcmp(settable[j], cs.keys[i]) == 0)
+				break;
+		if (settable[j] == NULL) {
+			rc = usage_error("camera set: unknown key \"%s\"",
+			    cs.keys[i]);
+			goto end;
+		}
+		if (eq[1] == '\0') {	/* key= removes the key */
+			if (strcmp(cs.keys[i], "url") == 0) {
+				rc = usage_error("camera set: the %s cannot be "
+				    "removed", "url");
+				goto end;
+			}
+			continue;
+		}
+		if (check_value(cs.keys[i], eq + 1, &e) == -1) {
+			rc = fail(&e);
+			goto end;
+		}
+		struct cam_buf v = CAM_BUF_INIT;
+		yaml_value(&v, cs.keys[i], eq + 1);
+		cs.vals[i] = cam_xstrdup(cam_buf_str(&v));
+		cam_buf_free(&v);
+	}
+	rc = commit_edit(edit_camera, &cs, msg);
+end:
+	for (size_t i = 0; i < cs.nkv; i++) {
+		free(cs.keys[i]);
+		free(cs.vals[i]);
+	}
+	free(cs.keys);
+	free(cs.vals);
+	return rc;
+}
+
+static int
+camera_set(int argc, char **argv)
+{
+	struct cam_buf msg = CAM_BUF_INIT;
+	int rc;
+
+	if (argc < 3)
+		return usage_error("camera set: give a camera id and "
+		    "key=value ...");
+	cam_buf_addf(&msg, "camera set %s", argv[1]);
+	for (int i = 2; i < argc; i++)
+		cam_buf_addf(&msg, " %s", argv[i]);
+	rc = camera_set_pairs(argv[1], argc - 2, argv + 2, cam_buf_str(&msg));
+	cam_buf_free(&msg);
+	return rc;
+}
+
+static int
+camera_enable(int argc, char **argv, int on)
+{
+	struct cam_buf msg = CAM_BUF_INIT;
+	char pair[] = "enabled=false", pair_on[] = "enabled=true";
+	char *pairs[1] = { on ? pair_on : pair };
+	int rc;
+
+	if (argc != 2)
+		return usage_error("camera %s: give one camera id", argv[0]);
+	cam_buf_addf(&msg, "camera %s %s", argv[0], argv[1]);
+	rc = camera_set_pairs(argv[1], 1, pairs, cam_buf_str(&msg));
+	cam_buf_free(&msg);
+	return rc;
+}
+
+static void
+camera_json(struct cam_buf *b, const struct cam_camera *c,
+    const struct cam_config *cfg)
+{
+	const char *skeys[] = { "id", "name", "location", "url", "credential",
+	    "transport", "model", "firmware" };
+	const char *svals[] = { c->id, c->name, c->location, c->url,
+	    c->credential, c->transport, c->model, c->firmware };
+
+	cam_buf_adds(b, "{");
+	for (int i = 0; i < 8; i++) {
+		cam_buf_addf(b, "%s\"%s\": ", i ? ", " : "", skeys[i]);
+		if (svals[i] == NULL)
+			cam_buf_adds(b, "null");
+		else
+			cam_json_str(b, svals[i]);
+	}
+	cam_buf_adds(b, ", \"host\": ");
+	cam_json_str(b, c->host ? c->host : cfg->host ? cfg->host : "");
+	cam_buf_addf(b, ", \"enabled\": %s, \"segment\": %lld}",
+	    c->enabled ? "true" : "false", (long long)c->segment);
+}
+
+/* Tab-separated text must stay one record a line. */
+static const char *
+field(const char *s)
+{
+	return s == NULL || *s == '\0' ? "-" : s;
+}
+
+static int
+camera_list(int argc, char **argv, int show)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_buf out = CAM_BUF_INIT;
+	const char *want = NULL;
+	struct cam_site s;
+	struct cam_err e;
+	int c, json = 0, found = 0, rc;
+	char seg[32];
+
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 'j': json = 1; break;
+		default: return usage_error("camera: bad option");
+		}
+	if (show && optind + 1 != argc)
+		return usage_error("camera show: give one camera id");
+	if (!show && optind != argc)
+		return usage_error("camera list: unexpected argument \"%s\"",
+		    argv[optind]);
+	if (show)
+		want = argv[optind];
+	cam_err_clear(&e);
+	if (open_site(&s, &e) == -1)
+		return fail(&e);
+	if (json && !show)
+		cam_buf_adds(&out, "[");
+	for (size_t i = 0; i < s.cfg.ncameras; i++) {
+		const struct cam_camera *cam = &s.cfg.cameras[i];
+		const char *host = cam->host ? cam->host : s.cfg.host;
+		if (want != NULL && strcmp(cam->id, want) != 0)
+			continue;
+		cam_duration_format(cam->segment, seg, sizeof(seg));
+		if (json) {
+			if (!show)
+				cam_buf_adds(&out, found ? ",\n  " : "\n  ");
+			camera_json(&out, cam, &s.cfg);
+		} else if (show) {
+			cam_buf_addf(&out, "id\t%s\nname\t%s\nlocation\t%s\n"
+			    "url\t%s\ncredential\t%s\nhost\t%s\nenabled\t%s\n"
+			    "segment\t%s\ntransport\t%s\nmodel\t%s\n"
+			    "firmware\t%s\n", cam->id, field(cam->name),
+			    field(cam->location), cam->url,
+			    field(cam->credential), field(host),
+			    cam->enabled ? "true" : "false", seg,
+			    cam->transport, field(cam->model),
+			    field(cam->firmware));
+		} else
+			cam_buf_addf(&out, "%s\t%s\t%s\t%s\t%s\t%s\n", cam->id,
+			    cam->enabled ? "enabled" : "disabled",
+			    field(host), seg, cam->url, field(cam->name));
+		found++;
+	}
+	if (json)
+		cam_buf_adds(&out, show ? "\n" : found ? "\n]\n" : "]\n");
+	if (show && !found) {
+		cam_errf(&e, CAM_NO, "no camera \"%s\"", want);
+		rc = fail(&e);
+		cam_buf_free(&out);
+	} else
+		rc = print_buf(&out);
+	cam_site_close(&s);
+	return rc;
+}
+
+static int
+cmd_camera(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("camera: give a verb (add, rm, list, show, "
+		    "enable, disable, set)");
+	const char *v = argv[1];
+	argc--;
+	argv++;
+	if (strcmp(v, "add") == 0)
+		return camera_add(argc, argv);
+	if (strcmp(v, "rm") == 0)
+		return camera_rm(argc, argv);
+	if (strcmp(v, "list") == 0)
+		return camera_list(argc, argv, 0);
+	if (strcmp(v, "show") == 0)
+		return camera_list(argc, argv, 1);
+	if (strcmp(v, "enable") == 0)
+		return camera_enable(argc, argv, 1);
+	if (strcmp(v, "disable") == 0)
+		return camera_enable(argc, argv, 0);
+	if (strcmp(v, "set") == 0)
+		return camera_set(argc, argv);
+	return usage_error("camera: unknown verb \"%s\"", v);
+}
+
+/* ---- users ---- */
+
+struct user_edit {
+	const char *name;
+	unsigned roles;		/* add: roles to give; rm: roles to take */
+	int add;
+};
+
+static void
+roles_yaml(struct cam_buf *b, unsigned roles)
+{
+	int n = 0;
+
+	cam_buf_adds(b, "[");
+	for (unsigned bit = 1; bit != 0 && cam_role_name(bit) != NULL;
+	    bit <<= 1)
+		if (roles & bit)
+			cam_buf_addf(b, "%s%s", n++ ? ", " : "",
+			    cam_role_name(bit));
+	cam_buf_adds(b, "]");
+}
+
+static int
+edit_user(struct cam_ydoc *doc, void *arg, struct cam_err *e)
+{
+	struct user_edit *u = arg;
+	const struct cam_ynode *users = cam_yaml_get(doc->root, "users");
+	struct cam_config cfg;
+	struct cam_buf v = CAM_BUF_INIT;
+	unsigned have = 0;
+	int i, rc;
+
+	/* The current roles, as validated: the file at HEAD is valid. */
+	if (cam_config_from_doc(&cfg, doc, e) == -1) {
+		cam_config_free(&cfg);
+		return -1;
+	}
+	const struct cam_user *cu = cam_config_user(&cfg, u->name);
+	if (cu != NULL)
+		have = cu->roles;
+	cam_config_free(&cfg);
+	if (users == NULL)
+		return cam_errf(e, CAM_NO, "%s: no \"users:\" mapping",
+		    doc->file);
+	i = cam_yaml_key_index(users, u->name);
+	if (u->add) {
+		if ((have | u->roles) == have)
+			return cam_errf(e, CAM_NO, "user %s already has "
+			    "those roles", u->name);
+		roles_yaml(&v, have | u->roles);
+		rc = cam_yaml_map_set(doc, users, u->name, cam_buf_str(&v), e);
+		cam_buf_free(&v);
+		return rc;
+	}
+	if (i == -1)
+		return cam_errf(e, CAM_NO, "no user \"%s\"", u->name);
+	if (u->roles != 0 && (have & u->roles) != u->roles)
+		return cam_errf(e, CAM_NO, "user %s does not have all those "
+		    "roles", u->name);
+	if (u->roles == 0 || (have & ~u->roles) == 0)
+		return cam_yaml_map_remove(doc, users, (size_t)i, e);
+	roles_yaml(&v, have & ~u->roles);
+	cam_yaml_replace(doc, users->vals[i], cam_buf_str(&v));
+	cam_buf_free(&v);
+	return 0;
+}
+
+static int
+user_edit(int argc, char **argv, int add)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_buf msg = CAM_BUF_INIT;
+	struct user_edit u;
+	struct cam_err e;
+	int c, rc;
+
+	memset(&u, 0, sizeof(u));
+	u.add = add;
+	cam_buf_addf(&msg, "user %s", add ? "add" : "rm");
+	while ((c = next_opt(argc, argv, "", opts)) != -1) {
+		unsigned bit;
+		switch (c) {
+		case 'r':
+			if ((bit = cam_role_parse(optarg)) == 0) {
+				cam_buf_free(&msg);
+				return usage_error("user: unknown role \"%s\" "
+				    "(director, chief-of-office, operator, "
+				    "guard, department, unit-head, auditor)",
+				    optarg);
+			}
+			u.roles |= bit;
+			break;
+		default:
+			cam_buf_free(&msg);
+			return usage_error("user: bad option");
+		}
+	}
+	if (optind + 1 != argc || (add && u.roles == 0)) {
+		cam_buf_free(&msg);
+		if (add)
+			return usage_error("user add: give a user name and at "
+			    "least one --role");
+		return usage_error("user rm: give one user name");
+	}
+	u.name = argv[optind];
+	if (!cam_username_valid(u.name)) {
+		cam_buf_free(&msg);
+		cam_err_clear(&e);
+		cam_errf(&e, CAM_NO, "bad user name \"%s\": a Unix user name "
+		    "(a-z, 0-9, _ - .)", u.name);
+		return fail(&e);
+	}
+	cam_buf_addf(&msg, " %s", u.name);
+	for (unsigned bit = 1; cam_role_name(bit) != NULL; bit <<= 1)
+		if (u.roles & bit)
+			cam_buf_addf(&msg, " %s", cam_role_name(bit));
+	rc = commit_edit(edit_user, &u, cam_buf_str(&msg));
+	cam_buf_free(&msg);
+	return rc;
+}
+
+static int
+user_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_buf out = CAM_BUF_INIT;
+	struct cam_site s;
+	struct cam_err e;
+	int c, json = 0;
+
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 'j': json = 1; break;
+		default: return usage_error("user list: bad option");
+		}
+	if (optind != argc)
+		return usage_error("user list: unexpected argument \"%s\"",
+		    argv[optind]);
+	cam_err_clear(&e);
+	if (open_site(&s, &e) == -1)
+		return fail(&e);
+	if (json)
+		cam_buf_adds(&out, "[");
+	for (size_t i = 0; i < s.cfg.nusers; i++) {
+		const struct cam_user *u = &s.cfg.users[i];
+		int n = 0;
+		if (json) {
+			cam_buf_adds(&out, i ? ",\n  {\"user\": " :
+			    "\n  {\"user\": ");
+			cam_json_str(&out, u->name);
+			cam_buf_adds(&out, ", \"roles\": [");
+		} else
+			cam_buf_addf(&out, "%s\t", u->name);
+		for (unsigned bit = 1; cam_role_name(bit) != NULL; bit <<= 1) {
+			if (!(u->roles & bit))
+				continue;
+			if (json) {
+				cam_buf_adds(&out, n++ ? ", " : "");
+				cam_json_str(&out, cam_role_name(bit));
+			} else
+				cam_buf_addf(&out, "%s%s", n++ ? "," : "",
+				    cam_role_name(bit));
+		}
+		cam_buf_adds(&out, json ? "]}" : "\n");
+	}
+	if (json)
+		cam_buf_adds(&out, s.cfg.nusers ? "\n]\n" : "]\n");
+	cam_site_close(&s);
+	return print_buf(&out);
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("user: give a verb (add, rm, list)");
+	const char *v = argv[1];
+	argc--;
+	argv++;
+	if (strcmp(v, "add") == 0)
+		return user_edit(argc, argv, 1);
+	if (strcmp(v, "rm") == 0)
+		return user_edit(argc, argv, 0);
+	if (strcmp(v, "list") == 0)
+		return user_list(argc, argv);
+	return usage_error("user: unknown verb \"%s\"", v);
+}
+
+static const struct verb {
+	const char *name;
+	int (*fn)(int, char **);
+} verbs[] = {
+	{ "init", cmd_init },
+	{ "check", cmd_check },
+	{ "commit", cmd_commit },
+	{ "history", cmd_history },
+	{ "diff", cmd_diff },
+	{ "revert", cmd_revert },
+	{ "camera", cmd_camera },
+	{ "user", cmd_user },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *opt_dir = NULL;
+	int c;
+
+	/* "+": stop at the verb; its own options are parsed by the verb. */
+	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
+		switch (c) {
+		case 'C': opt_dir = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("camctl %s\n", CAMKIT_VERSION); return 0;
+		default: usage(stderr); return CAM_USAGE;
+		}
+	if (optind >= argc) {
+		usage(stderr);
+		return CAM_USAGE;
+	}
+	dir = cam_site_dir(opt_dir);
+	argc -= optind;
+	argv += optind;
+	reset_getopt();
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[0], verbs[i].name) == 0)
+			return verbs[i].fn(argc, argv);
+	return usage_error("unknown verb \"%s\"", argv[0]);
+}

@@ -1,0 +1,46 @@
+/*
+ * cam_err: how library functions report failure.
+ *
+ * Every function that can fail takes a struct cam_err * as its last
+ * argument and returns a negative number after filling it in.  Only
+ * programs (cmd/) print the message and exit.  The code is the exit
+ * status a program should use: CAM_NO (1) for "the answer is no"
+ * (invalid input, refused action, failed verification), CAM_ENV (3) for
+ * environment failures (I/O, a library that broke).  A message may hold
+ * several lines (one per finding, e.g. every schema error of a file).
+ */
+#ifndef CAM_ERR_H
+#define CAM_ERR_H
+
+#include <stddef.h>
+
+enum {
+	CAM_OK = 0,
+	CAM_NO = 1,
+	CAM_USAGE = 2,
+	CAM_ENV = 3,
+};
+
+#define CAM_ERR_MAX 4096
+
+struct cam_err {
+	int code;
+	int count;		/* number of messages appended */
+	char msg[CAM_ERR_MAX];	/* newline-separated messages */
+};
+
+void cam_err_clear(struct cam_err *e);
+/* Set (replace) the message; returns -1. */
+int cam_errf(struct cam_err *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Append one more message line; returns -1. */
+int cam_err_addf(struct cam_err *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "what: strerror(errno)" with CAM_ENV. */
+int cam_err_sys(struct cam_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* One helper per dependency: "what: <library's own message>". */
+int cam_err_git(struct cam_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

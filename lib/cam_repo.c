@@ -1,0 +1,594 @@
+/*
+ * cam_repo: see cam_repo.h.  All libgit2 failures become messages through
+ * cam_err_git, here and nowhere else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "cam_repo.h"
+
+#define LOCK_NAME	".git/camkit.lock"
+#define IGNORE_TEXT \
+	"# Secrets (camera credentials, the site key) live here, never in git.\n" \
+	"/private/\n" \
+	"*.tmp.*\n"
+
+static const char *const ignore_text = IGNORE_TEXT;
+
+int
+cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	memset(r, 0, sizeof(*r));
+	r->lockfd = -1;
+	git_libgit2_init();
+	/* The directory itself must be the top of a repository: a config
+	 * directory nested in some other repository is an error. */
+	if (cam_path(path, sizeof(path), e, "%s/.git", dir) == -1)
+		goto fail;
+	if (stat(dir, &st) == -1) {
+		cam_err_sys(e, "%s", dir);
+		goto fail;
+	}
+	if (stat(path, &st) == -1) {
+		cam_errf(e, CAM_NO, "%s: not a camkit configuration directory "
+		    "(no git repository; create one with camctl -C %s init)",
+		    dir, dir);
+		goto fail;
+	}
+	if (git_repository_open_ext(&r->git, dir,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		cam_err_git(e, "%s", dir);
+		goto fail;
+	}
+	r->dir = cam_xstrdup(dir);
+	return 0;
+fail:
+	git_libgit2_shutdown();
+	return -1;
+}
+
+void
+cam_repo_close(struct cam_repo *r)
+{
+	if (r->dir == NULL)
+		return;
+	cam_repo_unlock(r);
+	git_repository_free(r->git);
+	r->git = NULL;
+	free(r->dir);
+	r->dir = NULL;
+	git_libgit2_shutdown();
+}
+
+int
+cam_repo_lock(struct cam_repo *r, struct cam_err *e)
+{
+	char path[PATH_MAX];
+
+	if (r->lockfd != -1)
+		return 0;
+	if (cam_path(path, sizeof(path), e, "%s/" LOCK_NAME, r->dir) == -1)
+		return -1;
+	r->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0644);
+	if (r->lockfd == -1)
+		return cam_err_sys(e, "%s", path);
+	while (flock(r->lockfd, LOCK_EX) == -1) {
+		if (errno == EINTR)
+			continue;
+		cam_err_sys(e, "lock %s", path);
+		close(r->lockfd);
+		r->lockfd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void
+cam_repo_unlock(struct cam_repo *r)
+{
+	if (r->lockfd != -1) {
+		close(r->lockfd);	/* releases the flock */
+		r->lockfd = -1;
+	}
+}
+
+static int
+signature(git_signature **sig, struct cam_err *e)
+{
+	const char *user = cam_user_name();
+	char host[256], email[512];
+
+	if (user == NULL)
+		return cam_errf(e, CAM_ENV, "cannot tell who runs this program "
+		    "(uid %ld has no passwd entry)", (long)getuid());
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(email, sizeof(email), "%s@%s", user, host);
+	if (git_signature_now(sig, user, email) < 0)
+		return cam_err_git(e, "author %s", user);
+	return 0;
+}
+
+void
+cam_tree_free(struct cam_tree *t)
+{
+	git_tree_free(t->tree);
+	t->tree = NULL;
+}
+
+int
+cam_repo_head(struct cam_repo *r, struct cam_tree *t, struct cam_err *e)
+{
+	git_commit *c = NULL;
+	git_oid oid;
+
+	memset(t, 0, sizeof(*t));
+	t->git = r->git;
+	if (git_reference_name_to_id(&oid, r->git, "HEAD") < 0)
+		return cam_err_git(e, "%s: no commit in force", r->dir);
+	if (git_commit_lookup(&c, r->git, &oid) < 0 ||
+	    git_commit_tree(&t->tree, c) < 0) {
+		git_commit_free(c);
+		return cam_err_git(e, "%s: HEAD", r->dir);
+	}
+	git_oid_tostr(t->rev, sizeof(t->rev), &oid);
+	git_commit_free(c);
+	return 0;
+}
+
+int
+cam_tree_read(const struct cam_tree *t, const char *path,
+    struct cam_buf *out, struct cam_err *e)
+{
+	git_tree_entry *te = NULL;
+	git_blob *b = NULL;
+	int rc;
+
+	rc = git_tree_entry_bypath(&te, t->tree, path);
+	if (rc == GIT_ENOTFOUND)
+		return 1;
+	if (rc < 0)
+		return cam_err_git(e, "%s", path);
+	if (git_tree_entry_type(te) != GIT_OBJECT_BLOB) {
+		git_tree_entry_free(te);
+		return 1;
+	}
+	if (git_blob_lookup(&b, t->git, git_tree_entry_id(te)) < 0) {
+		git_tree_entry_free(te);
+		return cam_err_git(e, "%s", path);
+	}
+	cam_buf_add(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	git_tree_entry_free(te);
+	return 0;
+}
+
+int
+cam_repo_changes(struct cam_repo *r, struct cam_buf *out, struct cam_err *e)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+	size_t n;
+
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+	    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+	    GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
+	if (git_status_list_new(&list, r->git, &opts) < 0)
+		return cam_err_git(e, "%s: status", r->dir);
+	n = git_status_list_entrycount(list);
+	for (size_t i = 0; i < n; i++) {
+		const git_status_entry *s = git_status_byindex(list, i);
+		const git_diff_delta *d = s->index_to_workdir ?
+		    s->index_to_workdir : s->head_to_index;
+		unsigned st = s->status;
+		const char *what = "modified";
+
+		if (st & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW))
+			what = "new";
+		else if (st & (GIT_STATUS_WT_DELETED | GIT_STATUS_INDEX_DELETED))
+			what = "deleted";
+		else if (st & (GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED))
+			what = "renamed";
+		else if (st & (GIT_STATUS_WT_TYPECHANGE |
+		    GIT_STATUS_INDEX_TYPECHANGE))
+			what = "typechange";
+		cam_buf_addf(out, "%s\t%s\n", what, d && d->new_file.path ?
+		    d->new_file.path : "?");
+	}
+	git_status_list_free(list);
+	return (int)n;
+}
+
+/* Refuse to commit any file that holds a private key: they belong in
+ * private/, and a committed key can never be taken back. */
+static int
+secret_walk(const char *root, const git_tree_entry *te, void *arg)
+{
+	struct { git_repository *git; struct cam_err *e; int bad; } *w = arg;
+	git_blob *b = NULL;
+
+	if (git_tree_entry_type(te) != GIT_OBJECT_BLOB)
+		return 0;
+	if (git_blob_lookup(&b, w->git, git_tree_entry_id(te)) < 0)
+		return 0;
+	const char *p = git_blob_rawcontent(b);
+	size_t n = (size_t)git_blob_rawsize(b);
+	if (memmem(p, n, "PRIVATE KEY-----", 16) != NULL) {
+		cam_err_addf(w->e, CAM_NO, "%s%s: holds a private key; keys "
+		    "belong in private/, which is never committed", root,
+		    git_tree_entry_name(te));
+		w->bad++;
+	}
+	git_blob_free(b);
+	return 0;
+}
+
+static int
+check_tree(struct cam_repo *r, git_tree *tree, cam_repo_check_fn check,
+    void *arg, struct cam_err *e)
+{
+	struct { git_repository *git; struct cam_err *e; int bad; } w =
+	    { r->git, e, 0 };
+	struct cam_tree t;
+
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, secret_walk, &w) < 0)
+		return cam_err_git(e, "%s: reading the tree", r->dir);
+	if (w.bad)
+		return -1;
+	if (check == NULL)
+		return 0;
+	memset(&t, 0, sizeof(t));
+	t.git = r->git;
+	t.tree = tree;
+	return check(arg, &t, e);
+}
+
+/* Commit tree with parent HEAD (or none), moving HEAD. */
+static int
+make_commit(struct cam_repo *r, git_tree *tree, const char *msg,
+    char id[41], struct cam_err *e)
+{
+	git_signature *sig = NULL;
+	git_commit *parent = NULL;
+	git_oid oid, head;
+	int rc = -1, nparents = 0;
+
+	if (signature(&sig, e) == -1)
+		return -1;
+	if (git_reference_name_to_id(&head, r->git, "HEAD") == 0) {
+		if (git_commit_lookup(&parent, r->git, &head) < 0) {
+			cam_err_git(e, "%s: HEAD", r->dir);
+			goto end;
+		}
+		nparents = 1;
+	}
+	if (git_commit_create_v(&oid, r->git, "HEAD", sig, sig, NULL, msg,
+	    tree, nparents, parent) < 0) {
+		cam_err_git(e, "%s: commit", r->dir);
+		goto end;
+	}
+	if (id != NULL)
+		git_oid_tostr(id, 41, &oid);
+	rc = 0;
+end:
+	git_commit_free(parent);
+	git_signature_free(sig);
+	return rc;
+}
+
+int
+cam_repo_commit(struct cam_repo *r, const char *const *paths,
+    const char *msg, cam_repo_check_fn check, void *arg, char id[41],
+    struct cam_err *e)
+{
+	git_index *idx = NULL;
+	git_tree *tree = NULL;
+	struct cam_tree head;
+	git_oid oid;
+	int rc = -1;
+
+	memset(&head, 0, sizeof(head));
+	if (git_repository_index(&idx, r->git) < 0)
+		return cam_err_git(e, "%s: index", r->dir);
+	/* Start from the index on disk; changes stay in memory until the
+	 * commit is made. */
+	if (git_index_read(idx, 1) < 0) {
+		cam_err_git(e, "%s: index", r->dir);
+		goto end;
+	}
+	if (paths == NULL) {
+		char *all[] = { "." };
+		git_strarray spec = { all, 1 };
+		if (git_index_add_all(idx, &spec, GIT_INDEX_ADD_DEFAULT, NULL,
+		    NULL) < 0 ||
+		    git_index_update_all(idx, &spec, NULL, NULL) < 0) {
+			cam_err_git(e, "%s: staging", r->dir);
+			goto end;
+		}
+	} else
+		for (size_t i = 0; paths[i] != NULL; i++)
+			if (git_index_add_bypath(idx, paths[i]) < 0) {
+				cam_err_git(e, "%s: staging %s", r->dir,
+				    paths[i]);
+				goto end;
+			}
+	if (git_index_write_tree(&oid, idx) < 0 ||
+	    git_tree_lookup(&tree, r->git, &oid) < 0) {
+		cam_err_git(e, "%s: writing the tree", r->dir);
+		goto end;
+	}
+	if (cam_repo_head(r, &head, e) == 0 &&
+	    git_oid_equal(git_tree_id(head.tree), &oid)) {
+		cam_errf(e, CAM_NO, "%s: nothing to commit", r->dir);
+		goto end;
+	}
+	if (check_tree(r, tree, check, arg, e) == -1)
+		goto end;
+	if (make_commit(r, tree, msg, id, e) == -1)
+		goto end;
+	if (git_index_write(idx) < 0) {
+		cam_err_git(e, "%s: index", r->dir);
+		goto end;
+	}
+	rc = 0;
+end:
+	cam_tree_free(&head);
+	git_tree_free(tree);
+	git_index_free(idx);
+	return rc;
+}
+
+int
+cam_repo_create(struct cam_repo *r, const char *dir,
+    const char *const *names, const char *const *texts, const char *msg,
+    struct cam_err *e)
+{
+	git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	char path[PATH_MAX];
+	struct stat st;
+
+	memset(r, 0, sizeof(*r));
+	r->lockfd = -1;
+	if (cam_path(path, sizeof(path), e, "%s/.git", dir) == -1)
+		return -1;
+	if (stat(path, &st) == 0)
+		return cam_errf(e, CAM_NO, "%s: already a configuration "
+		    "repository", dir);
+	if (cam_mkdir_p(dir, 0755, e) == -1)
+		return -1;
+	git_libgit2_init();
+	opts.flags = GIT_REPOSITORY_INIT_MKPATH |
+	    GIT_REPOSITORY_INIT_NO_REINIT;
+	opts.initial_head = "main";
+	if (git_repository_init_ext(&r->git, dir, &opts) < 0) {
+		cam_err_git(e, "%s: git init", dir);
+		git_libgit2_shutdown();
+		return -1;
+	}
+	r->dir = cam_xstrdup(dir);
+	if (cam_repo_lock(r, e) == -1)
+		return -1;
+	if (cam_path(path, sizeof(path), e, "%s/.gitignore", dir) == -1 ||
+	    cam_file_write_atomic(path, ignore_text, strlen(ignore_text),
+	    0644, e) == -1)
+		return -1;
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (cam_path(path, sizeof(path), e, "%s/%s", dir,
+		    names[i]) == -1 ||
+		    cam_file_write_atomic(path, texts[i], strlen(texts[i]),
+		    0644, e) == -1)
+			return -1;
+	return cam_repo_commit(r, NULL, msg, NULL, NULL, NULL, e);
+}
+
+int
+cam_repo_history(struct cam_repo *r, size_t max,
+    int (*cb)(void *, const struct cam_commit_info *), void *arg,
+    struct cam_err *e)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	size_t n = 0;
+	int rc = -1;
+
+	if (git_revwalk_new(&walk, r->git) < 0 ||
+	    git_revwalk_push_head(walk) < 0) {
+		cam_err_git(e, "%s: history", r->dir);
+		goto end;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	while ((max == 0 || n < max) && git_revwalk_next(&oid, walk) == 0) {
+		struct cam_commit_info ci;
+		git_commit *c = NULL;
+
+		if (git_commit_lookup(&c, r->git, &oid) < 0) {
+			cam_err_git(e, "%s: history", r->dir);
+			goto end;
+		}
+		const git_signature *a = git_commit_author(c);
+		const char *s = git_commit_summary(c);
+		memset(&ci, 0, sizeof(ci));
+		git_oid_tostr(ci.id, sizeof(ci.id), &oid);
+		snprintf(ci.author, sizeof(ci.author), "%s", a->name);
+		snprintf(ci.email, sizeof(ci.email), "%s", a->email);
+		snprintf(ci.summary, sizeof(ci.summary), "%s", s ? s : "");
+		ci.when = (time_t)a->when.time;
+		git_commit_free(c);
+		n++;
+		if (cb(arg, &ci) == -1)
+			goto end;
+	}
+	rc = 0;
+end:
+	git_revwalk_free(walk);
+	return rc;
+}
+
+static int
+print_line(const git_diff_delta *d, const git_diff_hunk *h,
+    const git_diff_line *l, void *arg)
+{
+	struct cam_buf *out = arg;
+
+	(void)d;
+	(void)h;
+	if (l->origin == GIT_DIFF_LINE_CONTEXT ||
+	    l->origin == GIT_DIFF_LINE_ADDITION ||
+	    l->origin == GIT_DIFF_LINE_DELETION)
+		cam_buf_add(out, &l->origin, 1);
+	cam_buf_add(out, l->content, l->content_len);
+	return 0;
+}
+
+static int
+rev_tree(struct cam_repo *r, const char *rev, git_tree **tree,
+    git_commit **commit, struct cam_err *e)
+{
+	git_object *o = NULL;
+
+	if (git_revparse_single(&o, r->git, rev) < 0)
+		return cam_errf(e, CAM_NO, "%s: unknown revision \"%s\"",
+		    r->dir, rev);
+	if (git_object_peel((git_object **)commit, o, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(o);
+		return cam_errf(e, CAM_NO, "%s: \"%s\" is not a commit",
+		    r->dir, rev);
+	}
+	git_object_free(o);
+	if (git_commit_tree(tree, *commit) < 0)
+		return cam_err_git(e, "%s: %s", r->dir, rev);
+	return 0;
+}
+
+int
+cam_repo_diff(struct cam_repo *r, const char *rev, struct cam_buf *out,
+    struct cam_err *e)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_tree *old = NULL;
+	git_commit *oldc = NULL;
+	struct cam_tree head;
+	git_diff *diff = NULL;
+	int rc = -1;
+
+	memset(&head, 0, sizeof(head));
+	if (cam_repo_head(r, &head, e) == -1)
+		return -1;
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_SHOW_UNTRACKED_CONTENT |
+	    GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	if (rev == NULL) {
+		if (git_diff_tree_to_workdir_with_index(&diff, r->git,
+		    head.tree, &opts) < 0) {
+			cam_err_git(e, "%s: diff", r->dir);
+			goto end;
+		}
+	} else {
+		if (rev_tree(r, rev, &old, &oldc, e) == -1)
+			goto end;
+		if (git_diff_tree_to_tree(&diff, r->git, old, head.tree,
+		    &opts) < 0) {
+			cam_err_git(e, "%s: diff", r->dir);
+			goto end;
+		}
+	}
+	if (git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, print_line, out) < 0) {
+		cam_err_git(e, "%s: diff", r->dir);
+		goto end;
+	}
+	rc = 0;
+end:
+	git_diff_free(diff);
+	git_tree_free(old);
+	git_commit_free(oldc);
+	cam_tree_free(&head);
+	return rc;
+}
+
+int
+cam_repo_revert(struct cam_repo *r, const char *rev, cam_repo_check_fn check,
+    void *arg, char id[41], struct cam_err *e)
+{
+	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_commit *c = NULL, *head = NULL;
+	git_tree *t = NULL, *tree = NULL;
+	git_index *merged = NULL, *idx = NULL;
+	struct cam_buf msg = CAM_BUF_INIT;
+	char shortid[10];
+	git_oid oid;
+	int rc = -1;
+
+	if (rev_tree(r, rev, &t, &c, e) == -1)
+		goto end;
+	if (git_commit_parentcount(c) == 0) {
+		cam_errf(e, CAM_NO, "%s: %s is the first commit; there is "
+		    "nothing before it to go back to", r->dir, rev);
+		goto end;
+	}
+	if (git_reference_name_to_id(&oid, r->git, "HEAD") < 0 ||
+	    git_commit_lookup(&head, r->git, &oid) < 0) {
+		cam_err_git(e, "%s: HEAD", r->dir);
+		goto end;
+	}
+	if (git_revert_commit(&merged, r->git, c, head, 0, NULL) < 0) {
+		cam_err_git(e, "%s: revert %s", r->dir, rev);
+		goto end;
+	}
+	if (git_index_has_conflicts(merged)) {
+		cam_errf(e, CAM_NO, "%s: cannot revert %s cleanly: later "
+		    "commits changed the same lines; edit camkit.yaml by hand "
+		    "and use camctl commit", r->dir, rev);
+		goto end;
+	}
+	if (git_index_write_tree_to(&oid, merged, r->git) < 0 ||
+	    git_tree_lookup(&tree, r->git, &oid) < 0) {
+		cam_err_git(e, "%s: revert %s", r->dir, rev);
+		goto end;
+	}
+	if (git_oid_equal(&oid, git_commit_tree_id(head))) {
+		cam_errf(e, CAM_NO, "%s: reverting %s changes nothing",
+		    r->dir, rev);
+		goto end;
+	}
+	if (check_tree(r, tree, check, arg, e) == -1)
+		goto end;
+	git_oid_tostr(shortid, sizeof(shortid), git_commit_id(c));
+	cam_buf_addf(&msg, "revert %s: %s\n", shortid,
+	    git_commit_summary(c) ? git_commit_summary(c) : "");
+	if (make_commit(r, tree, cam_buf_str(&msg), id, e) == -1)
+		goto end;
+	/* The working tree was clean (the caller checked): bring it and
+	 * the index to the new HEAD. */
+	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	if (git_checkout_tree(r->git, (git_object *)tree, &co) < 0 ||
+	    git_repository_index(&idx, r->git) < 0 ||
+	    git_index_read_tree(idx, tree) < 0 || git_index_write(idx) < 0) {
+		cam_err_git(e, "%s: updating the working tree after revert",
+		    r->dir);
+		goto end;
+	}
+	rc = 0;
+end:
+	cam_buf_free(&msg);
+	git_index_free(idx);
+	git_index_free(merged);
+	git_tree_free(tree);
+	git_tree_free(t);
+	git_commit_free(head);
+	git_commit_free(c);
+	return rc;
+}

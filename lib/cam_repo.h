@@ -1,0 +1,96 @@
+/*
+ * cam_repo: the configuration directory as a git repository (libgit2).
+ *
+ * Only committed configuration is in force.  Every change is made under
+ * an exclusive lock (so two processes cannot interleave), validated by
+ * the caller's check function on the exact tree about to be committed,
+ * and committed with the invoking Unix user as author.  private/ is
+ * ignored by git and never staged; a file holding a private key is never
+ * committed.
+ */
+#ifndef CAM_REPO_H
+#define CAM_REPO_H
+
+#include <time.h>
+
+#include "cam_err.h"
+#include "cam_util.h"
+
+struct git_repository;
+struct git_tree;
+
+struct cam_repo {
+	struct git_repository *git;
+	char *dir;
+	int lockfd;
+};
+
+/* A tree about to be committed (or HEAD's), for checks to read. */
+struct cam_tree {
+	struct git_repository *git;
+	struct git_tree *tree;
+	char rev[41];		/* commit id, or "" for a candidate tree */
+};
+
+typedef int (*cam_repo_check_fn)(void *arg, const struct cam_tree *t,
+    struct cam_err *e);
+
+struct cam_commit_info {
+	char id[41];
+	char author[256];
+	char email[256];
+	time_t when;
+	char summary[512];
+};
+
+int cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e);
+/* git init dir (which must not hold a repository yet), write the given
+ * files and .gitignore, commit them. */
+int cam_repo_create(struct cam_repo *r, const char *dir,
+    const char *const *names, const char *const *texts, const char *msg,
+    struct cam_err *e);
+void cam_repo_close(struct cam_repo *r);
+
+/* Take the repository's change lock (blocks until free). */
+int cam_repo_lock(struct cam_repo *r, struct cam_err *e);
+void cam_repo_unlock(struct cam_repo *r);
+
+/* HEAD's tree; free with cam_tree_free. */
+int cam_repo_head(struct cam_repo *r, struct cam_tree *t, struct cam_err *e);
+void cam_tree_free(struct cam_tree *t);
+/* Read path from a tree: 0, 1 if there is no such file, -1 on error. */
+int cam_tree_read(const struct cam_tree *t, const char *path,
+    struct cam_buf *out, struct cam_err *e);
+
+/* Uncommitted changes: one "status<TAB>path" line each into out
+ * (status: modified, new, deleted, renamed, typechange); returns count. */
+int cam_repo_changes(struct cam_repo *r, struct cam_buf *out,
+    struct cam_err *e);
+
+/*
+ * Stage paths (NULL: every file but the ignored ones, deletions too),
+ * run check on the resulting tree, and commit.  Nothing is staged on
+ * disk unless the commit is made.  CAM_NO "nothing to commit" when the
+ * tree equals HEAD's.  id receives the new commit id.
+ */
+int cam_repo_commit(struct cam_repo *r, const char *const *paths,
+    const char *msg, cam_repo_check_fn check, void *arg, char id[41],
+    struct cam_err *e);
+
+/* Commits from HEAD backwards (at most max, 0: all); cb returns -1 to
+ * stop with an error. */
+int cam_repo_history(struct cam_repo *r, size_t max,
+    int (*cb)(void *, const struct cam_commit_info *), void *arg,
+    struct cam_err *e);
+
+/* Unified diff: rev NULL: HEAD against the working tree (uncommitted
+ * edits); else rev against HEAD. */
+int cam_repo_diff(struct cam_repo *r, const char *rev, struct cam_buf *out,
+    struct cam_err *e);
+
+/* A new commit undoing rev, checked like any change; the working tree
+ * must be clean. */
+int cam_repo_revert(struct cam_repo *r, const char *rev,
+    cam_repo_check_fn check, void *arg, char id[41], struct cam_err *e);
+
+#endif

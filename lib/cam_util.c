@@ -1,0 +1,365 @@
+/*
+ * cam_util: see cam_util.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cam_util.h"
+
+void *
+cam_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		abort();	/* out of memory: nothing sensible is left to do */
+	return p;
+}
+
+void *
+cam_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+char *
+cam_xstrdup(const char *s)
+{
+	return cam_xstrndup(s, strlen(s));
+}
+
+char *
+cam_xstrndup(const char *s, size_t n)
+{
+	char *p = cam_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void
+buf_grow(struct cam_buf *b, size_t more)
+{
+	size_t need = b->len + more + 1;
+
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	b->s = cam_xrealloc(b->s, cap);
+	b->cap = cap;
+}
+
+void
+cam_buf_add(struct cam_buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+cam_buf_adds(struct cam_buf *b, const char *s)
+{
+	cam_buf_add(b, s, strlen(s));
+}
+
+void
+cam_buf_addf(struct cam_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+cam_buf_splice(struct cam_buf *b, size_t off, size_t n, const char *s)
+{
+	size_t sl = strlen(s);
+
+	if (off > b->len)
+		off = b->len;
+	if (n > b->len - off)
+		n = b->len - off;
+	buf_grow(b, sl);
+	memmove(b->s + off + sl, b->s + off + n, b->len - off - n + 1);
+	memcpy(b->s + off, s, sl);
+	b->len = b->len - n + sl;
+}
+
+void
+cam_buf_free(struct cam_buf *b)
+{
+	if (b->s != NULL) {
+		explicit_bzero(b->s, b->cap);
+		free(b->s);
+	}
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+const char *
+cam_buf_str(const struct cam_buf *b)
+{
+	return b->s ? b->s : "";
+}
+
+int
+cam_file_read(const char *path, size_t max, struct cam_buf *out,
+    struct cam_err *e)
+{
+	char chunk[65536];
+	struct stat st;
+	ssize_t n;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return cam_err_sys(e, "%s", path);
+	if (fstat(fd, &st) == -1) {
+		cam_err_sys(e, "%s", path);
+		goto end;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cam_errf(e, CAM_NO, "%s: not a regular file", path);
+		goto end;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			cam_err_sys(e, "%s", path);
+			goto end;
+		}
+		if (out->len + (size_t)n > max) {
+			cam_errf(e, CAM_NO, "%s: larger than %zu bytes", path,
+			    max);
+			goto end;
+		}
+		cam_buf_add(out, chunk, (size_t)n);
+	}
+	if (out->s == NULL)
+		cam_buf_add(out, "", 0);
+	rc = 0;
+end:
+	explicit_bzero(chunk, sizeof(chunk));
+	close(fd);
+	return rc;
+}
+
+int
+cam_dir_sync(const char *dir, struct cam_err *e)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1)
+		return cam_err_sys(e, "%s", dir);
+	if (fsync(fd) == -1 && errno != EINVAL) {
+		cam_err_sys(e, "fsync %s", dir);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+cam_file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct cam_err *e)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	const char *p = data;
+	int fd = -1, rc = -1;
+
+	if (cam_path(tmp, sizeof(tmp), e, "%s.tmp.%ld", path,
+	    (long)getpid()) == -1)
+		return -1;
+	if (cam_path(dir, sizeof(dir), e, "%s", path) == -1)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    mode);
+	if (fd == -1)
+		return cam_err_sys(e, "%s", tmp);
+	/* open() applied the umask; the caller's mode is what counts. */
+	if (fchmod(fd, mode) == -1) {
+		cam_err_sys(e, "chmod %s", tmp);
+		goto end;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			cam_err_sys(e, "write %s", tmp);
+			goto end;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) == -1) {
+		cam_err_sys(e, "fsync %s", tmp);
+		goto end;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		cam_err_sys(e, "close %s", tmp);
+		goto end;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1) {
+		cam_err_sys(e, "rename %s to %s", tmp, path);
+		goto end;
+	}
+	rc = cam_dir_sync(dirname(dir), e);
+end:
+	if (fd != -1)
+		close(fd);
+	if (rc == -1)
+		unlink(tmp);
+	return rc;
+}
+
+int
+cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (cam_path(buf, sizeof(buf), e, "%s", path) == -1)
+		return -1;
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, mode) == -1 && errno != EEXIST)
+			return cam_err_sys(e, "mkdir %s", buf);
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	struct stat st;
+	if (stat(path, &st) == -1)
+		return cam_err_sys(e, "%s", path);
+	if (!S_ISDIR(st.st_mode))
+		return cam_errf(e, CAM_ENV, "%s: not a directory", path);
+	return 0;
+}
+
+int
+cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len)
+		return cam_errf(e, CAM_NO, "path too long: %.64s...", buf);
+	return 0;
+}
+
+void
+cam_json_str(struct cam_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	cam_buf_add(b, "\"", 1);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':  cam_buf_adds(b, "\\\""); break;
+		case '\\': cam_buf_adds(b, "\\\\"); break;
+		case '\n': cam_buf_adds(b, "\\n"); break;
+		case '\r': cam_buf_adds(b, "\\r"); break;
+		case '\t': cam_buf_adds(b, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				cam_buf_addf(b, "\\u%04x", *p);
+			else
+				cam_buf_add(b, p, 1);
+		}
+	}
+	cam_buf_add(b, "\"", 1);
+}
+
+const char *
+cam_user_name(void)
+{
+	static char name[LOGIN_NAME_MAX + 1];
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw == NULL || pw->pw_name == NULL)
+		return NULL;
+	snprintf(name, sizeof(name), "%s", pw->pw_name);
+	return name;
+}
+
+int
+cam_utf8_clean(const char *s, size_t len, int tab_ok)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t n;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && !(tab_ok && c == '\t')) || c == 0x7f)
+				return 0;
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return 0;
+		if ((size_t)(end - p) <= n)
+			return 0;
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates, beyond Unicode, C1 controls. */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
+		    (cp >= 0x80 && cp <= 0x9f))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}

@@ -1,0 +1,66 @@
+/*
+ * cam_util: growable strings, files written so that a crash never leaves
+ * a half-written one, paths, and JSON string escaping.  The lowest layer:
+ * it includes nothing of camkit but cam_err.
+ */
+#ifndef CAM_UTIL_H
+#define CAM_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "cam_err.h"
+
+struct cam_buf {
+	char *s;		/* always NUL-terminated once anything is added */
+	size_t len;
+	size_t cap;
+};
+
+#define CAM_BUF_INIT { NULL, 0, 0 }
+
+void cam_buf_add(struct cam_buf *b, const void *p, size_t n);
+void cam_buf_adds(struct cam_buf *b, const char *s);
+void cam_buf_addf(struct cam_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Replace bytes [off, off+n) by the string s. */
+void cam_buf_splice(struct cam_buf *b, size_t off, size_t n, const char *s);
+/* Wipe the bytes, then free. */
+void cam_buf_free(struct cam_buf *b);
+const char *cam_buf_str(const struct cam_buf *b);
+
+void *cam_xmalloc(size_t n);
+void *cam_xrealloc(void *p, size_t n);
+char *cam_xstrdup(const char *s);
+char *cam_xstrndup(const char *s, size_t n);
+
+/* Read a whole regular file (at most max bytes, else an error). */
+int cam_file_read(const char *path, size_t max, struct cam_buf *out,
+    struct cam_err *e);
+/*
+ * Write a file so that readers see the old or the new content, never a
+ * mix: temporary file in the same directory (created with mode), write,
+ * fsync, rename over path, fsync the directory.
+ */
+int cam_file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct cam_err *e);
+/* fsync a directory (after a rename or unlink in it). */
+int cam_dir_sync(const char *dir, struct cam_err *e);
+/* mkdir -p, giving every created directory mode. */
+int cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e);
+
+/* snprintf that fails loudly instead of truncating a path. */
+int cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Append s as a JSON string literal (quotes included). */
+void cam_json_str(struct cam_buf *b, const char *s);
+
+/* The real (not $USER) user name of the process; NULL if unknown. */
+const char *cam_user_name(void);
+
+/* Is s valid UTF-8 without control characters (tab allowed if tab_ok)? */
+int cam_utf8_clean(const char *s, size_t len, int tab_ok);
+
+#endif
