@@ -383,11 +383,51 @@ struct cam_set {
 	char **keys;		/* camera set: key=value pairs (NULL value: */
 	char **vals;		/* remove the key) */
 	int remove;		/* camera rm */
+	const char *user;	/* camera add: credentials to store */
+	const char *pass;
+	int secret_written;	/* what to undo if the commit fails */
+	int secret_existed;
+	char *old_user, *old_pass;
 };
 
 static const char *const settable[] = { "name", "location", "url",
 	"credential", "host", "enabled", "segment", "transport", "model",
 	"firmware", NULL };
+
+/* Under the change lock, once the camera is known to be new: keep what
+ * the credential file held, so that a failed commit can put it back. */
+static int
+store_secret(struct cam_set *cs, struct cam_err *e)
+{
+	struct cam_err ignore;
+	int created;
+
+	cs->secret_existed = cam_secret_read(dir, cs->id, &cs->old_user,
+	    &cs->old_pass, &ignore) == 0;
+	if (cam_secret_write(dir, cs->id, cs->user, cs->pass, &created,
+	    e) == -1)
+		return -1;
+	cs->secret_written = 1;
+	return 0;
+}
+
+static void
+undo_secret(struct cam_set *cs)
+{
+	struct cam_err e;
+	int created;
+
+	cam_err_clear(&e);
+	if (cs->secret_written && cs->secret_existed)
+		cam_secret_write(dir, cs->id, cs->old_user, cs->old_pass,
+		    &created, &e);
+	else if (cs->secret_written)
+		cam_secret_remove(dir, cs->id, &e);
+	if (e.count)
+		fail(&e);
+	cam_secret_free(&cs->old_user);
+	cam_secret_free(&cs->old_pass);
+}
 
 static int
 edit_camera(struct cam_ydoc *doc, void *arg, struct cam_err *e)
@@ -403,6 +443,8 @@ edit_camera(struct cam_ydoc *doc, void *arg, struct cam_err *e)
 		if (seq == NULL)
 			return cam_errf(e, CAM_NO, "%s: no \"cameras:\" list "
 			    "to add to", doc->file);
+		if (cs->user != NULL && store_secret(cs, e) == -1)
+			return -1;
 		return cam_yaml_seq_append(doc, seq, cs->item, e);
 	}
 	if (i == -1)
@@ -469,9 +511,10 @@ check_value(const char *key, const char *val, struct cam_err *e)
 	if (!cam_utf8_clean(val, strlen(val), 0))
 		return cam_errf(e, CAM_USAGE, "%s: control characters or "
 		    "invalid UTF-8", key);
+	/* The URL is not echoed: it may hold a password. */
 	if (strcmp(key, "url") == 0 && cam_url_check(val, why,
 	    sizeof(why)) == -1)
-		return cam_errf(e, CAM_NO, "url \"%s\": %s", val, why);
+		return cam_errf(e, CAM_NO, "url: %s", why);
 	if (strcmp(key, "segment") == 0) {
 		if (cam_duration_parse(val, &secs, e) == -1)
 			return -1;
@@ -515,7 +558,7 @@ camera_add(int argc, char **argv)
 	struct cam_set cs;
 	struct cam_err e;
 	char *password = NULL;
-	int c, disabled = 0, created = 0, rc = CAM_USAGE;
+	int c, disabled = 0, rc = CAM_USAGE;
 
 	cam_err_clear(&e);
 	while ((c = next_opt(argc, argv, "", opts)) != -1)
@@ -570,27 +613,32 @@ camera_add(int argc, char **argv)
 	if (disabled)
 		cam_buf_adds(&item, "enabled: false\n");
 
-	/* The secret goes to private/ first, so that no committed camera
-	 * points at missing credentials; it is removed if the commit fails. */
+	/* The secret is written to private/ before the commit (so that no
+	 * committed camera points at missing credentials) and put back as
+	 * it was if the commit fails. */
+	memset(&cs, 0, sizeof(cs));
 	if (username != NULL) {
 		if (pwfile == NULL)
 			pwfile = "-";
 		if (strcmp(pwfile, "-") == 0 && isatty(STDIN_FILENO))
 			fprintf(stderr, "password for %s: ", username);
 		if (cam_secret_read_line(pwfile, &password, &e) == -1 ||
-		    cam_secret_write(dir, id, username, password, &created,
-		    &e) == -1) {
+		    cam_secret_valid("user name", username, &e) == -1 ||
+		    cam_secret_valid("password", password, &e) == -1) {
 			rc = fail(&e);
 			goto end;
 		}
+		cs.user = username;
+		cs.pass = password;
 	}
-	memset(&cs, 0, sizeof(cs));
 	cs.id = id;
 	cs.item = cam_buf_str(&item);
 	cam_buf_addf(&msg, "camera add %s", id);
 	rc = commit_edit(edit_camera, &cs, cam_buf_str(&msg));
-	if (rc != 0 && created)
-		cam_secret_remove(dir, id, &e);
+	if (rc != 0)
+		undo_secret(&cs);
+	cam_secret_free(&cs.old_user);
+	cam_secret_free(&cs.old_pass);
 end:
 	cam_secret_free(&password);
 	cam_buf_free(&item);

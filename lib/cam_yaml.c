@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <yaml.h>
 
@@ -351,10 +352,33 @@ cam_yaml_errf(struct cam_err *e, const struct cam_ydoc *doc,
 	    at->start.line, at->start.col, what);
 }
 
+/* Would s, written plain, read back as the same string (not a number,
+ * boolean, null or YAML syntax)? */
+static int
+plain_safe(const char *s)
+{
+	static const char *const words[] = { "true", "false", "yes", "no",
+	    "on", "off", "y", "n", "null", NULL };
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return 0;
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.-") != strlen(s))
+		return 0;
+	for (int i = 0; words[i] != NULL; i++)
+		if (strcasecmp(s, words[i]) == 0)
+			return 0;
+	return 1;
+}
+
 void
 cam_yaml_quote(struct cam_buf *b, const char *s)
 {
-	/* Always double-quoted: no YAML type or syntax can sneak in. */
+	if (plain_safe(s)) {
+		cam_buf_adds(b, s);
+		return;
+	}
+	/* Double-quoted: no YAML type or syntax can sneak in. */
 	cam_buf_adds(b, "\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
@@ -481,13 +505,10 @@ fill_empty(struct cam_ydoc *doc, const struct cam_ynode *n, const char *first,
 		    "cannot add to an empty collection here");
 	size_t start = after_colon(doc, n->key);
 	size_t end = is_null(n) && n->value[0] == '\0' ? start : n->end.off;
-	struct cam_buf t = CAM_BUF_INIT;
 	/* Keep whatever followed on the line (a comment, the newline). */
-	cam_buf_adds(&t, "");
 	cam_buf_splice(&doc->text, start, end - start, "");
-	size_t at = line_end(doc, start);
-	insert_block(doc, at, child_indent(n), first, rest, item);
-	cam_buf_free(&t);
+	insert_block(doc, line_end(doc, start), child_indent(n), first, rest,
+	    item);
 	return 0;
 }
 
