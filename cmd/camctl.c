@@ -166,7 +166,9 @@ cmd_check(int argc, char **argv)
 		return fail(&e);
 	printf("in force\t%.12s\t%zu cameras\t%zu users\n", s.rev,
 	    s.cfg.ncameras, s.cfg.nusers);
-	if ((n = cam_repo_changes(&s.repo, &changes, &e)) == -1) {
+	/* Under the lock: a change being committed is not an edit. */
+	if (cam_repo_lock(&s.repo, &e) == -1 ||
+	    (n = cam_repo_changes(&s.repo, &changes, &e)) == -1) {
 		rc = fail(&e);
 		goto end;
 	}
