@@ -1,0 +1,250 @@
+/*
+ * Unit tests for cam_yaml (positions, refusals, text edits) and the pure
+ * parts of cam_config (ids, URLs, sizes, roles).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cam_config.h"
+#include "cam_yaml.h"
+#include "unit.h"
+
+static struct cam_ydoc doc;
+static struct cam_err e;
+
+static int
+parse(const char *text)
+{
+	cam_yaml_free(&doc);
+	cam_err_clear(&e);
+	return cam_yaml_parse(&doc, "t.yaml", text, strlen(text), &e);
+}
+
+static int
+reparse(void)
+{
+	struct cam_ydoc old = doc;
+	int rc;
+
+	memset(&doc, 0, sizeof(doc));
+	rc = parse(old.text.s);
+	cam_yaml_free(&old);
+	return rc;
+}
+
+static void
+test_parse(void)
+{
+	CHECK(parse("a: 1\nb: [x, y]\nc: {d: e}\n") == 0, "parse a mapping");
+	CHECK(doc.root->type == CAM_Y_MAP && doc.root->n == 3, "three keys");
+	struct cam_ynode *b = cam_yaml_get(doc.root, "b");
+	CHECK(b && b->type == CAM_Y_SEQ && b->n == 2 && b->flow, "flow list");
+	CHECK(b->start.line == 2 && b->start.col == 4, "list position");
+	CHECK(cam_yaml_get(doc.root, "a")->plain, "plain scalar");
+	CHECK(parse("a: \"1\"\n") == 0 && !cam_yaml_get(doc.root, "a")->plain,
+	    "quoted scalar is not plain");
+
+	CHECK(parse("a: 1\na: 2\n") == -1, "duplicate key refused");
+	CHECK_STR(e.msg, "t.yaml:2:1: duplicate key \"a\"", "duplicate key msg");
+	CHECK(parse("a: &x 1\nb: *x\n") == -1, "anchor refused");
+	CHECK(strstr(e.msg, "anchors and aliases") != NULL, "anchor msg");
+	CHECK(parse("a: !!str 1\n") == -1, "tag refused");
+	CHECK(parse("--- 1\n--- 2\n") == -1, "two documents refused");
+	CHECK(parse("a: [1\n") == -1, "syntax error");
+	CHECK(strncmp(e.msg, "t.yaml:", 7) == 0, "syntax error names file");
+	CHECK(parse("") == 0 && doc.root == NULL, "empty document");
+	CHECK(parse("a: \"x\\0y\"\n") == -1, "NUL in a value refused");
+	CHECK(parse("? [a]\n: 1\n") == -1, "non-scalar key refused");
+
+	char deep[200] = "";
+	for (int i = 0; i < 40; i++)
+		strcat(deep, "[");
+	for (int i = 0; i < 40; i++)
+		strcat(deep, "]");
+	CHECK(parse(deep) == -1 && strstr(e.msg, "nested too deeply"),
+	    "deep nesting refused");
+
+	/* Columns are characters, offsets bytes. */
+	CHECK(parse("tên: \"Cổng\"\nx: 1\n") == 0, "UTF-8 keys");
+	struct cam_ynode *v = cam_yaml_get(doc.root, "tên");
+	CHECK(v && v->start.col == 6 && v->start.off == 6, "UTF-8 position");
+	CHECK_STR(v->value, "Cổng", "UTF-8 value");
+}
+
+static void
+test_edits(void)
+{
+	const char *text =
+	    "# head\n"
+	    "site:\n"
+	    "  name: Old   # keep me\n"
+	    "cameras:\n"
+	    "  - id: a\n"
+	    "    url: u1\n"
+	    "  # between\n"
+	    "  - id: b\n"
+	    "    url: u2\n"
+	    "users: {}\n"
+	    "list: []\n"
+	    "tail: 1\n";
+
+	CHECK(parse(text) == 0, "parse edit fixture");
+	cam_yaml_replace(&doc, cam_yaml_get(cam_yaml_get(doc.root, "site"),
+	    "name"), "\"Mới\"");
+	CHECK(strstr(doc.text.s, "  name: \"Mới\"   # keep me\n") != NULL,
+	    "replace keeps the comment");
+	CHECK(reparse() == 0, "reparse after replace");
+
+	struct cam_ynode *site = cam_yaml_get(doc.root, "site");
+	CHECK(cam_yaml_map_set(&doc, site, "host", "rec1", &e) == 0 &&
+	    reparse() == 0, "add a key to a block mapping");
+	CHECK(strstr(doc.text.s, "# keep me\n  host: rec1\ncameras:") != NULL,
+	    "new key after the last one, same indent");
+
+	struct cam_ynode *cams = cam_yaml_get(doc.root, "cameras");
+	CHECK(cam_yaml_seq_append(&doc, cams, "id: c\nurl: u3\n", &e) == 0 &&
+	    reparse() == 0, "append to a block list");
+	CHECK(strstr(doc.text.s, "    url: u2\n  - id: c\n    url: u3\nusers:")
+	    != NULL, "appended item indented like its siblings");
+
+	cams = cam_yaml_get(doc.root, "cameras");
+	CHECK(cam_yaml_seq_remove(&doc, cams, 0, &e) == 0 && reparse() == 0,
+	    "remove the first item");
+	CHECK(strstr(doc.text.s, "id: a") == NULL &&
+	    strstr(doc.text.s, "cameras:\n  # between\n  - id: b") != NULL,
+	    "only its lines went");
+
+	struct cam_ynode *users = cam_yaml_get(doc.root, "users");
+	CHECK(cam_yaml_map_set(&doc, users, "lan", "[guard]", &e) == 0 &&
+	    reparse() == 0, "add to an empty flow mapping");
+	CHECK(strstr(doc.text.s, "users:\n  lan: [guard]\nlist:") != NULL,
+	    "empty {} becomes a block");
+	users = cam_yaml_get(doc.root, "users");
+	CHECK(cam_yaml_map_remove(&doc, users, 0, &e) == 0 && reparse() == 0,
+	    "remove the only pair");
+	CHECK(strstr(doc.text.s, "users: {}\nlist:") != NULL,
+	    "emptied mapping is {} again");
+
+	struct cam_ynode *list = cam_yaml_get(doc.root, "list");
+	CHECK(cam_yaml_seq_append(&doc, list, "x\n", &e) == 0 &&
+	    reparse() == 0, "append to an empty flow list");
+	CHECK(strstr(doc.text.s, "list:\n  - x\ntail: 1\n") != NULL,
+	    "empty [] becomes a block");
+	CHECK(strncmp(doc.text.s, "# head\n", 7) == 0, "head comment kept");
+
+	/* Flow collections. */
+	CHECK(parse("r: [a, b, c]\nm: {x: 1, y: 2}\n") == 0, "flow fixture");
+	CHECK(cam_yaml_seq_remove(&doc, cam_yaml_get(doc.root, "r"), 1,
+	    &e) == 0 && reparse() == 0, "remove from a flow list");
+	CHECK(strstr(doc.text.s, "r: [a, c]") != NULL, "flow list item gone");
+	CHECK(cam_yaml_seq_append(&doc, cam_yaml_get(doc.root, "r"), "d",
+	    &e) == 0 && reparse() == 0, "append to a flow list");
+	CHECK(strstr(doc.text.s, "r: [a, c, d]") != NULL, "flow list grown");
+	CHECK(cam_yaml_map_set(&doc, cam_yaml_get(doc.root, "m"), "z", "3",
+	    &e) == 0 && reparse() == 0, "add to a flow mapping");
+	CHECK(strstr(doc.text.s, "m: {x: 1, y: 2, z: 3}") != NULL,
+	    "flow mapping grown");
+	CHECK(cam_yaml_map_remove(&doc, cam_yaml_get(doc.root, "m"), 2,
+	    &e) == 0 && reparse() == 0, "remove the last flow pair");
+	CHECK(strstr(doc.text.s, "m: {x: 1, y: 2}") != NULL, "flow pair gone");
+
+	/* A key with no value. */
+	CHECK(parse("a:\nb: 1\n") == 0, "null value fixture");
+	cam_yaml_replace(&doc, cam_yaml_get(doc.root, "a"), "5");
+	CHECK(reparse() == 0 && strcmp(doc.text.s, "a: 5\nb: 1\n") == 0,
+	    "null value replaced on its own line");
+}
+
+static void
+test_quote(void)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	const char *cases[] = { "plain", "true", "No", "30s", "a: b", "x\"y",
+	    "tab\there", "Cổng chính", "-x", "#c", "null", "", "line\nnext" };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		b.len = 0;
+		cam_buf_adds(&b, "k: ");
+		cam_yaml_quote(&b, cases[i]);
+		cam_buf_adds(&b, "\n");
+		int ok = parse(b.s) == 0 && doc.root &&
+		    cam_yaml_get(doc.root, "k") &&
+		    strcmp(cam_yaml_get(doc.root, "k")->value, cases[i]) == 0;
+		/* Typed words must come back quoted, i.e. not plain. */
+		if (ok && (strcmp(cases[i], "true") == 0 ||
+		    strcmp(cases[i], "null") == 0 || strcmp(cases[i], "No") == 0))
+			ok = !cam_yaml_get(doc.root, "k")->plain;
+		char label[64];
+		snprintf(label, sizeof(label), "quote round-trip %zu", i);
+		CHECK(ok, label);
+	}
+	cam_buf_free(&b);
+}
+
+static void
+test_config_pure(void)
+{
+	char why[256];
+	uint64_t bytes;
+	int pct;
+
+	CHECK(cam_id_valid("gate-1"), "id gate-1");
+	CHECK(!cam_id_valid("Gate"), "id upper case refused");
+	CHECK(!cam_id_valid("-gate"), "id leading dash refused");
+	CHECK(!cam_id_valid("../x"), "id traversal refused");
+	CHECK(!cam_id_valid(""), "empty id refused");
+	CHECK(!cam_id_valid("a234567890123456789012345678901234"),
+	    "long id refused");
+	CHECK(cam_username_valid("nguyenvana"), "user name");
+	CHECK(!cam_username_valid("Root Admin"), "user name with space");
+
+	CHECK(cam_url_check("rtsp://10.0.0.1:554/a?b=c", why, sizeof(why)) == 0,
+	    "url with port and query");
+	CHECK(cam_url_check("rtsps://cam.local/x", why, sizeof(why)) == 0,
+	    "rtsps url");
+	CHECK(cam_url_check("rtsp://[fe80::1]:8554/x", why, sizeof(why)) == 0,
+	    "IPv6 url");
+	CHECK(cam_url_check("rtsp://a:b@10.0.0.1/", why, sizeof(why)) == -1 &&
+	    strncmp(why, "credentials", 11) == 0, "credentials refused");
+	CHECK(cam_url_check("rtsp://a@10.0.0.1/", why, sizeof(why)) == -1,
+	    "user only refused");
+	CHECK(cam_url_check("http://x/", why, sizeof(why)) == -1, "http refused");
+	CHECK(cam_url_check("rtsp://x:0/", why, sizeof(why)) == -1, "port 0");
+	CHECK(cam_url_check("rtsp://x:65536/", why, sizeof(why)) == -1,
+	    "port 65536");
+	CHECK(cam_url_check("rtsp:///x", why, sizeof(why)) == -1, "no host");
+	CHECK(cam_url_check("rtsp://x y/", why, sizeof(why)) == -1, "space");
+	CHECK(cam_url_check("rtsp://x/\x01", why, sizeof(why)) == -1,
+	    "control character");
+
+	CHECK(cam_size_parse("90%", &bytes, &pct) == 0 && pct == 90,
+	    "percent");
+	CHECK(cam_size_parse("500G", &bytes, &pct) == 0 &&
+	    bytes == 500000000000ULL, "500G");
+	CHECK(cam_size_parse("2TiB", &bytes, &pct) == 0 &&
+	    bytes == 2ULL << 40, "2TiB");
+	CHECK(cam_size_parse("1000", &bytes, &pct) == 0 && bytes == 1000,
+	    "bytes");
+	CHECK(cam_size_parse("0%", &bytes, &pct) == -1, "0% refused");
+	CHECK(cam_size_parse("101%", &bytes, &pct) == -1, "101% refused");
+	CHECK(cam_size_parse("5X", &bytes, &pct) == -1, "bad unit refused");
+	CHECK(cam_size_parse("99999999999999999999T", &bytes, &pct) == -1,
+	    "overflow refused");
+	CHECK(cam_size_parse("-1G", &bytes, &pct) == -1, "negative refused");
+
+	CHECK(cam_role_parse("chief-of-office") == CAM_ROLE_CHIEF, "role");
+	CHECK(cam_role_parse("admin") == 0, "unknown role");
+	CHECK_STR(cam_role_name(CAM_ROLE_UNIT_HEAD), "unit-head", "role name");
+}
+
+int
+main(void)
+{
+	test_parse();
+	test_edits();
+	test_quote();
+	test_config_pure();
+	cam_yaml_free(&doc);
+	return UNIT_END();
+}
