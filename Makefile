@@ -21,9 +21,14 @@ PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
 # Debian packages needed to build and test (see `make deps`).
 DEBS := build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
-	git openssl mandoc tzdata
+	git openssl mandoc tzdata jq
 
 ifeq ($(SANITIZE),1)
+# A distinct exit status for sanitizer reports, so that a leak on a path
+# that must fail with 1 still fails its test.
+export ASAN_OPTIONS := exitcode=86:detect_leaks=1
+export LSAN_OPTIONS := exitcode=86
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 B := build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -93,6 +98,7 @@ deps:
 
 check: deps
 	$(MAKE) all-tests
+	mandoc -Tlint -Wwarning $(MAN)
 	tests/run $(B)
 
 all-tests: $(BINS) $(UNITS)

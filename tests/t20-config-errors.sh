@@ -156,4 +156,18 @@ expect_success 'nothing to commit is exit 1' '
 	has "nothing to commit" err
 '
 
+expect_success 'the example configuration in examples/ is valid' '
+	cp "$CAMKIT_TOP/examples/camkit.yaml" site/camkit.yaml &&
+	mkdir -p site/trust &&
+	for who in ca director heads; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout "$who.key" -out "site/trust/$who.pem" \
+		    -subj "/CN=$who" -days 30 2>/dev/null || exit 1
+	done &&
+	camctl -C site commit -m "example" >/dev/null &&
+	test "$(camctl -C site camera list | wc -l)" = 3 &&
+	camctl -C site camera show archive-room | grep -qx "host	rec2" &&
+	camctl -C site camera show gate | grep -qx "host	rec1"
+'
+
 done_testing
