@@ -32,7 +32,7 @@ usage(FILE *f)
 "       camctl [-C dir] revert rev\n"
 "       camctl [-C dir] camera add id --url url [--name name]\n"
 "              [--location text] [--host host] [--segment duration]\n"
-"              [--transport tcp|udp] [--model model] [--firmware version]\n"
+"              [--transport tcp | udp] [--model model] [--firmware version]\n"
 "              [--disabled] [--username user [--password-file file]]\n"
 "       camctl [-C dir] camera rm id\n"
 "       camctl [-C dir] camera list [--json]\n"
@@ -164,8 +164,9 @@ cmd_check(int argc, char **argv)
 	cam_err_clear(&e);
 	if (open_site(&s, &e) == -1)
 		return fail(&e);
-	printf("in force\t%.12s\t%zu cameras\t%zu users\n", s.rev,
-	    s.cfg.ncameras, s.cfg.nusers);
+	printf("in force\t%.12s\t%zu camera%s\t%zu user%s\n", s.rev,
+	    s.cfg.ncameras, s.cfg.ncameras == 1 ? "" : "s", s.cfg.nusers,
+	    s.cfg.nusers == 1 ? "" : "s");
 	/* Under the lock: a change being committed is not an edit. */
 	if (cam_repo_lock(&s.repo, &e) == -1 ||
 	    (n = cam_repo_changes(&s.repo, &changes, &e)) == -1) {
@@ -202,7 +203,6 @@ static int
 cmd_commit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "message", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *msg = NULL;
@@ -218,9 +218,13 @@ cmd_commit(int argc, char **argv)
 		}
 	if (msg == NULL || *msg == '\0' || optind != argc)
 		return usage_error("commit: give a message with -m");
-	if (!cam_utf8_clean(msg, strlen(msg), 1) && strchr(msg, '\n') == NULL)
-		return usage_error("commit: the message has control "
-		    "characters");
+	for (const char *line = msg; *line; ) {
+		size_t n = strcspn(line, "\n");
+		if (!cam_utf8_clean(line, n, 1))
+			return usage_error("commit: the message has control "
+			    "characters or invalid UTF-8");
+		line += n + (line[n] == '\n');
+	}
 	cam_err_clear(&e);
 	if (cam_repo_open(&repo, dir, &e) == -1)
 		return fail(&e);
@@ -229,7 +233,8 @@ cmd_commit(int argc, char **argv)
 	    (void *)dir, id, &e) == -1)
 		rc = fail(&e);
 	else
-		printf("committed\t%.12s\t%s\n", id, msg);
+		printf("committed\t%.12s\t%.*s\n", id, (int)strcspn(msg, "\n"),
+		    msg);
 	cam_repo_close(&repo);
 	return rc;
 }
@@ -299,9 +304,20 @@ cmd_history(int argc, char **argv)
 		return usage_error("history: unexpected argument \"%s\"",
 		    argv[optind]);
 	cam_err_clear(&e);
-	if (open_site(&s, &e) == -1)
-		return fail(&e);
-	h.zone = s.cfg.timezone;
+	/* The history is what one reads to find a bad commit: show it even
+	 * when HEAD's configuration is invalid, in UTC then. */
+	if (open_site(&s, &e) == -1) {
+		struct cam_err e2;
+		cam_err_clear(&e2);
+		if (cam_repo_open(&s.repo, dir, &e2) == -1)
+			return fail(&e2);
+		fail(&e);
+		fprintf(stderr, "%s: the configuration in force is invalid; "
+		    "times are shown in UTC\n", prog);
+		h.zone = "UTC";
+	} else
+		h.zone = s.cfg.timezone;
+	cam_err_clear(&e);
 	if (h.json)
 		cam_buf_adds(&h.out, "[");
 	if (cam_repo_history(&s.repo, (size_t)max, history_line, &h,
@@ -313,7 +329,10 @@ cmd_history(int argc, char **argv)
 		rc = print_buf(&h.out);
 	}
 	cam_buf_free(&h.out);
-	cam_site_close(&s);
+	if (s.dir != NULL)
+		cam_site_close(&s);
+	else
+		cam_repo_close(&s.repo);
 	return rc;
 }
 
@@ -338,6 +357,14 @@ cmd_diff(int argc, char **argv)
 	cam_buf_free(&out);
 	cam_repo_close(&repo);
 	return rc;
+}
+
+static int
+print_committed(void *arg, const struct cam_commit_info *ci)
+{
+	(void)arg;
+	printf("committed\t%.12s\t%s\n", ci->id, ci->summary);
+	return 0;
 }
 
 static int
@@ -366,10 +393,9 @@ cmd_revert(int argc, char **argv)
 		goto end;
 	}
 	if (cam_repo_revert(&repo, argv[1], cam_site_check_tree, (void *)dir,
-	    id, &e) == -1)
+	    id, &e) == -1 ||
+	    cam_repo_history(&repo, 1, print_committed, NULL, &e) == -1)
 		rc = fail(&e);
-	else
-		printf("committed\t%.12s\trevert %s\n", id, argv[1]);
 end:
 	cam_buf_free(&changes);
 	cam_repo_close(&repo);
@@ -810,7 +836,10 @@ camera_json(struct cam_buf *b, const struct cam_camera *c,
 			cam_json_str(b, svals[i]);
 	}
 	cam_buf_adds(b, ", \"host\": ");
-	cam_json_str(b, c->host ? c->host : cfg->host ? cfg->host : "");
+	if (c->host != NULL || cfg->host != NULL)
+		cam_json_str(b, c->host ? c->host : cfg->host);
+	else
+		cam_buf_adds(b, "null");
 	cam_buf_addf(b, ", \"enabled\": %s, \"segment\": %lld}",
 	    c->enabled ? "true" : "false", (long long)c->segment);
 }

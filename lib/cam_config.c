@@ -206,9 +206,11 @@ secret_key(const char *k)
 	return 0;
 }
 
-/* Secrets anywhere in the file are refused before anything else. */
+/* Secrets anywhere in the file are refused before anything else.  The
+ * keys of the users mapping are Unix user names, not settings, so a user
+ * called "user" or "token" is not taken for a secret. */
 static void
-secret_scan(struct v *v, const struct cam_ynode *n)
+secret_scan(struct v *v, const struct cam_ynode *n, int names)
 {
 	if (n == NULL)
 		return;
@@ -229,19 +231,18 @@ secret_scan(struct v *v, const struct cam_ynode *n)
 		break;
 	case CAM_Y_SEQ:
 		for (size_t i = 0; i < n->n; i++)
-			secret_scan(v, n->items[i]);
+			secret_scan(v, n->items[i], 0);
 		break;
 	case CAM_Y_MAP:
 		for (size_t i = 0; i < n->n; i++) {
-			if (secret_key(n->keys[i]->value) &&
-			    !(n->vals[i]->type == CAM_Y_SCALAR &&
-			    n->vals[i]->value[0] == '\0'))
+			if (!names && secret_key(n->keys[i]->value))
 				verr(v, n->keys[i], "\"%s\": passwords and user "
 				    "names do not belong in camkit.yaml; use "
 				    "camctl camera add --username U "
 				    "--password-file FILE (kept in private/, "
 				    "never committed)", n->keys[i]->value);
-			secret_scan(v, n->vals[i]);
+			secret_scan(v, n->vals[i], n == v->doc->root &&
+			    strcmp(n->keys[i]->value, "users") == 0);
 		}
 		break;
 	}
@@ -411,6 +412,18 @@ get_paths(struct v *v, const struct cam_ynode *map, const char *key,
 
 /* ---- sections ---- */
 
+/* A host name as gethostname(2) gives it: letters, digits, '.', '-'. */
+static void
+check_host(struct v *v, const struct cam_ynode *map, const char *host,
+    const char *what)
+{
+	if (host != NULL && (host[0] == '-' || host[0] == '.' ||
+	    strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(host)))
+		verr(v, cam_yaml_get(map, "host"), "%s: bad host name \"%s\" "
+		    "(letters, digits, '.' and '-')", what, host);
+}
+
 static void
 parse_site(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 {
@@ -432,11 +445,7 @@ parse_site(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 		cfg->timezone = tz;
 	}
 	cfg->host = get_str(v, n, "host", "site", 0);
-	if (cfg->host != NULL && !cam_id_valid(cfg->host) &&
-	    strspn(cfg->host, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(cfg->host))
-		verr(v, cam_yaml_get(n, "host"), "site: bad host name \"%s\"",
-		    cfg->host);
+	check_host(v, n, cfg->host, "site");
 }
 
 static void
@@ -499,6 +508,7 @@ parse_camera(struct v *v, const struct cam_ynode *n, struct cam_camera *c)
 		    "credential name \"%s\": use a-z, 0-9 and '-'",
 		    c->credential);
 	c->host = get_str(v, n, "host", "camera", 0);
+	check_host(v, n, c->host, "camera");
 	get_bool(v, n, "enabled", "camera", &c->enabled);
 	const struct cam_ynode *s = cam_yaml_get(n, "segment");
 	if (!is_null(s)) {
@@ -615,7 +625,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 		verr(&v, NULL, "empty configuration");
 		return -1;
 	}
-	secret_scan(&v, root);
+	secret_scan(&v, root, 0);
 	if (!check_map(&v, root, "the configuration", top))
 		return -1;
 	parse_site(&v, cam_yaml_get(root, "site"), cfg);

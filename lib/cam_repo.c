@@ -41,10 +41,6 @@ cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
 	 * directory nested in some other repository is an error. */
 	if (cam_path(path, sizeof(path), e, "%s/.git", dir) == -1)
 		goto fail;
-	if (stat(dir, &st) == -1) {
-		cam_err_sys(e, "%s", dir);
-		goto fail;
-	}
 	if (stat(path, &st) == -1) {
 		cam_errf(e, CAM_NO, "%s: not a camkit configuration directory "
 		    "(no git repository; create one with camctl -C %s init)",
@@ -295,6 +291,40 @@ end:
 	return rc;
 }
 
+/* A change of some paths must not sweep in what someone staged by hand
+ * with git add: that would commit it under the wrong message. */
+static int
+staged_elsewhere(struct cam_repo *r, git_index *idx, const char *const *paths,
+    struct cam_err *e)
+{
+	struct cam_tree head;
+	git_diff *diff = NULL;
+	int rc = 0;
+
+	if (cam_repo_head(r, &head, e) == -1)
+		return -1;
+	if (git_diff_tree_to_index(&diff, r->git, head.tree, idx, NULL) < 0) {
+		cam_tree_free(&head);
+		return cam_err_git(e, "%s: index", r->dir);
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const char *p = git_diff_get_delta(diff, i)->new_file.path;
+		size_t j;
+		for (j = 0; paths[j] != NULL; j++)
+			if (strcmp(p, paths[j]) == 0)
+				break;
+		if (paths[j] == NULL) {
+			rc = cam_errf(e, CAM_NO, "%s: %s is staged with git "
+			    "add; commit it with camctl commit -m MESSAGE or "
+			    "unstage it (git reset) first", r->dir, p);
+			break;
+		}
+	}
+	git_diff_free(diff);
+	cam_tree_free(&head);
+	return rc;
+}
+
 int
 cam_repo_commit(struct cam_repo *r, const char *const *paths,
     const char *msg, cam_repo_check_fn check, void *arg, char id[41],
@@ -324,13 +354,16 @@ cam_repo_commit(struct cam_repo *r, const char *const *paths,
 			cam_err_git(e, "%s: staging", r->dir);
 			goto end;
 		}
-	} else
+	} else {
+		if (staged_elsewhere(r, idx, paths, e) == -1)
+			goto end;
 		for (size_t i = 0; paths[i] != NULL; i++)
 			if (git_index_add_bypath(idx, paths[i]) < 0) {
 				cam_err_git(e, "%s: staging %s", r->dir,
 				    paths[i]);
 				goto end;
 			}
+	}
 	if (git_index_write_tree(&oid, idx) < 0 ||
 	    git_tree_lookup(&tree, r->git, &oid) < 0) {
 		cam_err_git(e, "%s: writing the tree", r->dir);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cam_config.h"
@@ -164,15 +165,22 @@ int
 cam_secret_read_line(const char *path, char **out, struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
+	struct termios saved, quiet;
 	char chunk[512];
 	ssize_t n;
-	int fd, rc = -1;
+	int fd, rc = -1, echo_off = 0;
 
 	*out = NULL;
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return cam_err_sys(e, "%s", path);
+	/* Typed at a terminal: do not show it. */
+	if (isatty(fd) && tcgetattr(fd, &saved) == 0) {
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1) {
 			if (errno == EINTR)
@@ -190,6 +198,10 @@ cam_secret_read_line(const char *path, char **out, struct cam_err *e)
 	*out = cam_xstrndup(b.s ? b.s : "", len);
 	rc = 0;
 end:
+	if (echo_off) {
+		tcsetattr(fd, TCSAFLUSH, &saved);
+		fputs("\n", stderr);
+	}
 	explicit_bzero(chunk, sizeof(chunk));
 	cam_buf_free(&b);
 	if (fd != STDIN_FILENO)

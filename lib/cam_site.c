@@ -1,6 +1,7 @@
 /*
  * cam_site: see cam_site.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -273,6 +274,27 @@ cam_site_init(const char *dir, const char *name, const char *host,
 	memset(&doc, 0, sizeof(doc));
 	memset(&repo, 0, sizeof(repo));
 	memset(&cfg, 0, sizeof(cfg));
+	/* A new site starts in a new or empty directory: init must not
+	 * commit, or overwrite, files it did not write. */
+	DIR *d = opendir(dir);
+	if (d != NULL) {
+		struct dirent *de;
+		int used = 0;
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 &&
+			    strcmp(de->d_name, "..") != 0)
+				used = 1;
+		closedir(d);
+		if (used) {
+			snprintf(path, sizeof(path), "%s/.git", dir);
+			if (access(path, F_OK) == 0)
+				return cam_errf(e, CAM_NO, "%s: already a "
+				    "configuration repository", dir);
+			return cam_errf(e, CAM_NO, "%s: not empty; init wants "
+			    "a new or empty directory", dir);
+		}
+	} else if (errno != ENOENT)
+		return cam_err_sys(e, "%s", dir);
 	if (cam_path(label, sizeof(label), e, "%s/%s", dir,
 	    CAM_CONFIG_FILE) == -1)
 		return -1;

@@ -170,4 +170,18 @@ expect_success 'the example configuration in examples/ is valid' '
 	camctl -C site camera show gate | grep -qx "host	rec1"
 '
 
+expect_success 'a secret-looking key is refused even when empty' '
+	sed -i "s/^  host: rec1/  host: rec1\n  password: \"\"/" site/camkit.yaml &&
+	edit_and_refuse "\"password\": passwords and user names"
+'
+
+expect_success 'commit messages with control characters are refused' '
+	sed -i "s/^  retention_days: [0-9]*/  retention_days: 45/" site/camkit.yaml &&
+	must_fail 2 camctl -C site commit -m "$(printf "bad\033[31m")" 2>err &&
+	has "control characters" err &&
+	camctl -C site commit -m "$(printf "first line\n\nmore detail")" >out &&
+	has "^committed	[0-9a-f]{12}	first line$" out &&
+	git -C site log -1 --format=%b | grep -qx "more detail"
+'
+
 done_testing

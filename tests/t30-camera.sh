@@ -152,4 +152,21 @@ expect_success 'the list can be filled again after being emptied' '
 	camctl -C site camera list | grep -q "^lobby	"
 '
 
+expect_success 'a bad recording host is refused' '
+	must_fail 1 camctl -C site camera set lobby "host=bad host/../x" 2>err &&
+	has "bad host name" err &&
+	camctl -C site camera set lobby host=rec2 >/dev/null &&
+	camctl -C site camera show lobby | grep -qx "host	rec2"
+'
+
+expect_success 'a password typed at a terminal is not echoed' '
+	command -v script >/dev/null || { echo "no script(1)"; exit 0; }
+	{ sleep 1; printf "typed-secret\r"; sleep 1; } |
+	    script -qec "camctl -C site camera add tty --url rtsp://10.0.0.40/x --username u" \
+	    /dev/null >typescript 2>&1 &&
+	has "password for u:" typescript &&
+	hasnt typed-secret typescript &&
+	has "^password=typed-secret$" site/private/credentials/tty
+'
+
 done_testing

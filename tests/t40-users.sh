@@ -69,4 +69,10 @@ expect_success 'user list shows what is in force, not uncommitted edits' '
 	git -C site checkout -q camkit.yaml
 '
 
+expect_success 'Unix users named like settings (user, token) are fine' '
+	camctl -C site user add user --role guard >/dev/null &&
+	camctl -C site user add token --role auditor >/dev/null &&
+	camctl -C site user list | grep -qx "token	auditor"
+'
+
 done_testing

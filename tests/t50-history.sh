@@ -27,7 +27,7 @@ expect_success 'history -n and --json' '
 
 expect_success 'check passes on a clean site' '
 	camctl -C site check >out &&
-	has "^in force	[0-9a-f]{12}	2 cameras	1 users$" out
+	has "^in force	[0-9a-f]{12}	2 cameras	1 user$" out
 '
 
 expect_success 'check flags uncommitted edits with exit 1 and lists them' '
@@ -73,8 +73,9 @@ expect_success 'diff REV shows what changed since REV' '
 expect_success 'revert makes a new commit that undoes one change' '
 	rev=$(git -C site rev-parse HEAD~1) &&
 	camctl -C site revert "$rev" >out &&
-	has "^committed	[0-9a-f]{12}	revert $rev$" out &&
-	git -C site log -1 --format=%s | grep -q "^revert ${rev%"${rev#????????}"}" &&
+	short=$(git -C site rev-parse --short=9 "$rev") &&
+	has "^committed	[0-9a-f]{12}	revert $short: camera add hall$" out &&
+	git -C site log -1 --format=%s | grep -qx "revert $short: camera add hall" &&
 	camctl -C site camera list | cut -f1 >ids &&
 	printf "gate\n" >want && cmp_text want ids &&
 	camctl -C site user list | grep -q nguyenvana &&
@@ -122,6 +123,30 @@ expect_success 'a commit made behind camctl with plain git is caught by check' '
 
 expect_success 'the history stays readable by git fsck' '
 	git -C site fsck --strict 2>&1 | { ! grep -i error; }
+'
+
+expect_success 'history still works when the commit in force is invalid' '
+	camctl -C site history >out 2>err &&
+	has "sneaky edit" out &&
+	has "times are shown in UTC" err &&
+	has "[0-9]{2}:[0-9]{2}:[0-9]{2}\+00:00	" out
+'
+
+expect_success 'a fixed file committed with camctl repairs the site' '
+	sed -i "s/^  retention_days: -5/  retention_days: 30/" site/camkit.yaml &&
+	camctl -C site commit -m "fix retention" >/dev/null &&
+	camctl -C site check >/dev/null
+'
+
+expect_success 'changes staged by hand with git add are not swept into a camctl commit' '
+	mkdir -p site/notes && echo x >site/notes/a.txt && git -C site add notes/a.txt &&
+	n=$(git -C site rev-list --count HEAD) &&
+	must_fail 1 camctl -C site camera add cam9 --url rtsp://10.0.0.9/x 2>err &&
+	has "notes/a.txt is staged with git add" err &&
+	test "$(git -C site rev-list --count HEAD)" = "$n" &&
+	git -C site diff --cached --name-only | grep -qx notes/a.txt &&
+	git -C site diff --quiet camkit.yaml &&
+	git -C site reset -q && rm -rf site/notes
 '
 
 done_testing
