@@ -166,8 +166,6 @@ cam_secret_read_line(const char *path, char **out, struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
 	struct termios saved, quiet;
-	char chunk[512];
-	ssize_t n;
 	int fd, rc = -1, echo_off = 0;
 
 	*out = NULL;
@@ -181,17 +179,9 @@ cam_secret_read_line(const char *path, char **out, struct cam_err *e)
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			cam_err_sys(e, "%s", path);
-			goto end;
-		}
-		cam_buf_add(&b, chunk, (size_t)n);
-		if (b.len > CAM_SECRET_MAX + 2 || memchr(b.s, '\n', b.len))
-			break;
-	}
+	if (cam_fd_read(fd, strcmp(path, "-") == 0 ? "standard input" : path,
+	    CAM_SECRET_MAX + 2, 1, &b, e) == -1)
+		goto end;
 	size_t len = b.s ? strcspn(b.s, "\n") : 0;
 	if (len > 0 && b.s[len - 1] == '\r')
 		len--;
@@ -202,7 +192,6 @@ end:
 		tcsetattr(fd, TCSAFLUSH, &saved);
 		fputs("\n", stderr);
 	}
-	explicit_bzero(chunk, sizeof(chunk));
 	cam_buf_free(&b);
 	if (fd != STDIN_FILENO)
 		close(fd);

@@ -385,8 +385,8 @@ fmt_tm(const struct tm *tm, int compact, char *buf, size_t len)
 	    tm->tm_mday, tm->tm_hour, tm->tm_min, tm->tm_sec);
 }
 
-void
-cam_time_format_utc(time_t t, char *buf, size_t len)
+static void
+fmt_utc(time_t t, int compact, char *buf, size_t len)
 {
 	struct tm tm;
 
@@ -395,20 +395,19 @@ cam_time_format_utc(time_t t, char *buf, size_t len)
 	if (gmtime_r(&t, &tm) == NULL)
 		snprintf(buf, len, "invalid");
 	else
-		fmt_tm(&tm, 0, buf, len);
+		fmt_tm(&tm, compact, buf, len);
+}
+
+void
+cam_time_format_utc(time_t t, char *buf, size_t len)
+{
+	fmt_utc(t, 0, buf, len);
 }
 
 void
 cam_time_format_compact(time_t t, char *buf, size_t len)
 {
-	struct tm tm;
-
-	if (len == 0)
-		return;
-	if (gmtime_r(&t, &tm) == NULL)
-		snprintf(buf, len, "invalid");
-	else
-		fmt_tm(&tm, 1, buf, len);
+	fmt_utc(t, 1, buf, len);
 }
 
 int

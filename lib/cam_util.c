@@ -130,43 +130,57 @@ cam_buf_str(const struct cam_buf *b)
 }
 
 int
-cam_file_read(const char *path, size_t max, struct cam_buf *out,
-    struct cam_err *e)
+cam_fd_read(int fd, const char *name, size_t max, int line,
+    struct cam_buf *out, struct cam_err *e)
 {
-	char chunk[65536];
-	struct stat st;
+	char chunk[4096];
 	ssize_t n;
-	int fd, rc = -1;
+	int rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return cam_err_sys(e, "%s", path);
-	if (fstat(fd, &st) == -1) {
-		cam_err_sys(e, "%s", path);
-		goto end;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		cam_errf(e, CAM_NO, "%s: not a regular file", path);
-		goto end;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+	for (;;) {
+		/* A line is read a byte at a time: what follows it stays
+		 * unread for the next reader of fd. */
+		n = read(fd, chunk, line ? 1 : sizeof(chunk));
+		if (n == 0)
+			break;
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			cam_err_sys(e, "%s", path);
+			cam_err_sys(e, "%s", name);
 			goto end;
 		}
 		if (out->len + (size_t)n > max) {
-			cam_errf(e, CAM_NO, "%s: larger than %zu bytes", path,
+			cam_errf(e, CAM_NO, "%s: longer than %zu bytes", name,
 			    max);
 			goto end;
 		}
 		cam_buf_add(out, chunk, (size_t)n);
+		if (line && chunk[0] == '\n')
+			break;
 	}
 	if (out->s == NULL)
 		cam_buf_add(out, "", 0);
 	rc = 0;
 end:
 	explicit_bzero(chunk, sizeof(chunk));
+	return rc;
+}
+
+int
+cam_file_read(const char *path, size_t max, struct cam_buf *out,
+    struct cam_err *e)
+{
+	struct stat st;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return cam_err_sys(e, "%s", path);
+	if (fstat(fd, &st) == -1)
+		cam_err_sys(e, "%s", path);
+	else if (!S_ISREG(st.st_mode))
+		cam_errf(e, CAM_NO, "%s: not a regular file", path);
+	else
+		rc = cam_fd_read(fd, path, max, 0, out, e);
 	close(fd);
 	return rc;
 }

@@ -35,6 +35,10 @@ void *cam_xrealloc(void *p, size_t n);
 char *cam_xstrdup(const char *s);
 char *cam_xstrndup(const char *s, size_t n);
 
+/* Read fd (name for messages) to its end, or through the first newline
+ * if line; more than max bytes is an error. */
+int cam_fd_read(int fd, const char *name, size_t max, int line,
+    struct cam_buf *out, struct cam_err *e);
 /* Read a whole regular file (at most max bytes, else an error). */
 int cam_file_read(const char *path, size_t max, struct cam_buf *out,
     struct cam_err *e);
