@@ -173,6 +173,22 @@ cmd_check(int argc, char **argv)
 		rc = fail(&e);
 		goto end;
 	}
+	{
+		struct cam_buf locks = CAM_BUF_INIT;
+		int nl = cam_repo_locks(&s.repo, &locks);
+		for (char *p = locks.s, *q; nl > 0 && p && *p; p = q + 1) {
+			q = strchr(p, '\n');
+			*q = '\0';
+			printf("lock\t%s\n", p);
+		}
+		if (nl > 0) {
+			fprintf(stderr, "%s: git lock files are left in %s/.git: "
+			    "if no git command is running, remove them\n",
+			    prog, dir);
+			rc = CAM_NO;
+		}
+		cam_buf_free(&locks);
+	}
 	if (n > 0) {
 		const char *p = changes.s;
 		while (*p) {

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,48 @@ cam_repo_unlock(struct cam_repo *r)
 		close(r->lockfd);	/* releases the flock */
 		r->lockfd = -1;
 	}
+}
+
+int
+cam_repo_locks(struct cam_repo *r, struct cam_buf *out)
+{
+	static const char *const pats[] = { "index.lock", "HEAD.lock",
+	    "config.lock", "packed-refs.lock", "refs/heads/*.lock" };
+	char pat[PATH_MAX];
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		glob_t g;
+		if (snprintf(pat, sizeof(pat), "%s/.git/%s", r->dir,
+		    pats[i]) >= (int)sizeof(pat))
+			continue;
+		if (glob(pat, 0, NULL, &g) != 0)
+			continue;
+		for (size_t j = 0; j < g.gl_pathc; j++, n++)
+			cam_buf_addf(out, "%s\n", g.gl_pathv[j]);
+		globfree(&g);
+	}
+	return n;
+}
+
+/* After a failed write: if git's lock files are in the way, say so and
+ * what to do, since they outlive a killed process. */
+static int
+explain_locks(struct cam_repo *r, struct cam_err *e)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+
+	if (cam_repo_locks(r, &b) > 0) {
+		for (char *p = b.s, *nl; p && *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			*nl = '\0';
+			cam_err_addf(e, CAM_ENV, "%s exists: a git command is "
+			    "running here, or one was killed; if none is "
+			    "running, remove it", p);
+		}
+	}
+	cam_buf_free(&b);
+	return -1;
 }
 
 static int
@@ -280,6 +323,7 @@ make_commit(struct cam_repo *r, git_tree *tree, const char *msg,
 	if (git_commit_create_v(&oid, r->git, "HEAD", sig, sig, NULL, msg,
 	    tree, nparents, parent) < 0) {
 		cam_err_git(e, "%s: commit", r->dir);
+		explain_locks(r, e);
 		goto end;
 	}
 	if (id != NULL)
@@ -376,10 +420,22 @@ cam_repo_commit(struct cam_repo *r, const char *const *paths,
 	}
 	if (check_tree(r, tree, check, arg, e) == -1)
 		goto end;
-	if (make_commit(r, tree, msg, id, e) == -1)
-		goto end;
+	/*
+	 * The index first, HEAD second: a crash in between leaves the change
+	 * staged and not committed, which check reports and camctl commit
+	 * finishes.  The other order would leave HEAD ahead of a stale index,
+	 * and the next commit would quietly undo the change.
+	 */
 	if (git_index_write(idx) < 0) {
 		cam_err_git(e, "%s: index", r->dir);
+		explain_locks(r, e);
+		goto end;
+	}
+	if (make_commit(r, tree, msg, id, e) == -1) {
+		if (head.tree != NULL && (git_index_read_tree(idx,
+		    head.tree) < 0 || git_index_write(idx) < 0))
+			cam_err_addf(e, CAM_ENV, "%s: and the index could not be "
+			    "put back", r->dir);
 		goto end;
 	}
 	rc = 0;

@@ -62,6 +62,10 @@ void cam_tree_free(struct cam_tree *t);
 int cam_tree_read(const struct cam_tree *t, const char *path,
     struct cam_buf *out, struct cam_err *e);
 
+/* git's own lock files left in .git (by a running git command, or by a
+ * process that was killed): one path a line into out; returns count. */
+int cam_repo_locks(struct cam_repo *r, struct cam_buf *out);
+
 /* Uncommitted changes: one "status<TAB>path" line each into out
  * (status: modified, new, deleted, renamed, typechange); returns count. */
 int cam_repo_changes(struct cam_repo *r, struct cam_buf *out,

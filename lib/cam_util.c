@@ -209,13 +209,13 @@ cam_file_write_atomic(const char *path, const void *data, size_t len,
 	const char *p = data;
 	int fd = -1, rc = -1;
 
-	if (cam_path(tmp, sizeof(tmp), e, "%s.tmp.%ld", path,
-	    (long)getpid()) == -1)
+	if (cam_path(tmp, sizeof(tmp), e, "%s.tmp.XXXXXX", path) == -1)
 		return -1;
 	if (cam_path(dir, sizeof(dir), e, "%s", path) == -1)
 		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    mode);
+	/* A random name: a temporary file left by a crash never blocks a
+	 * later writer. */
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd == -1)
 		return cam_err_sys(e, "%s", tmp);
 	/* open() applied the umask; the caller's mode is what counts. */
