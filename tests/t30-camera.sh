@@ -169,4 +169,26 @@ expect_success 'a password typed at a terminal is not echoed' '
 	has "^password=typed-secret$" site/private/credentials/tty
 '
 
+expect_success 'the author is the real Unix user, whatever $USER says' '
+	USER=mallory LOGNAME=mallory GIT_AUTHOR_NAME=mallory \
+	    camctl -C site camera set lobby name=Sảnh >/dev/null &&
+	test "$(git -C site log -1 --format=%an)" = "$(id -un)"
+'
+
+expect_success 'another Unix user commits under their own name' '
+	if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null; then
+		echo "# skipped: needs root and useradd"; exit 0
+	fi
+	u=camkit-t$$
+	useradd -M -N -s /usr/sbin/nologin "$u" || exit 1
+	trap "userdel $u 2>/dev/null || :" EXIT
+	chmod 711 "$T" && mkdir own && chown "$u" own &&
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
+	    env HOME=/nonexistent "$CAMKIT_BIN/camctl" -C own/site init >/dev/null &&
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
+	    env HOME=/nonexistent "$CAMKIT_BIN/camctl" -C own/site user add "$u" --role operator >/dev/null &&
+	test "$(git -C own/site log -1 --format=%an)" = "$u" &&
+	test "$(git -C own/site log -1 --format=%ae)" = "$u@$(hostname)"
+'
+
 done_testing
