@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <git2.h>
+#include <libavutil/error.h>
 
 #include "cam_err.h"
 
@@ -86,4 +87,18 @@ cam_err_git(struct cam_err *e, const char *fmt, ...)
 	va_end(ap);
 	return cam_errf(e, CAM_ENV, "%s: %s", what,
 	    ge && ge->message ? ge->message : "unknown libgit2 error");
+}
+
+int
+cam_err_av(struct cam_err *e, int averr, const char *fmt, ...)
+{
+	char what[1024], why[AV_ERROR_MAX_STRING_SIZE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (av_strerror(averr, why, sizeof(why)) < 0)
+		snprintf(why, sizeof(why), "error %d", averr);
+	return cam_errf(e, CAM_ENV, "%s: %s", what, why);
 }

@@ -43,4 +43,8 @@ int cam_err_sys(struct cam_err *e, const char *fmt, ...)
 int cam_err_git(struct cam_err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* FFmpeg: "what: av_strerror(averr)"; CAM_ENV. */
+int cam_err_av(struct cam_err *e, int averr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -1,0 +1,610 @@
+/*
+ * camrec: record the cameras of this host into crash-safe segments, and
+ * recover what a crash left.  main() parses the global options and
+ * dispatches to one function per verb; the work is done in lib/.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libavformat/avformat.h>
+#include <libavutil/log.h>
+
+#include "cam_rec.h"
+#include "cam_site.h"
+#include "cam_store.h"
+#include "cam_time.h"
+#include "cam_util.h"
+
+static const char *prog = "camrec";
+static const char *dir;
+static volatile sig_atomic_t stop;
+static int verbose;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: camrec [-C dir] [-v] record camera [--for duration]\n"
+"       camrec [-C dir] [-v] recover camera\n"
+"       camrec [-C dir] prune [--dry-run] [--json]\n"
+"       camrec [-C dir] hold add camera --from time --to time --reason text\n"
+"       camrec [-C dir] hold list [--all] [--json]\n"
+"       camrec [-C dir] hold release id [--reason text]\n"
+"       camrec -h | --help | --version\n");
+}
+
+static int
+fail(const struct cam_err *e)
+{
+	const char *p = e->msg;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		fprintf(stderr, "%s: %.*s\n", prog, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	return e->code ? e->code : CAM_ENV;
+}
+
+static int usage_error(const char *, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	return CAM_USAGE;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/*
+ * FFmpeg's messages, with any user:password@ taken out of URLs: camkit
+ * hands FFmpeg the credentials inside the URL, and they must never reach
+ * a log.
+ */
+static void
+av_logger(void *avcl, int level, const char *fmt, va_list ap)
+{
+	char line[1024], *p, *at;
+
+	(void)avcl;
+	if (level > av_log_get_level())
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	for (p = line; (p = strstr(p, "://")) != NULL; p += 3) {
+		size_t auth = strcspn(p + 3, "/?# \t\n");
+		at = memchr(p + 3, '@', auth);
+		if (at != NULL)
+			memmove(p + 3, at + 1, strlen(at + 1) + 1);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	if (line[0] != '\0')
+		fprintf(stderr, "%s: ffmpeg: %s\n", prog, line);
+}
+
+static int
+this_host(char *host, size_t len)
+{
+	if (gethostname(host, len) == -1)
+		snprintf(host, len, "localhost");
+	host[len - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+	return 0;
+}
+
+/* The configuration in force, and the camera, which this host records. */
+static int
+find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
+    char *host, size_t hostlen)
+{
+	struct cam_err e;
+	const char *want;
+
+	cam_err_clear(&e);
+	if (cam_site_open(s, dir, &e) == -1)
+		return fail(&e);
+	if ((*cam = cam_config_camera(&s->cfg, id)) == NULL) {
+		cam_errf(&e, CAM_NO, "no camera \"%s\" in %s", id, dir);
+		cam_site_close(s);
+		return fail(&e);
+	}
+	this_host(host, hostlen);
+	want = (*cam)->host ? (*cam)->host : s->cfg.host;
+	if (want != NULL && strcmp(want, host) != 0) {
+		cam_errf(&e, CAM_NO, "camera %s is recorded by host %s, and "
+		    "this is %s", id, want, host);
+		cam_site_close(s);
+		return fail(&e);
+	}
+	return 0;
+}
+
+static void
+conf_init(struct cam_rec_conf *c, const struct cam_site *s,
+    const struct cam_camera *cam, const char *host)
+{
+	memset(c, 0, sizeof(*c));
+	c->site_dir = dir;
+	c->root = s->cfg.root;
+	c->host = host;
+	c->cam = cam;
+	c->io_timeout = 10;
+	c->backoff_max = 30;
+	c->stop = &stop;
+	c->verbose = verbose;
+}
+
+/* Every camera with a manifest under the root: footage of a camera taken
+ * out of the configuration still ages out. */
+static int
+stored_cameras(const char *root, char ***out, size_t *n, struct cam_err *e)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	char path[PATH_MAX];
+
+	*out = NULL;
+	*n = 0;
+	if (d == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return cam_err_sys(e, "%s", root);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!cam_id_valid(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/manifest", root,
+		    de->d_name);
+		if (access(path, F_OK) == -1)
+			continue;
+		*out = cam_xrealloc(*out, (*n + 1) * sizeof(char *));
+		(*out)[(*n)++] = cam_xstrdup(de->d_name);
+	}
+	closedir(d);
+	return 0;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct prune_out {
+	struct cam_buf b;
+	int json;
+	int n;
+};
+
+static void
+prune_line(void *arg, const struct cam_segment *s, const char *why)
+{
+	struct prune_out *o = arg;
+	char start[40];
+
+	cam_time_format_utc(s->start, start, sizeof(start));
+	if (o->json) {
+		cam_buf_adds(&o->b, o->n++ ? ",\n  " : "\n  ");
+		cam_buf_adds(&o->b, "{\"camera\": ");
+		cam_json_str(&o->b, s->camera);
+		cam_buf_adds(&o->b, ", \"file\": ");
+		cam_json_str(&o->b, s->file);
+		cam_buf_addf(&o->b, ", \"start\": \"%s\", \"bytes\": %llu, "
+		    "\"reason\": \"%s\"}", start, (unsigned long long)s->bytes,
+		    why);
+	} else
+		cam_buf_addf(&o->b, "deleted\t%s\t%s\t%s\t%s\n", s->camera,
+		    start, why, s->file);
+}
+
+/* Prune across every stored camera; out may be NULL. */
+static int
+run_prune(const struct cam_site *s, const char *host, int dry_run,
+    struct prune_out *out, struct cam_prune_result *res, struct cam_err *e)
+{
+	char **cams;
+	size_t n;
+	int rc;
+
+	if (stored_cameras(s->cfg.root, &cams, &n, e) == -1)
+		return -1;
+	rc = cam_prune(&s->cfg, host, (const char *const *)cams, n,
+	    time(NULL), dry_run, out ? prune_line : NULL, out, res, e);
+	free_list(cams, n);
+	return rc;
+}
+
+struct full_ctx {
+	const struct cam_site *s;
+	const char *host;
+};
+
+/* The recorder's disk is full: free space by the capacity rule. */
+static void
+on_disk_full(void *arg)
+{
+	struct full_ctx *f = arg;
+	struct cam_prune_result res;
+	struct cam_err e;
+
+	cam_err_clear(&e);
+	if (run_prune(f->s, f->host, 0, NULL, &res, &e) == -1)
+		fail(&e);
+	else if (verbose)
+		fprintf(stderr, "%s: disk full: pruned %llu segments\n", prog,
+		    (unsigned long long)res.deleted);
+}
+
+static int
+cmd_prune(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct prune_out out;
+	struct cam_prune_result res;
+	struct cam_site s;
+	struct cam_err e;
+	char host[256], a[40], b[40];
+	int c, dry = 0, rc = 0;
+
+	memset(&out, 0, sizeof(out));
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'n': dry = 1; break;
+		case 'j': out.json = 1; break;
+		default: return usage_error("prune: bad option");
+		}
+	if (optind != argc)
+		return usage_error("prune: unexpected argument \"%s\"",
+		    argv[optind]);
+	cam_err_clear(&e);
+	if (cam_site_open(&s, dir, &e) == -1)
+		return fail(&e);
+	this_host(host, sizeof(host));
+	if (run_prune(&s, host, dry, &out, &res, &e) == -1) {
+		rc = fail(&e);
+		goto end;
+	}
+	cam_time_format_utc(res.oldest_deleted, a, sizeof(a));
+	cam_time_format_utc(res.newest_deleted, b, sizeof(b));
+	if (out.json) {
+		printf("{\"dry_run\": %s, \"deleted\": [%s%s], "
+		    "\"count\": %llu, \"bytes\": %llu, \"by_age\": %llu, "
+		    "\"by_capacity\": %llu, \"held\": %llu, "
+		    "\"still_over\": %s}\n", dry ? "true" : "false",
+		    cam_buf_str(&out.b), out.n ? "\n" : "",
+		    (unsigned long long)res.deleted,
+		    (unsigned long long)res.deleted_bytes,
+		    (unsigned long long)res.by_age,
+		    (unsigned long long)res.by_capacity,
+		    (unsigned long long)res.held,
+		    res.still_over ? "true" : "false");
+	} else {
+		fputs(cam_buf_str(&out.b), stdout);
+		printf("%s\t%llu segments\t%llu bytes\t%llu by age\t"
+		    "%llu by capacity\t%llu held\t%s\t%s\n",
+		    dry ? "would delete" : "pruned",
+		    (unsigned long long)res.deleted,
+		    (unsigned long long)res.deleted_bytes,
+		    (unsigned long long)res.by_age,
+		    (unsigned long long)res.by_capacity,
+		    (unsigned long long)res.held,
+		    res.deleted ? a : "-", res.deleted ? b : "-");
+	}
+	if (res.still_over) {
+		fprintf(stderr, "%s: %s is still over its capacity limit "
+		    "(held footage, or files camkit did not write)\n", prog,
+		    s.cfg.root);
+		rc = CAM_NO;
+	}
+end:
+	cam_buf_free(&out.b);
+	cam_site_close(&s);
+	return rc;
+}
+
+static int
+hold_add(int argc, char **argv, struct cam_site *s, const char *host)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *from = NULL, *to = NULL, *reason = NULL, *user;
+	time_t tf, tt;
+	struct cam_err e;
+	uint64_t id;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'r': reason = optarg; break;
+		default: return usage_error("hold add: bad option");
+		}
+	if (optind + 1 != argc || from == NULL || to == NULL || reason == NULL)
+		return usage_error("hold add: give a camera, --from, --to and "
+		    "--reason");
+	cam_err_clear(&e);
+	if (cam_time_parse(from, s->cfg.timezone, &tf, &e) == -1 ||
+	    cam_time_parse(to, s->cfg.timezone, &tt, &e) == -1)
+		return fail(&e);
+	user = cam_user_name();
+	if (cam_store_hold_add(s->cfg.root, host, argv[optind], tf, tt, reason,
+	    user ? user : "?", &id, &e) == -1)
+		return fail(&e);
+	printf("hold\t%llu\n", (unsigned long long)id);
+	return 0;
+}
+
+static int
+hold_list(int argc, char **argv, struct cam_site *s)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_buf b = CAM_BUF_INIT;
+	struct cam_holds h;
+	struct cam_err e;
+	char f[40], t[40];
+	int c, all = 0, json = 0, n = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'a': all = 1; break;
+		case 'j': json = 1; break;
+		default: return usage_error("hold list: bad option");
+		}
+	if (optind != argc)
+		return usage_error("hold list: unexpected argument");
+	cam_err_clear(&e);
+	if (cam_store_holds(s->cfg.root, &h, &e) == -1)
+		return fail(&e);
+	if (json)
+		cam_buf_adds(&b, "[");
+	for (size_t i = 0; i < h.n; i++) {
+		const struct cam_hold *x = &h.v[i];
+		if (x->released && !all)
+			continue;
+		cam_time_format_local(x->from, s->cfg.timezone, f, sizeof(f));
+		cam_time_format_local(x->to, s->cfg.timezone, t, sizeof(t));
+		if (json) {
+			cam_buf_addf(&b, "%s{\"id\": %llu, \"camera\": ",
+			    n++ ? ",\n  " : "\n  ", (unsigned long long)x->id);
+			cam_json_str(&b, x->camera);
+			cam_buf_addf(&b, ", \"from\": \"%s\", \"to\": \"%s\", "
+			    "\"released\": %s, \"by\": ", f, t,
+			    x->released ? "true" : "false");
+			cam_json_str(&b, x->by);
+			cam_buf_adds(&b, ", \"reason\": ");
+			cam_json_str(&b, x->reason);
+			cam_buf_adds(&b, "}");
+		} else
+			cam_buf_addf(&b, "%llu\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			    (unsigned long long)x->id, x->camera, f, t,
+			    x->released ? "released" : "held", x->by,
+			    x->reason);
+	}
+	if (json)
+		cam_buf_adds(&b, n ? "\n]\n" : "]\n");
+	fputs(cam_buf_str(&b), stdout);
+	cam_buf_free(&b);
+	cam_holds_free(&h);
+	return 0;
+}
+
+static int
+hold_release(int argc, char **argv, struct cam_site *s, const char *host)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *reason = "", *user;
+	struct cam_err e;
+	char *end;
+	unsigned long long id;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'r': reason = optarg; break;
+		default: return usage_error("hold release: bad option");
+		}
+	if (optind + 1 != argc)
+		return usage_error("hold release: give one hold id");
+	id = strtoull(argv[optind], &end, 10);
+	if (*end != '\0' || id == 0)
+		return usage_error("hold release: bad id \"%s\"", argv[optind]);
+	cam_err_clear(&e);
+	user = cam_user_name();
+	if (cam_store_hold_release(s->cfg.root, host, id, reason,
+	    user ? user : "?", &e) == -1)
+		return fail(&e);
+	printf("released\t%llu\n", id);
+	return 0;
+}
+
+static int
+cmd_hold(int argc, char **argv)
+{
+	struct cam_site s;
+	struct cam_err e;
+	char host[256];
+	int rc;
+
+	if (argc < 2)
+		return usage_error("hold: give a verb (add, list, release)");
+	cam_err_clear(&e);
+	if (cam_site_open(&s, dir, &e) == -1)
+		return fail(&e);
+	this_host(host, sizeof(host));
+	argc--;
+	argv++;
+	optind = 0;
+	if (strcmp(argv[0], "add") == 0)
+		rc = hold_add(argc, argv, &s, host);
+	else if (strcmp(argv[0], "list") == 0)
+		rc = hold_list(argc, argv, &s);
+	else if (strcmp(argv[0], "release") == 0)
+		rc = hold_release(argc, argv, &s, host);
+	else
+		rc = usage_error("hold: unknown verb \"%s\"", argv[0]);
+	cam_site_close(&s);
+	return rc;
+}
+
+static int
+cmd_record(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "for", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cam_camera *cam;
+	struct cam_rec_conf conf;
+	struct cam_site s;
+	struct cam_err e;
+	struct sigaction sa;
+	struct full_ctx full;
+	int64_t duration = 0;
+	char host[256];
+	int c, rc;
+
+	cam_err_clear(&e);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'f':
+			if (cam_duration_parse(optarg, &duration, &e) == -1)
+				return usage_error("record: --for: %s", e.msg);
+			break;
+		default:
+			return usage_error("record: bad option");
+		}
+	if (optind + 1 != argc)
+		return usage_error("record: give one camera id");
+	if ((rc = find_camera(&s, argv[optind], &cam, host,
+	    sizeof(host))) != 0)
+		return rc;
+	if (!cam->enabled) {
+		cam_errf(&e, CAM_NO, "camera %s is disabled in %s", cam->id,
+		    dir);
+		cam_site_close(&s);
+		return fail(&e);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	conf_init(&conf, &s, cam, host);
+	conf.duration = duration;
+	full.s = &s;
+	full.host = host;
+	conf.disk_full = on_disk_full;
+	conf.disk_full_arg = &full;
+	rc = cam_rec_record(&conf, &e) == -1 ? fail(&e) : 0;
+	cam_site_close(&s);
+	return rc;
+}
+
+static int
+cmd_recover(int argc, char **argv)
+{
+	const struct cam_camera *cam;
+	struct cam_rec_conf conf;
+	struct cam_site s;
+	struct cam_err e;
+	char host[256];
+	int rc, n;
+
+	if (argc != 2)
+		return usage_error("recover: give one camera id");
+	if ((rc = find_camera(&s, argv[1], &cam, host, sizeof(host))) != 0)
+		return rc;
+	cam_err_clear(&e);
+	conf_init(&conf, &s, cam, host);
+	if (cam_rec_recover(&conf, &n, &e) == -1)
+		rc = fail(&e);
+	else
+		printf("recovered\t%s\t%d\n", cam->id, n);
+	cam_site_close(&s);
+	return rc;
+}
+
+static const struct verb {
+	const char *name;
+	int (*fn)(int, char **);
+} verbs[] = {
+	{ "record", cmd_record },
+	{ "recover", cmd_recover },
+	{ "prune", cmd_prune },
+	{ "hold", cmd_hold },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *opt_dir = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+C:hv", opts, NULL)) != -1)
+		switch (c) {
+		case 'C': opt_dir = optarg; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("camrec %s\n", CAMKIT_VERSION); return 0;
+		default: usage(stderr); return CAM_USAGE;
+		}
+	if (optind >= argc) {
+		usage(stderr);
+		return CAM_USAGE;
+	}
+	dir = cam_site_dir(opt_dir);
+	av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_QUIET);
+	av_log_set_callback(av_logger);
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[0], verbs[i].name) == 0)
+			return verbs[i].fn(argc, argv);
+	return usage_error("unknown verb \"%s\"", argv[0]);
+}

@@ -1,0 +1,1027 @@
+/*
+ * cam_journal: see cam_journal.h and camkit-journal(5).
+ *
+ * A handle caches where the journal ended when it last looked (offset,
+ * SEQ and hash of the last record).  Every append takes the lock, reads
+ * what others appended since (checking that it links on), writes one
+ * line with one write(2) on an O_APPEND descriptor, syncs, and moves the
+ * cache on.  Readers (verify, foreach) take a shared lock only to learn
+ * the size, then read that much without holding it: an append is never
+ * visible half-written to a reader that holds the lock, and whatever
+ * follows the size they saw is not their business.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "cam_crypto.h"
+#include "cam_journal.h"
+#include "cam_json.h"
+#include "cam_time.h"
+#include "cam_util.h"
+
+#define JLINE_MAX	CAM_JOURNAL_LINE_MAX
+#define NFIELDS		6
+/* "2026-11-23T01:02:03Z" */
+#define TIME_LEN	20
+
+static const char zeros[CAM_JOURNAL_HEX] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct cam_journal {
+	int	 fd;		/* O_RDWR | O_APPEND */
+	int	 sync;		/* fdatasync every append */
+	char	*path;
+	char	 host[CAM_JOURNAL_HOST_MAX + 1];
+	dev_t	 dev;		/* what path named when it was opened */
+	ino_t	 ino;
+	off_t	 end;		/* offset after the last record seen */
+	uint64_t seq;		/* its SEQ, 0 if there is none */
+	char	 head[CAM_JOURNAL_HEX];	/* its hash, zeros if none */
+};
+
+/* ---- hashing and field syntax ---- */
+
+static int
+sha256_hex(const void *p, size_t n, char *out, struct cam_err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	if (!EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) || len != 32) {
+		cam_err_ssl(e, "SHA-256");
+		e->code = CAM_ENV;
+		return -1;
+	}
+	for (unsigned int i = 0; i < len; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * len] = '\0';
+	return 0;
+}
+
+/* A field as it may be shown in a message: printable ASCII only, cut. */
+static const char *
+show(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 4 < len && i < 40; i++)
+		buf[o++] = s[i] > ' ' && s[i] < 0x7f && s[i] != '"' ? s[i] : '?';
+	if (i < n && o + 4 < len)
+		o += (size_t)snprintf(buf + o, len - o, "...");
+	buf[o] = '\0';
+	return buf;
+}
+
+static int
+valid_host(const char *s, size_t n)
+{
+	if (n == 0 || n > CAM_JOURNAL_HOST_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+valid_kind(const char *s, size_t n)
+{
+	if (n == 0 || n > CAM_JOURNAL_KIND_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+valid_hash(const char *s, size_t n)
+{
+	if (n != 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Decimal without sign or leading zero, 1 or more, no overflow. */
+static int
+parse_seq(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > 20 || s[0] == '0')
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Exactly the form cam_time_format_utc writes, for a real instant. */
+static int
+parse_time(const char *s, size_t n, time_t *out)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	char back[32];
+	struct tm tm;
+
+	if (n != TIME_LEN)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
+			return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	tm.tm_hour = atoi(s + 11);
+	tm.tm_min = atoi(s + 14);
+	tm.tm_sec = atoi(s + 17);
+	time_t t = timegm(&tm);
+	/* timegm normalises Feb 30 and hour 24: formatting back shows it. */
+	cam_time_format_utc(t, back, sizeof(back));
+	if (strlen(back) != n || memcmp(back, s, n) != 0)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+/* DATA: one JSON object on one line, in clean UTF-8. */
+static int
+check_data(const char *d, size_t n, char *why, size_t wl)
+{
+	struct cam_err je;
+
+	if (!cam_utf8_clean(d, n, 0)) {
+		snprintf(why, wl, "contains a TAB, a line break, another "
+		    "control character or invalid UTF-8");
+		return -1;
+	}
+	if (n < 2 || d[0] != '{' || d[n - 1] != '}') {
+		snprintf(why, wl, "not a JSON object from '{' to '}'");
+		return -1;
+	}
+	cam_err_clear(&je);
+	if (cam_json_check(d, n, &je) == -1) {
+		snprintf(why, wl, "not valid JSON: %.150s", je.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Parse one line, len bytes without its LF, in memory the caller owns
+ * with room for a NUL at s[len]: the fields are cut in place.  r's
+ * strings then point into s.  Does not set r->hash, line or offset.
+ */
+static int
+parse_rec(char *s, size_t len, struct cam_journal_rec *r, char *why,
+    size_t wl)
+{
+	char *f[NFIELDS], sh[64];
+	size_t fl[NFIELDS];
+	int n = 1;
+
+	s[len] = '\0';
+	f[0] = s;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\t')
+			continue;
+		if (n < NFIELDS)
+			f[n] = s + i + 1;
+		n++;
+	}
+	if (n != NFIELDS) {
+		snprintf(why, wl, "%d field%s, want 6 "
+		    "(SEQ TIME HOST PREV KIND DATA separated by TABs)", n,
+		    n == 1 ? "" : "s");
+		return -1;
+	}
+	for (int i = 0; i < NFIELDS; i++) {
+		char *next = i + 1 < NFIELDS ? f[i + 1] - 1 : s + len;
+		fl[i] = (size_t)(next - f[i]);
+		*next = '\0';
+	}
+	if (parse_seq(f[0], fl[0], &r->seq) == -1) {
+		snprintf(why, wl, "bad SEQ \"%s\": want a decimal number",
+		    show(f[0], fl[0], sh, sizeof(sh)));
+		return -1;
+	}
+	if (parse_time(f[1], fl[1], &r->time) == -1) {
+		snprintf(why, wl, "bad TIME \"%s\": want UTC as "
+		    "2026-11-23T01:02:03Z", show(f[1], fl[1], sh, sizeof(sh)));
+		return -1;
+	}
+	if (!valid_host(f[2], fl[2])) {
+		snprintf(why, wl, "bad HOST \"%s\": want 1 to %d of "
+		    "A-Z a-z 0-9 . -", show(f[2], fl[2], sh, sizeof(sh)),
+		    CAM_JOURNAL_HOST_MAX);
+		return -1;
+	}
+	if (!valid_hash(f[3], fl[3])) {
+		snprintf(why, wl, "bad PREV \"%s\": want 64 lower-case hex "
+		    "digits", show(f[3], fl[3], sh, sizeof(sh)));
+		return -1;
+	}
+	if (!valid_kind(f[4], fl[4])) {
+		snprintf(why, wl, "bad KIND \"%s\": want 1 to %d of a-z 0-9 -",
+		    show(f[4], fl[4], sh, sizeof(sh)), CAM_JOURNAL_KIND_MAX);
+		return -1;
+	}
+	char dw[200];
+	if (check_data(f[5], fl[5], dw, sizeof(dw)) == -1) {
+		snprintf(why, wl, "bad DATA: %s", dw);
+		return -1;
+	}
+	r->host = f[2];
+	memcpy(r->prev, f[3], CAM_JOURNAL_HEX);
+	r->kind = f[4];
+	r->data = f[5];
+	return 0;
+}
+
+/* ---- reading lines ---- */
+
+struct lines {
+	int	 fd;
+	off_t	 pos;		/* file offset of buf[0] */
+	off_t	 limit;		/* nothing at or after it is read */
+	char	*buf;		/* LINES_CAP bytes */
+	size_t	 len;		/* bytes in buf */
+	size_t	 start;		/* where the next line begins in buf */
+};
+#define LINES_CAP	(2 * (size_t)JLINE_MAX)
+
+/*
+ * The next line at *off: 1 with *line and *n (LF included); 2 if it is
+ * longer than JLINE_MAX; 0 at the end, *n then being the bytes left
+ * without LF (a torn line); -1 if the file cannot be read.
+ */
+static int
+lines_next(struct lines *r, const char *path, const char **line, size_t *n,
+    off_t *off, struct cam_err *e)
+{
+	for (;;) {
+		size_t have = r->len - r->start;
+		char *nl = memchr(r->buf + r->start, '\n', have);
+
+		*line = r->buf + r->start;
+		*off = r->pos + (off_t)r->start;
+		if (nl != NULL) {
+			*n = (size_t)(nl + 1 - *line);
+			if (*n > JLINE_MAX)
+				return 2;
+			r->start += *n;
+			return 1;
+		}
+		*n = have;
+		if (have >= JLINE_MAX)
+			return 2;
+		memmove(r->buf, r->buf + r->start, have);
+		r->pos += (off_t)r->start;
+		r->start = 0;
+		r->len = have;
+		*line = r->buf;
+		off_t room = (off_t)(LINES_CAP - r->len);
+		off_t left = r->limit - (r->pos + (off_t)r->len);
+		if (left < room)
+			room = left;
+		if (room <= 0)
+			return 0;
+		ssize_t got = pread(r->fd, r->buf + r->len, (size_t)room,
+		    r->pos + (off_t)r->len);
+		if (got == -1) {
+			if (errno == EINTR)
+				continue;
+			return cam_err_sys(e, "read %s", path);
+		}
+		if (got == 0)	/* cut back by a repair: end here */
+			r->limit = r->pos + (off_t)r->len;
+		r->len += (size_t)got;
+	}
+}
+
+static int
+read_at(int fd, const char *path, void *buf, size_t n, off_t off,
+    struct cam_err *e)
+{
+	char *p = buf;
+
+	while (n > 0) {
+		ssize_t got = pread(fd, p, n, off);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			return cam_err_sys(e, "read %s", path);
+		if (got == 0)
+			return cam_errf(e, CAM_ENV, "read %s: unexpected end "
+			    "of file (cut while read?)", path);
+		p += got;
+		n -= (size_t)got;
+		off += got;
+	}
+	return 0;
+}
+
+static int
+lock(int fd, int op, const char *path, struct cam_err *e)
+{
+	while (flock(fd, op) == -1) {
+		if (errno != EINTR)
+			return cam_err_sys(e, "lock %s", path);
+	}
+	return 0;
+}
+
+static void
+unlock(int fd)
+{
+	while (flock(fd, LOCK_UN) == -1 && errno == EINTR)
+		;
+}
+
+static int
+sync_parent(const char *path, struct cam_err *e)
+{
+	char dir[PATH_MAX];
+
+	if (cam_path(dir, sizeof(dir), e, "%s", path) == -1)
+		return -1;
+	return cam_dir_sync(dirname(dir), e);
+}
+
+/* ---- appending ---- */
+
+/* Write the record under the lock, the cache being up to date. */
+static int
+append_locked(struct cam_journal *j, const char *kind, const char *data,
+    struct cam_journal_rec *out, struct cam_err *e)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	char ts[32], hash[CAM_JOURNAL_HEX];
+	time_t now = time(NULL);
+	int rc = -1;
+
+	/* Taken under the lock: TIME never goes back unless the clock does. */
+	cam_time_format_utc(now, ts, sizeof(ts));
+	if (strlen(ts) != TIME_LEN)
+		return cam_errf(e, CAM_ENV, "%s: the clock says %s", j->path, ts);
+	cam_buf_addf(&b, "%" PRIu64 "\t%s\t%s\t%s\t%s\t", j->seq + 1, ts,
+	    j->host, j->head, kind);
+	cam_buf_adds(&b, data);
+	cam_buf_add(&b, "\n", 1);
+	if (b.len > JLINE_MAX) {
+		cam_errf(e, CAM_NO, "%s: record of %zu bytes refused: a line "
+		    "holds at most %d", j->path, b.len, JLINE_MAX);
+		goto end;
+	}
+	if (sha256_hex(b.s, b.len, hash, e) == -1)
+		goto end;
+
+	ssize_t n;
+	do
+		n = write(j->fd, b.s, b.len);
+	while (n == -1 && errno == EINTR);
+	int saved = errno;
+	if (n != (ssize_t)b.len) {
+		struct statvfs fs;
+		if (n >= 0 && fstatvfs(j->fd, &fs) == 0 &&
+		    (uint64_t)fs.f_bavail * fs.f_frsize < b.len)
+			saved = ENOSPC;
+		if (n >= 0 && saved != ENOSPC)
+			cam_errf(e, CAM_ENV, "%s: short write (%zd of %zu "
+			    "bytes): file size limit?", j->path, n, b.len);
+		else if (saved == ENOSPC || saved == EDQUOT)
+			cam_errf(e, CAM_ENV, "%s: disk full (%s): record not "
+			    "written", j->path, strerror(saved == EDQUOT ?
+			    EDQUOT : ENOSPC));
+		else
+			cam_errf(e, CAM_ENV, "write %s: %s", j->path,
+			    strerror(saved));
+		goto undo;
+	}
+	if (j->sync && fdatasync(j->fd) == -1) {
+		/* The caller is told the record is not there: make it so.
+		 * ENOSPC may come only now, on some file systems. */
+		cam_err_sys(e, "sync %s", j->path);
+		goto undo;
+	}
+	if (out != NULL) {
+		out->seq = j->seq + 1;
+		out->time = now;
+		out->host = j->host;
+		out->kind = kind;
+		out->data = data;
+		memcpy(out->prev, j->head, CAM_JOURNAL_HEX);
+		memcpy(out->hash, hash, CAM_JOURNAL_HEX);
+		out->line = out->seq;
+		out->offset = j->end;
+	}
+	j->end += (off_t)b.len;
+	j->seq++;
+	memcpy(j->head, hash, CAM_JOURNAL_HEX);
+	rc = 0;
+	goto end;
+undo:
+	if (ftruncate(j->fd, j->end) == -1)
+		cam_err_addf(e, CAM_ENV, "%s: could not cut it back to %lld "
+		    "bytes (%s): the next append repairs it", j->path,
+		    (long long)j->end, strerror(errno));
+	else {
+		(void)fdatasync(j->fd);
+		cam_err_addf(e, CAM_ENV, "%s: journal left as it was",
+		    j->path);
+	}
+end:
+	cam_buf_free(&b);
+	return rc;
+}
+
+/*
+ * Bytes after the last LF, from j->end to size: an append that a crash
+ * cut short.  Keep them in a file of their own, cut them off, and say so
+ * in a record.
+ */
+static int
+repair_torn(struct cam_journal *j, off_t size, struct cam_err *e)
+{
+	struct cam_buf data = CAM_BUF_INIT;
+	char tpath[PATH_MAX], when[32], hash[CAM_JOURNAL_HEX], why[256];
+	off_t n = size - j->end;
+	char *buf = NULL;
+	int fd = -1, rc = -1, sync;
+
+	/* One write(2) of at most JLINE_MAX bytes cannot leave more. */
+	if (n >= JLINE_MAX)
+		return cam_errf(e, CAM_NO, "%s: %lld bytes without LF after "
+		    "the last record at byte %lld: more than an append "
+		    "writes, not repaired", j->path, (long long)n,
+		    (long long)j->end);
+	buf = cam_xmalloc((size_t)n);
+	if (read_at(j->fd, j->path, buf, (size_t)n, j->end, e) == -1 ||
+	    sha256_hex(buf, (size_t)n, hash, e) == -1)
+		goto end;
+	cam_time_format_compact(time(NULL), when, sizeof(when));
+	for (int i = 1; fd == -1; i++) {
+		if (i > 100) {
+			cam_errf(e, CAM_ENV, "%s.torn-%s: 100 names taken",
+			    j->path, when);
+			goto end;
+		}
+		if ((i == 1 ? cam_path(tpath, sizeof(tpath), e, "%s.torn-%s",
+		    j->path, when) : cam_path(tpath, sizeof(tpath), e,
+		    "%s.torn-%s-%d", j->path, when, i)) == -1)
+			goto end;
+		fd = open(tpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+		if (fd == -1 && errno != EEXIST) {
+			cam_err_sys(e, "%s", tpath);
+			goto end;
+		}
+	}
+	if (fchmod(fd, 0640) == -1) {
+		cam_err_sys(e, "chmod %s", tpath);
+		goto end;
+	}
+	for (char *p = buf; p < buf + n; ) {
+		ssize_t w = write(fd, p, (size_t)(buf + n - p));
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			cam_err_sys(e, "write %s", tpath);
+			goto end;
+		}
+		p += w;
+	}
+	if (fsync(fd) == -1) {
+		cam_err_sys(e, "sync %s", tpath);
+		goto end;
+	}
+	if (sync_parent(tpath, e) == -1)
+		goto end;
+	/* The bytes are safe elsewhere: now, and only now, cut them off. */
+	if (ftruncate(j->fd, j->end) == -1) {
+		cam_err_sys(e, "truncate %s", j->path);
+		goto end;
+	}
+	if (fsync(j->fd) == -1) {
+		cam_err_sys(e, "sync %s", j->path);
+		goto end;
+	}
+	char base[PATH_MAX];
+	snprintf(base, sizeof(base), "%s", tpath);
+	cam_json_begin(&data);
+	cam_json_add_int(&data, "dropped_bytes", (int64_t)n);
+	cam_json_add_str(&data, "dropped_sha256", hash);
+	cam_json_add_str(&data, "saved_as", basename(base));
+	cam_json_end(&data);
+	if (check_data(data.s, data.len, why, sizeof(why)) == -1) {
+		cam_errf(e, CAM_NO, "%s: torn line saved as %s, but no repair "
+		    "record can name it: %s", j->path, tpath, why);
+		goto end;
+	}
+	sync = j->sync;
+	j->sync = 1;		/* a repair is rare and must last */
+	rc = append_locked(j, "repair", data.s, NULL, e);
+	j->sync = sync;
+end:
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	cam_buf_free(&data);
+	return rc;
+}
+
+/*
+ * At open, under the lock: find the last complete line from the end of
+ * the file (reading at most two lines' worth), check it, cache it, and
+ * repair a torn line after it.
+ */
+static int
+read_tail(struct cam_journal *j, off_t size, struct cam_err *e)
+{
+	struct cam_journal_rec r;
+	char why[256], *buf = NULL, *last, *nl;
+	size_t want = size < (off_t)LINES_CAP ? (size_t)size : LINES_CAP;
+	off_t base = size - (off_t)want, lf_end;
+	int rc = -1;
+
+	j->end = 0;
+	j->seq = 0;
+	memcpy(j->head, zeros, CAM_JOURNAL_HEX);
+	if (size == 0)
+		return 0;
+	buf = cam_xmalloc(want + 1);
+	if (read_at(j->fd, j->path, buf, want, base, e) == -1)
+		goto end;
+	nl = memrchr(buf, '\n', want);
+	lf_end = nl ? base + (nl - buf) + 1 : base;
+	if (nl == NULL && base > 0) {
+		cam_errf(e, CAM_NO, "%s: no LF in the last %zu bytes: not a "
+		    "journal", j->path, want);
+		goto end;
+	}
+	if (nl != NULL) {
+		char *prev = memrchr(buf, '\n', (size_t)(nl - buf));
+		if (prev == NULL && base > 0) {
+			cam_errf(e, CAM_NO, "%s: last line longer than %d "
+			    "bytes: not a journal", j->path, JLINE_MAX);
+			goto end;
+		}
+		last = prev ? prev + 1 : buf;
+		size_t n = (size_t)(nl - last) + 1;
+		if (n > JLINE_MAX) {
+			cam_errf(e, CAM_NO, "%s: last line longer than %d "
+			    "bytes: not a journal", j->path, JLINE_MAX);
+			goto end;
+		}
+		if (sha256_hex(last, n, j->head, e) == -1)
+			goto end;
+		if (parse_rec(last, n - 1, &r, why, sizeof(why)) == -1) {
+			cam_errf(e, CAM_NO, "%s: last record (byte %lld): %s; "
+			    "not repaired, see camkit-journal(5)", j->path,
+			    (long long)(base + (last - buf)), why);
+			goto end;
+		}
+		j->seq = r.seq;
+		j->end = lf_end;
+	}
+	rc = size > lf_end ? repair_torn(j, size, e) : 0;
+end:
+	free(buf);
+	return rc;
+}
+
+/*
+ * Under the lock, before an append: read what others appended since
+ * this handle last looked, and check that it links on.
+ */
+static int
+catch_up(struct cam_journal *j, struct cam_err *e)
+{
+	struct stat st, sp;
+	struct lines r;
+	char *copy = NULL, why[256], hash[CAM_JOURNAL_HEX];
+	int rc = -1;
+
+	if (fstat(j->fd, &st) == -1)
+		return cam_err_sys(e, "%s", j->path);
+	if (stat(j->path, &sp) == -1) {
+		if (errno != ENOENT)
+			return cam_err_sys(e, "%s", j->path);
+		sp.st_dev = 0;
+		sp.st_ino = 0;
+	}
+	if (sp.st_dev != j->dev || sp.st_ino != j->ino)
+		return cam_errf(e, CAM_NO, "%s: removed or replaced since it "
+		    "was opened", j->path);
+	if (st.st_size == j->end)
+		return 0;
+	if (st.st_size < j->end)
+		return cam_errf(e, CAM_NO, "%s: shrank from %lld to %lld bytes "
+		    "since it was last read: records were removed", j->path,
+		    (long long)j->end, (long long)st.st_size);
+	memset(&r, 0, sizeof(r));
+	r.fd = j->fd;
+	r.pos = j->end;
+	r.limit = st.st_size;
+	r.buf = cam_xmalloc(LINES_CAP);
+	copy = cam_xmalloc(JLINE_MAX + 1);
+	for (;;) {
+		struct cam_journal_rec rec;
+		const char *line;
+		size_t n;
+		off_t off;
+		int k = lines_next(&r, j->path, &line, &n, &off, e);
+
+		if (k == -1)
+			goto end;
+		if (k == 0) {
+			rc = n > 0 ? repair_torn(j, r.limit, e) : 0;
+			goto end;
+		}
+		if (k == 2)
+			snprintf(why, sizeof(why), "longer than %d bytes",
+			    JLINE_MAX);
+		else {
+			memcpy(copy, line, n);
+			if (sha256_hex(copy, n, hash, e) == -1)
+				goto end;
+			if (parse_rec(copy, n - 1, &rec, why, sizeof(why)) == 0) {
+				if (rec.seq == j->seq + 1 &&
+				    strcmp(rec.prev, j->head) == 0) {
+					j->seq++;
+					j->end += (off_t)n;
+					memcpy(j->head, hash, CAM_JOURNAL_HEX);
+					continue;
+				}
+				snprintf(why, sizeof(why), "SEQ %" PRIu64
+				    " or PREV does not follow record %" PRIu64,
+				    rec.seq, j->seq);
+			}
+		}
+		cam_errf(e, CAM_NO, "%s: record at byte %lld, appended by "
+		    "another writer after record %" PRIu64 ": %s", j->path,
+		    (long long)off, j->seq, why);
+		goto end;
+	}
+end:
+	free(r.buf);
+	free(copy);
+	return rc;
+}
+
+int
+cam_journal_open(struct cam_journal **jp, const char *path,
+    const char *host, struct cam_err *e)
+{
+	struct cam_journal *j;
+	char hn[CAM_JOURNAL_HOST_MAX + 2], sh[64];
+	struct stat st;
+	int locked = 0;
+
+	*jp = NULL;
+	if (host == NULL) {
+		if (gethostname(hn, sizeof(hn)) == -1)
+			return cam_err_sys(e, "host name");
+		hn[sizeof(hn) - 1] = '\0';
+		host = hn;
+	}
+	if (!valid_host(host, strlen(host)))
+		return cam_errf(e, CAM_NO, "%s: bad host name \"%s\": want 1 "
+		    "to %d of A-Z a-z 0-9 . -", path,
+		    show(host, strlen(host), sh, sizeof(sh)),
+		    CAM_JOURNAL_HOST_MAX);
+	j = cam_xmalloc(sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->sync = 1;
+	j->path = cam_xstrdup(path);
+	snprintf(j->host, sizeof(j->host), "%s", host);
+	j->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0640);
+	if (j->fd != -1) {
+		/* open() applied the umask; the mode is part of the format. */
+		if (fchmod(j->fd, 0640) == -1) {
+			cam_err_sys(e, "chmod %s", path);
+			goto fail;
+		}
+		if (sync_parent(path, e) == -1)
+			goto fail;
+	} else if (errno == EEXIST)
+		j->fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (j->fd == -1) {
+		cam_err_sys(e, "%s", path);
+		goto fail;
+	}
+	if (fstat(j->fd, &st) == -1) {
+		cam_err_sys(e, "%s", path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cam_errf(e, CAM_NO, "%s: not a regular file", path);
+		goto fail;
+	}
+	j->dev = st.st_dev;
+	j->ino = st.st_ino;
+	if (lock(j->fd, LOCK_EX, path, e) == -1)
+		goto fail;
+	locked = 1;
+	/* The size may have changed while we waited for the lock. */
+	if (fstat(j->fd, &st) == -1) {
+		cam_err_sys(e, "%s", path);
+		goto fail;
+	}
+	if (read_tail(j, st.st_size, e) == -1)
+		goto fail;
+	unlock(j->fd);
+	*jp = j;	/* the caller owns it now */
+	return 0;
+fail:
+	if (locked)
+		unlock(j->fd);
+	cam_journal_close(&j);
+	return -1;
+}
+
+int
+cam_journal_append(struct cam_journal *j, const char *kind,
+    const char *data_json, struct cam_journal_rec *out, struct cam_err *e)
+{
+	char why[256], sh[64];
+	size_t n;
+	int rc;
+
+	if (kind == NULL || !valid_kind(kind, strlen(kind)))
+		return cam_errf(e, CAM_NO, "%s: bad KIND \"%s\": want 1 to %d "
+		    "of a-z 0-9 -", j->path,
+		    kind ? show(kind, strlen(kind), sh, sizeof(sh)) : "",
+		    CAM_JOURNAL_KIND_MAX);
+	if (data_json == NULL)
+		return cam_errf(e, CAM_NO, "%s: no DATA", j->path);
+	n = strlen(data_json);
+	if (n >= JLINE_MAX)
+		return cam_errf(e, CAM_NO, "%s: DATA of %zu bytes refused: a "
+		    "line holds at most %d", j->path, n, JLINE_MAX);
+	if (check_data(data_json, n, why, sizeof(why)) == -1)
+		return cam_errf(e, CAM_NO, "%s: refused DATA: %s", j->path,
+		    why);
+	if (lock(j->fd, LOCK_EX, j->path, e) == -1)
+		return -1;
+	rc = catch_up(j, e);
+	if (rc == 0)
+		rc = append_locked(j, kind, data_json, out, e);
+	unlock(j->fd);
+	return rc;
+}
+
+void
+cam_journal_set_sync(struct cam_journal *j, int on)
+{
+	j->sync = on != 0;
+}
+
+void
+cam_journal_close(struct cam_journal **jp)
+{
+	struct cam_journal *j = *jp;
+
+	if (j == NULL)
+		return;
+	if (j->fd != -1)
+		close(j->fd);
+	free(j->path);
+	free(j);
+	*jp = NULL;
+}
+
+/* ---- reading whole journals ---- */
+
+struct walk {
+	const char *path;
+	int (*cb)(void *, const struct cam_journal_rec *);
+	void *arg;
+	struct cam_journal_verify *v;
+};
+
+static int
+bad(struct walk *w, uint64_t line, struct cam_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+bad(struct walk *w, uint64_t line, struct cam_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->v->why, sizeof(w->v->why), fmt, ap);
+	va_end(ap);
+	w->v->bad_line = line;
+	return cam_errf(e, CAM_NO, "%s:%" PRIu64 ": %s", w->path, line,
+	    w->v->why);
+}
+
+/*
+ * Line L's PREV is not the hash of line L-1.  Either L-1 was changed,
+ * or L's PREV was (or records between them were removed).  If line L+1
+ * links to L, L is intact, so L-1 is the one that changed.
+ */
+static int
+broken_link(struct walk *w, struct lines *r, uint64_t L,
+    const struct cam_journal_rec *cur, const char *hash_before,
+    struct cam_err *e)
+{
+	struct cam_journal_rec next;
+	const char *line;
+	char *copy, why[256];
+	size_t n;
+	off_t off;
+	int k, next_links = 0;
+
+	k = lines_next(r, w->path, &line, &n, &off, e);
+	if (k == -1)
+		return -1;
+	if (k == 1) {
+		copy = cam_xmalloc(n);
+		memcpy(copy, line, n);
+		next_links = parse_rec(copy, n - 1, &next, why,
+		    sizeof(why)) == 0 && strcmp(next.prev, cur->hash) == 0;
+		free(copy);
+	}
+	if (next_links || k == 0) {
+		/* Record L-1 is not vouched for: take it back. */
+		w->v->records = L - 2;
+		memcpy(w->v->head, hash_before, CAM_JOURNAL_HEX);
+		if (next_links)
+			return bad(w, L - 1, e, "record %" PRIu64 " was "
+			    "changed: its hash is not the PREV of record %"
+			    PRIu64, L - 1, L);
+		return bad(w, L - 1, e, "the hash of record %" PRIu64 " is "
+		    "not the PREV of record %" PRIu64 ", the last: one of "
+		    "them was changed", L - 1, L);
+	}
+	return bad(w, L, e, "PREV is not the hash of record %" PRIu64
+	    ": this PREV was changed, or records were removed before this "
+	    "one", L - 1);
+}
+
+static int
+walk(struct walk *w, struct cam_err *e)
+{
+	struct cam_journal_rec cur, pend;
+	struct lines r;
+	struct stat st;
+	char *cbuf, *pbuf, before[CAM_JOURNAL_HEX];
+	uint64_t L = 0;
+	int fd, rc = -1, have_pend = 0, stop;
+
+	memset(w->v, 0, sizeof(*w->v));
+	memcpy(w->v->head, zeros, CAM_JOURNAL_HEX);
+	memcpy(before, zeros, CAM_JOURNAL_HEX);
+	if ((fd = open(w->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return cam_err_sys(e, "%s", w->path);
+	memset(&r, 0, sizeof(r));
+	cbuf = cam_xmalloc(JLINE_MAX + 1);
+	pbuf = cam_xmalloc(JLINE_MAX + 1);
+	r.buf = cam_xmalloc(LINES_CAP);
+	r.fd = fd;
+	if (fstat(fd, &st) == -1) {
+		cam_err_sys(e, "%s", w->path);
+		goto end;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cam_errf(e, CAM_NO, "%s: not a regular file", w->path);
+		goto end;
+	}
+	/* Appends happen under LOCK_EX: under LOCK_SH the size is that of
+	 * whole records (or of a crash's torn line). */
+	if (lock(fd, LOCK_SH, w->path, e) == -1)
+		goto end;
+	if (fstat(fd, &st) == -1) {
+		cam_err_sys(e, "%s", w->path);
+		unlock(fd);
+		goto end;
+	}
+	unlock(fd);
+	r.limit = st.st_size;
+
+	for (;;) {
+		const char *line;
+		size_t n;
+		off_t off;
+		char why[256];
+		int k = lines_next(&r, w->path, &line, &n, &off, e);
+
+		if (k == -1)
+			goto end;
+		if (k == 0 && n == 0)
+			break;
+		L++;
+		if (k == 0) {
+			w->v->torn = 1;
+			bad(w, L, e, "torn last line: %zu bytes without LF (a "
+			    "crash during an append; opening the journal to "
+			    "append repairs it)", n);
+			goto end;
+		}
+		if (k == 2) {
+			bad(w, L, e, "line longer than %d bytes", JLINE_MAX);
+			goto end;
+		}
+		memcpy(cbuf, line, n);
+		if (sha256_hex(cbuf, n, cur.hash, e) == -1)
+			goto end;
+		if (parse_rec(cbuf, n - 1, &cur, why, sizeof(why)) == -1) {
+			bad(w, L, e, "%s", why);
+			goto end;
+		}
+		if (cur.seq != L) {
+			bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64 ": a "
+			    "record is missing, repeated or out of place",
+			    cur.seq, L);
+			goto end;
+		}
+		if (strcmp(cur.prev, w->v->head) != 0) {
+			if (L == 1)
+				bad(w, L, e, "PREV of record 1 is not 64 zeros");
+			else
+				broken_link(w, &r, L, &cur, before, e);
+			goto end;
+		}
+		cur.line = L;
+		cur.offset = off;
+		/* cur links to pend: pend is vouched for, hand it over. */
+		if (have_pend && w->cb != NULL &&
+		    (stop = w->cb(w->arg, &pend)) != 0) {
+			rc = stop;
+			goto end;
+		}
+		pend = cur;	/* its strings point into cbuf: swap buffers */
+		char *t = pbuf;
+		pbuf = cbuf;
+		cbuf = t;
+		have_pend = 1;
+		memcpy(before, w->v->head, CAM_JOURNAL_HEX);
+		memcpy(w->v->head, pend.hash, CAM_JOURNAL_HEX);
+		w->v->records = L;
+	}
+	if (have_pend && w->cb != NULL && (stop = w->cb(w->arg, &pend)) != 0)
+		rc = stop;
+	else
+		rc = 0;
+end:
+	close(fd);
+	free(r.buf);
+	free(cbuf);
+	free(pbuf);
+	return rc;
+}
+
+int
+cam_journal_verify(const char *path, struct cam_journal_verify *v,
+    struct cam_err *e)
+{
+	struct cam_journal_verify mine;
+	struct walk w = { path, NULL, NULL, v ? v : &mine };
+
+	return walk(&w, e);
+}
+
+int
+cam_journal_foreach(const char *path,
+    int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
+    struct cam_err *e)
+{
+	struct cam_journal_verify v;
+	struct walk w = { path, cb, arg, &v };
+
+	return walk(&w, e);
+}

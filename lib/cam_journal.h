@@ -1,0 +1,115 @@
+/*
+ * cam_journal: append-only, hash-chained text journals (the segment
+ * manifest of each camera, the guard's logbook, the audit trail).
+ *
+ * One record per line, six TAB-separated fields ending with LF:
+ *	SEQ TIME HOST PREV KIND DATA
+ * PREV is the SHA-256 of the previous line, LF included (64 zeros for
+ * record 1), so that changing, removing or reordering a record breaks
+ * the chain; man/camkit-journal.5 fixes the format and gives a shell
+ * script that checks a chain with sha256sum alone.
+ *
+ * Several processes may append to one journal at once: every append
+ * holds flock(LOCK_EX) on the file, writes its line with one write(2)
+ * and syncs it before the lock is released.  A handle belongs to one
+ * process and one thread at a time: do not use it in a child after
+ * fork (the lock would be shared with the parent), open another one.
+ *
+ * This module owns the format: it writes, repairs, verifies and reads
+ * journals.  Seals (signatures over the head) are not here yet.
+ */
+#ifndef CAM_JOURNAL_H
+#define CAM_JOURNAL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "cam_err.h"
+
+/* Longest line, LF included; longer DATA is refused. */
+#define CAM_JOURNAL_LINE_MAX	65536
+#define CAM_JOURNAL_HOST_MAX	253
+#define CAM_JOURNAL_KIND_MAX	64
+/* A SHA-256 in lower-case hex, with its NUL. */
+#define CAM_JOURNAL_HEX		65
+
+struct cam_journal;	/* an open journal, for appending */
+
+/* One record.  The strings point into the reader's memory and last
+ * only as long as the call that handed them over (the callback of
+ * cam_journal_foreach) or, for cam_journal_append, as long as the
+ * handle and the caller's own kind and data. */
+struct cam_journal_rec {
+	uint64_t	 seq;
+	time_t		 time;
+	const char	*host;
+	const char	*kind;
+	const char	*data;		/* the JSON object, as written */
+	char		 prev[CAM_JOURNAL_HEX];	/* the previous line's hash */
+	char		 hash[CAM_JOURNAL_HEX];	/* this line's hash (LF incl.) */
+	uint64_t	 line;		/* 1-based; equal to seq */
+	off_t		 offset;	/* of the line's first byte */
+};
+
+/* What cam_journal_verify found. */
+struct cam_journal_verify {
+	uint64_t records;	/* records that passed, before any bad one */
+	char	 head[CAM_JOURNAL_HEX];	/* hash of the last of them,
+					 * 64 zeros if none */
+	uint64_t bad_line;	/* first bad line (= its SEQ), 0 if none */
+	int	 torn;		/* the file ends with a line without LF */
+	char	 why[256];	/* why bad_line is bad, "" if it is not */
+};
+
+/*
+ * Open path for appending, creating it (mode 0640; the directory must
+ * exist) if it does not exist.  host is written in every record; NULL
+ * means this machine's name.  Under flock(LOCK_EX), the tail is checked:
+ * bytes after the last LF (a crash during an append) are moved to
+ * PATH.torn-<UTC time>, the file is cut back to its last LF and a
+ * "repair" record tells what was dropped.  A last complete line that is
+ * not a valid record is an error (CAM_NO): corruption is not repaired.
+ * Only the last record is read: cam_journal_verify checks the rest.
+ */
+int cam_journal_open(struct cam_journal **j, const char *path,
+    const char *host, struct cam_err *e);
+/*
+ * Append one record of the given kind ([a-z0-9-], at most 64 bytes)
+ * whose DATA is data_json, one JSON object in UTF-8 without TAB, line
+ * break or other control character (see cam_json.h to build one).
+ * Records appended by others since the last call are read (from where
+ * this handle stopped, not from the start) and their links checked.
+ * On success out (if not NULL) describes the new record.  On failure
+ * the journal is as it was: a short write (disk full) is cut back.
+ * CAM_NO for refused input or a journal changed behind our back,
+ * CAM_ENV for I/O failures.
+ */
+int cam_journal_append(struct cam_journal *j, const char *kind,
+    const char *data_json, struct cam_journal_rec *out, struct cam_err *e);
+/* Sync every append to disk (the default) or leave it to the kernel
+ * (tests, bulk imports: a crash may then lose the last records). */
+void cam_journal_set_sync(struct cam_journal *j, int on);
+void cam_journal_close(struct cam_journal **j);
+
+/*
+ * Check a whole journal: every line a valid record, SEQ 1..N, each PREV
+ * the hash of the line before.  Returns 0, or -1 with CAM_NO and
+ * "PATH:LINE: why" (v says the same), or CAM_ENV if it cannot be read.
+ * The file is read as it was when the call began; appends made while
+ * it runs are not looked at.  v may be NULL.
+ */
+int cam_journal_verify(const char *path, struct cam_journal_verify *v,
+    struct cam_err *e);
+/*
+ * Call cb for every record, in order, checking as cam_journal_verify
+ * does.  A record is handed over once the next one has been seen to
+ * link to it (the last at the end of the file), so a record that was
+ * changed in place is never handed over.  If cb returns non-zero the
+ * walk stops and that value is returned, e untouched.
+ */
+int cam_journal_foreach(const char *path,
+    int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
+    struct cam_err *e);
+
+#endif

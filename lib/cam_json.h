@@ -1,0 +1,59 @@
+/*
+ * cam_json: the little JSON camkit writes itself, and a strict check of
+ * JSON it is handed.
+ *
+ * The builder appends to a cam_buf and keeps no state of its own: a
+ * member is preceded by a comma unless it is the first of its object
+ * (the buffer then ends with '{').  Keys and string values are escaped
+ * with cam_json_str; bytes of 0x80 and above are copied as they are, so
+ * a string that is not UTF-8 gives JSON that cam_json_check refuses.
+ *
+ *	struct cam_buf b = CAM_BUF_INIT;
+ *	cam_json_begin(&b);
+ *	cam_json_add_str(&b, "file", "gate/2026/11/23/gate-...ts");
+ *	cam_json_add_int(&b, "frames", 600);
+ *	cam_json_end(&b);		// {"file":"gate/...","frames":600}
+ */
+#ifndef CAM_JSON_H
+#define CAM_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cam_err.h"
+#include "cam_util.h"
+
+/* Deepest nesting cam_json_check accepts. */
+#define CAM_JSON_DEPTH_MAX	32
+
+void cam_json_begin(struct cam_buf *b);			/* { */
+void cam_json_end(struct cam_buf *b);			/* } */
+/* "key":{ ... closed by cam_json_end. */
+void cam_json_begin_obj(struct cam_buf *b, const char *key);
+void cam_json_add_str(struct cam_buf *b, const char *key, const char *val);
+void cam_json_add_int(struct cam_buf *b, const char *key, int64_t val);
+void cam_json_add_uint(struct cam_buf *b, const char *key, uint64_t val);
+void cam_json_add_bool(struct cam_buf *b, const char *key, int val);
+void cam_json_add_null(struct cam_buf *b, const char *key);
+
+/*
+ * Is s[0..len) exactly one JSON value (RFC 8259) in valid UTF-8, with
+ * no lone surrogate escape and at most CAM_JSON_DEPTH_MAX levels deep?
+ * Returns 0, or -1 with CAM_NO and "byte N: why" (N counts from 1).
+ */
+int cam_json_check(const char *s, size_t len, struct cam_err *e);
+
+/*
+ * Readers of a flat object, such as a journal record's DATA: the member
+ * key of the top-level object json.  Each returns 0, or -1 if json is
+ * not valid JSON (cam_json_check), not an object, has no such member or
+ * has it more than once, or if its value is not of the type asked for.
+ * A string is decoded (escapes undone) into buf, NUL-terminated; one
+ * that does not fit in len bytes or holds U+0000 is -1 (buf is then "").
+ * An integer is a number without fraction or exponent that fits.
+ */
+int cam_json_get_str(const char *json, const char *key, char *buf,
+    size_t len);
+int cam_json_get_int(const char *json, const char *key, int64_t *out);
+
+#endif

@@ -1,0 +1,1280 @@
+/*
+ * cam_rec: see cam_rec.h.  Demux (RTSP) to mux (Matroska) by stream copy:
+ * no packet is decoded.  FFmpeg failures become messages through
+ * cam_err_av; the camera's troubles become manifest records.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavcodec/bsf.h>
+#include <libavformat/avformat.h>
+#include <libavutil/time.h>
+#include <openssl/evp.h>
+
+#include "cam_journal.h"
+#include "cam_json.h"
+#include "cam_rec.h"
+#include "cam_secret.h"
+#include "cam_time.h"
+#include "cam_util.h"
+
+#define MAX_STREAMS	2	/* video, and audio if the camera sends it */
+#define IO_BUF		65536
+/* A DTS step backwards larger than this is a discontinuity: new segment. */
+#define JUMP_BACK_US	(1000LL * 1000)
+/* A step forwards larger than this too (a camera clock reset). */
+#define JUMP_FWD_US	(30LL * 1000 * 1000)
+
+/* Output that hashes what it writes, so that a segment's SHA-256 is known
+ * when it closes without reading it back. */
+struct hwriter {
+	int fd;
+	EVP_MD_CTX *md;
+	uint64_t bytes;
+	int err;		/* errno of the first failed write */
+};
+
+struct seg {
+	AVFormatContext *oc;
+	struct hwriter hw;
+	char partial[PATH_MAX];
+	char final[PATH_MAX];
+	char rel[PATH_MAX];	/* final, relative to the storage root */
+	time_t wall_start;
+	int64_t base_us;	/* first video DTS, microseconds */
+	int64_t end_us;		/* last video DTS + duration, microseconds */
+	int64_t frames;		/* video packets */
+	int omap[MAX_STREAMS];	/* our stream slot -> output stream, or -1 */
+};
+
+struct rec {
+	const struct cam_rec_conf *c;
+	struct cam_journal *manifest;
+	char camdir[PATH_MAX];
+	AVFormatContext *ic;
+	int in_index[MAX_STREAMS];	/* slot -> input stream; [0] video */
+	int nslots;
+	int64_t last_dts[MAX_STREAMS];	/* input time base; INT64_MIN: none */
+	int64_t deadline;		/* av_gettime_relative() limit */
+	struct seg seg;
+	int open;			/* seg is open */
+	time_t next_cut;
+	time_t end_at;			/* 0: no end */
+	int down;
+	time_t down_since;
+	AVBSFContext *xtract;		/* extract_extradata, if needed */
+	uint8_t *extradata;		/* parameter sets found in-band */
+	int extradata_size;
+	int disk_full;
+	/* Wall clock = stream time + offset: the smallest (now - DTS) seen
+	 * since the connection, since a packet is never read before it was
+	 * captured.  Segment times come from this, not from when a packet
+	 * happened to be read (the first seconds arrive in a burst). */
+	int64_t offset_us;
+};
+
+/* ---- small helpers ---- */
+
+static int
+interrupt_cb(void *opaque)
+{
+	struct rec *r = opaque;
+
+	if (r->c->stop != NULL && *r->c->stop)
+		return 1;
+	return av_gettime_relative() > r->deadline;
+}
+
+static void
+arm(struct rec *r)
+{
+	r->deadline = av_gettime_relative() +
+	    (int64_t)r->c->io_timeout * 1000000;
+}
+
+static int
+stopping(const struct rec *r)
+{
+	return (r->c->stop != NULL && *r->c->stop) ||
+	    (r->end_at != 0 && time(NULL) >= r->end_at);
+}
+
+static void
+hex(const unsigned char *d, unsigned n, char *out)
+{
+	for (unsigned i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Journal an event in the camera's manifest.  A failure is reported on
+ * stderr and otherwise ignored: the recording goes on. */
+static int
+event(struct rec *r, const char *kind, struct cam_buf *data)
+{
+	struct cam_err e;
+
+	cam_err_clear(&e);
+	if (cam_journal_append(r->manifest, kind, cam_buf_str(data), NULL,
+	    &e) == -1) {
+		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		cam_buf_free(data);
+		return -1;
+	}
+	if (r->c->verbose)
+		fprintf(stderr, "camrec: %s: %s %s\n", r->c->cam->id, kind,
+		    cam_buf_str(data));
+	cam_buf_free(data);
+	return 0;
+}
+
+static void
+add_time(struct cam_buf *b, const char *key, time_t t)
+{
+	char ts[40];
+
+	cam_time_format_utc(t, ts, sizeof(ts));
+	cam_json_add_str(b, key, ts);
+}
+
+/* Percent-encode for the userinfo part of a URL (FFmpeg decodes it). */
+static void
+url_escape(struct cam_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			cam_buf_add(b, p, 1);
+		else
+			cam_buf_addf(b, "%%%02X", *p);
+	}
+}
+
+int
+cam_rec_camdir(char *buf, size_t len, const char *root, const char *id,
+    struct cam_err *e)
+{
+	if (!cam_id_valid(id))
+		return cam_errf(e, CAM_NO, "bad camera id \"%s\"", id);
+	return cam_path(buf, len, e, "%s/%s", root, id);
+}
+
+int
+cam_rec_manifest(char *buf, size_t len, const char *root, const char *id,
+    struct cam_err *e)
+{
+	if (!cam_id_valid(id))
+		return cam_errf(e, CAM_NO, "bad camera id \"%s\"", id);
+	return cam_path(buf, len, e, "%s/%s/manifest", root, id);
+}
+
+/* ---- the hashing writer ---- */
+
+static int
+hw_write(void *opaque, uint8_t *buf, int size)
+{
+	struct hwriter *h = opaque;
+	const uint8_t *p = buf;
+	size_t left = (size_t)size;
+
+	if (h->err)
+		return AVERROR(h->err);
+	while (left > 0) {
+		ssize_t n = write(h->fd, p, left);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			h->err = errno;
+			return AVERROR(errno);
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	EVP_DigestUpdate(h->md, buf, (size_t)size);
+	h->bytes += (uint64_t)size;
+	return size;
+}
+
+/* ---- segments ---- */
+
+static void
+seg_free(struct seg *s)
+{
+	if (s->oc != NULL) {
+		if (s->oc->pb != NULL) {
+			av_freep(&s->oc->pb->buffer);
+			avio_context_free(&s->oc->pb);
+		}
+		avformat_free_context(s->oc);
+		s->oc = NULL;
+	}
+	if (s->hw.fd != -1)
+		close(s->hw.fd);
+	s->hw.fd = -1;
+	EVP_MD_CTX_free(s->hw.md);
+	s->hw.md = NULL;
+}
+
+/*
+ * Choose names for a segment starting at wall-clock time t: the first of
+ * NAME.mkv, NAME-2.mkv, ... for which neither the file nor its .partial
+ * exists (own, the caller's current .partial, does not count), so that a
+ * clock stepped back never overwrites footage.
+ */
+static int
+seg_names(struct seg *s, const char *root, const char *id, time_t t,
+    const char *own, struct cam_err *e)
+{
+	char dir[PATH_MAX], stamp[32], final[PATH_MAX], partial[PATH_MAX];
+	char rel[PATH_MAX];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	cam_time_format_compact(t, stamp, sizeof(stamp));
+	if (cam_path(dir, sizeof(dir), e, "%s/%s/%04d/%02d/%02d", root, id,
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) == -1)
+		return -1;
+	if (cam_mkdir_p(dir, 0750, e) == -1)
+		return -1;
+	for (int n = 1; n < 1000; n++) {
+		char suffix[16] = "";
+		if (n > 1)
+			snprintf(suffix, sizeof(suffix), "-%d", n);
+		if (cam_path(rel, sizeof(rel), e,
+		    "%s/%04d/%02d/%02d/%s-%s%s." CAM_SEGMENT_EXT, id,
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, id, stamp,
+		    suffix) == -1 ||
+		    cam_path(final, sizeof(final), e, "%s/%s", root,
+		    rel) == -1 ||
+		    cam_path(partial, sizeof(partial), e, "%s.partial",
+		    final) == -1)
+			return -1;
+		if (access(final, F_OK) == 0)
+			continue;
+		if ((own == NULL || strcmp(own, partial) != 0) &&
+		    access(partial, F_OK) == 0)
+			continue;
+		memcpy(s->rel, rel, sizeof(rel));
+		memcpy(s->final, final, sizeof(final));
+		if (own == NULL)
+			memcpy(s->partial, partial, sizeof(partial));
+		return 0;
+	}
+	return cam_errf(e, CAM_ENV, "%s: no free segment name", dir);
+}
+
+/*
+ * Open a segment on the input ic, streams in[0..n) (in[0] is video).
+ * extradata, if given, replaces an empty video extradata (parameter
+ * sets the camera sends only in-band).
+ */
+static int
+seg_open(struct seg *s, AVFormatContext *ic, const int *in, int n,
+    const uint8_t *extradata, int extradata_size, const char *title,
+    struct cam_err *e)
+{
+	AVDictionary *opts = NULL;
+	uint8_t *buf = NULL;
+	int ret;
+
+	s->hw.fd = -1;
+	s->oc = NULL;
+	s->hw.md = EVP_MD_CTX_new();
+	if (s->hw.md == NULL || !EVP_DigestInit_ex(s->hw.md, EVP_sha256(),
+	    NULL))
+		return cam_errf(e, CAM_ENV, "SHA-256: cannot start");
+	s->hw.bytes = 0;
+	s->hw.err = 0;
+	s->hw.fd = open(s->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0640);
+	if (s->hw.fd == -1)
+		return cam_err_sys(e, "%s", s->partial);
+	ret = avformat_alloc_output_context2(&s->oc, NULL, "matroska", NULL);
+	if (ret < 0)
+		return cam_err_av(e, ret, "matroska muxer");
+	if ((buf = av_malloc(IO_BUF)) == NULL)
+		return cam_errf(e, CAM_ENV, "out of memory");
+	s->oc->pb = avio_alloc_context(buf, IO_BUF, 1, &s->hw, NULL,
+	    hw_write, NULL);
+	if (s->oc->pb == NULL) {
+		av_free(buf);
+		return cam_errf(e, CAM_ENV, "out of memory");
+	}
+	/* Written straight through, never seeked back: that is what lets
+	 * the hash be computed while writing, and the file stay readable
+	 * however it is cut. */
+	s->oc->pb->seekable = 0;
+	s->oc->flags |= AVFMT_FLAG_CUSTOM_IO;
+	for (int i = 0; i < n; i++) {
+		AVStream *ist = ic->streams[in[i]], *ost;
+
+		s->omap[i] = -1;
+		if (in[i] < 0)
+			continue;
+		if ((ost = avformat_new_stream(s->oc, NULL)) == NULL)
+			return cam_errf(e, CAM_ENV, "out of memory");
+		ret = avcodec_parameters_copy(ost->codecpar, ist->codecpar);
+		if (ret < 0)
+			return cam_err_av(e, ret, "stream parameters");
+		ost->codecpar->codec_tag = 0;
+		ost->time_base = ist->time_base;
+		if (i == 0 && ost->codecpar->extradata_size == 0 &&
+		    extradata != NULL) {
+			ost->codecpar->extradata = av_mallocz((size_t)
+			    extradata_size + AV_INPUT_BUFFER_PADDING_SIZE);
+			if (ost->codecpar->extradata == NULL)
+				return cam_errf(e, CAM_ENV, "out of memory");
+			memcpy(ost->codecpar->extradata, extradata,
+			    (size_t)extradata_size);
+			ost->codecpar->extradata_size = extradata_size;
+		}
+		s->omap[i] = ost->index;
+	}
+	av_dict_set(&s->oc->metadata, "title", title, 0);
+	/* Clusters of at most a second: a crash loses no more than that. */
+	av_dict_set(&opts, "cluster_time_limit", "1000", 0);
+	ret = avformat_write_header(s->oc, &opts);
+	av_dict_free(&opts);
+	if (ret < 0)
+		return s->hw.err ? cam_errf(e, CAM_ENV, "%s: %s", s->partial,
+		    strerror(s->hw.err)) : cam_err_av(e, ret,
+		    "%s: header", s->partial);
+	s->frames = 0;
+	s->base_us = AV_NOPTS_VALUE;
+	s->end_us = AV_NOPTS_VALUE;
+	return 0;
+}
+
+/* Finish writing: trailer, flush, fsync, close; hex gets the SHA-256. */
+static int
+seg_finish(struct seg *s, char hexout[65], struct cam_err *e)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned dlen = 0;
+	int ret;
+
+	ret = av_write_trailer(s->oc);
+	avio_flush(s->oc->pb);
+	if (s->hw.err)
+		return cam_errf(e, CAM_ENV, "%s: %s", s->partial,
+		    strerror(s->hw.err));
+	if (ret < 0)
+		return cam_err_av(e, ret, "%s: trailer", s->partial);
+	if (fsync(s->hw.fd) == -1)
+		return cam_err_sys(e, "fsync %s", s->partial);
+	if (close(s->hw.fd) == -1) {
+		s->hw.fd = -1;
+		return cam_err_sys(e, "close %s", s->partial);
+	}
+	s->hw.fd = -1;
+	EVP_DigestFinal_ex(s->hw.md, d, &dlen);
+	hex(d, dlen, hexout);
+	return 0;
+}
+
+/* The facts of a closed segment, as its manifest record. */
+static void
+seg_record(struct cam_buf *b, const struct seg *s, AVFormatContext *oc,
+    time_t wall_end, const char *sha, const char *why)
+{
+	const AVCodecParameters *v = oc->streams[0]->codecpar;
+	const AVCodecParameters *a = oc->nb_streams > 1 ?
+	    oc->streams[1]->codecpar : NULL;
+	int64_t dur_ms = 0;
+
+	if (s->base_us != AV_NOPTS_VALUE && s->end_us != AV_NOPTS_VALUE)
+		dur_ms = (s->end_us - s->base_us) / 1000;
+	cam_json_begin(b);
+	cam_json_add_str(b, "file", s->rel);
+	add_time(b, "start", s->wall_start);
+	add_time(b, "end", wall_end);
+	cam_json_add_int(b, "duration_ms", dur_ms);
+	cam_json_add_int(b, "frames", s->frames);
+	cam_json_add_uint(b, "bytes", s->hw.bytes);
+	cam_json_add_str(b, "sha256", sha);
+	cam_json_add_str(b, "codec", avcodec_get_name(v->codec_id));
+	cam_json_add_int(b, "width", v->width);
+	cam_json_add_int(b, "height", v->height);
+	if (a != NULL)
+		cam_json_add_str(b, "audio", avcodec_get_name(a->codec_id));
+	else
+		cam_json_add_null(b, "audio");
+	cam_json_add_str(b, "closed", why);
+}
+
+/* Index the segment, then give it its final name (see cam_rec.h for why
+ * in that order). */
+static int
+seg_commit(struct cam_journal *manifest, struct seg *s, struct cam_buf *rec,
+    struct cam_err *e)
+{
+	char dir[PATH_MAX];
+
+	if (cam_journal_append(manifest, "segment", cam_buf_str(rec), NULL,
+	    e) == -1)
+		return -1;
+	if (rename(s->partial, s->final) == -1)
+		return cam_err_sys(e, "rename %s", s->partial);
+	snprintf(dir, sizeof(dir), "%s", s->final);
+	*strrchr(dir, '/') = '\0';
+	return cam_dir_sync(dir, e);
+}
+
+/* ---- recording ---- */
+
+static int
+close_segment(struct rec *r, const char *why)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	struct cam_err e;
+	char sha[65];
+	int rc = 0;
+
+	if (!r->open)
+		return 0;
+	r->open = 0;
+	cam_err_clear(&e);
+	if (seg_finish(&r->seg, sha, &e) == -1) {
+		/* The .partial stays; the next start recovers it. */
+		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT)
+			r->disk_full = 1;
+		seg_free(&r->seg);
+		return -1;
+	}
+	/* The segment's times, from its stream timestamps. */
+	time_t end = time(NULL);
+	if (r->seg.base_us != AV_NOPTS_VALUE && r->offset_us != INT64_MAX) {
+		r->seg.wall_start = (time_t)((r->seg.base_us + r->offset_us) /
+		    1000000);
+		end = (time_t)((r->seg.end_us + r->offset_us) / 1000000);
+	}
+	if (seg_names(&r->seg, r->c->root, r->c->cam->id, r->seg.wall_start,
+	    r->seg.partial, &e) == -1) {
+		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		seg_free(&r->seg);
+		return -1;
+	}
+	/* The .partial follows the final name before the segment is
+	 * indexed, so that recovery finds it under the indexed name. */
+	char moved[PATH_MAX];
+	if (snprintf(moved, sizeof(moved), "%s.partial", r->seg.final) <
+	    (int)sizeof(moved) && strcmp(moved, r->seg.partial) != 0) {
+		if (rename(r->seg.partial, moved) == -1) {
+			fprintf(stderr, "camrec: %s: rename %s: %s\n",
+			    r->c->cam->id, r->seg.partial, strerror(errno));
+			seg_free(&r->seg);
+			return -1;
+		}
+		memcpy(r->seg.partial, moved, sizeof(moved));
+	}
+	seg_record(&b, &r->seg, r->seg.oc, end, sha, why);
+	cam_json_end(&b);
+	if (seg_commit(r->manifest, &r->seg, &b, &e) == -1) {
+		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		if (strstr(e.msg, "No space") != NULL)
+			r->disk_full = 1;
+		rc = -1;
+	} else if (r->c->verbose)
+		fprintf(stderr, "camrec: %s: segment %s (%lld frames, %s)\n",
+		    r->c->cam->id, r->seg.rel, (long long)r->seg.frames, why);
+	cam_buf_free(&b);
+	seg_free(&r->seg);
+	return rc;
+}
+
+static int
+open_segment(struct rec *r, time_t pkt_wall, struct cam_err *e)
+{
+	time_t now = time(NULL);
+	int64_t len = r->c->cam->segment;
+
+	memset(&r->seg, 0, sizeof(r->seg));
+	r->seg.hw.fd = -1;
+	/* A first name from what we know now; close_segment renames it
+	 * after the segment's real start. */
+	if (pkt_wall != 0)
+		now = pkt_wall;
+	if (seg_names(&r->seg, r->c->root, r->c->cam->id, now, NULL,
+	    e) == -1)
+		return -1;
+	r->seg.wall_start = now;
+	if (seg_open(&r->seg, r->ic, r->in_index, r->nslots, r->extradata,
+	    r->extradata_size, r->c->cam->id, e) == -1) {
+		if (r->seg.hw.err == ENOSPC || errno == ENOSPC)
+			r->disk_full = 1;
+		seg_free(&r->seg);
+		unlink(r->seg.partial);
+		return -1;
+	}
+	r->open = 1;
+	/* Cut at the first keyframe after the next multiple of the segment
+	 * length, so that segments of all cameras line up on the clock. */
+	r->next_cut = (now / len + 1) * len;
+	return 0;
+}
+
+/* Parameter sets only in-band: take them from the first keyframe. */
+static void
+find_extradata(struct rec *r, AVPacket *pkt)
+{
+	const AVCodecParameters *par = r->ic->streams[r->in_index[0]]->codecpar;
+	const AVBitStreamFilter *f;
+	AVPacket *copy;
+	uint8_t *side;
+	size_t size;
+
+	if (par->extradata_size > 0 || r->extradata != NULL)
+		return;
+	if (r->xtract == NULL) {
+		if ((f = av_bsf_get_by_name("extract_extradata")) == NULL ||
+		    av_bsf_alloc(f, &r->xtract) < 0)
+			return;
+		if (avcodec_parameters_copy(r->xtract->par_in, par) < 0 ||
+		    av_bsf_init(r->xtract) < 0) {
+			av_bsf_free(&r->xtract);
+			return;
+		}
+	}
+	if ((copy = av_packet_clone(pkt)) == NULL)
+		return;
+	if (av_bsf_send_packet(r->xtract, copy) == 0 &&
+	    av_bsf_receive_packet(r->xtract, copy) == 0) {
+		side = av_packet_get_side_data(copy, AV_PKT_DATA_NEW_EXTRADATA,
+		    &size);
+		if (side != NULL && size > 0 && size < (1 << 20)) {
+			r->extradata = av_malloc(size);
+			if (r->extradata != NULL) {
+				memcpy(r->extradata, side, size);
+				r->extradata_size = (int)size;
+			}
+		}
+	}
+	av_packet_free(&copy);
+}
+
+/*
+ * Give pkt usable, increasing timestamps.  Returns 0 to write it, 1 to
+ * drop it, 2 for a discontinuity (a new segment must start).
+ */
+static int
+fix_timestamps(struct rec *r, int slot, AVPacket *pkt)
+{
+	AVStream *st = r->ic->streams[pkt->stream_index];
+	int64_t last = r->last_dts[slot];
+
+	if (pkt->dts == AV_NOPTS_VALUE)
+		pkt->dts = pkt->pts;
+	if (pkt->dts == AV_NOPTS_VALUE) {
+		/* Neither: continue from the last one if we know the rate. */
+		AVRational fr = st->avg_frame_rate;
+		if (last == INT64_MIN)
+			return 1;
+		if (slot == 0 && fr.num > 0 && fr.den > 0)
+			pkt->dts = last + av_rescale_q(1, av_inv_q(fr),
+			    st->time_base);
+		else if (pkt->duration > 0)
+			pkt->dts = last + pkt->duration;
+		else
+			return 1;
+		pkt->pts = pkt->dts;
+	}
+	if (pkt->pts == AV_NOPTS_VALUE)
+		pkt->pts = pkt->dts;
+	if (last != INT64_MIN) {
+		int64_t step = av_rescale_q(pkt->dts - last, st->time_base,
+		    AV_TIME_BASE_Q);
+		if (slot == 0 && (step < -JUMP_BACK_US || step > JUMP_FWD_US))
+			return 2;
+		if (pkt->dts <= last) {
+			/* Small disorder: nudge forward, the muxer needs
+			 * strictly increasing DTS. */
+			pkt->dts = last + 1;
+			if (pkt->pts < pkt->dts)
+				pkt->pts = pkt->dts;
+		}
+	}
+	if (pkt->pts < pkt->dts)
+		pkt->pts = pkt->dts;
+	return 0;
+}
+
+static int
+write_packet(struct rec *r, int slot, AVPacket *pkt, struct cam_err *e)
+{
+	AVStream *ist = r->ic->streams[pkt->stream_index];
+	AVStream *ost;
+	int64_t dts_us = av_rescale_q(pkt->dts, ist->time_base,
+	    AV_TIME_BASE_Q);
+	int ret;
+
+	if (r->seg.omap[slot] < 0)
+		return 0;
+	ost = r->seg.oc->streams[r->seg.omap[slot]];
+	if (slot == 0) {
+		if (r->seg.base_us == AV_NOPTS_VALUE)
+			r->seg.base_us = dts_us;
+		int64_t dur = pkt->duration > 0 ? av_rescale_q(pkt->duration,
+		    ist->time_base, AV_TIME_BASE_Q) : 0;
+		r->seg.end_us = dts_us + dur;
+		r->seg.frames++;
+	} else if (r->seg.base_us == AV_NOPTS_VALUE ||
+	    dts_us < r->seg.base_us)
+		return 0;	/* audio from before the segment's first frame */
+	/* Each segment starts at zero. */
+	int64_t base = av_rescale_q(r->seg.base_us, AV_TIME_BASE_Q,
+	    ist->time_base);
+	pkt->dts -= base;
+	pkt->pts -= base;
+	av_packet_rescale_ts(pkt, ist->time_base, ost->time_base);
+	pkt->stream_index = ost->index;
+	pkt->pos = -1;
+	ret = av_interleaved_write_frame(r->seg.oc, pkt);
+	if (ret < 0) {
+		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT)
+			r->disk_full = 1;
+		return r->seg.hw.err ? cam_errf(e, CAM_ENV, "%s: %s",
+		    r->seg.partial, strerror(r->seg.hw.err)) :
+		    cam_err_av(e, ret, "%s: write", r->seg.partial);
+	}
+	return 0;
+}
+
+static void
+close_input(struct rec *r)
+{
+	avformat_close_input(&r->ic);
+	av_bsf_free(&r->xtract);
+	av_freep(&r->extradata);
+	r->extradata_size = 0;
+}
+
+/* Connect; on failure why says what happened, in words for the journal. */
+static int
+open_input(struct rec *r, char *why, size_t whylen)
+{
+	const struct cam_camera *cam = r->c->cam;
+	struct cam_buf url = CAM_BUF_INIT;
+	AVDictionary *opts = NULL;
+	char *user = NULL, *pass = NULL, timeout[32];
+	struct cam_err e;
+	int ret, v, a;
+
+	cam_err_clear(&e);
+	if (cam->credential != NULL) {
+		if (cam_secret_read(r->c->site_dir, cam->credential, &user,
+		    &pass, &e) == -1) {
+			snprintf(why, whylen, "credentials: %.400s", e.msg);
+			return -1;
+		}
+		const char *rest = strstr(cam->url, "://") + 3;
+		cam_buf_add(&url, cam->url, (size_t)(rest - cam->url));
+		url_escape(&url, user);
+		cam_buf_adds(&url, ":");
+		url_escape(&url, pass);
+		cam_buf_adds(&url, "@");
+		cam_buf_adds(&url, rest);
+		cam_secret_free(&user);
+		cam_secret_free(&pass);
+	} else
+		cam_buf_adds(&url, cam->url);
+
+	if ((r->ic = avformat_alloc_context()) == NULL) {
+		cam_buf_free(&url);
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	r->ic->interrupt_callback.callback = interrupt_cb;
+	r->ic->interrupt_callback.opaque = r;
+	av_dict_set(&opts, "rtsp_transport", cam->transport, 0);
+	snprintf(timeout, sizeof(timeout), "%lld",
+	    (long long)r->c->io_timeout * 1000000);
+	av_dict_set(&opts, "timeout", timeout, 0);
+	av_dict_set(&opts, "allowed_media_types", "video+audio", 0);
+	arm(r);
+	ret = avformat_open_input(&r->ic, url.s, NULL, &opts);
+	av_dict_free(&opts);
+	cam_buf_free(&url);	/* wipes the password */
+	if (ret < 0) {
+		av_strerror(ret, why, whylen);
+		if (interrupt_cb(r) && !stopping(r))
+			snprintf(why, whylen, "no answer in %d s",
+			    r->c->io_timeout);
+		return -1;
+	}
+	arm(r);
+	r->ic->probesize = 2 * 1024 * 1024;
+	r->ic->max_analyze_duration = 5 * AV_TIME_BASE;
+	if ((ret = avformat_find_stream_info(r->ic, NULL)) < 0) {
+		av_strerror(ret, why, whylen);
+		close_input(r);
+		return -1;
+	}
+	v = av_find_best_stream(r->ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	if (v < 0) {
+		snprintf(why, whylen, "no video stream");
+		close_input(r);
+		return -1;
+	}
+	a = av_find_best_stream(r->ic, AVMEDIA_TYPE_AUDIO, -1, v, NULL, 0);
+	r->in_index[0] = v;
+	r->in_index[1] = a >= 0 ? a : -1;
+	r->nslots = a >= 0 ? 2 : 1;
+	for (int i = 0; i < MAX_STREAMS; i++)
+		r->last_dts[i] = INT64_MIN;
+	r->offset_us = INT64_MAX;
+	for (unsigned i = 0; i < r->ic->nb_streams; i++)
+		if ((int)i != v && (int)i != a)
+			r->ic->streams[i]->discard = AVDISCARD_ALL;
+	return 0;
+}
+
+static int
+slot_of(const struct rec *r, int stream)
+{
+	for (int i = 0; i < r->nslots; i++)
+		if (r->in_index[i] == stream)
+			return i;
+	return -1;
+}
+
+/* Read and write until the camera stops sending, we are asked to stop,
+ * or the disk is full.  why says which. */
+static void
+pump(struct rec *r, char *why, size_t whylen)
+{
+	AVPacket *pkt = av_packet_alloc();
+	struct cam_err e;
+	int ret, slot;
+
+	if (pkt == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return;
+	}
+	for (;;) {
+		if (stopping(r)) {
+			snprintf(why, whylen, "stop");
+			break;
+		}
+		arm(r);
+		ret = av_read_frame(r->ic, pkt);
+		if (ret < 0) {
+			if (stopping(r))
+				snprintf(why, whylen, "stop");
+			else if (interrupt_cb(r))
+				snprintf(why, whylen, "no data for %d s",
+				    r->c->io_timeout);
+			else if (ret == AVERROR_EOF)
+				snprintf(why, whylen, "stream ended");
+			else
+				av_strerror(ret, why, whylen);
+			break;
+		}
+		if ((slot = slot_of(r, pkt->stream_index)) < 0) {
+			av_packet_unref(pkt);
+			continue;
+		}
+		int key = slot == 0 && (pkt->flags & AV_PKT_FLAG_KEY);
+		if (key)
+			find_extradata(r, pkt);
+		switch (fix_timestamps(r, slot, pkt)) {
+		case 1:
+			av_packet_unref(pkt);
+			continue;
+		case 2: {
+			struct cam_buf b = CAM_BUF_INIT;
+			close_segment(r, "timestamp-jump");
+			cam_json_begin(&b);
+			cam_json_add_str(&b, "stream", "video");
+			cam_json_end(&b);
+			event(r, "timestamp-jump", &b);
+			for (int i = 0; i < MAX_STREAMS; i++)
+				r->last_dts[i] = INT64_MIN;
+			r->offset_us = INT64_MAX;
+			if (!key) {
+				av_packet_unref(pkt);
+				continue;
+			}
+			break;
+		}
+		}
+		r->last_dts[slot] = pkt->dts;
+		time_t pkt_wall = 0;
+		if (slot == 0) {
+			AVStream *st = r->ic->streams[pkt->stream_index];
+			int64_t dts_us = av_rescale_q(pkt->dts, st->time_base,
+			    AV_TIME_BASE_Q);
+			int64_t o = av_gettime() - dts_us;
+			if (o < r->offset_us)
+				r->offset_us = o;
+			pkt_wall = (time_t)((dts_us + r->offset_us) / 1000000);
+		}
+		cam_err_clear(&e);
+		if (r->open && key && pkt_wall >= r->next_cut)
+			close_segment(r, "boundary");
+		if (r->disk_full) {
+			snprintf(why, whylen, "disk full");
+			av_packet_unref(pkt);
+			break;
+		}
+		if (!r->open) {
+			if (!key) {	/* a segment starts with a keyframe */
+				av_packet_unref(pkt);
+				continue;
+			}
+			if (open_segment(r, pkt_wall, &e) == -1) {
+				snprintf(why, whylen, "%.400s", e.msg);
+				av_packet_unref(pkt);
+				break;
+			}
+		}
+		if (write_packet(r, slot, pkt, &e) == -1) {
+			snprintf(why, whylen, "%.400s", e.msg);
+			av_packet_unref(pkt);
+			close_segment(r, r->disk_full ? "disk-full" : "error");
+			break;
+		}
+		av_packet_unref(pkt);
+	}
+	av_packet_free(&pkt);
+}
+
+static void
+nap(struct rec *r, int seconds)
+{
+	for (int i = 0; i < seconds * 10 && !stopping(r); i++)
+		usleep(100 * 1000);
+}
+
+int
+cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
+{
+	struct rec r;
+	struct cam_buf b = CAM_BUF_INIT;
+	char path[PATH_MAX], why[512], lockpath[PATH_MAX];
+	int backoff = 1, lockfd = -1, rc = -1, recovered = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	if (c->duration > 0)
+		r.end_at = time(NULL) + c->duration;
+	if (cam_rec_camdir(r.camdir, sizeof(r.camdir), c->root, c->cam->id,
+	    e) == -1 || cam_mkdir_p(r.camdir, 0750, e) == -1)
+		return -1;
+	/* One recorder per camera. */
+	if (cam_path(lockpath, sizeof(lockpath), e, "%s/.lock",
+	    r.camdir) == -1)
+		return -1;
+	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0640);
+	if (lockfd == -1)
+		return cam_err_sys(e, "%s", lockpath);
+	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1) {
+		close(lockfd);
+		return cam_errf(e, CAM_NO, "camera %s is already being "
+		    "recorded on this host (%s is locked)", c->cam->id,
+		    lockpath);
+	}
+	if (cam_rec_recover(c, &recovered, e) == -1)
+		goto end;
+	if (cam_rec_manifest(path, sizeof(path), c->root, c->cam->id,
+	    e) == -1 || cam_journal_open(&r.manifest, path, c->host, e) == -1)
+		goto end;
+	cam_json_begin(&b);
+	cam_json_add_str(&b, "url", c->cam->url);
+	cam_json_add_str(&b, "transport", c->cam->transport);
+	cam_json_add_int(&b, "segment", c->cam->segment);
+	cam_json_add_int(&b, "pid", (int64_t)getpid());
+	cam_json_end(&b);
+	event(&r, "record-start", &b);
+
+	while (!stopping(&r)) {
+		why[0] = '\0';
+		if (open_input(&r, why, sizeof(why)) == 0) {
+			if (r.down) {
+				cam_json_begin(&b);
+				add_time(&b, "down_since", r.down_since);
+				cam_json_add_int(&b, "down_seconds",
+				    (int64_t)(time(NULL) - r.down_since));
+				cam_json_end(&b);
+				event(&r, "camera-up", &b);
+				r.down = 0;
+			}
+			backoff = 1;
+			pump(&r, why, sizeof(why));
+			close_segment(&r, strcmp(why, "stop") == 0 ? "stop" :
+			    "camera-down");
+			close_input(&r);
+			if (stopping(&r))
+				break;
+		} else
+			close_input(&r);
+		if (r.disk_full) {
+			cam_json_begin(&b);
+			cam_json_add_str(&b, "path", r.camdir);
+			cam_json_end(&b);
+			event(&r, "disk-full", &b);
+			if (c->disk_full != NULL)
+				c->disk_full(c->disk_full_arg);
+			r.disk_full = 0;
+			/* What the full disk cut short is recovered now. */
+			cam_journal_close(&r.manifest);
+			cam_err_clear(e);
+			if (cam_rec_recover(c, &recovered, e) == -1)
+				fprintf(stderr, "camrec: %s: %s\n", c->cam->id,
+				    e->msg);
+			cam_err_clear(e);
+			if (cam_journal_open(&r.manifest, path, c->host,
+			    e) == -1)
+				goto end;
+		} else if (!r.down) {
+			cam_json_begin(&b);
+			cam_json_add_str(&b, "reason", why[0] ? why :
+			    "unknown");
+			cam_json_end(&b);
+			event(&r, "camera-down", &b);
+			r.down = 1;
+			r.down_since = time(NULL);
+		}
+		nap(&r, backoff);
+		backoff = backoff * 2 > c->backoff_max ? c->backoff_max :
+		    backoff * 2;
+	}
+	cam_json_begin(&b);
+	cam_json_add_str(&b, "reason", c->stop != NULL && *c->stop ?
+	    "signal" : "duration");
+	cam_json_end(&b);
+	event(&r, "record-stop", &b);
+	rc = 0;
+end:
+	close_segment(&r, "stop");
+	close_input(&r);
+	cam_journal_close(&r.manifest);
+	cam_buf_free(&b);
+	if (lockfd != -1)
+		close(lockfd);
+	return rc;
+}
+
+/* ---- recovery ---- */
+
+struct partials {
+	char **path;
+	size_t n;
+};
+
+static struct partials *walk_found;
+
+static int
+walk_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	size_t n = strlen(path);
+
+	(void)st;
+	(void)ftw;
+	if (type == FTW_F && n > 8 && strcmp(path + n - 8, ".partial") == 0 &&
+	    strstr(path, "/quarantine/") == NULL) {
+		walk_found->path = cam_xrealloc(walk_found->path,
+		    (walk_found->n + 1) * sizeof(char *));
+		walk_found->path[walk_found->n++] = cam_xstrdup(path);
+	}
+	return 0;
+}
+
+struct lookup {
+	const char *rel;
+	char sha[65];
+	int found;
+};
+
+static int
+lookup_cb(void *arg, const struct cam_journal_rec *rec)
+{
+	struct lookup *l = arg;
+	char file[PATH_MAX];
+
+	if (strcmp(rec->kind, "segment") == 0 &&
+	    cam_json_get_str(rec->data, "file", file, sizeof(file)) == 0 &&
+	    strcmp(file, l->rel) == 0 &&
+	    cam_json_get_str(rec->data, "sha256", l->sha, sizeof(l->sha)) == 0)
+		l->found = 1;
+	return 0;
+}
+
+static int
+file_sha256(const char *path, char out[65], uint64_t *size,
+    struct cam_err *e)
+{
+	unsigned char d[EVP_MAX_MD_SIZE], buf[65536];
+	unsigned dlen = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	ssize_t n;
+	int fd, rc = -1;
+
+	*size = 0;
+	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(md);
+		return cam_errf(e, CAM_ENV, "SHA-256: cannot start");
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		EVP_MD_CTX_free(md);
+		return cam_err_sys(e, "%s", path);
+	}
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			cam_err_sys(e, "%s", path);
+			goto end;
+		}
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		*size += (uint64_t)n;
+	}
+	EVP_DigestFinal_ex(md, d, &dlen);
+	hex(d, dlen, out);
+	rc = 0;
+end:
+	close(fd);
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+static int
+quarantine(struct cam_journal *j, const char *camdir, const char *root,
+    const char *partial, const char *why, struct cam_err *e)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	char qdir[PATH_MAX], dest[PATH_MAX], sha[65];
+	const char *base = strrchr(partial, '/') + 1;
+	uint64_t size;
+	int rc = -1;
+
+	if (cam_path(qdir, sizeof(qdir), e, "%s/quarantine", camdir) == -1 ||
+	    cam_mkdir_p(qdir, 0750, e) == -1 ||
+	    cam_path(dest, sizeof(dest), e, "%s/%s", qdir, base) == -1 ||
+	    file_sha256(partial, sha, &size, e) == -1)
+		return -1;
+	cam_json_begin(&b);
+	cam_json_add_str(&b, "file", partial + strlen(root) + 1);
+	cam_json_add_str(&b, "moved_to", dest + strlen(root) + 1);
+	cam_json_add_uint(&b, "bytes", size);
+	cam_json_add_str(&b, "sha256", sha);
+	cam_json_add_str(&b, "reason", why);
+	cam_json_end(&b);
+	if (cam_journal_append(j, "quarantine", cam_buf_str(&b), NULL,
+	    e) == -1)
+		goto end;
+	if (rename(partial, dest) == -1) {
+		cam_err_sys(e, "rename %s", partial);
+		goto end;
+	}
+	rc = cam_dir_sync(qdir, e);
+end:
+	cam_buf_free(&b);
+	return rc;
+}
+
+/* Copy every readable packet of a crashed segment into a new one. */
+static int
+salvage(const struct cam_rec_conf *c, struct cam_journal *j,
+    const char *partial, int *copied, struct cam_err *e)
+{
+	AVFormatContext *ic = NULL;
+	AVPacket *pkt = NULL;
+	struct seg s;
+	struct cam_buf b = CAM_BUF_INIT;
+	char sha[65], osha[65];
+	int in[MAX_STREAMS] = { -1, -1 }, n = 1, ret, rc = -1;
+	int64_t last[MAX_STREAMS] = { INT64_MIN, INT64_MIN };
+	uint64_t osize;
+	struct stat st;
+
+	*copied = 0;
+	memset(&s, 0, sizeof(s));
+	s.hw.fd = -1;
+	if (file_sha256(partial, osha, &osize, e) == -1)
+		return -1;
+	if (avformat_open_input(&ic, partial, NULL, NULL) < 0 ||
+	    avformat_find_stream_info(ic, NULL) < 0 ||
+	    (in[0] = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL,
+	    0)) < 0) {
+		rc = 0;		/* nothing readable: the caller quarantines */
+		goto end;
+	}
+	in[1] = av_find_best_stream(ic, AVMEDIA_TYPE_AUDIO, -1, in[0], NULL,
+	    0);
+	if (in[1] >= 0)
+		n = 2;
+	/* The recovered copy takes the final name; the crashed file is
+	 * replaced only once the copy is indexed. */
+	snprintf(s.final, sizeof(s.final), "%.*s",
+	    (int)(strlen(partial) - 8), partial);
+	if (cam_path(s.partial, sizeof(s.partial), e, "%s.recovering",
+	    s.final) == -1)
+		goto end;
+	unlink(s.partial);	/* a salvage cut short before: redo it */
+	snprintf(s.rel, sizeof(s.rel), "%s", s.final + strlen(c->root) + 1);
+	/* The start time is in the name (the file's mtime if the name
+	 * was not ours). */
+	if (stat(partial, &st) == 0)
+		s.wall_start = st.st_mtime;
+	{
+		const char *stamp = strrchr(s.final, '/') + 1 +
+		    strlen(c->cam->id) + 1;
+		struct tm tm;
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(stamp, "%Y%m%dT%H%M%SZ", &tm) != NULL)
+			s.wall_start = timegm(&tm);
+	}
+	if (seg_open(&s, ic, in, n, NULL, 0, c->cam->id, e) == -1)
+		goto end;
+	if ((pkt = av_packet_alloc()) == NULL) {
+		cam_errf(e, CAM_ENV, "out of memory");
+		goto end;
+	}
+	while ((ret = av_read_frame(ic, pkt)) >= 0) {
+		int slot = pkt->stream_index == in[0] ? 0 :
+		    pkt->stream_index == in[1] ? 1 : -1;
+		AVStream *ist = ic->streams[pkt->stream_index];
+		if (slot < 0 || s.omap[slot] < 0 || pkt->dts == AV_NOPTS_VALUE ||
+		    (last[slot] != INT64_MIN && pkt->dts <= last[slot])) {
+			av_packet_unref(pkt);
+			continue;
+		}
+		last[slot] = pkt->dts;
+		if (pkt->pts == AV_NOPTS_VALUE || pkt->pts < pkt->dts)
+			pkt->pts = pkt->dts;
+		if (slot == 0) {
+			int64_t us = av_rescale_q(pkt->dts, ist->time_base,
+			    AV_TIME_BASE_Q);
+			if (s.base_us == AV_NOPTS_VALUE)
+				s.base_us = us;
+			s.end_us = us + (pkt->duration > 0 ?
+			    av_rescale_q(pkt->duration, ist->time_base,
+			    AV_TIME_BASE_Q) : 0);
+			s.frames++;
+		}
+		AVStream *ost = s.oc->streams[s.omap[slot]];
+		av_packet_rescale_ts(pkt, ist->time_base, ost->time_base);
+		pkt->stream_index = ost->index;
+		pkt->pos = -1;
+		if (av_interleaved_write_frame(s.oc, pkt) < 0) {
+			cam_errf(e, CAM_ENV, "%s: %s", s.partial,
+			    s.hw.err ? strerror(s.hw.err) : "write failed");
+			goto end;
+		}
+		av_packet_unref(pkt);
+	}
+	if (s.frames == 0) {
+		rc = 0;
+		goto end;
+	}
+	if (seg_finish(&s, sha, e) == -1)
+		goto end;
+	seg_record(&b, &s, s.oc, s.wall_start, sha, "recovered");
+	cam_json_add_bool(&b, "recovered", 1);
+	cam_json_add_uint(&b, "original_bytes", osize);
+	cam_json_add_str(&b, "original_sha256", osha);
+	cam_json_end(&b);
+	if (seg_commit(j, &s, &b, e) == -1)
+		goto end;
+	/* The crashed file is now replaced by its indexed copy. */
+	if (unlink(partial) == -1) {
+		cam_err_sys(e, "%s", partial);
+		goto end;
+	}
+	*copied = (int)s.frames;
+	rc = 0;
+end:
+	if (rc == -1 || *copied == 0)
+		unlink(s.partial);
+	cam_buf_free(&b);
+	av_packet_free(&pkt);
+	seg_free(&s);
+	avformat_close_input(&ic);
+	return rc;
+}
+
+int
+cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
+    struct cam_err *e)
+{
+	struct partials found = { NULL, 0 };
+	struct cam_journal *j = NULL;
+	char camdir[PATH_MAX], manifest[PATH_MAX];
+	int rc = -1;
+
+	*recovered = 0;
+	if (cam_rec_camdir(camdir, sizeof(camdir), c->root, c->cam->id,
+	    e) == -1 || cam_rec_manifest(manifest, sizeof(manifest), c->root,
+	    c->cam->id, e) == -1)
+		return -1;
+	walk_found = &found;
+	if (nftw(camdir, walk_cb, 16, FTW_PHYS) == -1 && errno != ENOENT) {
+		cam_err_sys(e, "%s", camdir);
+		goto end;
+	}
+	if (found.n == 0) {
+		rc = 0;
+		goto end;
+	}
+	if (cam_journal_open(&j, manifest, c->host, e) == -1)
+		goto end;
+	for (size_t i = 0; i < found.n; i++) {
+		const char *p = found.path[i];
+		struct lookup l;
+		char final[PATH_MAX], sha[65];
+		uint64_t size;
+		int copied;
+
+		memset(&l, 0, sizeof(l));
+		snprintf(final, sizeof(final), "%.*s", (int)(strlen(p) - 8),
+		    p);
+		l.rel = final + strlen(c->root) + 1;
+		if (access(manifest, F_OK) == 0 &&
+		    cam_journal_foreach(manifest, lookup_cb, &l, e) == -1)
+			goto end;
+		if (l.found) {
+			/* Indexed, then the crash came before the rename. */
+			if (file_sha256(p, sha, &size, e) == -1)
+				goto end;
+			if (strcmp(sha, l.sha) == 0) {
+				if (rename(p, final) == -1) {
+					cam_err_sys(e, "rename %s", p);
+					goto end;
+				}
+				(*recovered)++;
+				continue;
+			}
+			if (quarantine(j, camdir, c->root, p, "indexed with "
+			    "another hash", e) == -1)
+				goto end;
+			continue;
+		}
+		if (salvage(c, j, p, &copied, e) == -1)
+			goto end;
+		if (copied > 0)
+			(*recovered)++;
+		else if (quarantine(j, camdir, c->root, p, "no readable video",
+		    e) == -1)
+			goto end;
+	}
+	rc = 0;
+end:
+	for (size_t i = 0; i < found.n; i++)
+		free(found.path[i]);
+	free(found.path);
+	walk_found = NULL;
+	cam_journal_close(&j);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/*
+ * cam_rec: record one camera into crash-safe segments (FFmpeg libraries,
+ * stream copy), index every closed segment in the camera's manifest
+ * journal, and recover what a crash left behind.
+ *
+ * Layout under the storage root, all names in UTC:
+ *	<root>/<camera>/manifest		the manifest journal
+ *	<root>/<camera>/YYYY/MM/DD/<camera>-YYYYMMDDTHHMMSSZ.mkv
+ *	<root>/<camera>/YYYY/MM/DD/<...>.mkv.partial	being written
+ *	<root>/<camera>/quarantine/		partials nothing could be read from
+ *
+ * A segment is written as .partial through a hashing writer, fsynced,
+ * indexed in the manifest (its SHA-256, computed while writing), then
+ * renamed to its final name and the directory fsynced.  A crash leaves a
+ * .partial that is either already indexed (the rename is finished on the
+ * next start) or not (its readable packets are copied to a new segment,
+ * indexed as recovered, or it is quarantined).
+ */
+#ifndef CAM_REC_H
+#define CAM_REC_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "cam_config.h"
+#include "cam_err.h"
+
+#define CAM_SEGMENT_EXT		"mkv"
+
+struct cam_rec_conf {
+	const char *site_dir;		/* for private/credentials */
+	const char *root;		/* storage root */
+	const char *host;		/* this host, for journal records */
+	const struct cam_camera *cam;
+	int64_t duration;		/* seconds; 0: until stopped */
+	int io_timeout;			/* seconds without data = camera down */
+	int backoff_max;		/* seconds between reconnects, at most */
+	volatile sig_atomic_t *stop;	/* set by a signal handler */
+	int verbose;			/* progress lines on stderr */
+	/* Called when the disk is full, before recording is retried: the
+	 * recorder prunes by capacity there.  May be NULL. */
+	void (*disk_full)(void *arg);
+	void *disk_full_arg;
+};
+
+/* Record until *stop, or for duration.  Returns 0 when stopped as asked;
+ * camera failures are journaled, not returned. */
+int cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e);
+/* Finish or recover the .partial files of a camera (run by record too). */
+int cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
+    struct cam_err *e);
+
+/* Paths of a camera under a root. */
+int cam_rec_camdir(char *buf, size_t len, const char *root, const char *id,
+    struct cam_err *e);
+int cam_rec_manifest(char *buf, size_t len, const char *root, const char *id,
+    struct cam_err *e);
+
+#endif

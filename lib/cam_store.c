@@ -1,0 +1,452 @@
+/*
+ * cam_store: see cam_store.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "cam_journal.h"
+#include "cam_json.h"
+#include "cam_rec.h"
+#include "cam_store.h"
+#include "cam_time.h"
+#include "cam_util.h"
+
+/* ---- segments ---- */
+
+struct seg_walk {
+	struct cam_segments *out;
+	const char *camera;
+};
+
+static void
+seg_clear(struct cam_segment *s)
+{
+	free(s->camera);
+	free(s->file);
+	memset(s, 0, sizeof(*s));
+}
+
+static time_t
+get_time(const char *json, const char *key)
+{
+	char buf[64];
+	struct cam_err e;
+	time_t t;
+
+	if (cam_json_get_str(json, key, buf, sizeof(buf)) == -1 ||
+	    cam_time_parse(buf, NULL, &t, &e) == -1)
+		return 0;
+	return t;
+}
+
+static int
+seg_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct seg_walk *w = arg;
+	struct cam_segments *o = w->out;
+	char file[PATH_MAX];
+	int64_t v;
+
+	if (cam_json_get_str(r->data, "file", file, sizeof(file)) == -1)
+		return 0;
+	if (strcmp(r->kind, "delete") == 0) {
+		for (size_t i = 0; i < o->n; i++)
+			if (strcmp(o->v[i].file, file) == 0) {
+				seg_clear(&o->v[i]);
+				o->v[i] = o->v[--o->n];
+				break;
+			}
+		return 0;
+	}
+	if (strcmp(r->kind, "segment") != 0)
+		return 0;
+	o->v = cam_xrealloc(o->v, (o->n + 1) * sizeof(*o->v));
+	struct cam_segment *s = &o->v[o->n++];
+	memset(s, 0, sizeof(*s));
+	s->camera = cam_xstrdup(w->camera);
+	s->file = cam_xstrdup(file);
+	cam_json_get_str(r->data, "sha256", s->sha256, sizeof(s->sha256));
+	if (cam_json_get_int(r->data, "bytes", &v) == 0)
+		s->bytes = (uint64_t)v;
+	if (cam_json_get_int(r->data, "duration_ms", &v) == 0)
+		s->duration_ms = v;
+	if (cam_json_get_int(r->data, "frames", &v) == 0)
+		s->frames = v;
+	s->recovered = strstr(r->data, "\"recovered\":true") != NULL;
+	s->start = get_time(r->data, "start");
+	s->end = get_time(r->data, "end");
+	return 0;
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct cam_segment *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return strcmp(x->file, y->file);
+}
+
+int
+cam_store_segments(const char *root, const char *camera,
+    struct cam_segments *out, struct cam_err *e)
+{
+	struct seg_walk w = { out, camera };
+	char path[PATH_MAX];
+
+	memset(out, 0, sizeof(*out));
+	if (cam_rec_manifest(path, sizeof(path), root, camera, e) == -1)
+		return -1;
+	if (access(path, F_OK) == -1)
+		return 0;	/* never recorded */
+	if (cam_journal_foreach(path, seg_cb, &w, e) == -1) {
+		cam_segments_free(out);
+		return -1;
+	}
+	qsort(out->v, out->n, sizeof(*out->v), by_start);
+	return 0;
+}
+
+void
+cam_segments_free(struct cam_segments *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		seg_clear(&s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- holds ---- */
+
+static int
+holds_path(char *buf, size_t len, const char *root, struct cam_err *e)
+{
+	return cam_path(buf, len, e, "%s/holds", root);
+}
+
+static int
+hold_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct cam_holds *h = arg;
+	char buf[1024];
+	int64_t id;
+
+	if (strcmp(r->kind, "hold") == 0) {
+		h->v = cam_xrealloc(h->v, (h->n + 1) * sizeof(*h->v));
+		struct cam_hold *x = &h->v[h->n++];
+		memset(x, 0, sizeof(*x));
+		x->id = r->seq;
+		x->placed = r->time;
+		x->camera = cam_xstrdup(cam_json_get_str(r->data, "camera",
+		    buf, sizeof(buf)) == 0 ? buf : "");
+		x->reason = cam_xstrdup(cam_json_get_str(r->data, "reason",
+		    buf, sizeof(buf)) == 0 ? buf : "");
+		x->by = cam_xstrdup(cam_json_get_str(r->data, "by", buf,
+		    sizeof(buf)) == 0 ? buf : "");
+		x->from = get_time(r->data, "from");
+		x->to = get_time(r->data, "to");
+	} else if (strcmp(r->kind, "release") == 0 &&
+	    cam_json_get_int(r->data, "hold", &id) == 0) {
+		for (size_t i = 0; i < h->n; i++)
+			if (h->v[i].id == (uint64_t)id)
+				h->v[i].released = 1;
+	}
+	return 0;
+}
+
+int
+cam_store_holds(const char *root, struct cam_holds *out, struct cam_err *e)
+{
+	char path[PATH_MAX];
+
+	memset(out, 0, sizeof(*out));
+	if (holds_path(path, sizeof(path), root, e) == -1)
+		return -1;
+	if (access(path, F_OK) == -1)
+		return 0;
+	if (cam_journal_foreach(path, hold_cb, out, e) == -1) {
+		cam_holds_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+cam_holds_free(struct cam_holds *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].camera);
+		free(h->v[i].reason);
+		free(h->v[i].by);
+	}
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+static int
+append(const char *path, const char *host, const char *kind,
+    struct cam_buf *data, uint64_t *seq, struct cam_err *e)
+{
+	struct cam_journal *j = NULL;
+	struct cam_journal_rec rec;
+	int rc;
+
+	if (cam_journal_open(&j, path, host, e) == -1)
+		return -1;
+	rc = cam_journal_append(j, kind, cam_buf_str(data), &rec, e);
+	if (rc == 0 && seq != NULL)
+		*seq = rec.seq;
+	cam_journal_close(&j);
+	return rc;
+}
+
+int
+cam_store_hold_add(const char *root, const char *host, const char *camera,
+    time_t from, time_t to, const char *reason, const char *by,
+    uint64_t *id, struct cam_err *e)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	char path[PATH_MAX], ts[40];
+	int rc;
+
+	if (!cam_id_valid(camera))
+		return cam_errf(e, CAM_NO, "bad camera id \"%s\"", camera);
+	if (to <= from)
+		return cam_errf(e, CAM_NO, "a hold's window must end after it "
+		    "starts");
+	if (reason == NULL || *reason == '\0' ||
+	    !cam_utf8_clean(reason, strlen(reason), 0))
+		return cam_errf(e, CAM_NO, "a hold needs a reason (one line "
+		    "of UTF-8 text)");
+	if (holds_path(path, sizeof(path), root, e) == -1 ||
+	    cam_mkdir_p(root, 0750, e) == -1)
+		return -1;
+	cam_json_begin(&b);
+	cam_json_add_str(&b, "camera", camera);
+	cam_time_format_utc(from, ts, sizeof(ts));
+	cam_json_add_str(&b, "from", ts);
+	cam_time_format_utc(to, ts, sizeof(ts));
+	cam_json_add_str(&b, "to", ts);
+	cam_json_add_str(&b, "reason", reason);
+	cam_json_add_str(&b, "by", by);
+	cam_json_end(&b);
+	rc = append(path, host, "hold", &b, id, e);
+	cam_buf_free(&b);
+	return rc;
+}
+
+int
+cam_store_hold_release(const char *root, const char *host, uint64_t id,
+    const char *reason, const char *by, struct cam_err *e)
+{
+	struct cam_holds h;
+	struct cam_buf b = CAM_BUF_INIT;
+	char path[PATH_MAX];
+	int rc, found = 0;
+
+	if (cam_store_holds(root, &h, e) == -1)
+		return -1;
+	for (size_t i = 0; i < h.n; i++)
+		if (h.v[i].id == id)
+			found = h.v[i].released ? 2 : 1;
+	cam_holds_free(&h);
+	if (found == 0)
+		return cam_errf(e, CAM_NO, "no hold %llu", (unsigned long long)id);
+	if (found == 2)
+		return cam_errf(e, CAM_NO, "hold %llu is already released",
+		    (unsigned long long)id);
+	if (holds_path(path, sizeof(path), root, e) == -1)
+		return -1;
+	cam_json_begin(&b);
+	cam_json_add_uint(&b, "hold", id);
+	cam_json_add_str(&b, "reason", reason ? reason : "");
+	cam_json_add_str(&b, "by", by);
+	cam_json_end(&b);
+	rc = append(path, host, "release", &b, NULL, e);
+	cam_buf_free(&b);
+	return rc;
+}
+
+int
+cam_holds_cover(const struct cam_holds *h, const char *camera, time_t start,
+    time_t end)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const struct cam_hold *x = &h->v[i];
+		if (!x->released && strcmp(x->camera, camera) == 0 &&
+		    start <= x->to && end >= x->from)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- prune ---- */
+
+struct candidate {
+	struct cam_segment *s;
+	int held;
+};
+
+static int
+by_age(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	return by_start(x->s, y->s);
+}
+
+/* Journal, then unlink: a deletion is never silent. */
+static int
+delete_segment(const char *root, const char *host, const struct cam_segment *s,
+    const char *why, struct cam_err *e)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	char manifest[PATH_MAX], path[PATH_MAX], ts[40];
+	int rc = -1;
+
+	if (cam_rec_manifest(manifest, sizeof(manifest), root, s->camera,
+	    e) == -1 || cam_path(path, sizeof(path), e, "%s/%s", root,
+	    s->file) == -1)
+		return -1;
+	cam_json_begin(&b);
+	cam_json_add_str(&b, "file", s->file);
+	cam_json_add_str(&b, "sha256", s->sha256);
+	cam_json_add_uint(&b, "bytes", s->bytes);
+	cam_time_format_utc(s->start, ts, sizeof(ts));
+	cam_json_add_str(&b, "start", ts);
+	cam_time_format_utc(s->end, ts, sizeof(ts));
+	cam_json_add_str(&b, "end", ts);
+	cam_json_add_str(&b, "reason", why);
+	cam_json_end(&b);
+	if (append(manifest, host, "delete", &b, NULL, e) == -1)
+		goto end;
+	if (unlink(path) == -1 && errno != ENOENT) {
+		cam_err_sys(e, "%s", path);
+		goto end;
+	}
+	/* Empty day, month and year directories go too. */
+	char *slash;
+	while ((slash = strrchr(path, '/')) != NULL) {
+		*slash = '\0';
+		if (strlen(path) <= strlen(root) + 1 + strlen(s->camera) ||
+		    rmdir(path) == -1)
+			break;
+	}
+	rc = cam_dir_sync(path, e);
+end:
+	cam_buf_free(&b);
+	return rc;
+}
+
+/* Over the capacity limit?  Bytes: the live segments; percent: the
+ * filesystem holding the root. */
+static int
+over_capacity(const struct cam_config *cfg, uint64_t live, int *over,
+    struct cam_err *e)
+{
+	struct statvfs vfs;
+
+	if (cfg->max_bytes > 0) {
+		*over = live > cfg->max_bytes;
+		return 0;
+	}
+	if (statvfs(cfg->root, &vfs) == -1)
+		return cam_err_sys(e, "%s", cfg->root);
+	if (vfs.f_blocks == 0) {
+		*over = 0;
+		return 0;
+	}
+	uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree);
+	*over = used * 100 > (uint64_t)cfg->max_percent * vfs.f_blocks;
+	return 0;
+}
+
+int
+cam_prune(const struct cam_config *cfg, const char *host,
+    const char *const *cameras, size_t ncameras, time_t now, int dry_run,
+    void (*each)(void *, const struct cam_segment *, const char *why),
+    void *arg, struct cam_prune_result *res, struct cam_err *e)
+{
+	struct cam_segments *per = NULL;
+	struct candidate *all = NULL;
+	struct cam_holds holds;
+	size_t n = 0;
+	uint64_t live = 0;
+	time_t cutoff = now - (time_t)cfg->retention_days * 86400;
+	int rc = -1, over = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&holds, 0, sizeof(holds));
+	if (cam_store_holds(cfg->root, &holds, e) == -1)
+		return -1;
+	per = cam_xmalloc((ncameras ? ncameras : 1) * sizeof(*per));
+	memset(per, 0, (ncameras ? ncameras : 1) * sizeof(*per));
+	for (size_t i = 0; i < ncameras; i++) {
+		if (cam_store_segments(cfg->root, cameras[i], &per[i],
+		    e) == -1)
+			goto end;
+		all = cam_xrealloc(all, (n + per[i].n + 1) * sizeof(*all));
+		for (size_t j = 0; j < per[i].n; j++) {
+			all[n].s = &per[i].v[j];
+			all[n].held = cam_holds_cover(&holds, cameras[i],
+			    per[i].v[j].start, per[i].v[j].end);
+			live += per[i].v[j].bytes;
+			n++;
+		}
+	}
+	if (n > 0)
+		qsort(all, n, sizeof(*all), by_age);
+	for (size_t i = 0; i < n; i++) {
+		const char *why = NULL;
+		struct cam_segment *s = all[i].s;
+
+		if (s->end < cutoff)
+			why = "retention";
+		else {
+			if (over_capacity(cfg, live, &over, e) == -1)
+				goto end;
+			if (!over)
+				break;	/* oldest first: the rest are newer */
+			why = "capacity";
+		}
+		if (all[i].held) {
+			res->held++;
+			continue;
+		}
+		if (!dry_run && delete_segment(cfg->root, host, s, why,
+		    e) == -1)
+			goto end;
+		if (each != NULL)
+			each(arg, s, why);
+		res->deleted++;
+		res->deleted_bytes += s->bytes;
+		if (strcmp(why, "retention") == 0)
+			res->by_age++;
+		else
+			res->by_capacity++;
+		if (res->oldest_deleted == 0 || s->start < res->oldest_deleted)
+			res->oldest_deleted = s->start;
+		if (s->end > res->newest_deleted)
+			res->newest_deleted = s->end;
+		live -= s->bytes;
+	}
+	if (over_capacity(cfg, live, &over, e) == -1)
+		goto end;
+	/* A dry run frees nothing: judge it by the bytes it would free. */
+	res->still_over = dry_run && cfg->max_bytes == 0 ? 0 : over;
+	rc = 0;
+end:
+	for (size_t i = 0; i < ncameras; i++)
+		cam_segments_free(&per[i]);
+	free(per);
+	free(all);
+	cam_holds_free(&holds);
+	return rc;
+}

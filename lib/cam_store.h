@@ -1,0 +1,89 @@
+/*
+ * cam_store: what is stored under the storage root, as the journals say:
+ * the live segments of every camera (indexed in its manifest and not
+ * deleted since), evidence holds, and pruning by retention and capacity.
+ *
+ * Nothing is deleted without a "delete" record in the camera's manifest
+ * first, saying which file, its hash and why.  A segment that overlaps an
+ * evidence hold on its camera is never deleted while the hold stands.
+ * Holds live in the journal <root>/holds: "hold" records place them,
+ * "release" records lift them.
+ */
+#ifndef CAM_STORE_H
+#define CAM_STORE_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "cam_config.h"
+#include "cam_err.h"
+
+struct cam_segment {
+	char *camera;
+	char *file;		/* relative to the storage root */
+	char sha256[65];
+	uint64_t bytes;
+	time_t start, end;	/* UTC wall clock */
+	int64_t duration_ms;
+	int64_t frames;
+	int recovered;
+};
+
+struct cam_segments {
+	size_t n;
+	struct cam_segment *v;
+};
+
+/* Live segments of one camera, in manifest order. */
+int cam_store_segments(const char *root, const char *camera,
+    struct cam_segments *out, struct cam_err *e);
+void cam_segments_free(struct cam_segments *s);
+
+struct cam_hold {
+	uint64_t id;		/* the seq of its "hold" record */
+	char *camera;
+	time_t from, to;
+	char *reason;
+	char *by;
+	time_t placed;
+	int released;
+};
+
+struct cam_holds {
+	size_t n;
+	struct cam_hold *v;
+};
+
+/* Every hold ever placed (released ones marked). */
+int cam_store_holds(const char *root, struct cam_holds *out,
+    struct cam_err *e);
+void cam_holds_free(struct cam_holds *h);
+int cam_store_hold_add(const char *root, const char *host,
+    const char *camera, time_t from, time_t to, const char *reason,
+    const char *by, uint64_t *id, struct cam_err *e);
+int cam_store_hold_release(const char *root, const char *host, uint64_t id,
+    const char *reason, const char *by, struct cam_err *e);
+/* Is [start, end] of camera under a standing hold? */
+int cam_holds_cover(const struct cam_holds *h, const char *camera,
+    time_t start, time_t end);
+
+struct cam_prune_result {
+	uint64_t deleted, deleted_bytes;
+	uint64_t by_age, by_capacity;
+	uint64_t held;			/* due for deletion but held */
+	time_t oldest_deleted, newest_deleted;
+	int still_over;			/* capacity limit still exceeded */
+};
+
+/*
+ * Delete, oldest first across the given cameras, the segments older than
+ * the retention, then as many more as it takes to bring the storage under
+ * its capacity limit.  dry_run lists without deleting.  each (if not
+ * NULL) is called for every segment deleted (or that would be).
+ */
+int cam_prune(const struct cam_config *cfg, const char *host,
+    const char *const *cameras, size_t ncameras, time_t now, int dry_run,
+    void (*each)(void *, const struct cam_segment *, const char *why),
+    void *arg, struct cam_prune_result *res, struct cam_err *e);
+
+#endif
