@@ -19,9 +19,9 @@ SYSCONFDIR ?= /etc
 
 PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
 # Debian packages needed to build and test (see `make deps`).
-DEBS := build-essential pkg-config libavformat-dev libavcodec-dev \
+DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
-	git openssl mandoc tzdata jq
+	git openssl mandoc tzdata jq $(RTSPD_DEBS) $(RTSPD_TEST_DEBS)
 
 ifeq ($(SANITIZE),1)
 # A distinct exit status for sanitizer reports, so that a leak on a path
@@ -58,6 +58,9 @@ UNITS := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 MAN := $(wildcard man/*.[1-8])
 
 all: $(BINS)
+
+# The test camera: an RTSP server (GStreamer) the tests start on loopback.
+include tests/rtspd.mk
 
 $(B)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)
@@ -101,7 +104,7 @@ check: deps
 	mandoc -Tlint -Wwarning $(MAN)
 	tests/run $(B)
 
-all-tests: $(BINS) $(UNITS)
+all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN)

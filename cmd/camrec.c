@@ -34,7 +34,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: camrec [-C dir] [-v] record camera [--for duration]\n"
 "       camrec [-C dir] [-v] recover camera\n"
-"       camrec [-C dir] prune [--dry-run] [--json]\n"
+"       camrec [-C dir] prune [--dry-run] [--json] [--now time]\n"
 "       camrec [-C dir] hold add camera --from time --to time --reason text\n"
 "       camrec [-C dir] hold list [--all] [--json]\n"
 "       camrec [-C dir] hold release id [--reason text]\n"
@@ -223,7 +223,8 @@ prune_line(void *arg, const struct cam_segment *s, const char *why)
 /* Prune across every stored camera; out may be NULL. */
 static int
 run_prune(const struct cam_site *s, const char *host, int dry_run,
-    struct prune_out *out, struct cam_prune_result *res, struct cam_err *e)
+    time_t now, struct prune_out *out, struct cam_prune_result *res,
+    struct cam_err *e)
 {
 	char **cams;
 	size_t n;
@@ -231,8 +232,8 @@ run_prune(const struct cam_site *s, const char *host, int dry_run,
 
 	if (stored_cameras(s->cfg.root, &cams, &n, e) == -1)
 		return -1;
-	rc = cam_prune(&s->cfg, host, (const char *const *)cams, n,
-	    time(NULL), dry_run, out ? prune_line : NULL, out, res, e);
+	rc = cam_prune(&s->cfg, host, (const char *const *)cams, n, now,
+	    dry_run, out ? prune_line : NULL, out, res, e);
 	free_list(cams, n);
 	return rc;
 }
@@ -251,7 +252,7 @@ on_disk_full(void *arg)
 	struct cam_err e;
 
 	cam_err_clear(&e);
-	if (run_prune(f->s, f->host, 0, NULL, &res, &e) == -1)
+	if (run_prune(f->s, f->host, 0, time(NULL), NULL, &res, &e) == -1)
 		fail(&e);
 	else if (verbose)
 		fprintf(stderr, "%s: disk full: pruned %llu segments\n", prog,
@@ -264,8 +265,11 @@ cmd_prune(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "now", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *when = NULL;
+	time_t now = time(NULL);
 	struct prune_out out;
 	struct cam_prune_result res;
 	struct cam_site s;
@@ -278,6 +282,7 @@ cmd_prune(int argc, char **argv)
 		switch (c) {
 		case 'n': dry = 1; break;
 		case 'j': out.json = 1; break;
+		case 't': when = optarg; break;
 		default: return usage_error("prune: bad option");
 		}
 	if (optind != argc)
@@ -287,7 +292,14 @@ cmd_prune(int argc, char **argv)
 	if (cam_site_open(&s, dir, &e) == -1)
 		return fail(&e);
 	this_host(host, sizeof(host));
-	if (run_prune(&s, host, dry, &out, &res, &e) == -1) {
+	/* --now: judge ages as at another time (to see what a day will
+	 * prune, or to test retention without waiting for it). */
+	if (when != NULL && cam_time_parse(when, s.cfg.timezone, &now,
+	    &e) == -1) {
+		rc = fail(&e);
+		goto end;
+	}
+	if (run_prune(&s, host, dry, now, &out, &res, &e) == -1) {
 		rc = fail(&e);
 		goto end;
 	}
