@@ -81,7 +81,8 @@ show(const char *s, size_t n, char *buf, size_t len)
 	size_t i, o = 0;
 
 	for (i = 0; i < n && o + 4 < len && i < 40; i++)
-		buf[o++] = s[i] > ' ' && s[i] < 0x7f && s[i] != '"' ? s[i] : '?';
+		buf[o++] = s[i] > ' ' && s[i] < 0x7f && s[i] != '"' ?
+		    s[i] : '?';
 	if (i < n && o + 4 < len)
 		o += (size_t)snprintf(buf + o, len - o, "...");
 	buf[o] = '\0';
@@ -122,7 +123,8 @@ valid_hash(const char *s, size_t n)
 	if (n != 64)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return 1;
 }
@@ -395,7 +397,8 @@ append_locked(struct cam_journal *j, const char *kind, const char *data,
 	/* Taken under the lock: TIME never goes back unless the clock does. */
 	cam_time_format_utc(now, ts, sizeof(ts));
 	if (strlen(ts) != TIME_LEN)
-		return cam_errf(e, CAM_ENV, "%s: the clock says %s", j->path, ts);
+		return cam_errf(e, CAM_ENV, "%s: the clock says %s", j->path,
+		    ts);
 	cam_buf_addf(&b, "%" PRIu64 "\t%s\t%s\t%s\t%s\t", j->seq + 1, ts,
 	    j->host, j->head, kind);
 	cam_buf_adds(&b, data);
@@ -676,7 +679,8 @@ catch_up(struct cam_journal *j, struct cam_err *e)
 			memcpy(copy, line, n);
 			if (sha256_hex(copy, n, hash, e) == -1)
 				goto end;
-			if (parse_rec(copy, n - 1, &rec, why, sizeof(why)) == 0) {
+			if (parse_rec(copy, n - 1, &rec, why,
+			    sizeof(why)) == 0) {
 				if (rec.seq == j->seq + 1 &&
 				    strcmp(rec.prev, j->head) == 0) {
 					j->seq++;
@@ -971,7 +975,8 @@ walk(struct walk *w, struct cam_err *e)
 		}
 		if (strcmp(cur.prev, w->v->head) != 0) {
 			if (L == 1)
-				bad(w, L, e, "PREV of record 1 is not 64 zeros");
+				bad(w, L, e, "PREV of record 1 is not 64 "
+				    "zeros");
 			else
 				broken_link(w, &r, L, &cur, before, e);
 			goto end;

@@ -47,7 +47,7 @@ struct cam_journal_rec {
 	const char	*kind;
 	const char	*data;		/* the JSON object, as written */
 	char		 prev[CAM_JOURNAL_HEX];	/* the previous line's hash */
-	char		 hash[CAM_JOURNAL_HEX];	/* this line's hash (LF incl.) */
+	char		 hash[CAM_JOURNAL_HEX];	/* hash of this line + LF */
 	uint64_t	 line;		/* 1-based; equal to seq */
 	off_t		 offset;	/* of the line's first byte */
 };

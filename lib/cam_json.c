@@ -250,10 +250,11 @@ string(struct chk *c)
 		if (u >= 0xd800 && u <= 0xdbff) {
 			/* A high surrogate must be followed by a low one. */
 			const unsigned char *q = c->p + 6;
-			long lo = c->end - q >= 2 && q[0] == '\\' && q[1] == 'u' ?
-			    hex4(q + 2, c->end) : -1;
+			long lo = c->end - q >= 2 && q[0] == '\\' &&
+			    q[1] == 'u' ? hex4(q + 2, c->end) : -1;
 			if (lo < 0xdc00 || lo > 0xdfff)
-				return fail(c, "lone surrogate escape in string");
+				return fail(c, "lone surrogate escape in "
+				    "string");
 			c->p += 6;
 		}
 		c->p += 6;

@@ -218,9 +218,9 @@ cam_store_hold_add(const char *root, const char *host, const char *camera,
 
 	if (!cam_id_valid(camera))
 		return cam_errf(e, CAM_NO, "bad camera id \"%s\"", camera);
-	if (to <= from)
-		return cam_errf(e, CAM_NO, "a hold's window must end after it "
-		    "starts");
+	if (to < from)
+		return cam_errf(e, CAM_NO, "a hold's window must not end before "
+		    "it starts");
 	if (reason == NULL || *reason == '\0' ||
 	    !cam_utf8_clean(reason, strlen(reason), 0))
 		return cam_errf(e, CAM_NO, "a hold needs a reason (one line "

@@ -80,7 +80,7 @@ done_testing() {
 # free port, or $PORT), serving rtsp://127.0.0.1:PORT/cam; waits until it
 # listens.  camera_url NAME prints its URL.
 start_camera() {
-	name=$1; shift
+	local name=$1; shift
 	rm -f "$T/$name.ready"
 	"$CAMKIT_BIN/tests/rtspd" --port "${PORT:-0}" --pidfile "$T/$name.pid" \
 	    --ready-file "$T/$name.ready" "$@" >"$T/$name.log" 2>&1 &
@@ -98,6 +98,7 @@ camera_url() { echo "rtsp://127.0.0.1:$(camera_port "$1")/cam"; }
 
 # stop_camera NAME [SIGNAL]
 stop_camera() {
+	local pid
 	pid=$(cat "$T/$1.pid" 2>/dev/null) || return 0
 	kill -"${2:-TERM}" "$pid" 2>/dev/null || :
 	for _ in $(seq 50); do
@@ -131,6 +132,7 @@ frames() {
 
 # chain_ok JOURNAL: the chain check of camkit-journal(5), by shell.
 chain_ok() {
+	local prev line n
 	prev=0000000000000000000000000000000000000000000000000000000000000000
 	n=0
 	while IFS= read -r line; do

@@ -191,7 +191,8 @@ segment(struct cam_buf *b, int i)
 
 	b->len = 0;
 	snprintf(file, sizeof(file),
-	    "gate/2026/11/23/gate-20261123T%02d%02d00Z.ts", i / 60 % 24, i % 60);
+	    "gate/2026/11/23/gate-20261123T%02d%02d00Z.ts", i / 60 % 24,
+	    i % 60);
 	cam_json_begin(b);
 	cam_json_add_str(b, "file", file);
 	cam_json_add_str(b, "start", "2026-11-23T01:00:00Z");
@@ -313,7 +314,8 @@ test_json(void)
 	CHECK_STR(je.msg, "byte 6: value expected", "message names the byte");
 
 	const char *obj = "{\"file\":\"a\\\"b\\u00e9\\ud83d\\ude00\\n\","
-	    "\"n\":-42,\"big\":9223372036854775807,\"min\":-9223372036854775808,"
+	    "\"n\":-42,\"big\":9223372036854775807,"
+	    "\"min\":-9223372036854775808,"
 	    "\"over\":9223372036854775808,\"f\":1.5,\"e\":1e3,"
 	    "\"o\":{\"inner\":1},\"a\":[\"x\"],\"nul\":\"a\\u0000b\","
 	    "\"dup\":1,\"dup\":2,\"k\\u0065y\":\"esc\"}";
@@ -347,7 +349,8 @@ test_json(void)
 	CHECK(cam_json_get_int(obj, "over", &v) == -1, "overflow");
 	CHECK(cam_json_get_int(obj, "f", &v) == -1 &&
 	    cam_json_get_int(obj, "e", &v) == -1, "not an integer");
-	CHECK(cam_json_get_int(obj, "file", &v) == -1, "a string is not an int");
+	CHECK(cam_json_get_int(obj, "file", &v) == -1,
+	    "a string is not an int");
 	CHECK(cam_json_get_int("{\"n\":1", "n", &v) == -1 &&
 	    cam_json_get_int("[1]", "n", &v) == -1, "not a valid object");
 }
@@ -668,7 +671,8 @@ test_torn(void)
 	char *junk = cam_xmalloc(70000);
 	memset(junk, 'z', 70000);
 	int fd = open(r, O_WRONLY | O_APPEND);
-	CHECK(fd != -1 && write(fd, junk, 70000) == 70000, "70000 bytes of junk");
+	CHECK(fd != -1 && write(fd, junk, 70000) == 70000,
+	    "70000 bytes of junk");
 	close(fd);
 	free(junk);
 	off_t size = fsize(r);
