@@ -34,6 +34,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: camrec [-C dir] [-v] record camera [--for duration]\n"
 "       camrec [-C dir] [-v] recover camera\n"
+"       camrec [-C dir] verify [camera ...]\n"
 "       camrec [-C dir] prune [--dry-run] [--json] [--now time]\n"
 "       camrec [-C dir] hold add camera --from time --to time --reason text\n"
 "       camrec [-C dir] hold list [--all] [--json]\n"
@@ -576,12 +577,63 @@ cmd_recover(int argc, char **argv)
 	return rc;
 }
 
+static void
+verify_line(void *arg, const char *what, const char *msg)
+{
+	const char *camera = arg;
+
+	printf("FAIL\t%s\t%s\t%s\n", camera, what, msg);
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	struct cam_site s;
+	struct cam_err e;
+	char **cams = NULL;
+	size_t n = 0;
+	int rc = 0, bad = 0;
+
+	cam_err_clear(&e);
+	if (cam_site_open(&s, dir, &e) == -1)
+		return fail(&e);
+	if (argc > 1) {
+		cams = cam_xmalloc((size_t)(argc - 1) * sizeof(char *));
+		for (int i = 1; i < argc; i++)
+			cams[n++] = cam_xstrdup(argv[i]);
+	} else if (stored_cameras(s.cfg.root, &cams, &n, &e) == -1) {
+		rc = fail(&e);
+		goto end;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t checked;
+		int found = cam_store_verify(s.cfg.root, cams[i], verify_line,
+		    cams[i], &checked, &e);
+		if (found == -1) {
+			rc = fail(&e);
+			cam_err_clear(&e);
+			continue;
+		}
+		printf("%s\t%s\t%llu segments\t%d problem%s\n",
+		    found ? "FAIL" : "ok", cams[i],
+		    (unsigned long long)checked, found, found == 1 ? "" : "s");
+		bad += found;
+	}
+	if (rc == 0 && bad)
+		rc = CAM_NO;
+end:
+	free_list(cams, n);
+	cam_site_close(&s);
+	return rc;
+}
+
 static const struct verb {
 	const char *name;
 	int (*fn)(int, char **);
 } verbs[] = {
 	{ "record", cmd_record },
 	{ "recover", cmd_recover },
+	{ "verify", cmd_verify },
 	{ "prune", cmd_prune },
 	{ "hold", cmd_hold },
 };

@@ -1,10 +1,15 @@
 /*
  * cam_crypto: see cam_crypto.h.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -52,4 +57,54 @@ cam_crypto_cert_count(const void *data, size_t len)
 	X509_free(x);
 	ERR_clear_error();
 	return n;
+}
+
+void
+cam_crypto_hex(const unsigned char *d, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int
+cam_crypto_sha256_file(const char *path, char hex[65], uint64_t *size,
+    struct cam_err *e)
+{
+	unsigned char d[EVP_MAX_MD_SIZE], buf[65536];
+	unsigned dlen = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	ssize_t n;
+	int fd, rc = -1;
+
+	*size = 0;
+	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(md);
+		return cam_err_ssl(e, "SHA-256");
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		EVP_MD_CTX_free(md);
+		return cam_err_sys(e, "%s", path);
+	}
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			cam_err_sys(e, "%s", path);
+			goto end;
+		}
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		*size += (uint64_t)n;
+	}
+	EVP_DigestFinal_ex(md, d, &dlen);
+	cam_crypto_hex(d, dlen, hex);
+	rc = 0;
+end:
+	close(fd);
+	EVP_MD_CTX_free(md);
+	return rc;
 }

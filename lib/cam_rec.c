@@ -22,6 +22,7 @@
 #include <libavutil/time.h>
 #include <openssl/evp.h>
 
+#include "cam_crypto.h"
 #include "cam_journal.h"
 #include "cam_json.h"
 #include "cam_rec.h"
@@ -108,13 +109,6 @@ stopping(const struct rec *r)
 {
 	return (r->c->stop != NULL && *r->c->stop) ||
 	    (r->end_at != 0 && time(NULL) >= r->end_at);
-}
-
-static void
-hex(const unsigned char *d, unsigned n, char *out)
-{
-	for (unsigned i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
 /* Journal an event in the camera's manifest.  A failure is reported on
@@ -378,7 +372,7 @@ seg_finish(struct seg *s, char hexout[65], struct cam_err *e)
 	}
 	s->hw.fd = -1;
 	EVP_DigestFinal_ex(s->hw.md, d, &dlen);
-	hex(d, dlen, hexout);
+	cam_crypto_hex(d, dlen, hexout);
 	return 0;
 }
 
@@ -1012,44 +1006,6 @@ lookup_cb(void *arg, const struct cam_journal_rec *rec)
 }
 
 static int
-file_sha256(const char *path, char out[65], uint64_t *size,
-    struct cam_err *e)
-{
-	unsigned char d[EVP_MAX_MD_SIZE], buf[65536];
-	unsigned dlen = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	ssize_t n;
-	int fd, rc = -1;
-
-	*size = 0;
-	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(md);
-		return cam_errf(e, CAM_ENV, "SHA-256: cannot start");
-	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		EVP_MD_CTX_free(md);
-		return cam_err_sys(e, "%s", path);
-	}
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			cam_err_sys(e, "%s", path);
-			goto end;
-		}
-		EVP_DigestUpdate(md, buf, (size_t)n);
-		*size += (uint64_t)n;
-	}
-	EVP_DigestFinal_ex(md, d, &dlen);
-	hex(d, dlen, out);
-	rc = 0;
-end:
-	close(fd);
-	EVP_MD_CTX_free(md);
-	return rc;
-}
-
-static int
 quarantine(struct cam_journal *j, const char *camdir, const char *root,
     const char *partial, const char *why, struct cam_err *e)
 {
@@ -1062,7 +1018,7 @@ quarantine(struct cam_journal *j, const char *camdir, const char *root,
 	if (cam_path(qdir, sizeof(qdir), e, "%s/quarantine", camdir) == -1 ||
 	    cam_mkdir_p(qdir, 0750, e) == -1 ||
 	    cam_path(dest, sizeof(dest), e, "%s/%s", qdir, base) == -1 ||
-	    file_sha256(partial, sha, &size, e) == -1)
+	    cam_crypto_sha256_file(partial, sha, &size, e) == -1)
 		return -1;
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "file", partial + strlen(root) + 1);
@@ -1102,7 +1058,7 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 	*copied = 0;
 	memset(&s, 0, sizeof(s));
 	s.hw.fd = -1;
-	if (file_sha256(partial, osha, &osize, e) == -1)
+	if (cam_crypto_sha256_file(partial, osha, &osize, e) == -1)
 		return -1;
 	if (avformat_open_input(&ic, partial, NULL, NULL) < 0 ||
 	    avformat_find_stream_info(ic, NULL) < 0 ||
@@ -1246,7 +1202,7 @@ cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
 			goto end;
 		if (l.found) {
 			/* Indexed, then the crash came before the rename. */
-			if (file_sha256(p, sha, &size, e) == -1)
+			if (cam_crypto_sha256_file(p, sha, &size, e) == -1)
 				goto end;
 			if (strcmp(sha, l.sha) == 0) {
 				if (rename(p, final) == -1) {

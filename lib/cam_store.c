@@ -2,6 +2,7 @@
  * cam_store: see cam_store.h.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "cam_crypto.h"
 #include "cam_journal.h"
 #include "cam_json.h"
 #include "cam_rec.h"
@@ -449,4 +451,108 @@ end:
 	free(all);
 	cam_holds_free(&holds);
 	return rc;
+}
+
+/* ---- verification ---- */
+
+static struct {
+	const struct cam_segments *segs;
+	const char *root;
+	void (*report)(void *, const char *, const char *);
+	void *arg;
+	int found;
+} unlisted;
+
+static int
+unlisted_cb(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	size_t n = strlen(path), ext = strlen("." CAM_SEGMENT_EXT);
+	const char *rel = path + strlen(unlisted.root) + 1;
+	char msg[PATH_MAX + 64];
+
+	(void)st;
+	(void)ftw;
+	if (type != FTW_F || n <= ext || strcmp(path + n - ext,
+	    "." CAM_SEGMENT_EXT) != 0 || strstr(rel, "/quarantine/") != NULL)
+		return 0;
+	for (size_t i = 0; i < unlisted.segs->n; i++)
+		if (strcmp(unlisted.segs->v[i].file, rel) == 0)
+			return 0;
+	snprintf(msg, sizeof(msg), "%s: no manifest record lists it", rel);
+	unlisted.report(unlisted.arg, "unlisted", msg);
+	unlisted.found++;
+	return 0;
+}
+
+int
+cam_store_verify(const char *root, const char *camera,
+    void (*report)(void *, const char *what, const char *msg), void *arg,
+    uint64_t *checked, struct cam_err *e)
+{
+	struct cam_segments segs;
+	struct cam_journal_verify v;
+	struct cam_err je;
+	char manifest[PATH_MAX], camdir[PATH_MAX], path[PATH_MAX];
+	char msg[PATH_MAX + 256], sha[65];
+	int found = 0;
+
+	*checked = 0;
+	if (cam_rec_manifest(manifest, sizeof(manifest), root, camera,
+	    e) == -1 || cam_rec_camdir(camdir, sizeof(camdir), root, camera,
+	    e) == -1)
+		return -1;
+	if (access(manifest, F_OK) == -1)
+		return cam_errf(e, CAM_NO, "%s: no manifest: camera %s was "
+		    "never recorded here", manifest, camera);
+	cam_err_clear(&je);
+	if (cam_journal_verify(manifest, &v, &je) == -1) {
+		if (je.code == CAM_ENV)
+			return cam_errf(e, CAM_ENV, "%s", je.msg);
+		report(arg, "journal", je.msg);
+		found++;
+		/* The records before the bad one are still worth checking:
+		 * cam_store_segments stops at it. */
+	}
+	if (cam_store_segments(root, camera, &segs, &je) == -1)
+		memset(&segs, 0, sizeof(segs));
+	for (size_t i = 0; i < segs.n; i++) {
+		const struct cam_segment *s = &segs.v[i];
+		uint64_t size;
+		struct cam_err fe;
+
+		(*checked)++;
+		if (cam_path(path, sizeof(path), e, "%s/%s", root,
+		    s->file) == -1) {
+			cam_segments_free(&segs);
+			return -1;
+		}
+		cam_err_clear(&fe);
+		if (cam_crypto_sha256_file(path, sha, &size, &fe) == -1) {
+			snprintf(msg, sizeof(msg), "%s: %s", s->file,
+			    access(path, F_OK) == -1 ? "missing, and no "
+			    "deletion is journaled" : fe.msg);
+			report(arg, "missing", msg);
+			found++;
+		} else if (size != s->bytes || strcmp(sha, s->sha256) != 0) {
+			snprintf(msg, sizeof(msg), "%s: altered: %llu bytes, "
+			    "SHA-256 %s; the manifest says %llu bytes, %s",
+			    s->file, (unsigned long long)size, sha,
+			    (unsigned long long)s->bytes, s->sha256);
+			report(arg, "altered", msg);
+			found++;
+		}
+	}
+	unlisted.segs = &segs;
+	unlisted.root = root;
+	unlisted.report = report;
+	unlisted.arg = arg;
+	unlisted.found = 0;
+	if (nftw(camdir, unlisted_cb, 16, FTW_PHYS) == -1) {
+		cam_segments_free(&segs);
+		return cam_err_sys(e, "%s", camdir);
+	}
+	found += unlisted.found;
+	cam_segments_free(&segs);
+	return found;
 }

@@ -86,4 +86,16 @@ int cam_prune(const struct cam_config *cfg, const char *host,
     void (*each)(void *, const struct cam_segment *, const char *why),
     void *arg, struct cam_prune_result *res, struct cam_err *e);
 
+/*
+ * Check a camera's recordings against its manifest: the chain, then every
+ * live segment (present, same size, same SHA-256), then every segment
+ * file on disk that the manifest does not list.  report is called once
+ * per finding with what ("missing", "altered", "unlisted", "journal")
+ * and a message; returns the number of findings, or -1 if the check
+ * itself could not run.
+ */
+int cam_store_verify(const char *root, const char *camera,
+    void (*report)(void *, const char *what, const char *msg), void *arg,
+    uint64_t *checked, struct cam_err *e);
+
 #endif

@@ -55,7 +55,7 @@ struct options {
 	const char	*pidfile, *readyfile;
 };
 
-static void	 usage(void) __attribute__((noreturn));
+static void	 usage(int) __attribute__((noreturn));
 static void	 die(const char *, ...)
 		    __attribute__((noreturn, format(printf, 1, 2)));
 static int	 parse_int(const char *, const char *, int, int);
@@ -124,15 +124,15 @@ __lsan_default_suppressions(void)
 #endif
 
 static void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == 0 ? stdout : stderr,
 	    "usage: %s --port N [--path /cam] [--codec h264|h265]\n"
 	    "\t[--live [--size WxH] [--fps N] [--gop N] [--bframes N]\n"
 	    "\t [--audio[=aac|pcma]] | --file CLIP]\n"
 	    "\t[--user U --password P [--auth digest|basic]]\n"
 	    "\t[--pidfile F] [--ready-file F]\n", progname);
-	exit(2);
+	exit(status);
 }
 
 static void
@@ -159,7 +159,7 @@ parse_int(const char *what, const char *s, int min, int max)
 	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
 		fprintf(stderr, "%s: bad %s '%s' (want %d..%d)\n", progname,
 		    what, s, min, max);
-		usage();
+		usage(2);
 	}
 	return (int)v;
 }
@@ -170,10 +170,10 @@ parse_size(const char *s, int *w, int *h)
 	char buf[32], *x;
 
 	if (strlen(s) >= sizeof(buf))
-		usage();
+		usage(2);
 	strcpy(buf, s);
 	if ((x = strchr(buf, 'x')) == NULL)
-		usage();
+		usage(2);
 	*x = '\0';
 	/* Even sizes only: the encoders want 4:2:0 chroma. */
 	*w = parse_int("width", buf, 16, 4096);
@@ -281,12 +281,14 @@ parse_args(int argc, char **argv, struct options *o)
 		case OPT_READY:
 			o->readyfile = optarg;
 			break;
+		case OPT_HELP:
+			usage(0);
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (optind != argc || o->port < 0)
-		usage();
+		usage(2);
 	if (o->path[0] != '/')
 		die("--path must start with '/'");
 	if (o->live && o->file != NULL)
@@ -420,8 +422,10 @@ live_launch(const struct options *o)
 
 /*
  * A clip made by ffmpeg, MPEG-TS or Matroska, told apart by its first
- * bytes rather than by its name.  Only the video track is served.  The
- * parser is named "clip" so that on_media_configure() can find it and
+ * bytes rather than by its name.  Only the video track is served, and
+ * --codec must name its codec.  on_media_configure() finds the source by
+ * its name "file" to give it the file name (a property, unlike the
+ * launch line, needs no quoting) and the parser by its name "clip" to
  * loop the clip (see there).
  */
 static char *
@@ -429,7 +433,6 @@ file_launch(const struct options *o)
 {
 	unsigned char magic[189];
 	const char *demux, *parse, *pay;
-	gchar *loc, *s;
 	FILE *fp;
 	size_t n;
 
@@ -455,12 +458,8 @@ file_launch(const struct options *o)
 	need(demux);
 	need(parse);
 	need(pay);
-	/* The launch syntax is parsed: quote the file name. */
-	loc = g_strescape(o->file, NULL);
-	s = g_strdup_printf("( filesrc location=\"%s\" ! %s ! %s name=clip ! "
-	    "%s name=pay0 pt=96 config-interval=-1 )", loc, demux, parse, pay);
-	g_free(loc);
-	return s;
+	return g_strdup_printf("( filesrc name=file ! %s ! %s name=clip ! "
+	    "%s name=pay0 pt=96 config-interval=-1 )", demux, parse, pay);
 }
 
 /*
@@ -587,8 +586,11 @@ on_media_configure(GstRTSPMediaFactory *factory, GstRTSPMedia *media,
 	int i;
 
 	(void)factory;
-	(void)data;
 	bin = gst_rtsp_media_get_element(media);
+	if ((el = gst_bin_get_by_name(GST_BIN(bin), "file")) != NULL) {
+		g_object_set(el, "location", data, NULL);
+		gst_object_unref(el);
+	}
 	for (i = 0; ; i++) {
 		snprintf(name, sizeof(name), "pay%d", i);
 		if ((el = gst_bin_get_by_name(GST_BIN(bin), name)) == NULL)
@@ -725,7 +727,7 @@ main(int argc, char **argv)
 	gst_rtsp_media_factory_set_protocols(factory,
 	    GST_RTSP_LOWER_TRANS_UDP | GST_RTSP_LOWER_TRANS_TCP);
 	g_signal_connect(factory, "media-configure",
-	    G_CALLBACK(on_media_configure), NULL);
+	    G_CALLBACK(on_media_configure), (gpointer)o.file);
 	g_free(launch);
 
 	server = gst_rtsp_server_new();
