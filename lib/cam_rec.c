@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -170,6 +171,55 @@ cam_rec_manifest(char *buf, size_t len, const char *root, const char *id,
 	if (!cam_id_valid(id))
 		return cam_errf(e, CAM_NO, "bad camera id \"%s\"", id);
 	return cam_path(buf, len, e, "%s/%s/manifest", root, id);
+}
+
+static uint64_t
+reserve_size(const char *root)
+{
+	struct statvfs v;
+	uint64_t size = 4ULL << 20;
+
+	if (statvfs(root, &v) == 0 &&
+	    (uint64_t)v.f_blocks * v.f_frsize / 50 < size)
+		size = (uint64_t)v.f_blocks * v.f_frsize / 50;
+	return size;
+}
+
+int
+cam_rec_reserve(const char *root, int take, struct cam_err *e)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	if (cam_path(path, sizeof(path), e, "%s/.reserve", root) == -1)
+		return -1;
+	if (!take) {
+		if (unlink(path) == -1 && errno != ENOENT)
+			return cam_err_sys(e, "%s", path);
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return cam_err_sys(e, "%s", path);
+	err = posix_fallocate(fd, 0, (off_t)reserve_size(root));
+	close(fd);
+	if (err != 0) {
+		unlink(path);
+		errno = err;
+		return cam_err_sys(e, "%s: reserving space", path);
+	}
+	return 0;
+}
+
+/* Less free space than the reserve again: time to prune. */
+static int
+low_space(const char *root)
+{
+	struct statvfs v;
+
+	if (statvfs(root, &v) == -1)
+		return 0;
+	return (uint64_t)v.f_bavail * v.f_frsize < reserve_size(root);
 }
 
 /* ---- the hashing writer ---- */
@@ -493,6 +543,9 @@ open_segment(struct rec *r, time_t pkt_wall, struct cam_err *e)
 	time_t now = time(NULL);
 	int64_t len = r->c->cam->segment;
 
+	/* Prune before the disk is full, not after. */
+	if (r->c->disk_full != NULL && low_space(r->c->root))
+		r->c->disk_full(r->c->disk_full_arg);
 	memset(&r->seg, 0, sizeof(r->seg));
 	r->seg.hw.fd = -1;
 	/* A first name from what we know now; close_segment renames it
@@ -881,6 +934,11 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	}
 	if (cam_rec_recover(c, &recovered, e) == -1)
 		goto end;
+	{
+		struct cam_err re;
+		if (cam_rec_reserve(c->root, 1, &re) == -1)
+			fprintf(stderr, "camrec: %s: %s\n", c->cam->id, re.msg);
+	}
 	if (cam_rec_manifest(path, sizeof(path), c->root, c->cam->id,
 	    e) == -1 || cam_journal_open(&r.manifest, path, c->host, e) == -1)
 		goto end;
@@ -914,6 +972,10 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 		} else
 			close_input(&r);
 		if (r.disk_full) {
+			/* The reserve makes room to journal this, and for
+			 * prune to journal its deletions. */
+			struct cam_err re;
+			cam_rec_reserve(c->root, 0, &re);
 			cam_json_begin(&b);
 			cam_json_add_str(&b, "path", r.camdir);
 			cam_json_end(&b);
@@ -921,6 +983,9 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			if (c->disk_full != NULL)
 				c->disk_full(c->disk_full_arg);
 			r.disk_full = 0;
+			if (cam_rec_reserve(c->root, 1, &re) == -1)
+				fprintf(stderr, "camrec: %s: %s\n", c->cam->id,
+				    re.msg);
 			/* What the full disk cut short is recovered now. */
 			cam_journal_close(&r.manifest);
 			cam_err_clear(e);

@@ -50,6 +50,14 @@ int cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e);
 int cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
     struct cam_err *e);
 
+/*
+ * The space reserve: <root>/.reserve, a preallocated file (4 MiB, or 2%
+ * of a small filesystem) given back when the disk is full, so that the
+ * journals can still record the event and prune can still journal its
+ * deletions; taken again once space is free.
+ */
+int cam_rec_reserve(const char *root, int take, struct cam_err *e);
+
 /* Paths of a camera under a root. */
 int cam_rec_camdir(char *buf, size_t len, const char *root, const char *id,
     struct cam_err *e);

@@ -70,6 +70,12 @@ hasnt() {
 	fi
 }
 
+# skip_all REASON: this file cannot run here; counted as skipped.
+skip_all() {
+	echo "ok 1 - # SKIP $1"
+	exit 0
+}
+
 done_testing() {
 	[ "$test_failed" -eq 0 ]
 }

@@ -254,8 +254,9 @@ done
 # (GStreamer binds with SO_REUSEADDR), a new client within 2 s.
 if start reboot --port 0 --live; then
 	url=rtsp://127.0.0.1:$PORT/cam
-	timeout 30 ffmpeg -v error -y -rtsp_transport tcp -i "$url" -t 20 \
-	    -c copy "$T/reboot.ts" 2>"$T/reboot-rec.err" &
+	(timeout 30 ffmpeg -v error -y -rtsp_transport tcp -i "$url" -t 20 \
+	    -c copy "$T/reboot.ts" 2>"$T/reboot-rec.err"
+	    echo "$? $(now_s)" >"$T/reboot-rec.end") &
 	rec=$!
 	sleep 2
 	kill -KILL "$PID"
@@ -276,8 +277,10 @@ if start reboot --port 0 --live; then
 	fi
 	# Not a check of rtspd: what the client of the killed camera saw.
 	wait "$rec"
-	diag "reboot: the cut recording ended $(since "$t0") s after the kill," \
-	    "ffmpeg exit $?, stderr: $(tr '\n' ' ' <"$T/reboot-rec.err")"
+	read -r rc t1 <"$T/reboot-rec.end"
+	diag "reboot: the cut recording ended $(awk -v a="$t0" -v b="$t1" \
+	    'BEGIN { printf "%.2f", b - a }') s after the kill, ffmpeg exit $rc," \
+	    "stderr: $(tr '\n' ' ' <"$T/reboot-rec.err")"
 else
 	result "reboot: starts" false
 fi
