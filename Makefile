@@ -46,11 +46,11 @@ CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wno-missing-field-initializers \
 	-fstack-protector-strong -D_FORTIFY_SOURCE=2
 ALL_CFLAGS = $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Ilib -I$(B)/gen \
-	-DCAMKIT_VERSION='"$(VERSION)"'
+	-DCAMKIT_VERSION='"$(VERSION)"' -DCAMKIT_BINDIR='"$(BINDIR)"'
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 LIB_SRC := $(wildcard lib/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/cam_starter.o
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/cam_embed.o
 LIB := $(B)/lib/libcamkit.a
 BINS := $(PROGS:%=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -66,13 +66,22 @@ $(B)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The starter camkit.yaml that `camctl init` writes is conf/camkit.yaml,
-# compiled in so that init needs no installed data file.
-$(B)/gen/cam_starter.c: conf/camkit.yaml tests/bin2c.sh
-	@mkdir -p $(@D)
-	sh tests/bin2c.sh cam_starter_yaml < conf/camkit.yaml > $@
+# Data files compiled in, so that the programs need no installed data:
+# the starter camkit.yaml that `camctl init` writes, and the systemd units
+# and cron file that `camctl units` writes.  FILE:SYMBOL pairs.
+EMBED := conf/camkit.yaml:cam_starter_yaml \
+	conf/camrec@.service:cam_unit_rec \
+	conf/camrec-prune.service:cam_unit_prune \
+	conf/camrec-prune.timer:cam_unit_prune_timer \
+	conf/camkit.cron:cam_cron_head
+EMBED_FILES := $(foreach e,$(EMBED),$(firstword $(subst :, ,$(e))))
 
-$(B)/gen/cam_starter.o: $(B)/gen/cam_starter.c
+$(B)/gen/cam_embed.c: $(EMBED_FILES) tests/bin2c.sh Makefile
+	@mkdir -p $(@D)
+	for e in $(EMBED); do \
+	  sh tests/bin2c.sh "$${e#*:}" < "$${e%%:*}" || exit 1; done > $@
+
+$(B)/gen/cam_embed.o: $(B)/gen/cam_embed.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)

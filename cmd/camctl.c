@@ -15,6 +15,7 @@
 #include "cam_secret.h"
 #include "cam_site.h"
 #include "cam_time.h"
+#include "cam_units.h"
 #include "cam_util.h"
 
 static const char *prog = "camctl";
@@ -42,6 +43,7 @@ usage(FILE *f)
 "       camctl [-C dir] user add name --role role [--role role ...]\n"
 "       camctl [-C dir] user rm name [--role role ...]\n"
 "       camctl [-C dir] user list [--json]\n"
+"       camctl [-C dir] units [--output dir] [--cron] [--bindir dir]\n"
 "       camctl -h | --help | --version\n");
 }
 
@@ -1156,6 +1158,71 @@ cmd_user(int argc, char **argv)
 	return usage_error("user: unknown verb \"%s\"", v);
 }
 
+/* This host's name as camkit.yaml spells hosts: up to the first dot. */
+static void
+this_host(char *host, size_t len)
+{
+	if (gethostname(host, len) == -1)
+		snprintf(host, len, "localhost");
+	host[len - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+}
+
+static int
+cmd_units(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "cron", no_argument, NULL, 'c' },
+		{ "bindir", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *bindir = CAMKIT_BINDIR;
+	struct cam_units_conf u;
+	struct cam_buf written = CAM_BUF_INIT;
+	struct cam_site s;
+	struct cam_err e;
+	char host[256], confdir[PATH_MAX];
+	const char *out = NULL;
+	int c, cron = 0, n, rc = 0;
+
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'c': cron = 1; break;
+		case 'b': bindir = optarg; break;
+		default: return usage_error("units: bad option");
+		}
+	if (optind != argc)
+		return usage_error("units: unexpected argument \"%s\"",
+		    argv[optind]);
+	cam_err_clear(&e);
+	if (realpath(dir, confdir) == NULL) {
+		cam_err_sys(&e, "%s", dir);
+		return fail(&e);
+	}
+	if (open_site(&s, &e) == -1)
+		return fail(&e);
+	this_host(host, sizeof(host));
+	memset(&u, 0, sizeof(u));
+	u.cfg = &s.cfg;
+	u.host = host;
+	u.confdir = confdir;
+	u.bindir = bindir;
+	u.cron = cron;
+	u.outdir = out ? out : cron ? "/etc/cron.d" : "/etc/systemd/system";
+	if ((n = cam_units_write(&u, &written, &e)) == -1)
+		rc = fail(&e);
+	else {
+		fputs(cam_buf_str(&written), stdout);
+		fprintf(stderr, "%s: %d camera%s recorded on %s\n", prog, n,
+		    n == 1 ? "" : "s", host);
+	}
+	cam_buf_free(&written);
+	cam_site_close(&s);
+	return rc;
+}
+
 static const struct verb {
 	const char *name;
 	int (*fn)(int, char **);
@@ -1168,6 +1235,7 @@ static const struct verb {
 	{ "revert", cmd_revert },
 	{ "camera", cmd_camera },
 	{ "user", cmd_user },
+	{ "units", cmd_units },
 };
 
 int
