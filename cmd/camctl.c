@@ -9,11 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <libavutil/log.h>
 
 #include "cam_config.h"
 #include "cam_secret.h"
 #include "cam_site.h"
+#include "cam_rec.h"
+#include "cam_store.h"
 #include "cam_time.h"
 #include "cam_units.h"
 #include "cam_util.h"
@@ -44,6 +50,8 @@ usage(FILE *f)
 "       camctl [-C dir] user rm name [--role role ...]\n"
 "       camctl [-C dir] user list [--json]\n"
 "       camctl [-C dir] units [--output dir] [--cron] [--bindir dir]\n"
+"       camctl [-C dir] status [--json]\n"
+"       camctl [-C dir] probe camera [--seconds n]\n"
 "       camctl -h | --help | --version\n");
 }
 
@@ -1223,6 +1231,245 @@ cmd_units(int argc, char **argv)
 	return rc;
 }
 
+struct cam_status {
+	const struct cam_camera *cam;
+	const char *state;	/* recording, stopped, disabled */
+	time_t last_end;	/* 0: no segment */
+	int gaps;		/* in the last 24 h */
+	int64_t gap_seconds;
+	uint64_t bytes;
+	double days;		/* of footage kept */
+	double rate;		/* bytes a day, over the last 24 h */
+	int stale;		/* enabled, and no recent segment */
+};
+
+/* What the manifest says of one camera. */
+static int
+camera_status(const struct cam_site *s, const struct cam_camera *c,
+    time_t now, struct cam_status *st, struct cam_err *e)
+{
+	struct cam_segments segs;
+	time_t day = now - 86400, covered_from = 0;
+	uint64_t recent = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->cam = c;
+	if (cam_store_segments(s->cfg.root, c->id, &segs, e) == -1)
+		return -1;
+	for (size_t i = 0; i < segs.n; i++) {
+		const struct cam_segment *g = &segs.v[i];
+		st->bytes += g->bytes;
+		if (g->end > st->last_end)
+			st->last_end = g->end;
+		if (g->end >= day) {
+			recent += g->bytes;
+			if (covered_from == 0 || g->start < covered_from)
+				covered_from = g->start < day ? day : g->start;
+		}
+		/* Times are whole seconds: a step of 2 s or less is the
+		 * rounding, not a gap. */
+		if (i > 0 && g->start >= day &&
+		    g->start - segs.v[i - 1].end > 2) {
+			st->gaps++;
+			st->gap_seconds += g->start - segs.v[i - 1].end;
+		}
+	}
+	if (segs.n > 0)
+		st->days = (double)(now - segs.v[0].start) / 86400;
+	if (recent > 0 && now > covered_from)
+		st->rate = (double)recent * 86400 / (double)(now - covered_from);
+	st->state = !c->enabled ? "disabled" : cam_rec_running(s->cfg.root,
+	    c->id) ? "recording" : "stopped";
+	st->stale = c->enabled && (st->last_end == 0 ||
+	    now - st->last_end > 2 * c->segment);
+	cam_segments_free(&segs);
+	return 0;
+}
+
+static int
+cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_buf out = CAM_BUF_INIT;
+	struct cam_site s;
+	struct cam_err e;
+	struct statvfs vfs;
+	char host[256], when[40], age[32];
+	time_t now = time(NULL);
+	double rate = 0, days_left = -1;
+	uint64_t live = 0, room = 0;
+	int c, json = 0, stale = 0, n = 0, rc = 0;
+
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 'j': json = 1; break;
+		default: return usage_error("status: bad option");
+		}
+	if (optind != argc)
+		return usage_error("status: unexpected argument \"%s\"",
+		    argv[optind]);
+	cam_err_clear(&e);
+	if (open_site(&s, &e) == -1)
+		return fail(&e);
+	this_host(host, sizeof(host));
+	cam_buf_adds(&out, json ? "{\"cameras\": [" :
+	    "camera\tstate\tlast_end\tage\tgaps_24h\tgap_seconds\tbytes\t"
+	    "days\n");
+	for (size_t i = 0; i < s.cfg.ncameras; i++) {
+		const struct cam_camera *cam = &s.cfg.cameras[i];
+		const char *h = cam->host ? cam->host : s.cfg.host;
+		struct cam_status st;
+
+		if (h != NULL && strcmp(h, host) != 0)
+			continue;	/* another recorder's camera */
+		if (camera_status(&s, cam, now, &st, &e) == -1) {
+			rc = fail(&e);
+			goto end;
+		}
+		live += st.bytes;
+		rate += st.rate;
+		stale += st.stale;
+		if (st.last_end != 0) {
+			cam_time_format_local(st.last_end, s.cfg.timezone,
+			    when, sizeof(when));
+			cam_duration_format(now > st.last_end ?
+			    now - st.last_end : 0, age, sizeof(age));
+		}
+		if (json) {
+			cam_buf_adds(&out, n++ ? ",\n  {\"camera\": " :
+			    "\n  {\"camera\": ");
+			cam_json_str(&out, cam->id);
+			cam_buf_addf(&out, ", \"state\": \"%s\", "
+			    "\"last_end\": ", st.state);
+			if (st.last_end != 0) {
+				cam_json_str(&out, when);
+				cam_buf_addf(&out, ", \"age_seconds\": %lld",
+				    (long long)(now - st.last_end));
+			} else
+				cam_buf_adds(&out, "null, \"age_seconds\": null");
+			cam_buf_addf(&out, ", \"gaps_24h\": %d, "
+			    "\"gap_seconds\": %lld, \"bytes\": %llu, "
+			    "\"days\": %.2f, \"bytes_per_day\": %.0f, "
+			    "\"stale\": %s}", st.gaps, (long long)st.gap_seconds,
+			    (unsigned long long)st.bytes, st.days, st.rate,
+			    st.stale ? "true" : "false");
+		} else
+			cam_buf_addf(&out, "%s\t%s\t%s\t%s\t%d\t%lld\t%llu\t"
+			    "%.2f\n", cam->id, st.state, st.last_end ? when :
+			    "-", st.last_end ? age : "-", st.gaps,
+			    (long long)st.gap_seconds,
+			    (unsigned long long)st.bytes, st.days);
+	}
+	/* Room left under the capacity limit, at the current rate. */
+	if (statvfs(s.cfg.root, &vfs) == 0) {
+		uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+		uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) *
+		    vfs.f_frsize;
+		uint64_t limit = s.cfg.max_bytes > 0 ? s.cfg.max_bytes :
+		    total / 100 * (uint64_t)s.cfg.max_percent;
+		uint64_t base = s.cfg.max_bytes > 0 ? live : used;
+		room = limit > base ? limit - base : 0;
+	}
+	if (rate > 0)
+		days_left = (double)room / rate;
+	if (json)
+		cam_buf_addf(&out, "%s], \"storage\": {\"root\": ",
+		    n ? "\n" : "");
+	else
+		cam_buf_addf(&out, "storage\t");
+	if (json) {
+		cam_json_str(&out, s.cfg.root);
+		cam_buf_addf(&out, ", \"bytes\": %llu, \"room_bytes\": %llu, "
+		    "\"bytes_per_day\": %.0f, \"days_left\": ",
+		    (unsigned long long)live, (unsigned long long)room, rate);
+		if (days_left < 0)
+			cam_buf_adds(&out, "null");
+		else
+			cam_buf_addf(&out, "%.1f", days_left);
+		cam_buf_addf(&out, ", \"retention_days\": %d}, "
+		    "\"stale\": %d}\n", s.cfg.retention_days, stale);
+	} else {
+		cam_buf_addf(&out, "%s\t%llu bytes\t%llu bytes of room\t",
+		    s.cfg.root, (unsigned long long)live,
+		    (unsigned long long)room);
+		if (days_left < 0)
+			cam_buf_adds(&out, "- days left\n");
+		else
+			cam_buf_addf(&out, "%.1f days left\n", days_left);
+	}
+	rc = print_buf(&out);
+	if (rc == 0 && stale > 0) {
+		fprintf(stderr, "%s: %d camera%s without a recent segment\n",
+		    prog, stale, stale == 1 ? "" : "s");
+		rc = CAM_NO;
+	}
+end:
+	cam_buf_free(&out);
+	cam_site_close(&s);
+	return rc;
+}
+
+static int
+cmd_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_rec_conf conf;
+	struct cam_probe p;
+	struct cam_site s;
+	struct cam_err e;
+	const struct cam_camera *cam;
+	char host[256];
+	double seconds = 3;
+	char *end;
+	int c, rc = 0;
+
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 's':
+			seconds = strtod(optarg, &end);
+			if (*end || seconds < 1 || seconds > 60)
+				return usage_error("probe: --seconds from 1 "
+				    "to 60");
+			break;
+		default: return usage_error("probe: bad option");
+		}
+	if (optind + 1 != argc)
+		return usage_error("probe: give one camera id");
+	cam_err_clear(&e);
+	if (open_site(&s, &e) == -1)
+		return fail(&e);
+	if ((cam = cam_config_camera(&s.cfg, argv[optind])) == NULL) {
+		cam_errf(&e, CAM_NO, "no camera \"%s\"", argv[optind]);
+		rc = fail(&e);
+		goto end;
+	}
+	this_host(host, sizeof(host));
+	memset(&conf, 0, sizeof(conf));
+	conf.site_dir = dir;
+	conf.root = s.cfg.root;
+	conf.host = host;
+	conf.cam = cam;
+	conf.io_timeout = 10;
+	av_log_set_level(AV_LOG_QUIET);
+	if (cam_rec_probe(&conf, seconds, &p, &e) == -1) {
+		rc = fail(&e);
+		goto end;
+	}
+	printf("camera\t%s\ncodec\t%s\nresolution\t%dx%d\n"
+	    "fps\t%.2f\nbitrate\t%lld\naudio\t%s\nkeyframes\t%d in %.1f s\n",
+	    cam->id, p.codec, p.width, p.height, p.fps, (long long)p.bitrate,
+	    p.audio[0] ? p.audio : "-", p.keyframes, p.seconds);
+end:
+	cam_site_close(&s);
+	return rc;
+}
+
 static const struct verb {
 	const char *name;
 	int (*fn)(int, char **);
@@ -1236,6 +1483,8 @@ static const struct verb {
 	{ "camera", cmd_camera },
 	{ "user", cmd_user },
 	{ "units", cmd_units },
+	{ "status", cmd_status },
+	{ "probe", cmd_probe },
 };
 
 int

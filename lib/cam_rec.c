@@ -1299,3 +1299,87 @@ end:
 	cam_journal_close(&j);
 	return rc;
 }
+
+/* ---- probing ---- */
+
+int
+cam_rec_probe(const struct cam_rec_conf *c, double seconds,
+    struct cam_probe *p, struct cam_err *e)
+{
+	struct rec r;
+	AVPacket *pkt = NULL;
+	char why[512];
+	int64_t bytes = 0, first = INT64_MIN, last = INT64_MIN;
+	int64_t stop_at;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	memset(p, 0, sizeof(*p));
+	r.c = c;
+	if (open_input(&r, why, sizeof(why)) == -1) {
+		close_input(&r);
+		return cam_errf(e, CAM_NO, "camera %s: %s", c->cam->id, why);
+	}
+	const AVStream *v = r.ic->streams[r.in_index[0]];
+	snprintf(p->codec, sizeof(p->codec), "%s",
+	    avcodec_get_name(v->codecpar->codec_id));
+	p->width = v->codecpar->width;
+	p->height = v->codecpar->height;
+	if (r.in_index[1] >= 0)
+		snprintf(p->audio, sizeof(p->audio), "%s", avcodec_get_name(
+		    r.ic->streams[r.in_index[1]]->codecpar->codec_id));
+	if ((pkt = av_packet_alloc()) == NULL) {
+		cam_errf(e, CAM_ENV, "out of memory");
+		goto end;
+	}
+	stop_at = av_gettime_relative() + (int64_t)(seconds * 1e6);
+	while (av_gettime_relative() < stop_at && !stopping(&r)) {
+		arm(&r);
+		if (av_read_frame(r.ic, pkt) < 0)
+			break;
+		if (slot_of(&r, pkt->stream_index) >= 0)
+			bytes += pkt->size;
+		if (pkt->stream_index == r.in_index[0] &&
+		    pkt->dts != AV_NOPTS_VALUE) {
+			int64_t us = av_rescale_q(pkt->dts, v->time_base,
+			    AV_TIME_BASE_Q);
+			if (first == INT64_MIN)
+				first = us;
+			last = us;
+			p->frames++;
+			if (pkt->flags & AV_PKT_FLAG_KEY)
+				p->keyframes++;
+		}
+		av_packet_unref(pkt);
+	}
+	if (p->frames < 2 || last <= first) {
+		cam_errf(e, CAM_NO, "camera %s: no video arrived in %.0f s",
+		    c->cam->id, seconds);
+		goto end;
+	}
+	p->seconds = (double)(last - first) / 1e6;
+	p->fps = (double)(p->frames - 1) / p->seconds;
+	p->bitrate = (int64_t)((double)bytes * 8 / p->seconds);
+	rc = 0;
+end:
+	av_packet_free(&pkt);
+	close_input(&r);
+	return rc;
+}
+
+int
+cam_rec_running(const char *root, const char *id)
+{
+	char path[PATH_MAX];
+	int fd, running = 0;
+
+	if (!cam_id_valid(id) || snprintf(path, sizeof(path), "%s/%s/.lock",
+	    root, id) >= (int)sizeof(path))
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK)
+		running = 1;
+	close(fd);
+	return running;
+}

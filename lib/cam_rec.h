@@ -50,6 +50,26 @@ int cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e);
 int cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
     struct cam_err *e);
 
+/* What a camera sends, measured over a few seconds. */
+struct cam_probe {
+	char codec[32];
+	int width, height;
+	double fps;		/* from the stream's timestamps */
+	int64_t bitrate;	/* bits per second, video and audio */
+	char audio[32];		/* "" without audio */
+	double seconds;		/* how long it was measured */
+	int64_t frames;
+	int keyframes;
+};
+
+/* Connect to c->cam and measure it for seconds; CAM_NO with the reason
+ * when it cannot be reached or sends no video. */
+int cam_rec_probe(const struct cam_rec_conf *c, double seconds,
+    struct cam_probe *p, struct cam_err *e);
+
+/* Is a recorder running for camera id (its lock is held)? */
+int cam_rec_running(const char *root, const char *id);
+
 /*
  * The space reserve: <root>/.reserve, a preallocated file (4 MiB, or 2%
  * of a small filesystem) given back when the disk is full, so that the
