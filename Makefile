@@ -119,7 +119,7 @@ lint:
 	mandoc -Tlint -Wwarning $(MAN)
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) all $(B)/tests/rtspd
 	sh examples/demo.sh $(B)
 
 install: all
