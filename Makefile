@@ -129,9 +129,9 @@ install: all
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 conf/camkit.yaml examples/*.yaml $(DESTDIR)$(DATADIR)/examples/
-	if ls conf/*.service conf/*.timer >/dev/null 2>&1; then \
-	  install -d $(DESTDIR)$(PREFIX)/lib/systemd/system; \
-	  install -m 0644 conf/*.service conf/*.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/; fi
+	install -d $(DESTDIR)$(DATADIR)/units
+	install -m 0644 conf/*.service conf/*.timer conf/camkit.cron \
+		$(DESTDIR)$(DATADIR)/units/
 
 clean:
 	rm -rf build
