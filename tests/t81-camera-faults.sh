@@ -112,4 +112,15 @@ expect_success 'timestamps that jump back start a new segment and are journaled'
 	stop_camera loop
 '
 
+expect_success 'B-frames (first packets without timestamps) record and decode cleanly' '
+	start_camera bf --live --bframes 2 &&
+	camctl -C site camera add bf --url "$(camera_url bf)" --segment 5s >/dev/null &&
+	camrec -C site record bf --for 8s 2>err &&
+	for f in $(segments site bf); do
+		test "$(frames "$f")" -gt 0 || exit 1
+		test -z "$(ffmpeg -v error -i "$f" -f null - 2>&1)" || exit 1
+	done &&
+	stop_camera bf
+'
+
 done_testing
