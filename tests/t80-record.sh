@@ -93,5 +93,33 @@ expect_success 'unknown, disabled and other-host cameras are refused' '
 	must_fail 2 camrec -C site record gate --for soon 2>err
 '
 
+expect_success 'two cameras for 30 s with 10 s segments: all frames, no gap' '
+	start_camera two --live --fps 10 --gop 10
+	camctl -C site camera add two-a --url "$(camera_url two)" --segment 10s >/dev/null
+	camctl -C site camera add two-b --url "$(camera_url two)" --segment 10s >/dev/null
+	camrec -C site record two-a --for 30s 2>/dev/null &
+	pid=$!
+	camrec -C site record two-b --for 30s 2>/dev/null
+	wait $pid
+	for c in two-a two-b; do
+		n=$(segments site $c | wc -l)
+		test "$n" -ge 3 -a "$n" -le 5 || { echo "$c: $n segments" >&2; exit 1; }
+		total=0
+		for f in $(segments site $c); do
+			total=$((total + $(frames "$f")))
+		done
+		# 30 s at 10 fps, less the connection and the wait for the
+		# first keyframe.
+		test "$total" -ge 240 -a "$total" -le 310 ||
+		    { echo "$c: $total frames" >&2; exit 1; }
+		grep "	segment	" site.store/$c/manifest | cut -f6 |
+		    jq -r "[.start, .end] | @tsv" |
+		    awk -F"\t" "NR > 1 && \$1 != prev { bad = 1 } { prev = \$2 } END { exit bad }" ||
+		    { echo "$c: gap" >&2; exit 1; }
+		chain_ok site.store/$c/manifest
+	done
+	stop_camera two
+'
+
 stop_camera gate
 done_testing

@@ -63,7 +63,10 @@ expect_success 'a camera rebooted mid-stream: the gap is journaled, recording re
 	stop_camera reboot KILL
 	sleep 2
 	PORT=$port start_camera reboot --live
+	up_at=$(date +%s)
 	wait $pid
+	t=$(grep "	camera-up	" site.store/reboot/manifest | head -1 | cut -f2)
+	test $(( $(date -d "$t" +%s) - up_at )) -le 5
 	manifest_kinds site reboot >kinds
 	has "^camera-down$" kinds
 	has "^camera-up$" kinds
