@@ -1254,8 +1254,10 @@ camera_status(const struct cam_site *s, const struct cam_camera *c,
 
 	memset(st, 0, sizeof(*st));
 	st->cam = c;
-	if (cam_store_segments(s->cfg.root, c->id, &segs, e) == -1)
+	if (cam_store_segments(s->cfg.root, c->id, &segs, e) == -1) {
+		cam_segments_free(&segs);
 		return -1;
+	}
 	for (size_t i = 0; i < segs.n; i++) {
 		const struct cam_segment *g = &segs.v[i];
 		st->bytes += g->bytes;

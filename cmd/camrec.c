@@ -87,12 +87,17 @@ on_signal(int sig)
 static void
 av_logger(void *avcl, int level, const char *fmt, va_list ap)
 {
-	char line[1024], *p, *at;
+	char line[4096], *p, *at;
+	int n;
 
 	(void)avcl;
 	if (level > av_log_get_level())
 		return;
-	vsnprintf(line, sizeof(line), fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	/* Cut short, the '@' that ends a user:password might be lost: show
+	 * nothing from the first URL on. */
+	if (n >= (int)sizeof(line) && (p = strstr(line, "://")) != NULL)
+		*p = '\0';
 	for (p = line; (p = strstr(p, "://")) != NULL; p += 3) {
 		size_t auth = strcspn(p + 3, "/?# \t\n");
 		at = memchr(p + 3, '@', auth);
@@ -561,7 +566,7 @@ cmd_recover(int argc, char **argv)
 	struct cam_site s;
 	struct cam_err e;
 	char host[256];
-	int rc, n;
+	int rc, n, lockfd = -1;
 
 	if (argc != 2)
 		return usage_error("recover: give one camera id");
@@ -569,10 +574,14 @@ cmd_recover(int argc, char **argv)
 		return rc;
 	cam_err_clear(&e);
 	conf_init(&conf, &s, cam, host);
-	if (cam_rec_recover(&conf, &n, &e) == -1)
+	/* Never under a running recorder: its .partial is not a crash. */
+	if (cam_rec_lock(s.cfg.root, cam->id, &lockfd, &e) == -1 ||
+	    cam_rec_recover(&conf, &n, &e) == -1)
 		rc = fail(&e);
 	else
 		printf("recovered\t%s\t%d\n", cam->id, n);
+	if (lockfd != -1)
+		close(lockfd);
 	cam_site_close(&s);
 	return rc;
 }

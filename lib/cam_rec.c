@@ -719,8 +719,19 @@ open_input(struct rec *r, char *why, size_t whylen)
 
 	cam_err_clear(&e);
 	if (cam->credential != NULL) {
-		if (cam_secret_read(r->c->site_dir, cam->credential, &user,
-		    &pass, &e) == -1) {
+		/* Under systemd the unit hands the credentials over
+		 * (LoadCredential=camera:...), so that the recorder's user
+		 * need not read private/. */
+		const char *cdir = getenv("CREDENTIALS_DIRECTORY");
+		char cpath[PATH_MAX];
+		int rc;
+		if (cdir != NULL && snprintf(cpath, sizeof(cpath), "%s/camera",
+		    cdir) < (int)sizeof(cpath) && access(cpath, F_OK) == 0)
+			rc = cam_secret_read_file(cpath, &user, &pass, &e);
+		else
+			rc = cam_secret_read(r->c->site_dir, cam->credential,
+			    &user, &pass, &e);
+		if (rc == -1) {
 			snprintf(why, whylen, "credentials: %.400s", e.msg);
 			return -1;
 		}
@@ -904,11 +915,33 @@ nap(struct rec *r, int seconds)
 }
 
 int
+cam_rec_lock(const char *root, const char *id, int *fd, struct cam_err *e)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+
+	*fd = -1;
+	if (cam_rec_camdir(dir, sizeof(dir), root, id, e) == -1 ||
+	    cam_mkdir_p(dir, 0750, e) == -1 ||
+	    cam_path(path, sizeof(path), e, "%s/.lock", dir) == -1)
+		return -1;
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (*fd == -1)
+		return cam_err_sys(e, "%s", path);
+	if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
+		close(*fd);
+		*fd = -1;
+		return cam_errf(e, CAM_NO, "camera %s is being recorded on this "
+		    "host (%s is locked)", id, path);
+	}
+	return 0;
+}
+
+int
 cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 {
 	struct rec r;
 	struct cam_buf b = CAM_BUF_INIT;
-	char path[PATH_MAX], why[512], lockpath[PATH_MAX];
+	char path[PATH_MAX], why[512];
 	int backoff = 1, lockfd = -1, rc = -1, recovered = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -919,19 +952,8 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	    e) == -1 || cam_mkdir_p(r.camdir, 0750, e) == -1)
 		return -1;
 	/* One recorder per camera. */
-	if (cam_path(lockpath, sizeof(lockpath), e, "%s/.lock",
-	    r.camdir) == -1)
+	if (cam_rec_lock(c->root, c->cam->id, &lockfd, e) == -1)
 		return -1;
-	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0640);
-	if (lockfd == -1)
-		return cam_err_sys(e, "%s", lockpath);
-	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1) {
-		close(lockfd);
-		return cam_errf(e, CAM_NO, "camera %s is already being "
-		    "recorded on this host (%s is locked)", c->cam->id,
-		    lockpath);
-	}
 	if (cam_rec_recover(c, &recovered, e) == -1)
 		goto end;
 	{
@@ -1202,7 +1224,8 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 	}
 	if (seg_finish(&s, sha, e) == -1)
 		goto end;
-	seg_record(&b, &s, s.oc, s.wall_start, sha, "recovered");
+	seg_record(&b, &s, s.oc, s.wall_start + (time_t)((s.end_us - s.base_us) /
+	    1000000), sha, "recovered");
 	cam_json_add_bool(&b, "recovered", 1);
 	cam_json_add_uint(&b, "original_bytes", osize);
 	cam_json_add_str(&b, "original_sha256", osha);

@@ -43,10 +43,16 @@ struct cam_rec_conf {
 	void *disk_full_arg;
 };
 
+/* Take camera id's recorder lock (<root>/<id>/.lock), without waiting:
+ * CAM_NO if a recorder holds it.  *fd is closed to release it. */
+int cam_rec_lock(const char *root, const char *id, int *fd,
+    struct cam_err *e);
+
 /* Record until *stop, or for duration.  Returns 0 when stopped as asked;
  * camera failures are journaled, not returned. */
 int cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e);
-/* Finish or recover the .partial files of a camera (run by record too). */
+/* Finish or recover the .partial files of a camera (run by record too);
+ * the caller holds the camera's lock. */
 int cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
     struct cam_err *e);
 

@@ -99,29 +99,26 @@ cam_secret_write(const char *dir, const char *name, const char *user,
 }
 
 int
-cam_secret_read(const char *dir, const char *name, char **user,
-    char **pass, struct cam_err *e)
+cam_secret_read_file(const char *path, char **user, char **pass,
+    struct cam_err *e)
 {
-	char d[PATH_MAX], path[PATH_MAX];
 	struct cam_buf b = CAM_BUF_INIT;
 	struct stat st;
 	int fd, rc = -1;
 
 	*user = *pass = NULL;
-	if (!cam_id_valid(name))
-		return cam_errf(e, CAM_NO, "bad credential name \"%s\"", name);
-	if (private_dir(dir, "credentials", d, sizeof(d), 0, e) == -1 ||
-	    cam_path(path, sizeof(path), e, "%s/%s", d, name) == -1)
-		return -1;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return cam_err_sys(e, "%s", path);
 	if (fstat(fd, &st) == -1 || (st.st_mode & 077) != 0) {
 		close(fd);
-		return cam_errf(e, CAM_NO, "%s: mode must be 0600", path);
+		return cam_errf(e, CAM_NO, "%s: others may read it; its mode "
+		    "must be 0600 or 0400", path);
 	}
+	rc = cam_fd_read(fd, path, 4096, 0, &b, e);
 	close(fd);
-	if (cam_file_read(path, 4096, &b, e) == -1)
+	if (rc == -1)
 		goto end;
+	rc = -1;
 	for (char *line = b.s, *nl; line && *line; line = nl) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
@@ -141,6 +138,21 @@ cam_secret_read(const char *dir, const char *name, char **user,
 end:
 	cam_buf_free(&b);
 	return rc;
+}
+
+int
+cam_secret_read(const char *dir, const char *name, char **user,
+    char **pass, struct cam_err *e)
+{
+	char d[PATH_MAX], path[PATH_MAX];
+
+	*user = *pass = NULL;
+	if (!cam_id_valid(name))
+		return cam_errf(e, CAM_NO, "bad credential name \"%s\"", name);
+	if (private_dir(dir, "credentials", d, sizeof(d), 0, e) == -1 ||
+	    cam_path(path, sizeof(path), e, "%s/%s", d, name) == -1)
+		return -1;
+	return cam_secret_read_file(path, user, pass, e);
 }
 
 int

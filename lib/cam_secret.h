@@ -20,6 +20,10 @@ int cam_secret_write(const char *dir, const char *name, const char *user,
 /* Read them back; refuses a file or directory readable by others. */
 int cam_secret_read(const char *dir, const char *name, char **user,
     char **pass, struct cam_err *e);
+/* Read credentials from a file of that format elsewhere (systemd's
+ * $CREDENTIALS_DIRECTORY); refused if others may read it. */
+int cam_secret_read_file(const char *path, char **user, char **pass,
+    struct cam_err *e);
 /* Remove them (absent is fine). */
 int cam_secret_remove(const char *dir, const char *name, struct cam_err *e);
 /* Read a password: the first line of path ("-": standard input). */

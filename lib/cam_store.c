@@ -108,12 +108,12 @@ cam_store_segments(const char *root, const char *camera,
 		return -1;
 	if (access(path, F_OK) == -1)
 		return 0;	/* never recorded */
-	if (cam_journal_foreach(path, seg_cb, &w, e) == -1) {
-		cam_segments_free(out);
-		return -1;
-	}
-	qsort(out->v, out->n, sizeof(*out->v), by_start);
-	return 0;
+	/* On a broken chain, out keeps the segments of the records before
+	 * the bad one: verification still checks those. */
+	int rc = cam_journal_foreach(path, seg_cb, &w, e) == -1 ? -1 : 0;
+	if (out->n > 0)
+		qsort(out->v, out->n, sizeof(*out->v), by_start);
+	return rc;
 }
 
 void
@@ -347,26 +347,31 @@ end:
 	return rc;
 }
 
-/* Over the capacity limit?  Bytes: the live segments; percent: the
- * filesystem holding the root. */
+/* How many bytes must go to be under the capacity limit: bytes of the
+ * live segments over max_usage, or bytes of the filesystem over its
+ * percentage (other files count there too). */
 static int
-over_capacity(const struct cam_config *cfg, uint64_t live, int *over,
+capacity_excess(const struct cam_config *cfg, uint64_t live, uint64_t *need,
     struct cam_err *e)
 {
 	struct statvfs vfs;
 
+	*need = 0;
 	if (cfg->max_bytes > 0) {
-		*over = live > cfg->max_bytes;
+		if (live > cfg->max_bytes)
+			*need = live - cfg->max_bytes;
 		return 0;
 	}
-	if (statvfs(cfg->root, &vfs) == -1)
+	if (statvfs(cfg->root, &vfs) == -1) {
+		if (errno == ENOENT)
+			return 0;	/* nothing recorded yet */
 		return cam_err_sys(e, "%s", cfg->root);
-	if (vfs.f_blocks == 0) {
-		*over = 0;
-		return 0;
 	}
-	uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree);
-	*over = used * 100 > (uint64_t)cfg->max_percent * vfs.f_blocks;
+	uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+	uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) * vfs.f_frsize;
+	uint64_t limit = total / 100 * (uint64_t)cfg->max_percent;
+	if (used > limit)
+		*need = used - limit;
 	return 0;
 }
 
@@ -382,7 +387,8 @@ cam_prune(const struct cam_config *cfg, const char *host,
 	size_t n = 0;
 	uint64_t live = 0;
 	time_t cutoff = now - (time_t)cfg->retention_days * 86400;
-	int rc = -1, over = 0;
+	uint64_t need = 0, freed = 0;
+	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	memset(&holds, 0, sizeof(holds));
@@ -393,7 +399,7 @@ cam_prune(const struct cam_config *cfg, const char *host,
 	for (size_t i = 0; i < ncameras; i++) {
 		if (cam_store_segments(cfg->root, cameras[i], &per[i],
 		    e) == -1)
-			goto end;
+			goto end;	/* freed below, with the others */
 		all = cam_xrealloc(all, (n + per[i].n + 1) * sizeof(*all));
 		for (size_t j = 0; j < per[i].n; j++) {
 			all[n].s = &per[i].v[j];
@@ -405,19 +411,20 @@ cam_prune(const struct cam_config *cfg, const char *host,
 	}
 	if (n > 0)
 		qsort(all, n, sizeof(*all), by_age);
+	/* Measured once: a dry run frees nothing, and the real run frees
+	 * what it counts. */
+	if (capacity_excess(cfg, live, &need, e) == -1)
+		goto end;
 	for (size_t i = 0; i < n; i++) {
 		const char *why = NULL;
 		struct cam_segment *s = all[i].s;
 
 		if (s->end < cutoff)
 			why = "retention";
-		else {
-			if (over_capacity(cfg, live, &over, e) == -1)
-				goto end;
-			if (!over)
-				break;	/* oldest first: the rest are newer */
+		else if (freed < need)
 			why = "capacity";
-		}
+		else
+			break;	/* oldest first: the rest are newer */
 		if (all[i].held) {
 			res->held++;
 			continue;
@@ -437,12 +444,9 @@ cam_prune(const struct cam_config *cfg, const char *host,
 			res->oldest_deleted = s->start;
 		if (s->end > res->newest_deleted)
 			res->newest_deleted = s->end;
-		live -= s->bytes;
+		freed += s->bytes;
 	}
-	if (over_capacity(cfg, live, &over, e) == -1)
-		goto end;
-	/* A dry run frees nothing: judge it by the bytes it would free. */
-	res->still_over = dry_run && cfg->max_bytes == 0 ? 0 : over;
+	res->still_over = freed < need;
 	rc = 0;
 end:
 	for (size_t i = 0; i < ncameras; i++)
@@ -514,8 +518,8 @@ cam_store_verify(const char *root, const char *camera,
 		/* The records before the bad one are still worth checking:
 		 * cam_store_segments stops at it. */
 	}
-	if (cam_store_segments(root, camera, &segs, &je) == -1)
-		memset(&segs, 0, sizeof(segs));
+	cam_err_clear(&je);
+	(void)cam_store_segments(root, camera, &segs, &je);
 	for (size_t i = 0; i < segs.n; i++) {
 		const struct cam_segment *s = &segs.v[i];
 		uint64_t size;

@@ -47,6 +47,29 @@ put(const struct cam_units_conf *u, const char *name, struct cam_buf *text,
 	return 0;
 }
 
+/* The camera's credentials, handed over by systemd (which reads them as
+ * root) so that the recorder's own user needs no access to private/. */
+static int
+credential_dropin(const struct cam_units_conf *u, const struct cam_camera *c,
+    struct cam_buf *written, struct cam_err *e)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	char dir[PATH_MAX], name[PATH_MAX];
+	int rc = -1;
+
+	if (cam_path(dir, sizeof(dir), e, "%s/camrec@%s.service.d", u->outdir,
+	    c->id) == -1 || cam_mkdir_p(dir, 0755, e) == -1 ||
+	    cam_path(name, sizeof(name), e, "camrec@%s.service.d/camkit.conf",
+	    c->id) == -1)
+		return -1;
+	cam_buf_addf(&b, "# Written by \"camctl units\".\n[Service]\n"
+	    "LoadCredential=camera:%s/private/credentials/%s\n", u->confdir,
+	    c->credential);
+	rc = put(u, name, &b, written, e);
+	cam_buf_free(&b);
+	return rc;
+}
+
 /* The cameras this host records: enabled, and assigned to it. */
 static int
 ours(const struct cam_units_conf *u, const struct cam_camera *c)
@@ -105,6 +128,9 @@ cam_units_write(const struct cam_units_conf *u, struct cam_buf *written,
 			continue;
 		cam_buf_addf(&b, "Wants=camrec@%s.service\n", c->id);
 		n++;
+		if (c->credential != NULL && credential_dropin(u, c, written,
+		    e) == -1)
+			goto end;
 	}
 	cam_buf_adds(&b, "\n[Install]\nWantedBy=multi-user.target\n");
 	if (put(u, "camkit-recorders.target", &b, written, e) == -1)

@@ -79,7 +79,7 @@ expect_success 'one recorder per camera' '
 	wait_for grep -c record-start site.store/gate/manifest >/dev/null &&
 	sleep 1 &&
 	must_fail 1 camrec -C site record gate --for 2s 2>err &&
-	has "already being recorded" err &&
+	has "is being recorded on this host" err &&
 	wait $pid
 '
 

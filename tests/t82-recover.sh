@@ -82,5 +82,22 @@ expect_success 'SIGKILL at 10 random moments: every indexed segment verifies' '
 	done
 '
 
+expect_success 'recover refuses to run under a live recorder' '
+	camrec -C site record gate --for 6s 2>/dev/null &
+	pid=$!
+	wait_for test -n "$(find site.store -name "*.partial")"
+	must_fail 1 camrec -C site recover gate 2>err
+	has "is being recorded on this host" err
+	wait $pid
+	test -z "$(find site.store -name "*.partial" -not -path "*/quarantine/*")"
+'
+
+expect_success 'a recovered segment ends when its footage ends' '
+	grep "	segment	" site.store/gate/manifest | cut -f6 |
+	    jq -c "select(.recovered) | [.start, .end, .duration_ms]" >rec.txt &&
+	test -s rec.txt &&
+	jq -e "((.[1] | fromdateiso8601) - (.[0] | fromdateiso8601)) >= ((.[2] / 1000 | floor) - 1)" rec.txt >/dev/null || { cat rec.txt; false; }
+'
+
 stop_camera gate
 done_testing

@@ -81,6 +81,30 @@ expect_success 'systemd-analyze verify accepts the units' '
 	test ! -s verr || { cat verr; false; }
 '
 
+expect_success 'units: a camera with credentials gets them through LoadCredential=' '
+	printf "pw\n" | camctl -C site camera add secure --url rtsp://127.0.0.1:9/x \
+	    --username admin >/dev/null &&
+	camctl -C site units --output units2 --bindir "$CAMKIT_BIN" >out 2>/dev/null &&
+	has "^LoadCredential=camera:$T/site/private/credentials/secure$" \
+	    units2/camrec@secure.service.d/camkit.conf &&
+	test ! -e units2/camrec@gate.service.d &&
+	camctl -C site camera rm secure >/dev/null
+'
+
+expect_success 'camrec reads credentials from $CREDENTIALS_DIRECTORY when given' '
+	start_camera cred --live --user admin --password "from systemd" &&
+	printf "wrong\n" | camctl -C site camera add cred --url "$(camera_url cred)" \
+	    --segment 5s --username admin >/dev/null &&
+	mkdir -p creds && printf "username=admin\npassword=from systemd\n" >creds/camera &&
+	chmod 400 creds/camera &&
+	CREDENTIALS_DIRECTORY=$T/creds camrec -C site record cred --for 6s 2>err &&
+	grep -q "	segment	" site.store/cred/manifest &&
+	chmod 644 creds/camera &&
+	CREDENTIALS_DIRECTORY=$T/creds camrec -C site record cred --for 3s 2>err &&
+	grep "	camera-down	" site.store/cred/manifest | grep -q "others may read it" &&
+	stop_camera cred
+'
+
 expect_success 'units --cron: one line a camera and the hourly prune' '
 	camctl -C site units --cron --output cron --bindir /usr/bin >/dev/null 2>&1 &&
 	has "^\* \* \* \* \* camkit flock -n $T/site.store/.cron-gate.lock /usr/bin/camrec record gate$" cron/camkit &&
