@@ -115,6 +115,16 @@ expect_success 'timestamps that jump back start a new segment and are journaled'
 	stop_camera loop
 '
 
+expect_success 'RTP over UDP when the camera says transport: udp' '
+	start_camera udp --live &&
+	camctl -C site camera add udp --url "$(camera_url udp)" --segment 5s \
+	    --transport udp >/dev/null &&
+	camrec -C site record udp --for 7s 2>err &&
+	grep "	record-start	" site.store/udp/manifest | grep -q "\"transport\":\"udp\"" &&
+	test "$(frames "$(segments site udp | head -1)")" -gt 0 &&
+	stop_camera udp
+'
+
 expect_success 'B-frames (first packets without timestamps) record and decode cleanly' '
 	start_camera bf --live --bframes 2 &&
 	camctl -C site camera add bf --url "$(camera_url bf)" --segment 5s >/dev/null &&
