@@ -15,6 +15,7 @@
 
 #include <libavutil/log.h>
 
+#include "cam_cli.h"
 #include "cam_config.h"
 #include "cam_secret.h"
 #include "cam_site.h"
@@ -55,36 +56,6 @@ usage(FILE *f)
 "       camctl -h | --help | --version\n");
 }
 
-static int
-fail(const struct cam_err *e)
-{
-	const char *p = e->msg;
-
-	/* One "camctl: " prefix per message line. */
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-		fprintf(stderr, "%s: %.*s\n", prog, (int)n, p);
-		p += n + (p[n] == '\n');
-	}
-	return e->code ? e->code : CAM_ENV;
-}
-
-static int usage_error(const char *, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static int
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	usage(stderr);
-	return CAM_USAGE;
-}
 
 /* getopt_long over argv (argv[0] is the verb); returns -2 on a usage
  * error.  Only long options and the ones given in shortopts. */
@@ -141,10 +112,10 @@ cmd_init(int argc, char **argv)
 		case 's': name = optarg; break;
 		case 'H': host = optarg; break;
 		case 'z': zone = optarg; break;
-		default: return usage_error("init: bad option");
+		default: return cam_cli_usage_error("init: bad option");
 		}
 	if (optind != argc)
-		return usage_error("init: unexpected argument \"%s\"",
+		return cam_cli_usage_error("init: unexpected argument \"%s\"",
 		    argv[optind]);
 	if (host == NULL && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
 		hostbuf[sizeof(hostbuf) - 1] = '\0';
@@ -152,7 +123,7 @@ cmd_init(int argc, char **argv)
 		host = hostbuf;
 	}
 	if (cam_site_init(dir, name, host, zone, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	printf("initialised %s\n", dir);
 	return 0;
 }
@@ -169,18 +140,18 @@ cmd_check(int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1)
-		return usage_error("check: unexpected argument \"%s\"",
+		return cam_cli_usage_error("check: unexpected argument \"%s\"",
 		    argv[1]);
 	cam_err_clear(&e);
 	if (open_site(&s, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	printf("in force\t%.12s\t%zu camera%s\t%zu user%s\n", s.rev,
 	    s.cfg.ncameras, s.cfg.ncameras == 1 ? "" : "s", s.cfg.nusers,
 	    s.cfg.nusers == 1 ? "" : "s");
 	/* Under the lock: a change being committed is not an edit. */
 	if (cam_repo_lock(&s.repo, &e) == -1 ||
 	    (n = cam_repo_changes(&s.repo, &changes, &e)) == -1) {
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		goto end;
 	}
 	{
@@ -215,7 +186,7 @@ cmd_check(int argc, char **argv)
 		cam_err_clear(&e);
 		if (cam_file_read(path, CAM_CONFIG_MAX, &work, &e) == -1 ||
 		    cam_config_parse(&wcfg, path, work.s, work.len, &e) == -1)
-			fail(&e);
+			cam_cli_fail(&e);
 		cam_config_free(&wcfg);
 	}
 end:
@@ -240,24 +211,24 @@ cmd_commit(int argc, char **argv)
 	while ((c = next_opt(argc, argv, "m:", opts)) != -1)
 		switch (c) {
 		case 'm': msg = optarg; break;
-		default: return usage_error("commit: bad option");
+		default: return cam_cli_usage_error("commit: bad option");
 		}
 	if (msg == NULL || *msg == '\0' || optind != argc)
-		return usage_error("commit: give a message with -m");
+		return cam_cli_usage_error("commit: give a message with -m");
 	for (const char *line = msg; *line; ) {
 		size_t n = strcspn(line, "\n");
 		if (!cam_utf8_clean(line, n, 1))
-			return usage_error("commit: the message has control "
+			return cam_cli_usage_error("commit: the message has control "
 			    "characters or invalid UTF-8");
 		line += n + (line[n] == '\n');
 	}
 	cam_err_clear(&e);
 	if (cam_repo_open(&repo, dir, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if (cam_repo_lock(&repo, &e) == -1 ||
 	    cam_repo_commit(&repo, NULL, msg, cam_site_check_tree,
 	    (void *)dir, id, &e) == -1)
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 	else
 		printf("committed\t%.12s\t%.*s\n", id, (int)strcspn(msg, "\n"),
 		    msg);
@@ -321,13 +292,13 @@ cmd_history(int argc, char **argv)
 		case 'n':
 			max = strtol(optarg, &end, 10);
 			if (*end || max < 1)
-				return usage_error("history: -n wants a "
+				return cam_cli_usage_error("history: -n wants a "
 				    "positive number, not \"%s\"", optarg);
 			break;
-		default: return usage_error("history: bad option");
+		default: return cam_cli_usage_error("history: bad option");
 		}
 	if (optind != argc)
-		return usage_error("history: unexpected argument \"%s\"",
+		return cam_cli_usage_error("history: unexpected argument \"%s\"",
 		    argv[optind]);
 	cam_err_clear(&e);
 	/* The history is what one reads to find a bad commit: show it even
@@ -336,8 +307,8 @@ cmd_history(int argc, char **argv)
 		struct cam_err e2;
 		cam_err_clear(&e2);
 		if (cam_repo_open(&s.repo, dir, &e2) == -1)
-			return fail(&e2);
-		fail(&e);
+			return cam_cli_fail(&e2);
+		cam_cli_fail(&e);
 		fprintf(stderr, "%s: the configuration in force is invalid; "
 		    "times are shown in UTC\n", prog);
 		h.zone = "UTC";
@@ -348,7 +319,7 @@ cmd_history(int argc, char **argv)
 		cam_buf_adds(&h.out, "[");
 	if (cam_repo_history(&s.repo, (size_t)max, history_line, &h,
 	    &e) == -1)
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 	else {
 		if (h.json)
 			cam_buf_adds(&h.out, h.n ? "\n]\n" : "]\n");
@@ -371,13 +342,13 @@ cmd_diff(int argc, char **argv)
 	int rc;
 
 	if (argc > 2)
-		return usage_error("diff: unexpected argument \"%s\"",
+		return cam_cli_usage_error("diff: unexpected argument \"%s\"",
 		    argv[2]);
 	cam_err_clear(&e);
 	if (cam_repo_open(&repo, dir, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if (cam_repo_diff(&repo, argc == 2 ? argv[1] : NULL, &out, &e) == -1)
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 	else
 		rc = print_buf(&out);
 	cam_buf_free(&out);
@@ -403,25 +374,25 @@ cmd_revert(int argc, char **argv)
 	int rc = 0, n;
 
 	if (argc != 2)
-		return usage_error("revert: give one revision");
+		return cam_cli_usage_error("revert: give one revision");
 	cam_err_clear(&e);
 	if (cam_repo_open(&repo, dir, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if (cam_repo_lock(&repo, &e) == -1 ||
 	    (n = cam_repo_changes(&repo, &changes, &e)) == -1) {
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		goto end;
 	}
 	if (n > 0) {
 		cam_errf(&e, CAM_NO, "%s has uncommitted changes: commit or "
 		    "undo them before a revert", dir);
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		goto end;
 	}
 	if (cam_repo_revert(&repo, argv[1], cam_site_check_tree, (void *)dir,
 	    id, &e) == -1 ||
 	    cam_repo_history(&repo, 1, print_committed, NULL, &e) == -1)
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 end:
 	cam_buf_free(&changes);
 	cam_repo_close(&repo);
@@ -478,7 +449,7 @@ undo_secret(struct cam_set *cs)
 	else if (cs->secret_written)
 		cam_secret_remove(dir, cs->id, &e);
 	if (e.count)
-		fail(&e);
+		cam_cli_fail(&e);
 	cam_secret_free(&cs->old_user);
 	cam_secret_free(&cs->old_pass);
 }
@@ -533,9 +504,9 @@ commit_edit(cam_site_edit_fn fn, void *arg, const char *msg)
 
 	cam_err_clear(&e);
 	if (open_site(&s, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if (cam_site_edit(&s, fn, arg, msg, id, &e) == -1)
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 	else
 		printf("committed\t%.12s\t%s\n", id, msg);
 	cam_site_close(&s);
@@ -628,24 +599,24 @@ camera_add(int argc, char **argv)
 		case 'd': disabled = 1; break;
 		case 'U': username = optarg; break;
 		case 'P': pwfile = optarg; break;
-		default: return usage_error("camera add: bad option");
+		default: return cam_cli_usage_error("camera add: bad option");
 		}
 	if (optind + 1 != argc)
-		return usage_error("camera add: give one camera id");
+		return cam_cli_usage_error("camera add: give one camera id");
 	const char *id = argv[optind];
 	if (!cam_id_valid(id)) {
 		cam_errf(&e, CAM_NO, "bad camera id \"%s\": use a-z, 0-9 and "
 		    "'-' (not first), at most %d characters", id, CAM_ID_MAX);
-		return fail(&e);
+		return cam_cli_fail(&e);
 	}
 	if (vals[0] == NULL)
-		return usage_error("camera add: --url is required");
+		return cam_cli_usage_error("camera add: --url is required");
 	if (pwfile != NULL && username == NULL)
-		return usage_error("camera add: --password-file goes with "
+		return cam_cli_usage_error("camera add: --password-file goes with "
 		    "--username");
 	for (int i = 0; i < 8; i++)
 		if (vals[i] != NULL && check_value(keys[i], vals[i], &e) == -1)
-			return fail(&e);
+			return cam_cli_fail(&e);
 	cam_buf_addf(&item, "id: %s\n", id);
 	for (int i = 1; i < 4; i++)
 		if (vals[i] != NULL) {
@@ -679,7 +650,7 @@ camera_add(int argc, char **argv)
 		if (cam_secret_read_line(pwfile, &password, &e) == -1 ||
 		    cam_secret_valid("user name", username, &e) == -1 ||
 		    cam_secret_valid("password", password, &e) == -1) {
-			rc = fail(&e);
+			rc = cam_cli_fail(&e);
 			goto end;
 		}
 		cs.user = username;
@@ -710,7 +681,7 @@ camera_rm(int argc, char **argv)
 	int rc;
 
 	if (argc != 2)
-		return usage_error("camera rm: give one camera id");
+		return cam_cli_usage_error("camera rm: give one camera id");
 	memset(&cs, 0, sizeof(cs));
 	cs.id = argv[1];
 	cs.remove = 1;
@@ -720,7 +691,7 @@ camera_rm(int argc, char **argv)
 		struct cam_site s;
 		cam_err_clear(&e);
 		if (open_site(&s, &e) == -1)
-			return fail(&e);
+			return cam_cli_fail(&e);
 		const struct cam_camera *c = cam_config_camera(&s.cfg, cs.id);
 		if (c != NULL && c->credential != NULL)
 			cred = cam_xstrdup(c->credential);
@@ -740,7 +711,7 @@ camera_rm(int argc, char **argv)
 				    cred) == 0)
 					shared = 1;
 			if (!shared && cam_secret_remove(dir, cred, &e) == -1)
-				fail(&e);
+				cam_cli_fail(&e);
 			cam_site_close(&s);
 		}
 	}
@@ -767,7 +738,7 @@ camera_set_pairs(const char *id, int n, char **pairs, const char *msg)
 		size_t j;
 
 		if (eq == NULL) {
-			rc = usage_error("camera set: \"%s\" is not key=value",
+			rc = cam_cli_usage_error("camera set: \"%s\" is not key=value",
 			    pairs[i]);
 			goto end;
 		}
@@ -779,20 +750,20 @@ camera_set_pairs(const char *id, int n, char **pairs, const char *msg)
 			if (strcmp(settable[j], cs.keys[i]) == 0)
 				break;
 		if (settable[j] == NULL) {
-			rc = usage_error("camera set: unknown key \"%s\"",
+			rc = cam_cli_usage_error("camera set: unknown key \"%s\"",
 			    cs.keys[i]);
 			goto end;
 		}
 		if (eq[1] == '\0') {	/* key= removes the key */
 			if (strcmp(cs.keys[i], "url") == 0) {
-				rc = usage_error("camera set: the %s cannot be "
+				rc = cam_cli_usage_error("camera set: the %s cannot be "
 				    "removed", "url");
 				goto end;
 			}
 			continue;
 		}
 		if (check_value(cs.keys[i], eq + 1, &e) == -1) {
-			rc = fail(&e);
+			rc = cam_cli_fail(&e);
 			goto end;
 		}
 		struct cam_buf v = CAM_BUF_INIT;
@@ -818,7 +789,7 @@ camera_set(int argc, char **argv)
 	int rc;
 
 	if (argc < 3)
-		return usage_error("camera set: give a camera id and "
+		return cam_cli_usage_error("camera set: give a camera id and "
 		    "key=value ...");
 	cam_buf_addf(&msg, "camera set %s", argv[1]);
 	for (int i = 2; i < argc; i++)
@@ -837,7 +808,7 @@ camera_enable(int argc, char **argv, int on)
 	int rc;
 
 	if (argc != 2)
-		return usage_error("camera %s: give one camera id", argv[0]);
+		return cam_cli_usage_error("camera %s: give one camera id", argv[0]);
 	cam_buf_addf(&msg, "camera %s %s", argv[0], argv[1]);
 	rc = camera_set_pairs(argv[1], 1, pairs, cam_buf_str(&msg));
 	cam_buf_free(&msg);
@@ -894,18 +865,18 @@ camera_list(int argc, char **argv, int show)
 	while ((c = next_opt(argc, argv, "", opts)) != -1)
 		switch (c) {
 		case 'j': json = 1; break;
-		default: return usage_error("camera: bad option");
+		default: return cam_cli_usage_error("camera: bad option");
 		}
 	if (show && optind + 1 != argc)
-		return usage_error("camera show: give one camera id");
+		return cam_cli_usage_error("camera show: give one camera id");
 	if (!show && optind != argc)
-		return usage_error("camera list: unexpected argument \"%s\"",
+		return cam_cli_usage_error("camera list: unexpected argument \"%s\"",
 		    argv[optind]);
 	if (show)
 		want = argv[optind];
 	cam_err_clear(&e);
 	if (open_site(&s, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if (json && !show)
 		cam_buf_adds(&out, "[");
 	for (size_t i = 0; i < s.cfg.ncameras; i++) {
@@ -938,7 +909,7 @@ camera_list(int argc, char **argv, int show)
 		cam_buf_adds(&out, show ? "\n" : found ? "\n]\n" : "]\n");
 	if (show && !found) {
 		cam_errf(&e, CAM_NO, "no camera \"%s\"", want);
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		cam_buf_free(&out);
 	} else
 		rc = print_buf(&out);
@@ -950,7 +921,7 @@ static int
 cmd_camera(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("camera: give a verb (add, rm, list, show, "
+		return cam_cli_usage_error("camera: give a verb (add, rm, list, show, "
 		    "enable, disable, set)");
 	const char *v = argv[1];
 	argc--;
@@ -969,7 +940,7 @@ cmd_camera(int argc, char **argv)
 		return camera_enable(argc, argv, 0);
 	if (strcmp(v, "set") == 0)
 		return camera_set(argc, argv);
-	return usage_error("camera: unknown verb \"%s\"", v);
+	return cam_cli_usage_error("camera: unknown verb \"%s\"", v);
 }
 
 /* ---- users ---- */
@@ -1060,7 +1031,7 @@ user_edit(int argc, char **argv, int add)
 		case 'r':
 			if ((bit = cam_role_parse(optarg)) == 0) {
 				cam_buf_free(&msg);
-				return usage_error("user: unknown role \"%s\" "
+				return cam_cli_usage_error("user: unknown role \"%s\" "
 				    "(director, chief-of-office, operator, "
 				    "guard, department, unit-head, auditor)",
 				    optarg);
@@ -1069,15 +1040,15 @@ user_edit(int argc, char **argv, int add)
 			break;
 		default:
 			cam_buf_free(&msg);
-			return usage_error("user: bad option");
+			return cam_cli_usage_error("user: bad option");
 		}
 	}
 	if (optind + 1 != argc || (add && u.roles == 0)) {
 		cam_buf_free(&msg);
 		if (add)
-			return usage_error("user add: give a user name and at "
+			return cam_cli_usage_error("user add: give a user name and at "
 			    "least one --role");
-		return usage_error("user rm: give one user name");
+		return cam_cli_usage_error("user rm: give one user name");
 	}
 	u.name = argv[optind];
 	if (!cam_username_valid(u.name)) {
@@ -1085,7 +1056,7 @@ user_edit(int argc, char **argv, int add)
 		cam_err_clear(&e);
 		cam_errf(&e, CAM_NO, "bad user name \"%s\": a Unix user name "
 		    "(a-z, 0-9, _ - .)", u.name);
-		return fail(&e);
+		return cam_cli_fail(&e);
 	}
 	cam_buf_addf(&msg, " %s", u.name);
 	for (unsigned bit = 1; cam_role_name(bit) != NULL; bit <<= 1)
@@ -1099,26 +1070,16 @@ user_edit(int argc, char **argv, int add)
 static int
 user_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cam_buf out = CAM_BUF_INIT;
 	struct cam_site s;
 	struct cam_err e;
-	int c, json = 0;
+	int json, rc;
 
-	while ((c = next_opt(argc, argv, "", opts)) != -1)
-		switch (c) {
-		case 'j': json = 1; break;
-		default: return usage_error("user list: bad option");
-		}
-	if (optind != argc)
-		return usage_error("user list: unexpected argument \"%s\"",
-		    argv[optind]);
+	if ((rc = cam_cli_json_only(argc, argv, "user list", &json)) != 0)
+		return rc;
 	cam_err_clear(&e);
 	if (open_site(&s, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if (json)
 		cam_buf_adds(&out, "[");
 	for (size_t i = 0; i < s.cfg.nusers; i++) {
@@ -1153,7 +1114,7 @@ static int
 cmd_user(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("user: give a verb (add, rm, list)");
+		return cam_cli_usage_error("user: give a verb (add, rm, list)");
 	const char *v = argv[1];
 	argc--;
 	argv++;
@@ -1163,18 +1124,9 @@ cmd_user(int argc, char **argv)
 		return user_edit(argc, argv, 0);
 	if (strcmp(v, "list") == 0)
 		return user_list(argc, argv);
-	return usage_error("user: unknown verb \"%s\"", v);
+	return cam_cli_usage_error("user: unknown verb \"%s\"", v);
 }
 
-/* This host's name as camkit.yaml spells hosts: up to the first dot. */
-static void
-this_host(char *host, size_t len)
-{
-	if (gethostname(host, len) == -1)
-		snprintf(host, len, "localhost");
-	host[len - 1] = '\0';
-	host[strcspn(host, ".")] = '\0';
-}
 
 static int
 cmd_units(int argc, char **argv)
@@ -1199,19 +1151,19 @@ cmd_units(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'c': cron = 1; break;
 		case 'b': bindir = optarg; break;
-		default: return usage_error("units: bad option");
+		default: return cam_cli_usage_error("units: bad option");
 		}
 	if (optind != argc)
-		return usage_error("units: unexpected argument \"%s\"",
+		return cam_cli_usage_error("units: unexpected argument \"%s\"",
 		    argv[optind]);
 	cam_err_clear(&e);
 	if (realpath(dir, confdir) == NULL) {
 		cam_err_sys(&e, "%s", dir);
-		return fail(&e);
+		return cam_cli_fail(&e);
 	}
 	if (open_site(&s, &e) == -1)
-		return fail(&e);
-	this_host(host, sizeof(host));
+		return cam_cli_fail(&e);
+	cam_cli_host(host, sizeof(host));
 	memset(&u, 0, sizeof(u));
 	u.cfg = &s.cfg;
 	u.host = host;
@@ -1220,7 +1172,7 @@ cmd_units(int argc, char **argv)
 	u.cron = cron;
 	u.outdir = out ? out : cron ? "/etc/cron.d" : "/etc/systemd/system";
 	if ((n = cam_units_write(&u, &written, &e)) == -1)
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 	else {
 		fputs(cam_buf_str(&written), stdout);
 		fprintf(stderr, "%s: %d camera%s recorded on %s\n", prog, n,
@@ -1291,10 +1243,6 @@ camera_status(const struct cam_site *s, const struct cam_camera *c,
 static int
 cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cam_buf out = CAM_BUF_INIT;
 	struct cam_site s;
 	struct cam_err e;
@@ -1303,20 +1251,14 @@ cmd_status(int argc, char **argv)
 	time_t now = time(NULL);
 	double rate = 0, days_left = -1;
 	uint64_t live = 0, room = 0;
-	int c, json = 0, stale = 0, n = 0, rc = 0;
+	int json, stale = 0, n = 0, rc;
 
-	while ((c = next_opt(argc, argv, "", opts)) != -1)
-		switch (c) {
-		case 'j': json = 1; break;
-		default: return usage_error("status: bad option");
-		}
-	if (optind != argc)
-		return usage_error("status: unexpected argument \"%s\"",
-		    argv[optind]);
+	if ((rc = cam_cli_json_only(argc, argv, "status", &json)) != 0)
+		return rc;
 	cam_err_clear(&e);
 	if (open_site(&s, &e) == -1)
-		return fail(&e);
-	this_host(host, sizeof(host));
+		return cam_cli_fail(&e);
+	cam_cli_host(host, sizeof(host));
 	cam_buf_adds(&out, json ? "{\"cameras\": [" :
 	    "camera\tstate\tlast_end\tage\tgaps_24h\tgap_seconds\tbytes\t"
 	    "days\n");
@@ -1328,7 +1270,7 @@ cmd_status(int argc, char **argv)
 		if (h != NULL && strcmp(h, host) != 0)
 			continue;	/* another recorder's camera */
 		if (camera_status(&s, cam, now, &st, &e) == -1) {
-			rc = fail(&e);
+			rc = cam_cli_fail(&e);
 			goto end;
 		}
 		live += st.bytes;
@@ -1436,22 +1378,22 @@ cmd_probe(int argc, char **argv)
 		case 's':
 			seconds = strtod(optarg, &end);
 			if (*end || seconds < 1 || seconds > 60)
-				return usage_error("probe: --seconds from 1 "
+				return cam_cli_usage_error("probe: --seconds from 1 "
 				    "to 60");
 			break;
-		default: return usage_error("probe: bad option");
+		default: return cam_cli_usage_error("probe: bad option");
 		}
 	if (optind + 1 != argc)
-		return usage_error("probe: give one camera id");
+		return cam_cli_usage_error("probe: give one camera id");
 	cam_err_clear(&e);
 	if (open_site(&s, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if ((cam = cam_config_camera(&s.cfg, argv[optind])) == NULL) {
 		cam_errf(&e, CAM_NO, "no camera \"%s\"", argv[optind]);
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		goto end;
 	}
-	this_host(host, sizeof(host));
+	cam_cli_host(host, sizeof(host));
 	memset(&conf, 0, sizeof(conf));
 	conf.site_dir = dir;
 	conf.root = s.cfg.root;
@@ -1460,7 +1402,7 @@ cmd_probe(int argc, char **argv)
 	conf.io_timeout = 10;
 	av_log_set_level(AV_LOG_QUIET);
 	if (cam_rec_probe(&conf, seconds, &p, &e) == -1) {
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		goto end;
 	}
 	printf("camera\t%s\ncodec\t%s\nresolution\t%dx%d\n"
@@ -1500,6 +1442,8 @@ main(int argc, char **argv)
 	const char *opt_dir = NULL;
 	int c;
 
+	cam_cli_setup(prog, usage);
+
 	/* "+": stop at the verb; its own options are parsed by the verb. */
 	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
 		switch (c) {
@@ -1519,5 +1463,5 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[0], verbs[i].name) == 0)
 			return verbs[i].fn(argc, argv);
-	return usage_error("unknown verb \"%s\"", argv[0]);
+	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
 }

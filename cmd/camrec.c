@@ -17,6 +17,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
+#include "cam_cli.h"
 #include "cam_rec.h"
 #include "cam_site.h"
 #include "cam_store.h"
@@ -42,35 +43,6 @@ usage(FILE *f)
 "       camrec -h | --help | --version\n");
 }
 
-static int
-fail(const struct cam_err *e)
-{
-	const char *p = e->msg;
-
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-		fprintf(stderr, "%s: %.*s\n", prog, (int)n, p);
-		p += n + (p[n] == '\n');
-	}
-	return e->code ? e->code : CAM_ENV;
-}
-
-static int usage_error(const char *, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static int
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	usage(stderr);
-	return CAM_USAGE;
-}
 
 static void
 on_signal(int sig)
@@ -109,15 +81,6 @@ av_logger(void *avcl, int level, const char *fmt, va_list ap)
 		fprintf(stderr, "%s: ffmpeg: %s\n", prog, line);
 }
 
-static int
-this_host(char *host, size_t len)
-{
-	if (gethostname(host, len) == -1)
-		snprintf(host, len, "localhost");
-	host[len - 1] = '\0';
-	host[strcspn(host, ".")] = '\0';
-	return 0;
-}
 
 /* The configuration in force, and the camera, which this host records. */
 static int
@@ -129,19 +92,19 @@ find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
 
 	cam_err_clear(&e);
 	if (cam_site_open(s, dir, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if ((*cam = cam_config_camera(&s->cfg, id)) == NULL) {
 		cam_errf(&e, CAM_NO, "no camera \"%s\" in %s", id, dir);
 		cam_site_close(s);
-		return fail(&e);
+		return cam_cli_fail(&e);
 	}
-	this_host(host, hostlen);
+	cam_cli_host(host, hostlen);
 	want = (*cam)->host ? (*cam)->host : s->cfg.host;
 	if (want != NULL && strcmp(want, host) != 0) {
 		cam_errf(&e, CAM_NO, "camera %s is recorded by host %s, and "
 		    "this is %s", id, want, host);
 		cam_site_close(s);
-		return fail(&e);
+		return cam_cli_fail(&e);
 	}
 	return 0;
 }
@@ -259,7 +222,7 @@ on_disk_full(void *arg)
 
 	cam_err_clear(&e);
 	if (run_prune(f->s, f->host, 0, time(NULL), NULL, &res, &e) == -1)
-		fail(&e);
+		cam_cli_fail(&e);
 	else if (verbose)
 		fprintf(stderr, "%s: disk full: pruned %llu segments\n", prog,
 		    (unsigned long long)res.deleted);
@@ -289,24 +252,24 @@ cmd_prune(int argc, char **argv)
 		case 'n': dry = 1; break;
 		case 'j': out.json = 1; break;
 		case 't': when = optarg; break;
-		default: return usage_error("prune: bad option");
+		default: return cam_cli_usage_error("prune: bad option");
 		}
 	if (optind != argc)
-		return usage_error("prune: unexpected argument \"%s\"",
+		return cam_cli_usage_error("prune: unexpected argument \"%s\"",
 		    argv[optind]);
 	cam_err_clear(&e);
 	if (cam_site_open(&s, dir, &e) == -1)
-		return fail(&e);
-	this_host(host, sizeof(host));
+		return cam_cli_fail(&e);
+	cam_cli_host(host, sizeof(host));
 	/* --now: judge ages as at another time (to see what a day will
 	 * prune, or to test retention without waiting for it). */
 	if (when != NULL && cam_time_parse(when, s.cfg.timezone, &now,
 	    &e) == -1) {
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		goto end;
 	}
 	if (run_prune(&s, host, dry, now, &out, &res, &e) == -1) {
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		goto end;
 	}
 	cam_time_format_utc(res.oldest_deleted, a, sizeof(a));
@@ -367,19 +330,19 @@ hold_add(int argc, char **argv, struct cam_site *s, const char *host)
 		case 'f': from = optarg; break;
 		case 't': to = optarg; break;
 		case 'r': reason = optarg; break;
-		default: return usage_error("hold add: bad option");
+		default: return cam_cli_usage_error("hold add: bad option");
 		}
 	if (optind + 1 != argc || from == NULL || to == NULL || reason == NULL)
-		return usage_error("hold add: give a camera, --from, --to and "
+		return cam_cli_usage_error("hold add: give a camera, --from, --to and "
 		    "--reason");
 	cam_err_clear(&e);
 	if (cam_time_parse(from, s->cfg.timezone, &tf, &e) == -1 ||
 	    cam_time_parse(to, s->cfg.timezone, &tt, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	user = cam_user_name();
 	if (cam_store_hold_add(s->cfg.root, host, argv[optind], tf, tt, reason,
 	    user ? user : "?", &id, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	printf("hold\t%llu\n", (unsigned long long)id);
 	return 0;
 }
@@ -402,13 +365,13 @@ hold_list(int argc, char **argv, struct cam_site *s)
 		switch (c) {
 		case 'a': all = 1; break;
 		case 'j': json = 1; break;
-		default: return usage_error("hold list: bad option");
+		default: return cam_cli_usage_error("hold list: bad option");
 		}
 	if (optind != argc)
-		return usage_error("hold list: unexpected argument");
+		return cam_cli_usage_error("hold list: unexpected argument");
 	cam_err_clear(&e);
 	if (cam_store_holds(s->cfg.root, &h, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if (json)
 		cam_buf_adds(&b, "[");
 	for (size_t i = 0; i < h.n; i++) {
@@ -458,18 +421,18 @@ hold_release(int argc, char **argv, struct cam_site *s, const char *host)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (c) {
 		case 'r': reason = optarg; break;
-		default: return usage_error("hold release: bad option");
+		default: return cam_cli_usage_error("hold release: bad option");
 		}
 	if (optind + 1 != argc)
-		return usage_error("hold release: give one hold id");
+		return cam_cli_usage_error("hold release: give one hold id");
 	id = strtoull(argv[optind], &end, 10);
 	if (*end != '\0' || id == 0)
-		return usage_error("hold release: bad id \"%s\"", argv[optind]);
+		return cam_cli_usage_error("hold release: bad id \"%s\"", argv[optind]);
 	cam_err_clear(&e);
 	user = cam_user_name();
 	if (cam_store_hold_release(s->cfg.root, host, id, reason,
 	    user ? user : "?", &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	printf("released\t%llu\n", id);
 	return 0;
 }
@@ -483,11 +446,11 @@ cmd_hold(int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		return usage_error("hold: give a verb (add, list, release)");
+		return cam_cli_usage_error("hold: give a verb (add, list, release)");
 	cam_err_clear(&e);
 	if (cam_site_open(&s, dir, &e) == -1)
-		return fail(&e);
-	this_host(host, sizeof(host));
+		return cam_cli_fail(&e);
+	cam_cli_host(host, sizeof(host));
 	argc--;
 	argv++;
 	optind = 0;
@@ -498,7 +461,7 @@ cmd_hold(int argc, char **argv)
 	else if (strcmp(argv[0], "release") == 0)
 		rc = hold_release(argc, argv, &s, host);
 	else
-		rc = usage_error("hold: unknown verb \"%s\"", argv[0]);
+		rc = cam_cli_usage_error("hold: unknown verb \"%s\"", argv[0]);
 	cam_site_close(&s);
 	return rc;
 }
@@ -525,13 +488,13 @@ cmd_record(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (cam_duration_parse(optarg, &duration, &e) == -1)
-				return usage_error("record: --for: %s", e.msg);
+				return cam_cli_usage_error("record: --for: %s", e.msg);
 			break;
 		default:
-			return usage_error("record: bad option");
+			return cam_cli_usage_error("record: bad option");
 		}
 	if (optind + 1 != argc)
-		return usage_error("record: give one camera id");
+		return cam_cli_usage_error("record: give one camera id");
 	if ((rc = find_camera(&s, argv[optind], &cam, host,
 	    sizeof(host))) != 0)
 		return rc;
@@ -539,7 +502,7 @@ cmd_record(int argc, char **argv)
 		cam_errf(&e, CAM_NO, "camera %s is disabled in %s", cam->id,
 		    dir);
 		cam_site_close(&s);
-		return fail(&e);
+		return cam_cli_fail(&e);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -553,7 +516,7 @@ cmd_record(int argc, char **argv)
 	full.host = host;
 	conf.disk_full = on_disk_full;
 	conf.disk_full_arg = &full;
-	rc = cam_rec_record(&conf, &e) == -1 ? fail(&e) : 0;
+	rc = cam_rec_record(&conf, &e) == -1 ? cam_cli_fail(&e) : 0;
 	cam_site_close(&s);
 	return rc;
 }
@@ -569,7 +532,7 @@ cmd_recover(int argc, char **argv)
 	int rc, n, lockfd = -1;
 
 	if (argc != 2)
-		return usage_error("recover: give one camera id");
+		return cam_cli_usage_error("recover: give one camera id");
 	if ((rc = find_camera(&s, argv[1], &cam, host, sizeof(host))) != 0)
 		return rc;
 	cam_err_clear(&e);
@@ -577,7 +540,7 @@ cmd_recover(int argc, char **argv)
 	/* Never under a running recorder: its .partial is not a crash. */
 	if (cam_rec_lock(s.cfg.root, cam->id, &lockfd, &e) == -1 ||
 	    cam_rec_recover(&conf, &n, &e) == -1)
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 	else
 		printf("recovered\t%s\t%d\n", cam->id, n);
 	if (lockfd != -1)
@@ -605,13 +568,13 @@ cmd_verify(int argc, char **argv)
 
 	cam_err_clear(&e);
 	if (cam_site_open(&s, dir, &e) == -1)
-		return fail(&e);
+		return cam_cli_fail(&e);
 	if (argc > 1) {
 		cams = cam_xmalloc((size_t)(argc - 1) * sizeof(char *));
 		for (int i = 1; i < argc; i++)
 			cams[n++] = cam_xstrdup(argv[i]);
 	} else if (stored_cameras(s.cfg.root, &cams, &n, &e) == -1) {
-		rc = fail(&e);
+		rc = cam_cli_fail(&e);
 		goto end;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -619,7 +582,7 @@ cmd_verify(int argc, char **argv)
 		int found = cam_store_verify(s.cfg.root, cams[i], verify_line,
 		    cams[i], &checked, &e);
 		if (found == -1) {
-			rc = fail(&e);
+			rc = cam_cli_fail(&e);
 			cam_err_clear(&e);
 			continue;
 		}
@@ -658,6 +621,8 @@ main(int argc, char **argv)
 	const char *opt_dir = NULL;
 	int c;
 
+	cam_cli_setup(prog, usage);
+
 	while ((c = getopt_long(argc, argv, "+C:hv", opts, NULL)) != -1)
 		switch (c) {
 		case 'C': opt_dir = optarg; break;
@@ -679,5 +644,5 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[0], verbs[i].name) == 0)
 			return verbs[i].fn(argc, argv);
-	return usage_error("unknown verb \"%s\"", argv[0]);
+	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
 }
