@@ -776,19 +776,25 @@ fail:
 	return -1;
 }
 
-int
-cam_journal_append(struct cam_journal *j, const char *kind,
-    const char *data_json, struct cam_journal_rec *out, struct cam_err *e)
+static int
+check_kind(struct cam_journal *j, const char *kind, struct cam_err *e)
 {
-	char why[256], sh[64];
-	size_t n;
-	int rc;
+	char sh[64];
 
 	if (kind == NULL || !valid_kind(kind, strlen(kind)))
 		return cam_errf(e, CAM_NO, "%s: bad KIND \"%s\": want 1 to %d "
 		    "of a-z 0-9 -", j->path,
 		    kind ? show(kind, strlen(kind), sh, sizeof(sh)) : "",
 		    CAM_JOURNAL_KIND_MAX);
+	return 0;
+}
+
+static int
+check_json(struct cam_journal *j, const char *data_json, struct cam_err *e)
+{
+	char why[256];
+	size_t n;
+
 	if (data_json == NULL)
 		return cam_errf(e, CAM_NO, "%s: no DATA", j->path);
 	n = strlen(data_json);
@@ -798,6 +804,17 @@ cam_journal_append(struct cam_journal *j, const char *kind,
 	if (check_data(data_json, n, why, sizeof(why)) == -1)
 		return cam_errf(e, CAM_NO, "%s: refused DATA: %s", j->path,
 		    why);
+	return 0;
+}
+
+int
+cam_journal_append(struct cam_journal *j, const char *kind,
+    const char *data_json, struct cam_journal_rec *out, struct cam_err *e)
+{
+	int rc;
+
+	if (check_kind(j, kind, e) == -1 || check_json(j, data_json, e) == -1)
+		return -1;
 	if (lock(j->fd, LOCK_EX, j->path, e) == -1)
 		return -1;
 	rc = catch_up(j, e);
@@ -805,6 +822,55 @@ cam_journal_append(struct cam_journal *j, const char *kind,
 		rc = append_locked(j, kind, data_json, out, e);
 	unlock(j->fd);
 	return rc;
+}
+
+int
+cam_journal_append_fn(struct cam_journal *j, const char *kind,
+    cam_journal_data_fn fn, void *arg, struct cam_journal_rec *out,
+    struct cam_err *e)
+{
+	struct cam_buf data = CAM_BUF_INIT;
+	int rc;
+
+	if (check_kind(j, kind, e) == -1)
+		return -1;
+	if (lock(j->fd, LOCK_EX, j->path, e) == -1)
+		return -1;
+	rc = catch_up(j, e);
+	if (rc == 0)
+		rc = fn(arg, j->seq, j->head, &data, e);
+	if (rc == 0)
+		rc = check_json(j, cam_buf_str(&data), e);
+	/* out->data would point into data, freed below. */
+	if (rc == 0)
+		rc = append_locked(j, kind, cam_buf_str(&data), NULL, e);
+	if (rc == 0 && out != NULL) {
+		memset(out, 0, sizeof(*out));
+		out->seq = j->seq;
+		out->line = j->seq;
+		memcpy(out->hash, j->head, CAM_JOURNAL_HEX);
+	}
+	unlock(j->fd);
+	cam_buf_free(&data);
+	return rc;
+}
+
+uint64_t
+cam_journal_seq(const struct cam_journal *j)
+{
+	return j->seq;
+}
+
+const char *
+cam_journal_path(const struct cam_journal *j)
+{
+	return j->path;
+}
+
+const char *
+cam_journal_host(const struct cam_journal *j)
+{
+	return j->host;
 }
 
 void

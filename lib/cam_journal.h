@@ -16,7 +16,8 @@
  * fork (the lock would be shared with the parent), open another one.
  *
  * This module owns the format: it writes, repairs, verifies and reads
- * journals.  Seals (signatures over the head) are not here yet.
+ * journals.  Seals (signatures over the head) are made and checked by
+ * cam_seal, on top of this module.
  */
 #ifndef CAM_JOURNAL_H
 #define CAM_JOURNAL_H
@@ -87,6 +88,24 @@ int cam_journal_open(struct cam_journal **j, const char *path,
  */
 int cam_journal_append(struct cam_journal *j, const char *kind,
     const char *data_json, struct cam_journal_rec *out, struct cam_err *e);
+/*
+ * Append a record whose DATA depends on the head it follows (a seal):
+ * under the lock, after catching up, fn is told the SEQ and hash of the
+ * last record (0 and 64 zeros if there is none) and adds the JSON
+ * object to data.  fn returning -1 (with e set) appends nothing.  out,
+ * if not NULL, gets the new record's seq, line and hash only.
+ */
+struct cam_buf;
+typedef int (*cam_journal_data_fn)(void *arg, uint64_t head_seq,
+    const char *head, struct cam_buf *data, struct cam_err *e);
+int cam_journal_append_fn(struct cam_journal *j, const char *kind,
+    cam_journal_data_fn fn, void *arg, struct cam_journal_rec *out,
+    struct cam_err *e);
+/* SEQ of the last record this handle has seen; the path it opened;
+ * the host it writes. */
+uint64_t cam_journal_seq(const struct cam_journal *j);
+const char *cam_journal_path(const struct cam_journal *j);
+const char *cam_journal_host(const struct cam_journal *j);
 /* Sync every append to disk (the default) or leave it to the kernel
  * (tests, bulk imports: a crash may then lose the last records). */
 void cam_journal_set_sync(struct cam_journal *j, int on);
