@@ -15,8 +15,10 @@
 
 #include <libavutil/log.h>
 
+#include "cam_audit.h"
 #include "cam_cli.h"
 #include "cam_config.h"
+#include "cam_policy.h"
 #include "cam_secret.h"
 #include "cam_site.h"
 #include "cam_rec.h"
@@ -76,10 +78,51 @@ reset_getopt(void)
 	optind = 0;	/* glibc: 0 also resets its internal state */
 }
 
+/*
+ * May the caller do act?  Asks the configuration in force; a refusal is
+ * audited and printed.  The superuser is let through when the
+ * configuration cannot be read, so that it can repair it.
+ */
+static int
+authorize(enum cam_action act, struct cam_err *e)
+{
+	struct cam_site s;
+	int rc;
+
+	if (cam_site_open(&s, dir, e) == -1) {
+		if (getuid() != 0)
+			return -1;
+		cam_err_clear(e);
+		return 0;
+	}
+	rc = cam_cli_authorize(&s.cfg, dir, act);
+	cam_site_close(&s);
+	if (rc == 0)
+		return 0;
+	/* Already printed: an empty message prints nothing. */
+	cam_err_clear(e);
+	e->code = rc;
+	return -1;
+}
+
+static void
+audit_change(const char *object, int rc, const struct cam_err *e)
+{
+	cam_cli_audit_rc(object, rc, e, NULL);
+}
+
+static int
+open_site_for(struct cam_site *s, enum cam_action act, struct cam_err *e)
+{
+	if (authorize(act, e) == -1)
+		return -1;
+	return cam_site_open(s, dir, e);
+}
+
 static int
 open_site(struct cam_site *s, struct cam_err *e)
 {
-	return cam_site_open(s, dir, e);
+	return open_site_for(s, CAM_ACT_CONFIG_READ, e);
 }
 
 static int
@@ -223,15 +266,19 @@ cmd_commit(int argc, char **argv)
 		line += n + (line[n] == '\n');
 	}
 	cam_err_clear(&e);
-	if (cam_repo_open(&repo, dir, &e) == -1)
+	if (authorize(CAM_ACT_CONFIG_CHANGE, &e) == -1 ||
+	    cam_repo_open(&repo, dir, &e) == -1)
 		return cam_cli_fail(&e);
 	if (cam_repo_lock(&repo, &e) == -1 ||
 	    cam_repo_commit(&repo, NULL, msg, cam_site_check_tree,
-	    (void *)dir, id, &e) == -1)
+	    (void *)dir, id, &e) == -1) {
+		audit_change(NULL, -1, &e);
 		rc = cam_cli_fail(&e);
-	else
+	} else {
+		audit_change(id, 0, &e);
 		printf("committed\t%.12s\t%.*s\n", id, (int)strcspn(msg, "\n"),
 		    msg);
+	}
 	cam_repo_close(&repo);
 	return rc;
 }
@@ -345,7 +392,8 @@ cmd_diff(int argc, char **argv)
 		return cam_cli_usage_error("diff: unexpected argument \"%s\"",
 		    argv[2]);
 	cam_err_clear(&e);
-	if (cam_repo_open(&repo, dir, &e) == -1)
+	if (authorize(CAM_ACT_CONFIG_READ, &e) == -1 ||
+	    cam_repo_open(&repo, dir, &e) == -1)
 		return cam_cli_fail(&e);
 	if (cam_repo_diff(&repo, argc == 2 ? argv[1] : NULL, &out, &e) == -1)
 		rc = cam_cli_fail(&e);
@@ -376,7 +424,8 @@ cmd_revert(int argc, char **argv)
 	if (argc != 2)
 		return cam_cli_usage_error("revert: give one revision");
 	cam_err_clear(&e);
-	if (cam_repo_open(&repo, dir, &e) == -1)
+	if (authorize(CAM_ACT_CONFIG_CHANGE, &e) == -1 ||
+	    cam_repo_open(&repo, dir, &e) == -1)
 		return cam_cli_fail(&e);
 	if (cam_repo_lock(&repo, &e) == -1 ||
 	    (n = cam_repo_changes(&repo, &changes, &e)) == -1) {
@@ -394,6 +443,7 @@ cmd_revert(int argc, char **argv)
 	    cam_repo_history(&repo, 1, print_committed, NULL, &e) == -1)
 		rc = cam_cli_fail(&e);
 end:
+	audit_change(argv[1], rc == 0 ? 0 : -1, &e);
 	cam_buf_free(&changes);
 	cam_repo_close(&repo);
 	return rc;
@@ -503,12 +553,15 @@ commit_edit(cam_site_edit_fn fn, void *arg, const char *msg)
 	int rc = 0;
 
 	cam_err_clear(&e);
-	if (open_site(&s, &e) == -1)
+	if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
 		return cam_cli_fail(&e);
-	if (cam_site_edit(&s, fn, arg, msg, id, &e) == -1)
+	if (cam_site_edit(&s, fn, arg, msg, id, &e) == -1) {
+		audit_change(msg, -1, &e);
 		rc = cam_cli_fail(&e);
-	else
+	} else {
+		audit_change(msg, 0, &e);
 		printf("committed\t%.12s\t%s\n", id, msg);
+	}
 	cam_site_close(&s);
 	return rc;
 }
@@ -690,7 +743,7 @@ camera_rm(int argc, char **argv)
 	{
 		struct cam_site s;
 		cam_err_clear(&e);
-		if (open_site(&s, &e) == -1)
+		if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
 			return cam_cli_fail(&e);
 		const struct cam_camera *c = cam_config_camera(&s.cfg, cs.id);
 		if (c != NULL && c->credential != NULL)
@@ -1161,7 +1214,7 @@ cmd_units(int argc, char **argv)
 		cam_err_sys(&e, "%s", dir);
 		return cam_cli_fail(&e);
 	}
-	if (open_site(&s, &e) == -1)
+	if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
 		return cam_cli_fail(&e);
 	cam_cli_host(host, sizeof(host));
 	memset(&u, 0, sizeof(u));
@@ -1386,7 +1439,7 @@ cmd_probe(int argc, char **argv)
 	if (optind + 1 != argc)
 		return cam_cli_usage_error("probe: give one camera id");
 	cam_err_clear(&e);
-	if (open_site(&s, &e) == -1)
+	if (open_site_for(&s, CAM_ACT_RECORD, &e) == -1)
 		return cam_cli_fail(&e);
 	if ((cam = cam_config_camera(&s.cfg, argv[optind])) == NULL) {
 		cam_errf(&e, CAM_NO, "no camera \"%s\"", argv[optind]);
@@ -1412,6 +1465,19 @@ cmd_probe(int argc, char **argv)
 end:
 	cam_site_close(&s);
 	return rc;
+}
+
+/* "camera add", "user rm", "status": for messages and the audit trail. */
+static void
+name_verb(int argc, char **argv)
+{
+	char label[64];
+	int sub = argc > 1 && argv[1][0] != '-' &&
+	    (strcmp(argv[0], "camera") == 0 || strcmp(argv[0], "user") == 0);
+
+	snprintf(label, sizeof(label), "%s%s%s", argv[0], sub ? " " : "",
+	    sub ? argv[1] : "");
+	cam_cli_verb(label);
 }
 
 static const struct verb {
@@ -1460,6 +1526,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	reset_getopt();
+	name_verb(argc, argv);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[0], verbs[i].name) == 0)
 			return verbs[i].fn(argc, argv);

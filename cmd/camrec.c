@@ -18,6 +18,7 @@
 #include <libavutil/log.h>
 
 #include "cam_cli.h"
+#include "cam_json.h"
 #include "cam_rec.h"
 #include "cam_site.h"
 #include "cam_store.h"
@@ -82,6 +83,21 @@ av_logger(void *avcl, int level, const char *fmt, va_list ap)
 }
 
 
+/* The configuration in force, if the caller may do act under it. */
+static int
+open_site(struct cam_site *s, enum cam_action act)
+{
+	struct cam_err e;
+	int rc;
+
+	cam_err_clear(&e);
+	if (cam_site_open(s, dir, &e) == -1)
+		return cam_cli_fail(&e);
+	if ((rc = cam_cli_authorize(&s->cfg, dir, act)) != 0)
+		cam_site_close(s);
+	return rc;
+}
+
 /* The configuration in force, and the camera, which this host records. */
 static int
 find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
@@ -89,10 +105,11 @@ find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
 {
 	struct cam_err e;
 	const char *want;
+	int rc;
 
+	if ((rc = open_site(s, CAM_ACT_RECORD)) != 0)
+		return rc;
 	cam_err_clear(&e);
-	if (cam_site_open(s, dir, &e) == -1)
-		return cam_cli_fail(&e);
 	if ((*cam = cam_config_camera(&s->cfg, id)) == NULL) {
 		cam_errf(&e, CAM_NO, "no camera \"%s\" in %s", id, dir);
 		cam_site_close(s);
@@ -228,6 +245,30 @@ on_disk_full(void *arg)
 		    (unsigned long long)res.deleted);
 }
 
+/* The summary of a prune for the audit trail: counts and the window of
+ * what went (each deletion is in its camera's manifest). */
+static void
+audit_prune(const struct cam_prune_result *res, const char *oldest,
+    const char *newest)
+{
+	struct cam_buf d = CAM_BUF_INIT;
+
+	cam_json_begin(&d);
+	cam_json_add_uint(&d, "deleted", res->deleted);
+	cam_json_add_uint(&d, "bytes", res->deleted_bytes);
+	cam_json_add_uint(&d, "by_age", res->by_age);
+	cam_json_add_uint(&d, "by_capacity", res->by_capacity);
+	cam_json_add_uint(&d, "held", res->held);
+	if (res->deleted) {
+		cam_json_add_str(&d, "oldest", oldest);
+		cam_json_add_str(&d, "newest", newest);
+	}
+	cam_json_add_bool(&d, "still_over", res->still_over);
+	cam_json_end(&d);
+	cam_cli_audit(NULL, "granted", NULL, cam_buf_str(&d));
+	cam_buf_free(&d);
+}
+
 static int
 cmd_prune(int argc, char **argv)
 {
@@ -258,8 +299,8 @@ cmd_prune(int argc, char **argv)
 		return cam_cli_usage_error("prune: unexpected argument \"%s\"",
 		    argv[optind]);
 	cam_err_clear(&e);
-	if (cam_site_open(&s, dir, &e) == -1)
-		return cam_cli_fail(&e);
+	if ((rc = open_site(&s, CAM_ACT_RECORD)) != 0)
+		return rc;
 	cam_cli_host(host, sizeof(host));
 	/* --now: judge ages as at another time (to see what a day will
 	 * prune, or to test retention without waiting for it). */
@@ -269,11 +310,15 @@ cmd_prune(int argc, char **argv)
 		goto end;
 	}
 	if (run_prune(&s, host, dry, now, &out, &res, &e) == -1) {
+		if (!dry)
+			cam_cli_audit_rc(NULL, -1, &e, NULL);
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
 	cam_time_format_utc(res.oldest_deleted, a, sizeof(a));
 	cam_time_format_utc(res.newest_deleted, b, sizeof(b));
+	if (!dry)
+		audit_prune(&res, a, b);
 	if (out.json) {
 		printf("{\"dry_run\": %s, \"deleted\": [%s%s], "
 		    "\"count\": %llu, \"bytes\": %llu, \"by_age\": %llu, "
@@ -341,8 +386,16 @@ hold_add(int argc, char **argv, struct cam_site *s, const char *host)
 		return cam_cli_fail(&e);
 	user = cam_user_name();
 	if (cam_store_hold_add(s->cfg.root, host, argv[optind], tf, tt, reason,
-	    user ? user : "?", &id, &e) == -1)
+	    user ? user : "?", &id, &e) == -1) {
+		cam_cli_audit_rc(argv[optind], -1, &e, NULL);
 		return cam_cli_fail(&e);
+	}
+	{
+		char obj[64];
+		snprintf(obj, sizeof(obj), "%s hold %llu", argv[optind],
+		    (unsigned long long)id);
+		cam_cli_audit(obj, "granted", reason, NULL);
+	}
 	printf("hold\t%llu\n", (unsigned long long)id);
 	return 0;
 }
@@ -431,8 +484,12 @@ hold_release(int argc, char **argv, struct cam_site *s, const char *host)
 	cam_err_clear(&e);
 	user = cam_user_name();
 	if (cam_store_hold_release(s->cfg.root, host, id, reason,
-	    user ? user : "?", &e) == -1)
+	    user ? user : "?", &e) == -1) {
+		cam_cli_audit_rc(argv[optind], -1, &e, NULL);
 		return cam_cli_fail(&e);
+	}
+	cam_cli_audit(argv[optind], "granted", reason[0] ? reason : NULL,
+	    NULL);
 	printf("released\t%llu\n", id);
 	return 0;
 }
@@ -448,8 +505,9 @@ cmd_hold(int argc, char **argv)
 	if (argc < 2)
 		return cam_cli_usage_error("hold: give a verb (add, list, release)");
 	cam_err_clear(&e);
-	if (cam_site_open(&s, dir, &e) == -1)
-		return cam_cli_fail(&e);
+	if ((rc = open_site(&s, strcmp(argv[1], "list") == 0 ?
+	    CAM_ACT_CONFIG_READ : CAM_ACT_HOLD)) != 0)
+		return rc;
 	cam_cli_host(host, sizeof(host));
 	argc--;
 	argv++;
@@ -516,7 +574,12 @@ cmd_record(int argc, char **argv)
 	full.host = host;
 	conf.disk_full = on_disk_full;
 	conf.disk_full_arg = &full;
-	rc = cam_rec_record(&conf, &e) == -1 ? cam_cli_fail(&e) : 0;
+	cam_cli_verb("record start");
+	cam_cli_audit(cam->id, "granted", NULL, NULL);
+	rc = cam_rec_record(&conf, &e);
+	cam_cli_verb("record stop");
+	cam_cli_audit_rc(cam->id, rc, &e, NULL);
+	rc = rc == -1 ? cam_cli_fail(&e) : 0;
 	cam_site_close(&s);
 	return rc;
 }
@@ -539,10 +602,14 @@ cmd_recover(int argc, char **argv)
 	conf_init(&conf, &s, cam, host);
 	/* Never under a running recorder: its .partial is not a crash. */
 	if (cam_rec_lock(s.cfg.root, cam->id, &lockfd, &e) == -1 ||
-	    cam_rec_recover(&conf, &n, &e) == -1)
+	    cam_rec_recover(&conf, &n, &e) == -1) {
+		cam_cli_audit_rc(cam->id, -1, &e, NULL);
 		rc = cam_cli_fail(&e);
-	else
+	} else {
+		if (n > 0)
+			cam_cli_audit(cam->id, "granted", NULL, NULL);
 		printf("recovered\t%s\t%d\n", cam->id, n);
+	}
 	if (lockfd != -1)
 		close(lockfd);
 	cam_site_close(&s);
@@ -567,8 +634,8 @@ cmd_verify(int argc, char **argv)
 	int rc = 0, bad = 0;
 
 	cam_err_clear(&e);
-	if (cam_site_open(&s, dir, &e) == -1)
-		return cam_cli_fail(&e);
+	if ((rc = open_site(&s, CAM_ACT_AUDIT)) != 0)
+		return rc;
 	if (argc > 1) {
 		cams = cam_xmalloc((size_t)(argc - 1) * sizeof(char *));
 		for (int i = 1; i < argc; i++)
@@ -593,6 +660,13 @@ cmd_verify(int argc, char **argv)
 	}
 	if (rc == 0 && bad)
 		rc = CAM_NO;
+	{
+		char why[64];
+		snprintf(why, sizeof(why), "%d problem%s", bad,
+		    bad == 1 ? "" : "s");
+		cam_cli_audit(n == 1 ? cams[0] : NULL, rc == 0 ? "granted" :
+		    "failed", rc == 0 ? NULL : why, NULL);
+	}
 end:
 	free_list(cams, n);
 	cam_site_close(&s);
@@ -641,6 +715,13 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;
+	{
+		char label[64];
+		int sub = argc > 1 && strcmp(argv[0], "hold") == 0;
+		snprintf(label, sizeof(label), "%s%s%s", argv[0],
+		    sub ? " " : "", sub ? argv[1] : "");
+		cam_cli_verb(label);
+	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[0], verbs[i].name) == 0)
 			return verbs[i].fn(argc, argv);

@@ -6,7 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <limits.h>
+
+#include "cam_audit.h"
 #include "cam_cli.h"
+#include "cam_config.h"
+#include "cam_priv.h"
 
 /* Set once by main, before anything can fail. */
 static const char *cli_prog = "camkit";
@@ -81,4 +86,73 @@ cam_cli_json_only(int argc, char **argv, const char *verb, int *json)
 		return cam_cli_usage_error("%s: unexpected argument \"%s\"",
 		    verb, argv[optind]);
 	return 0;
+}
+
+/* ---- roles and the audit trail ---- */
+
+static char cli_verb[64] = "?";
+static char cli_root[PATH_MAX];
+static struct cam_actor cli_actor;
+
+void
+cam_cli_verb(const char *verb)
+{
+	snprintf(cli_verb, sizeof(cli_verb), "%s", verb);
+}
+
+const char *
+cam_cli_verb_name(void)
+{
+	return cli_verb;
+}
+
+const struct cam_actor *
+cam_cli_actor(void)
+{
+	return &cli_actor;
+}
+
+int
+cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
+    int act)
+{
+	char why[512];
+
+	snprintf(cli_root, sizeof(cli_root), "%s", cfg->root);
+	cam_actor_self(&cli_actor, cfg->root, confdir);
+	if (cam_policy_may(cfg, &cli_actor, (enum cam_action)act, why,
+	    sizeof(why)))
+		return 0;
+	cam_cli_audit(NULL, "refused", why, NULL);
+	fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, cli_verb, why);
+	return CAM_NO;
+}
+
+void
+cam_cli_audit(const char *object, const char *outcome, const char *reason,
+    const char *detail)
+{
+	struct cam_audit_rec r = { cli_prog, cli_verb, object, outcome,
+	    reason, detail };
+	struct cam_err e;
+	int rc = -1;
+
+	if (cli_root[0] == '\0')
+		return;
+	cam_err_clear(&e);
+	if (cam_priv_raise(&e) == 0) {
+		rc = cam_audit(cli_root, NULL, &cli_actor, &r, &e);
+		cam_priv_lower();
+	}
+	if (rc == -1)
+		fprintf(stderr, "%s: warning: not in the audit trail: %s\n",
+		    cli_prog, e.msg);
+}
+
+void
+cam_cli_audit_rc(const char *object, int rc, const struct cam_err *e,
+    const char *detail)
+{
+	cam_cli_audit(object, rc == 0 ? "granted" : e->code == CAM_NO ?
+	    "refused" : "failed", rc == 0 ? NULL : e->msg, detail);
 }

@@ -3,7 +3,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,8 +14,15 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "cam_crypto.h"
+#include "cam_util.h"
+
+struct cam_trust {
+	X509_STORE	*store;
+	int		 count;
+};
 
 int
 cam_err_ssl(struct cam_err *e, const char *what)
@@ -27,6 +36,118 @@ cam_err_ssl(struct cam_err *e, const char *what)
 		ERR_error_string_n(code, reason, sizeof(reason));
 	ERR_clear_error();
 	return cam_errf(e, CAM_NO, "%s: %s", what, reason);
+}
+
+const char *
+cam_crypto_ssl_reason(char *buf, size_t len)
+{
+	const char *data = NULL, *reason;
+	int flags = 0;
+	unsigned long code = ERR_get_error_all(NULL, NULL, NULL, &data,
+	    &flags);
+
+	if (code == 0)
+		snprintf(buf, len, "unknown OpenSSL error");
+	else {
+		reason = ERR_reason_error_string(code);
+		/* The detail says more than the reason when there is one:
+		 * "Verify error: certificate has expired". */
+		if ((flags & ERR_TXT_STRING) && data != NULL && *data != '\0')
+			snprintf(buf, len, "%s", data);
+		else if (reason != NULL)
+			snprintf(buf, len, "%s", reason);
+		else
+			ERR_error_string_n(code, buf, len);
+	}
+	ERR_clear_error();
+	return buf;
+}
+
+int
+cam_trust_new(struct cam_trust **tp, struct cam_err *e)
+{
+	struct cam_trust *t;
+
+	*tp = NULL;
+	t = cam_xmalloc(sizeof(*t));
+	memset(t, 0, sizeof(*t));
+	if ((t->store = X509_STORE_new()) == NULL ||
+	    !X509_STORE_set_purpose(t->store, X509_PURPOSE_ANY)) {
+		cam_trust_free(&t);
+		cam_err_ssl(e, "certificate store");
+		e->code = CAM_ENV;
+		return -1;
+	}
+	*tp = t;
+	return 0;
+}
+
+int
+cam_trust_add_pem(struct cam_trust *t, const void *data, size_t len,
+    const char *label, struct cam_err *e)
+{
+	char why[256];
+	unsigned long code;
+	BIO *bio;
+	X509 *x;
+	int n = 0;
+
+	if (len > INT_MAX)
+		return cam_errf(e, CAM_NO, "%s: too large", label);
+	ERR_clear_error();
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL) {
+		cam_err_ssl(e, label);
+		e->code = CAM_ENV;
+		return -1;
+	}
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		int ok = X509_STORE_add_cert(t->store, x);
+
+		X509_free(x);	/* the store took a reference of its own */
+		if (!ok) {
+			BIO_free(bio);
+			return cam_errf(e, CAM_NO, "%s: certificate %d: %s",
+			    label, n + 1, cam_crypto_ssl_reason(why,
+			    sizeof(why)));
+		}
+		n++;
+	}
+	BIO_free(bio);
+	/* Running out of certificates shows as "no start line"; anything
+	 * else is a certificate that could not be read. */
+	code = ERR_peek_last_error();
+	if (code != 0 && !(ERR_GET_LIB(code) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(code) == PEM_R_NO_START_LINE))
+		return cam_errf(e, CAM_NO, "%s: certificate %d: %s", label,
+		    n + 1, cam_crypto_ssl_reason(why, sizeof(why)));
+	ERR_clear_error();
+	if (n == 0)
+		return cam_errf(e, CAM_NO, "%s: no PEM certificate "
+		    "(-----BEGIN CERTIFICATE-----)", label);
+	t->count += n;
+	return 0;
+}
+
+int
+cam_trust_count(const struct cam_trust *t)
+{
+	return t->count;
+}
+
+void
+cam_trust_free(struct cam_trust **tp)
+{
+	if (*tp == NULL)
+		return;
+	X509_STORE_free((*tp)->store);
+	free(*tp);
+	*tp = NULL;
+}
+
+struct x509_store_st *
+cam_trust_store(const struct cam_trust *t)
+{
+	return t->store;
 }
 
 int

@@ -1,6 +1,7 @@
 /*
- * cam_crypto: X.509 and hashing with OpenSSL 3.  Grows with the
- * signature and archive work; today it only recognises certificates.
+ * cam_crypto: X.509 and hashing with OpenSSL 3: recognising
+ * certificates, the set of CA certificates signatures are checked
+ * against, and OpenSSL's errors as messages.
  */
 #ifndef CAM_CRYPTO_H
 #define CAM_CRYPTO_H
@@ -21,5 +22,29 @@ int cam_crypto_sha256_file(const char *path, char hex[65], uint64_t *size,
 void cam_crypto_hex(const unsigned char *d, size_t n, char *out);
 /* OpenSSL's error queue as "what: reason"; returns -1. */
 int cam_err_ssl(struct cam_err *e, const char *what);
+/* The reason for the first error in OpenSSL's queue, with its detail
+ * when it has one (why a certificate was refused), into buf; the queue
+ * is cleared.  Returns buf. */
+const char *cam_crypto_ssl_reason(char *buf, size_t len);
+
+/*
+ * Trusted CA certificates, for checking signatures.  Certificates are
+ * accepted for any purpose: site and official certificates are often
+ * not marked for S/MIME signing.
+ */
+struct cam_trust;
+int cam_trust_new(struct cam_trust **t, struct cam_err *e);
+/* Add every certificate of a PEM text (one at least; other PEM blocks
+ * are skipped); label names the text in messages, e.g. its path. */
+int cam_trust_add_pem(struct cam_trust *t, const void *data, size_t len,
+    const char *label, struct cam_err *e);
+/* How many certificates were added. */
+int cam_trust_count(const struct cam_trust *t);
+void cam_trust_free(struct cam_trust **t);
+/* For the signature checkers in lib/ only: OpenSSL's own store behind
+ * t, owned by t.  Declared this way so that this header does not need
+ * OpenSSL's. */
+struct x509_store_st;
+struct x509_store_st *cam_trust_store(const struct cam_trust *t);
 
 #endif

@@ -45,6 +45,13 @@ cam_json_add_str(struct cam_buf *b, const char *key, const char *val)
 }
 
 void
+cam_json_add_raw(struct cam_buf *b, const char *key, const char *json)
+{
+	member(b, key);
+	cam_buf_adds(b, json);
+}
+
+void
 cam_json_add_int(struct cam_buf *b, const char *key, int64_t val)
 {
 	member(b, key);

@@ -35,6 +35,8 @@ void cam_json_add_int(struct cam_buf *b, const char *key, int64_t val);
 void cam_json_add_uint(struct cam_buf *b, const char *key, uint64_t val);
 void cam_json_add_bool(struct cam_buf *b, const char *key, int val);
 void cam_json_add_null(struct cam_buf *b, const char *key);
+/* A value that is already JSON (the caller vouches for it). */
+void cam_json_add_raw(struct cam_buf *b, const char *key, const char *json);
 
 /*
  * Is s[0..len) exactly one JSON value (RFC 8259) in valid UTF-8, with

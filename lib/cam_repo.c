@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -683,5 +684,237 @@ end:
 	git_tree_free(t);
 	git_commit_free(head);
 	git_commit_free(c);
+	return rc;
+}
+
+/* ---- the witness ---- */
+
+/* A path of plain components: no empty one, no "." or "..", no .git
+ * (git would refuse such a tree, or check it out somewhere else). */
+static int
+witness_path_ok(const char *path)
+{
+	const char *p = path;
+
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || n > 255 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && strncmp(p, "..", 2) == 0) ||
+		    (n == 4 && strncasecmp(p, ".git", 4) == 0))
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)p[i] < ' ' || p[i] == 0x7f ||
+			    p[i] == '\\')
+				return 0;
+		if (p[n] == '\0')
+			return 1;
+		p += n + 1;
+	}
+}
+
+/*
+ * The tree base (NULL: an empty one) with path set to the blob, written
+ * to the object database; its id into out.  A directory of path that
+ * is a file in base is refused rather than replaced: it would drop a
+ * journal's entry from the witness.
+ */
+static int
+tree_set(struct cam_repo *r, const git_tree *base, const char *path,
+    const git_oid *blob, git_oid *out, struct cam_err *e)
+{
+	git_treebuilder *tb = NULL;
+	git_tree *sub = NULL;
+	const char *slash = strchr(path, '/');
+	char name[256];
+	git_oid id;
+	int rc = -1;
+
+	if (git_treebuilder_new(&tb, r->git, base) < 0)
+		return cam_err_git(e, "%s: witness tree", r->dir);
+	if (slash == NULL) {
+		if (git_treebuilder_insert(NULL, tb, path, blob,
+		    GIT_FILEMODE_BLOB) < 0) {
+			cam_err_git(e, "%s: witness tree: %s", r->dir, path);
+			goto end;
+		}
+	} else {
+		const git_tree_entry *te = NULL;
+
+		/* witness_path_ok: a component is at most 255 bytes. */
+		snprintf(name, sizeof(name), "%.*s", (int)(slash - path), path);
+		if (base != NULL)
+			te = git_tree_entry_byname(base, name);
+		if (te != NULL && git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+			cam_errf(e, CAM_NO, "%s: witness: %s is a file, not a "
+			    "directory", r->dir, name);
+			goto end;
+		}
+		if (te != NULL && git_tree_lookup(&sub, r->git,
+		    git_tree_entry_id(te)) < 0) {
+			cam_err_git(e, "%s: witness tree: %s", r->dir, name);
+			goto end;
+		}
+		if (tree_set(r, sub, slash + 1, blob, &id, e) == -1)
+			goto end;
+		if (git_treebuilder_insert(NULL, tb, name, &id,
+		    GIT_FILEMODE_TREE) < 0) {
+			cam_err_git(e, "%s: witness tree: %s", r->dir, name);
+			goto end;
+		}
+	}
+	if (git_treebuilder_write(out, tb) < 0) {
+		cam_err_git(e, "%s: witness tree", r->dir);
+		goto end;
+	}
+	rc = 0;
+end:
+	git_tree_free(sub);
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+/* One attempt: 0 done, 1 the ref moved under us, -1 failed. */
+static int
+witness_commit(struct cam_repo *r, const char *ref, const char *path,
+    const git_oid *blob, const char *msg, const git_signature *sig,
+    struct cam_err *e)
+{
+	git_commit *parent = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_reference *moved = NULL;
+	git_oid old, tid, cid;
+	int k, have, rc = -1;
+
+	k = git_reference_name_to_id(&old, r->git, ref);
+	if (k < 0 && k != GIT_ENOTFOUND)
+		return cam_err_git(e, "%s: %s", r->dir, ref);
+	have = k == 0;
+	if (have && (git_commit_lookup(&parent, r->git, &old) < 0 ||
+	    git_commit_tree(&base, parent) < 0)) {
+		cam_err_git(e, "%s: %s", r->dir, ref);
+		goto end;
+	}
+	if (tree_set(r, base, path, blob, &tid, e) == -1)
+		goto end;
+	const git_commit *parents[1] = { parent };
+	if (git_tree_lookup(&tree, r->git, &tid) < 0 ||
+	    git_commit_create(&cid, r->git, NULL, sig, sig, NULL, msg, tree,
+	    have ? 1 : 0, have ? parents : NULL) < 0) {
+		cam_err_git(e, "%s: witness commit", r->dir);
+		goto end;
+	}
+	/* Compare and swap: only from the value the commit was made on. */
+	if (have)
+		k = git_reference_create_matching(&moved, r->git, ref, &cid, 1,
+		    &old, "camkit: witness");
+	else
+		k = git_reference_create(&moved, r->git, ref, &cid, 0,
+		    "camkit: witness");
+	if (k == GIT_EMODIFIED || k == GIT_EEXISTS) {
+		rc = 1;
+		goto end;
+	}
+	if (k < 0) {
+		cam_err_git(e, "%s: %s", r->dir, ref);
+		goto end;
+	}
+	rc = 0;
+end:
+	git_reference_free(moved);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(parent);
+	return rc;
+}
+
+int
+cam_repo_witness_add(struct cam_repo *r, const char *ref, const char *path,
+    const char *text, struct cam_err *e)
+{
+	git_signature *sig = NULL;
+	git_oid blob;
+	int valid = 0, held = r->lockfd != -1, k = -1;
+
+	if (git_reference_name_is_valid(&valid, ref) < 0 || !valid ||
+	    strncmp(ref, "refs/", 5) != 0)
+		return cam_errf(e, CAM_NO, "%s: bad witness ref \"%s\"",
+		    r->dir, ref);
+	if (!witness_path_ok(path))
+		return cam_errf(e, CAM_NO, "%s: bad witness path \"%s\"",
+		    r->dir, path);
+	if (cam_repo_lock(r, e) == -1)
+		return -1;
+	if (signature(&sig, e) == -1)
+		goto end;
+	if (git_blob_create_from_buffer(&blob, r->git, text,
+	    strlen(text)) < 0) {
+		cam_err_git(e, "%s: witness", r->dir);
+		goto end;
+	}
+	/* Other camkit writers wait for the lock; only git itself (a fetch
+	 * into the ref) can move it meanwhile, and not for long. */
+	for (int tries = 0; (k = witness_commit(r, ref, path, &blob, text,
+	    sig, e)) == 1; tries++) {
+		if (tries == 10) {
+			cam_errf(e, CAM_ENV, "%s: %s keeps moving: witness "
+			    "not written", r->dir, ref);
+			k = -1;
+			break;
+		}
+	}
+end:
+	git_signature_free(sig);
+	if (!held)
+		cam_repo_unlock(r);
+	return k == 0 ? 0 : -1;
+}
+
+int
+cam_repo_witness_foreach(struct cam_repo *r, const char *ref,
+    int (*cb)(void *arg, const char *message), void *arg,
+    struct cam_err *e)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int k, rc = -1;
+
+	/* git_revwalk_push_ref does not tell a missing ref from a broken
+	 * one: look it up first. */
+	k = git_reference_name_to_id(&oid, r->git, ref);
+	if (k == GIT_ENOTFOUND)
+		return 0;
+	if (k < 0)
+		return cam_err_git(e, "%s: %s", r->dir, ref);
+	if (git_revwalk_new(&walk, r->git) < 0 ||
+	    git_revwalk_push(walk, &oid) < 0) {
+		cam_err_git(e, "%s: %s", r->dir, ref);
+		goto end;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	while ((k = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		int stop;
+
+		if (git_commit_lookup(&c, r->git, &oid) < 0) {
+			cam_err_git(e, "%s: %s", r->dir, ref);
+			goto end;
+		}
+		stop = cb(arg, git_commit_message(c));
+		git_commit_free(c);
+		if (stop != 0) {
+			rc = stop;
+			goto end;
+		}
+	}
+	if (k != GIT_ITEROVER) {
+		cam_err_git(e, "%s: %s", r->dir, ref);
+		goto end;
+	}
+	rc = 0;
+end:
+	git_revwalk_free(walk);
 	return rc;
 }

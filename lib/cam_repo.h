@@ -97,4 +97,25 @@ int cam_repo_diff(struct cam_repo *r, const char *rev, struct cam_buf *out,
 int cam_repo_revert(struct cam_repo *r, const char *rev,
     cam_repo_check_fn check, void *arg, char id[41], struct cam_err *e);
 
+/*
+ * A witness (cam_seal.h): a line of commits on a ref of its own, such
+ * as "refs/camkit/witness", outside the branches.  Neither function
+ * touches HEAD, the index or the working tree.
+ *
+ * Add one commit, under the change lock (taken and released here unless
+ * the caller holds it): parent the ref's commit (none if the ref does
+ * not exist yet), tree that commit's tree with the file path ("host/
+ * gate/manifest": directories made as needed) set to text, message
+ * text.  The ref is moved only if it still names the parent; if it
+ * moved meanwhile (a fetch into it), the commit is made again on top.
+ */
+int cam_repo_witness_add(struct cam_repo *r, const char *ref,
+    const char *path, const char *text, struct cam_err *e);
+/* The message of every commit reachable from ref, oldest first; a ref
+ * that does not exist has none.  cb returning non-zero stops the walk,
+ * and that value is returned with e untouched. */
+int cam_repo_witness_foreach(struct cam_repo *r, const char *ref,
+    int (*cb)(void *arg, const char *message), void *arg,
+    struct cam_err *e);
+
 #endif

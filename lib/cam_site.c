@@ -338,3 +338,42 @@ end:
 	cam_buf_free(&v);
 	return rc;
 }
+
+int
+cam_site_trust(struct cam_site *s, struct cam_trust **out,
+    struct cam_err *e)
+{
+	struct cam_trust *t = NULL;
+	struct cam_tree tree;
+	int rc = -1;
+
+	*out = NULL;
+	if (cam_trust_new(&t, e) == -1)
+		return -1;
+	if (cam_repo_head(&s->repo, &tree, e) == -1)
+		goto end;
+	for (size_t i = 0; i < s->cfg.trust_ca.n; i++) {
+		const char *p = s->cfg.trust_ca.path[i];
+		struct cam_buf b = CAM_BUF_INIT;
+		char label[PATH_MAX];
+		int r = cam_tree_read(&tree, p, &b, e);
+
+		snprintf(label, sizeof(label), "%s/%s", s->dir, p);
+		if (r == 1)
+			cam_errf(e, CAM_NO, "%s: not in the repository", label);
+		if (r != 0 || cam_trust_add_pem(t, b.s, b.len, label,
+		    e) == -1) {
+			cam_buf_free(&b);
+			cam_tree_free(&tree);
+			goto end;
+		}
+		cam_buf_free(&b);
+	}
+	cam_tree_free(&tree);
+	*out = t;
+	t = NULL;
+	rc = 0;
+end:
+	cam_trust_free(&t);
+	return rc;
+}

@@ -47,6 +47,13 @@ int cam_site_edit(struct cam_site *s, cam_site_edit_fn fn, void *arg,
     const char *msg, char id[41], struct cam_err *e);
 int cam_site_reparse(struct cam_ydoc *doc, struct cam_err *e);
 
+/* The CA certificates the configuration in force trusts (trust.ca,
+ * read from HEAD, not from the working tree); free with
+ * cam_trust_free.  A site that names none gets an empty set. */
+struct cam_trust;
+int cam_site_trust(struct cam_site *s, struct cam_trust **out,
+    struct cam_err *e);
+
 /* Index of camera id in doc's cameras list, its node, or -1. */
 int cam_site_find_camera(const struct cam_ydoc *doc, const char *id,
     const struct cam_ynode **seq);

@@ -130,7 +130,7 @@ cam_segments_free(struct cam_segments *s)
 static int
 holds_path(char *buf, size_t len, const char *root, struct cam_err *e)
 {
-	return cam_path(buf, len, e, "%s/holds", root);
+	return cam_path(buf, len, e, "%s/holds.journal", root);
 }
 
 static int

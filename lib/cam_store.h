@@ -6,7 +6,7 @@
  * Nothing is deleted without a "delete" record in the camera's manifest
  * first, saying which file, its hash and why.  A segment that overlaps an
  * evidence hold on its camera is never deleted while the hold stands.
- * Holds live in the journal <root>/holds: "hold" records place them,
+ * Holds live in the journal <root>/holds.journal: "hold" records place them,
  * "release" records lift them.
  */
 #ifndef CAM_STORE_H

@@ -11,7 +11,14 @@ PATH=$CAMKIT_BIN:$PATH
 export PATH
 unset CAMKIT_DIR
 T=$(mktemp -d "${TMPDIR:-/tmp}/camkit-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# Users made by temp_user are listed beside $T, to outlive a subshell.
+cleanup() {
+	if [ -f "$T.users" ]; then
+		while read -r u; do userdel "$u" 2>/dev/null; done <"$T.users"
+	fi
+	rm -rf "$T" "$T.users"
+}
+trap cleanup EXIT
 cd "$T" || exit 1
 # A fixed identity for the git CLI so that checks do not depend on the host.
 export GIT_CONFIG_NOSYSTEM=1 HOME="$T/home"
@@ -158,4 +165,35 @@ wait_for() {
 	done
 	echo "timed out waiting for: $*" >&2
 	return 1
+}
+
+# pki_site SITE: the demo PKI in $T/pki; SITE trusts its CA (committed
+# as trust/ca.pem) and holds the site key in private/.
+pki_site() {
+	[ -f "$T/pki/ca.crt" ] || "$CAMKIT_TOP/examples/pki/mkpki.sh" "$T/pki" ||
+	    return 1
+	mkdir -p "$1/trust" &&
+	cp "$T/pki/ca.crt" "$1/trust/ca.pem" &&
+	install -m 600 "$T/pki/site.key" "$1/private/site.key" &&
+	install -m 644 "$T/pki/site.crt" "$1/private/site.crt" &&
+	sed -i 's|^  ca: \[\]|  ca: [trust/ca.pem]|' "$1/camkit.yaml" &&
+	camctl -C "$1" commit -m "trust the demo CA" >/dev/null
+}
+
+# temp_user NAME: a Unix user for this test file, removed at its end
+# (needs root and useradd; tests check with can_add_users first).
+can_add_users() {
+	[ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null &&
+	    command -v setpriv >/dev/null
+}
+temp_user() {
+	echo "$1" >>"$T.users" &&
+	useradd -M -N -s /usr/sbin/nologin "$1"
+}
+
+# as USER CMD...: run CMD as USER, without root's groups.
+as() {
+	local u=$1; shift
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
+	    env HOME=/nonexistent PATH="$PATH" "$@"
 }

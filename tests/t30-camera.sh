@@ -180,8 +180,7 @@ expect_success 'another Unix user commits under their own name' '
 		echo "# skipped: needs root and useradd"; exit 0
 	fi
 	u=camkit-t$$
-	useradd -M -N -s /usr/sbin/nologin "$u" || exit 1
-	trap "userdel $u 2>/dev/null || :" EXIT
+	temp_user "$u" || exit 1
 	chmod 711 "$T" && mkdir own && chown "$u" own &&
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
 	    env HOME=/nonexistent "$CAMKIT_BIN/camctl" -C own/site init >/dev/null &&

@@ -994,7 +994,7 @@ test_concurrent(void)
 			/* Every child opens its own handle. */
 			if (cam_journal_open(&j, p, "rec1", &ce) == -1)
 				_exit(1);
-			for (int k = 1; k <= 200; k++) {
+			for (int k = 1; k <= 1000; k++) {
 				snprintf(data, sizeof(data),
 				    "{\"child\":%d,\"k\":%d}", c, k);
 				if (cam_journal_append(j, "segment", data, NULL,
@@ -1013,15 +1013,15 @@ test_concurrent(void)
 		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			ok = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("# 8 x 200 synced appends in %.2f s\n",
+	printf("# 8 x 1000 synced appends in %.2f s\n",
 	    (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	CHECK(ok, "8 processes append 200 records each");
-	CHECK(verify(p, &v) == 0 && v.records == 1600,
-	    "1600 records, the chain unbroken");
+	CHECK(ok, "8 processes append 1000 records each (8000)");
+	CHECK(verify(p, &v) == 0 && v.records == 8000,
+	    "8000 records, the chain unbroken");
 	if (e.code)
 		printf("# %s\n", e.msg);
-	CHECK(chain(p, NULL) == 1600, "... checked independently");
+	CHECK(chain(p, NULL) == 8000, "... checked independently");
 	struct order o;
 	memset(&o, 0, sizeof(o));
 	cam_err_clear(&e);
@@ -1029,7 +1029,7 @@ test_concurrent(void)
 	    "every child's records in its order");
 	ok = 1;
 	for (int c = 0; c < 8; c++)
-		ok &= o.last[c] == 200;
+		ok &= o.last[c] == 1000;
 	CHECK(ok, "none lost");
 }
 
