@@ -15,6 +15,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/camkit
+# The service account: it records, owns the data root and the journals,
+# and camlog runs set-user-id to it (see camlog(1)).
+SERVICE_USER ?= camkit
+STATEDIR ?= /var/lib/camkit
 SYSCONFDIR ?= /etc
 
 PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
@@ -73,6 +77,8 @@ EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camrec@.service:cam_unit_rec \
 	conf/camrec-prune.service:cam_unit_prune \
 	conf/camrec-prune.timer:cam_unit_prune_timer \
+	conf/camkit-seal.service:cam_unit_seal \
+	conf/camkit-seal.timer:cam_unit_seal_timer \
 	conf/camkit.cron:cam_cron_head
 EMBED_FILES := $(foreach e,$(EMBED),$(firstword $(subst :, ,$(e))))
 
@@ -132,8 +138,25 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/units
 	install -m 0644 conf/*.service conf/*.timer conf/camkit.cron \
 		$(DESTDIR)$(DATADIR)/units/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then \
+	  $(MAKE) --no-print-directory install-privileges; \
+	else \
+	  echo "make install: camlog is not set-user-id yet: run" \
+	    "\"make install-privileges\" as root on the target (camlog(1))"; \
+	fi
+
+# The service account, the data root it owns, camlog set-user-id to it:
+# guards append to the logbook through camlog, never to the file.
+install-privileges:
+	getent passwd $(SERVICE_USER) >/dev/null || \
+	  useradd --system --user-group --home-dir $(STATEDIR) \
+	    --no-create-home --shell /usr/sbin/nologin $(SERVICE_USER)
+	install -d -o $(SERVICE_USER) -g $(SERVICE_USER) -m 0750 \
+		$(DESTDIR)$(STATEDIR)
+	chown $(SERVICE_USER):root $(DESTDIR)$(BINDIR)/camlog
+	chmod 4755 $(DESTDIR)$(BINDIR)/camlog
 
 clean:
 	rm -rf build
 
-.PHONY: all deps check all-tests lint demo install clean
+.PHONY: all deps check all-tests lint demo install install-privileges clean

@@ -19,6 +19,7 @@
 #include "cam_cli.h"
 #include "cam_config.h"
 #include "cam_policy.h"
+#include "cam_seal.h"
 #include "cam_secret.h"
 #include "cam_site.h"
 #include "cam_rec.h"
@@ -55,6 +56,7 @@ usage(FILE *f)
 "       camctl [-C dir] units [--output dir] [--cron] [--bindir dir]\n"
 "       camctl [-C dir] status [--json]\n"
 "       camctl [-C dir] probe camera [--seconds n]\n"
+"       camctl [-C dir] seal\n"
 "       camctl -h | --help | --version\n");
 }
 
@@ -1467,6 +1469,99 @@ end:
 	return rc;
 }
 
+/* ---- seal ---- */
+
+struct seal_ctx {
+	struct cam_sealer *sealer;
+	const char *host;
+	int sealed, current, failed;
+};
+
+static int
+seal_one(void *arg, const char *name, const char *path)
+{
+	struct seal_ctx *c = arg;
+	struct cam_journal *j = NULL;
+	struct cam_err e;
+	int rc;
+
+	cam_err_clear(&e);
+	rc = cam_journal_open(&j, path, c->host, &e);
+	if (rc == 0)
+		rc = cam_seal(j, name, c->sealer, dir, &e);
+	if (rc == 0) {
+		printf("sealed\t%s\t%llu\n", name,
+		    (unsigned long long)cam_journal_seq(j) - 1);
+		c->sealed++;
+	} else if (rc == 1) {
+		printf("current\t%s\n", name);
+		c->current++;
+	} else {
+		cam_cli_fail(&e);
+		c->failed++;
+	}
+	cam_journal_close(&j);
+	return 0;
+}
+
+/* The site key: systemd's credentials if the unit passed them, else
+ * private/. */
+static int
+open_sealer(struct cam_sealer **s, struct cam_err *e)
+{
+	const char *cred = getenv("CREDENTIALS_DIRECTORY");
+	char key[PATH_MAX], crt[PATH_MAX];
+
+	if (cred != NULL && cam_path(key, sizeof(key), e, "%s/site.key",
+	    cred) == 0 && access(key, F_OK) == 0) {
+		if (cam_path(crt, sizeof(crt), e, "%s/site.crt", cred) == -1)
+			return -1;
+	} else if (cam_path(key, sizeof(key), e, "%s/private/site.key",
+	    dir) == -1 || cam_path(crt, sizeof(crt), e,
+	    "%s/private/site.crt", dir) == -1)
+		return -1;
+	return cam_sealer_open(s, key, crt, e);
+}
+
+static int
+cmd_seal(int argc, char **argv)
+{
+	struct seal_ctx c;
+	struct cam_site s;
+	struct cam_err e;
+	char host[256], detail[128];
+	int rc;
+
+	if (argc != 1)
+		return cam_cli_usage_error("seal: unexpected argument \"%s\"",
+		    argv[1]);
+	memset(&c, 0, sizeof(c));
+	cam_err_clear(&e);
+	if (open_site_for(&s, CAM_ACT_SEAL, &e) == -1)
+		return cam_cli_fail(&e);
+	cam_cli_host(host, sizeof(host));
+	c.host = host;
+	rc = open_sealer(&c.sealer, &e);
+	if (rc == 0)
+		rc = cam_store_journals(s.cfg.root, seal_one, &c, &e);
+	if (rc == -1) {
+		cam_cli_audit_rc(NULL, -1, &e, NULL);
+		rc = cam_cli_fail(&e);
+	} else {
+		snprintf(detail, sizeof(detail), "{\"sealed\":%d,"
+		    "\"current\":%d,\"failed\":%d}", c.sealed, c.current,
+		    c.failed);
+		cam_cli_audit(NULL, c.failed ? "failed" : "granted", NULL,
+		    detail);
+		rc = c.failed ? CAM_ENV : 0;
+	}
+	cam_sealer_free(&c.sealer);
+	cam_site_close(&s);
+	if (fflush(stdout) != 0)
+		rc = CAM_ENV;
+	return rc;
+}
+
 /* "camera add", "user rm", "status": for messages and the audit trail. */
 static void
 name_verb(int argc, char **argv)
@@ -1495,6 +1590,7 @@ static const struct verb {
 	{ "units", cmd_units },
 	{ "status", cmd_status },
 	{ "probe", cmd_probe },
+	{ "seal", cmd_seal },
 };
 
 int

@@ -601,11 +601,12 @@ read_witness(struct verify *v, const char *repo_dir, struct cam_err *e)
 
 /*
  * Check the CMS in base64 against content and trust: 0, or -1 with why.
- * A failure is looked at again without the chain, to tell a signature
+ * Certificates are checked as at when.  A failure is looked at again
+ * without the chain, to tell a signature
  * that does not verify from a signer nobody trusts.
  */
 static int
-verify_cms(X509_STORE *store, const struct cam_buf *content,
+verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
     const char *b64, char *why, size_t wl)
 {
 	CMS_ContentInfo *cms = NULL;
@@ -639,6 +640,9 @@ verify_cms(X509_STORE *store, const struct cam_buf *content,
 		    cam_crypto_ssl_reason(reason, sizeof(reason)));
 		goto end;
 	}
+	/* Certificates as they were when the seal was made: a site
+	 * certificate that expired since does not void its old seals. */
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), when);
 	if (CMS_verify(cms, NULL, store, dc, NULL, CMS_BINARY) == 1) {
 		rc = 0;
 		goto end;
@@ -704,7 +708,7 @@ check_seal(struct verify *v, const struct cam_journal_rec *r,
 		goto end;
 	}
 	cam_buf_add(&want, "\n", 1);
-	rc = verify_cms(v->store, &want, cms, why, wl);
+	rc = verify_cms(v->store, r->time, &want, cms, why, wl);
 end:
 	cam_buf_free(&want);
 	free(sig);

@@ -1,6 +1,7 @@
 /*
  * cam_store: see cam_store.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -559,4 +560,66 @@ cam_store_verify(const char *root, const char *camera,
 	found += unlisted.found;
 	cam_segments_free(&segs);
 	return found;
+}
+
+/* ---- every journal ---- */
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+cam_store_journals(const char *root,
+    int (*cb)(void *arg, const char *name, const char *path), void *arg,
+    struct cam_err *e)
+{
+	static const char *const top[] = { "audit.journal",
+	    "logbook.journal", "holds.journal", NULL };
+	char path[PATH_MAX], name[PATH_MAX];
+	char **cams = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int rc = 0;
+
+	for (size_t i = 0; top[i] != NULL && rc == 0; i++) {
+		if (cam_path(path, sizeof(path), e, "%s/%s", root, top[i]) == -1)
+			return -1;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			rc = cb(arg, top[i], path);
+	}
+	if (rc != 0)
+		return rc;
+	if ((d = opendir(root)) == NULL)
+		return errno == ENOENT ? 0 : cam_err_sys(e, "%s", root);
+	while ((de = readdir(d)) != NULL) {
+		if (!cam_id_valid(de->d_name))
+			continue;
+		if (cam_path(path, sizeof(path), e, "%s/%s/manifest", root,
+		    de->d_name) == -1) {
+			rc = -1;
+			break;
+		}
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			cams = cam_xrealloc(cams, (n + 1) * sizeof(*cams));
+			cams[n++] = cam_xstrdup(de->d_name);
+		}
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(cams, n, sizeof(*cams), name_cmp);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		snprintf(name, sizeof(name), "%s/manifest", cams[i]);
+		if (cam_path(path, sizeof(path), e, "%s/%s", root, name) == -1)
+			rc = -1;
+		else
+			rc = cb(arg, name, path);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cams[i]);
+	free(cams);
+	return rc;
 }

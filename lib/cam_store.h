@@ -34,6 +34,17 @@ struct cam_segments {
 	struct cam_segment *v;
 };
 
+/*
+ * Every journal under the storage root, by its name relative to the root
+ * (as seals and the witness name them): audit.journal, logbook.journal,
+ * holds.journal if they exist, then CAMERA/manifest of every camera
+ * directory, sorted.  cb returning non-zero stops the walk with that
+ * value.
+ */
+int cam_store_journals(const char *root,
+    int (*cb)(void *arg, const char *name, const char *path), void *arg,
+    struct cam_err *e);
+
 /* Live segments of one camera, in manifest order. */
 int cam_store_segments(const char *root, const char *camera,
     struct cam_segments *out, struct cam_err *e);

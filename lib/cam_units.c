@@ -8,7 +8,8 @@
 #include "cam_units.h"
 #include "cam_util.h"
 
-extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[];
+extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[],
+    cam_unit_seal[], cam_unit_seal_timer[];
 extern const char cam_cron_head[];
 
 /* Replace @CONFDIR@, @BINDIR@ and @STORAGE@ in a template. */
@@ -101,6 +102,8 @@ cam_units_write(const struct cam_units_conf *u, struct cam_buf *written,
 		}
 		cam_buf_addf(&b, "17 * * * * camkit %s/camrec prune\n",
 		    u->bindir);
+		cam_buf_addf(&b, "47 * * * * camkit %s/camctl seal >/dev/null\n",
+		    u->bindir);
 		if (put(u, "camkit", &b, written, e) == -1)
 			goto end;
 		rc = n;
@@ -116,6 +119,14 @@ cam_units_write(const struct cam_units_conf *u, struct cam_buf *written,
 	b.len = 0;
 	fill(&b, cam_unit_prune_timer, u);
 	if (put(u, "camrec-prune.timer", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_seal, u);
+	if (put(u, "camkit-seal.service", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_seal_timer, u);
+	if (put(u, "camkit-seal.timer", &b, written, e) == -1)
 		goto end;
 	b.len = 0;
 	/* The instances: one target that wants a recorder per camera. */

@@ -68,7 +68,10 @@ expect_success 'units: a hardened template, the prune timer, this host only' '
 	has "^Restart=always$" units/camrec@.service &&
 	has "^NoNewPrivileges=yes$" units/camrec@.service &&
 	has "^ProtectSystem=strict$" units/camrec@.service &&
-	has "^OnCalendar=hourly$" units/camrec-prune.timer
+	has "^OnCalendar=hourly$" units/camrec-prune.timer &&
+	has "^ExecStart=$CAMKIT_BIN/camctl seal$" units/camkit-seal.service &&
+	has "^LoadCredential=site.key:$T/site/private/site.key$" units/camkit-seal.service &&
+	has "^OnCalendar=hourly$" units/camkit-seal.timer
 '
 
 expect_success 'systemd-analyze verify accepts the units' '
@@ -76,7 +79,8 @@ expect_success 'systemd-analyze verify accepts the units' '
 	mkdir -p man/man1 man/man5 &&
 	cp "$CAMKIT_TOP"/man/*.1 man/man1/ && cp "$CAMKIT_TOP"/man/*.5 man/man5/ &&
 	(cd units && MANPATH=$T/man systemd-analyze verify camrec@gate.service \
-	    camrec-prune.service camrec-prune.timer camkit-recorders.target) 2>verr ||
+	    camrec-prune.service camrec-prune.timer camkit-seal.service \
+	    camkit-seal.timer camkit-recorders.target) 2>verr ||
 	    { cat verr; false; }
 	test ! -s verr || { cat verr; false; }
 '

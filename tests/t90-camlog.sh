@@ -135,6 +135,30 @@ expect_success 'every entry and verification is in the audit trail' '
 	cut -f6 "$AUDIT" | jq -s -e "map(select(.program == \"camctl\" and .verb == \"user add\" and .outcome == \"granted\")) | length >= 1"
 '
 
+expect_success 'camctl seal seals every journal; a second run finds them current' '
+	camctl -C site seal >out && own &&
+	has "^sealed	audit.journal	[0-9]+$" out &&
+	has "^(sealed|current)	logbook.journal" out &&
+	camctl -C site seal >out2 && own &&
+	has "^current	logbook.journal$" out2 &&
+	has "^sealed	audit.journal" out2 &&
+	git -C site log --format=%s refs/camkit/witness >witness &&
+	has "^camkit-seal-1 [^ ]+ audit.journal [0-9]+ [0-9a-f]{64}$" witness &&
+	data=$(grep -P "\tseal\t" "$AUDIT" | tail -1 | cut -f6) &&
+	printf "%s\n" "$data" | jq -r .signed >content &&
+	printf "%s" "$data" | jq -j .cms | base64 -d >sig.der &&
+	openssl cms -verify -binary -inform DER -in sig.der -content content \
+	    -CAfile "$T/pki/ca.crt" -purpose any -out /dev/null 2>/dev/null &&
+	camlog -C site verify >/dev/null
+'
+
+expect_success 'camctl seal without the site key fails and says where it looked' '
+	mv site/private/site.key site.key.away &&
+	must_fail 3 camctl -C site seal 2>err; rc=$?
+	mv site.key.away site/private/site.key
+	test $rc = 0 && has "site.key" err
+'
+
 # tamper CMD: apply CMD to a copy of the logbook, verify must fail.
 tamper() {
 	cp "$LB" lb.saved &&
