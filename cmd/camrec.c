@@ -575,6 +575,12 @@ cmd_record(int argc, char **argv)
 	conf.disk_full = on_disk_full;
 	conf.disk_full_arg = &full;
 	cam_cli_verb("record start");
+	/* The recorder makes the root anyway: make it first, so that the
+	 * start has its place in the audit trail. */
+	if (cam_mkdir_p(s.cfg.root, 0750, &e) == -1) {
+		cam_site_close(&s);
+		return cam_cli_fail(&e);
+	}
 	cam_cli_audit(cam->id, "granted", NULL, NULL);
 	rc = cam_rec_record(&conf, &e);
 	cam_cli_verb("record stop");

@@ -58,6 +58,17 @@ expect_success 'retention deletes old footage, journaled before the unlink, hold
 	test "$(cat del.cam-a del.cam-b | wc -l)" = $((n - 1)) 
 '
 
+expect_success 'the audit trail has the holds and a summary of each prune, not dry runs' '
+	chain_ok site.store/audit.journal &&
+	cut -f6 site.store/audit.journal >audit &&
+	deleted=$(cat site.store/cam-*/manifest | grep -c "	delete	") &&
+	jq -s -e "map(select(.program == \"camrec\" and .verb == \"prune\")) | length == 2" audit >/dev/null &&
+	jq -s -e "map(select(.verb == \"prune\"))[-1] | .outcome == \"granted\" and .detail.deleted == $deleted and .detail.held == 1 and (.detail.oldest | test(\"Z$\"))" audit >/dev/null &&
+	jq -s -e "map(select(.verb == \"hold add\" and .outcome == \"granted\" and .actor == \"$(id -un)\")) | length == 1" audit >/dev/null &&
+	jq -s -e "map(select(.verb == \"record start\")) | length >= 2" audit >/dev/null &&
+	jq -s -e "map(select(.verb == \"record stop\" and .outcome == \"granted\")) | length >= 2" audit >/dev/null || { cat audit; false; }
+'
+
 expect_success 'releasing the hold lets it go' '
 	id=$(camrec -C site hold list | cut -f1) &&
 	camrec -C site hold release "$id" --reason "vụ việc đã xử lý" >out &&

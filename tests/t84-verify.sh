@@ -47,6 +47,17 @@ expect_success 'a flipped byte in a manifest line is found, with its line' '
 	restore
 '
 
+expect_success 'every verification run is in the audit trail, with its outcome' '
+	last() { tail -n1 site.store/audit.journal | cut -f6; }
+	camrec -C site verify gate >/dev/null &&
+	last | jq -e ".program == \"camrec\" and .verb == \"verify\" and .object == \"gate\" and .outcome == \"granted\"" >/dev/null &&
+	rm "$(segments site gate | tail -1)" &&
+	must_fail 1 camrec -C site verify gate >/dev/null &&
+	last | jq -e ".verb == \"verify\" and .outcome == \"failed\" and .reason == \"1 problem\"" >/dev/null &&
+	chain_ok site.store/audit.journal &&
+	restore
+'
+
 expect_success 'a deletion made by prune is not a problem' '
 	camrec -C site prune --now "$(date -u -d "+40 days" +%Y-%m-%dT%H:%M:%SZ)" >/dev/null &&
 	camrec -C site verify >out &&
