@@ -65,6 +65,7 @@ all: $(BINS)
 
 # The test camera: an RTSP server (GStreamer) the tests start on loopback.
 include tests/rtspd.mk
+include bench/jbench.mk
 
 $(B)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)
@@ -119,7 +120,7 @@ check: deps
 	mandoc -Tlint -Wwarning $(MAN)
 	tests/run $(B)
 
-all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd
+all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN)

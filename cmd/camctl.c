@@ -350,9 +350,14 @@ cmd_history(int argc, char **argv)
 		return cam_cli_usage_error("history: unexpected argument \"%s\"",
 		    argv[optind]);
 	cam_err_clear(&e);
+	memset(&s, 0, sizeof(s));
+	if (authorize(CAM_ACT_CONFIG_READ, &e) == -1)
+		return cam_cli_fail(&e);
 	/* The history is what one reads to find a bad commit: show it even
-	 * when HEAD's configuration is invalid, in UTC then. */
-	if (open_site(&s, &e) == -1) {
+	 * when HEAD's configuration is invalid (to the superuser, who alone
+	 * gets this far then), in UTC then. */
+	if (cam_site_open(&s, dir, &e) == -1) {
+		memset(&s, 0, sizeof(s));
 		struct cam_err e2;
 		cam_err_clear(&e2);
 		if (cam_repo_open(&s.repo, dir, &e2) == -1)
@@ -1226,7 +1231,9 @@ cmd_units(int argc, char **argv)
 	u.bindir = bindir;
 	u.cron = cron;
 	u.outdir = out ? out : cron ? "/etc/cron.d" : "/etc/systemd/system";
-	if ((n = cam_units_write(&u, &written, &e)) == -1)
+	n = cam_units_write(&u, &written, &e);
+	cam_cli_audit_rc(u.outdir, n == -1 ? -1 : 0, &e, NULL);
+	if (n == -1)
 		rc = cam_cli_fail(&e);
 	else {
 		fputs(cam_buf_str(&written), stdout);

@@ -16,7 +16,8 @@ expect_success 'setup: a site with the demo PKI, a data root, guards' '
 		mkdir -m 755 sbin && cp "$CAMKIT_BIN/camlog" sbin/camlog &&
 		chown -R $svc site site.store && chown $svc sbin/camlog &&
 		chmod 4755 sbin/camlog &&
-		echo "g1=$g1 g2=$g2 x=$x svc=$svc" >users
+		nn=ckn-$$ && temp_user $nn &&
+		echo "g1=$g1 g2=$g2 x=$x svc=$svc ckx_none=$nn" >users
 	fi
 '
 # Guards use camlog as installed: set-user-id to the service account,
@@ -125,7 +126,11 @@ expect_success 'a user without the role is refused, and the refusal is audited' 
 	tail -n 5 "$AUDIT" | cut -f6 | jq -s -e "map(select(.actor == \"$x\" and .outcome == \"refused\" and .verb == \"add\")) | length == 1" &&
 	camctl -C site user add $x --role department >/dev/null && own &&
 	G $x add hi 2>err >/dev/null; test $? = 1 &&
-	has "holds no role that may write the logbook \(roles that may: operator, guard\)" err
+	has "holds no role that may write the logbook \(roles that may: operator, guard\)" err &&
+	as $g1 camctl -C site camera rm gate 2>err >/dev/null; test $? = 1 &&
+	has "camctl: camera rm: refused: $g1 holds no role that may change the configuration" err &&
+	as $ckx_none camctl -C site history 2>err >/dev/null; test $? = 1 &&
+	has "camctl: history: refused" err
 '
 
 expect_success 'every entry and verification is in the audit trail' '
