@@ -10,6 +10,8 @@
 #include <git2.h>
 #include <libavutil/error.h>
 
+#include <archive.h>
+
 #include "cam_err.h"
 
 void
@@ -101,4 +103,18 @@ cam_err_av(struct cam_err *e, int averr, const char *fmt, ...)
 	if (av_strerror(averr, why, sizeof(why)) < 0)
 		snprintf(why, sizeof(why), "error %d", averr);
 	return cam_errf(e, CAM_ENV, "%s: %s", what, why);
+}
+
+int
+cam_err_archive(struct cam_err *e, struct archive *a, const char *fmt, ...)
+{
+	char what[1024];
+	const char *why = a != NULL ? archive_error_string(a) : NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return cam_errf(e, CAM_ENV, "%s: %s", what, why != NULL ? why :
+	    "libarchive failed");
 }

@@ -47,4 +47,9 @@ int cam_err_git(struct cam_err *e, const char *fmt, ...)
 int cam_err_av(struct cam_err *e, int averr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* libarchive: "what: archive_error_string(a)"; CAM_ENV. */
+struct archive;
+int cam_err_archive(struct cam_err *e, struct archive *a, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
 #endif

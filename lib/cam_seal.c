@@ -269,6 +269,40 @@ cam_sealer_free(struct cam_sealer **sp)
 
 /* ---- sealing ---- */
 
+int
+cam_sealer_sign_der(struct cam_sealer *s, const void *data, size_t len,
+    struct cam_buf *out, struct cam_err *e)
+{
+	CMS_ContentInfo *cms = NULL;
+	BIO *in = NULL, *der = NULL;
+	char *p = NULL;
+	long n;
+	int rc = -1;
+
+	ERR_clear_error();
+	if (len > INT_MAX)
+		return cam_errf(e, CAM_NO, "%zu bytes are too many to sign "
+		    "in memory", len);
+	in = BIO_new_mem_buf(data, (int)len);
+	der = BIO_new(BIO_s_mem());
+	if (in == NULL || der == NULL ||
+	    (cms = CMS_sign(s->cert, s->key, s->chain, in, CMS_DETACHED |
+	    CMS_BINARY | CMS_NOSMIMECAP)) == NULL ||
+	    i2d_CMS_bio(der, cms) != 1 ||
+	    (n = BIO_get_mem_data(der, &p)) <= 0) {
+		cam_err_ssl(e, "CMS signature");
+		e->code = CAM_ENV;
+		goto end;
+	}
+	cam_buf_add(out, p, (size_t)n);
+	rc = 0;
+end:
+	CMS_ContentInfo_free(cms);
+	BIO_free(der);
+	BIO_free(in);
+	return rc;
+}
+
 /*
  * DER CMS SignedData over content, detached and binary (no S/MIME
  * canonical line ends: the bytes are the bytes), in base64 on one line
@@ -278,34 +312,24 @@ static int
 sign(struct cam_sealer *s, const struct cam_buf *content,
     struct cam_buf *out, struct cam_err *e)
 {
-	CMS_ContentInfo *cms = NULL;
-	BIO *in = NULL, *der = NULL;
+	struct cam_buf der = CAM_BUF_INIT;
 	unsigned char *b64 = NULL;
-	char *p = NULL;
-	long n;
 	int rc = -1;
 
-	ERR_clear_error();
-	in = BIO_new_mem_buf(content->s, (int)content->len);
-	der = BIO_new(BIO_s_mem());
-	if (in == NULL || der == NULL ||
-	    (cms = CMS_sign(s->cert, s->key, s->chain, in, CMS_DETACHED |
-	    CMS_BINARY | CMS_NOSMIMECAP)) == NULL ||
-	    i2d_CMS_bio(der, cms) != 1 ||
-	    (n = BIO_get_mem_data(der, &p)) <= 0 || n > INT_MAX / 2) {
-		cam_err_ssl(e, "seal: CMS signature");
-		e->code = CAM_ENV;
+	if (cam_sealer_sign_der(s, content->s, content->len, &der, e) == -1)
+		goto end;
+	if (der.len > INT_MAX / 2) {
+		cam_errf(e, CAM_ENV, "seal: CMS signature too long");
 		goto end;
 	}
-	b64 = cam_xmalloc(4 * (((size_t)n + 2) / 3) + 1);
-	int len = EVP_EncodeBlock(b64, (const unsigned char *)p, (int)n);
+	b64 = cam_xmalloc(4 * ((der.len + 2) / 3) + 1);
+	int len = EVP_EncodeBlock(b64, (const unsigned char *)der.s,
+	    (int)der.len);
 	cam_buf_add(out, b64, (size_t)len);
 	rc = 0;
 end:
 	free(b64);
-	CMS_ContentInfo_free(cms);
-	BIO_free(der);
-	BIO_free(in);
+	cam_buf_free(&der);
 	return rc;
 }
 

@@ -45,6 +45,11 @@ struct cam_trust;	/* trusted CA certificates (cam_crypto.h) */
 int cam_sealer_open(struct cam_sealer **s, const char *key_path,
     const char *cert_path, struct cam_err *e);
 void cam_sealer_free(struct cam_sealer **s);
+/* The site's signature over data: a DER CMS SignedData, detached and
+ * binary, carrying the site certificate (archives' SHA256SUMS.p7s). */
+struct cam_buf;
+int cam_sealer_sign_der(struct cam_sealer *s, const void *data, size_t len,
+    struct cam_buf *der, struct cam_err *e);
 
 /*
  * Seal the journal open in j, known as name, then record the seal in

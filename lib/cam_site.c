@@ -377,3 +377,20 @@ end:
 	cam_trust_free(&t);
 	return rc;
 }
+
+int
+cam_site_read(struct cam_site *s, const char *path, struct cam_buf *out,
+    struct cam_err *e)
+{
+	struct cam_tree tree;
+	int r;
+
+	if (cam_repo_head(&s->repo, &tree, e) == -1)
+		return -1;
+	r = cam_tree_read(&tree, path, out, e);
+	cam_tree_free(&tree);
+	if (r == 1)
+		return cam_errf(e, CAM_NO, "%s/%s: not in the repository",
+		    s->dir, path);
+	return r;
+}

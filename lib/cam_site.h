@@ -54,6 +54,11 @@ struct cam_trust;
 int cam_site_trust(struct cam_site *s, struct cam_trust **out,
     struct cam_err *e);
 
+/* A file as committed at HEAD (trust certificates): 0, or -1 (CAM_NO if
+ * HEAD has no such file). */
+int cam_site_read(struct cam_site *s, const char *path, struct cam_buf *out,
+    struct cam_err *e);
+
 /* Index of camera id in doc's cameras list, its node, or -1. */
 int cam_site_find_camera(const struct cam_ydoc *doc, const char *id,
     const struct cam_ynode **seq);
