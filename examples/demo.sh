@@ -2,8 +2,9 @@
 # The camkit demo: a site in a temporary directory, cameras and users, the
 # configuration history as git keeps it, then 20 s recorded from a
 # simulated camera (an RTSP server on 127.0.0.1 with digest
-# authentication), the segments checked and the recorder's status.
-# Later versions add a signed extraction and its audit.
+# authentication), the segments checked and the recorder's status, the
+# guard's logbook, and a signed extraction verified with openssl,
+# sha256sum and tar alone.
 # Usage: examples/demo.sh BUILD_DIR
 set -eu
 bin=$(cd "${1:?usage: demo.sh BUILD_DIR}" && pwd)
@@ -93,5 +94,80 @@ camrec -C "$site" verify
 
 step "the recorder's status" "camctl status"
 camctl -C "$site" status || true
+
+step "a demo PKI: CA, director, unit head, the site's key (openssl)" \
+    "examples/pki/mkpki.sh pki"
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/examples/pki/mkpki.sh" "$work/pki"
+mkdir -p "$site/trust"
+cp "$work/pki/ca.crt" "$site/trust/ca.pem"
+cp "$work/pki/director.crt" "$site/trust/director.pem"
+install -m 600 "$work/pki/site.key" "$site/private/site.key"
+install -m 644 "$work/pki/site.crt" "$site/private/site.crt"
+sed -i 's|^  ca: \[\]|  ca: [trust/ca.pem]|; s|^  director: \[\]|  director: [trust/director.pem]|; s|^  unit_head_signature: true|  unit_head_signature: false|' "$site/camkit.yaml"
+camctl -C "$site" commit -m "demo: trust the demo CA and director"
+
+step "the guard's logbook: an entry, a shift handed over, sealed" \
+    "camlog add --kind suspicious --camera demo '...'; camlog shift end"
+camlog -C "$site" shift start
+camlog -C "$site" add --kind suspicious --camera demo \
+    "Người lạ đứng trước cổng, mặc áo đỏ"
+camlog -C "$site" shift end --note "Bàn giao ca"
+camlog -C "$site" list
+camlog -C "$site" verify
+
+step "a request for 10 s of footage, signed by the director (openssl cms)" \
+    "camextract request new; openssl cms -sign -binary ..."
+first_start=$(grep "	segment	" "$work/store/demo/manifest" | head -1 | cut -f6 |
+    sed 's/.*"start":"\([^"]*\)".*/\1/')
+from=$(date -u -d "$first_start +2 sec" +%Y-%m-%dT%H:%M:%SZ)
+to=$(date -u -d "$first_start +12 sec" +%Y-%m-%dT%H:%M:%SZ)
+expires=$(date -u -d "+1 day" +%Y-%m-%dT%H:%M:%SZ)
+cat >"$work/YC-001.yaml" <<EOF2
+id: YC-001
+requester:
+  name: "Nguyễn Văn A"
+  unit: "Phòng Hành chính"
+purpose: "Xác minh người lạ trước cổng"
+cameras: [demo]
+from: "$from"
+to: "$to"
+expires: "$expires"
+recipient:
+  name: "Công an phường"
+EOF2
+cat "$work/YC-001.yaml"
+openssl cms -sign -binary -in "$work/YC-001.yaml" \
+    -signer "$work/pki/director.crt" -inkey "$work/pki/director.key" \
+    -outform DER -out "$work/YC-001.yaml.p7s"
+
+step "extract: only against the director's signature, as a signed archive" \
+    "camextract run YC-001.yaml -o YC-001.tar"
+camextract -C "$site" run "$work/YC-001.yaml" -o "$work/YC-001.tar"
+
+step "verify it with openssl, sha256sum and tar alone" \
+    "tar -xf YC-001.tar; sha256sum -c SHA256SUMS; openssl cms -verify ..."
+mkdir "$work/out"
+tar -tvf "$work/YC-001.tar"
+tar -xf "$work/YC-001.tar" -C "$work/out"
+(cd "$work/out" && sha256sum -c SHA256SUMS)
+openssl cms -verify -binary -inform DER -in "$work/out/SHA256SUMS.p7s" \
+    -content "$work/out/SHA256SUMS" -CAfile "$work/pki/ca.crt" \
+    -purpose any -out /dev/null
+openssl cms -verify -binary -inform DER \
+    -in "$work/out/request/YC-001.yaml.p7s" \
+    -content "$work/out/request/YC-001.yaml" -CAfile "$work/pki/ca.crt" \
+    -purpose any -out /dev/null
+if command -v ffprobe >/dev/null; then
+	ffprobe -v error -show_entries format=duration:stream=codec_name \
+	    -of compact=p=0 "$work/out/clips/demo.mp4"
+fi
+
+step "the same request again is refused (single use)" \
+    "camextract run YC-001.yaml -o again.tar"
+camextract -C "$site" run "$work/YC-001.yaml" -o "$work/again.tar" || true
+
+step "the audit trail: who did what" "cut -f6 store/audit.journal | tail -5"
+cut -f6 "$work/store/audit.journal" | tail -5
 
 printf '\ndemo done\n'
