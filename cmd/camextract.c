@@ -405,6 +405,14 @@ custody(struct run *r, struct cam_buf *b, time_t now)
 		cam_json_add_str(b, "camera", c->camera);
 		cam_json_add_str(b, "sha256", c->sha256);
 		cam_json_add_str(b, "codec", c->cut.codec);
+		cam_json_add_str(b, "tag", c->cut.tag);
+		if (c->cut.audio[0] != '\0')
+			cam_json_add_str(b, "audio", c->cut.audio);
+		/* MP4 cannot carry some camera audio (G.711): say it was
+		 * left out rather than hide it. */
+		if (c->cut.audio_skipped[0] != '\0')
+			cam_json_add_str(b, "audio_left_out",
+			    c->cut.audio_skipped);
 		custody_time(b, "first", c->cut.first);
 		custody_time(b, "last", c->cut.last);
 		cam_buf_addf(b, ",\"duration\":%.3f", c->cut.duration);

@@ -166,4 +166,27 @@ expect_success 'kill -9 during an extraction leaves no archive' '
 	test ! -e R14.tar || tar -tf R14.tar | grep -qx SHA256SUMS.p7s
 '
 
+expect_success 'a window across a camera outage: the clip keeps both sides, custody lists the gap' '
+	start_camera yard --live && port=$(camera_port yard) &&
+	camctl -C site camera add yard --url "$(camera_url yard)" --segment 5s >/dev/null
+	camrec -C site record yard --for 30s 2>/dev/null &
+	pid=$!
+	wait_for grep -q "	segment	" site.store/yard/manifest &&
+	sleep 3 && stop_camera yard KILL && sleep 8 &&
+	PORT=$port start_camera yard --live &&
+	wait $pid; stop_camera yard
+	grep -q "	camera-up	" site.store/yard/manifest &&
+	a=$(cut -f6 site.store/yard/manifest | jq -r "select(.start) | .start" | head -1) &&
+	b=$(cut -f6 site.store/yard/manifest | jq -r "select(.end) | .end" | tail -1) &&
+	request R15 "$a" "$b" "" yard &&
+	sed -i "s/^expires: \"\"/expires: \"$(date -u -d "+2 days" +%Y-%m-%dT%H:%M:%SZ)\"/" R15.yaml &&
+	sign R15.yaml director &&
+	camextract -C site run R15.yaml -o R15.tar >out &&
+	has "	[1-9] gaps?	" out &&
+	mkdir y && tar -xf R15.tar -C y &&
+	jq -e ".clips[0].gaps | length >= 1" y/custody.json >/dev/null &&
+	jq -e ".clips[0].gaps[0] | (.to | fromdate) - (.from | fromdate) >= 5" y/custody.json >/dev/null &&
+	jq -e ".clips[0].sources | length >= 2" y/custody.json >/dev/null
+'
+
 done_testing

@@ -336,7 +336,7 @@ unit_tests(void)
 	    make_segment(seg_c, 50, 30, 0) == 0;
 	CHECK(ok, "three Matroska segments made with libavcodec");
 	if (!ok)
-		return;
+		goto end;
 	segs[0] = (struct cam_media_src){ seg_a, T0, T0 + 5 };
 	segs[1] = (struct cam_media_src){ seg_b, T0 + 5, T0 + 10 };
 	segs[2] = (struct cam_media_src){ seg_c, T0 + 20, T0 + 25 };
@@ -435,6 +435,7 @@ unit_tests(void)
 	    "an existing output is never replaced");
 
 	b_frames();
+end:
 	unlink(seg_a);
 	unlink(seg_b);
 	unlink(seg_c);
