@@ -30,27 +30,20 @@ struct cam_archive {
 	time_t		 mtime;
 };
 
-/* A directory of path, for syncing after a rename. */
+/* Sync the directory of path, after a link in it. */
 static int
 sync_dir_of(const char *path, struct cam_err *e)
 {
 	char dir[PATH_MAX];
 	char *slash;
-	int fd, rc = 0;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return cam_err_sys(e, "%s", dir);
-	if (fsync(fd) == -1)
-		rc = cam_err_sys(e, "sync %s", dir);
-	close(fd);
-	return rc;
+		return cam_dir_sync(".", e);
+	if (slash == dir)
+		return cam_dir_sync("/", e);
+	*slash = '\0';
+	return cam_dir_sync(dir, e);
 }
 
 int

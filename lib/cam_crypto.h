@@ -47,4 +47,14 @@ void cam_trust_free(struct cam_trust **t);
 struct x509_store_st;
 struct x509_store_st *cam_trust_store(const struct cam_trust *t);
 
+/*
+ * Read a PEM private key without passphrase (never asks at a terminal):
+ * refused if the file is a link, not regular, or readable by group or
+ * others (what_key names it in that message, "site key"); the bytes are
+ * read into one buffer and wiped.
+ */
+struct evp_pkey_st;
+int cam_crypto_read_key(const char *path, const char *what_key,
+    struct evp_pkey_st **key, struct cam_err *e);
+
 #endif

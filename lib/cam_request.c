@@ -46,7 +46,6 @@
 #define TEXT_MAX	1024		/* names, units */
 #define PURPOSE_MAX	4096
 #define PEM_MAX		(64 * 1024)	/* the recipient's certificate */
-#define KEY_FILE_MAX	(64 * 1024)
 #define CERT_FILE_MAX	(1024 * 1024)
 
 /* ---- schema helpers (as in cam_config.c) ---- */
@@ -543,95 +542,6 @@ cam_request_template(struct cam_buf *out, const char *zone, time_t now)
 
 /* ---- the signer's key and certificate ---- */
 
-static int
-no_passphrase(char *buf, int size, int rw, void *arg)
-{
-	(void)buf;
-	(void)size;
-	(void)rw;
-	(void)arg;
-	return -1;	/* never ask on the terminal */
-}
-
-/*
- * As cam_seal.c reads the site key: one buffer of its final size (a
- * growing one would leave copies of the key behind), wiped after; a
- * key others may read is refused rather than fixed, it may have leaked.
- */
-static int
-read_key(const char *path, EVP_PKEY **key, struct cam_err *e)
-{
-	char what[PATH_MAX + 64];
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0, size = 0;
-	BIO *bio = NULL;
-	int fd, rc = -1;
-
-	*key = NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1 && errno == ELOOP)
-		return cam_errf(e, CAM_NO, "%s: a symbolic link: give the key "
-		    "file itself", path);
-	if (fd == -1)
-		return cam_err_sys(e, "%s", path);
-	if (fstat(fd, &st) == -1) {
-		cam_err_sys(e, "%s", path);
-		goto end;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		cam_errf(e, CAM_NO, "%s: not a regular file", path);
-		goto end;
-	}
-	if ((st.st_mode & 077) != 0) {
-		cam_errf(e, CAM_NO, "%s: mode %04o lets others read the "
-		    "signing key; it must be 0600 or 0400 (chmod 600 %s)",
-		    path, (unsigned)(st.st_mode & 07777), path);
-		goto end;
-	}
-	if (st.st_size <= 0 || st.st_size > KEY_FILE_MAX) {
-		cam_errf(e, CAM_NO, "%s: %lld bytes: not a PEM key", path,
-		    (long long)st.st_size);
-		goto end;
-	}
-	size = (size_t)st.st_size;
-	buf = cam_xmalloc(size);
-	while (len < size) {
-		ssize_t n = read(fd, buf + len, size - len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			cam_err_sys(e, "read %s", path);
-			goto end;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	ERR_clear_error();
-	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
-		cam_err_ssl(e, path);
-		goto end;
-	}
-	if ((*key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase,
-	    NULL)) == NULL) {
-		snprintf(what, sizeof(what), "%s: not a PEM private key "
-		    "without passphrase", path);
-		cam_err_ssl(e, what);
-		goto end;
-	}
-	rc = 0;
-end:
-	BIO_free(bio);
-	if (buf != NULL) {
-		OPENSSL_cleanse(buf, size);
-		free(buf);
-	}
-	close(fd);
-	return rc;
-}
-
 /* Every certificate of a PEM text onto st; 0 or -1 with why. */
 static int
 pem_certs(const void *data, size_t len, STACK_OF(X509) *st, char *why,
@@ -750,7 +660,7 @@ cam_request_sign(const char *request_path, const char *key_path,
 	 * not known here; it matters only to the times' meaning. */
 	if (cam_request_load(&r, request_path, NULL, e) == -1)
 		return -1;
-	if (read_key(key_path, &key, e) == -1)
+	if (cam_crypto_read_key(key_path, "signing key", &key, e) == -1)
 		goto end;
 	if (cam_file_read(cert_path, CERT_FILE_MAX, &cb, e) == -1)
 		goto end;

@@ -36,7 +36,6 @@
 /* A journal's name, as it appears in the signed text and the witness. */
 #define NAME_MAX_LEN	1024
 /* A PEM key is a few kilobytes; a certificate file may hold a chain. */
-#define KEY_FILE_MAX	(64 * 1024)
 #define CERT_FILE_MAX	(1024 * 1024)
 
 struct cam_sealer {
@@ -81,91 +80,6 @@ signed_text(struct cam_buf *b, const char *host, const char *name,
 }
 
 /* ---- the site key ---- */
-
-static int
-no_passphrase(char *buf, int size, int rw, void *arg)
-{
-	(void)buf;
-	(void)size;
-	(void)rw;
-	(void)arg;
-	return -1;	/* never ask on the terminal */
-}
-
-/*
- * Read the key into one buffer of its final size: a growing buffer
- * would leave copies of the key behind each realloc.  Wiped after.
- */
-static int
-read_key(const char *path, EVP_PKEY **key, struct cam_err *e)
-{
-	char what[PATH_MAX + 64];
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0, size = 0;
-	BIO *bio = NULL;
-	int fd, rc = -1;
-
-	*key = NULL;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return cam_err_sys(e, "%s", path);
-	if (fstat(fd, &st) == -1) {
-		cam_err_sys(e, "%s", path);
-		goto end;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		cam_errf(e, CAM_NO, "%s: not a regular file", path);
-		goto end;
-	}
-	/* Refused rather than fixed: the key may have leaked already. */
-	if ((st.st_mode & 077) != 0) {
-		cam_errf(e, CAM_NO, "%s: mode %04o lets others read the site "
-		    "key; it must be 0600 or 0400 (chmod 600 %s)", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		goto end;
-	}
-	if (st.st_size <= 0 || st.st_size > KEY_FILE_MAX) {
-		cam_errf(e, CAM_NO, "%s: %lld bytes: not a PEM key", path,
-		    (long long)st.st_size);
-		goto end;
-	}
-	size = (size_t)st.st_size;
-	buf = cam_xmalloc(size);
-	while (len < size) {
-		ssize_t n = read(fd, buf + len, size - len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			cam_err_sys(e, "read %s", path);
-			goto end;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	ERR_clear_error();
-	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
-		cam_err_ssl(e, path);
-		goto end;
-	}
-	*key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
-	if (*key == NULL) {
-		snprintf(what, sizeof(what), "%s: not a PEM private key "
-		    "without passphrase", path);
-		cam_err_ssl(e, what);
-		goto end;
-	}
-	rc = 0;
-end:
-	BIO_free(bio);
-	if (buf != NULL) {
-		OPENSSL_cleanse(buf, size);
-		free(buf);
-	}
-	close(fd);
-	return rc;
-}
 
 /* The certificate first, then any others of the file (the chain up to
  * the CA), carried in every seal so that a verifier needs only the CA. */
@@ -226,7 +140,7 @@ cam_sealer_open(struct cam_sealer **sp, const char *key_path,
 	*sp = NULL;
 	s = cam_xmalloc(sizeof(*s));
 	memset(s, 0, sizeof(*s));
-	if (read_key(key_path, &s->key, e) == -1 ||
+	if (cam_crypto_read_key(key_path, "site key", &s->key, e) == -1 ||
 	    read_cert(s, cert_path, e) == -1)
 		goto fail;
 	if (!X509_check_private_key(s->cert, s->key)) {
