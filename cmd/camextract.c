@@ -131,6 +131,11 @@ cmd_sign(int argc, char **argv)
 			snprintf(def, sizeof(def), "%s.%d.p7s", argv[optind], i);
 		out = def;
 	}
+	/* A signature is never replaced: it may be someone else's. */
+	if (access(out, F_OK) == 0) {
+		cam_errf(&e, CAM_NO, "%s already exists", out);
+		return cam_cli_fail(&e);
+	}
 	if (cam_request_sign(argv[optind], key, cert, out, &e) == -1)
 		return cam_cli_fail(&e);
 	printf("%s\n", out);
@@ -170,6 +175,7 @@ struct run {
 	/* progress */
 	int tty;
 	uint64_t total, base;
+	int encrypted;		/* the archive is encrypted to a recipient */
 };
 
 /* A refusal: audited, printed, exit 1; nothing written. */
@@ -395,6 +401,12 @@ custody(struct run *r, struct cam_buf *b, time_t now)
 	cam_json_add_str(b, "site", r->site.cfg.site_name);
 	cam_json_add_str(b, "config_commit", r->site.rev);
 	cam_json_add_str(b, "program", "camextract " CAMKIT_VERSION);
+	cam_json_end(b);
+	cam_json_begin_obj(b, "recipient");
+	cam_json_add_str(b, "name", r->req.recipient_name);
+	if (r->req.recipient_unit != NULL)
+		cam_json_add_str(b, "unit", r->req.recipient_unit);
+	cam_json_add_bool(b, "encrypted", r->encrypted);
 	cam_json_end(b);
 	cam_buf_adds(b, ",\n\"clips\":[");
 	for (size_t i = 0; i < r->nclips; i++) {
@@ -691,6 +703,16 @@ cmd_run(int argc, char **argv)
 		}
 	} else if (r.req.recipient_cert != NULL)
 		cam_buf_adds(&enc, r.req.recipient_cert);
+	r.encrypted = enc.len > 0;
+	/* Every check before anything is written: a recipient certificate
+	 * that cannot be used must not leave a hold behind. */
+	if (enc.len > 0 && cam_crypto_cert_count(enc.s, enc.len) != 1) {
+		cam_errf(&e, CAM_NO, "%s: not one X.509 certificate to "
+		    "encrypt to", encrypt != NULL ? encrypt :
+		    "recipient.certificate");
+		rc = refuse(&r, "bad-recipient", &e);
+		goto end;
+	}
 	if (open_sealer(&r, &e) == -1) {
 		rc = fail(&r, &e);
 		goto end;
@@ -722,8 +744,6 @@ cmd_run(int argc, char **argv)
 		rc = fail(&r, &e);
 		goto end;
 	}
-	if (r.tty)
-		fputc('\n', stderr);
 	{
 		struct cam_buf d = CAM_BUF_INIT;
 		cam_json_begin(&d);

@@ -576,7 +576,7 @@ cam_store_journals(const char *root,
     struct cam_err *e)
 {
 	static const char *const top[] = { "audit.journal",
-	    "logbook.journal", "holds.journal", NULL };
+	    "logbook.journal", "holds.journal", "extractions.journal", NULL };
 	char path[PATH_MAX], name[PATH_MAX];
 	char **cams = NULL;
 	size_t n = 0;

@@ -37,7 +37,7 @@ struct cam_segments {
 /*
  * Every journal under the storage root, by its name relative to the root
  * (as seals and the witness name them): audit.journal, logbook.journal,
- * holds.journal if they exist, then CAMERA/manifest of every camera
+ * holds.journal, extractions.journal if they exist, then CAMERA/manifest of every camera
  * directory, sorted.  cb returning non-zero stops the walk with that
  * value.
  */

@@ -144,11 +144,15 @@ expect_success 'a user without the operator role is refused, and it is audited' 
 
 expect_success 'encrypted to the recipient: openssl cms -decrypt gives the tar' '
 	request R13 "$from" "$to" && sign R13.yaml director &&
+	n=$(camrec -C site hold list | wc -l) &&
+	refused bad-recipient R13.yaml --encrypt-to R13.yaml &&
+	test "$(camrec -C site hold list | wc -l)" = "$n" &&
 	camextract -C site run R13.yaml -o R13.cms --encrypt-to "$P/recipient.crt" >/dev/null &&
 	! tar -tf R13.cms >/dev/null 2>&1 &&
 	openssl cms -decrypt -binary -inform DER -in R13.cms -recip "$P/recipient.crt" \
 	    -inkey "$P/recipient.key" -out R13.tar &&
-	tar -tf R13.tar | grep -qx SHA256SUMS
+	tar -tf R13.tar | grep -qx SHA256SUMS &&
+	tar -xOf R13.tar custody.json | jq -e ".recipient.encrypted == true and .recipient.name == \"Công an phường\"" >/dev/null
 '
 
 expect_success 'kill -9 during an extraction leaves no archive' '
