@@ -8,7 +8,7 @@
 .SUFFIXES:
 
 # The programs that work today; the others arrive with their issues.
-PROGS := camctl camrec camlog camextract
+PROGS := camctl camrec camlog camextract camaudit
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -321,3 +322,49 @@ end:
 	return rc;
 }
 
+
+int
+cam_crypto_verify_detached(const struct cam_trust *t, const void *sig,
+    size_t siglen, const void *data, size_t len, time_t at, char *signer,
+    size_t sl, char *why, size_t wl)
+{
+	CMS_ContentInfo *cms = NULL;
+	STACK_OF(X509) *signers = NULL;
+	X509_STORE *store = cam_trust_store(t);
+	BIO *in = NULL, *dc = NULL;
+	char reason[256];
+	int rc = -1;
+
+	ERR_clear_error();
+	signer[0] = '\0';
+	if (siglen > INT_MAX || len > INT_MAX) {
+		snprintf(why, wl, "too large to check in memory");
+		return -1;
+	}
+	if ((in = BIO_new_mem_buf(sig, (int)siglen)) == NULL ||
+	    (cms = d2i_CMS_bio(in, NULL)) == NULL) {
+		snprintf(why, wl, "not a DER CMS signature: %s",
+		    cam_crypto_ssl_reason(reason, sizeof(reason)));
+		goto end;
+	}
+	if ((dc = BIO_new_mem_buf(data, (int)len)) == NULL)
+		goto end;
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), at);
+	if (CMS_verify(cms, NULL, store, dc, NULL, CMS_BINARY) != 1) {
+		snprintf(why, wl, "%s",
+		    cam_crypto_ssl_reason(reason, sizeof(reason)));
+		goto end;
+	}
+	if ((signers = CMS_get0_signers(cms)) != NULL &&
+	    sk_X509_num(signers) > 0)
+		X509_NAME_oneline(X509_get_subject_name(sk_X509_value(signers,
+		    0)), signer, (int)sl);
+	rc = 0;
+end:
+	sk_X509_free(signers);
+	ERR_clear_error();
+	CMS_ContentInfo_free(cms);
+	BIO_free(dc);
+	BIO_free(in);
+	return rc;
+}

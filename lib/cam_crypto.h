@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "cam_err.h"
 
@@ -53,6 +54,15 @@ struct x509_store_st *cam_trust_store(const struct cam_trust *t);
  * others (what_key names it in that message, "site key"); the bytes are
  * read into one buffer and wiped.
  */
+/*
+ * Check a DER detached CMS signature over data against t, certificates
+ * as at time at: 0 with the first signer's subject in signer, or -1
+ * with why (OpenSSL's reason).
+ */
+int cam_crypto_verify_detached(const struct cam_trust *t, const void *sig,
+    size_t siglen, const void *data, size_t len, time_t at, char *signer,
+    size_t sl, char *why, size_t wl);
+
 struct evp_pkey_st;
 int cam_crypto_read_key(const char *path, const char *what_key,
     struct evp_pkey_st **key, struct cam_err *e);

@@ -1,0 +1,730 @@
+/*
+ * camaudit: the compliance officer's verifier.  It reads; it never
+ * changes anything.  main() parses the global options and dispatches to
+ * one function per verb.  Today: verify (an archive made by camextract)
+ * and journals (every journal of the site: chain, seals, witness).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#include "cam_cli.h"
+#include "cam_crypto.h"
+#include "cam_journal.h"
+#include "cam_json.h"
+#include "cam_request.h"
+#include "cam_seal.h"
+#include "cam_site.h"
+#include "cam_store.h"
+#include "cam_time.h"
+#include "cam_util.h"
+
+static const char *prog = "camaudit";
+static const char *dir;		/* the configuration directory */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: camaudit [-C dir] verify archive [--trust dir] [--json]\n"
+"       camaudit [-C dir] journals [--json]\n"
+"       camaudit -h | --help | --version\n");
+}
+
+/* ---- one line per check ---- */
+
+struct report {
+	int json, failed, n;
+	struct cam_buf out;
+};
+
+static void
+check(struct report *rp, int ok, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+check(struct report *rp, int ok, const char *name, const char *fmt, ...)
+{
+	char detail[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (!ok)
+		rp->failed++;
+	if (rp->json) {
+		cam_buf_adds(&rp->out, rp->n++ ? ",\n  " : "\n  ");
+		cam_json_begin(&rp->out);
+		cam_json_add_str(&rp->out, "check", name);
+		cam_json_add_bool(&rp->out, "ok", ok);
+		cam_json_add_str(&rp->out, "detail", detail);
+		cam_json_end(&rp->out);
+	} else
+		cam_buf_addf(&rp->out, "%s\t%s\t%s\n", ok ? "ok" : "FAIL",
+		    name, detail);
+}
+
+static int
+finish(struct report *rp)
+{
+	if (rp->json)
+		printf("{\"ok\": %s, \"checks\": [%s\n]}\n",
+		    rp->failed ? "false" : "true", cam_buf_str(&rp->out));
+	else
+		fputs(cam_buf_str(&rp->out), stdout);
+	cam_buf_free(&rp->out);
+	if (fflush(stdout) != 0)
+		return CAM_ENV;
+	return rp->failed ? CAM_NO : 0;
+}
+
+/* ---- verify: an archive ---- */
+
+#define SMALL_MAX	(4 << 20)
+
+struct member {
+	char *name;
+	char sha256[65];
+	uint64_t size;
+	struct cam_buf data;	/* small members only */
+};
+
+struct archive_view {
+	struct member *m;
+	size_t n;
+	char tmp[PATH_MAX];	/* request files written out, for the
+				 * signature check beside the request */
+};
+
+static const struct member *
+member(const struct archive_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->m[i].name, name) == 0)
+			return &v->m[i];
+	return NULL;
+}
+
+static int
+name_safe(const char *name)
+{
+	return name[0] != '\0' && name[0] != '/' &&
+	    strstr(name, "..") == NULL && strstr(name, "//") == NULL &&
+	    cam_utf8_clean(name, strlen(name), 0);
+}
+
+/* Read every member once: hash it, keep the small ones. */
+static int
+read_archive(const char *path, struct archive_view *v, struct report *rp,
+    struct cam_err *e)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *en;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	char buf[1 << 16];
+	int r, rc = -1, bad = 0;
+
+	if (a == NULL || md == NULL)
+		return cam_errf(e, CAM_ENV, "out of memory");
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+		check(rp, 0, "tar", "%s: %s", path, archive_error_string(a));
+		rc = 0;
+		goto end;
+	}
+	while ((r = archive_read_next_header(a, &en)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(en);
+		struct member *m;
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned int dl;
+		la_ssize_t n;
+
+		if (name == NULL || !name_safe(name)) {
+			check(rp, 0, "tar", "unsafe member name \"%s\"",
+			    name ? name : "");
+			bad = 1;
+			continue;
+		}
+		if (archive_entry_filetype(en) != AE_IFREG) {
+			check(rp, 0, "tar", "%s: not a regular file", name);
+			bad = 1;
+			continue;
+		}
+		for (size_t i = 0; i < v->n; i++)
+			if (strcmp(v->m[i].name, name) == 0) {
+				check(rp, 0, "tar", "%s appears twice", name);
+				bad = 1;
+			}
+		v->m = cam_xrealloc(v->m, (v->n + 1) * sizeof(*v->m));
+		m = &v->m[v->n++];
+		memset(m, 0, sizeof(*m));
+		m->name = cam_xstrdup(name);
+		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
+			EVP_DigestUpdate(md, buf, (size_t)n);
+			if (m->size + (uint64_t)n <= SMALL_MAX)
+				cam_buf_add(&m->data, buf, (size_t)n);
+			m->size += (uint64_t)n;
+		}
+		if (n < 0) {
+			check(rp, 0, "tar", "%s: %s (truncated archive?)", name,
+			    archive_error_string(a));
+			bad = 1;
+			break;
+		}
+		EVP_DigestFinal_ex(md, d, &dl);
+		cam_crypto_hex(d, dl, m->sha256);
+	}
+	if (r != ARCHIVE_EOF && !bad) {
+		check(rp, 0, "tar", "%s: %s (truncated archive?)", path,
+		    archive_error_string(a));
+		bad = 1;
+	}
+	if (!bad)
+		check(rp, 1, "tar", "%zu members, POSIX tar", v->n);
+	rc = 0;
+end:
+	EVP_MD_CTX_free(md);
+	archive_read_free(a);
+	return rc;
+}
+
+/* SHA256SUMS must list exactly the other members, with their hashes. */
+static void
+check_sums(const struct archive_view *v, struct report *rp)
+{
+	const struct member *s = member(v, "SHA256SUMS");
+	size_t listed = 0, bad = 0;
+	char *text, *line, *save = NULL;
+
+	if (s == NULL) {
+		check(rp, 0, "SHA256SUMS", "missing");
+		return;
+	}
+	text = cam_xstrdup(cam_buf_str((struct cam_buf *)&s->data));
+	char *seen = cam_xmalloc(v->n + 1);
+	memset(seen, 0, v->n + 1);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		const char *name = line + 66;
+		size_t k;
+
+		if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ') {
+			check(rp, 0, "SHA256SUMS", "bad line \"%.80s\"", line);
+			bad++;
+			continue;
+		}
+		for (k = 0; k < v->n; k++)
+			if (strcmp(v->m[k].name, name) == 0)
+				break;
+		if (k == v->n) {
+			check(rp, 0, "SHA256SUMS", "%s is listed but not in "
+			    "the archive", name);
+			bad++;
+			continue;
+		}
+		seen[k] = 1;
+		listed++;
+		if (strncmp(line, v->m[k].sha256, 64) != 0) {
+			check(rp, 0, "SHA256SUMS", "%s: SHA-256 does not "
+			    "match (altered)", name);
+			bad++;
+		}
+	}
+	for (size_t k = 0; k < v->n; k++)
+		if (!seen[k] && strcmp(v->m[k].name, "SHA256SUMS") != 0 &&
+		    strcmp(v->m[k].name, "SHA256SUMS.p7s") != 0) {
+			check(rp, 0, "SHA256SUMS", "%s is in the archive but "
+			    "not listed (added)", v->m[k].name);
+			bad++;
+		}
+	if (bad == 0)
+		check(rp, 1, "SHA256SUMS", "%zu members listed, every hash "
+		    "matches", listed);
+	free(seen);
+	free(text);
+}
+
+/* Trust: --trust DIR (every certificate in it an anchor; director*.pem
+ * and unit-head*.pem also name those), else the configuration in
+ * force. */
+struct trust {
+	struct cam_trust *ca;
+	struct cam_buf *dir, *uh;
+	size_t ndir, nuh;
+	int need_unit_head;
+	int have_site;
+	struct cam_site site;
+};
+
+static int
+trust_from_dir(struct trust *t, const char *tdir, struct cam_err *e)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if (cam_trust_new(&t->ca, e) == -1)
+		return -1;
+	if ((d = opendir(tdir)) == NULL)
+		return cam_err_sys(e, "%s", tdir);
+	while ((de = readdir(d)) != NULL) {
+		struct cam_buf b = CAM_BUF_INIT;
+		char path[PATH_MAX];
+		size_t l = strlen(de->d_name);
+
+		if (l < 5 || (strcmp(de->d_name + l - 4, ".pem") != 0 &&
+		    strcmp(de->d_name + l - 4, ".crt") != 0))
+			continue;
+		if (cam_path(path, sizeof(path), e, "%s/%s", tdir,
+		    de->d_name) == -1 ||
+		    cam_file_read(path, 1 << 20, &b, e) == -1 ||
+		    cam_trust_add_pem(t->ca, b.s, b.len, path, e) == -1) {
+			cam_buf_free(&b);
+			closedir(d);
+			return -1;
+		}
+		if (strncmp(de->d_name, "director", 8) == 0) {
+			t->dir = cam_xrealloc(t->dir, (t->ndir + 1) *
+			    sizeof(*t->dir));
+			t->dir[t->ndir++] = b;
+		} else if (strncmp(de->d_name, "unit-head", 9) == 0) {
+			t->uh = cam_xrealloc(t->uh, (t->nuh + 1) *
+			    sizeof(*t->uh));
+			t->uh[t->nuh++] = b;
+		} else
+			cam_buf_free(&b);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int
+read_list(struct cam_site *s, const struct cam_paths *p,
+    struct cam_buf **out, size_t *n, struct cam_err *e)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		*out = cam_xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[*n] = (struct cam_buf)CAM_BUF_INIT;
+		(*n)++;
+		if (cam_site_read(s, p->path[i], &(*out)[*n - 1], e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+trust_load(struct trust *t, const char *tdir, struct cam_err *e)
+{
+	memset(t, 0, sizeof(*t));
+	if (cam_site_open(&t->site, dir, e) == 0) {
+		t->have_site = 1;
+		t->need_unit_head = t->site.cfg.unit_head_signature;
+	} else if (tdir == NULL)
+		return -1;
+	cam_err_clear(e);
+	if (tdir != NULL)
+		return trust_from_dir(t, tdir, e);
+	if (cam_site_trust(&t->site, &t->ca, e) == -1 ||
+	    read_list(&t->site, &t->site.cfg.trust_director, &t->dir,
+	    &t->ndir, e) == -1 ||
+	    read_list(&t->site, &t->site.cfg.trust_unit_head, &t->uh,
+	    &t->nuh, e) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+trust_free(struct trust *t)
+{
+	cam_trust_free(&t->ca);
+	for (size_t i = 0; i < t->ndir; i++)
+		cam_buf_free(&t->dir[i]);
+	for (size_t i = 0; i < t->nuh; i++)
+		cam_buf_free(&t->uh[i]);
+	free(t->dir);
+	free(t->uh);
+	if (t->have_site)
+		cam_site_close(&t->site);
+}
+
+static time_t
+json_time(const char *json, const char *key)
+{
+	char s[64];
+	time_t t;
+	struct cam_err e;
+
+	if (cam_json_get_str(json, key, s, sizeof(s)) == -1 ||
+	    cam_time_parse(s, NULL, &t, &e) == -1)
+		return (time_t)-1;
+	return t;
+}
+
+/* A member of a nested object: custody "extraction"."at" and the like,
+ * found by looking for the object's text (the custody record is
+ * camkit's own, flat inside each object). */
+static char *
+sub_object(const char *json, const char *key)
+{
+	char pat[64];
+	const char *p, *q;
+	int depth = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":{", key);
+	if ((p = strstr(json, pat)) == NULL)
+		return NULL;
+	p += strlen(pat) - 1;
+	for (q = p; *q != '\0'; q++) {
+		if (*q == '"') {
+			for (q++; *q != '\0' && *q != '"'; q++)
+				if (*q == '\\' && q[1] != '\0')
+					q++;
+			continue;
+		}
+		if (*q == '{')
+			depth++;
+		else if (*q == '}' && --depth == 0)
+			break;
+	}
+	if (*q == '\0')
+		return NULL;
+	char *s = cam_xmalloc((size_t)(q - p) + 2);
+	memcpy(s, p, (size_t)(q - p) + 1);
+	s[q - p + 1] = '\0';
+	return s;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "trust", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report rp = { 0 };
+	struct archive_view v = { 0 };
+	struct trust t;
+	struct cam_err e;
+	const char *tdir = NULL, *path;
+	const struct member *sums, *sig, *cust, *reqm = NULL;
+	char signer[512], why[512], *extraction = NULL, *request = NULL;
+	time_t at = time(NULL);
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 't': tdir = optarg; break;
+		case 'j': rp.json = 1; break;
+		default: return cam_cli_usage_error("verify: bad option");
+		}
+	if (optind + 1 != argc)
+		return cam_cli_usage_error("verify: give one archive");
+	path = argv[optind];
+	cam_err_clear(&e);
+	if (trust_load(&t, tdir, &e) == -1) {
+		trust_free(&t);
+		return cam_cli_fail(&e);
+	}
+	if (t.have_site && (rc = cam_cli_authorize(&t.site.cfg, dir,
+	    CAM_ACT_AUDIT)) != 0) {
+		trust_free(&t);
+		return rc;
+	}
+	if (read_archive(path, &v, &rp, &e) == -1) {
+		trust_free(&t);
+		return cam_cli_fail(&e);
+	}
+	if (rp.failed)
+		goto done;
+	check_sums(&v, &rp);
+
+	/* The extraction's time: certificates are judged as then. */
+	cust = member(&v, "custody.json");
+	if (cust == NULL || cam_json_check(cust->data.s, cust->data.len,
+	    &e) == -1) {
+		check(&rp, 0, "custody", "custody.json %s",
+		    cust == NULL ? "missing" : "is not valid JSON");
+		cust = NULL;
+	} else if ((extraction = sub_object(cust->data.s, "extraction")) !=
+	    NULL && json_time(extraction, "at") != (time_t)-1)
+		at = json_time(extraction, "at");
+
+	sums = member(&v, "SHA256SUMS");
+	sig = member(&v, "SHA256SUMS.p7s");
+	if (sums == NULL || sig == NULL)
+		check(&rp, 0, "site signature", "SHA256SUMS.p7s missing");
+	else if (cam_crypto_verify_detached(t.ca, sig->data.s, sig->data.len,
+	    sums->data.s, sums->data.len, at, signer, sizeof(signer), why,
+	    sizeof(why)) == -1)
+		check(&rp, 0, "site signature", "SHA256SUMS.p7s: %s", why);
+	else
+		check(&rp, 1, "site signature", "SHA256SUMS signed by %s",
+		    signer);
+
+	/* The request and its signatures, written out to be checked as
+	 * camextract checked them. */
+	for (size_t i = 0; i < v.n; i++) {
+		const char *n = v.m[i].name;
+		size_t l = strlen(n);
+		if (strncmp(n, "request/", 8) == 0 && l > 5 &&
+		    strcmp(n + l - 4, ".p7s") != 0)
+			reqm = &v.m[i];
+	}
+	if (reqm == NULL)
+		check(&rp, 0, "request", "no request/ member");
+	else {
+		struct cam_request req;
+		struct cam_request_sigs sigs = { 0 };
+		struct cam_request_trust rt = { t.ca, t.dir, t.ndir, t.uh,
+		    t.nuh, t.need_unit_head };
+		char rpath[PATH_MAX];
+		int ref;
+
+		snprintf(v.tmp, sizeof(v.tmp), "%s/camaudit.XXXXXX",
+		    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (mkdtemp(v.tmp) == NULL) {
+			cam_err_sys(&e, "%s", v.tmp);
+			v.tmp[0] = '\0';
+			rc = cam_cli_fail(&e);
+			goto end;
+		}
+		for (size_t i = 0; i < v.n; i++) {
+			if (strncmp(v.m[i].name, "request/", 8) != 0 ||
+			    strchr(v.m[i].name + 8, '/') != NULL)
+				continue;
+			cam_path(rpath, sizeof(rpath), &e, "%s/%s", v.tmp,
+			    v.m[i].name + 8);
+			cam_file_write_atomic(rpath, v.m[i].data.s,
+			    v.m[i].data.len, 0600, &e);
+		}
+		cam_path(rpath, sizeof(rpath), &e, "%s/%s", v.tmp,
+		    reqm->name + 8);
+		if (cam_request_load(&req, rpath, t.have_site ?
+		    t.site.cfg.timezone : CAM_DEFAULT_ZONE, &e) == -1) {
+			check(&rp, 0, "request", "%s", e.msg);
+			cam_err_clear(&e);
+		} else {
+			ref = cam_request_verify(&req, rpath, NULL, 0, &rt, at,
+			    &sigs, &e);
+			/* The request's own expiry was judged at extraction;
+			 * the archive outlives it. */
+			if (ref == CAM_REQ_OK || ref == CAM_REQ_EXPIRED)
+				check(&rp, 1, "request signatures", "%zu "
+				    "signer%s, the director's among them%s",
+				    sigs.n, sigs.n == 1 ? "" : "s",
+				    t.need_unit_head ? " and a unit head's" :
+				    "");
+			else
+				check(&rp, 0, "request signatures", "%s (%s)",
+				    e.msg, ref == -1 ? "error" :
+				    cam_request_refusal_name(ref));
+			cam_err_clear(&e);
+			if (cust != NULL)
+				request = sub_object(cust->data.s, "request");
+			if (request != NULL) {
+				char id[128], sha[65];
+				int ok = cam_json_get_str(request, "id", id,
+				    sizeof(id)) == 0 && strcmp(id, req.id) == 0 &&
+				    cam_json_get_str(request, "sha256", sha,
+				    sizeof(sha)) == 0 &&
+				    strcmp(sha, reqm->sha256) == 0;
+				check(&rp, ok, "custody", ok ? "names this "
+				    "request (%s) and its SHA-256" :
+				    "does not name this request (%s) or its "
+				    "SHA-256", req.id);
+			}
+			/* Clips: only the request's cameras, only its
+			 * window (from the keyframe before it). */
+			for (size_t i = 0; i < v.n; i++) {
+				const char *n = v.m[i].name;
+				char cam[64];
+				size_t l = strlen(n), k;
+				if (strncmp(n, "clips/", 6) != 0 || l < 11)
+					continue;
+				snprintf(cam, sizeof(cam), "%.*s",
+				    (int)(l - 10), n + 6);
+				for (k = 0; k < req.ncameras; k++)
+					if (strcmp(req.cameras[k], cam) == 0)
+						break;
+				check(&rp, k < req.ncameras, "clip",
+				    k < req.ncameras ? "%s: camera %s is in the "
+				    "request" : "%s: camera %s is not in the "
+				    "request", n, cam);
+			}
+			if (cust != NULL)
+				for (const char *p = cust->data.s;
+				    (p = strstr(p, "\"first\":\"")) != NULL;
+				    p++) {
+					char f[32], l2[32];
+					const char *q = strstr(p, "\"last\":\"");
+					time_t tf, tl;
+					if (q == NULL)
+						break;
+					snprintf(f, sizeof(f), "%.20s", p + 9);
+					snprintf(l2, sizeof(l2), "%.20s", q + 8);
+					if (cam_time_parse(f, NULL, &tf, &e) ==
+					    -1 || cam_time_parse(l2, NULL, &tl,
+					    &e) == -1) {
+						cam_err_clear(&e);
+						continue;
+					}
+					/* A GOP may start up to a minute
+					 * before the window. */
+					int ok = tf >= req.from - 60 &&
+					    tl <= req.to;
+					check(&rp, ok, "window", ok ? "clip %s "
+					    "to %s inside the request's window" :
+					    "clip %s to %s outside the request's "
+					    "window", f, l2);
+				}
+			cam_request_sigs_free(&sigs);
+			cam_request_free(&req);
+		}
+	}
+done:
+	rc = finish(&rp);
+	cam_cli_audit(path, rc == 0 ? "granted" : "failed",
+	    rc == 0 ? NULL : "verification failed", NULL);
+end:
+	if (v.tmp[0] != '\0') {
+		for (size_t i = 0; i < v.n; i++) {
+			char p[PATH_MAX];
+			if (strncmp(v.m[i].name, "request/", 8) == 0 &&
+			    snprintf(p, sizeof(p), "%s/%s", v.tmp,
+			    v.m[i].name + 8) < (int)sizeof(p))
+				unlink(p);
+		}
+		rmdir(v.tmp);
+	}
+	for (size_t i = 0; i < v.n; i++) {
+		free(v.m[i].name);
+		cam_buf_free(&v.m[i].data);
+	}
+	free(v.m);
+	free(extraction);
+	free(request);
+	trust_free(&t);
+	return rc;
+}
+
+/* ---- journals ---- */
+
+struct jctx {
+	struct report *rp;
+	struct cam_trust *ca;
+	const char *repo;
+};
+
+static int
+journal_cb(void *arg, const char *name, const char *path)
+{
+	struct jctx *j = arg;
+	struct cam_seal_report sr;
+	struct cam_err e;
+
+	memset(&sr, 0, sizeof(sr));
+	cam_err_clear(&e);
+	if (cam_seal_verify(path, name, j->ca, j->repo, &sr, &e) == -1)
+		check(j->rp, 0, name, "%s", e.msg);
+	else
+		check(j->rp, 1, name, "%" PRIu64 " records, %" PRIu64
+		    " seals (the last covers record %" PRIu64 "), %" PRIu64
+		    " witnessed", sr.records, sr.seals, sr.sealed,
+		    sr.witnessed);
+	return 0;
+}
+
+static int
+cmd_journals(int argc, char **argv)
+{
+	struct report rp = { 0 };
+	struct cam_site s;
+	struct cam_err e;
+	struct jctx j;
+	int rc;
+
+	if ((rc = cam_cli_json_only(argc, argv, "journals", &rp.json)) != 0)
+		return rc;
+	cam_err_clear(&e);
+	if (cam_site_open(&s, dir, &e) == -1)
+		return cam_cli_fail(&e);
+	if ((rc = cam_cli_authorize(&s.cfg, dir, CAM_ACT_AUDIT)) != 0) {
+		cam_site_close(&s);
+		return rc;
+	}
+	memset(&j, 0, sizeof(j));
+	j.rp = &rp;
+	j.repo = s.dir;
+	if (cam_site_trust(&s, &j.ca, &e) == -1 ||
+	    cam_store_journals(s.cfg.root, journal_cb, &j, &e) == -1) {
+		cam_trust_free(&j.ca);
+		cam_site_close(&s);
+		cam_buf_free(&rp.out);
+		return cam_cli_fail(&e);
+	}
+	if (rp.n == 0 && rp.out.len == 0)
+		check(&rp, 0, "journals", "no journal under %s", s.cfg.root);
+	rc = finish(&rp);
+	cam_cli_audit("journals", rc == 0 ? "granted" : "failed",
+	    rc == 0 ? NULL : "a journal failed", NULL);
+	cam_trust_free(&j.ca);
+	cam_site_close(&s);
+	return rc;
+}
+
+static const struct verb {
+	const char *name;
+	int (*fn)(int, char **);
+} verbs[] = {
+	{ "verify", cmd_verify },
+	{ "journals", cmd_journals },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *opt_dir = NULL;
+	int c;
+
+	cam_cli_setup(prog, usage);
+	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
+		switch (c) {
+		case 'C': opt_dir = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("camaudit %s\n", CAMKIT_VERSION); return 0;
+		default: usage(stderr); return CAM_USAGE;
+		}
+	if (optind >= argc) {
+		usage(stderr);
+		return CAM_USAGE;
+	}
+	dir = cam_site_dir(opt_dir);
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	cam_cli_verb(argv[0]);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[0], verbs[i].name) == 0)
+			return verbs[i].fn(argc, argv);
+	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
+}
