@@ -41,6 +41,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: camaudit [-C dir] verify archive [--trust dir] [--json]\n"
 "       camaudit [-C dir] journals [--json]\n"
+"       camaudit [-C dir] access [--since time] [--json]\n"
 "       camaudit -h | --help | --version\n");
 }
 
@@ -687,12 +688,125 @@ cmd_journals(int argc, char **argv)
 	return rc;
 }
 
+/* ---- access ---- */
+
+struct actx {
+	time_t since;
+	const char *zone;
+	int json, n;
+	struct cam_buf out;
+};
+
+static int
+access_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct actx *a = arg;
+	char prog_[32], verb[64], outcome[16], actor[64], object[256],
+	    reason[1024], t[64];
+
+	if (strcmp(r->kind, "audit") != 0 || r->time < a->since)
+		return 0;
+	if (cam_json_get_str(r->data, "program", prog_, sizeof(prog_)) == -1 ||
+	    cam_json_get_str(r->data, "outcome", outcome,
+	    sizeof(outcome)) == -1 ||
+	    cam_json_get_str(r->data, "verb", verb, sizeof(verb)) == -1 ||
+	    cam_json_get_str(r->data, "actor", actor, sizeof(actor)) == -1)
+		return 0;
+	/* Footage handed out, and every refusal. */
+	if (strcmp(prog_, "camextract") != 0 &&
+	    strcmp(outcome, "refused") != 0)
+		return 0;
+	if (cam_json_get_str(r->data, "object", object, sizeof(object)) == -1)
+		snprintf(object, sizeof(object), "-");
+	if (cam_json_get_str(r->data, "reason", reason, sizeof(reason)) == -1)
+		snprintf(reason, sizeof(reason), "-");
+	if (cam_time_format_local(r->time, a->zone, t, sizeof(t)) == -1)
+		cam_time_format_utc(r->time, t, sizeof(t));
+	if (a->json) {
+		cam_buf_adds(&a->out, a->n++ ? ",\n  " : "\n  ");
+		cam_json_begin(&a->out);
+		cam_json_add_uint(&a->out, "seq", r->seq);
+		cam_json_add_str(&a->out, "time", t);
+		cam_json_add_str(&a->out, "host", r->host);
+		cam_json_add_raw(&a->out, "record", r->data);
+		cam_json_end(&a->out);
+	} else {
+		for (char *p = reason; *p != '\0'; p++)
+			if (*p == '\t' || *p == '\n')
+				*p = ' ';
+		cam_buf_addf(&a->out, "%s\t%s\t%s\t%s %s\t%s\t%s\t%s\n", t,
+		    r->host, actor, prog_, verb, object, outcome, reason);
+	}
+	return 0;
+}
+
+static int
+cmd_access(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *since = NULL;
+	struct cam_site s;
+	struct cam_err e;
+	struct actx a;
+	char path[PATH_MAX];
+	struct stat st;
+	int c, rc = 0;
+
+	memset(&a, 0, sizeof(a));
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 's': since = optarg; break;
+		case 'j': a.json = 1; break;
+		default: return cam_cli_usage_error("access: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("access: unexpected argument "
+		    "\"%s\"", argv[optind]);
+	cam_err_clear(&e);
+	if (cam_site_open(&s, dir, &e) == -1)
+		return cam_cli_fail(&e);
+	if ((rc = cam_cli_authorize(&s.cfg, dir, CAM_ACT_AUDIT)) != 0)
+		goto end;
+	a.zone = s.cfg.timezone;
+	if (since != NULL && cam_time_parse(since, a.zone, &a.since,
+	    &e) == -1) {
+		rc = cam_cli_usage_error("access: --since: %s", e.msg);
+		goto end;
+	}
+	if (cam_path(path, sizeof(path), &e, "%s/audit.journal",
+	    s.cfg.root) == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	if (stat(path, &st) == 0 &&
+	    cam_journal_foreach(path, access_cb, &a, &e) == -1) {
+		/* A broken trail is itself a finding: say where. */
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	if (a.json)
+		printf("[%s\n]\n", cam_buf_str(&a.out));
+	else
+		fputs(cam_buf_str(&a.out), stdout);
+	cam_cli_audit("access", "granted", NULL, NULL);
+	rc = fflush(stdout) == 0 ? 0 : CAM_ENV;
+end:
+	cam_buf_free(&a.out);
+	cam_site_close(&s);
+	return rc;
+}
+
 static const struct verb {
 	const char *name;
 	int (*fn)(int, char **);
 } verbs[] = {
 	{ "verify", cmd_verify },
 	{ "journals", cmd_journals },
+	{ "access", cmd_access },
 };
 
 int

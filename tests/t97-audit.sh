@@ -122,6 +122,16 @@ expect_success 'camaudit journals: every journal verifies; a changed manifest li
 	test $rc = 0 && has "^FAIL	gate/manifest	.*manifest:[0-9]+: " out
 '
 
+expect_success 'camaudit access: extractions and refusals from the audit trail' '
+	must_fail 1 camextract -C site run A.yaml -o again.tar 2>/dev/null &&
+	camaudit -C site access >out &&
+	has "	$(id -un)	camextract run	A	granted	-$" out &&
+	has "	camextract run	A	refused	replay: " out &&
+	camaudit -C site access --json | jq -e "map(select(.record.outcome == \"refused\")) | length >= 1" >/dev/null &&
+	camaudit -C site access --since "$(date -u -d "+1 hour" +%Y-%m-%dT%H:%M:%SZ)" >out &&
+	test ! -s out
+'
+
 expect_success 'usage() prints exactly the SYNOPSIS of camaudit(1)' '
 	camaudit --help | sed "s/^usage: //" | tr -s " \n" "  " | sed "s/ $//" >u &&
 	mandoc -Tascii -Owidth=1000 "$CAMKIT_TOP/man/camaudit.1" |
