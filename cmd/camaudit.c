@@ -41,8 +41,26 @@ usage(FILE *f)
 	fprintf(f,
 "usage: camaudit [-C dir] verify archive [--trust dir] [--json]\n"
 "       camaudit [-C dir] journals [--json]\n"
+"       camaudit [-C dir] recordings [--camera id] [--from time] [--to time]\n"
+"              [--json]\n"
 "       camaudit [-C dir] access [--since time] [--json]\n"
 "       camaudit -h | --help | --version\n");
+}
+
+/* The configuration in force, if the caller may audit under it;
+ * else the exit status (printed, and a refusal audited). */
+static int
+open_site(struct cam_site *s)
+{
+	struct cam_err e;
+	int rc;
+
+	cam_err_clear(&e);
+	if (cam_site_open(s, dir, &e) == -1)
+		return cam_cli_fail(&e);
+	if ((rc = cam_cli_authorize(&s->cfg, dir, CAM_ACT_AUDIT)) != 0)
+		cam_site_close(s);
+	return rc;
 }
 
 /* ---- one line per check ---- */
@@ -662,12 +680,8 @@ cmd_journals(int argc, char **argv)
 	if ((rc = cam_cli_json_only(argc, argv, "journals", &rp.json)) != 0)
 		return rc;
 	cam_err_clear(&e);
-	if (cam_site_open(&s, dir, &e) == -1)
-		return cam_cli_fail(&e);
-	if ((rc = cam_cli_authorize(&s.cfg, dir, CAM_ACT_AUDIT)) != 0) {
-		cam_site_close(&s);
+	if ((rc = open_site(&s)) != 0)
 		return rc;
-	}
 	memset(&j, 0, sizeof(j));
 	j.rp = &rp;
 	j.repo = s.dir;
@@ -684,6 +698,178 @@ cmd_journals(int argc, char **argv)
 	cam_cli_audit("journals", rc == 0 ? "granted" : "failed",
 	    rc == 0 ? NULL : "a journal failed", NULL);
 	cam_trust_free(&j.ca);
+	cam_site_close(&s);
+	return rc;
+}
+
+/* ---- recordings ---- */
+
+struct rctx {
+	struct report *rp;
+	const char *camera;
+	const char *zone;
+	time_t from, to;	/* 0: open */
+	time_t prev_end;	/* of the last segment seen, 0 if none */
+	int down;		/* a camera-down since then */
+	uint64_t deleted;
+};
+
+static void
+local(time_t t, const char *zone, char *buf, size_t len)
+{
+	if (cam_time_format_local(t, zone, buf, len) == -1)
+		cam_time_format_utc(t, buf, len);
+}
+
+static int
+in_range(const struct rctx *c, time_t a, time_t b)
+{
+	return (c->from == 0 || b >= c->from) && (c->to == 0 || a < c->to);
+}
+
+static int
+rec_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct rctx *c = arg;
+	char file[PATH_MAX], reason[256], a[64], b[64];
+	time_t start, end;
+
+	if (strcmp(r->kind, "camera-down") == 0) {
+		c->down = 1;
+		return 0;
+	}
+	if (strcmp(r->kind, "delete") == 0) {
+		start = json_time(r->data, "start");
+		end = json_time(r->data, "end");
+		if (!in_range(c, start, end))
+			return 0;
+		if (cam_json_get_str(r->data, "file", file, sizeof(file)) == -1)
+			snprintf(file, sizeof(file), "?");
+		if (cam_json_get_str(r->data, "reason", reason,
+		    sizeof(reason)) == -1)
+			snprintf(reason, sizeof(reason), "none given");
+		local(r->time, c->zone, a, sizeof(a));
+		check(c->rp, 1, "deleted", "%s: deleted %s, reason: %s", file,
+		    a, reason);
+		c->deleted++;
+		return 0;
+	}
+	if (strcmp(r->kind, "segment") != 0)
+		return 0;
+	start = json_time(r->data, "start");
+	end = json_time(r->data, "end");
+	/* Whole seconds: a cut between segments may look like 1 s. */
+	if (c->prev_end != 0 && start - c->prev_end > 1 &&
+	    in_range(c, c->prev_end, start)) {
+		local(c->prev_end, c->zone, a, sizeof(a));
+		local(start, c->zone, b, sizeof(b));
+		if (c->down)
+			check(c->rp, 1, "gap", "%s: %s to %s, %lld s, the "
+			    "camera was down (journaled)", c->camera, a, b,
+			    (long long)(start - c->prev_end));
+		else
+			check(c->rp, 0, "gap", "%s: %s to %s, %lld s, and no "
+			    "camera-down event: the recorder was not "
+			    "recording", c->camera, a, b,
+			    (long long)(start - c->prev_end));
+	}
+	c->prev_end = end;
+	c->down = 0;
+	return 0;
+}
+
+static void
+rec_report(void *arg, const char *what, const char *msg)
+{
+	struct rctx *c = arg;
+
+	check(c->rp, 0, what, "%s", msg);
+}
+
+static int
+cmd_recordings(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "camera", required_argument, NULL, 'c' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *camera = NULL, *from = NULL, *to = NULL;
+	struct report rp = { 0 };
+	struct cam_site s;
+	struct cam_err e;
+	struct rctx c;
+	char path[PATH_MAX];
+	char **cams = NULL;
+	size_t n = 0;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': camera = optarg; break;
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'j': rp.json = 1; break;
+		default: return cam_cli_usage_error("recordings: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("recordings: unexpected argument "
+		    "\"%s\"", argv[optind]);
+	cam_err_clear(&e);
+	if ((rc = open_site(&s)) != 0)
+		return rc;
+	c.zone = s.cfg.timezone;
+	if ((from != NULL && cam_time_parse(from, c.zone, &c.from, &e) == -1) ||
+	    (to != NULL && cam_time_parse(to, c.zone, &c.to, &e) == -1)) {
+		cam_site_close(&s);
+		return cam_cli_usage_error("recordings: %s", e.msg);
+	}
+	/* Every camera that has a manifest, in the configuration or not:
+	 * footage of a camera taken out still counts. */
+	if (camera != NULL) {
+		cams = cam_xmalloc(sizeof(*cams));
+		cams[n++] = cam_xstrdup(camera);
+	} else if (cam_store_cameras(s.cfg.root, &cams, &n, &e) == -1) {
+		cam_site_close(&s);
+		return cam_cli_fail(&e);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t checked = 0;
+		int found;
+
+		c.rp = &rp;
+		c.camera = cams[i];
+		c.prev_end = 0;
+		c.down = 0;
+		found = cam_store_verify(s.cfg.root, cams[i], rec_report, &c,
+		    &checked, &e);
+		if (found == -1) {
+			check(&rp, 0, cams[i], "%s", e.msg);
+			cam_err_clear(&e);
+			continue;
+		}
+		if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
+		    s.cfg.root, cams[i]) == 0 &&
+		    cam_journal_foreach(path, rec_cb, &c, &e) == -1) {
+			check(&rp, 0, cams[i], "%s", e.msg);
+			cam_err_clear(&e);
+		}
+		if (found == 0)
+			check(&rp, 1, cams[i], "%" PRIu64 " segments match "
+			    "their manifest", checked);
+	}
+	if (n == 0)
+		check(&rp, 0, "recordings", "no camera has a manifest under "
+		    "%s", s.cfg.root);
+	rc = finish(&rp);
+	cam_cli_audit("recordings", rc == 0 ? "granted" : "failed",
+	    rc == 0 ? NULL : "findings", NULL);
+	for (size_t i = 0; i < n; i++)
+		free(cams[i]);
+	free(cams);
 	cam_site_close(&s);
 	return rc;
 }
@@ -767,10 +953,8 @@ cmd_access(int argc, char **argv)
 		return cam_cli_usage_error("access: unexpected argument "
 		    "\"%s\"", argv[optind]);
 	cam_err_clear(&e);
-	if (cam_site_open(&s, dir, &e) == -1)
-		return cam_cli_fail(&e);
-	if ((rc = cam_cli_authorize(&s.cfg, dir, CAM_ACT_AUDIT)) != 0)
-		goto end;
+	if ((rc = open_site(&s)) != 0)
+		return rc;
 	a.zone = s.cfg.timezone;
 	if (since != NULL && cam_time_parse(since, a.zone, &a.since,
 	    &e) == -1) {
@@ -806,6 +990,7 @@ static const struct verb {
 } verbs[] = {
 	{ "verify", cmd_verify },
 	{ "journals", cmd_journals },
+	{ "recordings", cmd_recordings },
 	{ "access", cmd_access },
 };
 

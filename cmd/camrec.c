@@ -141,36 +141,6 @@ conf_init(struct cam_rec_conf *c, const struct cam_site *s,
 	c->verbose = verbose;
 }
 
-/* Every camera with a manifest under the root: footage of a camera taken
- * out of the configuration still ages out. */
-static int
-stored_cameras(const char *root, char ***out, size_t *n, struct cam_err *e)
-{
-	DIR *d = opendir(root);
-	struct dirent *de;
-	char path[PATH_MAX];
-
-	*out = NULL;
-	*n = 0;
-	if (d == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		return cam_err_sys(e, "%s", root);
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!cam_id_valid(de->d_name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/manifest", root,
-		    de->d_name);
-		if (access(path, F_OK) == -1)
-			continue;
-		*out = cam_xrealloc(*out, (*n + 1) * sizeof(char *));
-		(*out)[(*n)++] = cam_xstrdup(de->d_name);
-	}
-	closedir(d);
-	return 0;
-}
-
 static void
 free_list(char **v, size_t n)
 {
@@ -216,7 +186,7 @@ run_prune(const struct cam_site *s, const char *host, int dry_run,
 	size_t n;
 	int rc;
 
-	if (stored_cameras(s->cfg.root, &cams, &n, e) == -1)
+	if (cam_store_cameras(s->cfg.root, &cams, &n, e) == -1)
 		return -1;
 	rc = cam_prune(&s->cfg, host, (const char *const *)cams, n, now,
 	    dry_run, out ? prune_line : NULL, out, res, e);
@@ -646,7 +616,7 @@ cmd_verify(int argc, char **argv)
 		cams = cam_xmalloc((size_t)(argc - 1) * sizeof(char *));
 		for (int i = 1; i < argc; i++)
 			cams[n++] = cam_xstrdup(argv[i]);
-	} else if (stored_cameras(s.cfg.root, &cams, &n, &e) == -1) {
+	} else if (cam_store_cameras(s.cfg.root, &cams, &n, &e) == -1) {
 		rc = cam_cli_fail(&e);
 		goto end;
 	}

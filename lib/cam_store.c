@@ -571,6 +571,34 @@ name_cmp(const void *a, const void *b)
 }
 
 int
+cam_store_cameras(const char *root, char ***out, size_t *n,
+    struct cam_err *e)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	if ((d = opendir(root)) == NULL)
+		return errno == ENOENT ? 0 : cam_err_sys(e, "%s", root);
+	while ((de = readdir(d)) != NULL) {
+		if (!cam_id_valid(de->d_name) ||
+		    snprintf(path, sizeof(path), "%s/%s/manifest", root,
+		    de->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		*out = cam_xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = cam_xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(*out, *n, sizeof(**out), name_cmp);
+	return 0;
+}
+
+int
 cam_store_journals(const char *root,
     int (*cb)(void *arg, const char *name, const char *path), void *arg,
     struct cam_err *e)
@@ -580,9 +608,7 @@ cam_store_journals(const char *root,
 	char path[PATH_MAX], name[PATH_MAX];
 	char **cams = NULL;
 	size_t n = 0;
-	struct dirent *de;
 	struct stat st;
-	DIR *d;
 	int rc = 0;
 
 	for (size_t i = 0; top[i] != NULL && rc == 0; i++) {
@@ -593,24 +619,8 @@ cam_store_journals(const char *root,
 	}
 	if (rc != 0)
 		return rc;
-	if ((d = opendir(root)) == NULL)
-		return errno == ENOENT ? 0 : cam_err_sys(e, "%s", root);
-	while ((de = readdir(d)) != NULL) {
-		if (!cam_id_valid(de->d_name))
-			continue;
-		if (cam_path(path, sizeof(path), e, "%s/%s/manifest", root,
-		    de->d_name) == -1) {
-			rc = -1;
-			break;
-		}
-		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			cams = cam_xrealloc(cams, (n + 1) * sizeof(*cams));
-			cams[n++] = cam_xstrdup(de->d_name);
-		}
-	}
-	closedir(d);
-	if (n > 0)
-		qsort(cams, n, sizeof(*cams), name_cmp);
+	if (cam_store_cameras(root, &cams, &n, e) == -1)
+		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		snprintf(name, sizeof(name), "%s/manifest", cams[i]);
 		if (cam_path(path, sizeof(path), e, "%s/%s", root, name) == -1)

@@ -34,6 +34,12 @@ struct cam_segments {
 	struct cam_segment *v;
 };
 
+/* Every camera with a manifest under the storage root, in the
+ * configuration or not (its footage still counts), sorted; free each
+ * and the array.  A root that does not exist has none. */
+int cam_store_cameras(const char *root, char ***out, size_t *n,
+    struct cam_err *e);
+
 /*
  * Every journal under the storage root, by its name relative to the root
  * (as seals and the witness name them): audit.journal, logbook.journal,

@@ -132,6 +132,23 @@ expect_success 'camaudit access: extractions and refusals from the audit trail' 
 	test ! -s out
 '
 
+expect_success 'camaudit recordings: an altered, a deleted and a stray file; prune deletions listed' '
+	cp -a site.store store.saved &&
+	camaudit -C site recordings >out && hasnt "^FAIL" out &&
+	has "^ok	gate	[0-9]+ segments match their manifest" out &&
+	f=$(segments site gate | head -1) && g=$(segments site gate | tail -1) &&
+	printf "\377" | dd of="$f" bs=1 seek=3000 conv=notrunc 2>/dev/null &&
+	rm "$g" && cp "$f" "$(dirname "$f")/gate-20200101T000000Z.mkv" &&
+	must_fail 1 camaudit -C site recordings >out &&
+	has "^FAIL	altered	" out && has "^FAIL	missing	" out && has "^FAIL	unlisted	" out &&
+	rm -rf site.store && cp -a store.saved site.store &&
+	camrec -C site hold release 1 >/dev/null &&
+	camrec -C site prune --now "$(date -u -d "+40 days" +%Y-%m-%dT%H:%M:%SZ)" >/dev/null &&
+	camaudit -C site recordings >out &&
+	has "^ok	deleted	gate/.*reason: retention" out &&
+	rm -rf site.store && cp -a store.saved site.store
+'
+
 expect_success 'usage() prints exactly the SYNOPSIS of camaudit(1)' '
 	camaudit --help | sed "s/^usage: //" | tr -s " \n" "  " | sed "s/ $//" >u &&
 	mandoc -Tascii -Owidth=1000 "$CAMKIT_TOP/man/camaudit.1" |
