@@ -197,3 +197,12 @@ as() {
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
 	    env HOME=/nonexistent PATH="$PATH" "$@"
 }
+
+# flip FILE OFFSET: change the byte at OFFSET to another value (adding
+# one, so that the change never leaves it as it was).
+flip() {
+	local b
+	b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	printf "\\$(printf %o $(( (b + 1) % 256 )))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}

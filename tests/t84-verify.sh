@@ -18,7 +18,7 @@ expect_success 'untouched recordings verify' '
 
 expect_success 'a flipped byte in a segment is found' '
 	f=$(segments site gate | head -1) &&
-	printf "\xff" | dd of="$f" bs=1 seek=3000 conv=notrunc 2>/dev/null &&
+	flip "$f" 3000 &&
 	must_fail 1 camrec -C site verify gate >out &&
 	has "^FAIL	gate	altered	gate/.*\.mkv: altered" out &&
 	has "^FAIL	gate	[0-9]+ segments	1 problem$" out &&

@@ -45,7 +45,8 @@ resum() {
 }
 # tampered NAME PATTERN: camaudit verify NAME exits 1 and says PATTERN.
 tampered() {
-	must_fail 1 camaudit -C site verify "$1" >out 2>err &&
+	must_fail 1 camaudit -C site verify "$1" >out 2>err ||
+	    { cat err out; return 1; }
 	has "$2" out
 }
 
@@ -67,7 +68,7 @@ expect_success 'verifying offline with --trust DIR (no site)' '
 '
 
 expect_success 'a byte flipped in a clip' '
-	cp -a x y && printf "\377" | dd of=y/clips/gate.mp4 bs=1 seek=2000 conv=notrunc 2>/dev/null &&
+	cp -a x y && flip y/clips/gate.mp4 2000 &&
 	retar y t1.tar && tampered t1.tar "^FAIL	SHA256SUMS	clips/gate.mp4: SHA-256 does not match \(altered\)"
 '
 
@@ -137,7 +138,7 @@ expect_success 'camaudit recordings: an altered, a deleted and a stray file; pru
 	camaudit -C site recordings >out && hasnt "^FAIL" out &&
 	has "^ok	gate	[0-9]+ segments match their manifest" out &&
 	f=$(segments site gate | head -1) && g=$(segments site gate | tail -1) &&
-	printf "\377" | dd of="$f" bs=1 seek=3000 conv=notrunc 2>/dev/null &&
+	flip "$f" 3000 &&
 	rm "$g" && cp "$f" "$(dirname "$f")/gate-20200101T000000Z.mkv" &&
 	must_fail 1 camaudit -C site recordings >out &&
 	has "^FAIL	altered	" out && has "^FAIL	missing	" out && has "^FAIL	unlisted	" out &&
