@@ -984,46 +984,17 @@ end:
 	return rc;
 }
 
-static const struct verb {
-	const char *name;
-	int (*fn)(int, char **);
-} verbs[] = {
-	{ "verify", cmd_verify },
-	{ "journals", cmd_journals },
-	{ "recordings", cmd_recordings },
-	{ "access", cmd_access },
+static const struct cam_cli_verb verbs[] = {
+	{ "verify", cmd_verify, 0 },
+	{ "journals", cmd_journals, 0 },
+	{ "recordings", cmd_recordings, 0 },
+	{ "access", cmd_access, 0 },
 };
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *opt_dir = NULL;
-	int c;
-
 	cam_cli_setup(prog, usage);
-	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
-		switch (c) {
-		case 'C': opt_dir = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("camaudit %s\n", CAMKIT_VERSION); return 0;
-		default: usage(stderr); return CAM_USAGE;
-		}
-	if (optind >= argc) {
-		usage(stderr);
-		return CAM_USAGE;
-	}
-	dir = cam_site_dir(opt_dir);
-	argc -= optind;
-	argv += optind;
-	optind = 0;
-	cam_cli_verb(argv[0]);
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(argv[0], verbs[i].name) == 0)
-			return verbs[i].fn(argc, argv);
-	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
+	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
+	    &dir);
 }

@@ -74,12 +74,6 @@ next_opt(int argc, char **argv, const char *shortopts,
 	return c;
 }
 
-static void
-reset_getopt(void)
-{
-	optind = 0;	/* glibc: 0 also resets its internal state */
-}
-
 /*
  * May the caller do act?  Asks the configuration in force; a refusal is
  * audited and printed.  The superuser is let through when the
@@ -1569,69 +1563,25 @@ cmd_seal(int argc, char **argv)
 	return rc;
 }
 
-/* "camera add", "user rm", "status": for messages and the audit trail. */
-static void
-name_verb(int argc, char **argv)
-{
-	char label[64];
-	int sub = argc > 1 && argv[1][0] != '-' &&
-	    (strcmp(argv[0], "camera") == 0 || strcmp(argv[0], "user") == 0);
-
-	snprintf(label, sizeof(label), "%s%s%s", argv[0], sub ? " " : "",
-	    sub ? argv[1] : "");
-	cam_cli_verb(label);
-}
-
-static const struct verb {
-	const char *name;
-	int (*fn)(int, char **);
-} verbs[] = {
-	{ "init", cmd_init },
-	{ "check", cmd_check },
-	{ "commit", cmd_commit },
-	{ "history", cmd_history },
-	{ "diff", cmd_diff },
-	{ "revert", cmd_revert },
-	{ "camera", cmd_camera },
-	{ "user", cmd_user },
-	{ "units", cmd_units },
-	{ "status", cmd_status },
-	{ "probe", cmd_probe },
-	{ "seal", cmd_seal },
+static const struct cam_cli_verb verbs[] = {
+	{ "init", cmd_init, 0 },
+	{ "check", cmd_check, 0 },
+	{ "commit", cmd_commit, 0 },
+	{ "history", cmd_history, 0 },
+	{ "diff", cmd_diff, 0 },
+	{ "revert", cmd_revert, 0 },
+	{ "camera", cmd_camera, 1 },
+	{ "user", cmd_user, 1 },
+	{ "units", cmd_units, 0 },
+	{ "status", cmd_status, 0 },
+	{ "probe", cmd_probe, 0 },
+	{ "seal", cmd_seal, 0 },
 };
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *opt_dir = NULL;
-	int c;
-
 	cam_cli_setup(prog, usage);
-
-	/* "+": stop at the verb; its own options are parsed by the verb. */
-	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
-		switch (c) {
-		case 'C': opt_dir = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("camctl %s\n", CAMKIT_VERSION); return 0;
-		default: usage(stderr); return CAM_USAGE;
-		}
-	if (optind >= argc) {
-		usage(stderr);
-		return CAM_USAGE;
-	}
-	dir = cam_site_dir(opt_dir);
-	argc -= optind;
-	argv += optind;
-	reset_getopt();
-	name_verb(argc, argv);
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(argv[0], verbs[i].name) == 0)
-			return verbs[i].fn(argc, argv);
-	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
+	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
+	    &dir);
 }

@@ -755,54 +755,25 @@ cmd_verify(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : CAM_ENV;
 }
 
-static const struct verb {
-	const char *name;
-	int (*fn)(int, char **);
-} verbs[] = {
-	{ "add", cmd_add },
-	{ "shift", cmd_shift },
-	{ "list", cmd_list },
-	{ "show", cmd_show },
-	{ "correct", cmd_correct },
-	{ "verify", cmd_verify },
+static const struct cam_cli_verb verbs[] = {
+	{ "add", cmd_add, 0 },
+	{ "shift", cmd_shift, 1 },
+	{ "list", cmd_list, 0 },
+	{ "show", cmd_show, 0 },
+	{ "correct", cmd_correct, 0 },
+	{ "verify", cmd_verify, 0 },
 };
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *opt_dir = NULL;
 	struct cam_err e;
-	int c;
 
 	cam_cli_setup(prog, usage);
 	cam_err_clear(&e);
+	/* First of all: drop the set-id rights and the environment. */
 	if (cam_priv_init(&e) == -1)
 		return cam_cli_fail(&e);
-
-	/* "+": stop at the verb; its own options are parsed by the verb. */
-	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
-		switch (c) {
-		case 'C': opt_dir = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("camlog %s\n", CAMKIT_VERSION); return 0;
-		default: usage(stderr); return CAM_USAGE;
-		}
-	if (optind >= argc) {
-		usage(stderr);
-		return CAM_USAGE;
-	}
-	/* Set-id, the environment is gone: -C or the default. */
-	dir = cam_site_dir(opt_dir);
-	argc -= optind;
-	argv += optind;
-	optind = 0;
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(argv[0], verbs[i].name) == 0)
-			return verbs[i].fn(argc, argv);
-	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
+	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
+	    &dir);
 }

@@ -12,6 +12,7 @@
 #include "cam_cli.h"
 #include "cam_config.h"
 #include "cam_priv.h"
+#include "cam_site.h"
 
 /* Set once by main, before anything can fail. */
 static const char *cli_prog = "camkit";
@@ -155,4 +156,45 @@ cam_cli_audit_rc(const char *object, int rc, const struct cam_err *e,
 {
 	cam_cli_audit(object, rc == 0 ? "granted" : e->code == CAM_NO ?
 	    "refused" : "failed", rc == 0 ? NULL : e->msg, detail);
+}
+
+int
+cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
+    size_t n, const char **dir)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *opt_dir = NULL;
+	char label[64];
+	int c, sub;
+
+	/* "+": stop at the verb; its own options are parsed by the verb. */
+	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
+		switch (c) {
+		case 'C': opt_dir = optarg; break;
+		case 'h': cli_usage(stdout); return 0;
+		case 'V': printf("%s %s\n", cli_prog, CAMKIT_VERSION); return 0;
+		default: cli_usage(stderr); return CAM_USAGE;
+		}
+	if (optind >= argc) {
+		cli_usage(stderr);
+		return CAM_USAGE;
+	}
+	*dir = cam_site_dir(opt_dir);
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: 0 also resets its internal state */
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(argv[0], verbs[i].name) != 0)
+			continue;
+		sub = verbs[i].sub && argc > 1 && argv[1][0] != '-';
+		snprintf(label, sizeof(label), "%s%s%s", argv[0],
+		    sub ? " " : "", sub ? argv[1] : "");
+		cam_cli_verb(label);
+		return verbs[i].fn(argc, argv);
+	}
+	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
 }

@@ -29,6 +29,21 @@ void cam_cli_host(char *buf, size_t len);
 int cam_cli_json_only(int argc, char **argv, const char *verb, int *json);
 
 /*
+ * What every main does: -C dir, -h/--help, --version, then the verb
+ * named by the first argument (its label "verb sub" when the verb has
+ * sub-verbs, for messages and the audit trail), run with argv[0] the
+ * verb and getopt reset.  *dir receives the configuration directory.
+ * Returns the exit status.
+ */
+struct cam_cli_verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	int sub;		/* "camera add": name the sub-verb too */
+};
+int cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
+    size_t n, const char **dir);
+
+/*
  * Roles and the audit trail, alike in every program.  Name the verb
  * once ("camera add"); cam_cli_authorize asks cam_policy whether the
  * caller may do act under cfg (the configuration in force, from
