@@ -1,8 +1,9 @@
 /*
  * camaudit: the compliance officer's verifier.  It reads; it never
  * changes anything.  main() parses the global options and dispatches to
- * one function per verb.  Today: verify (an archive made by camextract)
- * and journals (every journal of the site: chain, seals, witness).
+ * one function per verb: verify (an archive made by camextract), journals
+ * (every journal of the site: chain, seals, witness), recordings, access
+ * and config (the configuration's git history).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +23,8 @@
 #include <openssl/evp.h>
 
 #include "cam_cli.h"
+#include "cam_config.h"
+#include "cam_repo.h"
 #include "cam_crypto.h"
 #include "cam_journal.h"
 #include "cam_json.h"
@@ -44,6 +47,7 @@ usage(FILE *f)
 "       camaudit [-C dir] recordings [--camera id] [--from time] [--to time]\n"
 "              [--json]\n"
 "       camaudit [-C dir] access [--since time] [--json]\n"
+"       camaudit [-C dir] config [--since time] [--json]\n"
 "       camaudit -h | --help | --version\n");
 }
 
@@ -984,11 +988,488 @@ end:
 	return rc;
 }
 
+/* ---- config: who changed the configuration, and was it sound ---- */
+
+struct trail_commit {
+	char id[41];
+	uint64_t seq;
+	time_t time;
+	char actor[64];
+};
+
+struct cctx {
+	struct report *rp;
+	struct cam_site *s;
+	time_t since, until;	/* of the changes listed; 0: open */
+	int json, nchanges;
+	struct cam_buf changes;
+	/* the audit trail's configuration commits */
+	struct trail_commit *tc;
+	size_t ntc;
+	time_t trail_start;	/* first record of the trail, 0: none */
+	const char *first;	/* the trail's oldest commit in the history */
+	/* counts for the summary lines */
+	int commits, invalid, unaudited, secrets, other;
+};
+
+static int
+trail_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct cctx *c = arg;
+	char prog_[32], outcome[16], id[64];
+	char *detail;
+
+	if (c->trail_start == 0)
+		c->trail_start = r->time;
+	if (strcmp(r->kind, "audit") != 0 ||
+	    cam_json_get_str(r->data, "program", prog_, sizeof(prog_)) == -1 ||
+	    strcmp(prog_, "camctl") != 0 ||
+	    cam_json_get_str(r->data, "outcome", outcome,
+	    sizeof(outcome)) == -1 || strcmp(outcome, "granted") != 0 ||
+	    (detail = sub_object(r->data, "detail")) == NULL)
+		return 0;
+	if (cam_json_get_str(detail, "commit", id, sizeof(id)) == 0 &&
+	    strlen(id) == 40) {
+		struct trail_commit *t;
+		c->tc = cam_xrealloc(c->tc, (c->ntc + 1) * sizeof(*c->tc));
+		t = &c->tc[c->ntc++];
+		memset(t, 0, sizeof(*t));
+		memcpy(t->id, id, 41);
+		t->seq = r->seq;
+		t->time = r->time;
+		if (cam_json_get_str(r->data, "actor", t->actor,
+		    sizeof(t->actor)) == -1)
+			snprintf(t->actor, sizeof(t->actor), "?");
+	}
+	free(detail);
+	return 0;
+}
+
+static const struct trail_commit *
+trail_find(const struct cctx *c, const char *id)
+{
+	for (size_t i = 0; i < c->ntc; i++)
+		if (strcmp(c->tc[i].id, id) == 0)
+			return &c->tc[i];
+	return NULL;
+}
+
+static int
+same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static void
+roles_text(unsigned roles, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 1; bit != 0 && bit <= roles; bit <<= 1)
+		if ((roles & bit) && cam_role_name(bit) != NULL)
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0,
+			    "%s%s", n ? "," : "", cam_role_name(bit));
+	if (n == 0)
+		snprintf(buf, len, "none");
+}
+
+/* What a commit changed, said in the configuration's own terms: one
+ * phrase per change into out ("camera gate added", "retention_days 30
+ * -> 60"). */
+static void
+config_delta(const struct cam_config *a, const struct cam_config *b,
+    struct cam_buf *out)
+{
+#define SAY(...) (cam_buf_adds(out, out->len ? "; " : ""), \
+	cam_buf_addf(out, __VA_ARGS__))
+	char ra[256], rb[256];
+
+	if (!same(a->site_name, b->site_name))
+		SAY("site name \"%s\" -> \"%s\"", a->site_name, b->site_name);
+	if (!same(a->timezone, b->timezone))
+		SAY("timezone %s -> %s", a->timezone, b->timezone);
+	if (!same(a->host, b->host))
+		SAY("host %s -> %s", a->host, b->host);
+	if (!same(a->root, b->root))
+		SAY("storage root %s -> %s", a->root, b->root);
+	if (a->retention_days != b->retention_days)
+		SAY("retention_days %d -> %d", a->retention_days,
+		    b->retention_days);
+	if (a->max_bytes != b->max_bytes || a->max_percent != b->max_percent)
+		SAY("max_usage changed");
+	if (a->unit_head_signature != b->unit_head_signature)
+		SAY("unit_head_signature %s -> %s",
+		    a->unit_head_signature ? "true" : "false",
+		    b->unit_head_signature ? "true" : "false");
+	for (size_t i = 0; i < a->ncameras; i++)
+		if (cam_config_camera(b, a->cameras[i].id) == NULL)
+			SAY("camera %s removed", a->cameras[i].id);
+	for (size_t i = 0; i < b->ncameras; i++) {
+		const struct cam_camera *y = &b->cameras[i];
+		const struct cam_camera *x = cam_config_camera(a, y->id);
+		if (x == NULL) {
+			SAY("camera %s added (%s)", y->id, y->url);
+			continue;
+		}
+		struct cam_buf f = CAM_BUF_INIT;
+		if (!same(x->url, y->url))
+			cam_buf_addf(&f, " url %s -> %s", x->url, y->url);
+		if (x->enabled != y->enabled)
+			cam_buf_addf(&f, " %s", y->enabled ? "enabled" :
+			    "DISABLED");
+		if (!same(x->credential, y->credential))
+			cam_buf_adds(&f, " credentials");
+		if (!same(x->host, y->host))
+			cam_buf_adds(&f, " host");
+		if (!same(x->transport, y->transport))
+			cam_buf_adds(&f, " transport");
+		if (!same(x->model, y->model))
+			cam_buf_adds(&f, " model");
+		if (!same(x->firmware, y->firmware))
+			cam_buf_adds(&f, " firmware");
+		if (x->segment != y->segment)
+			cam_buf_adds(&f, " segment");
+		if (!same(x->name, y->name) || !same(x->location, y->location))
+			cam_buf_adds(&f, " name/location");
+		if (f.len)
+			SAY("camera %s:%s", y->id, f.s);
+		cam_buf_free(&f);
+	}
+	for (size_t i = 0; i < a->nusers; i++)
+		if (cam_config_user(b, a->users[i].name) == NULL)
+			SAY("user %s removed", a->users[i].name);
+	for (size_t i = 0; i < b->nusers; i++) {
+		const struct cam_user *y = &b->users[i];
+		const struct cam_user *x = cam_config_user(a, y->name);
+		roles_text(y->roles, rb, sizeof(rb));
+		if (x == NULL)
+			SAY("user %s added (%s)", y->name, rb);
+		else if (x->roles != y->roles) {
+			roles_text(x->roles, ra, sizeof(ra));
+			SAY("user %s roles %s -> %s", y->name, ra, rb);
+		}
+	}
+	if (a->trust_ca.n != b->trust_ca.n ||
+	    a->trust_director.n != b->trust_director.n ||
+	    a->trust_unit_head.n != b->trust_unit_head.n)
+		SAY("trust lists changed");
+#undef SAY
+}
+
+/* The configuration of a tree, or -1 (invalid or absent). */
+static int
+tree_config(const struct cam_tree *t, struct cam_config *cfg)
+{
+	struct cam_buf text = CAM_BUF_INIT;
+	struct cam_err e;
+	int rc = -1;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (t->tree != NULL && cam_tree_read(t, CAM_CONFIG_FILE, &text,
+	    &e) == 0)
+		rc = cam_config_parse(cfg, CAM_CONFIG_FILE, text.s ? text.s :
+		    "", text.len, &e);
+	cam_buf_free(&text);
+	if (rc == -1)
+		cam_config_free(cfg);
+	return rc;
+}
+
+static void
+describe(const struct cam_commit_view *v, struct cam_buf *what)
+{
+	struct cam_config a, b;
+	int ka, kb;
+
+	ka = tree_config(&v->parent, &a);
+	kb = tree_config(&v->tree, &b);
+	if (kb == -1)
+		cam_buf_adds(what, "camkit.yaml invalid");
+	else if (ka == 0)
+		config_delta(&a, &b, what);
+	else if (v->nparents == 0)
+		cam_buf_adds(what, "configuration created");
+	if (ka == 0)
+		cam_config_free(&a);
+	if (kb == 0)
+		cam_config_free(&b);
+	/* Files besides camkit.yaml, by name. */
+	for (const char *p = v->changes; *p != '\0'; ) {
+		size_t n = strcspn(p, "\n");
+		const char *tab = memchr(p, '\t', n);
+		if (tab != NULL && !(n - (size_t)(tab + 1 - p) ==
+		    strlen(CAM_CONFIG_FILE) && strncmp(tab + 1,
+		    CAM_CONFIG_FILE, strlen(CAM_CONFIG_FILE)) == 0))
+			cam_buf_addf(what, "%s%.*s %.*s", what->len ? "; " :
+			    "", (int)(n - (size_t)(tab + 1 - p)), tab + 1,
+			    (int)(tab - p), p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+static int
+config_cb(void *arg, const struct cam_commit_view *v)
+{
+	struct cctx *c = arg;
+	struct cam_buf what = CAM_BUF_INIT, found = CAM_BUF_INIT;
+	struct cam_err e;
+	char t[64];
+
+	local(v->info.when, c->s->cfg.timezone, t, sizeof(t));
+	/* Secrets: in every commit any reference reaches. */
+	if (cam_tree_secrets(&v->tree, v->changes, &found, &e) == -1) {
+		check(c->rp, 0, "secrets", "commit %.12s: %s", v->info.id,
+		    e.msg);
+	} else
+		for (const char *p = cam_buf_str(&found); *p != '\0'; ) {
+			size_t n = strcspn(p, "\n");
+			const char *tab = memchr(p, '\t', n);
+			check(c->rp, 0, "secret", "commit %.12s (%s, %s%s): "
+			    "%.*s%s%.*s", v->info.id, t, v->info.author,
+			    v->on_head ? "" : ", not on the history in force",
+			    tab ? (int)(tab - p) : (int)n, p, tab ? ": " : "",
+			    tab ? (int)(n - (size_t)(tab - p) - 1) : 0,
+			    tab ? tab + 1 : "");
+			c->secrets++;
+			p += n + (p[n] == '\n');
+		}
+	cam_buf_free(&found);
+	if (!v->on_head) {
+		c->other++;
+		return 0;
+	}
+	c->commits++;
+	/* Would camctl have accepted it? */
+	cam_err_clear(&e);
+	if (cam_site_check_tree((void *)c->s->dir, &v->tree, &e) == -1) {
+		for (char *p = e.msg; *p; p++)
+			if (*p == '\n' || *p == '\t')
+				*p = ' ';
+		check(c->rp, 0, "validation", "commit %.12s (%s, %s): %s",
+		    v->info.id, t, v->info.author, e.msg);
+		c->invalid++;
+	}
+	/* Made through camctl, once the audit trail exists?  The trail
+	 * began with its oldest commit still in the history (or, if none
+	 * is, at its first record). */
+	int after;
+	if (c->first != NULL)
+		after = cam_repo_descends(&c->s->repo, v->info.id, c->first,
+		    &e);
+	else
+		after = c->trail_start != 0 && v->info.when > c->trail_start;
+	if (after == -1) {
+		check(c->rp, 0, "audit trail", "%s", e.msg);
+		after = 0;
+	}
+	if (after && trail_find(c, v->info.id) == NULL) {
+		check(c->rp, 0, "audit trail", "commit %.12s (%s, %s, \"%s\") "
+		    "has no record in the audit trail: it was not made with "
+		    "camctl", v->info.id, t, v->info.author, v->info.summary);
+		c->unaudited++;
+	}
+	if ((c->since != 0 && v->info.when < c->since) ||
+	    (c->until != 0 && v->info.when >= c->until))
+		return 0;
+	describe(v, &what);
+	if (c->json) {
+		cam_buf_adds(&c->changes, c->nchanges++ ? ",\n  " : "\n  ");
+		cam_json_begin(&c->changes);
+		cam_json_add_str(&c->changes, "commit", v->info.id);
+		cam_json_add_str(&c->changes, "time", t);
+		cam_json_add_str(&c->changes, "author", v->info.author);
+		cam_json_add_str(&c->changes, "email", v->info.email);
+		cam_json_add_str(&c->changes, "summary", v->info.summary);
+		cam_json_add_str(&c->changes, "what", cam_buf_str(&what));
+		cam_json_end(&c->changes);
+	} else {
+		for (char *p = what.s; p != NULL && *p; p++)
+			if (*p == '\t' || *p == '\n')
+				*p = ' ';
+		cam_buf_addf(&c->changes, "%s\t%.12s\t%s\t%s\t%s\n", t,
+		    v->info.id, v->info.author, v->info.summary,
+		    cam_buf_str(&what));
+		c->nchanges++;
+	}
+	cam_buf_free(&what);
+	return 0;
+}
+
+struct wctx {
+	struct cctx *c;
+	struct cam_repo *r;
+	int n, bad;
+	struct cam_err *e;
+};
+
+static int
+config_witness(void *arg, const char *msg)
+{
+	struct wctx *w = arg;
+	char host[256], id[64];
+	size_t m = strlen(CAM_CONFIG_WITNESS);
+	int k;
+
+	if (strncmp(msg, CAM_CONFIG_WITNESS " ", m + 1) != 0 ||
+	    sscanf(msg + m + 1, "%255s %63s", host, id) != 2)
+		return 0;
+	w->n++;
+	k = cam_repo_in_history(w->r, id, w->e);
+	if (k == -1)
+		return -1;
+	if (k == 0) {
+		check(w->c->rp, 0, "witness", "commit %.12s, witnessed as "
+		    "the configuration in force on %s, is not in the "
+		    "history: the history was rewritten", id, host);
+		w->bad++;
+	}
+	return 0;
+}
+
+static int
+cmd_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *since = NULL;
+	struct report rp = { 0 };
+	struct cam_buf loose = CAM_BUF_INIT;
+	struct cam_site s;
+	struct cam_err e;
+	struct cctx c;
+	struct wctx w;
+	char path[PATH_MAX];
+	struct stat st;
+	int k, rc;
+
+	memset(&c, 0, sizeof(c));
+	while ((k = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (k) {
+		case 's': since = optarg; break;
+		case 'j': rp.json = c.json = 1; break;
+		default: return cam_cli_usage_error("config: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("config: unexpected argument "
+		    "\"%s\"", argv[optind]);
+	if ((rc = open_site(&s)) != 0)
+		return rc;
+	cam_err_clear(&e);
+	c.rp = &rp;
+	c.s = &s;
+	if (since != NULL && cam_time_parse(since, s.cfg.timezone, &c.since,
+	    &e) == -1) {
+		rc = cam_cli_usage_error("config: --since: %s", e.msg);
+		goto end;
+	}
+	rc = 0;
+	/* The trail's commits first: each commit is looked up in it. */
+	if (cam_path(path, sizeof(path), &e, "%s/audit.journal",
+	    s.cfg.root) == 0 && stat(path, &st) == 0 &&
+	    cam_journal_foreach(path, trail_cb, &c, &e) == -1)
+		check(&rp, 0, "audit trail", "%s", e.msg);
+	for (size_t i = 0; i < c.ntc && c.first == NULL; i++) {
+		k = cam_repo_in_history(&s.repo, c.tc[i].id, &e);
+		if (k == -1) {
+			rc = cam_cli_fail(&e);
+			goto end;
+		}
+		if (k == 1)
+			c.first = c.tc[i].id;
+	}
+	cam_err_clear(&e);
+	if (cam_repo_walk(&s.repo, 1, config_cb, &c, &e) == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	if (c.invalid == 0)
+		check(&rp, 1, "validation", "%d commit%s in the history, each "
+		    "valid as camctl checks it", c.commits,
+		    c.commits == 1 ? "" : "s");
+	/* The trail's commits must all still be in the history. */
+	for (size_t i = 0; i < c.ntc; i++) {
+		char t[64];
+		k = cam_repo_in_history(&s.repo, c.tc[i].id, &e);
+		if (k == -1) {
+			rc = cam_cli_fail(&e);
+			goto end;
+		}
+		if (k == 0) {
+			local(c.tc[i].time, s.cfg.timezone, t, sizeof(t));
+			check(&rp, 0, "history", "commit %.12s, made by %s at "
+			    "%s (audit record %" PRIu64 "), is not in the "
+			    "history: the history was rewritten", c.tc[i].id,
+			    c.tc[i].actor, t, c.tc[i].seq);
+			c.unaudited++;
+		}
+	}
+	if (c.unaudited == 0)
+		check(&rp, 1, "audit trail", c.trail_start ? "every commit "
+		    "since the audit trail began (%zu recorded) was made with "
+		    "camctl and is in the history" : "no audit trail yet "
+		    "(%zu recorded)", c.ntc);
+	memset(&w, 0, sizeof(w));
+	w.c = &c;
+	w.r = &s.repo;
+	w.e = &e;
+	if (cam_repo_witness_foreach(&s.repo, CAM_WITNESS_REF, config_witness,
+	    &w, &e) != 0) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	if (w.bad == 0)
+		check(&rp, 1, "witness", w.n ? "%d witnessed configuration "
+		    "head%s, all in the history" : "no configuration head "
+		    "witnessed yet (camctl seal witnesses it)", w.n,
+		    w.n == 1 ? "" : "s");
+	k = cam_repo_loose_secrets(&s.repo, &loose, &e);
+	if (k == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	for (const char *p = cam_buf_str(&loose); *p != '\0'; ) {
+		size_t n = strcspn(p, "\n");
+		check(&rp, 0, "secret", "object %.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	c.secrets += k;
+	if (c.secrets == 0)
+		check(&rp, 1, "secrets", "no private key, password or "
+		    "credential in any commit (%d on the history in force, "
+		    "%d elsewhere) or unreachable object", c.commits, c.other);
+	if (c.json) {
+		printf("{\"ok\": %s, \"changes\": [%s\n], \"checks\": [%s\n]}\n",
+		    rp.failed ? "false" : "true", cam_buf_str(&c.changes),
+		    cam_buf_str(&rp.out));
+		rc = rp.failed ? CAM_NO : 0;
+		cam_buf_free(&rp.out);
+	} else {
+		fputs(cam_buf_str(&c.changes), stdout);
+		rc = finish(&rp);
+	}
+	if (fflush(stdout) != 0)
+		rc = CAM_ENV;
+	cam_cli_audit("config", "granted", NULL, NULL);
+end:
+	cam_buf_free(&rp.out);
+	cam_buf_free(&c.changes);
+	cam_buf_free(&loose);
+	free(c.tc);
+	cam_site_close(&s);
+	return rc;
+}
+
 static const struct cam_cli_verb verbs[] = {
 	{ "verify", cmd_verify, 0 },
 	{ "journals", cmd_journals, 0 },
 	{ "recordings", cmd_recordings, 0 },
 	{ "access", cmd_access, 0 },
+	{ "config", cmd_config, 0 },
 };
 
 int

@@ -101,10 +101,19 @@ authorize(enum cam_action act, struct cam_err *e)
 	return -1;
 }
 
+/* A configuration change for the audit trail; id, the commit made (or
+ * NULL), lets camaudit config match the trail against the history. */
 static void
-audit_change(const char *object, int rc, const struct cam_err *e)
+audit_change(const char *object, int rc, const struct cam_err *e,
+    const char *id)
 {
-	cam_cli_audit_rc(object, rc, e, NULL);
+	char detail[64];
+
+	if (rc == 0 && id != NULL && *id != '\0') {
+		snprintf(detail, sizeof(detail), "{\"commit\":\"%s\"}", id);
+		cam_cli_audit_rc(object, rc, e, detail);
+	} else
+		cam_cli_audit_rc(object, rc, e, NULL);
 }
 
 static int
@@ -268,10 +277,10 @@ cmd_commit(int argc, char **argv)
 	if (cam_repo_lock(&repo, &e) == -1 ||
 	    cam_repo_commit(&repo, NULL, msg, cam_site_check_tree,
 	    (void *)dir, id, &e) == -1) {
-		audit_change(NULL, -1, &e);
+		audit_change(NULL, -1, &e, NULL);
 		rc = cam_cli_fail(&e);
 	} else {
-		audit_change(id, 0, &e);
+		audit_change(id, 0, &e, id);
 		printf("committed\t%.12s\t%.*s\n", id, (int)strcspn(msg, "\n"),
 		    msg);
 	}
@@ -419,7 +428,7 @@ cmd_revert(int argc, char **argv)
 	struct cam_buf changes = CAM_BUF_INIT;
 	struct cam_repo repo;
 	struct cam_err e;
-	char id[41];
+	char id[41] = "";
 	int rc = 0, n;
 
 	if (argc != 2)
@@ -444,7 +453,7 @@ cmd_revert(int argc, char **argv)
 	    cam_repo_history(&repo, 1, print_committed, NULL, &e) == -1)
 		rc = cam_cli_fail(&e);
 end:
-	audit_change(argv[1], rc == 0 ? 0 : -1, &e);
+	audit_change(argv[1], rc == 0 ? 0 : -1, &e, id);
 	cam_buf_free(&changes);
 	cam_repo_close(&repo);
 	return rc;
@@ -557,10 +566,10 @@ commit_edit(cam_site_edit_fn fn, void *arg, const char *msg)
 	if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
 		return cam_cli_fail(&e);
 	if (cam_site_edit(&s, fn, arg, msg, id, &e) == -1) {
-		audit_change(msg, -1, &e);
+		audit_change(msg, -1, &e, NULL);
 		rc = cam_cli_fail(&e);
 	} else {
-		audit_change(msg, 0, &e);
+		audit_change(msg, 0, &e, id);
 		printf("committed\t%.12s\t%s\n", id, msg);
 	}
 	cam_site_close(&s);
@@ -1545,6 +1554,19 @@ cmd_seal(int argc, char **argv)
 	rc = open_sealer(&c.sealer, &e);
 	if (rc == 0)
 		rc = cam_store_journals(s.cfg.root, seal_one, &c, &e);
+	/* The configuration in force, witnessed beside the journals. */
+	if (rc == 0) {
+		int k = cam_seal_config(dir, host, &e);
+		if (k == 0)
+			printf("witnessed	configuration	%.12s\n", s.rev);
+		else if (k == 1)
+			printf("current	configuration\n");
+		else {
+			cam_cli_fail(&e);
+			cam_err_clear(&e);
+			c.failed++;
+		}
+	}
 	if (rc == -1) {
 		cam_cli_audit_rc(NULL, -1, &e, NULL);
 		rc = cam_cli_fail(&e);

@@ -665,6 +665,23 @@ cam_config_parse(struct cam_config *cfg, const char *file, const char *text,
 	return rc;
 }
 
+int
+cam_config_secrets(const char *file, const char *text, size_t len,
+    struct cam_err *e)
+{
+	struct cam_ydoc doc;
+	struct cam_err ignore;
+	struct v v = { &doc, e, 0 };
+
+	if (cam_yaml_parse(&doc, file, text, len, &ignore) == -1) {
+		cam_yaml_free(&doc);
+		return 0;
+	}
+	secret_scan(&v, doc.root, 0);
+	cam_yaml_free(&doc);
+	return v.bad;
+}
+
 static void
 paths_free(struct cam_paths *p)
 {

@@ -80,6 +80,11 @@ struct cam_config {
 /* Parse and validate text; file names the source in messages. */
 int cam_config_parse(struct cam_config *cfg, const char *file,
     const char *text, size_t len, struct cam_err *e);
+/* Only the secret checks of cam_config_parse (a password, credentials
+ * in a URL, a private key): each reported in e as file:line:col;
+ * returns how many, 0 for none (or a file that is not YAML at all). */
+int cam_config_secrets(const char *file, const char *text, size_t len,
+    struct cam_err *e);
 /* Validate a parsed document into cfg (used after edits too). */
 int cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
     struct cam_err *e);

@@ -16,6 +16,7 @@
 
 #include <git2.h>
 
+#include "cam_config.h"
 #include "cam_repo.h"
 
 #define LOCK_NAME	".git/camkit.lock"
@@ -917,4 +918,390 @@ cam_repo_witness_foreach(struct cam_repo *r, const char *ref,
 end:
 	git_revwalk_free(walk);
 	return rc;
+}
+
+/* ---- the whole history, for audits ---- */
+
+static const char *
+delta_name(git_delta_t s)
+{
+	switch (s) {
+	case GIT_DELTA_ADDED: return "added";
+	case GIT_DELTA_DELETED: return "deleted";
+	case GIT_DELTA_RENAMED: return "renamed";
+	case GIT_DELTA_TYPECHANGE: return "typechange";
+	default: return "modified";
+	}
+}
+
+static int
+tree_changes(git_repository *git, git_tree *from, git_tree *to,
+    struct cam_buf *out)
+{
+	git_diff *diff = NULL;
+	size_t n;
+
+	if (git_diff_tree_to_tree(&diff, git, from, to, NULL) < 0)
+		return -1;
+	n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		cam_buf_addf(out, "%s\t%s\n", delta_name(d->status),
+		    d->new_file.path ? d->new_file.path : d->old_file.path);
+	}
+	git_diff_free(diff);
+	return 0;
+}
+
+static int
+push_refs(git_revwalk *walk, git_repository *git)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	int k;
+
+	if (git_reference_iterator_new(&it, git) < 0)
+		return -1;
+	while ((k = git_reference_next(&ref, it)) == 0) {
+		git_object *o = NULL;
+		git_reference *res = NULL;
+		/* Only references that lead to a commit. */
+		if (git_reference_resolve(&res, ref) == 0 &&
+		    git_reference_peel(&o, res, GIT_OBJECT_COMMIT) == 0)
+			git_revwalk_push(walk, git_object_id(o));
+		git_object_free(o);
+		git_reference_free(res);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return k == GIT_ITEROVER ? 0 : -1;
+}
+
+/* Commits reachable from HEAD, as a sorted list of ids for lookups. */
+static int
+head_set(git_repository *git, git_oidarray *set)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	size_t cap = 0;
+
+	memset(set, 0, sizeof(*set));
+	if (git_revwalk_new(&walk, git) < 0)
+		return -1;
+	if (git_revwalk_push_head(walk) < 0) {
+		git_revwalk_free(walk);
+		return 0;	/* no HEAD: nothing on it */
+	}
+	while (git_revwalk_next(&oid, walk) == 0) {
+		if (set->count == cap) {
+			cap = cap ? 2 * cap : 64;
+			set->ids = cam_xrealloc(set->ids, cap * sizeof(git_oid));
+		}
+		set->ids[set->count++] = oid;
+	}
+	git_revwalk_free(walk);
+	qsort(set->ids, set->count, sizeof(git_oid),
+	    (int (*)(const void *, const void *))git_oid_cmp);
+	return 0;
+}
+
+int
+cam_repo_walk(struct cam_repo *r, int all_refs,
+    int (*cb)(void *arg, const struct cam_commit_view *v), void *arg,
+    struct cam_err *e)
+{
+	git_revwalk *walk = NULL;
+	git_oidarray onhead;
+	struct cam_buf changes = CAM_BUF_INIT;
+	git_oid oid;
+	int k, rc = -1;
+
+	if (head_set(r->git, &onhead) == -1 || git_revwalk_new(&walk,
+	    r->git) < 0) {
+		cam_err_git(e, "%s: history", r->dir);
+		goto end;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if ((git_revwalk_push_head(walk) < 0 && !all_refs) ||
+	    (all_refs && push_refs(walk, r->git) == -1)) {
+		cam_err_git(e, "%s: history", r->dir);
+		goto end;
+	}
+	while ((k = git_revwalk_next(&oid, walk)) == 0) {
+		struct cam_commit_view v;
+		git_commit *c = NULL, *p = NULL;
+
+		memset(&v, 0, sizeof(v));
+		if (git_commit_lookup(&c, r->git, &oid) < 0 ||
+		    git_commit_tree(&v.tree.tree, c) < 0) {
+			git_commit_free(c);
+			cam_err_git(e, "%s: commit", r->dir);
+			goto end;
+		}
+		v.tree.git = v.parent.git = r->git;
+		git_oid_tostr(v.tree.rev, sizeof(v.tree.rev), &oid);
+		const git_signature *a = git_commit_author(c);
+		const char *s = git_commit_summary(c);
+		memcpy(v.info.id, v.tree.rev, sizeof(v.info.id));
+		snprintf(v.info.author, sizeof(v.info.author), "%s", a->name);
+		snprintf(v.info.email, sizeof(v.info.email), "%s", a->email);
+		snprintf(v.info.summary, sizeof(v.info.summary), "%s",
+		    s ? s : "");
+		v.info.when = (time_t)a->when.time;
+		v.nparents = git_commit_parentcount(c);
+		v.on_head = onhead.count > 0 && bsearch(&oid, onhead.ids,
+		    onhead.count, sizeof(git_oid), (int (*)(const void *,
+		    const void *))git_oid_cmp) != NULL;
+		if (v.nparents > 0) {
+			if (git_commit_parent(&p, c, 0) < 0 ||
+			    git_commit_tree(&v.parent.tree, p) < 0) {
+				git_commit_free(p);
+				git_commit_free(c);
+				cam_tree_free(&v.tree);
+				cam_err_git(e, "%s: parent of %s", r->dir,
+				    v.info.id);
+				goto end;
+			}
+			git_oid_tostr(v.parent.rev, sizeof(v.parent.rev),
+			    git_commit_id(p));
+		}
+		changes.len = 0;
+		if (tree_changes(r->git, v.parent.tree, v.tree.tree,
+		    &changes) == -1) {
+			git_commit_free(p);
+			git_commit_free(c);
+			cam_tree_free(&v.tree);
+			cam_tree_free(&v.parent);
+			cam_err_git(e, "%s: diff of %s", r->dir, v.info.id);
+			goto end;
+		}
+		v.changes = cam_buf_str(&changes);
+		k = cb(arg, &v);
+		git_commit_free(p);
+		git_commit_free(c);
+		cam_tree_free(&v.tree);
+		cam_tree_free(&v.parent);
+		if (k == -1)
+			goto end;
+	}
+	if (k != GIT_ITEROVER) {
+		cam_err_git(e, "%s: history", r->dir);
+		goto end;
+	}
+	rc = 0;
+end:
+	git_revwalk_free(walk);
+	free(onhead.ids);
+	cam_buf_free(&changes);
+	return rc;
+}
+
+struct secrets {
+	git_repository *git;
+	const char *only;
+	struct cam_buf *out;
+	int n;
+};
+
+/* Is path one that only lists as added or changed? */
+static int
+listed(const char *only, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (const char *p = only; (p = strstr(p, path)) != NULL; p += n)
+		if (p > only && p[-1] == '\t' && p[n] == '\n' &&
+		    strncmp(p - 8, "deleted\t", 8) != 0)
+			return 1;
+	return 0;
+}
+
+static int
+secret_file(const char *root, const git_tree_entry *te, void *arg)
+{
+	struct secrets *w = arg;
+	const char *name = git_tree_entry_name(te);
+	char path[PATH_MAX];
+	size_t nl = strlen(name);
+	git_blob *b = NULL;
+	struct cam_err e2;
+
+	if (git_tree_entry_type(te) != GIT_OBJECT_BLOB)
+		return 0;
+	snprintf(path, sizeof(path), "%s%s", root, name);
+	if (w->only != NULL && !listed(w->only, path))
+		return 0;
+	if (strncmp(path, "private/", 8) == 0) {
+		cam_buf_addf(w->out, "%s\tprivate/ is never committed\n",
+		    path);
+		w->n++;
+	} else if ((nl > 4 && strcmp(name + nl - 4, ".key") == 0) ||
+	    (nl > 4 && strcmp(name + nl - 4, ".p12") == 0) ||
+	    (nl > 4 && strcmp(name + nl - 4, ".pfx") == 0)) {
+		cam_buf_addf(w->out, "%s\ta key file\n", path);
+		w->n++;
+	}
+	if (git_blob_lookup(&b, w->git, git_tree_entry_id(te)) < 0)
+		return 0;
+	const char *p = git_blob_rawcontent(b);
+	size_t n = (size_t)git_blob_rawsize(b);
+	if (memmem(p, n, "PRIVATE KEY-----", 16) != NULL) {
+		cam_buf_addf(w->out, "%s\tholds a private key\n", path);
+		w->n++;
+	} else if (strcmp(path, CAM_CONFIG_FILE) == 0) {
+		cam_err_clear(&e2);
+		if (cam_config_secrets(path, p, n, &e2) > 0) {
+			for (char *q = e2.msg; *q; q++)
+				if (*q == '\t' || *q == '\n')
+					*q = ' ';
+			cam_buf_addf(w->out, "%s\n", e2.msg);
+			w->n++;
+		}
+	}
+	git_blob_free(b);
+	return 0;
+}
+
+int
+cam_tree_secrets(const struct cam_tree *t, const char *only,
+    struct cam_buf *out, struct cam_err *e)
+{
+	struct secrets w = { t->git, only, out, 0 };
+
+	if (git_tree_walk(t->tree, GIT_TREEWALK_PRE, secret_file, &w) < 0)
+		return cam_err_git(e, "reading tree %s", t->rev);
+	return w.n;
+}
+
+struct loose {
+	git_repository *git;
+	git_odb *odb;
+	git_oidarray reach;
+	struct cam_buf *out;
+	int n;
+};
+
+static int
+loose_object(const git_oid *id, void *arg)
+{
+	struct loose *l = arg;
+	git_odb_object *o = NULL;
+	char hex[41];
+
+	if (bsearch(id, l->reach.ids, l->reach.count, sizeof(git_oid),
+	    (int (*)(const void *, const void *))git_oid_cmp) != NULL)
+		return 0;
+	if (git_odb_read(&o, l->odb, id) < 0)
+		return 0;
+	if (git_odb_object_type(o) == GIT_OBJECT_BLOB &&
+	    memmem(git_odb_object_data(o), git_odb_object_size(o),
+	    "PRIVATE KEY-----", 16) != NULL) {
+		git_oid_tostr(hex, sizeof(hex), id);
+		cam_buf_addf(l->out, "%s\tholds a private key and no "
+		    "reference reaches it: a history rewritten to hide it "
+		    "(git gc would prune it)\n", hex);
+		l->n++;
+	}
+	git_odb_object_free(o);
+	return 0;
+}
+
+/* Blobs reachable from a tree, into the set. */
+static int
+reach_tree(const char *root, const git_tree_entry *te, void *arg)
+{
+	git_oidarray *set = arg;
+
+	(void)root;
+	if (git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
+		if ((set->count & 255) == 0)
+			set->ids = cam_xrealloc(set->ids, (set->count + 256) *
+			    sizeof(git_oid));
+		set->ids[set->count++] = *git_tree_entry_id(te);
+	}
+	return 0;
+}
+
+static int
+reach_cb(void *arg, const struct cam_commit_view *v)
+{
+	return git_tree_walk(v->tree.tree, GIT_TREEWALK_PRE, reach_tree,
+	    arg) < 0 ? -1 : 0;
+}
+
+int
+cam_repo_loose_secrets(struct cam_repo *r, struct cam_buf *out,
+    struct cam_err *e)
+{
+	struct loose l;
+	int rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	l.git = r->git;
+	l.out = out;
+	if (cam_repo_walk(r, 1, reach_cb, &l.reach, e) == -1)
+		goto end;
+	qsort(l.reach.ids, l.reach.count, sizeof(git_oid),
+	    (int (*)(const void *, const void *))git_oid_cmp);
+	if (git_repository_odb(&l.odb, r->git) < 0 ||
+	    git_odb_foreach(l.odb, loose_object, &l) < 0) {
+		cam_err_git(e, "%s: reading the object database", r->dir);
+		goto end;
+	}
+	rc = l.n;
+end:
+	git_odb_free(l.odb);
+	free(l.reach.ids);
+	return rc;
+}
+
+int
+cam_repo_head_id(struct cam_repo *r, char id[41], struct cam_err *e)
+{
+	git_oid oid;
+
+	if (git_reference_name_to_id(&oid, r->git, "HEAD") < 0)
+		return cam_err_git(e, "%s: no commit in force", r->dir);
+	git_oid_tostr(id, 41, &oid);
+	return 0;
+}
+
+/* A commit id that names a commit of the repository, or -1. */
+static int
+commit_oid(struct cam_repo *r, const char *id, git_oid *oid)
+{
+	git_commit *c = NULL;
+
+	if (strlen(id) != 40 || git_oid_fromstr(oid, id) < 0 ||
+	    git_commit_lookup(&c, r->git, oid) < 0)
+		return -1;
+	git_commit_free(c);
+	return 0;
+}
+
+int
+cam_repo_descends(struct cam_repo *r, const char *id, const char *anc,
+    struct cam_err *e)
+{
+	git_oid a, d;
+	int k;
+
+	if (commit_oid(r, id, &d) == -1 || commit_oid(r, anc, &a) == -1)
+		return 0;
+	if (git_oid_equal(&a, &d))
+		return 1;
+	k = git_graph_descendant_of(r->git, &d, &a);
+	if (k < 0)
+		return cam_err_git(e, "%s: history of %s", r->dir, id);
+	return k;
+}
+
+int
+cam_repo_in_history(struct cam_repo *r, const char *id, struct cam_err *e)
+{
+	char head[41];
+
+	if (cam_repo_head_id(r, head, e) == -1)
+		return -1;
+	return cam_repo_descends(r, head, id, e);
 }

@@ -118,4 +118,51 @@ int cam_repo_witness_foreach(struct cam_repo *r, const char *ref,
     int (*cb)(void *arg, const char *message), void *arg,
     struct cam_err *e);
 
+/*
+ * Reading the whole history, for audits.
+ *
+ * cam_repo_walk calls cb for each commit reachable from HEAD (all_refs:
+ * also from every other reference, branches, tags and camkit's own),
+ * newest first.  The view's trees are valid during the call only;
+ * parent.tree is NULL for a root commit; changes lists what differs
+ * from the first parent, one "added|deleted|modified|renamed|typechange
+ * <TAB>path" line each.
+ */
+struct cam_commit_view {
+	struct cam_commit_info info;
+	struct cam_tree tree;
+	struct cam_tree parent;
+	unsigned nparents;
+	int on_head;		/* reachable from HEAD */
+	const char *changes;
+};
+int cam_repo_walk(struct cam_repo *r, int all_refs,
+    int (*cb)(void *arg, const struct cam_commit_view *v), void *arg,
+    struct cam_err *e);
+
+/* Every file of a tree that holds or is a secret: a private key, a path
+ * under private/, a key or certificate bundle file (.key, .p12, .pfx),
+ * credentials or a password in camkit.yaml.  only (NULL: every file)
+ * restricts it to the files a commit added or changed (its view's
+ * changes).  One "path<TAB>why" line each into out (for camkit.yaml,
+ * the file:line:col message alone); returns the count. */
+int cam_tree_secrets(const struct cam_tree *t, const char *only,
+    struct cam_buf *out, struct cam_err *e);
+
+/* Objects no reference reaches that hold a private key (left behind by
+ * a rewritten history until git gc prunes them): "id<TAB>why" lines;
+ * returns the count. */
+int cam_repo_loose_secrets(struct cam_repo *r, struct cam_buf *out,
+    struct cam_err *e);
+
+/* HEAD's commit id. */
+int cam_repo_head_id(struct cam_repo *r, char id[41], struct cam_err *e);
+/* Is commit id HEAD or an ancestor of it: 1 yes, 0 no (or no such
+ * commit in the repository), -1 error. */
+int cam_repo_in_history(struct cam_repo *r, const char *id,
+    struct cam_err *e);
+/* Is commit id anc or an ancestor of it: 1, 0 or -1 as above. */
+int cam_repo_descends(struct cam_repo *r, const char *id, const char *anc,
+    struct cam_err *e);
+
 #endif

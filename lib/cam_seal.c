@@ -872,3 +872,52 @@ end:
 	free(v.hosts);
 	return rc;
 }
+
+struct last_config {
+	const char *host;
+	char id[41];
+};
+
+static int
+last_config(void *arg, const char *msg)
+{
+	struct last_config *l = arg;
+	size_t m = strlen(CAM_CONFIG_WITNESS), h = strlen(l->host);
+
+	if (strncmp(msg, CAM_CONFIG_WITNESS " ", m + 1) == 0 &&
+	    strncmp(msg + m + 1, l->host, h) == 0 && msg[m + 1 + h] == ' ' &&
+	    strspn(msg + m + 2 + h, "0123456789abcdef") == 40)
+		memcpy(l->id, msg + m + 2 + h, 40);
+	return 0;
+}
+
+int
+cam_seal_config(const char *repo_dir, const char *host, struct cam_err *e)
+{
+	struct last_config l;
+	struct cam_buf path = CAM_BUF_INIT, text = CAM_BUF_INIT;
+	struct cam_repo r;
+	char head[41];
+	int rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	l.host = host;
+	if (cam_repo_open(&r, repo_dir, e) == -1)
+		return -1;
+	if (cam_repo_head_id(&r, head, e) == -1 ||
+	    cam_repo_witness_foreach(&r, CAM_WITNESS_REF, last_config, &l,
+	    e) < 0)
+		goto end;
+	if (strcmp(l.id, head) == 0) {
+		rc = 1;
+		goto end;
+	}
+	cam_buf_addf(&path, "%s/config.head", host);
+	cam_buf_addf(&text, "%s %s %s\n", CAM_CONFIG_WITNESS, host, head);
+	rc = cam_repo_witness_add(&r, CAM_WITNESS_REF, path.s, text.s, e);
+end:
+	cam_repo_close(&r);
+	cam_buf_free(&path);
+	cam_buf_free(&text);
+	return rc;
+}

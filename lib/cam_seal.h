@@ -86,4 +86,16 @@ int cam_seal_verify(const char *path, const char *name,
     const struct cam_trust *trust, const char *repo_dir,
     struct cam_seal_report *rep, struct cam_err *e);
 
+/*
+ * The configuration's history in the witness: "camkit-config-1 HOST ID"
+ * committed on the witness ref (file HOST/config.head) whenever HOST's
+ * seal run finds HEAD of the configuration repository at another commit
+ * than it last witnessed.  A later history that no longer contains a
+ * witnessed commit was rewritten (camaudit config).  Returns 0, or 1
+ * when HEAD was already witnessed.
+ */
+#define CAM_CONFIG_WITNESS	"camkit-config-1"
+int cam_seal_config(const char *repo_dir, const char *host,
+    struct cam_err *e);
+
 #endif
