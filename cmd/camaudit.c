@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include "cam_crypto.h"
 #include "cam_journal.h"
 #include "cam_json.h"
+#include "cam_logbook.h"
 #include "cam_request.h"
 #include "cam_seal.h"
 #include "cam_site.h"
@@ -48,6 +50,7 @@ usage(FILE *f)
 "              [--json]\n"
 "       camaudit [-C dir] access [--since time] [--json]\n"
 "       camaudit [-C dir] config [--since time] [--json]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] [--json]\n"
 "       camaudit -h | --help | --version\n");
 }
 
@@ -90,7 +93,7 @@ check(struct report *rp, int ok, const char *name, const char *fmt, ...)
 	if (!ok)
 		rp->failed++;
 	if (rp->json) {
-		cam_buf_adds(&rp->out, rp->n++ ? ",\n  " : "\n  ");
+		cam_buf_adds(&rp->out, rp->n ? ",\n  " : "\n  ");
 		cam_json_begin(&rp->out);
 		cam_json_add_str(&rp->out, "check", name);
 		cam_json_add_bool(&rp->out, "ok", ok);
@@ -99,6 +102,7 @@ check(struct report *rp, int ok, const char *name, const char *fmt, ...)
 	} else
 		cam_buf_addf(&rp->out, "%s\t%s\t%s\n", ok ? "ok" : "FAIL",
 		    name, detail);
+	rp->n++;
 }
 
 static int
@@ -672,13 +676,31 @@ journal_cb(void *arg, const char *name, const char *path)
 	return 0;
 }
 
+/* Every journal of the site: one check each. */
+static int
+audit_journals(struct cam_site *s, struct report *rp, struct cam_err *e)
+{
+	struct jctx j;
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	j.rp = rp;
+	j.repo = s->dir;
+	rc = cam_site_trust(s, &j.ca, e);
+	if (rc == 0)
+		rc = cam_store_journals(s->cfg.root, journal_cb, &j, e);
+	if (rc == 0 && rp->n == 0 && rp->out.len == 0)
+		check(rp, 0, "journals", "no journal under %s", s->cfg.root);
+	cam_trust_free(&j.ca);
+	return rc;
+}
+
 static int
 cmd_journals(int argc, char **argv)
 {
 	struct report rp = { 0 };
 	struct cam_site s;
 	struct cam_err e;
-	struct jctx j;
 	int rc;
 
 	if ((rc = cam_cli_json_only(argc, argv, "journals", &rp.json)) != 0)
@@ -686,22 +708,14 @@ cmd_journals(int argc, char **argv)
 	cam_err_clear(&e);
 	if ((rc = open_site(&s)) != 0)
 		return rc;
-	memset(&j, 0, sizeof(j));
-	j.rp = &rp;
-	j.repo = s.dir;
-	if (cam_site_trust(&s, &j.ca, &e) == -1 ||
-	    cam_store_journals(s.cfg.root, journal_cb, &j, &e) == -1) {
-		cam_trust_free(&j.ca);
+	if (audit_journals(&s, &rp, &e) == -1) {
 		cam_site_close(&s);
 		cam_buf_free(&rp.out);
 		return cam_cli_fail(&e);
 	}
-	if (rp.n == 0 && rp.out.len == 0)
-		check(&rp, 0, "journals", "no journal under %s", s.cfg.root);
 	rc = finish(&rp);
 	cam_cli_audit("journals", rc == 0 ? "granted" : "failed",
 	    rc == 0 ? NULL : "a journal failed", NULL);
-	cam_trust_free(&j.ca);
 	cam_site_close(&s);
 	return rc;
 }
@@ -790,6 +804,57 @@ rec_report(void *arg, const char *what, const char *msg)
 	check(c->rp, 0, what, "%s", msg);
 }
 
+/* Re-hash every camera's segments against its manifest, and read the
+ * manifest for gaps and deletions (from c's window): checks into rp. */
+static int
+audit_recordings(struct cam_site *s, struct report *rp, const char *camera,
+    struct rctx *c, struct cam_err *e)
+{
+	char path[PATH_MAX];
+	char **cams = NULL;
+	size_t n = 0;
+
+	/* Every camera that has a manifest, in the configuration or not:
+	 * footage of a camera taken out still counts. */
+	if (camera != NULL) {
+		cams = cam_xmalloc(sizeof(*cams));
+		cams[n++] = cam_xstrdup(camera);
+	} else if (cam_store_cameras(s->cfg.root, &cams, &n, e) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t checked = 0;
+		int found;
+
+		c->rp = rp;
+		c->camera = cams[i];
+		c->prev_end = 0;
+		c->down = 0;
+		found = cam_store_verify(s->cfg.root, cams[i], rec_report, c,
+		    &checked, e);
+		if (found == -1) {
+			check(rp, 0, cams[i], "%s", e->msg);
+			cam_err_clear(e);
+			continue;
+		}
+		if (cam_path(path, sizeof(path), e, "%s/%s/manifest",
+		    s->cfg.root, cams[i]) == 0 &&
+		    cam_journal_foreach(path, rec_cb, c, e) == -1) {
+			check(rp, 0, cams[i], "%s", e->msg);
+			cam_err_clear(e);
+		}
+		if (found == 0)
+			check(rp, 1, cams[i], "%" PRIu64 " segments match "
+			    "their manifest", checked);
+	}
+	if (n == 0)
+		check(rp, 0, "recordings", "no camera has a manifest under "
+		    "%s", s->cfg.root);
+	for (size_t i = 0; i < n; i++)
+		free(cams[i]);
+	free(cams);
+	return 0;
+}
+
 static int
 cmd_recordings(int argc, char **argv)
 {
@@ -805,9 +870,6 @@ cmd_recordings(int argc, char **argv)
 	struct cam_site s;
 	struct cam_err e;
 	struct rctx c;
-	char path[PATH_MAX];
-	char **cams = NULL;
-	size_t n = 0;
 	int ch, rc;
 
 	memset(&c, 0, sizeof(c));
@@ -831,49 +893,13 @@ cmd_recordings(int argc, char **argv)
 		cam_site_close(&s);
 		return cam_cli_usage_error("recordings: %s", e.msg);
 	}
-	/* Every camera that has a manifest, in the configuration or not:
-	 * footage of a camera taken out still counts. */
-	if (camera != NULL) {
-		cams = cam_xmalloc(sizeof(*cams));
-		cams[n++] = cam_xstrdup(camera);
-	} else if (cam_store_cameras(s.cfg.root, &cams, &n, &e) == -1) {
+	if (audit_recordings(&s, &rp, camera, &c, &e) == -1) {
 		cam_site_close(&s);
 		return cam_cli_fail(&e);
 	}
-	for (size_t i = 0; i < n; i++) {
-		uint64_t checked = 0;
-		int found;
-
-		c.rp = &rp;
-		c.camera = cams[i];
-		c.prev_end = 0;
-		c.down = 0;
-		found = cam_store_verify(s.cfg.root, cams[i], rec_report, &c,
-		    &checked, &e);
-		if (found == -1) {
-			check(&rp, 0, cams[i], "%s", e.msg);
-			cam_err_clear(&e);
-			continue;
-		}
-		if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
-		    s.cfg.root, cams[i]) == 0 &&
-		    cam_journal_foreach(path, rec_cb, &c, &e) == -1) {
-			check(&rp, 0, cams[i], "%s", e.msg);
-			cam_err_clear(&e);
-		}
-		if (found == 0)
-			check(&rp, 1, cams[i], "%" PRIu64 " segments match "
-			    "their manifest", checked);
-	}
-	if (n == 0)
-		check(&rp, 0, "recordings", "no camera has a manifest under "
-		    "%s", s.cfg.root);
 	rc = finish(&rp);
 	cam_cli_audit("recordings", rc == 0 ? "granted" : "failed",
 	    rc == 0 ? NULL : "findings", NULL);
-	for (size_t i = 0; i < n; i++)
-		free(cams[i]);
-	free(cams);
 	cam_site_close(&s);
 	return rc;
 }
@@ -1328,6 +1354,98 @@ config_witness(void *arg, const char *msg)
 	return 0;
 }
 
+/* Read the audit trail, walk the history (listing the changes from
+ * c->since to c->until) and make every check of the configuration into
+ * c->rp.  -1 only when the repository cannot be read. */
+static int
+config_checks(struct cctx *c, struct cam_err *e)
+{
+	struct cam_site *s = c->s;
+	struct report *rp = c->rp;
+	struct cam_buf loose = CAM_BUF_INIT;
+	struct wctx w;
+	char path[PATH_MAX];
+	struct stat st;
+	int k, rc = -1;
+
+	/* The trail's commits first: each commit is looked up in it. */
+	if (cam_path(path, sizeof(path), e, "%s/audit.journal",
+	    s->cfg.root) == 0 && stat(path, &st) == 0 &&
+	    cam_journal_foreach(path, trail_cb, c, e) == -1)
+		check(rp, 0, "audit trail", "%s", e->msg);
+	cam_err_clear(e);
+	for (size_t i = 0; i < c->ntc && c->first == NULL; i++) {
+		k = cam_repo_in_history(&s->repo, c->tc[i].id, e);
+		if (k == -1)
+			goto end;
+		if (k == 1)
+			c->first = c->tc[i].id;
+	}
+	if (cam_repo_walk(&s->repo, 1, config_cb, c, e) == -1)
+		goto end;
+	if (c->invalid == 0)
+		check(rp, 1, "validation", "%d commit%s in the history, each "
+		    "valid as camctl checks it", c->commits,
+		    c->commits == 1 ? "" : "s");
+	/* The trail's commits must all still be in the history. */
+	for (size_t i = 0; i < c->ntc; i++) {
+		char t[64];
+		k = cam_repo_in_history(&s->repo, c->tc[i].id, e);
+		if (k == -1)
+			goto end;
+		if (k == 0) {
+			local(c->tc[i].time, s->cfg.timezone, t, sizeof(t));
+			check(rp, 0, "history", "commit %.12s, made by %s at "
+			    "%s (audit record %" PRIu64 "), is not in the "
+			    "history: the history was rewritten", c->tc[i].id,
+			    c->tc[i].actor, t, c->tc[i].seq);
+			c->unaudited++;
+		}
+	}
+	if (c->unaudited == 0)
+		check(rp, 1, "audit trail", c->trail_start ? "every commit "
+		    "since the audit trail began (%zu recorded) was made with "
+		    "camctl and is in the history" : "no audit trail yet "
+		    "(%zu recorded)", c->ntc);
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.r = &s->repo;
+	w.e = e;
+	if (cam_repo_witness_foreach(&s->repo, CAM_WITNESS_REF,
+	    config_witness, &w, e) != 0)
+		goto end;
+	if (w.bad == 0)
+		check(rp, 1, "witness", w.n ? "%d witnessed configuration "
+		    "head%s, all in the history" : "no configuration head "
+		    "witnessed yet (camctl seal witnesses it)", w.n,
+		    w.n == 1 ? "" : "s");
+	if ((k = cam_repo_loose_secrets(&s->repo, &loose, e)) == -1)
+		goto end;
+	for (const char *p = cam_buf_str(&loose); *p != '\0'; ) {
+		size_t n = strcspn(p, "\n");
+		check(rp, 0, "secret", "object %.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	c->secrets += k;
+	if (c->secrets == 0)
+		check(rp, 1, "secrets", "no private key, password or "
+		    "credential in any commit (%d on the history in force, "
+		    "%d elsewhere) or unreachable object", c->commits,
+		    c->other);
+	rc = 0;
+end:
+	cam_buf_free(&loose);
+	return rc;
+}
+
+static void
+cctx_free(struct cctx *c)
+{
+	cam_buf_free(&c->changes);
+	free(c->tc);
+	c->tc = NULL;
+}
+
 static int
 cmd_config(int argc, char **argv)
 {
@@ -1338,13 +1456,9 @@ cmd_config(int argc, char **argv)
 	};
 	const char *since = NULL;
 	struct report rp = { 0 };
-	struct cam_buf loose = CAM_BUF_INIT;
 	struct cam_site s;
 	struct cam_err e;
 	struct cctx c;
-	struct wctx w;
-	char path[PATH_MAX];
-	struct stat st;
 	int k, rc;
 
 	memset(&c, 0, sizeof(c));
@@ -1367,99 +1481,665 @@ cmd_config(int argc, char **argv)
 		rc = cam_cli_usage_error("config: --since: %s", e.msg);
 		goto end;
 	}
-	rc = 0;
-	/* The trail's commits first: each commit is looked up in it. */
-	if (cam_path(path, sizeof(path), &e, "%s/audit.journal",
-	    s.cfg.root) == 0 && stat(path, &st) == 0 &&
-	    cam_journal_foreach(path, trail_cb, &c, &e) == -1)
-		check(&rp, 0, "audit trail", "%s", e.msg);
-	for (size_t i = 0; i < c.ntc && c.first == NULL; i++) {
-		k = cam_repo_in_history(&s.repo, c.tc[i].id, &e);
-		if (k == -1) {
-			rc = cam_cli_fail(&e);
-			goto end;
-		}
-		if (k == 1)
-			c.first = c.tc[i].id;
-	}
-	cam_err_clear(&e);
-	if (cam_repo_walk(&s.repo, 1, config_cb, &c, &e) == -1) {
+	if (config_checks(&c, &e) == -1) {
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
-	if (c.invalid == 0)
-		check(&rp, 1, "validation", "%d commit%s in the history, each "
-		    "valid as camctl checks it", c.commits,
-		    c.commits == 1 ? "" : "s");
-	/* The trail's commits must all still be in the history. */
-	for (size_t i = 0; i < c.ntc; i++) {
-		char t[64];
-		k = cam_repo_in_history(&s.repo, c.tc[i].id, &e);
-		if (k == -1) {
-			rc = cam_cli_fail(&e);
-			goto end;
-		}
-		if (k == 0) {
-			local(c.tc[i].time, s.cfg.timezone, t, sizeof(t));
-			check(&rp, 0, "history", "commit %.12s, made by %s at "
-			    "%s (audit record %" PRIu64 "), is not in the "
-			    "history: the history was rewritten", c.tc[i].id,
-			    c.tc[i].actor, t, c.tc[i].seq);
-			c.unaudited++;
-		}
-	}
-	if (c.unaudited == 0)
-		check(&rp, 1, "audit trail", c.trail_start ? "every commit "
-		    "since the audit trail began (%zu recorded) was made with "
-		    "camctl and is in the history" : "no audit trail yet "
-		    "(%zu recorded)", c.ntc);
-	memset(&w, 0, sizeof(w));
-	w.c = &c;
-	w.r = &s.repo;
-	w.e = &e;
-	if (cam_repo_witness_foreach(&s.repo, CAM_WITNESS_REF, config_witness,
-	    &w, &e) != 0) {
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	if (w.bad == 0)
-		check(&rp, 1, "witness", w.n ? "%d witnessed configuration "
-		    "head%s, all in the history" : "no configuration head "
-		    "witnessed yet (camctl seal witnesses it)", w.n,
-		    w.n == 1 ? "" : "s");
-	k = cam_repo_loose_secrets(&s.repo, &loose, &e);
-	if (k == -1) {
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	for (const char *p = cam_buf_str(&loose); *p != '\0'; ) {
-		size_t n = strcspn(p, "\n");
-		check(&rp, 0, "secret", "object %.*s", (int)n, p);
-		p += n + (p[n] == '\n');
-	}
-	c.secrets += k;
-	if (c.secrets == 0)
-		check(&rp, 1, "secrets", "no private key, password or "
-		    "credential in any commit (%d on the history in force, "
-		    "%d elsewhere) or unreachable object", c.commits, c.other);
 	if (c.json) {
 		printf("{\"ok\": %s, \"changes\": [%s\n], \"checks\": [%s\n]}\n",
 		    rp.failed ? "false" : "true", cam_buf_str(&c.changes),
 		    cam_buf_str(&rp.out));
 		rc = rp.failed ? CAM_NO : 0;
-		cam_buf_free(&rp.out);
 	} else {
 		fputs(cam_buf_str(&c.changes), stdout);
 		rc = finish(&rp);
 	}
 	if (fflush(stdout) != 0)
 		rc = CAM_ENV;
-	cam_cli_audit("config", "granted", NULL, NULL);
+	cam_cli_audit("config", rc == 0 ? "granted" : "failed", rc == 0 ?
+	    NULL : "findings", NULL);
 end:
 	cam_buf_free(&rp.out);
-	cam_buf_free(&c.changes);
-	cam_buf_free(&loose);
-	free(c.tc);
+	cctx_free(&c);
+	cam_site_close(&s);
+	return rc;
+}
+
+/* ---- report: the month, for the director (001 Đ14.2) ---- */
+
+/* One camera's month, from its manifest. */
+struct uptime {
+	time_t from, to;	/* the window, clipped to now */
+	time_t began;		/* first record-start, 0: none */
+	int64_t recorded;	/* seconds of footage in the window */
+	uint64_t segments, bytes;
+	int gaps, unexplained, downs, disk_full, jumps, down;
+	int64_t gap_s, longest;
+	time_t prev_end;
+	uint64_t by_age, by_capacity, other_deleted;
+};
+
+static int64_t
+overlap(time_t a, time_t b, time_t from, time_t to)
+{
+	time_t x = a > from ? a : from, y = b < to ? b : to;
+
+	return y > x ? (int64_t)(y - x) : 0;
+}
+
+static int
+uptime_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct uptime *u = arg;
+	char why[32];
+	time_t start, end;
+
+	if (strcmp(r->kind, "record-start") == 0) {
+		if (u->began == 0)
+			u->began = r->time;
+		return 0;
+	}
+	if (r->time >= u->from && r->time < u->to) {
+		if (strcmp(r->kind, "camera-down") == 0)
+			u->downs++;
+		else if (strcmp(r->kind, "disk-full") == 0)
+			u->disk_full++;
+		else if (strcmp(r->kind, "timestamp-jump") == 0)
+			u->jumps++;
+		else if (strcmp(r->kind, "delete") == 0) {
+			if (cam_json_get_str(r->data, "reason", why,
+			    sizeof(why)) == -1)
+				why[0] = '\0';
+			if (strcmp(why, "retention") == 0)
+				u->by_age++;
+			else if (strcmp(why, "capacity") == 0)
+				u->by_capacity++;
+			else
+				u->other_deleted++;
+		}
+	}
+	if (strcmp(r->kind, "camera-down") == 0)
+		u->down = 1;
+	if (strcmp(r->kind, "segment") != 0)
+		return 0;
+	start = json_time(r->data, "start");
+	end = json_time(r->data, "end");
+	if (start == (time_t)-1 || end == (time_t)-1)
+		return 0;
+	int64_t in = overlap(start, end, u->from, u->to);
+	if (in > 0) {
+		int64_t b;
+		u->recorded += in;
+		u->segments++;
+		if (cam_json_get_int(r->data, "bytes", &b) == 0 && b > 0)
+			u->bytes += (uint64_t)b;
+	}
+	if (u->prev_end != 0 && start - u->prev_end > 1) {
+		int64_t g = overlap(u->prev_end, start, u->from, u->to);
+		if (g > 0) {
+			u->gaps++;
+			u->gap_s += g;
+			if (g > u->longest)
+				u->longest = g;
+			if (!u->down)
+				u->unexplained++;
+		}
+	}
+	u->prev_end = end;
+	u->down = 0;
+	return 0;
+}
+
+static void
+span(int64_t s, char *buf, size_t len)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%lldd %02lldh%02lldm", (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600), (long long)(s % 3600 / 60));
+	else if (s >= 3600)
+		snprintf(buf, len, "%lldh%02lldm%02llds", (long long)(s / 3600),
+		    (long long)(s % 3600 / 60), (long long)(s % 60));
+	else
+		snprintf(buf, len, "%lldm%02llds", (long long)(s / 60),
+		    (long long)(s % 60));
+}
+
+static void
+bytes_text(uint64_t b, char *buf, size_t len)
+{
+	const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)b;
+	int i = 0;
+
+	while (v >= 1024 && i < 5) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
+}
+
+struct rpt {
+	struct cam_site *s;
+	time_t from, to, end;	/* end: to, or now if sooner */
+	struct cam_buf txt, json;
+	int nsec;
+};
+
+static void
+section(struct rpt *p, const char *title, const char *key)
+{
+	cam_buf_addf(&p->txt, "\n%d. %s\n", ++p->nsec, title);
+	cam_buf_addf(&p->json, ",\n \"%s\": ", key);
+}
+
+static void
+report_recording(struct rpt *p, uint64_t *by_age, uint64_t *by_cap)
+{
+	struct cam_err e;
+	char path[PATH_MAX], a[32], b[32], c[32];
+	char **cams = NULL;
+	size_t n = 0;
+
+	section(p, "Recording", "recording");
+	cam_buf_adds(&p->json, "[");
+	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1) {
+		cam_buf_addf(&p->txt, "   cannot list the cameras: %s\n", e.msg);
+		n = 0;
+	}
+	/* Cameras configured but never recorded are listed too. */
+	for (size_t i = 0; i < p->s->cfg.ncameras; i++) {
+		size_t k;
+		for (k = 0; k < n && strcmp(cams[k], p->s->cfg.cameras[i].id);
+		    k++)
+			;
+		if (k == n) {
+			cams = cam_xrealloc(cams, (n + 1) * sizeof(*cams));
+			cams[n++] = cam_xstrdup(p->s->cfg.cameras[i].id);
+		}
+	}
+	cam_buf_addf(&p->txt, "   %-16s %8s %14s %5s %12s %5s %9s %10s\n",
+	    "camera", "uptime", "recorded", "gaps", "gap time", "down",
+	    "unexpl.", "footage");
+	for (size_t i = 0; i < n; i++) {
+		struct uptime u;
+		memset(&u, 0, sizeof(u));
+		u.from = p->from;
+		u.to = p->end;
+		cam_err_clear(&e);
+		if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
+		    p->s->cfg.root, cams[i]) == 0 && access(path, F_OK) == 0 &&
+		    cam_journal_foreach(path, uptime_cb, &u, &e) == -1)
+			cam_buf_addf(&p->txt, "   %s: manifest: %s\n", cams[i],
+			    e.msg);
+		/* Expected: from the later of the month's start and the
+		 * first recording, to the month's end or now. */
+		time_t x = u.began > p->from ? u.began : p->from;
+		int64_t expect = u.began && p->end > x ? p->end - x : 0;
+		double pct = expect > 0 ? 100.0 * (double)u.recorded /
+		    (double)expect : 0;
+		if (pct > 100)
+			pct = 100;
+		span(u.recorded, a, sizeof(a));
+		span(u.gap_s, b, sizeof(b));
+		bytes_text(u.bytes, c, sizeof(c));
+		if (expect > 0)
+			cam_buf_addf(&p->txt, "   %-16s %7.2f%% %14s %5d %12s "
+			    "%5d %9d %10s\n", cams[i], pct, a, u.gaps, b,
+			    u.downs, u.unexplained, c);
+		else
+			cam_buf_addf(&p->txt, "   %-16s %8s %14s %5s %12s %5s "
+			    "%9s %10s\n", cams[i], "-", "not recording", "-",
+			    "-", "-", "-", "-");
+		if (u.disk_full || u.jumps)
+			cam_buf_addf(&p->txt, "   %-16s disk full %d times, "
+			    "clock or timestamp jumps %d\n", "", u.disk_full,
+			    u.jumps);
+		*by_age += u.by_age;
+		*by_cap += u.by_capacity + u.other_deleted;
+		cam_buf_adds(&p->json, i ? ",\n  " : "\n  ");
+		cam_json_begin(&p->json);
+		cam_json_add_str(&p->json, "camera", cams[i]);
+		cam_json_add_int(&p->json, "expected_s", expect);
+		cam_json_add_int(&p->json, "recorded_s", u.recorded);
+		snprintf(a, sizeof(a), "%.3f", pct);
+		cam_json_add_raw(&p->json, "uptime_percent", a);
+		cam_json_add_uint(&p->json, "segments", u.segments);
+		cam_json_add_uint(&p->json, "bytes", u.bytes);
+		cam_json_add_int(&p->json, "gaps", u.gaps);
+		cam_json_add_int(&p->json, "gap_s", u.gap_s);
+		cam_json_add_int(&p->json, "longest_gap_s", u.longest);
+		cam_json_add_int(&p->json, "gaps_without_camera_down",
+		    u.unexplained);
+		cam_json_add_int(&p->json, "camera_down", u.downs);
+		cam_json_add_int(&p->json, "disk_full", u.disk_full);
+		cam_json_add_int(&p->json, "timestamp_jumps", u.jumps);
+		cam_json_add_uint(&p->json, "deleted_by_age", u.by_age);
+		cam_json_add_uint(&p->json, "deleted_by_capacity",
+		    u.by_capacity);
+		cam_json_end(&p->json);
+		free(cams[i]);
+	}
+	free(cams);
+	if (n == 0)
+		cam_buf_adds(&p->txt, "   no camera\n");
+	cam_buf_adds(&p->json, "]");
+	cam_buf_adds(&p->txt, "   uptime: footage recorded over the time since "
+	    "the month began (or recording began), to its end or now;\n"
+	    "   unexpl.: gaps with no camera-down event before them.\n");
+}
+
+static void
+report_storage(struct rpt *p, uint64_t by_age, uint64_t by_cap)
+{
+	struct statvfs vf;
+	struct cam_holds h;
+	struct cam_err e;
+	char a[32], b[32], c[32], t[64];
+	char **cams = NULL;
+	size_t n = 0;
+	uint64_t live = 0, nseg = 0;
+	time_t oldest = 0;
+	int held = 0;
+
+	section(p, "Storage and retention", "storage");
+	cam_buf_adds(&p->json, "{");
+	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct cam_segments sg;
+		memset(&sg, 0, sizeof(sg));
+		if (cam_store_segments(p->s->cfg.root, cams[i], &sg, &e) == 0)
+			for (size_t k = 0; k < sg.n; k++) {
+				live += sg.v[k].bytes;
+				nseg++;
+				if (oldest == 0 || sg.v[k].start < oldest)
+					oldest = sg.v[k].start;
+			}
+		cam_segments_free(&sg);
+		free(cams[i]);
+	}
+	free(cams);
+	memset(&h, 0, sizeof(h));
+	if (cam_store_holds(p->s->cfg.root, &h, &e) == 0)
+		for (size_t i = 0; i < h.n; i++)
+			held += !h.v[i].released;
+	cam_holds_free(&h);
+	bytes_text(live, a, sizeof(a));
+	cam_buf_addf(&p->txt, "   data root %s: %s in %" PRIu64 " segments",
+	    p->s->cfg.root, a, nseg);
+	if (oldest) {
+		local(oldest, p->s->cfg.timezone, t, sizeof(t));
+		cam_buf_addf(&p->txt, ", the oldest from %s", t);
+	}
+	cam_buf_adds(&p->txt, "\n");
+	cam_json_add_str(&p->json, "root", p->s->cfg.root);
+	cam_json_add_uint(&p->json, "footage_bytes", live);
+	cam_json_add_uint(&p->json, "segments", nseg);
+	if (statvfs(p->s->cfg.root, &vf) == 0) {
+		uint64_t total = (uint64_t)vf.f_blocks * vf.f_frsize;
+		uint64_t avail = (uint64_t)vf.f_bavail * vf.f_frsize;
+		uint64_t used = total - (uint64_t)vf.f_bfree * vf.f_frsize;
+		bytes_text(total, b, sizeof(b));
+		bytes_text(avail, c, sizeof(c));
+		cam_buf_addf(&p->txt, "   filesystem: %s, %.1f%% used, %s "
+		    "free\n", b, total ? 100.0 * (double)used /
+		    (double)total : 0, c);
+		cam_json_add_uint(&p->json, "fs_bytes", total);
+		cam_json_add_uint(&p->json, "fs_used_bytes", used);
+		cam_json_add_uint(&p->json, "fs_avail_bytes", avail);
+	}
+	if (p->s->cfg.max_bytes > 0)
+		bytes_text(p->s->cfg.max_bytes, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), "%d%% of the filesystem",
+		    p->s->cfg.max_percent);
+	cam_buf_addf(&p->txt, "   retention: %d days; capacity limit: %s\n",
+	    p->s->cfg.retention_days, b);
+	cam_buf_addf(&p->txt, "   pruned this month: %" PRIu64 " segments by "
+	    "age, %" PRIu64 " by capacity; evidence holds in force: %d\n",
+	    by_age, by_cap, held);
+	cam_json_add_int(&p->json, "retention_days", p->s->cfg.retention_days);
+	cam_json_add_str(&p->json, "max_usage", b);
+	cam_json_add_uint(&p->json, "pruned_by_age", by_age);
+	cam_json_add_uint(&p->json, "pruned_by_capacity", by_cap);
+	cam_json_add_int(&p->json, "holds", held);
+	if (oldest) {
+		cam_time_format_utc(oldest, t, sizeof(t));
+		cam_json_add_str(&p->json, "oldest", t);
+	}
+	cam_buf_adds(&p->json, "}");
+}
+
+struct lbctx {
+	time_t from, to;
+	int entries, corrections, starts, ends, handovers, seals;
+	int kinds[5];
+};
+
+static const char *const lb_kinds[] = { "suspicious", "fault", "incident",
+	"maintenance", "note" };
+
+static int
+logbook_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct lbctx *l = arg;
+	char to[64];
+
+	if (r->time < l->from || r->time >= l->to)
+		return 0;
+	for (int i = 0; i < 5; i++)
+		if (strcmp(r->kind, lb_kinds[i]) == 0) {
+			l->kinds[i]++;
+			l->entries++;
+		}
+	if (strcmp(r->kind, "correction") == 0)
+		l->corrections++;
+	else if (strcmp(r->kind, "shift-start") == 0)
+		l->starts++;
+	else if (strcmp(r->kind, "shift-end") == 0) {
+		l->ends++;
+		if (cam_json_get_str(r->data, "handover_to", to,
+		    sizeof(to)) == 0)
+			l->handovers++;
+	} else if (strcmp(r->kind, "seal") == 0)
+		l->seals++;
+	return 0;
+}
+
+static void
+report_logbook(struct rpt *p)
+{
+	struct lbctx l;
+	struct cam_err e;
+	char path[PATH_MAX];
+
+	memset(&l, 0, sizeof(l));
+	l.from = p->from;
+	l.to = p->to;
+	section(p, "Logbook", "logbook");
+	if (cam_path(path, sizeof(path), &e, "%s/" CAM_LOGBOOK_FILE,
+	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
+	    cam_journal_foreach(path, logbook_cb, &l, &e) == -1)
+		cam_buf_addf(&p->txt, "   %s\n", e.msg);
+	cam_buf_addf(&p->txt, "   %d entries (", l.entries);
+	cam_json_begin(&p->json);
+	cam_json_add_int(&p->json, "entries", l.entries);
+	for (int i = 0; i < 5; i++) {
+		cam_buf_addf(&p->txt, "%s%s %d", i ? ", " : "", lb_kinds[i],
+		    l.kinds[i]);
+		cam_json_add_int(&p->json, lb_kinds[i], l.kinds[i]);
+	}
+	cam_buf_addf(&p->txt, "), %d corrections\n   shifts: %d started, %d "
+	    "ended, %d handed over by name; %d seals\n", l.corrections,
+	    l.starts, l.ends, l.handovers, l.seals);
+	cam_json_add_int(&p->json, "corrections", l.corrections);
+	cam_json_add_int(&p->json, "shifts_started", l.starts);
+	cam_json_add_int(&p->json, "shifts_ended", l.ends);
+	cam_json_add_int(&p->json, "handovers", l.handovers);
+	cam_json_add_int(&p->json, "seals", l.seals);
+	cam_json_end(&p->json);
+}
+
+struct acctx2 {
+	struct rpt *p;
+	time_t from, to;
+	int extractions, refusals, failed;
+	struct cam_buf ext, ref, jext, jref;
+};
+
+static int
+access_month_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct acctx2 *a = arg;
+	char prog_[32], outcome[16], actor[64], object[256], reason[512],
+	    verb[64], t[64];
+
+	if (strcmp(r->kind, "audit") != 0 || r->time < a->from ||
+	    r->time >= a->to ||
+	    cam_json_get_str(r->data, "program", prog_, sizeof(prog_)) == -1 ||
+	    cam_json_get_str(r->data, "outcome", outcome,
+	    sizeof(outcome)) == -1)
+		return 0;
+	if (cam_json_get_str(r->data, "actor", actor, sizeof(actor)) == -1)
+		snprintf(actor, sizeof(actor), "?");
+	if (cam_json_get_str(r->data, "verb", verb, sizeof(verb)) == -1)
+		snprintf(verb, sizeof(verb), "?");
+	if (cam_json_get_str(r->data, "object", object, sizeof(object)) == -1)
+		snprintf(object, sizeof(object), "-");
+	if (cam_json_get_str(r->data, "reason", reason, sizeof(reason)) == -1)
+		snprintf(reason, sizeof(reason), "-");
+	local(r->time, a->p->s->cfg.timezone, t, sizeof(t));
+	if (strcmp(prog_, "camextract") == 0 && strcmp(verb, "run") == 0 &&
+	    strcmp(outcome, "granted") == 0) {
+		cam_buf_addf(&a->ext, "   %s  %s  %s\n", t, actor, object);
+		cam_buf_adds(&a->jext, a->extractions ? ",\n  " : "\n  ");
+		cam_json_begin(&a->jext);
+		cam_json_add_str(&a->jext, "time", t);
+		cam_json_add_str(&a->jext, "actor", actor);
+		cam_json_add_str(&a->jext, "object", object);
+		cam_json_end(&a->jext);
+		a->extractions++;
+	} else if (strcmp(outcome, "refused") == 0) {
+		cam_buf_addf(&a->ref, "   %s  %s  %s %s  %s: %s\n", t, actor,
+		    prog_, verb, object, reason);
+		cam_buf_adds(&a->jref, a->refusals ? ",\n  " : "\n  ");
+		cam_json_begin(&a->jref);
+		cam_json_add_str(&a->jref, "time", t);
+		cam_json_add_str(&a->jref, "actor", actor);
+		cam_json_add_str(&a->jref, "program", prog_);
+		cam_json_add_str(&a->jref, "verb", verb);
+		cam_json_add_str(&a->jref, "object", object);
+		cam_json_add_str(&a->jref, "reason", reason);
+		cam_json_end(&a->jref);
+		a->refusals++;
+	} else if (strcmp(outcome, "failed") == 0)
+		a->failed++;
+	return 0;
+}
+
+static void
+report_access(struct rpt *p)
+{
+	struct acctx2 a;
+	struct cam_err e;
+	char path[PATH_MAX];
+
+	memset(&a, 0, sizeof(a));
+	a.p = p;
+	a.from = p->from;
+	a.to = p->to;
+	if (cam_path(path, sizeof(path), &e, "%s/audit.journal",
+	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
+	    cam_journal_foreach(path, access_month_cb, &a, &e) == -1)
+		cam_buf_addf(&a.ref, "   the audit trail: %s\n", e.msg);
+	section(p, "Extractions and refusals", "extractions");
+	cam_buf_addf(&p->txt, "   %d archives extracted:\n%s", a.extractions,
+	    cam_buf_str(&a.ext));
+	cam_buf_addf(&p->txt, "   %d refusals:\n%s", a.refusals,
+	    cam_buf_str(&a.ref));
+	cam_buf_addf(&p->txt, "   %d operations failed (see camaudit "
+	    "access)\n", a.failed);
+	cam_buf_addf(&p->json, "[%s\n ],\n \"refusals\": [%s\n ]",
+	    cam_buf_str(&a.jext), cam_buf_str(&a.jref));
+	cam_buf_free(&a.ext);
+	cam_buf_free(&a.ref);
+	cam_buf_free(&a.jext);
+	cam_buf_free(&a.jref);
+}
+
+/* TAB-separated lines, indented, for print: fields joined by two
+ * spaces; checks ("ok<TAB>name<TAB>detail") as "ok    name: detail". */
+static void
+indent_fields(struct cam_buf *out, const char *lines, int checks)
+{
+	for (const char *q = lines; *q != '\0'; ) {
+		size_t n = strcspn(q, "\n");
+		size_t f1 = strcspn(q, "\t");
+		cam_buf_adds(out, "   ");
+		if (checks && f1 < n) {
+			const char *name = q + f1 + 1;
+			size_t f2 = strcspn(name, "\t");
+			cam_buf_addf(out, "%-5.*s %.*s: %.*s\n", (int)f1, q,
+			    (int)(f2 < n - f1 - 1 ? f2 : n - f1 - 1), name,
+			    f2 < n - f1 - 1 ? (int)(n - f1 - 2 - f2) : 0,
+			    f2 < n - f1 - 1 ? name + f2 + 1 : "");
+		} else
+			for (size_t i = 0; i < n; i++)
+				cam_buf_adds(out, q[i] == '\t' ? "  " :
+				    (char[2]){ q[i], '\0' });
+		if (!checks || f1 >= n)
+			cam_buf_adds(out, "\n");
+		q += n + (q[n] == '\n');
+	}
+}
+
+static int
+cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "month", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *month = NULL;
+	struct report rp = { 0 };
+	struct cam_site s;
+	struct cam_err e;
+	struct rpt p;
+	struct cctx c;
+	char label[32], day[32], t[64], host[256];
+	uint64_t by_age = 0, by_cap = 0;
+	int k, rc, json = 0, y, m;
+	time_t now = time(NULL);
+
+	while ((k = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (k) {
+		case 'm': month = optarg; break;
+		case 'j': json = 1; break;
+		default: return cam_cli_usage_error("report: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("report: unexpected argument "
+		    "\"%s\"", argv[optind]);
+	if (month != NULL && (strlen(month) != 7 || month[4] != '-' ||
+	    sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 ||
+	    y < 1970 || strspn(month, "0123456789-") != 7))
+		return cam_cli_usage_error("report: --month: \"%s\" is not "
+		    "YYYY-MM", month);
+	if ((rc = open_site(&s)) != 0)
+		return rc;
+	cam_err_clear(&e);
+	memset(&p, 0, sizeof(p));
+	p.s = &s;
+	if (month == NULL) {
+		/* The month before this one, in the site's zone. */
+		local(now, s.cfg.timezone, t, sizeof(t));
+		sscanf(t, "%4d-%2d", &y, &m);
+		if (--m == 0) {
+			m = 12;
+			y--;
+		}
+	}
+	snprintf(label, sizeof(label), "%04d-%02d", y, m);
+	snprintf(day, sizeof(day), "%04d-%02d-01", y, m);
+	if (cam_time_parse(day, s.cfg.timezone, &p.from, &e) == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	snprintf(day, sizeof(day), "%04d-%02d-01", m == 12 ? y + 1 : y,
+	    m == 12 ? 1 : m + 1);
+	if (cam_time_parse(day, s.cfg.timezone, &p.to, &e) == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	p.end = now < p.to ? now : p.to;
+	if (p.end < p.from)
+		p.end = p.from;
+
+	/* Header. */
+	cam_cli_host(host, sizeof(host));
+	local(now, s.cfg.timezone, t, sizeof(t));
+	cam_buf_addf(&p.txt, "camkit monthly report: %s\n", s.cfg.site_name);
+	cam_buf_addf(&p.txt, "Month %s, time zone %s%s\n", label,
+	    s.cfg.timezone, now < p.to ? " (the month so far)" : "");
+	cam_buf_addf(&p.txt, "Made %s on %s by %s; configuration %.12s\n", t,
+	    host, cam_cli_actor() ? cam_cli_actor()->name : "?", s.rev);
+	cam_json_begin(&p.json);
+	cam_json_add_str(&p.json, "site", s.cfg.site_name);
+	cam_json_add_str(&p.json, "month", label);
+	local(p.from, s.cfg.timezone, t, sizeof(t));
+	cam_json_add_str(&p.json, "from", t);
+	local(p.to, s.cfg.timezone, t, sizeof(t));
+	cam_json_add_str(&p.json, "to", t);
+	local(now, s.cfg.timezone, t, sizeof(t));
+	cam_json_add_str(&p.json, "made", t);
+	cam_json_add_str(&p.json, "host", host);
+	cam_json_add_str(&p.json, "by", cam_cli_actor() ?
+	    cam_cli_actor()->name : "?");
+	cam_json_add_str(&p.json, "configuration", s.rev);
+	/* The object stays open: the sections follow inside it. */
+
+	report_recording(&p, &by_age, &by_cap);
+	report_storage(&p, by_age, by_cap);
+	report_logbook(&p);
+	report_access(&p);
+
+	/* Configuration changes, and the checks of its history. */
+	section(&p, "Configuration changes", "configuration_changes");
+	memset(&c, 0, sizeof(c));
+	c.rp = &rp;
+	c.s = &s;
+	c.json = json;
+	c.since = p.from;
+	c.until = p.to;
+	rp.json = json;
+	if (config_checks(&c, &e) == -1)
+		check(&rp, 0, "configuration", "%s", e.msg);
+	cam_err_clear(&e);
+	if (json)
+		cam_buf_addf(&p.json, "[%s\n ]", cam_buf_str(&c.changes));
+	else {
+		cam_buf_addf(&p.txt, "   %d change%s\n", c.nchanges,
+		    c.nchanges == 1 ? "" : "s");
+		indent_fields(&p.txt, cam_buf_str(&c.changes), 0);
+	}
+	cctx_free(&c);
+
+	/* Verification: the journals and the recordings. */
+	if (audit_journals(&s, &rp, &e) == -1) {
+		check(&rp, 0, "journals", "%s", e.msg);
+		cam_err_clear(&e);
+	}
+	{
+		struct rctx rc2;
+		memset(&rc2, 0, sizeof(rc2));
+		rc2.zone = s.cfg.timezone;
+		rc2.from = p.from;
+		rc2.to = p.to;
+		if (audit_recordings(&s, &rp, NULL, &rc2, &e) == -1) {
+			check(&rp, 0, "recordings", "%s", e.msg);
+			cam_err_clear(&e);
+		}
+	}
+	section(&p, "Verification", "checks");
+	if (json)
+		cam_buf_addf(&p.json, "[%s\n ],\n \"ok\": %s\n}\n",
+		    cam_buf_str(&rp.out), rp.failed ? "false" : "true");
+	else {
+		indent_fields(&p.txt, cam_buf_str(&rp.out), 1);
+		cam_buf_addf(&p.txt, "\n%s: %d of %d checks failed\n",
+		    rp.failed ? "NOT OK" : "OK", rp.failed, rp.n);
+	}
+	fputs(json ? cam_buf_str(&p.json) : cam_buf_str(&p.txt), stdout);
+	rc = rp.failed ? CAM_NO : 0;
+	if (fflush(stdout) != 0)
+		rc = CAM_ENV;
+	cam_cli_audit("report", rc == 0 ? "granted" : "failed", rc == 0 ?
+	    NULL : "findings", NULL);
+end:
+	cam_buf_free(&rp.out);
+	cam_buf_free(&p.txt);
+	cam_buf_free(&p.json);
 	cam_site_close(&s);
 	return rc;
 }
@@ -1470,6 +2150,7 @@ static const struct cam_cli_verb verbs[] = {
 	{ "recordings", cmd_recordings, 0 },
 	{ "access", cmd_access, 0 },
 	{ "config", cmd_config, 0 },
+	{ "report", cmd_report, 0 },
 };
 
 int
