@@ -14,7 +14,8 @@
  *
  * Start-up contract with the tests: once the socket is listening the
  * pidfile and the ready file (holding the port) are written, then one
- * line "rtspd: listening on rtsp://127.0.0.1:PORT/PATH" (rtsps:// with TLS) goes to stdout.
+ * line "rtspd: listening on rtsp://127.0.0.1:PORT/PATH" (rtsps:// with
+ * TLS) goes to stdout.
  * SIGTERM and SIGINT make it exit 0.  See usage() for the options.
  */
 

@@ -294,7 +294,8 @@ test_approved(void)
 	CHECK(cam_config_parse(&cfg, "c.yaml", bad, strlen(bad), &e) == -1,
 	    "bad approved list refused");
 	CHECK(strstr(e.msg, "c.yaml:5:21: policy: approved_cameras: "
-	    "\"min_firmware\" must be a version") != NULL, "bad version, file:line:col");
+	    "\"min_firmware\" must be a version") != NULL,
+	    "bad version, file:line:col");
 	CHECK(strstr(e.msg, "c.yaml:6:14: policy: approved_cameras: model "
 	    "\"a\" listed twice (first at line 4)") != NULL, "duplicate model");
 	CHECK(strstr(e.msg, "c.yaml:7:7: policy: approved_cameras: \"model\" "
