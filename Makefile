@@ -72,15 +72,17 @@ $(B)/lib/%.o: lib/%.c lib/*.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Data files compiled in, so that the programs need no installed data:
-# the starter camkit.yaml that `camctl init` writes, and the systemd units
-# and cron file that `camctl units` writes.  FILE:SYMBOL pairs.
+# the starter camkit.yaml that `camctl init` writes, the systemd units
+# and cron file that `camctl units` writes, and the factory-default
+# camera credentials that `camaudit cameras` checks.  FILE:SYMBOL pairs.
 EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camrec@.service:cam_unit_rec \
 	conf/camrec-prune.service:cam_unit_prune \
 	conf/camrec-prune.timer:cam_unit_prune_timer \
 	conf/camkit-seal.service:cam_unit_seal \
 	conf/camkit-seal.timer:cam_unit_seal_timer \
-	conf/camkit.cron:cam_cron_head
+	conf/camkit.cron:cam_cron_head \
+	conf/camera-defaults:cam_camera_defaults
 EMBED_FILES := $(foreach e,$(EMBED),$(firstword $(subst :, ,$(e))))
 
 $(B)/gen/cam_embed.c: $(EMBED_FILES) tests/bin2c.sh Makefile
@@ -135,6 +137,7 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 conf/camera-defaults $(DESTDIR)$(DATADIR)/
 	install -m 0644 conf/camkit.yaml examples/*.yaml $(DESTDIR)$(DATADIR)/examples/
 	install -d $(DESTDIR)$(DATADIR)/units
 	install -m 0644 conf/*.service conf/*.timer conf/camkit.cron \

@@ -165,6 +165,71 @@ cam_size_parse(const char *s, uint64_t *bytes, int *percent)
 	return -1;
 }
 
+/* Where the numbers of a version begin, or NULL if there are none. */
+static const char *
+version_start(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	if (*s == 'v' || *s == 'V')
+		s++;
+	return isdigit((unsigned char)*s) ? s : NULL;
+}
+
+/* The next number of a version as digits without leading zeros (so that
+ * numbers of any length compare as text); advances *p past it and its
+ * dot, and leaves it at the end when the numbers end. */
+static void
+version_next(const char **p, const char **num, size_t *len)
+{
+	const char *s = *p;
+
+	*num = s;
+	*len = 0;
+	if (!isdigit((unsigned char)*s))
+		return;
+	while (*s == '0' && isdigit((unsigned char)s[1]))
+		s++;
+	*num = s;
+	while (isdigit((unsigned char)*s))
+		s++;
+	*len = (size_t)(s - *num);
+	if (**num == '0')
+		*len = 0;	/* zero: the same as absent */
+	if (*s == '.' && isdigit((unsigned char)s[1]))
+		s++;
+	else
+		s += strlen(s);	/* text after the numbers: the end */
+	*p = s;
+}
+
+int
+cam_firmware_cmp(const char *a, const char *b, int *cmp)
+{
+	const char *pa = version_start(a), *pb = version_start(b);
+
+	*cmp = 0;
+	if (pa == NULL || pb == NULL)
+		return -1;
+	while (*pa != '\0' || *pb != '\0') {
+		const char *na, *nb;
+		size_t la, lb;
+		int c;
+
+		version_next(&pa, &na, &la);
+		version_next(&pb, &nb, &lb);
+		if (la != lb) {
+			*cmp = la < lb ? -1 : 1;
+			return 0;
+		}
+		if ((c = strncmp(na, nb, la)) != 0) {
+			*cmp = c < 0 ? -1 : 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* ---- schema helpers ---- */
 
 struct v {
@@ -602,6 +667,47 @@ parse_users(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 	}
 }
 
+/* policy.approved_cameras: a list of { model, min_firmware }. */
+static void
+parse_approved(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+{
+	static const char *const keys[] = { "model", "min_firmware", NULL };
+	const char *what = "policy: approved_cameras";
+
+	if (is_null(n))
+		return;
+	if (n->type != CAM_Y_SEQ) {
+		verr(v, n, "%s must be a list of { model: M, min_firmware: V }, "
+		    "not %s", what, type_name(n));
+		return;
+	}
+	cfg->approved = cam_xmalloc((n->n + 1) * sizeof(*cfg->approved));
+	memset(cfg->approved, 0, (n->n + 1) * sizeof(*cfg->approved));
+	for (size_t i = 0; i < n->n; i++) {
+		const struct cam_ynode *it = n->items[i];
+		struct cam_approved *a = &cfg->approved[cfg->napproved++];
+		int cmp;
+
+		a->line = it->start.line;
+		if (!check_map(v, it, what, keys))
+			continue;
+		a->model = get_str(v, it, "model", what, 1);
+		a->min_firmware = get_str(v, it, "min_firmware", what, 0);
+		if (a->min_firmware != NULL && cam_firmware_cmp(a->min_firmware,
+		    a->min_firmware, &cmp) == -1)
+			verr(v, cam_yaml_get(it, "min_firmware"), "%s: "
+			    "\"min_firmware\" must be a version such as "
+			    "\"5.7.3\" or \"V5.7.3 build 220112\", not \"%s\"",
+			    what, a->min_firmware);
+		for (size_t j = 0; a->model != NULL && j < i; j++)
+			if (cfg->approved[j].model != NULL &&
+			    strcasecmp(cfg->approved[j].model, a->model) == 0)
+				verr(v, cam_yaml_get(it, "model"), "%s: model "
+				    "\"%s\" listed twice (first at line %d)",
+				    what, a->model, cfg->approved[j].line);
+	}
+}
+
 int
 cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
     struct cam_err *e)
@@ -609,7 +715,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	static const char *const top[] = { "site", "storage", "cameras",
 	    "users", "policy", "trust", NULL };
 	static const char *const policy_keys[] = { "unit_head_signature",
-	    NULL };
+	    "approved_cameras", NULL };
 	static const char *const trust_keys[] = { "ca", "director",
 	    "unit_head", NULL };
 	struct v v = { doc, e, 0 };
@@ -633,9 +739,11 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	parse_cameras(&v, cam_yaml_get(root, "cameras"), cfg);
 	parse_users(&v, cam_yaml_get(root, "users"), cfg);
 	n = cam_yaml_get(root, "policy");
-	if (!is_null(n) && check_map(&v, n, "policy", policy_keys))
+	if (!is_null(n) && check_map(&v, n, "policy", policy_keys)) {
 		get_bool(&v, n, "unit_head_signature", "policy",
 		    &cfg->unit_head_signature);
+		parse_approved(&v, cam_yaml_get(n, "approved_cameras"), cfg);
+	}
 	n = cam_yaml_get(root, "trust");
 	if (!is_null(n) && check_map(&v, n, "trust", trust_keys)) {
 		get_paths(&v, n, "ca", &cfg->trust_ca);
@@ -715,6 +823,11 @@ cam_config_free(struct cam_config *cfg)
 		free(c->firmware);
 	}
 	free(cfg->cameras);
+	for (size_t i = 0; i < cfg->napproved; i++) {
+		free(cfg->approved[i].model);
+		free(cfg->approved[i].min_firmware);
+	}
+	free(cfg->approved);
 	for (size_t i = 0; i < cfg->nusers; i++)
 		free(cfg->users[i].name);
 	free(cfg->users);
@@ -727,6 +840,16 @@ cam_config_camera(const struct cam_config *cfg, const char *id)
 	for (size_t i = 0; i < cfg->ncameras; i++)
 		if (cfg->cameras[i].id && strcmp(cfg->cameras[i].id, id) == 0)
 			return &cfg->cameras[i];
+	return NULL;
+}
+
+const struct cam_approved *
+cam_config_approved(const struct cam_config *cfg, const char *model)
+{
+	for (size_t i = 0; i < cfg->napproved; i++)
+		if (cfg->approved[i].model != NULL &&
+		    strcasecmp(cfg->approved[i].model, model) == 0)
+			return &cfg->approved[i];
 	return NULL;
 }
 

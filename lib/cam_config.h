@@ -59,6 +59,14 @@ struct cam_paths {
 	char **path;		/* relative to the configuration directory */
 };
 
+/* policy.approved_cameras: a model the site may use, and the oldest
+ * firmware it accepts (NULL: any). */
+struct cam_approved {
+	char *model;
+	char *min_firmware;
+	int line;
+};
+
 struct cam_config {
 	char *site_name;
 	char *timezone;
@@ -70,6 +78,8 @@ struct cam_config {
 	uint64_t max_bytes;
 	int max_percent;
 	int unit_head_signature;
+	size_t napproved;	/* 0: the approved-models check is off */
+	struct cam_approved *approved;
 	struct cam_paths trust_ca, trust_director, trust_unit_head;
 	size_t ncameras;
 	struct cam_camera *cameras;
@@ -100,6 +110,14 @@ int cam_id_valid(const char *id);		/* [a-z0-9-]+, <= 32 */
 int cam_username_valid(const char *name);	/* POSIX portable user name */
 /* Check an RTSP URL: scheme, host, port, no credentials, no spaces. */
 int cam_url_check(const char *url, char *why, size_t len);
+/* The approved entry for model (compared without case), or NULL. */
+const struct cam_approved *cam_config_approved(const struct cam_config *cfg,
+    const char *model);
+/* Compare firmware versions number by number ("V5.7.10" > "5.7.9"; a
+ * leading v or V and text after the numbers are ignored; missing
+ * numbers count as 0): *cmp < 0, 0 or > 0.  -1 if either holds no
+ * version number. */
+int cam_firmware_cmp(const char *a, const char *b, int *cmp);
 /* "90%" or "500G", "2TiB", "1000000": bytes or percent. */
 int cam_size_parse(const char *s, uint64_t *bytes, int *percent);
 

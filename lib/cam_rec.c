@@ -1390,6 +1390,55 @@ end:
 	return rc;
 }
 
+static int
+deadline_cb(void *opaque)
+{
+	return av_gettime_relative() > *(const int64_t *)opaque;
+}
+
+enum cam_rtsp_auth
+cam_rec_probe_auth(const struct cam_camera *cam, int timeout, char *why,
+    size_t len)
+{
+	AVFormatContext *ic;
+	AVDictionary *opts = NULL;
+	char us[32];
+	int64_t deadline;
+	int ret;
+
+	snprintf(why, len, "?");
+	if ((ic = avformat_alloc_context()) == NULL) {
+		snprintf(why, len, "out of memory");
+		return CAM_RTSP_UNPROBED;
+	}
+	/* The socket timeout covers each read; the deadline covers the
+	 * whole exchange, a TLS handshake that stalls included. */
+	deadline = av_gettime_relative() + (int64_t)timeout * 1000000;
+	ic->interrupt_callback.callback = deadline_cb;
+	ic->interrupt_callback.opaque = &deadline;
+	av_dict_set(&opts, "rtsp_transport", cam->transport ? cam->transport :
+	    "tcp", 0);
+	snprintf(us, sizeof(us), "%lld", (long long)timeout * 1000000);
+	av_dict_set(&opts, "timeout", us, 0);
+	/* DESCRIBE and SETUP answer the question; no PLAY. */
+	av_dict_set(&opts, "initial_pause", "1", 0);
+	ret = avformat_open_input(&ic, cam->url, NULL, &opts);
+	av_dict_free(&opts);
+	if (ret >= 0) {
+		avformat_close_input(&ic);
+		return CAM_RTSP_OPEN;
+	}
+	/* avformat_open_input freed ic. */
+	av_strerror(ret, why, len);
+	if (ret == AVERROR_HTTP_UNAUTHORIZED)
+		return CAM_RTSP_AUTH;
+	if (ret == AVERROR_HTTP_FORBIDDEN)
+		return CAM_RTSP_FORBIDDEN;
+	if (av_gettime_relative() > deadline)
+		snprintf(why, len, "no answer in %d s", timeout);
+	return CAM_RTSP_UNPROBED;
+}
+
 int
 cam_rec_running(const char *root, const char *id)
 {

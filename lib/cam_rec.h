@@ -73,6 +73,21 @@ struct cam_probe {
 int cam_rec_probe(const struct cam_rec_conf *c, double seconds,
     struct cam_probe *p, struct cam_err *e);
 
+/*
+ * Does the camera stream to anybody?  Opens its URL with no credentials
+ * at all (whatever private/ holds), over its transport, and reads the
+ * answer to DESCRIBE within timeout seconds; nothing is played.  why
+ * gets the error in words for all but CAM_RTSP_OPEN.
+ */
+enum cam_rtsp_auth {
+	CAM_RTSP_OPEN,		/* 200: the stream is described to anybody */
+	CAM_RTSP_AUTH,		/* 401: credentials asked for */
+	CAM_RTSP_FORBIDDEN,	/* 403: refused without asking */
+	CAM_RTSP_UNPROBED,	/* no answer, no RTSP, TLS failed, 404... */
+};
+enum cam_rtsp_auth cam_rec_probe_auth(const struct cam_camera *cam,
+    int timeout, char *why, size_t len);
+
 /* Is a recorder running for camera id (its lock is held)? */
 int cam_rec_running(const char *root, const char *id);
 

@@ -10,11 +10,12 @@
  * either encoded live from videotestsrc or read from a clip that loops
  * forever.  Each loop restarts the RTP timestamps of the clip from the
  * beginning, so the tests see timestamps jump backwards.  Optional Basic
- * or Digest authentication.
+ * or Digest authentication, and optional TLS (rtsps://).
  *
  * Start-up contract with the tests: once the socket is listening the
  * pidfile and the ready file (holding the port) are written, then one
- * line "rtspd: listening on rtsp://127.0.0.1:PORT/PATH" goes to stdout.
+ * line "rtspd: listening on rtsp://127.0.0.1:PORT/PATH" (rtsps:// with
+ * TLS) goes to stdout.
  * SIGTERM and SIGINT make it exit 0.  See usage() for the options.
  */
 
@@ -52,6 +53,7 @@ struct options {
 	enum audio	 audio;
 	const char	*user, *password;
 	int		 digest;
+	const char	*tls_cert, *tls_key;
 	const char	*pidfile, *readyfile;
 };
 
@@ -76,6 +78,7 @@ static void	 on_media_configure(GstRTSPMediaFactory *, GstRTSPMedia *,
 		    gpointer);
 static void	 setup_auth(GstRTSPServer *, GstRTSPMediaFactory *,
 		    const struct options *);
+static void	 setup_tls(GstRTSPAuth *, const struct options *);
 static void	 write_file(const char *, const char *);
 static gboolean	 on_signal(gpointer);
 static gboolean	 on_cleanup(gpointer);
@@ -131,6 +134,7 @@ usage(int status)
 	    "\t[--live [--size WxH] [--fps N] [--gop N] [--bframes N]\n"
 	    "\t [--audio[=aac|pcma]] | --file CLIP]\n"
 	    "\t[--user U --password P [--auth digest|basic]]\n"
+	    "\t[--tls-cert PEM --tls-key PEM]\n"
 	    "\t[--pidfile F] [--ready-file F]\n", progname);
 	exit(status);
 }
@@ -188,7 +192,8 @@ parse_args(int argc, char **argv, struct options *o)
 	enum {
 		OPT_PORT = 256, OPT_PATH, OPT_CODEC, OPT_LIVE, OPT_FILE,
 		OPT_SIZE, OPT_FPS, OPT_GOP, OPT_BFRAMES, OPT_AUDIO, OPT_USER,
-		OPT_PASSWORD, OPT_AUTH, OPT_PIDFILE, OPT_READY, OPT_HELP
+		OPT_PASSWORD, OPT_AUTH, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PIDFILE,
+		OPT_READY, OPT_HELP
 	};
 	static const struct option longopts[] = {
 		{ "port",	required_argument,	NULL, OPT_PORT },
@@ -204,6 +209,8 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "user",	required_argument,	NULL, OPT_USER },
 		{ "password",	required_argument,	NULL, OPT_PASSWORD },
 		{ "auth",	required_argument,	NULL, OPT_AUTH },
+		{ "tls-cert",	required_argument,	NULL, OPT_TLS_CERT },
+		{ "tls-key",	required_argument,	NULL, OPT_TLS_KEY },
 		{ "pidfile",	required_argument,	NULL, OPT_PIDFILE },
 		{ "ready-file",	required_argument,	NULL, OPT_READY },
 		{ "help",	no_argument,		NULL, OPT_HELP },
@@ -275,6 +282,12 @@ parse_args(int argc, char **argv, struct options *o)
 			else
 				die("unknown auth method '%s'", optarg);
 			break;
+		case OPT_TLS_CERT:
+			o->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			o->tls_key = optarg;
+			break;
 		case OPT_PIDFILE:
 			o->pidfile = optarg;
 			break;
@@ -303,6 +316,8 @@ parse_args(int argc, char **argv, struct options *o)
 		die("--bframes needs --codec h264");
 	if ((o->user == NULL) != (o->password == NULL))
 		die("--user and --password go together");
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL))
+		die("--tls-cert and --tls-key go together");
 }
 
 /*
@@ -619,7 +634,9 @@ on_media_configure(GstRTSPMediaFactory *factory, GstRTSPMedia *media,
 /*
  * One user with the role "user", the only role allowed to see and build
  * the media.  There is no default token, so a client without (good)
- * credentials has no role and gets 401 Unauthorized.
+ * credentials has no role and gets 401 Unauthorized.  With TLS but no
+ * user, everybody gets the role: the camera speaks rtsps:// only, and
+ * asks for no password.
  */
 static void
 setup_auth(GstRTSPServer *server, GstRTSPMediaFactory *factory,
@@ -633,7 +650,9 @@ setup_auth(GstRTSPServer *server, GstRTSPMediaFactory *factory,
 	gst_rtsp_auth_set_realm(auth, "rtspd");
 	token = gst_rtsp_token_new(GST_RTSP_TOKEN_MEDIA_FACTORY_ROLE,
 	    G_TYPE_STRING, "user", NULL);
-	if (o->digest) {
+	if (o->user == NULL)
+		gst_rtsp_auth_set_default_token(auth, token);
+	else if (o->digest) {
 		gst_rtsp_auth_set_supported_methods(auth, GST_RTSP_AUTH_DIGEST);
 		gst_rtsp_auth_add_digest(auth, o->user, o->password, token);
 	} else {
@@ -643,11 +662,34 @@ setup_auth(GstRTSPServer *server, GstRTSPMediaFactory *factory,
 		g_free(basic);
 	}
 	gst_rtsp_token_unref(token);
+	if (o->tls_cert != NULL)
+		setup_tls(auth, o);
 	gst_rtsp_media_factory_add_role(factory, "user",
 	    GST_RTSP_PERM_MEDIA_FACTORY_ACCESS, G_TYPE_BOOLEAN, TRUE,
 	    GST_RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, G_TYPE_BOOLEAN, TRUE, NULL);
 	gst_rtsp_server_set_auth(server, auth);
 	g_object_unref(auth);
+}
+
+/*
+ * rtsps://: the auth object hands its certificate to every connection
+ * as it is accepted, so that the whole RTSP session, and the RTP
+ * interleaved in it, runs inside TLS.  GLib's TLS backend
+ * (glib-networking) reads the PEM files.
+ */
+static void
+setup_tls(GstRTSPAuth *auth, const struct options *o)
+{
+	GTlsCertificate *cert;
+	GError *err = NULL;
+
+	cert = g_tls_certificate_new_from_files(o->tls_cert, o->tls_key,
+	    &err);
+	if (cert == NULL)
+		die("TLS certificate %s, key %s: %s", o->tls_cert, o->tls_key,
+		    err->message);
+	gst_rtsp_auth_set_tls_certificate(auth, cert);
+	g_object_unref(cert);
 }
 
 /*
@@ -734,7 +776,7 @@ main(int argc, char **argv)
 	gst_rtsp_server_set_address(server, "127.0.0.1");
 	snprintf(port, sizeof(port), "%d", o.port);
 	gst_rtsp_server_set_service(server, port);
-	if (o.user != NULL)
+	if (o.user != NULL || o.tls_cert != NULL)
 		setup_auth(server, factory, &o);
 	mounts = gst_rtsp_server_get_mount_points(server);
 	gst_rtsp_mount_points_add_factory(mounts, o.path, factory);
@@ -761,7 +803,8 @@ main(int argc, char **argv)
 		snprintf(line, sizeof(line), "%d\n", bound);
 		write_file(o.readyfile, line);
 	}
-	printf("rtspd: listening on rtsp://127.0.0.1:%d%s\n", bound, o.path);
+	printf("rtspd: listening on %s://127.0.0.1:%d%s\n",
+	    o.tls_cert != NULL ? "rtsps" : "rtsp", bound, o.path);
 	fflush(stdout);
 
 	g_main_loop_run(loop);

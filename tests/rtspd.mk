@@ -8,14 +8,15 @@
 # the plugins its pipelines use (videotestsrc, audiotestsrc: base;
 # rtph26xpay, rtpmp4gpay, matroskademux, alawenc: good; h26xparse,
 # tsdemux, x265enc: bad; x264enc: ugly; avenc_aac: libav; clockoverlay,
-# optional: x).
+# optional: x); TLS (rtsps://) through GLib's backend, glib-networking.
 RTSPD_DEBS := libgstrtspserver-1.0-dev gstreamer1.0-plugins-base \
 	gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
-	gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
+	gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x \
+	glib-networking
 # And what tests/rtspd-selftest.sh runs as the client.
 RTSPD_TEST_DEBS := ffmpeg
 
-RTSPD_PKGS := gstreamer-rtsp-server-1.0 gstreamer-1.0
+RTSPD_PKGS := gstreamer-rtsp-server-1.0 gstreamer-1.0 gio-2.0
 
 # Keep the including Makefile's default goal, wherever this is included.
 rtspd_default_goal := $(.DEFAULT_GOAL)

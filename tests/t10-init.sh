@@ -84,6 +84,10 @@ expect_success 'usage() prints exactly the SYNOPSIS of camextract(1)' '
 	synopsis_ok camextract
 '
 
+expect_success 'usage() prints exactly the SYNOPSIS of camaudit(1)' '
+	synopsis_ok camaudit
+'
+
 expect_success 'init refuses a non-empty directory and writes nothing' '
 	mkdir full && echo keep >full/notes.txt &&
 	must_fail 1 camctl -C full init 2>err &&

@@ -8,6 +8,7 @@ expect_success 'make install DESTDIR=... PREFIX=/usr' '
 	test -f root/usr/share/man/man1/camctl.1 &&
 	test -f root/usr/share/man/man5/camkit.yaml.5 &&
 	test -f root/usr/share/camkit/examples/camkit.yaml &&
+	cmp "$CAMKIT_TOP/conf/camera-defaults" root/usr/share/camkit/camera-defaults &&
 	root/usr/bin/camctl --version | grep -q "^camctl "
 '
 

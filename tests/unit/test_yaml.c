@@ -1,6 +1,7 @@
 /*
  * Unit tests for cam_yaml (positions, refusals, text edits) and the pure
- * parts of cam_config (ids, URLs, sizes, roles).
+ * parts of cam_config (ids, URLs, sizes, roles, firmware versions, the
+ * approved-cameras policy).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,74 @@ test_config_pure(void)
 	CHECK_STR(cam_role_name(CAM_ROLE_UNIT_HEAD), "unit-head", "role name");
 }
 
+static int
+fw(const char *a, const char *b)
+{
+	int cmp;
+
+	if (cam_firmware_cmp(a, b, &cmp) == -1)
+		return 99;
+	return cmp;
+}
+
+static void
+test_firmware(void)
+{
+	CHECK(fw("5.7.3", "5.7.3") == 0, "same version");
+	CHECK(fw("5.7.10", "5.7.9") > 0, "5.7.10 > 5.7.9 (numbers, not text)");
+	CHECK(fw("5.7.9", "5.7.10") < 0, "5.7.9 < 5.7.10");
+	CHECK(fw("V5.7.3", "5.7.3") == 0, "leading V ignored");
+	CHECK(fw("v5.8.0", "V5.7.99") > 0, "leading v ignored");
+	CHECK(fw("5.7", "5.7.0") == 0, "missing numbers are 0");
+	CHECK(fw("5.7", "5.7.1") < 0, "5.7 < 5.7.1");
+	CHECK(fw("V5.7.3 build 220112", "5.7.3") == 0, "text after numbers");
+	CHECK(fw("5.7.3_build", "5.7.4") < 0, "suffix after numbers");
+	CHECK(fw("05.007.3", "5.7.3") == 0, "leading zeros");
+	CHECK(fw("2.800.0000000.25.R", "2.800.0.24") > 0, "Dahua style");
+	CHECK(fw("123456789012345678901234.1", "9.1") > 0, "long numbers");
+	CHECK(fw("build 5", "5.7.3") == 99, "no version number");
+	CHECK(fw("", "1") == 99, "empty version");
+}
+
+static void
+test_approved(void)
+{
+	struct cam_config cfg;
+	const char *ok = "site: {name: S}\npolicy:\n  approved_cameras:\n"
+	    "    - model: \"DS-2CD2043G2-I\"\n      min_firmware: \"5.7.3\"\n"
+	    "    - model: IPC-HFW2431S\n";
+	const char *bad = "site: {name: S}\npolicy:\n  approved_cameras:\n"
+	    "    - model: A\n      min_firmware: latest\n"
+	    "    - model: a\n    - min_firmware: 1.0\n    - vendor: x\n";
+
+	cam_err_clear(&e);
+	CHECK(cam_config_parse(&cfg, "c.yaml", ok, strlen(ok), &e) == 0,
+	    "approved list parses");
+	CHECK(cfg.napproved == 2, "two approved models");
+	CHECK(cam_config_approved(&cfg, "ds-2cd2043g2-i") != NULL &&
+	    strcmp(cam_config_approved(&cfg, "DS-2CD2043G2-I")->min_firmware,
+	    "5.7.3") == 0, "model found without case");
+	CHECK(cam_config_approved(&cfg, "IPC-HFW2431S")->min_firmware == NULL,
+	    "min_firmware optional");
+	CHECK(cam_config_approved(&cfg, "X") == NULL, "unknown model");
+	cam_config_free(&cfg);
+	cam_err_clear(&e);
+	CHECK(cam_config_parse(&cfg, "c.yaml", bad, strlen(bad), &e) == -1,
+	    "bad approved list refused");
+	CHECK(strstr(e.msg, "c.yaml:5:21: policy: approved_cameras: "
+	    "\"min_firmware\" must be a version") != NULL,
+	    "bad version, file:line:col");
+	CHECK(strstr(e.msg, "c.yaml:6:14: policy: approved_cameras: model "
+	    "\"a\" listed twice (first at line 4)") != NULL, "duplicate model");
+	CHECK(strstr(e.msg, "c.yaml:7:7: policy: approved_cameras: \"model\" "
+	    "is required") != NULL, "model required");
+	CHECK(strstr(e.msg, "c.yaml:8:7: unknown key \"vendor\"") != NULL,
+	    "unknown key");
+	if (strstr(e.msg, "c.yaml:5:21") == NULL)
+		printf("#   %s\n", e.msg);
+	cam_config_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -245,6 +314,8 @@ main(void)
 	test_edits();
 	test_quote();
 	test_config_pure();
+	test_firmware();
+	test_approved();
 	cam_yaml_free(&doc);
 	return UNIT_END();
 }
