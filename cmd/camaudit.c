@@ -1533,6 +1533,279 @@ end:
 	return rc;
 }
 
+/* ---- cameras: the security of each camera (directive 004) ---- */
+
+/* Severities, least first; medium and worse fail the run. */
+enum sev { SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+static const char *const sev_names[] = { "low", "medium", "high",
+    "critical" };
+
+#define PROBE_TIMEOUT	5	/* seconds for the unauthenticated probe */
+
+struct camctx {
+	struct report *rp;
+	const struct cam_camera *cam;
+	char name[64];		/* the check: "camera ID" */
+	int findings;
+};
+
+static void
+line(struct report *rp, int ok, const char *camera, const char *severity,
+    const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void
+line(struct report *rp, int ok, const char *camera, const char *severity,
+    const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vcheck(rp, ok, camera, severity, name, fmt, ap);
+	va_end(ap);
+}
+
+/* A finding: "SEVERITY: what", failing the run from medium up. */
+static void
+finding(struct camctx *c, enum sev sev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+finding(struct camctx *c, enum sev sev, const char *fmt, ...)
+{
+	char what[1800];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	c->findings++;
+	line(c->rp, sev < SEV_MEDIUM, c->cam->id, sev_names[sev], c->name,
+	    "%s: %s", sev_names[sev], what);
+}
+
+/* 1. Credentials: configured, not empty, not a factory default.  The
+ * secret is only compared, never shown, and wiped at once. */
+static void
+check_credentials(struct camctx *c, const char *site_dir,
+    const struct cam_defaults *defs)
+{
+	const struct cam_camera *cam = c->cam;
+	const struct cam_default *d;
+	char *user = NULL, *pass = NULL;
+	struct cam_err e;
+	int err;
+
+	if (cam->credential == NULL) {
+		finding(c, SEV_HIGH, "no credentials configured: the recorder "
+		    "logs in with no user name and password (camctl camera "
+		    "add %s --username U --password-file FILE)", cam->id);
+		return;
+	}
+	cam_err_clear(&e);
+	errno = 0;
+	if (cam_secret_read(site_dir, cam->credential, &user, &pass,
+	    &e) == -1) {
+		err = errno;
+		if (err == EACCES || err == EPERM) {
+			/* Not a finding about the camera: the check was not
+			 * done, and the run cannot vouch for it. */
+			c->findings++;
+			line(c->rp, 0, cam->id, NULL, c->name, "not done: "
+			    "credentials \"%s\" not checked: this user may not "
+			    "read %s/private (run camaudit cameras as root or "
+			    "as the owner of the configuration directory)",
+			    cam->credential, site_dir);
+		} else
+			finding(c, SEV_HIGH, "credentials \"%s\" cannot be "
+			    "read: %s", cam->credential, e.msg);
+		return;
+	}
+	if (pass[0] == '\0')
+		finding(c, SEV_CRITICAL, "empty password for user \"%s\" "
+		    "(credentials \"%s\")", user, cam->credential);
+	else if ((d = cam_defaults_match(defs, user, pass)) != NULL)
+		finding(c, SEV_CRITICAL, "user \"%s\" has a factory-default "
+		    "password (%s, line %d of the defaults list): change it "
+		    "on the camera, then camctl camera add %s --username U "
+		    "--password-file FILE", user, d->vendor, d->line,
+		    cam->id);
+	cam_secret_free(&user);
+	cam_secret_free(&pass);
+}
+
+/* 2. Does it stream to anybody?  3. In the clear? */
+static void
+check_rtsp(struct camctx *c)
+{
+	const struct cam_camera *cam = c->cam;
+	char why[512];
+
+	switch (cam_rec_probe_auth(cam, PROBE_TIMEOUT, why, sizeof(why))) {
+	case CAM_RTSP_OPEN:
+		finding(c, SEV_CRITICAL, "RTSP answers without authentication "
+		    "(DESCRIBE 200 with no credentials): anybody on the "
+		    "network can watch %s", cam->url);
+		break;
+	case CAM_RTSP_AUTH:
+	case CAM_RTSP_FORBIDDEN:
+		break;
+	case CAM_RTSP_UNPROBED:
+		finding(c, SEV_MEDIUM, "not probed: %s did not answer a "
+		    "DESCRIBE without credentials over %s: %s", cam->url,
+		    cam->transport, why);
+		break;
+	}
+	if (strncasecmp(cam->url, "rtsp://", 7) == 0)
+		finding(c, SEV_MEDIUM, "plaintext transport (rtsp://): the "
+		    "video crosses the network unencrypted; use the camera's "
+		    "rtsps:// URL");
+}
+
+/* 4. Model on the approved list, firmware not older than its minimum. */
+static void
+check_model(struct camctx *c, const struct cam_config *cfg)
+{
+	const struct cam_camera *cam = c->cam;
+	const struct cam_approved *a;
+	int cmp;
+
+	if (cfg->napproved == 0) {
+		if (cam->model == NULL || cam->firmware == NULL)
+			finding(c, SEV_LOW, "%s not recorded (camctl camera set "
+			    "%s model=M firmware=V)", cam->model == NULL ?
+			    "model" : "firmware", cam->id);
+		return;
+	}
+	if (cam->model == NULL) {
+		finding(c, SEV_MEDIUM, "model not recorded: it cannot be "
+		    "checked against the approved list (camctl camera set %s "
+		    "model=M firmware=V)", cam->id);
+		return;
+	}
+	if ((a = cam_config_approved(cfg, cam->model)) == NULL) {
+		finding(c, SEV_HIGH, "model \"%s\" is not on the approved list "
+		    "(policy.approved_cameras)", cam->model);
+		return;
+	}
+	if (a->min_firmware == NULL)
+		return;
+	if (cam->firmware == NULL)
+		finding(c, SEV_MEDIUM, "firmware not recorded: it cannot be "
+		    "checked against the minimum %s for %s (camctl camera set "
+		    "%s firmware=V)", a->min_firmware, a->model, cam->id);
+	else if (cam_firmware_cmp(cam->firmware, a->min_firmware, &cmp) == -1)
+		finding(c, SEV_MEDIUM, "firmware \"%s\" holds no version number "
+		    "to compare with the minimum %s", cam->firmware,
+		    a->min_firmware);
+	else if (cmp < 0)
+		finding(c, SEV_HIGH, "firmware %s is older than the approved "
+		    "minimum %s for %s", cam->firmware, a->min_firmware,
+		    a->model);
+}
+
+static int
+load_defaults(const char *path, struct cam_defaults *defs, struct cam_err *e)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	int rc;
+
+	if (path == NULL)
+		return cam_defaults_builtin(defs, e);
+	if (cam_file_read(path, 1 << 20, &b, e) == -1)
+		return -1;
+	rc = cam_defaults_parse(defs, path, b.s ? b.s : "", b.len, e);
+	cam_buf_free(&b);
+	return rc;
+}
+
+/* Every camera of the configuration in force (or only camera): its
+ * findings into rp. */
+static void
+audit_cameras(struct cam_site *s, struct report *rp, const char *camera,
+    const struct cam_defaults *defs)
+{
+	size_t n = 0;
+
+	if (s->cfg.napproved == 0)
+		line(rp, 1, NULL, sev_names[SEV_LOW], "approved cameras",
+		    "low: not configured: policy.approved_cameras is empty, "
+		    "models and firmware are not checked (camkit.yaml(5))");
+	for (size_t i = 0; i < s->cfg.ncameras; i++) {
+		const struct cam_camera *cam = &s->cfg.cameras[i];
+		struct camctx c = { rp, cam, "", 0 };
+
+		if (camera != NULL && strcmp(cam->id, camera) != 0)
+			continue;
+		n++;
+		snprintf(c.name, sizeof(c.name), "camera %s", cam->id);
+		check_credentials(&c, s->dir, defs);
+		check_rtsp(&c);
+		check_model(&c, &s->cfg);
+		if (c.findings == 0)
+			line(rp, 1, cam->id, NULL, c.name, "%s, firmware %s: "
+			    "no finding", cam->model ? cam->model :
+			    "model not recorded", cam->firmware ?
+			    cam->firmware : "not recorded");
+	}
+	if (n == 0)
+		line(rp, 1, NULL, NULL, "cameras", "no camera in the "
+		    "configuration in force");
+}
+
+static int
+cmd_cameras(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "camera", required_argument, NULL, 'c' },
+		{ "defaults", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *camera = NULL, *dpath = NULL;
+	struct report rp = { 0 };
+	struct cam_defaults defs;
+	struct cam_site s;
+	struct cam_err e;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': camera = optarg; break;
+		case 'd': dpath = optarg; break;
+		case 'j': rp.json = 1; break;
+		default: return cam_cli_usage_error("cameras: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("cameras: unexpected argument "
+		    "\"%s\"", argv[optind]);
+	cam_err_clear(&e);
+	if ((rc = open_site(&s)) != 0)
+		return rc;
+	if (load_defaults(dpath, &defs, &e) == -1) {
+		cam_site_close(&s);
+		rc = cam_cli_fail(&e);
+		cam_cli_audit("cameras", "failed", "bad defaults list", NULL);
+		return rc;
+	}
+	if (camera != NULL && cam_config_camera(&s.cfg, camera) == NULL) {
+		cam_errf(&e, CAM_NO, "cameras: no camera \"%s\" in the "
+		    "configuration in force", camera);
+		rc = cam_cli_fail(&e);
+		cam_cli_audit(camera, "failed", e.msg, NULL);
+		goto end;
+	}
+	audit_cameras(&s, &rp, camera, &defs);
+	rc = finish(&rp);
+	cam_cli_audit(camera != NULL ? camera : "cameras", rc == 0 ?
+	    "granted" : "failed", rc == 0 ? NULL : "findings", NULL);
+end:
+	cam_buf_free(&rp.out);
+	cam_defaults_free(&defs);
+	cam_site_close(&s);
+	return rc;
+}
+
 /* ---- report: the month, for the director (001 Đ14.2) ---- */
 
 /* One camera's month, from its manifest. */
@@ -2037,7 +2310,7 @@ cmd_report(int argc, char **argv)
 	struct cctx c;
 	char label[32], day[32], t[64], host[256];
 	uint64_t by_age = 0, by_cap = 0;
-	int k, rc, json = 0, y, m;
+	int k, rc, json = 0, y, m, cam_failed = 0, cam_n = 0;
 	time_t now = time(NULL);
 
 	while ((k = getopt_long(argc, argv, "", opts, NULL)) != -1)
@@ -2133,6 +2406,29 @@ cmd_report(int argc, char **argv)
 	}
 	cctx_free(&c);
 
+	/* The cameras' security (directive 004), a section of its own;
+	 * its failures count in the result. */
+	section(&p, "Camera security", "cameras");
+	{
+		struct report cr = { 0 };
+		struct cam_defaults defs;
+		cr.json = json;
+		if (load_defaults(NULL, &defs, &e) == -1) {
+			check(&cr, 0, "cameras", "%s", e.msg);
+			cam_err_clear(&e);
+		} else {
+			audit_cameras(&s, &cr, NULL, &defs);
+			cam_defaults_free(&defs);
+		}
+		if (json)
+			cam_buf_addf(&p.json, "[%s\n ]", cam_buf_str(&cr.out));
+		else
+			indent_fields(&p.txt, cam_buf_str(&cr.out), 1);
+		cam_failed = cr.failed;
+		cam_n = cr.n;
+		cam_buf_free(&cr.out);
+	}
+
 	/* Verification: the journals and the recordings. */
 	if (audit_journals(&s, &rp, &e) == -1) {
 		check(&rp, 0, "journals", "%s", e.msg);
@@ -2150,12 +2446,15 @@ cmd_report(int argc, char **argv)
 		}
 	}
 	section(&p, "Verification", "checks");
+	rp.failed += cam_failed;
+	rp.n += cam_n;
 	if (json)
 		cam_buf_addf(&p.json, "[%s\n ],\n \"ok\": %s\n}\n",
 		    cam_buf_str(&rp.out), rp.failed ? "false" : "true");
 	else {
 		indent_fields(&p.txt, cam_buf_str(&rp.out), 1);
-		cam_buf_addf(&p.txt, "\n%s: %d of %d checks failed\n",
+		cam_buf_addf(&p.txt, "\n%s: %d of %d checks failed "
+		    "(camera security and verification)\n",
 		    rp.failed ? "NOT OK" : "OK", rp.failed, rp.n);
 	}
 	fputs(json ? cam_buf_str(&p.json) : cam_buf_str(&p.txt), stdout);
@@ -2168,265 +2467,6 @@ end:
 	cam_buf_free(&rp.out);
 	cam_buf_free(&p.txt);
 	cam_buf_free(&p.json);
-/* ---- cameras: the security of each camera (directive 004) ---- */
-
-/* Severities, least first; medium and worse fail the run. */
-enum sev { SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
-static const char *const sev_names[] = { "low", "medium", "high",
-    "critical" };
-
-#define PROBE_TIMEOUT	5	/* seconds for the unauthenticated probe */
-
-struct cctx {
-	struct report *rp;
-	const struct cam_camera *cam;
-	char name[64];		/* the check: "camera ID" */
-	int findings;
-};
-
-static void
-line(struct report *rp, int ok, const char *camera, const char *severity,
-    const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-static void
-line(struct report *rp, int ok, const char *camera, const char *severity,
-    const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vcheck(rp, ok, camera, severity, name, fmt, ap);
-	va_end(ap);
-}
-
-/* A finding: "SEVERITY: what", failing the run from medium up. */
-static void
-finding(struct cctx *c, enum sev sev, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-finding(struct cctx *c, enum sev sev, const char *fmt, ...)
-{
-	char what[1800];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	c->findings++;
-	line(c->rp, sev < SEV_MEDIUM, c->cam->id, sev_names[sev], c->name,
-	    "%s: %s", sev_names[sev], what);
-}
-
-/* 1. Credentials: configured, not empty, not a factory default.  The
- * secret is only compared, never shown, and wiped at once. */
-static void
-check_credentials(struct cctx *c, const char *site_dir,
-    const struct cam_defaults *defs)
-{
-	const struct cam_camera *cam = c->cam;
-	const struct cam_default *d;
-	char *user = NULL, *pass = NULL;
-	struct cam_err e;
-	int err;
-
-	if (cam->credential == NULL) {
-		finding(c, SEV_HIGH, "no credentials configured: the recorder "
-		    "logs in with no user name and password (camctl camera "
-		    "add %s --username U --password-file FILE)", cam->id);
-		return;
-	}
-	cam_err_clear(&e);
-	errno = 0;
-	if (cam_secret_read(site_dir, cam->credential, &user, &pass,
-	    &e) == -1) {
-		err = errno;
-		if (err == EACCES || err == EPERM) {
-			/* Not a finding about the camera: the check was not
-			 * done, and the run cannot vouch for it. */
-			c->findings++;
-			line(c->rp, 0, cam->id, NULL, c->name, "not done: "
-			    "credentials \"%s\" not checked: this user may not "
-			    "read %s/private (run camaudit cameras as root or "
-			    "as the owner of the configuration directory)",
-			    cam->credential, site_dir);
-		} else
-			finding(c, SEV_HIGH, "credentials \"%s\" cannot be "
-			    "read: %s", cam->credential, e.msg);
-		return;
-	}
-	if (pass[0] == '\0')
-		finding(c, SEV_CRITICAL, "empty password for user \"%s\" "
-		    "(credentials \"%s\")", user, cam->credential);
-	else if ((d = cam_defaults_match(defs, user, pass)) != NULL)
-		finding(c, SEV_CRITICAL, "user \"%s\" has a factory-default "
-		    "password (%s, line %d of the defaults list): change it "
-		    "on the camera, then camctl camera add %s --username U "
-		    "--password-file FILE", user, d->vendor, d->line,
-		    cam->id);
-	cam_secret_free(&user);
-	cam_secret_free(&pass);
-}
-
-/* 2. Does it stream to anybody?  3. In the clear? */
-static void
-check_rtsp(struct cctx *c)
-{
-	const struct cam_camera *cam = c->cam;
-	char why[512];
-
-	switch (cam_rec_probe_auth(cam, PROBE_TIMEOUT, why, sizeof(why))) {
-	case CAM_RTSP_OPEN:
-		finding(c, SEV_CRITICAL, "RTSP answers without authentication "
-		    "(DESCRIBE 200 with no credentials): anybody on the "
-		    "network can watch %s", cam->url);
-		break;
-	case CAM_RTSP_AUTH:
-	case CAM_RTSP_FORBIDDEN:
-		break;
-	case CAM_RTSP_UNPROBED:
-		finding(c, SEV_MEDIUM, "not probed: %s did not answer a "
-		    "DESCRIBE without credentials over %s: %s", cam->url,
-		    cam->transport, why);
-		break;
-	}
-	if (strncasecmp(cam->url, "rtsp://", 7) == 0)
-		finding(c, SEV_MEDIUM, "plaintext transport (rtsp://): the "
-		    "video crosses the network unencrypted; use the camera's "
-		    "rtsps:// URL");
-}
-
-/* 4. Model on the approved list, firmware not older than its minimum. */
-static void
-check_model(struct cctx *c, const struct cam_config *cfg)
-{
-	const struct cam_camera *cam = c->cam;
-	const struct cam_approved *a;
-	int cmp;
-
-	if (cfg->napproved == 0) {
-		if (cam->model == NULL || cam->firmware == NULL)
-			finding(c, SEV_LOW, "%s not recorded (camctl camera set "
-			    "%s model=M firmware=V)", cam->model == NULL ?
-			    "model" : "firmware", cam->id);
-		return;
-	}
-	if (cam->model == NULL) {
-		finding(c, SEV_MEDIUM, "model not recorded: it cannot be "
-		    "checked against the approved list (camctl camera set %s "
-		    "model=M firmware=V)", cam->id);
-		return;
-	}
-	if ((a = cam_config_approved(cfg, cam->model)) == NULL) {
-		finding(c, SEV_HIGH, "model \"%s\" is not on the approved list "
-		    "(policy.approved_cameras)", cam->model);
-		return;
-	}
-	if (a->min_firmware == NULL)
-		return;
-	if (cam->firmware == NULL)
-		finding(c, SEV_MEDIUM, "firmware not recorded: it cannot be "
-		    "checked against the minimum %s for %s (camctl camera set "
-		    "%s firmware=V)", a->min_firmware, a->model, cam->id);
-	else if (cam_firmware_cmp(cam->firmware, a->min_firmware, &cmp) == -1)
-		finding(c, SEV_MEDIUM, "firmware \"%s\" holds no version number "
-		    "to compare with the minimum %s", cam->firmware,
-		    a->min_firmware);
-	else if (cmp < 0)
-		finding(c, SEV_HIGH, "firmware %s is older than the approved "
-		    "minimum %s for %s", cam->firmware, a->min_firmware,
-		    a->model);
-}
-
-static int
-load_defaults(const char *path, struct cam_defaults *defs, struct cam_err *e)
-{
-	struct cam_buf b = CAM_BUF_INIT;
-	int rc;
-
-	if (path == NULL)
-		return cam_defaults_builtin(defs, e);
-	if (cam_file_read(path, 1 << 20, &b, e) == -1)
-		return -1;
-	rc = cam_defaults_parse(defs, path, b.s ? b.s : "", b.len, e);
-	cam_buf_free(&b);
-	return rc;
-}
-
-static int
-cmd_cameras(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "camera", required_argument, NULL, 'c' },
-		{ "defaults", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *camera = NULL, *dpath = NULL;
-	struct report rp = { 0 };
-	struct cam_defaults defs;
-	struct cam_site s;
-	struct cam_err e;
-	size_t n = 0;
-	int ch, rc;
-
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		switch (ch) {
-		case 'c': camera = optarg; break;
-		case 'd': dpath = optarg; break;
-		case 'j': rp.json = 1; break;
-		default: return cam_cli_usage_error("cameras: bad option");
-		}
-	if (optind != argc)
-		return cam_cli_usage_error("cameras: unexpected argument "
-		    "\"%s\"", argv[optind]);
-	cam_err_clear(&e);
-	if ((rc = open_site(&s)) != 0)
-		return rc;
-	if (load_defaults(dpath, &defs, &e) == -1) {
-		cam_site_close(&s);
-		rc = cam_cli_fail(&e);
-		cam_cli_audit("cameras", "failed", "bad defaults list", NULL);
-		return rc;
-	}
-	if (camera != NULL && cam_config_camera(&s.cfg, camera) == NULL) {
-		cam_errf(&e, CAM_NO, "cameras: no camera \"%s\" in the "
-		    "configuration in force", camera);
-		rc = cam_cli_fail(&e);
-		cam_cli_audit(camera, "failed", e.msg, NULL);
-		goto end;
-	}
-	if (s.cfg.napproved == 0)
-		line(&rp, 1, NULL, sev_names[SEV_LOW], "approved cameras",
-		    "low: not configured: policy.approved_cameras is empty, "
-		    "models and firmware are not checked (camkit.yaml(5))");
-	for (size_t i = 0; i < s.cfg.ncameras; i++) {
-		const struct cam_camera *cam = &s.cfg.cameras[i];
-		struct cctx c = { &rp, cam, "", 0 };
-
-		if (camera != NULL && strcmp(cam->id, camera) != 0)
-			continue;
-		n++;
-		snprintf(c.name, sizeof(c.name), "camera %s", cam->id);
-		check_credentials(&c, s.dir, &defs);
-		check_rtsp(&c);
-		check_model(&c, &s.cfg);
-		if (c.findings == 0)
-			line(&rp, 1, cam->id, NULL, c.name, "%s, firmware %s: "
-			    "no finding", cam->model ? cam->model :
-			    "model not recorded", cam->firmware ?
-			    cam->firmware : "not recorded");
-	}
-	if (n == 0)
-		line(&rp, 1, NULL, NULL, "cameras", "no camera in the "
-		    "configuration in force");
-	rc = finish(&rp);
-	cam_cli_audit(camera != NULL ? camera : "cameras", rc == 0 ?
-	    "granted" : "failed", rc == 0 ? NULL : "findings", NULL);
-end:
-	cam_buf_free(&rp.out);
-	cam_defaults_free(&defs);
 	cam_site_close(&s);
 	return rc;
 }

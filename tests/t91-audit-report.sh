@@ -47,12 +47,13 @@ camextract -C site run B.yaml -o B.tar >/dev/null 2>&1
 camctl -C site seal >/dev/null
 month=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
 
-expect_success 'the month in print: every section, figures as journaled, OK' '
-	camaudit -C site report --month "$month" >out &&
+expect_success 'the month in print: every section, figures as journaled' '
+	must_fail 1 camaudit -C site report --month "$month" >out &&
 	has "^camkit monthly report: Test$" out &&
 	has "^Month $month, time zone Asia/Ho_Chi_Minh \(the month so far\)$" out &&
 	for s in "1. Recording" "2. Storage and retention" "3. Logbook" \
-	    "4. Extractions and refusals" "5. Configuration changes" "6. Verification"; do
+	    "4. Extractions and refusals" "5. Configuration changes" \
+	    "6. Camera security" "7. Verification"; do
 		has "^$s$" out || return 1
 	done &&
 	has "^   gate +[0-9.]+% " out &&
@@ -65,12 +66,18 @@ expect_success 'the month in print: every section, figures as journaled, OK' '
 	has "root  camera add gate  camera gate added" out &&
 	has "^   ok    gate: [0-9]+ segments match their manifest$" out &&
 	has "^   ok    gap: gate: .* the camera was down \(journaled\)$" out &&
-	has "^OK: 0 of [0-9]+ checks failed$" out
+	has "^   FAIL  camera gate: high: no credentials configured" out &&
+	has "^   FAIL  camera gate: medium: plaintext" out &&
+	sed -n "/^7. Verification/,\$p" out >verif &&
+	hasnt "FAIL" verif &&
+	has "^NOT OK: [0-9]+ of [0-9]+ checks failed \(camera security and verification\)$" out
 '
 
 expect_success '--json: the same figures; recorded seconds and gaps as the manifest says' '
-	camaudit -C site report --month "$month" --json >r.json &&
-	jq -e ".ok == true and .month == \"$month\"" r.json >/dev/null &&
+	must_fail 1 camaudit -C site report --month "$month" --json >r.json &&
+	jq -e ".ok == false and .month == \"$month\"" r.json >/dev/null &&
+	jq -e "[.checks[] | select(.ok | not)] | length == 0" r.json >/dev/null &&
+	jq -e "[.cameras[] | select(.camera == \"gate\" and .severity == \"high\")] | length >= 1" r.json >/dev/null &&
 	cut -f5,6 site.store/gate/manifest | awk -F"\t" "\$1 == \"segment\" { print \$2 }" |
 	    jq -s "map((.end | fromdateiso8601) - (.start | fromdateiso8601)) | add" >want &&
 	test "$(jq ".recording[] | select(.camera == \"gate\") | .recorded_s" r.json)" = "$(cat want)" &&
@@ -83,7 +90,7 @@ expect_success '--json: the same figures; recorded seconds and gaps as the manif
 '
 
 expect_success 'another month: nothing recorded, nothing listed' '
-	camaudit -C site report --month 2001-02 >out &&
+	must_fail 1 camaudit -C site report --month 2001-02 >out &&
 	has "^   gate +- +not recording" out &&
 	has "^   0 archives extracted:$" out && has "^   0 changes$" out
 '
@@ -92,9 +99,9 @@ expect_success 'a finding makes the report NOT OK, exit 1, printed in full' '
 	cp -a site.store keep.store &&
 	f=$(segments site gate | sed -n 2p) && flip "$f" 100 &&
 	must_fail 1 camaudit -C site report --month "$month" >out &&
-	has "^   FAIL  altered: " out &&
-	has "^NOT OK: 1 of [0-9]+ checks failed$" out &&
-	has "^6. Verification$" out &&
+	sed -n "/^7. Verification/,\$p" out >verif &&
+	test "$(grep -c FAIL verif)" = 1 &&
+	has "^   FAIL  altered: " verif &&
 	rm -rf site.store && mv keep.store site.store
 '
 
