@@ -1019,101 +1019,82 @@ cam_media_close_range(AVFormatContext **icp)
 	}
 }
 
+/* One stream's timestamps from the demuxer's index (an MP4's sample
+ * tables: no packet data is read), in microseconds. */
+static void
+index_times(AVStream *st, int index, struct cam_media_info *info,
+    int64_t *first, int64_t *last)
+{
+	int n = avformat_index_get_entries_count(st);
+	int64_t prev = INT64_MIN;
+
+	for (int i = 0; i < n; i++) {
+		const AVIndexEntry *ie = avformat_index_get_entry(st, i);
+		int64_t t;
+
+		if (ie == NULL || ie->timestamp == AV_NOPTS_VALUE)
+			continue;
+		t = av_rescale_q(ie->timestamp, st->time_base, AV_TIME_BASE_Q);
+		if (t <= prev && info->disorder[0] == '\0')
+			snprintf(info->disorder, sizeof(info->disorder),
+			    "stream %d: packet %d at %.3f s after %.3f s",
+			    index, i + 1, (double)t / US, (double)prev / US);
+		prev = t;
+		if (t < *first)
+			*first = t;
+		if (t > *last)
+			*last = t;
+		info->packets++;
+	}
+}
+
 int
 cam_media_probe_range(int fd, uint64_t offset, uint64_t len,
     const char *name, struct cam_media_info *info, struct cam_err *e)
 {
 	AVFormatContext *ic = NULL;
 	AVDictionaryEntry *ct;
-	AVPacket *pkt = NULL;
-	int64_t *last_dts = NULL;
-	int64_t vfirst = INT64_MAX, vend = INT64_MIN;
 	int64_t first = INT64_MAX, last = INT64_MIN;
-	int vin = -1, ret, rc = -1;
+	int vin = -1;
 
 	memset(info, 0, sizeof(*info));
 	info->created = (time_t)-1;
 	if (cam_media_open_range(&ic, fd, offset, len, name, e) == -1)
 		return -1;
 	for (unsigned i = 0; i < ic->nb_streams; i++) {
-		/* Timestamps come from the index: no packet data is read. */
-		ic->streams[i]->discard = AVDISCARD_ALL;
-		if (vin == -1 && ic->streams[i]->codecpar->codec_type ==
-		    AVMEDIA_TYPE_VIDEO)
+		AVStream *st = ic->streams[i];
+
+		if (vin == -1 && st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO)
 			vin = (int)i;
+		index_times(st, (int)i, info, &first, &last);
 	}
-	if (vin >= 0)
+	if (vin >= 0) {
+		AVStream *st = ic->streams[vin];
+
 		snprintf(info->codec, sizeof(info->codec), "%s",
-		    avcodec_get_name(ic->streams[vin]->codecpar->codec_id));
+		    avcodec_get_name(st->codecpar->codec_id));
+		/* The sample tables' total: first frame to the end of the
+		 * last. */
+		if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
+			info->duration = (double)av_rescale_q(st->duration,
+			    st->time_base, AV_TIME_BASE_Q) / US;
+	}
 	if ((ct = av_dict_get(ic->metadata, "creation_time", NULL, 0)) !=
 	    NULL) {
-		time_t t;
 		struct cam_err e2;
 		char s[32];
+		time_t t;
 
 		/* "2026-11-23T09:14:30.000000Z": the second is enough. */
 		snprintf(s, sizeof(s), "%.19sZ", ct->value);
 		if (cam_time_parse(s, NULL, &t, &e2) == 0)
 			info->created = t;
 	}
-	last_dts = cam_xmalloc(ic->nb_streams * sizeof(*last_dts));
-	for (unsigned i = 0; i < ic->nb_streams; i++)
-		last_dts[i] = INT64_MIN;
-	if ((pkt = av_packet_alloc()) == NULL) {
-		cam_errf(e, CAM_ENV, "out of memory");
-		goto end;
-	}
-	while ((ret = av_read_frame(ic, pkt)) >= 0) {
-		AVStream *st = ic->streams[pkt->stream_index];
-		int64_t pts, dts;
-
-		pts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
-		dts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
-		if (pts == AV_NOPTS_VALUE) {
-			av_packet_unref(pkt);
-			continue;
-		}
-		pts = av_rescale_q(pts, st->time_base, AV_TIME_BASE_Q);
-		dts = av_rescale_q(dts, st->time_base, AV_TIME_BASE_Q);
-		if (dts <= last_dts[pkt->stream_index] &&
-		    info->disorder[0] == '\0')
-			snprintf(info->disorder, sizeof(info->disorder),
-			    "stream %d: packet %" PRId64 " at %.3f s after "
-			    "%.3f s", pkt->stream_index, info->packets + 1,
-			    (double)dts / US,
-			    (double)last_dts[pkt->stream_index] / US);
-		last_dts[pkt->stream_index] = dts;
-		if (pts < first)
-			first = pts;
-		if (pts > last)
-			last = pts;
-		if (pkt->stream_index == vin) {
-			int64_t d = pkt->duration > 0 ? av_rescale_q(
-			    pkt->duration, st->time_base, AV_TIME_BASE_Q) : 0;
-			if (pts < vfirst)
-				vfirst = pts;
-			if (pts + d > vend)
-				vend = pts + d;
-		}
-		info->packets++;
-		av_packet_unref(pkt);
-	}
-	if (ret != AVERROR_EOF) {
-		cam_err_av(e, ret, "%s", name);
-		goto end;
-	}
 	if (info->packets > 0) {
 		info->first = (double)first / US;
 		info->last = (double)last / US;
 	}
-	if (vend > vfirst)
-		info->duration = (double)(vend - vfirst) / US;
-	rc = 0;
-end:
-	if (ic != NULL)
-		info->bytes_read = ((struct range *)ic->pb->opaque)->bytes_read;
-	free(last_dts);
-	av_packet_free(&pkt);
+	info->bytes_read = ((struct range *)ic->pb->opaque)->bytes_read;
 	cam_media_close_range(&ic);
-	return rc;
+	return 0;
 }

@@ -98,13 +98,16 @@ int cam_media_open_range(struct AVFormatContext **ic, int fd,
 /* Close what cam_media_open_range opened; *ic becomes NULL. */
 void cam_media_close_range(struct AVFormatContext **ic);
 
-/* What a clip holds, from its index (packet data is not read). */
+/* What a clip holds, from its index (packet data is not read: a
+ * fragmented MP4, which has no index up front, shows no packet).
+ * Times are decoding times (DTS): with B-frames a frame or two off the
+ * presentation times, far below a second. */
 struct cam_media_info {
 	char codec[32];		/* of the first video stream, "" if none */
 	time_t created;		/* its creation_time, (time_t)-1 if none */
-	double first, last;	/* earliest and latest packet PTS, seconds */
-	double duration;	/* video: first PTS to the end of the last
-				 * frame, seconds */
+	double first, last;	/* earliest and latest packet, seconds */
+	double duration;	/* video: the first frame to the end of the
+				 * last, seconds */
 	int64_t packets;
 	/* "" if the DTS of every stream increase, else which one and
 	 * where they do not. */
