@@ -630,6 +630,13 @@ floor_s(double x)
 	return (double)t > x ? t - 1 : t;
 }
 
+/* Does the second of instant t lie within a second of second c? */
+static int
+near_s(double t, time_t c)
+{
+	return t > (double)c - 2.0 && t < (double)c + 2.0;
+}
+
 /* The clip itself: its codec, times and length as custody gives them,
  * inside the window, timestamps increasing.  Read in place from the
  * tar (fd), from the MP4's index. */
@@ -685,7 +692,12 @@ check_media(int fd, const struct member *m, const char *clip,
 	cam_time_format_utc(wl, ml, sizeof(ml));
 	cam_time_format_utc(cf, f, sizeof(f));
 	cam_time_format_utc(cl, l, sizeof(l));
-	if (llabs((long long)(wf - cf)) > 1 || llabs((long long)(wl - cl)) > 1) {
+	/* Custody and the creation time are whole seconds (rounded down):
+	 * an instant stands for its second, and seconds that lie within a
+	 * second of each other agree.  (The index gives decoding times, a
+	 * B-frame delay before presentation: well inside that.) */
+	if (!near_s((double)mi.created + mi.first, cf) ||
+	    !near_s((double)mi.created + mi.last, cl)) {
 		check(rp, 0, "media", "%s: its packets run from %s to %s, "
 		    "custody says %s to %s", m->name, mf, ml, f, l);
 		bad++;

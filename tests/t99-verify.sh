@@ -153,7 +153,8 @@ expect_success 'a clip cut short, custody and sums re-made: FAIL on its length a
 	h=$(sha256sum y/clips/gate.mp4 | cut -c1-64) &&
 	jq -c ".clips[0].sha256 = \"$h\"" x/custody.json >y/custody.json &&
 	resum y && retar y m2.tar &&
-	forged m2.tar "^FAIL	media	clips/gate.mp4: lasts [0-9.]+ s, custody says"
+	forged m2.tar "^FAIL	media	clips/gate.mp4: lasts [0-9.]+ s, custody says" &&
+	has "^FAIL	media	clips/gate.mp4: its packets run from .* custody says" out
 '
 
 done_testing
