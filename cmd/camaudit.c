@@ -28,6 +28,7 @@
 #include <libavutil/log.h>
 #include <openssl/evp.h>
 
+#include "cam_archive.h"
 #include "cam_cli.h"
 #include "cam_config.h"
 #include "cam_repo.h"
@@ -36,6 +37,7 @@
 #include "cam_journal.h"
 #include "cam_json.h"
 #include "cam_logbook.h"
+#include "cam_media.h"
 #include "cam_rec.h"
 #include "cam_request.h"
 #include "cam_seal.h"
@@ -52,7 +54,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: camaudit [-C dir] verify archive [--trust dir] [--json]\n"
+"usage: camaudit [-C dir] verify archive [--trust dir] [--key file]\n"
+"              [--json]\n"
 "       camaudit [-C dir] journals [--json]\n"
 "       camaudit [-C dir] recordings [--camera id] [--from time] [--to time]\n"
 "              [--json]\n"
@@ -156,6 +159,10 @@ struct member {
 	char sha256[65];
 	uint64_t size;
 	struct cam_buf data;	/* small members only */
+	/* Where its bytes lie in the tar file, when they lie there
+	 * contiguously (no sparse member): media are read in place. */
+	uint64_t offset;
+	int contiguous;
 };
 
 struct archive_view {
@@ -182,21 +189,23 @@ name_safe(const char *name)
 	    cam_utf8_clean(name, strlen(name), 0);
 }
 
-/* Read every member once: hash it, keep the small ones. */
+/* Read every member once: hash it, keep the small ones, note where its
+ * data lies.  The blocks are hashed where libarchive read them, never
+ * copied: hashing is what bounds the speed of a multi-gigabyte verify. */
 static int
-read_archive(const char *path, struct archive_view *v, struct report *rp,
-    struct cam_err *e)
+read_archive(int fd, const char *path, struct archive_view *v,
+    struct report *rp, struct cam_err *e)
 {
+	static const char zero[4096];
 	struct archive *a = archive_read_new();
 	struct archive_entry *en;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	char buf[1 << 16];
 	int r, rc = -1, bad = 0;
 
 	if (a == NULL || md == NULL)
 		return cam_errf(e, CAM_ENV, "out of memory");
 	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+	if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK) {
 		check(rp, 0, "tar", "%s: %s", path, archive_error_string(a));
 		rc = 0;
 		goto end;
@@ -206,7 +215,9 @@ read_archive(const char *path, struct archive_view *v, struct report *rp,
 		struct member *m;
 		unsigned char d[EVP_MAX_MD_SIZE];
 		unsigned int dl;
-		la_ssize_t n;
+		const void *blk;
+		size_t n;
+		la_int64_t at;
 
 		if (name == NULL || !name_safe(name)) {
 			check(rp, 0, "tar", "unsafe member name \"%s\"",
@@ -228,18 +239,39 @@ read_archive(const char *path, struct archive_view *v, struct report *rp,
 		m = &v->m[v->n++];
 		memset(m, 0, sizeof(*m));
 		m->name = cam_xstrdup(name);
+		/* Once the header is read, the tar reader stands at the
+		 * member's data. */
+		m->offset = (uint64_t)archive_filter_bytes(a, 0);
 		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
-			EVP_DigestUpdate(md, buf, (size_t)n);
-			if (m->size + (uint64_t)n <= SMALL_MAX)
-				cam_buf_add(&m->data, buf, (size_t)n);
-			m->size += (uint64_t)n;
+		while ((r = archive_read_data_block(a, &blk, &n, &at)) ==
+		    ARCHIVE_OK) {
+			/* A hole of a sparse member reads as zeros. */
+			while ((uint64_t)at > m->size) {
+				size_t z = (uint64_t)at - m->size > sizeof(zero) ?
+				    sizeof(zero) : (size_t)((uint64_t)at - m->size);
+				EVP_DigestUpdate(md, zero, z);
+				if (m->size + z <= SMALL_MAX)
+					cam_buf_add(&m->data, zero, z);
+				m->size += z;
+			}
+			EVP_DigestUpdate(md, blk, n);
+			if (m->size + n <= SMALL_MAX)
+				cam_buf_add(&m->data, blk, n);
+			m->size += n;
 		}
-		if (n < 0) {
+		if (r != ARCHIVE_EOF) {
 			check(rp, 0, "tar", "%s: %s (truncated archive?)", name,
 			    archive_error_string(a));
 			bad = 1;
 			break;
+		}
+		/* Contiguous: the reader went from the data's start over
+		 * exactly its size (and the padding to the next block). */
+		{
+			uint64_t end = (uint64_t)archive_filter_bytes(a, 0);
+			m->contiguous = archive_entry_sparse_count(en) == 0 &&
+			    end >= m->offset + m->size &&
+			    end - m->offset - m->size < 512;
 		}
 		EVP_DigestFinal_ex(md, d, &dl);
 		cam_crypto_hex(d, dl, m->sha256);
@@ -429,6 +461,30 @@ json_time(const char *json, const char *key)
 	return t;
 }
 
+/* The end of the JSON object or array that starts at p (the '{' or
+ * '['), or NULL if it does not end. */
+static const char *
+json_close(const char *p)
+{
+	int depth = 0;
+
+	for (const char *q = p; *q != '\0'; q++) {
+		if (*q == '"') {
+			for (q++; *q != '\0' && *q != '"'; q++)
+				if (*q == '\\' && q[1] != '\0')
+					q++;
+			if (*q == '\0')
+				return NULL;
+			continue;
+		}
+		if (*q == '{' || *q == '[')
+			depth++;
+		else if ((*q == '}' || *q == ']') && --depth == 0)
+			return q;
+	}
+	return NULL;
+}
+
 /* A member of a nested object: custody "extraction"."at" and the like,
  * found by looking for the object's text (the custody record is
  * camkit's own, flat inside each object). */
@@ -437,30 +493,314 @@ sub_object(const char *json, const char *key)
 {
 	char pat[64];
 	const char *p, *q;
-	int depth = 0;
 
 	snprintf(pat, sizeof(pat), "\"%s\":{", key);
 	if ((p = strstr(json, pat)) == NULL)
 		return NULL;
 	p += strlen(pat) - 1;
-	for (q = p; *q != '\0'; q++) {
-		if (*q == '"') {
-			for (q++; *q != '\0' && *q != '"'; q++)
-				if (*q == '\\' && q[1] != '\0')
-					q++;
+	if ((q = json_close(p)) == NULL)
+		return NULL;
+	return cam_xstrndup(p, (size_t)(q - p) + 1);
+}
+
+/* The objects of the array "key":[...] of json, one per call: *cur is
+ * NULL at first.  NULL after the last. */
+static char *
+array_item(const char *json, const char *key, const char **cur)
+{
+	char pat[64];
+	const char *p, *q;
+
+	if (*cur == NULL) {
+		snprintf(pat, sizeof(pat), "\"%s\":[", key);
+		if ((p = strstr(json, pat)) == NULL)
+			return NULL;
+		p += strlen(pat);
+	} else
+		p = *cur;
+	while (*p == ',' || *p == ' ' || *p == '\n')
+		p++;
+	if (*p != '{' || (q = json_close(p)) == NULL)
+		return NULL;
+	*cur = q + 1;
+	return cam_xstrndup(p, (size_t)(q - p) + 1);
+}
+
+/* A number member of a flat object ("duration":12.345). */
+static int
+json_number(const char *json, const char *key, double *out)
+{
+	char pat[64], *end;
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	if ((p = strstr(json, pat)) == NULL)
+		return -1;
+	*out = strtod(p + strlen(pat), &end);
+	return end == p + strlen(pat) ? -1 : 0;
+}
+
+/* ---- the clips against their sources and their own media ---- */
+
+/* Every segment a camera's manifest ever listed (deleted ones too: the
+ * archive may outlive them), from a walk that checks the chain. */
+struct listed {
+	struct cam_segment *v;
+	size_t n;
+};
+
+static int
+listed_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct listed *l = arg;
+	struct cam_segment *s;
+	char file[PATH_MAX];
+	int64_t bytes;
+
+	if (strcmp(r->kind, "segment") != 0 ||
+	    cam_json_get_str(r->data, "file", file, sizeof(file)) == -1)
+		return 0;
+	l->v = cam_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	s = &l->v[l->n++];
+	memset(s, 0, sizeof(*s));
+	s->file = cam_xstrdup(file);
+	cam_json_get_str(r->data, "sha256", s->sha256, sizeof(s->sha256));
+	if (cam_json_get_int(r->data, "bytes", &bytes) == 0)
+		s->bytes = (uint64_t)bytes;
+	return 0;
+}
+
+static void
+listed_free(struct listed *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].file);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Each source segment custody names for a clip is in the camera's
+ * manifest with that hash and size, when the manifest is at hand. */
+static void
+check_sources(const struct trust *t, const char *clip, const char *cname,
+    const char *camera, struct report *rp)
+{
+	struct listed l = { 0 };
+	struct cam_err e;
+	const char *cur = NULL;
+	char path[PATH_MAX], *src;
+	size_t n = 0, bad = 0;
+
+	cam_err_clear(&e);
+	if (!t->have_site) {
+		check(rp, 1, "sources", "%s: not checked: no site "
+		    "configuration here, so no manifest to compare with", cname);
+		return;
+	}
+	if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
+	    t->site.cfg.root, camera) == -1 || access(path, R_OK) == -1) {
+		check(rp, 1, "sources", "%s: not checked: no readable manifest "
+		    "of camera %s under %s (recorded on another host?)", cname,
+		    camera, t->site.cfg.root);
+		return;
+	}
+	if (cam_journal_foreach(path, listed_cb, &l, &e) == -1) {
+		check(rp, 0, "sources", "%s: the manifest of %s is broken: %s",
+		    cname, camera, e.msg);
+		listed_free(&l);
+		return;
+	}
+	while ((src = array_item(clip, "sources", &cur)) != NULL) {
+		char file[PATH_MAX], sha[65];
+		int64_t bytes = -1;
+		size_t k;
+
+		n++;
+		if (cam_json_get_str(src, "file", file, sizeof(file)) == -1 ||
+		    cam_json_get_str(src, "sha256", sha, sizeof(sha)) == -1 ||
+		    cam_json_get_int(src, "bytes", &bytes) == -1) {
+			check(rp, 0, "sources", "%s: source %zu: no file, "
+			    "sha256 or bytes in custody.json", cname, n);
+			bad++;
+			free(src);
 			continue;
 		}
-		if (*q == '{')
-			depth++;
-		else if (*q == '}' && --depth == 0)
-			break;
+		for (k = 0; k < l.n; k++)
+			if (strcmp(l.v[k].file, file) == 0)
+				break;
+		if (k == l.n) {
+			check(rp, 0, "sources", "%s: segment %s is not in the "
+			    "manifest of %s", cname, file, camera);
+			bad++;
+		} else if (strcmp(l.v[k].sha256, sha) != 0) {
+			check(rp, 0, "sources", "%s: segment %s: SHA-256 %.12s... "
+			    "is not the manifest's %.12s...", cname, file, sha,
+			    l.v[k].sha256);
+			bad++;
+		} else if (l.v[k].bytes != (uint64_t)bytes) {
+			check(rp, 0, "sources", "%s: segment %s: %" PRId64
+			    " bytes, the manifest says %" PRIu64, cname, file,
+			    bytes, l.v[k].bytes);
+			bad++;
+		}
+		free(src);
 	}
-	if (*q == '\0')
-		return NULL;
-	char *s = cam_xmalloc((size_t)(q - p) + 2);
-	memcpy(s, p, (size_t)(q - p) + 1);
-	s[q - p + 1] = '\0';
-	return s;
+	if (n == 0) {
+		check(rp, 0, "sources", "%s: custody.json lists no source "
+		    "segment", cname);
+		bad++;
+	}
+	if (bad == 0)
+		check(rp, 1, "sources", "%s: %zu segment%s listed in the "
+		    "manifest of %s (chain valid) with the same SHA-256 and "
+		    "size", cname, n, n == 1 ? "" : "s", camera);
+	listed_free(&l);
+}
+
+/* Whole seconds at or before x (no libm for one floor). */
+static time_t
+floor_s(double x)
+{
+	time_t t = (time_t)x;
+
+	return (double)t > x ? t - 1 : t;
+}
+
+/* Does the second of instant t lie within a second of second c? */
+static int
+near_s(double t, time_t c)
+{
+	return t > (double)c - 2.0 && t < (double)c + 2.0;
+}
+
+/* The clip itself: its codec, times and length as custody gives them,
+ * inside the window, timestamps increasing.  Read in place from the
+ * tar (fd), from the MP4's index. */
+static void
+check_media(int fd, const struct member *m, const char *clip,
+    const time_t *window, struct report *rp)
+{
+	struct cam_media_info mi;
+	struct cam_err e;
+	char codec[32], f[32], l[32], mf[32], ml[32];
+	time_t cf, cl, wf, wl;
+	double dur;
+	int bad = 0;
+
+	cam_err_clear(&e);
+	if (!m->contiguous) {
+		check(rp, 0, "media", "%s: its data is not contiguous in the "
+		    "tar (sparse?): cannot be read in place", m->name);
+		return;
+	}
+	if (cam_media_probe_range(fd, m->offset, m->size, m->name, &mi,
+	    &e) == -1) {
+		check(rp, 0, "media", "%s: not a readable clip: %s", m->name,
+		    e.msg);
+		return;
+	}
+	if (cam_json_get_str(clip, "codec", codec, sizeof(codec)) == -1 ||
+	    (cf = json_time(clip, "first")) == (time_t)-1 ||
+	    (cl = json_time(clip, "last")) == (time_t)-1 ||
+	    json_number(clip, "duration", &dur) == -1) {
+		check(rp, 0, "media", "%s: custody.json lacks its codec, "
+		    "first, last or duration", m->name);
+		return;
+	}
+	if (mi.packets == 0) {
+		check(rp, 0, "media", "%s: holds no packet", m->name);
+		return;
+	}
+	if (strcmp(mi.codec, codec) != 0) {
+		check(rp, 0, "media", "%s: codec %s, custody says %s", m->name,
+		    mi.codec[0] ? mi.codec : "none", codec);
+		bad++;
+	}
+	if (mi.created == (time_t)-1) {
+		check(rp, 0, "media", "%s: no creation time: its footage "
+		    "cannot be placed in time", m->name);
+		return;
+	}
+	/* Wall clock: the creation time is the first picture's second. */
+	wf = mi.created + floor_s(mi.first);
+	wl = mi.created + floor_s(mi.last);
+	cam_time_format_utc(wf, mf, sizeof(mf));
+	cam_time_format_utc(wl, ml, sizeof(ml));
+	cam_time_format_utc(cf, f, sizeof(f));
+	cam_time_format_utc(cl, l, sizeof(l));
+	/* Custody and the creation time are whole seconds (rounded down):
+	 * an instant stands for its second, and seconds that lie within a
+	 * second of each other agree.  (The index gives decoding times, a
+	 * B-frame delay before presentation: well inside that.) */
+	if (!near_s((double)mi.created + mi.first, cf) ||
+	    !near_s((double)mi.created + mi.last, cl)) {
+		check(rp, 0, "media", "%s: its packets run from %s to %s, "
+		    "custody says %s to %s", m->name, mf, ml, f, l);
+		bad++;
+	}
+	if (mi.duration - dur > 1.0 || dur - mi.duration > 1.0) {
+		check(rp, 0, "media", "%s: lasts %.3f s, custody says %.3f s",
+		    m->name, mi.duration, dur);
+		bad++;
+	}
+	if (mi.disorder[0] != '\0') {
+		check(rp, 0, "media", "%s: timestamps go back: %s", m->name,
+		    mi.disorder);
+		bad++;
+	}
+	/* The allowance of the custody window check: the keyframe before
+	 * the window may be up to a minute early. */
+	if (window != NULL && (wf < window[0] - 60 || wl > window[1])) {
+		check(rp, 0, "media", "%s: its footage, %s to %s, is outside "
+		    "the request's window", m->name, mf, ml);
+		bad++;
+	}
+	if (bad == 0)
+		check(rp, 1, "media", "%s: %s, %.1f s, %s to %s as custody "
+		    "says%s", m->name, mi.codec, mi.duration, mf, ml,
+		    window != NULL ? ", inside the request's window" : "");
+}
+
+/* Every clip of custody: its sources, its media; and no clip member
+ * that custody does not describe. */
+static void
+check_clips(int fd, const struct archive_view *v, const char *custody,
+    const struct trust *t, const time_t *window, struct report *rp)
+{
+	const char *cur = NULL;
+	char *clip, name[PATH_MAX], camera[64];
+	char *described = cam_xmalloc(v->n + 1);
+
+	memset(described, 0, v->n + 1);
+	while ((clip = array_item(custody, "clips", &cur)) != NULL) {
+		const struct member *m = NULL;
+
+		if (cam_json_get_str(clip, "file", name, sizeof(name)) == -1 ||
+		    cam_json_get_str(clip, "camera", camera,
+		    sizeof(camera)) == -1) {
+			check(rp, 0, "media", "custody.json: a clip without "
+			    "file or camera");
+			free(clip);
+			continue;
+		}
+		for (size_t i = 0; i < v->n; i++)
+			if (strcmp(v->m[i].name, name) == 0) {
+				m = &v->m[i];
+				described[i] = 1;
+			}
+		check_sources(t, clip, name, camera, rp);
+		if (m == NULL)
+			check(rp, 0, "media", "%s: in custody.json, not in the "
+			    "archive", name);
+		else
+			check_media(fd, m, clip, window, rp);
+		free(clip);
+	}
+	for (size_t i = 0; i < v->n; i++)
+		if (!described[i] && strncmp(v->m[i].name, "clips/", 6) == 0)
+			check(rp, 0, "media", "%s: a clip custody.json does "
+			    "not describe", v->m[i].name);
+	free(described);
 }
 
 static int
@@ -468,14 +808,18 @@ cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "trust", required_argument, NULL, 't' },
+		{ "key", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report rp = { 0 };
 	struct archive_view v = { 0 };
+	struct cam_envelope env;
 	struct trust t;
 	struct cam_err e;
-	const char *tdir = NULL, *path;
+	const char *tdir = NULL, *key = NULL, *path;
+	time_t window[2];
+	int have_window = 0, fd = -1, enc;
 	const struct member *sums, *sig, *cust, *reqm = NULL;
 	char signer[512], why[512], *extraction = NULL, *request = NULL;
 	time_t at = time(NULL);
@@ -484,6 +828,7 @@ cmd_verify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (c) {
 		case 't': tdir = optarg; break;
+		case 'k': key = optarg; break;
 		case 'j': rp.json = 1; break;
 		default: return cam_cli_usage_error("verify: bad option");
 		}
@@ -500,9 +845,53 @@ cmd_verify(int argc, char **argv)
 		trust_free(&t);
 		return rc;
 	}
-	if (read_archive(path, &v, &rp, &e) == -1) {
-		trust_free(&t);
-		return cam_cli_fail(&e);
+	/* An encrypted archive: what can be seen without the key, then
+	 * (with it) the clear tar, in a file no one else can open. */
+	if ((enc = cam_archive_envelope(path, &env, &e)) == -1) {
+		check(&rp, 0, e.code == CAM_NO ? "encryption" : "tar", "%s",
+		    e.msg);
+		cam_err_clear(&e);
+		goto done;
+	}
+	if (enc == 1) {
+		check(&rp, 1, "encryption", "CMS EnvelopedData, content "
+		    "cipher %s, %zu recipient%s", env.cipher, env.n,
+		    env.n == 1 ? "" : "s");
+		for (size_t i = 0; i < env.n; i++)
+			check(&rp, 1, "recipient", "%s: issuer %s, serial %s",
+			    env.r[i].kind, env.r[i].issuer[0] ?
+			    env.r[i].issuer : "-", env.r[i].serial[0] ?
+			    env.r[i].serial : "-");
+		cam_archive_envelope_free(&env);
+		if (key == NULL) {
+			check(&rp, 0, "contents", "not verified: the archive is "
+			    "encrypted; give --key FILE, a recipient's private "
+			    "key");
+			goto done;
+		}
+		if (cam_archive_decrypt(path, key, getenv("TMPDIR") ?
+		    getenv("TMPDIR") : "/tmp", &fd, &e) == -1) {
+			if (e.code != CAM_NO) {
+				rc = cam_cli_fail(&e);
+				goto end;
+			}
+			check(&rp, 0, "decrypt", "%s", e.msg);
+			cam_err_clear(&e);
+			goto done;
+		}
+		check(&rp, 1, "decrypt", "with the key %s", key);
+	} else if (key != NULL) {
+		check(&rp, 0, "decrypt", "--key %s given, but %s is not "
+		    "encrypted", key, path);
+		goto done;
+	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		cam_err_sys(&e, "%s", path);
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	if (read_archive(fd, path, &v, &rp, &e) == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
 	}
 	if (rp.failed)
 		goto done;
@@ -647,10 +1036,16 @@ cmd_verify(int argc, char **argv)
 					    "clip %s to %s outside the request's "
 					    "window", f, l2);
 				}
+			window[0] = req.from;
+			window[1] = req.to;
+			have_window = 1;
 			cam_request_sigs_free(&sigs);
 			cam_request_free(&req);
 		}
 	}
+	if (cust != NULL)
+		check_clips(fd, &v, cust->data.s, &t, have_window ? window :
+		    NULL, &rp);
 done:
 	rc = finish(&rp);
 	cam_cli_audit(path, rc == 0 ? "granted" : "failed",
@@ -666,6 +1061,8 @@ end:
 		}
 		rmdir(v.tmp);
 	}
+	if (fd != -1)
+		close(fd);
 	for (size_t i = 0; i < v.n; i++) {
 		free(v.m[i].name);
 		cam_buf_free(&v.m[i].data);

@@ -37,4 +37,41 @@ int cam_archive_commit(struct cam_archive **a, const char *encrypt_pem,
 /* Give up: remove the temporary file. */
 void cam_archive_abort(struct cam_archive **a);
 
+/*
+ * Reading an encrypted archive (CMS EnvelopedData, BER or DER, as
+ * cam_archive_commit or openssl cms -encrypt write it) without holding
+ * it in memory: only the part before the encrypted content (the
+ * recipients, the cipher; at most CAM_ENVELOPE_HEAD_MAX bytes) is
+ * parsed with OpenSSL, the content itself is streamed.
+ */
+#define CAM_ENVELOPE_HEAD_MAX	(1 << 20)
+
+struct cam_envelope_recipient {
+	char kind[8];		/* "ktri" (RSA), "kari" (EC), "kekri", ... */
+	char issuer[512];	/* one line, as X509_NAME_oneline; or "" */
+	char serial[128];	/* hex; or the key identifier, "" if none */
+};
+
+struct cam_envelope {
+	char cipher[64];	/* the content cipher, "AES-256-CBC" */
+	size_t n;
+	struct cam_envelope_recipient *r;
+};
+
+/* Does the file at path hold a CMS EnvelopedData?  1 (env filled in),
+ * 0 if it is something else (a tar), -1 if it cannot be read or its
+ * envelope is broken. */
+int cam_archive_envelope(const char *path, struct cam_envelope *env,
+    struct cam_err *e);
+void cam_archive_envelope_free(struct cam_envelope *env);
+/*
+ * Decrypt the archive at path with the recipient's private key (read
+ * as cam_crypto_read_key reads it, and wiped) into a new file under
+ * tmpdir, mode 0600, unlinked at once: nothing of the clear text is left
+ * on disk once *fd is closed, whatever happens to the caller.  *fd is
+ * positioned at 0.  A key of no recipient is CAM_NO, naming the key.
+ */
+int cam_archive_decrypt(const char *path, const char *key_path,
+    const char *tmpdir, int *fd, struct cam_err *e);
+
 #endif

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -896,4 +897,204 @@ end:
 		cam_media_cut_free(res);
 	}
 	return rc;
+}
+
+/* ---- media in a byte range of a file ---- */
+
+struct range {
+	int fd;
+	uint64_t off, len;	/* the range in the file */
+	uint64_t pos;		/* relative to off */
+	uint64_t bytes_read;
+};
+
+static int
+range_read(void *opaque, uint8_t *buf, int size)
+{
+	struct range *r = opaque;
+	ssize_t n;
+
+	if (r->pos >= r->len)
+		return AVERROR_EOF;
+	if ((uint64_t)size > r->len - r->pos)
+		size = (int)(r->len - r->pos);
+	do
+		n = pread(r->fd, buf, (size_t)size, (off_t)(r->off + r->pos));
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return AVERROR(errno);
+	if (n == 0)
+		return AVERROR_EOF;	/* the file is shorter than said */
+	r->pos += (uint64_t)n;
+	r->bytes_read += (uint64_t)n;
+	return (int)n;
+}
+
+static int64_t
+range_seek(void *opaque, int64_t offset, int whence)
+{
+	struct range *r = opaque;
+	int64_t to;
+
+	switch (whence & ~AVSEEK_FORCE) {
+	case AVSEEK_SIZE:
+		return (int64_t)r->len;
+	case SEEK_SET:
+		to = offset;
+		break;
+	case SEEK_CUR:
+		to = (int64_t)r->pos + offset;
+		break;
+	case SEEK_END:
+		to = (int64_t)r->len + offset;
+		break;
+	default:
+		return AVERROR(EINVAL);
+	}
+	/* Up to the end, not beyond: the next member is not ours. */
+	if (to < 0 || (uint64_t)to > r->len)
+		return AVERROR(EINVAL);
+	r->pos = (uint64_t)to;
+	return to;
+}
+
+int
+cam_media_open_range(AVFormatContext **icp, int fd, uint64_t offset,
+    uint64_t len, const char *name, struct cam_err *e)
+{
+	AVFormatContext *ic = NULL;
+	AVIOContext *pb;
+	struct range *r;
+	uint8_t *buf;
+	int ret;
+
+	*icp = NULL;
+	r = cam_xmalloc(sizeof(*r));
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->off = offset;
+	r->len = len;
+	if ((ic = avformat_alloc_context()) == NULL ||
+	    (buf = av_malloc(IO_BUF)) == NULL) {
+		avformat_free_context(ic);
+		free(r);
+		return cam_errf(e, CAM_ENV, "out of memory");
+	}
+	/* From here on cam_media_close_range frees r and buf with ic. */
+	ic->pb = avio_alloc_context(buf, IO_BUF, 0, r, range_read, NULL,
+	    range_seek);
+	if (ic->pb == NULL) {
+		av_free(buf);
+		avformat_free_context(ic);
+		free(r);
+		return cam_errf(e, CAM_ENV, "out of memory");
+	}
+	ic->flags |= AVFMT_FLAG_CUSTOM_IO;
+	pb = ic->pb;
+	*icp = ic;
+	if ((ret = avformat_open_input(icp, name, NULL, NULL)) < 0) {
+		/* It freed the context (and nulled *icp), not our I/O. */
+		free(pb->opaque);
+		av_freep(&pb->buffer);
+		avio_context_free(&pb);
+		return cam_err_av(e, ret, "%s", name);
+	}
+	return 0;
+}
+
+void
+cam_media_close_range(AVFormatContext **icp)
+{
+	AVFormatContext *ic = *icp;
+	AVIOContext *pb;
+
+	if (ic == NULL)
+		return;
+	pb = ic->pb;
+	avformat_close_input(icp);
+	if (pb != NULL) {
+		free(pb->opaque);
+		av_freep(&pb->buffer);
+		avio_context_free(&pb);
+	}
+}
+
+/* One stream's timestamps from the demuxer's index (an MP4's sample
+ * tables: no packet data is read), in microseconds. */
+static void
+index_times(AVStream *st, int index, struct cam_media_info *info,
+    int64_t *first, int64_t *last)
+{
+	int n = avformat_index_get_entries_count(st);
+	int64_t prev = INT64_MIN;
+
+	for (int i = 0; i < n; i++) {
+		const AVIndexEntry *ie = avformat_index_get_entry(st, i);
+		int64_t t;
+
+		if (ie == NULL || ie->timestamp == AV_NOPTS_VALUE)
+			continue;
+		t = av_rescale_q(ie->timestamp, st->time_base, AV_TIME_BASE_Q);
+		if (t <= prev && info->disorder[0] == '\0')
+			snprintf(info->disorder, sizeof(info->disorder),
+			    "stream %d: packet %d at %.3f s after %.3f s",
+			    index, i + 1, (double)t / US, (double)prev / US);
+		prev = t;
+		if (t < *first)
+			*first = t;
+		if (t > *last)
+			*last = t;
+		info->packets++;
+	}
+}
+
+int
+cam_media_probe_range(int fd, uint64_t offset, uint64_t len,
+    const char *name, struct cam_media_info *info, struct cam_err *e)
+{
+	AVFormatContext *ic = NULL;
+	AVDictionaryEntry *ct;
+	int64_t first = INT64_MAX, last = INT64_MIN;
+	int vin = -1;
+
+	memset(info, 0, sizeof(*info));
+	info->created = (time_t)-1;
+	if (cam_media_open_range(&ic, fd, offset, len, name, e) == -1)
+		return -1;
+	for (unsigned i = 0; i < ic->nb_streams; i++) {
+		AVStream *st = ic->streams[i];
+
+		if (vin == -1 && st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO)
+			vin = (int)i;
+		index_times(st, (int)i, info, &first, &last);
+	}
+	if (vin >= 0) {
+		AVStream *st = ic->streams[vin];
+
+		snprintf(info->codec, sizeof(info->codec), "%s",
+		    avcodec_get_name(st->codecpar->codec_id));
+		/* The sample tables' total: first frame to the end of the
+		 * last. */
+		if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
+			info->duration = (double)av_rescale_q(st->duration,
+			    st->time_base, AV_TIME_BASE_Q) / US;
+	}
+	if ((ct = av_dict_get(ic->metadata, "creation_time", NULL, 0)) !=
+	    NULL) {
+		struct cam_err e2;
+		char s[32];
+		time_t t;
+
+		/* "2026-11-23T09:14:30.000000Z": the second is enough. */
+		snprintf(s, sizeof(s), "%.19sZ", ct->value);
+		if (cam_time_parse(s, NULL, &t, &e2) == 0)
+			info->created = t;
+	}
+	if (info->packets > 0) {
+		info->first = (double)first / US;
+		info->last = (double)last / US;
+	}
+	info->bytes_read = ((struct range *)ic->pb->opaque)->bytes_read;
+	cam_media_close_range(&ic);
+	return 0;
 }

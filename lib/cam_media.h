@@ -85,4 +85,38 @@ int cam_media_cut(const struct cam_media_src *src, size_t n, time_t from,
     struct cam_err *e);
 void cam_media_cut_free(struct cam_media_cut *res);
 
+/*
+ * Media lying in a byte range of an open file, such as a member of an
+ * uncompressed tar (whose data is contiguous): read in place through a
+ * custom AVIOContext with pread(2), seekable, never past the range, so
+ * that a multi-gigabyte clip needs no extraction.  fd is not closed
+ * nor its offset moved.  name is for messages.
+ */
+struct AVFormatContext;
+int cam_media_open_range(struct AVFormatContext **ic, int fd,
+    uint64_t offset, uint64_t len, const char *name, struct cam_err *e);
+/* Close what cam_media_open_range opened; *ic becomes NULL. */
+void cam_media_close_range(struct AVFormatContext **ic);
+
+/* What a clip holds, from its index (packet data is not read: a
+ * fragmented MP4, which has no index up front, shows no packet).
+ * Times are decoding times (DTS): with B-frames a frame or two off the
+ * presentation times, far below a second. */
+struct cam_media_info {
+	char codec[32];		/* of the first video stream, "" if none */
+	time_t created;		/* its creation_time, (time_t)-1 if none */
+	double first, last;	/* earliest and latest packet, seconds */
+	double duration;	/* video: the first frame to the end of the
+				 * last, seconds */
+	int64_t packets;
+	/* "" if the DTS of every stream increase, else which one and
+	 * where they do not. */
+	char disorder[128];
+	uint64_t bytes_read;	/* of the range, to open and index it */
+};
+
+/* Open the media in [offset, offset + len) of fd and describe it. */
+int cam_media_probe_range(int fd, uint64_t offset, uint64_t len,
+    const char *name, struct cam_media_info *info, struct cam_err *e);
+
 #endif

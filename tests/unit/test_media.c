@@ -12,6 +12,7 @@
  * prints the result as key=value lines; exit status the error code.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,6 +313,62 @@ b_frames(void)
 	cam_media_cut_free(&r);
 }
 
+/* A clip read in place from the middle of a file, as camaudit reads a
+ * tar member: bytes either side are never touched, its index gives the
+ * times without its packet data being read. */
+static void
+in_range(void)
+{
+	struct cam_media_info mi;
+	struct cam_media_cut r;
+	struct cam_err e;
+	char junk[3000], *buf = NULL, host[80];
+	struct stat st;
+	FILE *f = NULL;
+	int fd = -1, ok;
+
+	ok = cut(T0 + 3, T0 + 7, &r, &e) == 0 && stat(clip, &st) == 0;
+	cam_media_cut_free(&r);
+	snprintf(host, sizeof(host), "%s/host.bin", dir);
+	memset(junk, 0xa5, sizeof(junk));
+	if (ok && (buf = malloc((size_t)st.st_size)) != NULL &&
+	    (f = fopen(clip, "rb")) != NULL &&
+	    fread(buf, 1, (size_t)st.st_size, f) == (size_t)st.st_size &&
+	    (fd = open(host, O_RDWR | O_CREAT | O_TRUNC, 0600)) != -1 &&
+	    write(fd, junk, sizeof(junk)) == (ssize_t)sizeof(junk) &&
+	    write(fd, buf, (size_t)st.st_size) == st.st_size &&
+	    write(fd, junk, sizeof(junk)) == (ssize_t)sizeof(junk)) {
+		cam_err_clear(&e);
+		ok = cam_media_probe_range(fd, sizeof(junk),
+		    (uint64_t)st.st_size, "clip", &mi, &e) == 0;
+		if (!ok)
+			printf("#   %s\n", e.msg);
+		CHECK(ok && strcmp(mi.codec, "mpeg4") == 0 &&
+		    mi.created == T0 + 3 && mi.packets == 40 &&
+		    mi.first == 0 && mi.last > 3.8 && mi.last < 4.0 &&
+		    mi.duration > 3.99 && mi.duration < 4.01 &&
+		    mi.disorder[0] == '\0',
+		    "a clip in a byte range: codec, creation time, 40 packets, "
+		    "4 s, in order");
+		CHECK(ok && mi.bytes_read <= (uint64_t)st.st_size &&
+		    mi.bytes_read < (uint64_t)st.st_size / 2 + 65536,
+		    "nothing outside the range is read");
+		printf("#   %llu of %lld bytes read\n",
+		    (unsigned long long)mi.bytes_read, (long long)st.st_size);
+		cam_err_clear(&e);
+		CHECK(cam_media_probe_range(fd, 0, (uint64_t)st.st_size,
+		    "clip", &mi, &e) == -1 && strstr(e.msg, "clip") != NULL,
+		    "the wrong range: an error naming the clip");
+	} else
+		CHECK(0, "a clip in a byte range of a file");
+	if (fd != -1)
+		close(fd);
+	if (f != NULL)
+		fclose(f);
+	free(buf);
+	unlink(host);
+}
+
 static void
 unit_tests(void)
 {
@@ -435,6 +492,7 @@ unit_tests(void)
 	    "an existing output is never replaced");
 
 	b_frames();
+	in_range();
 end:
 	unlink(seg_a);
 	unlink(seg_b);
