@@ -12,8 +12,9 @@ camctl -C site camera add kill --url "$(camera_url kill)" --segment 5s >/dev/nul
 
 # Both at once: camera "out" goes down for 8 s under a running camrec;
 # camera "kill" stays up while its camrec is killed and is started again
-# 8 s later.
-camrec -C site record out --for 30s 2>/dev/null &
+# 8 s later.  camrec waits up to 8 s between attempts to reach a camera,
+# so "out" is recorded until a segment after its camera-up is closed.
+camrec -C site record out --for 120s 2>/dev/null &
 out_pid=$!
 camrec -C site record kill --for 60s 2>/dev/null &
 kill_pid=$!
@@ -26,6 +27,12 @@ wait $kill_pid 2>/dev/null
 sleep 8
 PORT=$out_port start_camera out --live
 camrec -C site record kill --for 14s 2>/dev/null
+segment_after_up() {
+	manifest_kinds site out |
+	    awk '/^camera-up$/ { up = 1 } up && /^segment$/ { n++ } END { exit !n }'
+}
+wait_for segment_after_up
+kill -TERM $out_pid
 wait $out_pid
 stop_camera out
 stop_camera kill
