@@ -138,7 +138,8 @@ install: all
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 conf/camera-defaults $(DESTDIR)$(DATADIR)/
-	install -m 0644 conf/camkit.yaml examples/*.yaml $(DESTDIR)$(DATADIR)/examples/
+	install -m 0644 conf/camkit.yaml $(DESTDIR)$(DATADIR)/
+	install -m 0644 examples/*.yaml $(DESTDIR)$(DATADIR)/examples/
 	install -d $(DESTDIR)$(DATADIR)/units
 	install -m 0644 conf/*.service conf/*.timer conf/camkit.cron \
 		$(DESTDIR)$(DATADIR)/units/

@@ -1153,9 +1153,18 @@ struct rctx {
 	const char *zone;
 	time_t from, to;	/* 0: open */
 	time_t prev_end;	/* of the last segment seen, 0 if none */
-	int down;		/* a camera-down since then */
+	/* Since then: when the camera went down and came back, when the
+	 * recorder was stopped, whether the disk filled (0: not seen). */
+	time_t down_at, up_at, stop_at;
+	int disk_full;
+	char stop_why[64];
 	uint64_t deleted;
 };
+
+/* How long after the last footage a camera-down may be journaled (the
+ * recorder waits out its read timeout, then a connection attempt), and
+ * how long after a camera-up the footage may resume. */
+#define DOWN_SLACK	30
 
 static void
 local(time_t t, const char *zone, char *buf, size_t len)
@@ -1170,15 +1179,75 @@ in_range(const struct rctx *c, time_t a, time_t b)
 	return (c->from == 0 || b >= c->from) && (c->to == 0 || a < c->to);
 }
 
+/* A gap from c->prev_end to start, and what the manifest says of it.
+ * A camera that was down explains the time from its camera-down (once
+ * the recorder noticed) to its camera-up; the rest of a long gap is
+ * still a finding. */
+static void
+gap(struct rctx *c, time_t start)
+{
+	char a[64], b[64], d[64], u[64];
+	long long len = (long long)(start - c->prev_end);
+
+	local(c->prev_end, c->zone, a, sizeof(a));
+	local(start, c->zone, b, sizeof(b));
+	if (c->down_at != 0) {
+		time_t up = c->up_at ? c->up_at : start;
+		local(c->down_at, c->zone, d, sizeof(d));
+		local(up, c->zone, u, sizeof(u));
+		if (c->down_at - c->prev_end > DOWN_SLACK)
+			check(c->rp, 0, "gap", "%s: %s to %s, %lld s: no "
+			    "footage for %lld s before the camera-down at %s",
+			    c->camera, a, b, len,
+			    (long long)(c->down_at - c->prev_end), d);
+		else if (start - up > DOWN_SLACK)
+			check(c->rp, 0, "gap", "%s: %s to %s, %lld s: the "
+			    "camera was back at %s, no footage for %lld s "
+			    "after", c->camera, a, b, len, u,
+			    (long long)(start - up));
+		else
+			check(c->rp, 1, "gap", "%s: %s to %s, %lld s, the "
+			    "camera was down (journaled)", c->camera, a, b,
+			    len);
+	} else if (c->disk_full)
+		check(c->rp, 1, "gap", "%s: %s to %s, %lld s, the disk was "
+		    "full (journaled)", c->camera, a, b, len);
+	else if (c->stop_at != 0) {
+		local(c->stop_at, c->zone, d, sizeof(d));
+		check(c->rp, 0, "gap", "%s: %s to %s, %lld s: recording was "
+		    "stopped at %s (record-stop, reason %s) and not resumed "
+		    "until %s", c->camera, a, b, len, d, c->stop_why, b);
+	} else
+		check(c->rp, 0, "gap", "%s: %s to %s, %lld s, and no "
+		    "camera-down event: the recorder was not recording",
+		    c->camera, a, b, len);
+}
+
 static int
 rec_cb(void *arg, const struct cam_journal_rec *r)
 {
 	struct rctx *c = arg;
-	char file[PATH_MAX], reason[256], a[64], b[64];
+	char file[PATH_MAX], reason[256], a[64];
 	time_t start, end;
 
 	if (strcmp(r->kind, "camera-down") == 0) {
-		c->down = 1;
+		if (c->down_at == 0)
+			c->down_at = r->time;
+		return 0;
+	}
+	if (strcmp(r->kind, "camera-up") == 0) {
+		c->up_at = r->time;
+		return 0;
+	}
+	if (strcmp(r->kind, "disk-full") == 0) {
+		c->disk_full = 1;
+		return 0;
+	}
+	if (strcmp(r->kind, "record-stop") == 0) {
+		c->stop_at = r->time;
+		if (cam_json_get_str(r->data, "reason", c->stop_why,
+		    sizeof(c->stop_why)) == -1)
+			snprintf(c->stop_why, sizeof(c->stop_why), "none given");
 		return 0;
 	}
 	if (strcmp(r->kind, "delete") == 0) {
@@ -1204,20 +1273,11 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 	/* Whole seconds: a cut between segments may look like 1 s. */
 	if (c->prev_end != 0 && start - c->prev_end > 1 &&
 	    in_range(c, c->prev_end, start)) {
-		local(c->prev_end, c->zone, a, sizeof(a));
-		local(start, c->zone, b, sizeof(b));
-		if (c->down)
-			check(c->rp, 1, "gap", "%s: %s to %s, %lld s, the "
-			    "camera was down (journaled)", c->camera, a, b,
-			    (long long)(start - c->prev_end));
-		else
-			check(c->rp, 0, "gap", "%s: %s to %s, %lld s, and no "
-			    "camera-down event: the recorder was not "
-			    "recording", c->camera, a, b,
-			    (long long)(start - c->prev_end));
+		gap(c, start);
 	}
 	c->prev_end = end;
-	c->down = 0;
+	c->down_at = c->up_at = c->stop_at = 0;
+	c->disk_full = 0;
 	return 0;
 }
 
@@ -1253,7 +1313,8 @@ audit_recordings(struct cam_site *s, struct report *rp, const char *camera,
 		c->rp = rp;
 		c->camera = cams[i];
 		c->prev_end = 0;
-		c->down = 0;
+		c->down_at = c->up_at = c->stop_at = 0;
+		c->disk_full = 0;
 		found = cam_store_verify(s->cfg.root, cams[i], rec_report, c,
 		    &checked, e);
 		if (found == -1) {

@@ -2,9 +2,13 @@
 . "$CAMKIT_TOP/tests/lib.sh"
 
 expect_success 'make install DESTDIR=... PREFIX=/usr' '
-	make -s -C "$CAMKIT_TOP" install DESTDIR="$T/root" PREFIX=/usr >log 2>&1 ||
-	    { cat log; false; }
+	if ! make -s -C "$CAMKIT_TOP" install DESTDIR="$T/root" PREFIX=/usr >log 2>&1; then
+		cat log
+		exit 1
+	fi
 	test -x root/usr/bin/camctl &&
+	cmp "$CAMKIT_TOP/conf/camkit.yaml" root/usr/share/camkit/camkit.yaml &&
+	cmp "$CAMKIT_TOP/examples/request.yaml" root/usr/share/camkit/examples/request.yaml &&
 	test -f root/usr/share/man/man1/camctl.1 &&
 	test -f root/usr/share/man/man5/camkit.yaml.5 &&
 	test -f root/usr/share/camkit/examples/camkit.yaml &&

@@ -9,6 +9,11 @@ start_camera kill --live
 out_port=$(camera_port out)
 camctl -C site camera add out --url "$(camera_url out)" --segment 5s >/dev/null
 camctl -C site camera add kill --url "$(camera_url kill)" --segment 5s >/dev/null
+start_camera stop --live
+camctl -C site camera add stop --url "$(camera_url stop)" --segment 5s >/dev/null
+# Camera "stop": recorded, stopped on purpose for 8 s, recorded again.
+{ camrec -C site record stop --for 7s; sleep 8; camrec -C site record stop --for 7s; } 2>/dev/null &
+stop_pid=$!
 
 # Both at once: camera "out" goes down for 8 s under a running camrec;
 # camera "kill" stays up while its camrec is killed and is started again
@@ -34,8 +39,10 @@ segment_after_up() {
 wait_for segment_after_up
 kill -TERM $out_pid
 wait $out_pid
+wait $stop_pid
 stop_camera out
 stop_camera kill
+stop_camera stop
 
 # gap_times SITE CAMERA: "END START" of the first hole of more than 1 s
 # between two segment records, as UTC seconds.
@@ -75,12 +82,12 @@ expect_success 'a gap without camera-down: FAIL naming it, camaudit exits 1' '
 	has "^ok	kill	[0-9]+ segments match their manifest$" out
 '
 
-expect_success 'all cameras: the one FAIL is the killed recorder'"'"'s gap' '
+expect_success 'all cameras: the FAILs are the killed and the stopped recorder'"'"'s gaps' '
 	must_fail 1 camaudit -C site recordings >out &&
-	test "$(grep -c "^FAIL" out)" = 1 && has "^FAIL	gap	kill: " out &&
-	has "^ok	gap	out: " out &&
-	camaudit -C site recordings --json >j; test $? = 1 &&
-	jq -e ".ok == false and ([.checks[] | select(.ok == false)] | length) == 1" j >/dev/null &&
+	test "$(grep -c "^FAIL" out)" = 2 && has "^FAIL	gap	kill: " out &&
+	has "^FAIL	gap	stop: " out && has "^ok	gap	out: " out &&
+	must_fail 1 camaudit -C site recordings --json >j &&
+	jq -e ".ok == false and ([.checks[] | select(.ok == false)] | length) == 2" j >/dev/null &&
 	jq -e "[.checks[] | select(.check == \"gap\" and .ok == false)][0].detail | startswith(\"kill: \")" j >/dev/null
 '
 
@@ -91,6 +98,12 @@ expect_success '--from/--to: a window after the gap leaves it out' '
 	must_fail 1 camaudit -C site recordings --camera kill \
 	    --to "$(date -u -d "@$(($2 + 1))" +%Y-%m-%dT%H:%M:%SZ)" >out &&
 	has "^FAIL	gap	kill: " out
+'
+
+expect_success 'recording stopped on purpose: a FAIL that names the record-stop' '
+	must_fail 1 camaudit -C site recordings --camera stop >out &&
+	has "^FAIL	gap	stop: .* s: recording was stopped at .* \(record-stop, reason duration\) and not resumed until " out &&
+	hasnt "the camera was down" out
 '
 
 done_testing
