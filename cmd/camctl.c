@@ -1265,7 +1265,7 @@ static int
 camera_status(const struct cam_site *s, const struct cam_camera *c,
     time_t now, struct cam_status *st, struct cam_err *e)
 {
-	struct cam_segments segs;
+	struct cam_segments segs = { 0, NULL };
 	time_t day = now - 86400, covered_from = 0;
 	uint64_t recent = 0;
 

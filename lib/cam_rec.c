@@ -72,7 +72,11 @@ struct rec {
 	struct seg seg;
 	int open;			/* seg is open */
 	time_t next_cut;
-	time_t end_at;			/* 0: no end */
+	int64_t end_at;			/* av_gettime_relative(); 0: no end */
+	/* The wall clock against the monotonic one, to see it stepped
+	 * (NTP, an operator's date -s): INT64_MIN until the first packet. */
+	int64_t skew_us;
+	int64_t step_us;		/* stepped by, not yet acted on */
 	int down;
 	time_t down_since;
 	AVBSFContext *xtract;		/* extract_extradata, if needed */
@@ -109,7 +113,7 @@ static int
 stopping(const struct rec *r)
 {
 	return (r->c->stop != NULL && *r->c->stop) ||
-	    (r->end_at != 0 && time(NULL) >= r->end_at);
+	    (r->end_at != 0 && av_gettime_relative() >= r->end_at);
 }
 
 /* Journal an event in the camera's manifest.  A failure is reported on
@@ -806,6 +810,47 @@ slot_of(const struct rec *r, int stream)
 	return -1;
 }
 
+/* A step of the wall clock larger than this is journaled. */
+#define CLOCK_STEP_US	(2LL * 1000 * 1000)
+
+/* Has the wall clock moved against the monotonic clock? */
+static void
+watch_clock(struct rec *r)
+{
+	int64_t skew = av_gettime() - av_gettime_relative();
+
+	if (r->skew_us == INT64_MIN)
+		r->skew_us = skew;
+	else if (llabs(skew - r->skew_us) > CLOCK_STEP_US) {
+		r->step_us += skew - r->skew_us;
+		r->skew_us = skew;
+	}
+}
+
+/*
+ * The wall clock was stepped: at this keyframe, close the segment on
+ * the old clock (its times stay true to the footage), journal the step,
+ * and take the stream's anchor from the new clock.  No packet is lost;
+ * a step back cannot overwrite a segment (seg_names).
+ */
+static void
+clock_stepped(struct rec *r)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	char t[40];
+
+	if (r->open)
+		close_segment(r, "clock-step");
+	cam_json_begin(&b);
+	cam_json_add_int(&b, "seconds", r->step_us / 1000000);
+	cam_time_format_utc(time(NULL), t, sizeof(t));
+	cam_json_add_str(&b, "now", t);
+	cam_json_end(&b);
+	event(r, "clock-step", &b);
+	r->offset_us = INT64_MAX;
+	r->step_us = 0;
+}
+
 /* Read and write until the camera stops sending, we are asked to stop,
  * or the disk is full.  why says which. */
 static void
@@ -868,6 +913,9 @@ pump(struct rec *r, char *why, size_t whylen)
 		}
 		r->last_dts[slot] = pkt->dts;
 		time_t pkt_wall = 0;
+		watch_clock(r);
+		if (key && r->step_us != 0)
+			clock_stepped(r);
 		if (slot == 0) {
 			AVStream *st = r->ic->streams[pkt->stream_index];
 			int64_t dts_us = av_rescale_q(pkt->dts, st->time_base,
@@ -945,9 +993,11 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	int backoff = 1, lockfd = -1, rc = -1, recovered = 0;
 
 	memset(&r, 0, sizeof(r));
+	r.skew_us = INT64_MIN;
 	r.c = c;
 	if (c->duration > 0)
-		r.end_at = time(NULL) + c->duration;
+		r.end_at = av_gettime_relative() +
+		    (int64_t)c->duration * 1000000;
 	if (cam_rec_camdir(r.camdir, sizeof(r.camdir), c->root, c->cam->id,
 	    e) == -1 || cam_mkdir_p(r.camdir, 0750, e) == -1)
 		return -1;
@@ -1337,6 +1387,7 @@ cam_rec_probe(const struct cam_rec_conf *c, double seconds,
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
+	r.skew_us = INT64_MIN;
 	memset(p, 0, sizeof(*p));
 	r.c = c;
 	if (open_input(&r, why, sizeof(why)) == -1) {

@@ -483,7 +483,7 @@ static int
 witness_entry(void *arg, const char *msg)
 {
 	struct verify *v = arg;
-	char *copy, *f[6];
+	char *copy, *f[6] = { NULL };
 	size_t len = strlen(msg);
 	int n = 0;
 

@@ -14,7 +14,7 @@ RTSPD_DEBS := libgstrtspserver-1.0-dev gstreamer1.0-plugins-base \
 	gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x \
 	glib-networking
 # And what tests/rtspd-selftest.sh runs as the client.
-RTSPD_TEST_DEBS := ffmpeg
+RTSPD_TEST_DEBS := ffmpeg faketime
 
 RTSPD_PKGS := gstreamer-rtsp-server-1.0 gstreamer-1.0 gio-2.0
 
