@@ -459,6 +459,7 @@ cmd_shift(int argc, char **argv)
 		struct shift_op op;
 
 		cam_buf_free(&data);
+		memset(&lb, 0, sizeof(lb));
 		rc = load(&c, &lb, &e);
 		if (rc == 0)
 			rc = start ? shift_start(&c, &lb, &data, &e) :

@@ -771,7 +771,7 @@ read_tail(struct cam_journal *j, off_t size, struct cam_err *e)
 		if (parse_rec(last, n - 1, &r, why, sizeof(why)) == -1) {
 			cam_errf(e, CAM_NO, "%s: last record (byte %lld): %s; "
 			    "not repaired, see camkit-journal(5)", j->path,
-			    (long long)(base + (last - buf)), why);
+			    (long long)base + (long long)(last - buf), why);
 			goto end;
 		}
 		j->seq = r.seq;

@@ -1000,8 +1000,9 @@ head_set(git_repository *git, git_oidarray *set)
 		set->ids[set->count++] = oid;
 	}
 	git_revwalk_free(walk);
-	qsort(set->ids, set->count, sizeof(git_oid),
-	    (int (*)(const void *, const void *))git_oid_cmp);
+	if (set->count > 0)
+		qsort(set->ids, set->count, sizeof(git_oid),
+		    (int (*)(const void *, const void *))git_oid_cmp);
 	return 0;
 }
 
@@ -1241,8 +1242,9 @@ cam_repo_loose_secrets(struct cam_repo *r, struct cam_buf *out,
 	l.out = out;
 	if (cam_repo_walk(r, 1, reach_cb, &l.reach, e) == -1)
 		goto end;
-	qsort(l.reach.ids, l.reach.count, sizeof(git_oid),
-	    (int (*)(const void *, const void *))git_oid_cmp);
+	if (l.reach.count > 0)
+		qsort(l.reach.ids, l.reach.count, sizeof(git_oid),
+		    (int (*)(const void *, const void *))git_oid_cmp);
 	if (git_repository_odb(&l.odb, r->git) < 0 ||
 	    git_odb_foreach(l.odb, loose_object, &l) < 0) {
 		cam_err_git(e, "%s: reading the object database", r->dir);

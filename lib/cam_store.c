@@ -554,10 +554,12 @@ cam_store_verify(const char *root, const char *camera,
 	unlisted.arg = arg;
 	unlisted.found = 0;
 	if (nftw(camdir, unlisted_cb, 16, FTW_PHYS) == -1) {
+		unlisted.segs = NULL;
 		cam_segments_free(&segs);
 		return cam_err_sys(e, "%s", camdir);
 	}
 	found += unlisted.found;
+	unlisted.segs = NULL;	/* nftw's context does not outlive the walk */
 	cam_segments_free(&segs);
 	return found;
 }
