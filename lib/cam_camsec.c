@@ -27,7 +27,6 @@ struct camctx {
 	int findings;
 };
 
-
 /* A finding: "SEVERITY: what", failing the run from medium up. */
 static void
 finding(struct camctx *c, enum sev sev, const char *fmt, ...)
@@ -43,8 +42,8 @@ finding(struct camctx *c, enum sev sev, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	c->findings++;
-	cam_checks_line(c->ck, sev < SEV_MEDIUM, c->cam->id, sev_names[sev], c->name,
-	    "%s: %s", sev_names[sev], what);
+	cam_checks_line(c->ck, sev < SEV_MEDIUM, c->cam->id, sev_names[sev],
+	    c->name, "%s: %s", sev_names[sev], what);
 }
 
 /* 1. Credentials: configured, not empty, not a factory default.  The
@@ -74,11 +73,11 @@ check_credentials(struct camctx *c, const char *site_dir,
 			/* Not a finding about the camera: the check was not
 			 * done, and the run cannot vouch for it. */
 			c->findings++;
-			cam_checks_line(c->ck, 0, cam->id, NULL, c->name, "not done: "
-			    "credentials \"%s\" not checked: this user may not "
-			    "read %s/private (run camaudit cameras as root or "
-			    "as the owner of the configuration directory)",
-			    cam->credential, site_dir);
+			cam_checks_line(c->ck, 0, cam->id, NULL, c->name, "not "
+			    "done: credentials \"%s\" not checked: this user "
+			    "may not read %s/private (run camaudit cameras as "
+			    "root or as the owner of the configuration "
+			    "directory)", cam->credential, site_dir);
 		} else
 			finding(c, SEV_HIGH, "credentials \"%s\" cannot be "
 			    "read: %s", cam->credential, e.msg);
@@ -135,8 +134,8 @@ check_model(struct camctx *c, const struct cam_config *cfg)
 
 	if (cfg->napproved == 0) {
 		if (cam->model == NULL || cam->firmware == NULL)
-			finding(c, SEV_LOW, "%s not recorded (camctl camera set "
-			    "%s model=M firmware=V)", cam->model == NULL ?
+			finding(c, SEV_LOW, "%s not recorded (camctl camera "
+			    "set %s model=M firmware=V)", cam->model == NULL ?
 			    "model" : "firmware", cam->id);
 		return;
 	}
@@ -158,8 +157,8 @@ check_model(struct camctx *c, const struct cam_config *cfg)
 		    "checked against the minimum %s for %s (camctl camera set "
 		    "%s firmware=V)", a->min_firmware, a->model, cam->id);
 	else if (cam_firmware_cmp(cam->firmware, a->min_firmware, &cmp) == -1)
-		finding(c, SEV_MEDIUM, "firmware \"%s\" holds no version number "
-		    "to compare with the minimum %s", cam->firmware,
+		finding(c, SEV_MEDIUM, "firmware \"%s\" holds no version "
+		    "number to compare with the minimum %s", cam->firmware,
 		    a->min_firmware);
 	else if (cmp < 0)
 		finding(c, SEV_HIGH, "firmware %s is older than the approved "
@@ -190,9 +189,10 @@ cam_camsec_audit(struct cam_site *s, const char *camera,
 	size_t n = 0;
 
 	if (s->cfg.napproved == 0)
-		cam_checks_line(ck, 1, NULL, sev_names[SEV_LOW], "approved cameras",
-		    "low: not configured: policy.approved_cameras is empty, "
-		    "models and firmware are not checked (camkit.yaml(5))");
+		cam_checks_line(ck, 1, NULL, sev_names[SEV_LOW], "approved "
+		    "cameras", "low: not configured: policy.approved_cameras "
+		    "is empty, models and firmware are not checked "
+		    "(camkit.yaml(5))");
 	for (size_t i = 0; i < s->cfg.ncameras; i++) {
 		const struct cam_camera *cam = &s->cfg.cameras[i];
 		struct camctx c = { ck, cam, "", 0 };
@@ -205,13 +205,13 @@ cam_camsec_audit(struct cam_site *s, const char *camera,
 		check_rtsp(&c);
 		check_model(&c, &s->cfg);
 		if (c.findings == 0)
-			cam_checks_line(ck, 1, cam->id, NULL, c.name, "%s, firmware %s: "
-			    "no finding", cam->model ? cam->model :
+			cam_checks_line(ck, 1, cam->id, NULL, c.name, "%s, "
+			    "firmware %s: no finding", cam->model ? cam->model :
 			    "model not recorded", cam->firmware ?
 			    cam->firmware : "not recorded");
 	}
 	if (n == 0)
-		cam_checks_line(ck, 1, NULL, NULL, "cameras", "no camera in the "
-		    "configuration in force");
+		cam_checks_line(ck, 1, NULL, NULL, "cameras", "no camera in "
+		    "the configuration in force");
 }
 

@@ -107,7 +107,6 @@ uptime_cb(void *arg, const struct cam_journal_rec *r)
 	return 0;
 }
 
-
 int
 cam_gaps_uptime(const char *root, const char *camera, struct cam_uptime *u,
     struct cam_err *e)

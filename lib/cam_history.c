@@ -24,14 +24,14 @@ config_cb(void *arg, const struct cam_commit_view *v)
 	cam_time_format_zone(v->info.when, c->s->cfg.timezone, t, sizeof(t));
 	/* Secrets: in every commit any reference reaches. */
 	if (cam_tree_secrets(&v->tree, v->changes, &found, &e) == -1) {
-		cam_checks_add(c->ck, 0, "secrets", "commit %.12s: %s", v->info.id,
-		    e.msg);
+		cam_checks_add(c->ck, 0, "secrets", "commit %.12s: %s",
+		    v->info.id, e.msg);
 	} else
 		for (const char *p = cam_buf_str(&found); *p != '\0'; ) {
 			size_t n = strcspn(p, "\n");
 			const char *tab = memchr(p, '\t', n);
-			cam_checks_add(c->ck, 0, "secret", "commit %.12s (%s, %s%s): "
-			    "%.*s%s%.*s", v->info.id, t, v->info.author,
+			cam_checks_add(c->ck, 0, "secret", "commit %.12s (%s, "
+			    "%s%s): %.*s%s%.*s", v->info.id, t, v->info.author,
 			    v->on_head ? "" : ", not on the history in force",
 			    tab ? (int)(tab - p) : (int)n, p, tab ? ": " : "",
 			    tab ? (int)(n - (size_t)(tab - p) - 1) : 0,
@@ -51,8 +51,8 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		for (char *p = e.msg; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
-		cam_checks_add(c->ck, 0, "validation", "commit %.12s (%s, %s): %s",
-		    v->info.id, t, v->info.author, e.msg);
+		cam_checks_add(c->ck, 0, "validation", "commit %.12s (%s, %s): "
+		    "%s", v->info.id, t, v->info.author, e.msg);
 		c->invalid++;
 	}
 	/* Made through camctl, once the audit trail exists?  The trail
@@ -69,9 +69,10 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		after = 0;
 	}
 	if (after && cam_trail_find(&c->trail, v->info.id) == NULL) {
-		cam_checks_add(c->ck, 0, "audit trail", "commit %.12s (%s, %s, \"%s\") "
-		    "has no record in the audit trail: it was not made with "
-		    "camctl", v->info.id, t, v->info.author, v->info.summary);
+		cam_checks_add(c->ck, 0, "audit trail", "commit %.12s (%s, %s, "
+		    "\"%s\") has no record in the audit trail: it was not made "
+		    "with camctl", v->info.id, t, v->info.author,
+		    v->info.summary);
 		c->unaudited++;
 	}
 	if ((c->since != 0 && v->info.when < c->since) ||
@@ -124,9 +125,9 @@ config_witness(void *arg, const char *msg)
 	if (k == -1)
 		return -1;
 	if (k == 0) {
-		cam_checks_add(w->c->ck, 0, "witness", "commit %.12s, witnessed as "
-		    "the configuration in force on %s, is not in the "
-		    "history: the history was rewritten", id, host);
+		cam_checks_add(w->c->ck, 0, "witness", "commit %.12s, "
+		    "witnessed as the configuration in force on %s, is not in "
+		    "the history: the history was rewritten", id, host);
 		w->bad++;
 	}
 	return 0;
@@ -158,8 +159,8 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 	if (cam_repo_walk(&s->repo, 1, config_cb, c, e) == -1)
 		goto end;
 	if (c->invalid == 0)
-		cam_checks_add(ck, 1, "validation", "%d commit%s in the history, each "
-		    "valid as camctl checks it", c->commits,
+		cam_checks_add(ck, 1, "validation", "%d commit%s in the "
+		    "history, each valid as camctl checks it", c->commits,
 		    c->commits == 1 ? "" : "s");
 	/* The trail's commits must all still be in the history. */
 	for (size_t i = 0; i < c->trail.n; i++) {
@@ -168,19 +169,21 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 		if (k == -1)
 			goto end;
 		if (k == 0) {
-			cam_time_format_zone(c->trail.v[i].time, s->cfg.timezone, t, sizeof(t));
-			cam_checks_add(ck, 0, "history", "commit %.12s, made by %s at "
-			    "%s (audit record %" PRIu64 "), is not in the "
-			    "history: the history was rewritten", c->trail.v[i].id,
-			    c->trail.v[i].actor, t, c->trail.v[i].seq);
+			cam_time_format_zone(c->trail.v[i].time,
+			    s->cfg.timezone, t, sizeof(t));
+			cam_checks_add(ck, 0, "history", "commit %.12s, made "
+			    "by %s at %s (audit record %" PRIu64 "), is not in "
+			    "the history: the history was rewritten",
+			    c->trail.v[i].id, c->trail.v[i].actor, t,
+			    c->trail.v[i].seq);
 			c->unaudited++;
 		}
 	}
 	if (c->unaudited == 0)
-		cam_checks_add(ck, 1, "audit trail", c->trail.start ? "every commit "
-		    "since the audit trail began (%zu recorded) was made with "
-		    "camctl and is in the history" : "no audit trail yet "
-		    "(%zu recorded)", c->trail.n);
+		cam_checks_add(ck, 1, "audit trail", c->trail.start ? "every "
+		    "commit since the audit trail began (%zu recorded) was "
+		    "made with camctl and is in the history" : "no audit trail "
+		    "yet (%zu recorded)", c->trail.n);
 	memset(&w, 0, sizeof(w));
 	w.c = c;
 	w.r = &s->repo;
@@ -189,10 +192,10 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 	    config_witness, &w, e) != 0)
 		goto end;
 	if (w.bad == 0)
-		cam_checks_add(ck, 1, "witness", w.n ? "%d witnessed configuration "
-		    "head%s, all in the history" : "no configuration head "
-		    "witnessed yet (camctl seal witnesses it)", w.n,
-		    w.n == 1 ? "" : "s");
+		cam_checks_add(ck, 1, "witness", w.n ? "%d witnessed "
+		    "configuration head%s, all in the history" : "no "
+		    "configuration head witnessed yet (camctl seal witnesses "
+		    "it)", w.n, w.n == 1 ? "" : "s");
 	if ((k = cam_repo_loose_secrets(&s->repo, &loose, e)) == -1)
 		goto end;
 	for (const char *p = cam_buf_str(&loose); *p != '\0'; ) {

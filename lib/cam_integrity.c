@@ -118,8 +118,8 @@ gap(struct rctx *c, time_t start)
 		    "camera was down (journaled)", c->camera, a, b, len);
 		break;
 	case CAM_GAP_DISK_FULL:
-		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the disk "
-		    "was full (journaled)", c->camera, a, b, len);
+		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
+		    "disk was full (journaled)", c->camera, a, b, len);
 		break;
 	case CAM_GAP_STOPPED:
 		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s: "
@@ -159,7 +159,8 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 		c->ev.stop_at = r->time;
 		if (cam_json_get_str(r->data, "reason", c->ev.stop_why,
 		    sizeof(c->ev.stop_why)) == -1)
-			snprintf(c->ev.stop_why, sizeof(c->ev.stop_why), "none given");
+			snprintf(c->ev.stop_why, sizeof(c->ev.stop_why), "none "
+			    "given");
 		return 0;
 	}
 	if (strcmp(r->kind, "delete") == 0) {
@@ -173,8 +174,8 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 		    sizeof(reason)) == -1)
 			snprintf(reason, sizeof(reason), "none given");
 		cam_time_format_zone(r->time, c->zone, a, sizeof(a));
-		cam_checks_add(c->ck, 1, "deleted", "%s: deleted %s, reason: %s", file,
-		    a, reason);
+		cam_checks_add(c->ck, 1, "deleted", "%s: deleted %s, reason: "
+		    "%s", file, a, reason);
 		return 0;
 	}
 	if (strcmp(r->kind, "segment") != 0)
@@ -198,7 +199,6 @@ rec_report(void *arg, const char *what, const char *msg)
 
 	cam_checks_add(c->ck, 0, what, "%s", msg);
 }
-
 
 int
 cam_integrity_recordings(struct cam_site *s, const char *camera,

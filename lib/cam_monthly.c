@@ -101,7 +101,6 @@ indent_fields(struct cam_buf *out, const char *lines, int checks)
 	}
 }
 
-
 /* Configuration changes, and the checks of its history (into the
  * verification's). */
 void

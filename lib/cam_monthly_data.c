@@ -25,8 +25,9 @@ static void
 span(int64_t s, char *buf, size_t len)
 {
 	if (s >= 86400)
-		snprintf(buf, len, "%lldd %02lldh%02lldm", (long long)(s / 86400),
-		    (long long)(s % 86400 / 3600), (long long)(s % 3600 / 60));
+		snprintf(buf, len, "%lldd %02lldh%02lldm",
+		    (long long)(s / 86400), (long long)(s % 86400 / 3600),
+		    (long long)(s % 3600 / 60));
 	else if (s >= 3600)
 		snprintf(buf, len, "%lldh%02lldm%02llds", (long long)(s / 3600),
 		    (long long)(s % 3600 / 60), (long long)(s % 60));
@@ -59,7 +60,8 @@ cam_monthly_recording(struct cam_monthly *p)
 	cam_monthly_section(p, "Recording", "recording");
 	cam_buf_adds(&p->json, "[");
 	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1) {
-		cam_buf_addf(&p->txt, "   cannot list the cameras: %s\n", e.msg);
+		cam_buf_addf(&p->txt, "   cannot list the cameras: %s\n",
+		    e.msg);
 		n = 0;
 	}
 	/* Cameras configured but never recorded are listed too. */

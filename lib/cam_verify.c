@@ -9,7 +9,6 @@
  * Every finding is a check line (cam_checks); only what stops the
  * verification itself (I/O, memory) is an error.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -66,7 +65,8 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 		return cam_errf(e, CAM_ENV, "out of memory");
 	archive_read_support_format_tar(a);
 	if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK) {
-		cam_checks_add(ck, 0, "tar", "%s: %s", path, archive_error_string(a));
+		cam_checks_add(ck, 0, "tar", "%s: %s", path,
+		    archive_error_string(a));
 		rc = 0;
 		goto end;
 	}
@@ -80,19 +80,21 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 		la_int64_t at;
 
 		if (name == NULL || !name_safe(name)) {
-			cam_checks_add(ck, 0, "tar", "unsafe member name \"%s\"",
-			    name ? name : "");
+			cam_checks_add(ck, 0, "tar", "unsafe member name "
+			    "\"%s\"", name ? name : "");
 			bad = 1;
 			continue;
 		}
 		if (archive_entry_filetype(en) != AE_IFREG) {
-			cam_checks_add(ck, 0, "tar", "%s: not a regular file", name);
+			cam_checks_add(ck, 0, "tar", "%s: not a regular file",
+			    name);
 			bad = 1;
 			continue;
 		}
 		for (size_t i = 0; i < v->n; i++)
 			if (strcmp(v->m[i].name, name) == 0) {
-				cam_checks_add(ck, 0, "tar", "%s appears twice", name);
+				cam_checks_add(ck, 0, "tar", "%s appears twice",
+				    name);
 				bad = 1;
 			}
 		v->m = cam_xrealloc(v->m, (v->n + 1) * sizeof(*v->m));
@@ -120,8 +122,8 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 			m->size += n;
 		}
 		if (r != ARCHIVE_EOF) {
-			cam_checks_add(ck, 0, "tar", "%s: %s (truncated archive?)", name,
-			    archive_error_string(a));
+			cam_checks_add(ck, 0, "tar", "%s: %s (truncated "
+			    "archive?)", name, archive_error_string(a));
 			bad = 1;
 			break;
 		}
@@ -137,8 +139,8 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 		cam_crypto_hex(d, dl, m->sha256);
 	}
 	if (r != ARCHIVE_EOF && !bad) {
-		cam_checks_add(ck, 0, "tar", "%s: %s (truncated archive?)", path,
-		    archive_error_string(a));
+		cam_checks_add(ck, 0, "tar", "%s: %s (truncated archive?)",
+		    path, archive_error_string(a));
 		bad = 1;
 	}
 	if (!bad)
@@ -171,7 +173,8 @@ check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
 		size_t k;
 
 		if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ') {
-			cam_checks_add(ck, 0, "SHA256SUMS", "bad line \"%.80s\"", line);
+			cam_checks_add(ck, 0, "SHA256SUMS", "bad line "
+			    "\"%.80s\"", line);
 			bad++;
 			continue;
 		}
@@ -179,125 +182,32 @@ check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
 			if (strcmp(v->m[k].name, name) == 0)
 				break;
 		if (k == v->n) {
-			cam_checks_add(ck, 0, "SHA256SUMS", "%s is listed but not in "
-			    "the archive", name);
+			cam_checks_add(ck, 0, "SHA256SUMS", "%s is listed but "
+			    "not in the archive", name);
 			bad++;
 			continue;
 		}
 		seen[k] = 1;
 		listed++;
 		if (strncmp(line, v->m[k].sha256, 64) != 0) {
-			cam_checks_add(ck, 0, "SHA256SUMS", "%s: SHA-256 does not "
-			    "match (altered)", name);
+			cam_checks_add(ck, 0, "SHA256SUMS", "%s: SHA-256 does "
+			    "not match (altered)", name);
 			bad++;
 		}
 	}
 	for (size_t k = 0; k < v->n; k++)
 		if (!seen[k] && strcmp(v->m[k].name, "SHA256SUMS") != 0 &&
 		    strcmp(v->m[k].name, "SHA256SUMS.p7s") != 0) {
-			cam_checks_add(ck, 0, "SHA256SUMS", "%s is in the archive but "
-			    "not listed (added)", v->m[k].name);
+			cam_checks_add(ck, 0, "SHA256SUMS", "%s is in the "
+			    "archive but not listed (added)", v->m[k].name);
 			bad++;
 		}
 	if (bad == 0)
-		cam_checks_add(ck, 1, "SHA256SUMS", "%zu members listed, every hash "
-		    "matches", listed);
+		cam_checks_add(ck, 1, "SHA256SUMS", "%zu members listed, every "
+		    "hash matches", listed);
 	free(seen);
 	free(text);
 }
-
-
-static int
-trust_from_dir(struct cam_verify_trust *t, const char *tdir, struct cam_err *e)
-{
-	struct dirent *de;
-	DIR *d;
-
-	if (cam_trust_new(&t->ca, e) == -1)
-		return -1;
-	if ((d = opendir(tdir)) == NULL)
-		return cam_err_sys(e, "%s", tdir);
-	while ((de = readdir(d)) != NULL) {
-		struct cam_buf b = CAM_BUF_INIT;
-		char path[PATH_MAX];
-		size_t l = strlen(de->d_name);
-
-		if (l < 5 || (strcmp(de->d_name + l - 4, ".pem") != 0 &&
-		    strcmp(de->d_name + l - 4, ".crt") != 0))
-			continue;
-		if (cam_path(path, sizeof(path), e, "%s/%s", tdir,
-		    de->d_name) == -1 ||
-		    cam_file_read(path, 1 << 20, &b, e) == -1 ||
-		    cam_trust_add_pem(t->ca, b.s, b.len, path, e) == -1) {
-			cam_buf_free(&b);
-			closedir(d);
-			return -1;
-		}
-		if (strncmp(de->d_name, "director", 8) == 0) {
-			t->dir = cam_xrealloc(t->dir, (t->ndir + 1) *
-			    sizeof(*t->dir));
-			t->dir[t->ndir++] = b;
-		} else if (strncmp(de->d_name, "unit-head", 9) == 0) {
-			t->uh = cam_xrealloc(t->uh, (t->nuh + 1) *
-			    sizeof(*t->uh));
-			t->uh[t->nuh++] = b;
-		} else
-			cam_buf_free(&b);
-	}
-	closedir(d);
-	return 0;
-}
-
-static int
-read_list(struct cam_site *s, const struct cam_paths *p,
-    struct cam_buf **out, size_t *n, struct cam_err *e)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		*out = cam_xrealloc(*out, (*n + 1) * sizeof(**out));
-		(*out)[*n] = (struct cam_buf)CAM_BUF_INIT;
-		(*n)++;
-		if (cam_site_read(s, p->path[i], &(*out)[*n - 1], e) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-int
-cam_verify_trust_load(struct cam_verify_trust *t, const char *confdir,
-    const char *tdir, struct cam_err *e)
-{
-	memset(t, 0, sizeof(*t));
-	if (cam_site_open(&t->site, confdir, e) == 0) {
-		t->have_site = 1;
-		t->need_unit_head = t->site.cfg.unit_head_signature;
-	} else if (tdir == NULL)
-		return -1;
-	cam_err_clear(e);
-	if (tdir != NULL)
-		return trust_from_dir(t, tdir, e);
-	if (cam_site_trust(&t->site, &t->ca, e) == -1 ||
-	    read_list(&t->site, &t->site.cfg.trust_director, &t->dir,
-	    &t->ndir, e) == -1 ||
-	    read_list(&t->site, &t->site.cfg.trust_unit_head, &t->uh,
-	    &t->nuh, e) == -1)
-		return -1;
-	return 0;
-}
-
-void
-cam_verify_trust_free(struct cam_verify_trust *t)
-{
-	cam_trust_free(&t->ca);
-	for (size_t i = 0; i < t->ndir; i++)
-		cam_buf_free(&t->dir[i]);
-	for (size_t i = 0; i < t->nuh; i++)
-		cam_buf_free(&t->uh[i]);
-	free(t->dir);
-	free(t->uh);
-	if (t->have_site)
-		cam_site_close(&t->site);
-}
-
 
 /* The archive's tar open at *fd: the file itself, or (encrypted, with
  * the key) the clear tar decrypted into tmpdir.  1 when there is no tar
@@ -343,8 +253,8 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 		}
 		cam_checks_add(ck, 1, "decrypt", "with the key %s", key);
 	} else if (key != NULL) {
-		cam_checks_add(ck, 0, "decrypt", "--key %s given, but %s is not "
-		    "encrypted", key, path);
+		cam_checks_add(ck, 0, "decrypt", "--key %s given, but %s is "
+		    "not encrypted", key, path);
 		return 1;
 	} else if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return cam_err_sys(e, "%s", path);
@@ -463,8 +373,8 @@ check_request(struct cam_verify_view *v, const char *custody,
 		char id[128], sha[65];
 		int ok = cam_json_get_str(request, "id", id, sizeof(id)) == 0 &&
 		    strcmp(id, req.id) == 0 &&
-		    cam_json_get_str(request, "sha256", sha, sizeof(sha)) == 0 &&
-		    strcmp(sha, reqm->sha256) == 0;
+		    cam_json_get_str(request, "sha256", sha, sizeof(sha)) == 0
+		    && strcmp(sha, reqm->sha256) == 0;
 		cam_checks_add(ck, ok, "custody", ok ? "names this request "
 		    "(%s) and its SHA-256" : "does not name this request (%s) "
 		    "or its SHA-256", req.id);

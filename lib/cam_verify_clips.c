@@ -18,7 +18,6 @@
 #include "cam_util.h"
 #include "cam_verify.h"
 
-
 /* Every segment a camera's manifest ever listed (deleted ones too: the
  * archive may outlive them), from a walk that checks the chain. */
 struct listed {
@@ -59,8 +58,8 @@ listed_free(struct listed *l)
 /* Each source segment custody names for a clip is in the camera's
  * manifest with that hash and size, when the manifest is at hand. */
 static void
-check_sources(const struct cam_verify_trust *t, const char *clip, const char *cname,
-    const char *camera, struct cam_checks *ck)
+check_sources(const struct cam_verify_trust *t, const char *clip,
+    const char *cname, const char *camera, struct cam_checks *ck)
 {
 	struct listed l = { 0 };
 	struct cam_err e;
@@ -71,19 +70,20 @@ check_sources(const struct cam_verify_trust *t, const char *clip, const char *cn
 	cam_err_clear(&e);
 	if (!t->have_site) {
 		cam_checks_add(ck, 1, "sources", "%s: not checked: no site "
-		    "configuration here, so no manifest to compare with", cname);
+		    "configuration here, so no manifest to compare with",
+		    cname);
 		return;
 	}
 	if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
 	    t->site.cfg.root, camera) == -1 || access(path, R_OK) == -1) {
-		cam_checks_add(ck, 1, "sources", "%s: not checked: no readable manifest "
-		    "of camera %s under %s (recorded on another host?)", cname,
-		    camera, t->site.cfg.root);
+		cam_checks_add(ck, 1, "sources", "%s: not checked: no readable "
+		    "manifest of camera %s under %s (recorded on another "
+		    "host?)", cname, camera, t->site.cfg.root);
 		return;
 	}
 	if (cam_journal_foreach(path, listed_cb, &l, &e) == -1) {
-		cam_checks_add(ck, 0, "sources", "%s: the manifest of %s is broken: %s",
-		    cname, camera, e.msg);
+		cam_checks_add(ck, 0, "sources", "%s: the manifest of %s is "
+		    "broken: %s", cname, camera, e.msg);
 		listed_free(&l);
 		return;
 	}
@@ -96,8 +96,8 @@ check_sources(const struct cam_verify_trust *t, const char *clip, const char *cn
 		if (cam_json_get_str(src, "file", file, sizeof(file)) == -1 ||
 		    cam_json_get_str(src, "sha256", sha, sizeof(sha)) == -1 ||
 		    cam_json_get_int(src, "bytes", &bytes) == -1) {
-			cam_checks_add(ck, 0, "sources", "%s: source %zu: no file, "
-			    "sha256 or bytes in custody.json", cname, n);
+			cam_checks_add(ck, 0, "sources", "%s: source %zu: no "
+			    "file, sha256 or bytes in custody.json", cname, n);
 			bad++;
 			free(src);
 			continue;
@@ -106,31 +106,31 @@ check_sources(const struct cam_verify_trust *t, const char *clip, const char *cn
 			if (strcmp(l.v[k].file, file) == 0)
 				break;
 		if (k == l.n) {
-			cam_checks_add(ck, 0, "sources", "%s: segment %s is not in the "
-			    "manifest of %s", cname, file, camera);
+			cam_checks_add(ck, 0, "sources", "%s: segment %s is "
+			    "not in the manifest of %s", cname, file, camera);
 			bad++;
 		} else if (strcmp(l.v[k].sha256, sha) != 0) {
-			cam_checks_add(ck, 0, "sources", "%s: segment %s: SHA-256 %.12s... "
-			    "is not the manifest's %.12s...", cname, file, sha,
-			    l.v[k].sha256);
+			cam_checks_add(ck, 0, "sources", "%s: segment %s: "
+			    "SHA-256 %.12s... is not the manifest's %.12s...",
+			    cname, file, sha, l.v[k].sha256);
 			bad++;
 		} else if (l.v[k].bytes != (uint64_t)bytes) {
-			cam_checks_add(ck, 0, "sources", "%s: segment %s: %" PRId64
-			    " bytes, the manifest says %" PRIu64, cname, file,
-			    bytes, l.v[k].bytes);
+			cam_checks_add(ck, 0, "sources", "%s: segment %s: "
+			    "%" PRId64 " bytes, the manifest says %" PRIu64,
+			    cname, file, bytes, l.v[k].bytes);
 			bad++;
 		}
 		free(src);
 	}
 	if (n == 0) {
-		cam_checks_add(ck, 0, "sources", "%s: custody.json lists no source "
-		    "segment", cname);
+		cam_checks_add(ck, 0, "sources", "%s: custody.json lists no "
+		    "source segment", cname);
 		bad++;
 	}
 	if (bad == 0)
-		cam_checks_add(ck, 1, "sources", "%s: %zu segment%s listed in the "
-		    "manifest of %s (chain valid) with the same SHA-256 and "
-		    "size", cname, n, n == 1 ? "" : "s", camera);
+		cam_checks_add(ck, 1, "sources", "%s: %zu segment%s listed in "
+		    "the manifest of %s (chain valid) with the same SHA-256 "
+		    "and size", cname, n, n == 1 ? "" : "s", camera);
 	listed_free(&l);
 }
 
@@ -166,22 +166,22 @@ check_media(int fd, const struct cam_verify_member *m, const char *clip,
 
 	cam_err_clear(&e);
 	if (!m->contiguous) {
-		cam_checks_add(ck, 0, "media", "%s: its data is not contiguous in the "
-		    "tar (sparse?): cannot be read in place", m->name);
+		cam_checks_add(ck, 0, "media", "%s: its data is not contiguous "
+		    "in the tar (sparse?): cannot be read in place", m->name);
 		return;
 	}
 	if (cam_media_probe_range(fd, m->offset, m->size, m->name, &mi,
 	    &e) == -1) {
-		cam_checks_add(ck, 0, "media", "%s: not a readable clip: %s", m->name,
-		    e.msg);
+		cam_checks_add(ck, 0, "media", "%s: not a readable clip: %s",
+		    m->name, e.msg);
 		return;
 	}
 	if (cam_json_get_str(clip, "codec", codec, sizeof(codec)) == -1 ||
 	    (cf = cam_json_get_time(clip, "first")) == (time_t)-1 ||
 	    (cl = cam_json_get_time(clip, "last")) == (time_t)-1 ||
 	    cam_json_get_number(clip, "duration", &dur) == -1) {
-		cam_checks_add(ck, 0, "media", "%s: custody.json lacks its codec, "
-		    "first, last or duration", m->name);
+		cam_checks_add(ck, 0, "media", "%s: custody.json lacks its "
+		    "codec, first, last or duration", m->name);
 		return;
 	}
 	if (mi.packets == 0) {
@@ -189,13 +189,13 @@ check_media(int fd, const struct cam_verify_member *m, const char *clip,
 		return;
 	}
 	if (strcmp(mi.codec, codec) != 0) {
-		cam_checks_add(ck, 0, "media", "%s: codec %s, custody says %s", m->name,
-		    mi.codec[0] ? mi.codec : "none", codec);
+		cam_checks_add(ck, 0, "media", "%s: codec %s, custody says %s",
+		    m->name, mi.codec[0] ? mi.codec : "none", codec);
 		bad++;
 	}
 	if (mi.created == (time_t)-1) {
-		cam_checks_add(ck, 0, "media", "%s: no creation time: its footage "
-		    "cannot be placed in time", m->name);
+		cam_checks_add(ck, 0, "media", "%s: no creation time: its "
+		    "footage cannot be placed in time", m->name);
 		return;
 	}
 	/* Wall clock: the creation time is the first picture's second. */
@@ -211,36 +211,37 @@ check_media(int fd, const struct cam_verify_member *m, const char *clip,
 	 * B-frame delay before presentation: well inside that.) */
 	if (!near_s((double)mi.created + mi.first, cf) ||
 	    !near_s((double)mi.created + mi.last, cl)) {
-		cam_checks_add(ck, 0, "media", "%s: its packets run from %s to %s, "
-		    "custody says %s to %s", m->name, mf, ml, f, l);
+		cam_checks_add(ck, 0, "media", "%s: its packets run from %s to "
+		    "%s, custody says %s to %s", m->name, mf, ml, f, l);
 		bad++;
 	}
 	if (mi.duration - dur > 1.0 || dur - mi.duration > 1.0) {
-		cam_checks_add(ck, 0, "media", "%s: lasts %.3f s, custody says %.3f s",
-		    m->name, mi.duration, dur);
+		cam_checks_add(ck, 0, "media", "%s: lasts %.3f s, custody says "
+		    "%.3f s", m->name, mi.duration, dur);
 		bad++;
 	}
 	if (mi.disorder[0] != '\0') {
-		cam_checks_add(ck, 0, "media", "%s: timestamps go back: %s", m->name,
-		    mi.disorder);
+		cam_checks_add(ck, 0, "media", "%s: timestamps go back: %s",
+		    m->name, mi.disorder);
 		bad++;
 	}
 	/* The allowance of the custody window check: the keyframe before
 	 * the window may be up to a minute early. */
 	if (window != NULL && (wf < window[0] - 60 || wl > window[1])) {
-		cam_checks_add(ck, 0, "media", "%s: its footage, %s to %s, is outside "
-		    "the request's window", m->name, mf, ml);
+		cam_checks_add(ck, 0, "media", "%s: its footage, %s to %s, is "
+		    "outside the request's window", m->name, mf, ml);
 		bad++;
 	}
 	if (bad == 0)
-		cam_checks_add(ck, 1, "media", "%s: %s, %.1f s, %s to %s as custody "
-		    "says%s", m->name, mi.codec, mi.duration, mf, ml,
+		cam_checks_add(ck, 1, "media", "%s: %s, %.1f s, %s to %s as "
+		    "custody says%s", m->name, mi.codec, mi.duration, mf, ml,
 		    window != NULL ? ", inside the request's window" : "");
 }
 
 void
 cam_verify_clips(int fd, const struct cam_verify_view *v, const char *custody,
-    const struct cam_verify_trust *t, const time_t *window, struct cam_checks *ck)
+    const struct cam_verify_trust *t, const time_t *window,
+    struct cam_checks *ck)
 {
 	const char *cur = NULL;
 	char *clip, name[PATH_MAX], camera[64];
@@ -253,8 +254,8 @@ cam_verify_clips(int fd, const struct cam_verify_view *v, const char *custody,
 		if (cam_json_get_str(clip, "file", name, sizeof(name)) == -1 ||
 		    cam_json_get_str(clip, "camera", camera,
 		    sizeof(camera)) == -1) {
-			cam_checks_add(ck, 0, "media", "custody.json: a clip without "
-			    "file or camera");
+			cam_checks_add(ck, 0, "media", "custody.json: a clip "
+			    "without file or camera");
 			free(clip);
 			continue;
 		}
@@ -265,16 +266,16 @@ cam_verify_clips(int fd, const struct cam_verify_view *v, const char *custody,
 			}
 		check_sources(t, clip, name, camera, ck);
 		if (m == NULL)
-			cam_checks_add(ck, 0, "media", "%s: in custody.json, not in the "
-			    "archive", name);
+			cam_checks_add(ck, 0, "media", "%s: in custody.json, "
+			    "not in the archive", name);
 		else
 			check_media(fd, m, clip, window, ck);
 		free(clip);
 	}
 	for (size_t i = 0; i < v->n; i++)
 		if (!described[i] && strncmp(v->m[i].name, "clips/", 6) == 0)
-			cam_checks_add(ck, 0, "media", "%s: a clip custody.json does "
-			    "not describe", v->m[i].name);
+			cam_checks_add(ck, 0, "media", "%s: a clip "
+			    "custody.json does not describe", v->m[i].name);
 	free(described);
 }
 
