@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cam_json.h"
+#include "cam_time.h"
 
 static void
 member(struct cam_buf *b, const char *key)
@@ -536,4 +537,90 @@ cam_json_get_int(const char *json, const char *key, int64_t *out)
 	*out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) :
 	    (int64_t)v;
 	return 0;
+}
+
+time_t
+cam_json_get_time(const char *json, const char *key)
+{
+	char s[64];
+	time_t t;
+	struct cam_err e;
+
+	if (cam_json_get_str(json, key, s, sizeof(s)) == -1 ||
+	    cam_time_parse(s, NULL, &t, &e) == -1)
+		return (time_t)-1;
+	return t;
+}
+
+/* The end of the JSON object or array that starts at p (the '{' or
+ * '['), or NULL if it does not end. */
+static const char *
+json_close(const char *p)
+{
+	int depth = 0;
+
+	for (const char *q = p; *q != '\0'; q++) {
+		if (*q == '"') {
+			for (q++; *q != '\0' && *q != '"'; q++)
+				if (*q == '\\' && q[1] != '\0')
+					q++;
+			if (*q == '\0')
+				return NULL;
+			continue;
+		}
+		if (*q == '{' || *q == '[')
+			depth++;
+		else if ((*q == '}' || *q == ']') && --depth == 0)
+			return q;
+	}
+	return NULL;
+}
+
+char *
+cam_json_sub_object(const char *json, const char *key)
+{
+	char pat[64];
+	const char *p, *q;
+
+	snprintf(pat, sizeof(pat), "\"%s\":{", key);
+	if ((p = strstr(json, pat)) == NULL)
+		return NULL;
+	p += strlen(pat) - 1;
+	if ((q = json_close(p)) == NULL)
+		return NULL;
+	return cam_xstrndup(p, (size_t)(q - p) + 1);
+}
+
+char *
+cam_json_array_item(const char *json, const char *key, const char **cur)
+{
+	char pat[64];
+	const char *p, *q;
+
+	if (*cur == NULL) {
+		snprintf(pat, sizeof(pat), "\"%s\":[", key);
+		if ((p = strstr(json, pat)) == NULL)
+			return NULL;
+		p += strlen(pat);
+	} else
+		p = *cur;
+	while (*p == ',' || *p == ' ' || *p == '\n')
+		p++;
+	if (*p != '{' || (q = json_close(p)) == NULL)
+		return NULL;
+	*cur = q + 1;
+	return cam_xstrndup(p, (size_t)(q - p) + 1);
+}
+
+int
+cam_json_get_number(const char *json, const char *key, double *out)
+{
+	char pat[64], *end;
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	if ((p = strstr(json, pat)) == NULL)
+		return -1;
+	*out = strtod(p + strlen(pat), &end);
+	return end == p + strlen(pat) ? -1 : 0;
 }

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "cam_err.h"
 #include "cam_util.h"
@@ -57,5 +58,26 @@ int cam_json_check(const char *s, size_t len, struct cam_err *e);
 int cam_json_get_str(const char *json, const char *key, char *buf,
     size_t len);
 int cam_json_get_int(const char *json, const char *key, int64_t *out);
+/* A string member that is a time cam_time_parse reads (UTC unless it
+ * says otherwise), or (time_t)-1. */
+time_t cam_json_get_time(const char *json, const char *key);
+
+/*
+ * Scanners of JSON camkit wrote itself (compact: "key":value, no space),
+ * for what the flat readers above cannot reach.  They look for the
+ * member's text and do not validate: check the whole with
+ * cam_json_check first when it came from outside.
+ *
+ * cam_json_sub_object: a copy of the object "key":{...} (the first such
+ * text, at any depth), or NULL; the custody record's "extraction" and
+ * the like, flat inside.  cam_json_array_item: the objects of the array
+ * "key":[...], one per call, *cur NULL at first; NULL after the last.
+ * Free both with free().  cam_json_get_number: a number member
+ * ("duration":12.345), 0 or -1.
+ */
+char *cam_json_sub_object(const char *json, const char *key);
+char *cam_json_array_item(const char *json, const char *key,
+    const char **cur);
+int cam_json_get_number(const char *json, const char *key, double *out);
 
 #endif

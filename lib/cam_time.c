@@ -441,3 +441,10 @@ cam_time_format_local(time_t t, const char *zone, char *buf, size_t len)
 	}
 	return 0;
 }
+
+void
+cam_time_format_zone(time_t t, const char *zone, char *buf, size_t len)
+{
+	if (cam_time_format_local(t, zone, buf, len) == -1)
+		cam_time_format_utc(t, buf, len);
+}

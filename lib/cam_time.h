@@ -37,6 +37,8 @@ int cam_time_parse(const char *s, const char *zone, time_t *out,
 void cam_time_format_utc(time_t t, char *buf, size_t len);
 /* Format in zone as RFC 3339 with offset "2026-11-23T08:00:00+07:00". */
 int cam_time_format_local(time_t t, const char *zone, char *buf, size_t len);
+/* The same, or UTC if zone cannot be used: a report still says when. */
+void cam_time_format_zone(time_t t, const char *zone, char *buf, size_t len);
 /* Compact UTC form used in file names: "20261123T010000Z". */
 void cam_time_format_compact(time_t t, char *buf, size_t len);
 

@@ -1,0 +1,43 @@
+/*
+ * cam_checks: the lines of a verification, one per check, as camaudit's
+ * verbs print them.  Each line says ok or FAIL, what was checked (its
+ * name) and a detail; failures are counted.  In text a line is
+ * "ok<TAB>name<TAB>detail"; in JSON an object {"check","ok","detail"}
+ * (plus "camera" and "severity" for the camera security findings), the
+ * objects joined as the members of an array.
+ *
+ * Nothing is printed here: the lines gather in out, and
+ * cam_checks_render gives the whole as a program prints it.
+ */
+#ifndef CAM_CHECKS_H
+#define CAM_CHECKS_H
+
+#include <stdarg.h>
+
+#include "cam_util.h"
+
+struct cam_checks {
+	int json;		/* lines as JSON objects, else text */
+	int failed, n;		/* failed lines, all lines */
+	struct cam_buf out;
+};
+
+/* One line; camera and severity (NULL: none) only in the JSON form. */
+void cam_checks_vline(struct cam_checks *c, int ok, const char *camera,
+    const char *severity, const char *name, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+void cam_checks_line(struct cam_checks *c, int ok, const char *camera,
+    const char *severity, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* One line without camera or severity: the usual check. */
+void cam_checks_add(struct cam_checks *c, int ok, const char *name,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The whole, into out: {"ok": B, "checks": [...\n]} and a newline in
+ * JSON, the lines themselves in text. */
+void cam_checks_render(const struct cam_checks *c, struct cam_buf *out);
+/* The exit status the lines call for: CAM_NO if one failed, else 0. */
+int cam_checks_status(const struct cam_checks *c);
+void cam_checks_free(struct cam_checks *c);
+
+#endif

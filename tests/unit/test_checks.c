@@ -1,0 +1,48 @@
+/*
+ * Unit tests for cam_checks: the check lines in text and in JSON.
+ */
+#include <string.h>
+
+#include "cam_checks.h"
+#include "cam_err.h"
+#include "unit.h"
+
+int
+main(void)
+{
+	struct cam_checks c = { 0 };
+	struct cam_buf out = CAM_BUF_INIT;
+
+	cam_checks_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out), "", "no check: nothing in text");
+	CHECK(cam_checks_status(&c) == 0, "no check: success");
+	cam_buf_free(&out);
+
+	cam_checks_add(&c, 1, "tar", "%d members", 3);
+	cam_checks_add(&c, 0, "SHA256SUMS", "%s: altered", "a.mp4");
+	cam_checks_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out), "ok\ttar\t3 members\n"
+	    "FAIL\tSHA256SUMS\ta.mp4: altered\n", "text lines");
+	CHECK(c.n == 2 && c.failed == 1, "counted");
+	CHECK(cam_checks_status(&c) == CAM_NO, "a failure: the answer is no");
+	cam_buf_free(&out);
+	cam_checks_free(&c);
+
+	memset(&c, 0, sizeof(c));
+	c.json = 1;
+	cam_checks_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out), "{\"ok\": true, \"checks\": [\n]}\n",
+	    "no check in JSON");
+	cam_buf_free(&out);
+	cam_checks_add(&c, 1, "tar", "fine");
+	cam_checks_line(&c, 0, "gate", "high", "camera gate", "high: \"x\"");
+	cam_checks_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out), "{\"ok\": false, \"checks\": [\n"
+	    "  {\"check\":\"tar\",\"ok\":true,\"detail\":\"fine\"},\n"
+	    "  {\"check\":\"camera gate\",\"ok\":false,\"camera\":\"gate\","
+	    "\"severity\":\"high\",\"detail\":\"high: \\\"x\\\"\"}\n]}\n",
+	    "JSON lines, camera and severity only when given");
+	cam_buf_free(&out);
+	cam_checks_free(&c);
+	return UNIT_END();
+}
