@@ -265,33 +265,32 @@ crafted_tar() {
 	elif kind == "file":
 	    t = tarfile.TarInfo(name); t.size = 2
 	    dst.addfile(t, io.BytesIO(b"x\n"))
-	dst.close()
 	if kind == "nul":
-	    # A pax path record holding a NUL: tar itself cannot write one.
-	    data = bytearray(open(out, "rb").read())
-	    i = data.find(b"path=request/R1.yaml\n")
-	    if i < 0:
-	        rec = b"request/R1.yaml"
-	        i = data.find(rec)
-	        data[i + 7] = 0
-	    else:
-	        data[i + 5 + 7] = 0
-	    open(out, "wb").write(bytes(data))
+	    # A pax path record holding a NUL (tar itself cannot write one):
+	    # readers that stop at the NUL see only NAME.
+	    t = tarfile.TarInfo("x"); t.size = 2
+	    t.pax_headers = {"path": name + "\0../../x"}
+	    dst.addfile(t, io.BytesIO(b"x\n"))
+	dst.close()
 	PY
 }
 
 expect_success 'camaudit verify: members ../x, /etc/x, a/../../x, a symlink, a duplicate, a NUL: FAIL tar, nothing written' '
 	mkdir aud && cd aud && cp ../R1.tar . &&
 	n=0 &&
-	for c in "../x file" "/etc/x file" "a/../../x file" "clips/link symlink" "SHA256SUMS dup" "request/R1.yaml nul"; do
+	for c in "../x file" "/etc/x file" "a/../../x file" "clips/link symlink" "SHA256SUMS dup" "clips/extra nul" "request/R1.yaml nul"; do
 		n=$((n + 1)) && set -- $c &&
 		crafted_tar C$n.tar "$1" "$2" || exit 1
 		before=$(find "$T" -newer C$n.tar | wc -l)
 		rss 1 camaudit -C ../site verify C$n.tar >out 2>&1 ||
 		    { echo "case $c" >&2; cat out >&2; exit 1; }
-		rss_ok && has "^FAIL" out &&
-		has "^FAIL	tar	|	tar	FAIL|^[^	]*FAIL[^	]*	tar" out ||
-		    { echo "case $c" >&2; exit 1; }
+		rss_ok && has "^FAIL	" out || { echo "case $c" >&2; exit 1; }
+		# A NUL in a pax path: the tar reader stops at it, so the
+		# tar check sees "clips/extra" and passes it; the archive
+		# still fails (an unlisted member).  Hidden behind a real
+		# member name it shows as a duplicate.
+		[ "$c" = "clips/extra nul" ] && { has "^FAIL	SHA256SUMS	clips/extra is in the archive but not listed" out || exit 1; } ||
+		has "^FAIL	tar	" out || { echo "case $c" >&2; exit 1; }
 		test "$(find "$T" -newer C$n.tar ! -path "$T/rss*" ! -path "$T/.out" ! -path "$T/aud/out" \
 		    ! -path "$T/aud" ! -path "$T" ! -path "$STORE/audit.journal" | wc -l)" = 0 ||
 		    { echo "$c: wrote files" >&2; find "$T" -newer C$n.tar >&2; exit 1; }
