@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -274,6 +275,22 @@ cmd_commit(int argc, char **argv)
 	if (authorize(CAM_ACT_CONFIG_CHANGE, &e) == -1 ||
 	    cam_repo_open(&repo, dir, &e) == -1)
 		return cam_cli_fail(&e);
+	/* Staging would read a huge file whole and store it in the
+	 * repository before the check could refuse it. */
+	{
+		char path[PATH_MAX];
+		struct stat st;
+		if (cam_path(path, sizeof(path), &e, "%s/camkit.yaml",
+		    dir) == 0 && lstat(path, &st) == 0 &&
+		    st.st_size > CAM_CONFIG_MAX)
+			cam_errf(&e, CAM_NO, "%s: larger than %d bytes", path,
+			    CAM_CONFIG_MAX);
+		if (e.code != 0) {
+			audit_change(NULL, -1, &e, NULL);
+			cam_repo_close(&repo);
+			return cam_cli_fail(&e);
+		}
+	}
 	if (cam_repo_lock(&repo, &e) == -1 ||
 	    cam_repo_commit(&repo, NULL, msg, cam_site_check_tree,
 	    (void *)dir, id, &e) == -1) {

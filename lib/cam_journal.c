@@ -902,6 +902,11 @@ cam_journal_open(struct cam_journal **jp, const char *path,
 			goto fail;
 	} else if (errno == EEXIST)
 		j->fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (j->fd == -1 && errno == ELOOP) {
+		cam_errf(e, CAM_NO, "%s: a symbolic link, not a journal: "
+		    "refused", path);
+		goto fail;
+	}
 	if (j->fd == -1) {
 		cam_err_sys(e, "%s", path);
 		goto fail;
@@ -1137,8 +1142,12 @@ walk(struct walk *w, struct cam_err *e)
 	memset(w->v, 0, sizeof(*w->v));
 	memcpy(w->v->head, zeros, CAM_JOURNAL_HEX);
 	memcpy(before, zeros, CAM_JOURNAL_HEX);
-	if ((fd = open(w->path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno == ELOOP)
+			return cam_errf(e, CAM_NO, "%s: a symbolic link, not a "
+			    "journal: refused", w->path);
 		return cam_err_sys(e, "%s", w->path);
+	}
 	memset(&r, 0, sizeof(r));
 	cbuf = cam_xmalloc(JLINE_MAX + 1);
 	pbuf = cam_xmalloc(JLINE_MAX + 1);

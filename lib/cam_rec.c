@@ -163,17 +163,27 @@ int
 cam_rec_camdir(char *buf, size_t len, const char *root, const char *id,
     struct cam_err *e)
 {
+	struct stat st;
+
 	if (!cam_id_valid(id))
 		return cam_errf(e, CAM_NO, "bad camera id \"%s\"", id);
-	return cam_path(buf, len, e, "%s/%s", root, id);
+	if (cam_path(buf, len, e, "%s/%s", root, id) == -1)
+		return -1;
+	/* A camera's directory planted as a symbolic link would send its
+	 * segments, lock and manifest out of the storage root. */
+	if (lstat(buf, &st) == 0 && !S_ISDIR(st.st_mode))
+		return cam_errf(e, CAM_NO, "%s: %s, not a directory: refused",
+		    buf, S_ISLNK(st.st_mode) ? "a symbolic link" :
+		    "another kind of file");
+	return 0;
 }
 
 int
 cam_rec_manifest(char *buf, size_t len, const char *root, const char *id,
     struct cam_err *e)
 {
-	if (!cam_id_valid(id))
-		return cam_errf(e, CAM_NO, "bad camera id \"%s\"", id);
+	if (cam_rec_camdir(buf, len, root, id, e) == -1)
+		return -1;
 	return cam_path(buf, len, e, "%s/%s/manifest", root, id);
 }
 
@@ -289,10 +299,10 @@ seg_names(struct seg *s, const char *root, const char *id, time_t t,
 
 	gmtime_r(&t, &tm);
 	cam_time_format_compact(t, stamp, sizeof(stamp));
-	if (cam_path(dir, sizeof(dir), e, "%s/%s/%04d/%02d/%02d", root, id,
+	if (cam_path(dir, sizeof(dir), e, "%s/%04d/%02d/%02d", id,
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) == -1)
 		return -1;
-	if (cam_mkdir_p(dir, 0750, e) == -1)
+	if (cam_mkdir_under(root, dir, 0750, e) == -1)
 		return -1;
 	for (int n = 1; n < 1000; n++) {
 		char suffix[16] = "";
@@ -969,7 +979,8 @@ cam_rec_lock(const char *root, const char *id, int *fd, struct cam_err *e)
 
 	*fd = -1;
 	if (cam_rec_camdir(dir, sizeof(dir), root, id, e) == -1 ||
-	    cam_mkdir_p(dir, 0750, e) == -1 ||
+	    cam_mkdir_p(root, 0750, e) == -1 ||
+	    cam_mkdir_under(root, id, 0750, e) == -1 ||
 	    cam_path(path, sizeof(path), e, "%s/.lock", dir) == -1)
 		return -1;
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
@@ -999,7 +1010,8 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 		r.end_at = av_gettime_relative() +
 		    (int64_t)c->duration * 1000000;
 	if (cam_rec_camdir(r.camdir, sizeof(r.camdir), c->root, c->cam->id,
-	    e) == -1 || cam_mkdir_p(r.camdir, 0750, e) == -1)
+	    e) == -1 || cam_mkdir_p(c->root, 0750, e) == -1 ||
+	    cam_mkdir_under(c->root, c->cam->id, 0750, e) == -1)
 		return -1;
 	/* One recorder per camera. */
 	if (cam_rec_lock(c->root, c->cam->id, &lockfd, e) == -1)
@@ -1153,7 +1165,7 @@ quarantine(struct cam_journal *j, const char *camdir, const char *root,
 	int rc = -1;
 
 	if (cam_path(qdir, sizeof(qdir), e, "%s/quarantine", camdir) == -1 ||
-	    cam_mkdir_p(qdir, 0750, e) == -1 ||
+	    cam_mkdir_under(root, qdir + strlen(root) + 1, 0750, e) == -1 ||
 	    cam_path(dest, sizeof(dest), e, "%s/%s", qdir, base) == -1 ||
 	    cam_crypto_sha256_file(partial, sha, &size, e) == -1)
 		return -1;

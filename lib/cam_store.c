@@ -25,7 +25,31 @@
 struct seg_walk {
 	struct cam_segments *out;
 	const char *camera;
+	uint64_t bad_line;	/* a record naming a file outside the camera */
+	char bad_file[128];
 };
+
+/* A manifest names its files relative to the storage root, inside the
+ * camera's directory: "CAMERA/...", no "." or ".." and no empty part.
+ * A tampered one must not make prune delete, or extract read, another
+ * file. */
+static int
+seg_file_ok(const char *camera, const char *file)
+{
+	size_t n = strlen(camera);
+
+	if (strncmp(file, camera, n) != 0 || file[n] != '/')
+		return 0;
+	for (const char *p = file + n + 1; ; ) {
+		size_t k = strcspn(p, "/");
+		if (k == 0 || (k == 1 && p[0] == '.') ||
+		    (k == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (p[k] == '\0')
+			return 1;
+		p += k + 1;
+	}
+}
 
 static void
 seg_clear(struct cam_segment *s)
@@ -58,6 +82,12 @@ seg_cb(void *arg, const struct cam_journal_rec *r)
 
 	if (cam_json_get_str(r->data, "file", file, sizeof(file)) == -1)
 		return 0;
+	if ((strcmp(r->kind, "delete") == 0 ||
+	    strcmp(r->kind, "segment") == 0) && !seg_file_ok(w->camera, file)) {
+		w->bad_line = r->line;
+		snprintf(w->bad_file, sizeof(w->bad_file), "%.120s", file);
+		return -1;
+	}
 	if (strcmp(r->kind, "delete") == 0) {
 		for (size_t i = 0; i < o->n; i++)
 			if (strcmp(o->v[i].file, file) == 0) {
@@ -101,7 +131,7 @@ int
 cam_store_segments(const char *root, const char *camera,
     struct cam_segments *out, struct cam_err *e)
 {
-	struct seg_walk w = { out, camera };
+	struct seg_walk w = { out, camera, 0, "" };
 	char path[PATH_MAX];
 
 	memset(out, 0, sizeof(*out));
@@ -112,6 +142,10 @@ cam_store_segments(const char *root, const char *camera,
 	/* On a broken chain, out keeps the segments of the records before
 	 * the bad one: verification still checks those. */
 	int rc = cam_journal_foreach(path, seg_cb, &w, e) == -1 ? -1 : 0;
+	if (w.bad_line != 0)
+		cam_errf(e, CAM_NO, "%s:%llu: file \"%s\" is not inside the "
+		    "directory of camera %s: refused", path,
+		    (unsigned long long)w.bad_line, w.bad_file, camera);
 	if (out->n > 0)
 		qsort(out->v, out->n, sizeof(*out->v), by_start);
 	return rc;

@@ -60,7 +60,15 @@ buf_grow(struct cam_buf *b, size_t more)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
-	b->s = cam_xrealloc(b->s, cap);
+	/* Not realloc: it would free the old block unwiped, and buffers
+	 * hold passwords (cam_buf_free wipes only the last block). */
+	char *s = cam_xmalloc(cap);
+	if (b->s != NULL) {
+		memcpy(s, b->s, b->len + 1);
+		explicit_bzero(b->s, b->cap);
+		free(b->s);
+	}
+	b->s = s;
 	b->cap = cap;
 }
 
@@ -281,6 +289,39 @@ cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e)
 		return cam_err_sys(e, "%s", path);
 	if (!S_ISDIR(st.st_mode))
 		return cam_errf(e, CAM_ENV, "%s: not a directory", path);
+	return 0;
+}
+
+int
+cam_mkdir_under(const char *base, const char *rel, mode_t mode,
+    struct cam_err *e)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t blen = strlen(base);
+
+	if (cam_path(buf, sizeof(buf), e, "%s/%s", base, rel) == -1)
+		return -1;
+	for (char *p = buf + blen + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, mode) == -1 && errno != EEXIST)
+			return cam_err_sys(e, "mkdir %s", buf);
+		/* lstat, not stat: a planted symbolic link would take the
+		 * files written below it out of the tree. */
+		if (lstat(buf, &st) == -1)
+			return cam_err_sys(e, "%s", buf);
+		if (S_ISLNK(st.st_mode))
+			return cam_errf(e, CAM_NO, "%s: a symbolic link where a "
+			    "directory belongs: refused", buf);
+		if (!S_ISDIR(st.st_mode))
+			return cam_errf(e, CAM_NO, "%s: not a directory", buf);
+		*p = c;
+		if (c == '\0')
+			break;
+	}
 	return 0;
 }
 

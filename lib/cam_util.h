@@ -54,6 +54,11 @@ int cam_dir_sync(const char *dir, struct cam_err *e);
 /* mkdir -p, giving every created directory mode. */
 int cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e);
 
+/* mkdir -p of base/rel, where base exists: each directory of rel is
+ * created with mode and must be a real directory, not a symbolic link. */
+int cam_mkdir_under(const char *base, const char *rel, mode_t mode,
+    struct cam_err *e);
+
 /* snprintf that fails loudly instead of truncating a path. */
 int cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
