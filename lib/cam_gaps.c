@@ -15,6 +15,10 @@ enum cam_gap_cause
 cam_gaps_classify(const struct cam_gap_events *ev, time_t prev_end,
     time_t start)
 {
+	/* A step forwards makes a hole in the times, not in the footage. */
+	if (ev->clock_step > 0 &&
+	    start - prev_end <= ev->clock_step + CAM_GAPS_DOWN_SLACK)
+		return CAM_GAP_CLOCK_STEP;
 	if (ev->down_at != 0) {
 		time_t up = ev->up_at ? ev->up_at : start;
 		if (ev->down_at - prev_end > CAM_GAPS_DOWN_SLACK)
@@ -33,7 +37,34 @@ cam_gaps_classify(const struct cam_gap_events *ev, time_t prev_end,
 int
 cam_gaps_explained(enum cam_gap_cause c)
 {
-	return c == CAM_GAP_DOWN || c == CAM_GAP_DISK_FULL;
+	return c == CAM_GAP_DOWN || c == CAM_GAP_DISK_FULL ||
+	    c == CAM_GAP_CLOCK_STEP;
+}
+
+int
+cam_gaps_event(struct cam_gap_events *ev, const struct cam_journal_rec *r)
+{
+	int64_t n;
+
+	if (strcmp(r->kind, "camera-down") == 0) {
+		if (ev->down_at == 0)
+			ev->down_at = r->time;
+	} else if (strcmp(r->kind, "camera-up") == 0)
+		ev->up_at = r->time;
+	else if (strcmp(r->kind, "disk-full") == 0)
+		ev->disk_full = 1;
+	else if (strcmp(r->kind, "clock-step") == 0) {
+		if (cam_json_get_int(r->data, "seconds", &n) == 0 && n > 0)
+			ev->clock_step += n;
+	} else if (strcmp(r->kind, "record-stop") == 0) {
+		ev->stop_at = r->time;
+		if (cam_json_get_str(r->data, "reason", ev->stop_why,
+		    sizeof(ev->stop_why)) == -1)
+			snprintf(ev->stop_why, sizeof(ev->stop_why),
+			    "none given");
+	} else
+		return 0;
+	return 1;
 }
 
 static int64_t
@@ -63,6 +94,8 @@ uptime_cb(void *arg, const struct cam_journal_rec *r)
 			u->disk_full++;
 		else if (strcmp(r->kind, "timestamp-jump") == 0)
 			u->jumps++;
+		else if (strcmp(r->kind, "clock-step") == 0)
+			u->clock_steps++;
 		else if (strcmp(r->kind, "delete") == 0) {
 			if (cam_json_get_str(r->data, "reason", why,
 			    sizeof(why)) == -1)
@@ -75,9 +108,7 @@ uptime_cb(void *arg, const struct cam_journal_rec *r)
 				u->other_deleted++;
 		}
 	}
-	if (strcmp(r->kind, "camera-down") == 0)
-		u->down = 1;
-	if (strcmp(r->kind, "segment") != 0)
+	if (cam_gaps_event(&u->ev, r) || strcmp(r->kind, "segment") != 0)
 		return 0;
 	start = cam_json_get_time(r->data, "start");
 	end = cam_json_get_time(r->data, "end");
@@ -98,12 +129,13 @@ uptime_cb(void *arg, const struct cam_journal_rec *r)
 			u->gap_s += g;
 			if (g > u->longest)
 				u->longest = g;
-			if (!u->down)
+			if (!cam_gaps_explained(cam_gaps_classify(&u->ev,
+			    u->prev_end, start)))
 				u->unexplained++;
 		}
 	}
 	u->prev_end = end;
-	u->down = 0;
+	memset(&u->ev, 0, sizeof(u->ev));
 	return 0;
 }
 

@@ -22,12 +22,15 @@
 struct cam_gap_events {
 	time_t down_at, up_at, stop_at;
 	int disk_full;
+	int64_t clock_step;	/* seconds the system clock was stepped
+				 * forwards (clock-step records) */
 	char stop_why[64];	/* the record-stop's reason */
 };
 
 enum cam_gap_cause {
 	CAM_GAP_DOWN,		/* the camera was down: explained */
 	CAM_GAP_DISK_FULL,	/* the disk was full: explained */
+	CAM_GAP_CLOCK_STEP,	/* the clock jumped forwards: explained */
 	CAM_GAP_BEFORE_DOWN,	/* no footage long before the camera-down */
 	CAM_GAP_AFTER_UP,	/* no footage long after the camera-up */
 	CAM_GAP_STOPPED,	/* a record-stop, not resumed */
@@ -42,6 +45,11 @@ enum cam_gap_cause cam_gaps_classify(const struct cam_gap_events *ev,
     time_t prev_end, time_t start);
 /* Is a cause one that explains its gap? */
 int cam_gaps_explained(enum cam_gap_cause c);
+/* Note a manifest record in ev if it is one of the events above:
+ * returns 1 if it was, 0 if not (segments and the rest). */
+struct cam_journal_rec;
+int cam_gaps_event(struct cam_gap_events *ev,
+    const struct cam_journal_rec *r);
 
 /* One camera's footage over [from, to), from its manifest. */
 struct cam_uptime {
@@ -49,7 +57,8 @@ struct cam_uptime {
 	time_t began;		/* first record-start, 0: none */
 	int64_t recorded;	/* seconds of footage in the window */
 	uint64_t segments, bytes;
-	int gaps, unexplained, downs, disk_full, jumps, down;
+	int gaps, unexplained, downs, disk_full, jumps, clock_steps;
+	struct cam_gap_events ev;	/* since the last segment */
 	int64_t gap_s, longest;
 	time_t prev_end;
 	uint64_t by_age, by_capacity, other_deleted;

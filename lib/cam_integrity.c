@@ -117,6 +117,11 @@ gap(struct rctx *c, time_t start)
 		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
 		    "camera was down (journaled)", c->camera, a, b, len);
 		break;
+	case CAM_GAP_CLOCK_STEP:
+		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
+		    "system clock was stepped forwards by %lld s (journaled)",
+		    c->camera, a, b, len, (long long)ev->clock_step);
+		break;
 	case CAM_GAP_DISK_FULL:
 		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
 		    "disk was full (journaled)", c->camera, a, b, len);
@@ -142,27 +147,8 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 	char file[PATH_MAX], reason[256], a[64];
 	time_t start, end;
 
-	if (strcmp(r->kind, "camera-down") == 0) {
-		if (c->ev.down_at == 0)
-			c->ev.down_at = r->time;
+	if (cam_gaps_event(&c->ev, r))
 		return 0;
-	}
-	if (strcmp(r->kind, "camera-up") == 0) {
-		c->ev.up_at = r->time;
-		return 0;
-	}
-	if (strcmp(r->kind, "disk-full") == 0) {
-		c->ev.disk_full = 1;
-		return 0;
-	}
-	if (strcmp(r->kind, "record-stop") == 0) {
-		c->ev.stop_at = r->time;
-		if (cam_json_get_str(r->data, "reason", c->ev.stop_why,
-		    sizeof(c->ev.stop_why)) == -1)
-			snprintf(c->ev.stop_why, sizeof(c->ev.stop_why), "none "
-			    "given");
-		return 0;
-	}
 	if (strcmp(r->kind, "delete") == 0) {
 		start = cam_json_get_time(r->data, "start");
 		end = cam_json_get_time(r->data, "end");

@@ -106,10 +106,10 @@ cam_monthly_recording(struct cam_monthly *p)
 			cam_buf_addf(&p->txt, "   %-16s %8s %14s %5s %12s %5s "
 			    "%9s %10s\n", cams[i], "-", "not recording", "-",
 			    "-", "-", "-", "-");
-		if (u.disk_full || u.jumps)
+		if (u.disk_full || u.jumps || u.clock_steps)
 			cam_buf_addf(&p->txt, "   %-16s disk full %d times, "
-			    "clock or timestamp jumps %d\n", "", u.disk_full,
-			    u.jumps);
+			    "timestamp jumps %d, clock steps %d\n", "",
+			    u.disk_full, u.jumps, u.clock_steps);
 		p->by_age += u.by_age;
 		p->by_cap += u.by_capacity + u.other_deleted;
 		cam_buf_adds(&p->json, i ? ",\n  " : "\n  ");
@@ -129,6 +129,7 @@ cam_monthly_recording(struct cam_monthly *p)
 		cam_json_add_int(&p->json, "camera_down", u.downs);
 		cam_json_add_int(&p->json, "disk_full", u.disk_full);
 		cam_json_add_int(&p->json, "timestamp_jumps", u.jumps);
+		cam_json_add_int(&p->json, "clock_steps", u.clock_steps);
 		cam_json_add_uint(&p->json, "deleted_by_age", u.by_age);
 		cam_json_add_uint(&p->json, "deleted_by_capacity",
 		    u.by_capacity);

@@ -58,4 +58,9 @@ expect_success 'the segments around each step are cut at it, times true to each 
 	awk -F"\t" "NR > 1 && \$1 > prev_end { big = 1 } { prev_end = \$2 } END { exit !big }" times
 '
 
+expect_success 'camaudit: the hole the forward step leaves is explained by it' '
+	camaudit -C site recordings --camera gate >out &&
+	has "^ok	gap	gate: .*, the system clock was stepped forwards by 36[0-9][0-9] s \(journaled\)$" out
+'
+
 done_testing
