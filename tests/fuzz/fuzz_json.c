@@ -21,8 +21,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ok;
 
 	cam_err_clear(&e);
-	ok = cam_json_check((const char *)data, size, &e) == 0;
+	(void)cam_json_check((const char *)data, size, &e);
+	/* The readers take a C string: what they see ends at a NUL. */
 	s = fuzz_cstr(data, size);
+	ok = cam_json_check(s, strlen(s), &e) == 0;
 	buf = malloc(4096);
 	if (buf == NULL)
 		abort();
@@ -31,8 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (cam_json_get_str(s, keys[k], buf, lens[l]) == 0 &&
 			    (!ok || strlen(buf) >= lens[l]))
 				abort();
-		if (cam_json_get_int(s, keys[k], &v) == 0 && !ok &&
-		    strlen(s) == size)
+		if (cam_json_get_int(s, keys[k], &v) == 0 && !ok)
 			abort();
 	}
 	free(buf);
