@@ -14,11 +14,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	cam_err_clear(&e);
 	/* Callers free on failure too (a partly filled cfg). */
-	cam_config_parse(&cfg, "camkit.yaml", (const char *)data, size, &e);
-	for (size_t i = 0; i < cfg.ncameras; i++)
-		(void)cam_config_camera(&cfg, cfg.cameras[i].id);
-	for (size_t i = 0; i < cfg.napproved; i++)
-		(void)cam_config_approved(&cfg, cfg.approved[i].model);
+	if (cam_config_parse(&cfg, "camkit.yaml", (const char *)data, size,
+	    &e) == 0) {
+		for (size_t i = 0; i < cfg.ncameras; i++)
+			if (cam_config_camera(&cfg, cfg.cameras[i].id) !=
+			    &cfg.cameras[i])
+				abort();	/* ids are unique */
+		for (size_t i = 0; i < cfg.nusers; i++)
+			if (cam_config_user(&cfg, cfg.users[i].name) == NULL)
+				abort();
+		for (size_t i = 0; i < cfg.napproved; i++)
+			(void)cam_config_approved(&cfg, cfg.approved[i].model);
+	}
 	cam_config_free(&cfg);
 	cam_err_clear(&e);
 	cam_config_secrets("camkit.yaml", (const char *)data, size, &e);
