@@ -3,6 +3,7 @@
 #   make check      install missing Debian packages, build, run all tests
 #   make check SANITIZE=1   the same with ASan + UBSan (into build/asan/)
 #   make demo       build, then run examples/demo.sh
+#   make fuzz       fuzz every parser of untrusted input (clang, libFuzzer)
 #   make install    PREFIX=/usr/local DESTDIR=
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -122,7 +123,7 @@ check: deps
 	mandoc -Tlint -Wwarning $(MAN)
 	tests/run $(B)
 
-all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench
+all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench fuzz-maybe
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN)
@@ -161,7 +162,56 @@ install-privileges:
 	chown $(SERVICE_USER):root $(DESTDIR)$(BINDIR)/camlog
 	chmod 4755 $(DESTDIR)$(BINDIR)/camlog
 
+# ---- fuzzing: libFuzzer harnesses, tests/fuzz (tests/README, "Fuzzing") ----
+#   make fuzz [FUZZ_SECONDS=600] [FUZZ_NAMES="json time"]
+#		build with clang into build/fuzz/, fuzz each harness that
+#		long on a copy of its corpus; fails on any crash or leak
+#   make fuzz-smoke	each harness over its committed corpus only
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_B := build/fuzz
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_DEBS := clang libclang-rt-dev
+
+# Built by a make of its own with B, CC and SANFLAGS set (fuzz-build).
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB) lib/*.h
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) -fsanitize=fuzzer \
+		$(PKG_LIBS)
+
+fuzz-deps: deps
+	@missing=; for p in $(FUZZ_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "make fuzz-deps: run as root to install:$$missing" >&2; exit 3; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
+	fi
+
+fuzz-build:
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) SANFLAGS='$(FUZZ_SAN)' \
+		$(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(FUZZ_B)/fuzz_%)
+
+# Build the harnesses only where a clang with libFuzzer is at hand
+# (make check): tests/t05-fuzz-corpus.sh skips if they are missing.
+fuzz-maybe:
+	@if tests/fuzz/have-libfuzzer $(FUZZ_CC); then $(MAKE) fuzz-build; \
+	else echo "no $(FUZZ_CC) with libFuzzer: fuzz harnesses not built"; fi
+
+fuzz: fuzz-deps
+	$(MAKE) fuzz-build
+	tests/fuzz/run $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-smoke: fuzz-maybe
+	@mkdir -p $(FUZZ_B)
+	tests/run $(FUZZ_B) tests/t05-fuzz-corpus.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all deps check all-tests lint demo install install-privileges clean
+.PHONY: all deps check all-tests lint demo install install-privileges clean \
+	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

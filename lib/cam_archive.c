@@ -102,12 +102,19 @@ entry(struct cam_archive *a, const char *name, int64_t size)
 	return en;
 }
 
+int
+cam_archive_name_valid(const char *name)
+{
+	return name[0] != '\0' && name[0] != '/' &&
+	    strstr(name, "..") == NULL && strstr(name, "//") == NULL &&
+	    cam_utf8_clean(name, strlen(name), 0);
+}
+
 /* Member names are ours, but never let one climb out of the archive. */
 static int
 name_ok(const char *name, struct cam_err *e)
 {
-	if (name[0] == '\0' || name[0] == '/' || strstr(name, "..") != NULL ||
-	    !cam_utf8_clean(name, strlen(name), 0))
+	if (!cam_archive_name_valid(name))
 		return cam_errf(e, CAM_NO, "bad archive member name \"%s\"",
 		    name);
 	return 0;

@@ -17,6 +17,11 @@
 
 struct cam_archive;
 
+/* May name be a member of an archive, written or read?  Not empty, not
+ * absolute, no "..", no "//", UTF-8 without control characters: no
+ * member may climb out of the directory it is extracted into. */
+int cam_archive_name_valid(const char *name);
+
 /* Start writing the archive that will be path; members get mtime. */
 int cam_archive_create(struct cam_archive **a, const char *path,
     time_t mtime, struct cam_err *e);

@@ -333,14 +333,10 @@ check_data(const char *d, size_t n, char *why, size_t wl)
 	return 0;
 }
 
-/*
- * Parse one line, len bytes without its LF, in memory the caller owns
- * with room for a NUL at s[len]: the fields are cut in place.  r's
- * strings then point into s.  Does not set r->hash, line or offset.
- */
-static int
-parse_rec(char *s, size_t len, struct cam_journal_rec *r, char *why,
-    size_t wl)
+/* See cam_journal.h.  Does not set r->hash, line or offset. */
+int
+cam_journal_parse_line(char *s, size_t len, struct cam_journal_rec *r,
+    char *why, size_t wl)
 {
 	char *f[NFIELDS], sh[64];
 	size_t fl[NFIELDS];
@@ -768,7 +764,8 @@ read_tail(struct cam_journal *j, off_t size, struct cam_err *e)
 		}
 		if (sha256_hex(last, n, j->head, e) == -1)
 			goto end;
-		if (parse_rec(last, n - 1, &r, why, sizeof(why)) == -1) {
+		if (cam_journal_parse_line(last, n - 1, &r, why,
+		    sizeof(why)) == -1) {
 			cam_errf(e, CAM_NO, "%s: last record (byte %lld): %s; "
 			    "not repaired, see camkit-journal(5)", j->path,
 			    (long long)base + (long long)(last - buf), why);
@@ -838,7 +835,7 @@ catch_up(struct cam_journal *j, struct cam_err *e)
 			memcpy(copy, line, n);
 			if (sha256_hex(copy, n, hash, e) == -1)
 				goto end;
-			if (parse_rec(copy, n - 1, &rec, why,
+			if (cam_journal_parse_line(copy, n - 1, &rec, why,
 			    sizeof(why)) == 0) {
 				if (rec.seq == j->seq + 1 &&
 				    strcmp(rec.prev, j->head) == 0) {
@@ -1107,7 +1104,7 @@ broken_link(struct walk *w, struct lines *r, uint64_t L,
 	if (k == 1) {
 		copy = cam_xmalloc(n);
 		memcpy(copy, line, n);
-		next_links = parse_rec(copy, n - 1, &next, why,
+		next_links = cam_journal_parse_line(copy, n - 1, &next, why,
 		    sizeof(why)) == 0 && strcmp(next.prev, cur->hash) == 0;
 		free(copy);
 	}
@@ -1201,7 +1198,8 @@ walk(struct walk *w, struct cam_err *e)
 		memcpy(cbuf, line, n);
 		if (hasher_hex(&h, cbuf, n, cur.hash, e) == -1)
 			goto end;
-		if (parse_rec(cbuf, n - 1, &cur, why, sizeof(why)) == -1) {
+		if (cam_journal_parse_line(cbuf, n - 1, &cur, why,
+		    sizeof(why)) == -1) {
 			bad(w, L, e, "%s", why);
 			goto end;
 		}

@@ -130,5 +130,15 @@ int cam_journal_verify(const char *path, struct cam_journal_verify *v,
 int cam_journal_foreach(const char *path,
     int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
     struct cam_err *e);
+/*
+ * The syntax check of one record, as verify and foreach make it: line
+ * is len bytes without the LF, writable, with room for a NUL at
+ * line[len]; the fields are cut in place and r's strings point into
+ * line.  Sets seq, time, host, prev, kind and data (not hash, line,
+ * offset).  Returns 0, or -1 with why (wl bytes) telling what is wrong.
+ * The chain (PREV against the line before) is the caller's to check.
+ */
+int cam_journal_parse_line(char *line, size_t len,
+    struct cam_journal_rec *r, char *why, size_t wl);
 
 #endif
