@@ -112,7 +112,9 @@ cam_url_check(const char *url, char *why, size_t len)
 		char *q;
 		errno = 0;
 		long port = strtol(p + 1, &q, 10);
-		if (q == p + 1 || q != end || errno || port < 1 ||
+		/* Digits only: strtol would take "+80" and " 80". */
+		if (!isdigit((unsigned char)p[1]) || q != end || errno ||
+		    port < 1 ||
 		    port > 65535) {
 			snprintf(why, len, "bad port in the URL");
 			return -1;

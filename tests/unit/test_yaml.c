@@ -212,6 +212,10 @@ test_config_pure(void)
 	    "user only refused");
 	CHECK(cam_url_check("http://x/", why, sizeof(why)) == -1, "http refused");
 	CHECK(cam_url_check("rtsp://x:0/", why, sizeof(why)) == -1, "port 0");
+	CHECK(cam_url_check("rtsp://x:+80/", why, sizeof(why)) == -1,
+	    "signed port");
+	CHECK(cam_url_check("rtsp://x: 80/", why, sizeof(why)) == -1,
+	    "port after a space");
 	CHECK(cam_url_check("rtsp://x:65536/", why, sizeof(why)) == -1,
 	    "port 65536");
 	CHECK(cam_url_check("rtsp:///x", why, sizeof(why)) == -1, "no host");
