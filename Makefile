@@ -4,6 +4,7 @@
 #   make check SANITIZE=1   the same with ASan + UBSan (into build/asan/)
 #   make demo       build, then run examples/demo.sh
 #   make fuzz       fuzz every parser of untrusted input (clang, libFuzzer)
+#   make stress     the long fault-injection runs (50 kills, 20 restarts)
 #   make install    PREFIX=/usr/local DESTDIR=
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -213,5 +214,12 @@ fuzz-smoke: fuzz-maybe
 clean:
 	rm -rf build
 
-.PHONY: all deps check all-tests lint demo install install-privileges clean \
+# The fault-injection tests at full length (tests/README).
+stress: deps
+	$(MAKE) all-tests
+	CAMKIT_KILLS=50 CAMKIT_RESTARTS=20 tests/run $(B) \
+	    tests/t82-recover.sh tests/t86-restarts.sh tests/t85-diskfull.sh \
+	    tests/t87-clock.sh tests/t65-kill.sh
+
+.PHONY: all deps check stress all-tests lint demo install install-privileges clean \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

@@ -64,8 +64,10 @@ expect_success 'recording restarts recover by themselves' '
 	chain_ok site.store/gate/manifest
 '
 
-expect_success 'SIGKILL at 10 random moments: every indexed segment verifies' '
-	for i in $(seq 10); do
+# make stress sets CAMKIT_KILLS=50.
+kills=${CAMKIT_KILLS:-10}
+expect_success "SIGKILL at $kills random moments: every indexed segment verifies" '
+	for i in $(seq $kills); do
 		camrec -C site record gate 2>/dev/null &
 		pid=$!
 		sleep "$((RANDOM % 4)).$((RANDOM % 10))"
