@@ -124,7 +124,7 @@ check: deps
 	mandoc -Tlint -Wwarning $(MAN)
 	tests/run $(B)
 
-all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench fuzz-maybe
+all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN)
