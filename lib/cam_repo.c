@@ -1112,7 +1112,8 @@ listed(const char *only, const char *path)
 
 	for (const char *p = only; (p = strstr(p, path)) != NULL; p += n)
 		if (p > only && p[-1] == '\t' && p[n] == '\n' &&
-		    strncmp(p - 8, "deleted\t", 8) != 0)
+		    !(p - only >= 8 && (p - only == 8 || p[-9] == '\n') &&
+		    strncmp(p - 8, "deleted\t", 8) == 0))
 			return 1;
 	return 0;
 }

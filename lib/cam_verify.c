@@ -48,6 +48,60 @@ name_safe(const char *name)
 	    cam_utf8_clean(name, strlen(name), 0);
 }
 
+/* Does a pax extended header in the bytes [from, to) of the tar file,
+ * the headers before a member's data, give a path or link path holding
+ * a NUL byte?  libarchive cuts such a name at the NUL, so the name the
+ * checks see is not the one the archive carries. */
+static int
+pax_nul(int fd, uint64_t from, uint64_t to)
+{
+	unsigned char h[512];
+	int nul = 0;
+
+	while (!nul && from + 512 <= to) {
+		uint64_t size = 0;
+		char type;
+
+		if (pread(fd, h, sizeof(h), (off_t)from) != (ssize_t)sizeof(h))
+			return 0;
+		type = (char)h[156];
+		for (int i = 124; i < 136 && h[i] >= '0' && h[i] <= '7'; i++)
+			size = size * 8 + (uint64_t)(h[i] - '0');
+		from += 512;
+		if ((type == 'x' || type == 'g') && size > 0 &&
+		    size <= (1 << 20) && from + size <= to) {
+			char *b = cam_xmalloc((size_t)size), *p, *end;
+			if (pread(fd, b, (size_t)size, (off_t)from) !=
+			    (ssize_t)size) {
+				free(b);
+				return 0;
+			}
+			/* Records: "LEN key=value\n", LEN counting all. */
+			for (p = b, end = b + size; p < end; ) {
+				size_t len = 0;
+				char *q = p, *eq;
+				while (q < end && *q >= '0' && *q <= '9')
+					len = len * 10 + (size_t)(*q++ - '0');
+				if (len == 0 || len > (size_t)(end - p) ||
+				    q >= p + len || *q != ' ')
+					break;
+				q++;
+				eq = memchr(q, '=', (size_t)(p + len - q));
+				if (eq != NULL && ((eq - q == 4 &&
+				    memcmp(q, "path", 4) == 0) || (eq - q == 8 &&
+				    memcmp(q, "linkpath", 8) == 0)) &&
+				    memchr(eq + 1, '\0',
+				    (size_t)(p + len - 1 - (eq + 1))) != NULL)
+					nul = 1;
+				p += len;
+			}
+			free(b);
+		}
+		from += (size + 511) / 512 * 512;
+	}
+	return nul;
+}
+
 /* Read every member once: hash it, keep the small ones, note where its
  * data lies.  The blocks are hashed where libarchive read them, never
  * copied: hashing is what bounds the speed of a multi-gigabyte verify. */
@@ -59,6 +113,7 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 	struct archive *a = archive_read_new();
 	struct archive_entry *en;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint64_t hdr_from = 0;	/* where the next member's headers start */
 	int r, rc = -1, bad = 0;
 
 	if (a == NULL || md == NULL)
@@ -82,6 +137,13 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 		if (name == NULL || !name_safe(name)) {
 			cam_checks_add(ck, 0, "tar", "unsafe member name "
 			    "\"%s\"", name ? name : "");
+			bad = 1;
+			continue;
+		}
+		if (pax_nul(fd, hdr_from,
+		    (uint64_t)archive_filter_bytes(a, 0))) {
+			cam_checks_add(ck, 0, "tar", "unsafe member name "
+			    "\"%s\": its pax path holds a NUL byte", name);
 			bad = 1;
 			continue;
 		}
@@ -137,6 +199,9 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 		}
 		EVP_DigestFinal_ex(md, d, &dl);
 		cam_crypto_hex(d, dl, m->sha256);
+		/* The next member's headers start at the next block. */
+		hdr_from = ((uint64_t)archive_filter_bytes(a, 0) + 511) /
+		    512 * 512;
 	}
 	if (r != ARCHIVE_EOF && !bad) {
 		cam_checks_add(ck, 0, "tar", "%s: %s (truncated archive?)",

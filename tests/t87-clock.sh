@@ -10,6 +10,8 @@ recording_site site
 start_camera gate --live
 camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
 echo "+0" >clock
+# Under AddressSanitizer the preloaded library comes before ASan's.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 LD_PRELOAD=$ft FAKETIME_TIMESTAMP_FILE=$T/clock FAKETIME_NO_CACHE=1 \
     FAKETIME_DONT_FAKE_MONOTONIC=1 camrec -C site record gate --for 36s 2>rec.err &
 rec=$!

@@ -7,6 +7,9 @@
 
 P=$T/pki
 RSS_MAX=65536
+# Under AddressSanitizer (make check SANITIZE=1) shadow memory and
+# quarantine add their own: the bound is four times as large there.
+case $CAMKIT_BIN in */asan) RSS_MAX=262144 ;; esac
 # Stands for /etc: nothing may appear in it.
 mkdir -m 755 outside && touch outside/passwd && chmod 644 outside/passwd
 untouched() {
@@ -285,12 +288,10 @@ expect_success 'camaudit verify: members ../x, /etc/x, a/../../x, a symlink, a d
 		rss 1 camaudit -C ../site verify C$n.tar >out 2>&1 ||
 		    { echo "case $c" >&2; cat out >&2; exit 1; }
 		rss_ok && has "^FAIL	" out || { echo "case $c" >&2; exit 1; }
-		# A NUL in a pax path: the tar reader stops at it, so the
-		# tar check sees "clips/extra" and passes it; the archive
-		# still fails (an unlisted member).  Hidden behind a real
-		# member name it shows as a duplicate.
-		[ "$c" = "clips/extra nul" ] && { has "^FAIL	SHA256SUMS	clips/extra is in the archive but not listed" out || exit 1; } ||
+		# A NUL in a pax path: libarchive stops the name at it;
+		# camaudit reads the pax record itself and fails the tar.
 		has "^FAIL	tar	" out || { echo "case $c" >&2; exit 1; }
+		case $c in *nul) has "pax path holds a NUL byte" out || exit 1;; esac
 		test "$(find "$T" -newer C$n.tar ! -path "$T/rss*" ! -path "$T/.out" ! -path "$T/aud/out" \
 		    ! -path "$T/aud" ! -path "$T" ! -path "$STORE/audit.journal" | wc -l)" = 0 ||
 		    { echo "$c: wrote files" >&2; find "$T" -newer C$n.tar >&2; exit 1; }
