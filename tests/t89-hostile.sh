@@ -31,11 +31,7 @@ rss_ok() {
 }
 [ -x /usr/bin/time ] || skip_all "needs /usr/bin/time"
 
-recording_site site
-pki_site site
-cp "$P/director.crt" site/trust/director.pem
-sed -i 's|^  director: \[\]|  director: [trust/director.pem]|; s|^  unit_head_signature: true|  unit_head_signature: false|' site/camkit.yaml
-camctl -C site commit -m "directors" >/dev/null
+director_site site
 start_camera gate --live
 camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
 camctl -C site camera add hall --url "$(camera_url gate)" --segment 5s >/dev/null

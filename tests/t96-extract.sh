@@ -3,12 +3,7 @@
 . "$CAMKIT_TOP/tests/lib.sh"
 
 P=$T/pki
-recording_site site
-pki_site site
-cp "$P/director.crt" site/trust/director.pem
-cp "$P/unit-head.crt" site/trust/unit-head.pem
-sed -i 's|^  director: \[\]|  director: [trust/director.pem]|; s|^  unit_head: \[\]|  unit_head: [trust/unit-head.pem]|; s|^  unit_head_signature: true|  unit_head_signature: false|' site/camkit.yaml
-camctl -C site commit -m "directors and unit heads" >/dev/null
+director_site site unit-head
 start_camera gate --live
 camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
 camrec -C site record gate --for 24s 2>/dev/null
