@@ -226,23 +226,6 @@ progress(void *arg, uint64_t bytes)
 	    "##############################", 30 - bar, "", pct);
 }
 
-/* The certificates trust.director or trust.unit_head name, as
- * committed. */
-static int
-read_certs(struct run *r, const struct cam_paths *p, struct cam_buf **out,
-    size_t *n, struct cam_err *e)
-{
-	*out = cam_xmalloc((p->n + 1) * sizeof(**out));
-	*n = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		(*out)[i] = (struct cam_buf)CAM_BUF_INIT;
-		(*n)++;
-		if (cam_site_read(&r->site, p->path[i], &(*out)[i], e) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /* Was this request id already used?  The caller holds the lock. */
 struct replay {
 	const char *id;
@@ -656,10 +639,10 @@ cmd_run(int argc, char **argv)
 		goto end;
 	}
 	if (cam_site_trust(&r.site, &r.ca, &e) == -1 ||
-	    read_certs(&r, &r.site.cfg.trust_director, &r.directors,
-	    &r.ndirectors, &e) == -1 ||
-	    read_certs(&r, &r.site.cfg.trust_unit_head, &r.unit_heads,
-	    &r.nunit_heads, &e) == -1) {
+	    cam_site_read_list(&r.site, &r.site.cfg.trust_director,
+	    &r.directors, &r.ndirectors, &e) == -1 ||
+	    cam_site_read_list(&r.site, &r.site.cfg.trust_unit_head,
+	    &r.unit_heads, &r.nunit_heads, &e) == -1) {
 		rc = fail(&r, &e);
 		goto end;
 	}

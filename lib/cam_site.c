@@ -394,3 +394,17 @@ cam_site_read(struct cam_site *s, const char *path, struct cam_buf *out,
 		    s->dir, path);
 	return r;
 }
+
+int
+cam_site_read_list(struct cam_site *s, const struct cam_paths *p,
+    struct cam_buf **out, size_t *n, struct cam_err *e)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		*out = cam_xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[*n] = (struct cam_buf)CAM_BUF_INIT;
+		(*n)++;
+		if (cam_site_read(s, p->path[i], &(*out)[*n - 1], e) == -1)
+			return -1;
+	}
+	return 0;
+}

@@ -58,6 +58,11 @@ int cam_site_trust(struct cam_site *s, struct cam_trust **out,
  * HEAD has no such file). */
 int cam_site_read(struct cam_site *s, const char *path, struct cam_buf *out,
     struct cam_err *e);
+/* Each file of a list of paths (trust.director, ...), as committed,
+ * appended to *out (*n of them so far); on error the ones read stay in
+ * *out for the caller to free. */
+int cam_site_read_list(struct cam_site *s, const struct cam_paths *p,
+    struct cam_buf **out, size_t *n, struct cam_err *e);
 
 /* Index of camera id in doc's cameras list, its node, or -1. */
 int cam_site_find_camera(const struct cam_ydoc *doc, const char *id,

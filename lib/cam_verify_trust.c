@@ -53,20 +53,6 @@ trust_from_dir(struct cam_verify_trust *t, const char *tdir, struct cam_err *e)
 	return 0;
 }
 
-static int
-read_list(struct cam_site *s, const struct cam_paths *p,
-    struct cam_buf **out, size_t *n, struct cam_err *e)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		*out = cam_xrealloc(*out, (*n + 1) * sizeof(**out));
-		(*out)[*n] = (struct cam_buf)CAM_BUF_INIT;
-		(*n)++;
-		if (cam_site_read(s, p->path[i], &(*out)[*n - 1], e) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 int
 cam_verify_trust_load(struct cam_verify_trust *t, const char *confdir,
     const char *tdir, struct cam_err *e)
@@ -81,9 +67,9 @@ cam_verify_trust_load(struct cam_verify_trust *t, const char *confdir,
 	if (tdir != NULL)
 		return trust_from_dir(t, tdir, e);
 	if (cam_site_trust(&t->site, &t->ca, e) == -1 ||
-	    read_list(&t->site, &t->site.cfg.trust_director, &t->dir,
+	    cam_site_read_list(&t->site, &t->site.cfg.trust_director, &t->dir,
 	    &t->ndir, e) == -1 ||
-	    read_list(&t->site, &t->site.cfg.trust_unit_head, &t->uh,
+	    cam_site_read_list(&t->site, &t->site.cfg.trust_unit_head, &t->uh,
 	    &t->nuh, e) == -1)
 		return -1;
 	return 0;
