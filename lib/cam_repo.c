@@ -1224,11 +1224,32 @@ reach_tree(const char *root, const git_tree_entry *te, void *arg)
 	return 0;
 }
 
+/* Every blob any reference reaches, into the set: a plain walk, without
+ * the per-commit diffs cam_repo_walk makes. */
 static int
-reach_cb(void *arg, const struct cam_commit_view *v)
+reach_blobs(git_repository *git, git_oidarray *set)
 {
-	return git_tree_walk(v->tree.tree, GIT_TREEWALK_PRE, reach_tree,
-	    arg) < 0 ? -1 : 0;
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int rc = -1;
+
+	if (git_revwalk_new(&walk, git) < 0 || push_refs(walk, git) == -1)
+		goto end;
+	while (git_revwalk_next(&oid, walk) == 0) {
+		git_commit *c = NULL;
+		git_tree *t = NULL;
+		int k = git_commit_lookup(&c, git, &oid) < 0 ||
+		    git_commit_tree(&t, c) < 0 ||
+		    git_tree_walk(t, GIT_TREEWALK_PRE, reach_tree, set) < 0;
+		git_tree_free(t);
+		git_commit_free(c);
+		if (k)
+			goto end;
+	}
+	rc = 0;
+end:
+	git_revwalk_free(walk);
+	return rc;
 }
 
 int
@@ -1241,8 +1262,10 @@ cam_repo_loose_secrets(struct cam_repo *r, struct cam_buf *out,
 	memset(&l, 0, sizeof(l));
 	l.git = r->git;
 	l.out = out;
-	if (cam_repo_walk(r, 1, reach_cb, &l.reach, e) == -1)
+	if (reach_blobs(r->git, &l.reach) == -1) {
+		cam_err_git(e, "%s: history", r->dir);
 		goto end;
+	}
 	if (l.reach.count > 0)
 		qsort(l.reach.ids, l.reach.count, sizeof(git_oid),
 		    (int (*)(const void *, const void *))git_oid_cmp);
