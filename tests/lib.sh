@@ -13,6 +13,10 @@ unset CAMKIT_DIR
 T=$(mktemp -d "${TMPDIR:-/tmp}/camkit-test.XXXXXX")
 # Users made by temp_user are listed beside $T, to outlive a subshell.
 cleanup() {
+	if [ -n "${CAMKIT_KEEP:-}" ] && [ "${test_failed:-0}" -gt 0 ]; then
+		echo "# kept $T (CAMKIT_KEEP)"
+		return
+	fi
 	if [ -f "$T.users" ]; then
 		while read -r u; do userdel "$u" 2>/dev/null; done <"$T.users"
 	fi

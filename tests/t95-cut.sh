@@ -159,7 +159,9 @@ expect_success 'the camera was down inside the window: the gap is listed, the cl
 	to=$(tail -1 list | cut -d" " -f3) &&
 	rm -f down.mp4 &&
 	cut_cam down down.mp4 "$from" "$to" &&
-	test "$(grep -c "^gap=" down.mp4.txt)" = 1 &&
+	{ test "$(grep -c "^gap=" down.mp4.txt)" = 1 ||
+	    { echo "not one gap in $from $to:" >&2; cat down.mp4.txt list >&2
+	      exit 1; }; } &&
 	set -- $(val down.mp4 gap) &&
 	len=$(($(secs "$2") - $(secs "$1"))) &&
 	test "$len" -ge 5 -a "$len" -le 30 || { echo "gap $*" >&2; exit 1; }
@@ -168,13 +170,17 @@ expect_success 'the camera was down inside the window: the gap is listed, the cl
 	awk -v a="$1" -v b="$2" "p == a && \$2 == b { ok = 1 } { p = \$3 }
 	    END { exit !ok }" list ||
 	    { echo "gap $* is not between two segments of:" >&2; cat list >&2; exit 1; }
-	test "$(val down.mp4 used | tr , "\n" | wc -l)" = "$(wc -l <list)" &&
+	test "$(val down.mp4 used | tr , "\n" | wc -l)" = "$(wc -l <list)" ||
+	    { echo "used $(val down.mp4 used) of:" >&2; cat list >&2; exit 1; }
 	# The jump: the pictures either side of the gap are as far apart.
 	vpackets down.mp4 | cut -d, -f2 |
 	    awk -v len="$len" "NR > 1 && \$1 - p > 2 { j = \$1 - p }
-		{ p = \$1 } END { exit !(j >= len - 2 && j <= len + 2) }" &&
+		{ p = \$1 } END { if (!(j >= len - 2 && j <= len + 2))
+		    print \"jump \" j \" s, gap \" len \" s\"
+		    exit !(j >= len - 2 && j <= len + 2) }" >&2 &&
 	increasing down.mp4 v:0 &&
-	test -z "$(ffmpeg -v error -i down.mp4 -f null - 2>&1)"
+	ffmpeg -v error -i down.mp4 -f null - >decode.err 2>&1 &&
+	{ test ! -s decode.err || { cat decode.err >&2; exit 1; }; }
 '
 
 expect_success 'a window without footage: exit 1, no file' '
