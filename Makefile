@@ -5,6 +5,7 @@
 #   make demo       build, then run examples/demo.sh
 #   make fuzz       fuzz every parser of untrusted input (clang, libFuzzer)
 #   make stress     the long fault-injection runs (50 kills, 20 restarts)
+#   make analyse    cppcheck and clang-tidy (.clang-tidy); any report fails
 #   make install    PREFIX=/usr/local DESTDIR=
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -27,7 +28,7 @@ PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
 # Debian packages needed to build and test (see `make deps`).
 DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
-	git openssl mandoc tzdata jq $(RTSPD_DEBS) $(RTSPD_TEST_DEBS)
+	git openssl mandoc tzdata jq valgrind $(RTSPD_DEBS) $(RTSPD_TEST_DEBS)
 
 ifeq ($(SANITIZE),1)
 # A distinct exit status for sanitizer reports, so that a leak on a path
@@ -107,27 +108,54 @@ $(B)/tests/unit_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
 
-# Install whatever Debian packages are missing (needs root and apt-get).
-deps:
-	@missing=; for p in $(DEBS); do \
+# $(call apt_install,TARGET,PACKAGES): install whichever of the Debian
+# packages are missing (needs root and apt-get).
+define apt_install
+	@missing=; for p in $(2); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' \
 	    || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" -ne 0 ]; then echo "make deps: run as root to install:$$missing" >&2; exit 3; fi; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "make $(1): run as root to install:$$missing" >&2; exit 3; fi; \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
 	fi
+endef
+
+deps:
+	$(call apt_install,deps,$(DEBS))
 
 check: deps
 	$(MAKE) all-tests
 	mandoc -Tlint -Wwarning $(MAN)
 	tests/run $(B)
 
-all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench
+all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench \
+	$(B)/tests/hwytimer.so
+
+# Preloaded by tests/t78-valgrind.sh (see the file); never sanitized.
+$(B)/tests/hwytimer.so: tests/hwytimer.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN)
+
+# The static analysers, with the checks chosen in .clang-tidy and below;
+# CI runs this after the tests.  Any report fails.
+ANALYSE_DEBS := cppcheck clang-tidy
+ANALYSE_SRC := $(LIB_SRC) $(wildcard cmd/*.c)
+CPPCHECK_FLAGS := --enable=warning,portability,performance --std=c11 \
+	--error-exitcode=1 --inline-suppr --quiet -D_GNU_SOURCE -Ilib \
+	-DCAMKIT_VERSION='"$(VERSION)"' -DCAMKIT_BINDIR='"$(BINDIR)"'
+analyse: deps
+	$(call apt_install,analyse,$(ANALYSE_DEBS))
+	$(MAKE) $(B)/gen/cam_embed.c
+	cppcheck $(CPPCHECK_FLAGS) $(ANALYSE_SRC)
+	printf '%s\n' $(ANALYSE_SRC) | xargs -P2 -n4 sh -c 'clang-tidy \
+	    --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -Ilib -I$(B)/gen \
+	    -DCAMKIT_VERSION="\"$(VERSION)\"" -DCAMKIT_BINDIR="\"$(BINDIR)\"" \
+	    $(PKG_CFLAGS) 2>/dev/null' sh
 
 demo: deps
 	$(MAKE) all $(B)/tests/rtspd
@@ -183,15 +211,7 @@ $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB) lib/*.h
 		$(PKG_LIBS)
 
 fuzz-deps: deps
-	@missing=; for p in $(FUZZ_DEBS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' \
-	    || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" -ne 0 ]; then echo "make fuzz-deps: run as root to install:$$missing" >&2; exit 3; fi; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
-	fi
+	$(call apt_install,fuzz-deps,$(FUZZ_DEBS))
 
 fuzz-build:
 	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) SANFLAGS='$(FUZZ_SAN)' \
@@ -221,5 +241,5 @@ stress: deps
 	    tests/t82-recover.sh tests/t86-restarts.sh tests/t85-diskfull.sh \
 	    tests/t87-clock.sh tests/t65-kill.sh
 
-.PHONY: all deps check stress all-tests lint demo install install-privileges clean \
+.PHONY: all deps check stress all-tests lint analyse demo install install-privileges clean \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

@@ -1061,6 +1061,8 @@ cam_media_probe_range(int fd, uint64_t offset, uint64_t len,
 	info->created = (time_t)-1;
 	if (cam_media_open_range(&ic, fd, offset, len, name, e) == -1)
 		return -1;
+	/* A context avformat_open_input opened is not null. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	for (unsigned i = 0; i < ic->nb_streams; i++) {
 		AVStream *st = ic->streams[i];
 

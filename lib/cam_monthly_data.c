@@ -67,7 +67,7 @@ cam_monthly_recording(struct cam_monthly *p)
 	/* Cameras configured but never recorded are listed too. */
 	for (size_t i = 0; i < p->s->cfg.ncameras; i++) {
 		size_t k;
-		for (k = 0; k < n && strcmp(cams[k], p->s->cfg.cameras[i].id);
+		for (k = 0; k < n && strcmp(cams[k], p->s->cfg.cameras[i].id) != 0;
 		    k++)
 			;
 		if (k == n) {

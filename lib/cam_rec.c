@@ -422,6 +422,9 @@ seg_finish(struct seg *s, char hexout[65], struct cam_err *e)
 	int ret;
 
 	ret = av_write_trailer(s->oc);
+	/* Only after seg_open succeeded, and it fails whenever oc is null
+	 * (the analyser does not see that cam_errf returns -1). */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	avio_flush(s->oc->pb);
 	if (s->hw.err)
 		return cam_errf(e, CAM_ENV, "%s: %s", s->partial,
@@ -1199,7 +1202,7 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 	struct seg s;
 	struct cam_buf b = CAM_BUF_INIT;
 	char sha[65], osha[65];
-	int in[MAX_STREAMS] = { -1, -1 }, n = 1, ret, rc = -1;
+	int in[MAX_STREAMS] = { -1, -1 }, n = 1, rc = -1;
 	int64_t last[MAX_STREAMS] = { INT64_MIN, INT64_MIN };
 	uint64_t osize;
 	struct stat st;
@@ -1247,7 +1250,7 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 		cam_errf(e, CAM_ENV, "out of memory");
 		goto end;
 	}
-	while ((ret = av_read_frame(ic, pkt)) >= 0) {
+	while (av_read_frame(ic, pkt) >= 0) {
 		int slot = pkt->stream_index == in[0] ? 0 :
 		    pkt->stream_index == in[1] ? 1 : -1;
 		AVStream *ist = ic->streams[pkt->stream_index];
@@ -1269,6 +1272,8 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 			    AV_TIME_BASE_Q) : 0);
 			s.frames++;
 		}
+		/* Not null: as in seg_finish. */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		AVStream *ost = s.oc->streams[s.omap[slot]];
 		av_packet_rescale_ts(pkt, ist->time_base, ost->time_base);
 		pkt->stream_index = ost->index;

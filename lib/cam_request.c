@@ -488,7 +488,7 @@ cam_request_template(struct cam_buf *out, const char *zone, time_t now)
 	/* A week from now, at the end of the working day. */
 	local_minutes(now + 7 * 86400, zn, exp, sizeof(exp));
 	if (exp[10] == 'T' && strlen(exp) == 16)
-		memcpy(exp + 11, "17:00", 5);
+		snprintf(exp + 11, sizeof(exp) - 11, "17:00");
 	/* YC ("yêu cầu", request) and the date and time of writing. */
 	local_minutes(now, zn, now_s, sizeof(now_s));
 	snprintf(id, sizeof(id), "YC-%.4s%.2s%.2s-%.2s%.2s", now_s,

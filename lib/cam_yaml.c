@@ -109,6 +109,8 @@ push(struct cam_ynode ***arr, size_t n, struct cam_ynode *x)
 {
 	/* Grow in powers of two: n is the count before the push. */
 	if ((n & (n - 1)) == 0)
+		/* The size of an element, a pointer. */
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		*arr = cam_xrealloc(*arr, (n ? 2 * n : 1) * sizeof(**arr));
 	(*arr)[n] = x;
 }
