@@ -156,25 +156,34 @@ expect_success 'B-frames (the first DTS of a segment unknown to Matroska) cut wh
 expect_success 'the camera was down inside the window: the gap is listed, the clip jumps' '
 	srcs down >list &&
 	from=$(head -1 list | cut -d" " -f2) &&
-	to=$(tail -1 list | cut -d" " -f3) &&
+	# A second past the last end: the last segment may be a sliver that
+	# starts in the second it ends (one frame before the stop).
+	to=$(at $(($(secs "$(tail -1 list | cut -d" " -f3)") + 1))) &&
 	rm -f down.mp4 &&
 	cut_cam down down.mp4 "$from" "$to" &&
-	{ test "$(grep -c "^gap=" down.mp4.txt)" = 1 ||
-	    { echo "not one gap in $from $to:" >&2; cat down.mp4.txt list >&2
-	      exit 1; }; } &&
-	set -- $(val down.mp4 gap) &&
-	len=$(($(secs "$2") - $(secs "$1"))) &&
+	grep "^gap=" down.mp4.txt | cut -d= -f2 >gaps &&
+	{ test -s gaps || { echo "no gap in $from $to:" >&2
+	    cat down.mp4.txt list >&2; exit 1; }; } &&
+	# Every gap lies where the manifest has one: from the end of a
+	# segment to the start of the next.  (A camera slowed down by a
+	# loaded machine may leave a second, shorter one.)
+	while read -r a b; do
+		awk -v a="$a" -v b="$b" "p == a && \$2 == b { ok = 1 } { p = \$3 }
+		    END { exit !ok }" list ||
+		    { echo "gap $a $b is not between two segments of:" >&2
+		      cat list >&2; exit 1; }
+	done <gaps &&
+	# The outage is the longest.
+	set -- $(while read -r a b; do
+		echo "$(($(secs "$b") - $(secs "$a"))) $a $b"; done <gaps |
+	    sort -n | tail -1) &&
+	len=$1 &&
 	test "$len" -ge 5 -a "$len" -le 30 || { echo "gap $*" >&2; exit 1; }
-	# Where the manifest says: from the end of the segment before the
-	# outage to the start of the one after it.
-	awk -v a="$1" -v b="$2" "p == a && \$2 == b { ok = 1 } { p = \$3 }
-	    END { exit !ok }" list ||
-	    { echo "gap $* is not between two segments of:" >&2; cat list >&2; exit 1; }
 	test "$(val down.mp4 used | tr , "\n" | wc -l)" = "$(wc -l <list)" ||
 	    { echo "used $(val down.mp4 used) of:" >&2; cat list >&2; exit 1; }
-	# The jump: the pictures either side of the gap are as far apart.
+	# The jump: the pictures either side of the outage are as far apart.
 	vpackets down.mp4 | cut -d, -f2 |
-	    awk -v len="$len" "NR > 1 && \$1 - p > 2 { j = \$1 - p }
+	    awk -v len="$len" "NR > 1 && \$1 - p > j { j = \$1 - p }
 		{ p = \$1 } END { if (!(j >= len - 2 && j <= len + 2))
 		    print \"jump \" j \" s, gap \" len \" s\"
 		    exit !(j >= len - 2 && j <= len + 2) }" >&2 &&
@@ -191,8 +200,9 @@ expect_success 'a window without footage: exit 1, no file' '
 	    "$(at $((f - 60)))" 2>err &&
 	has "no footage from" err &&
 	test ! -e none.mp4 &&
-	gap=$(val down.mp4 gap) &&
-	set -- $gap &&
+	set -- $(while read -r a b; do
+		echo "$(($(secs "$b") - $(secs "$a"))) $a $b"; done <gaps |
+	    sort -n | tail -1 | cut -d" " -f2-) &&
 	must_fail 1 cut_cam down none.mp4 "$(at $(($(secs "$1") + 2)))" \
 	    "$(at $(($(secs "$2") - 2)))" 2>err &&
 	has "no footage from" err &&
