@@ -69,6 +69,8 @@ all: $(BINS)
 # The test camera: an RTSP server (GStreamer) the tests start on loopback.
 include tests/rtspd.mk
 include bench/jbench.mk
+# The power-cut simulator: an fsync-tracking LD_PRELOAD shim.
+include tests/powercut.mk
 
 $(B)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)
@@ -131,7 +133,7 @@ check: deps
 	tests/run $(B)
 
 all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench \
-	$(B)/tests/hwytimer.so
+	$(B)/tests/hwytimer.so $(B)/tests/powercut $(B)/tests/powercut.so
 
 # Preloaded by tests/t78-valgrind.sh (see the file); never sanitized.
 $(B)/tests/hwytimer.so: tests/hwytimer.c
@@ -237,9 +239,9 @@ clean:
 # The fault-injection tests at full length (tests/README).
 stress: deps
 	$(MAKE) all-tests
-	CAMKIT_KILLS=50 CAMKIT_RESTARTS=20 tests/run $(B) \
+	CAMKIT_KILLS=50 CAMKIT_RESTARTS=20 CAMKIT_POWERCUTS=30 tests/run $(B) \
 	    tests/t82-recover.sh tests/t86-restarts.sh tests/t85-diskfull.sh \
-	    tests/t87-clock.sh tests/t65-kill.sh
+	    tests/t87-clock.sh tests/t65-kill.sh tests/t79-powerloss.sh
 
 .PHONY: all deps check stress all-tests lint analyse demo install install-privileges clean \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

@@ -481,13 +481,18 @@ seg_commit(struct cam_journal *manifest, struct seg *s, struct cam_buf *rec,
 {
 	char dir[PATH_MAX];
 
+	snprintf(dir, sizeof(dir), "%s", s->final);
+	*strrchr(dir, '/') = '\0';
+	/* The .partial's name lasts through a power cut only once its
+	 * directory is synced: before that, a cut between the index and
+	 * the rename would take a segment the manifest indexes. */
+	if (cam_dir_sync(dir, e) == -1)
+		return -1;
 	if (cam_journal_append(manifest, "segment", cam_buf_str(rec), NULL,
 	    e) == -1)
 		return -1;
 	if (rename(s->partial, s->final) == -1)
 		return cam_err_sys(e, "rename %s", s->partial);
-	snprintf(dir, sizeof(dir), "%s", s->final);
-	*strrchr(dir, '/') = '\0';
 	return cam_dir_sync(dir, e);
 }
 
@@ -1299,10 +1304,20 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 	cam_json_end(&b);
 	if (seg_commit(j, &s, &b, e) == -1)
 		goto end;
-	/* The crashed file is now replaced by its indexed copy. */
+	/* The crashed file is now replaced by its indexed copy.  The
+	 * removal is synced too: a power cut would bring the file back
+	 * (empty, if it was never synced) beside its copy, and the next
+	 * recovery would quarantine it as "indexed with another hash". */
 	if (unlink(partial) == -1) {
 		cam_err_sys(e, "%s", partial);
 		goto end;
+	}
+	{
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s", partial);
+		*strrchr(dir, '/') = '\0';
+		if (cam_dir_sync(dir, e) == -1)
+			goto end;
 	}
 	*copied = (int)s.frames;
 	rc = 0;

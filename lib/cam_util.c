@@ -265,6 +265,28 @@ end:
 	return rc;
 }
 
+/*
+ * A directory just made is there after a power cut only once its
+ * parent, which holds its name, is synced: without that, it goes, and
+ * all that was written and synced below it goes with it.  path is the
+ * new directory's; it is given back as it was.
+ */
+static int
+sync_new_dir(char *path, struct cam_err *e)
+{
+	char *slash = strrchr(path, '/');
+	int rc;
+
+	if (slash == NULL)
+		return cam_dir_sync(".", e);
+	if (slash == path)
+		return cam_dir_sync("/", e);
+	*slash = '\0';
+	rc = cam_dir_sync(path, e);
+	*slash = '/';
+	return rc;
+}
+
 int
 cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e)
 {
@@ -278,7 +300,10 @@ cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e)
 			continue;
 		char c = *p;
 		*p = '\0';
-		if (mkdir(buf, mode) == -1 && errno != EEXIST)
+		if (mkdir(buf, mode) == 0) {
+			if (sync_new_dir(buf, e) == -1)
+				return -1;
+		} else if (errno != EEXIST)
 			return cam_err_sys(e, "mkdir %s", buf);
 		*p = c;
 		if (c == '\0')
@@ -307,7 +332,10 @@ cam_mkdir_under(const char *base, const char *rel, mode_t mode,
 			continue;
 		char c = *p;
 		*p = '\0';
-		if (mkdir(buf, mode) == -1 && errno != EEXIST)
+		if (mkdir(buf, mode) == 0) {
+			if (sync_new_dir(buf, e) == -1)
+				return -1;
+		} else if (errno != EEXIST)
 			return cam_err_sys(e, "mkdir %s", buf);
 		/* lstat, not stat: a planted symbolic link would take the
 		 * files written below it out of the tree. */
