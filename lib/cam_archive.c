@@ -32,22 +32,6 @@ struct cam_archive {
 	time_t		 mtime;
 };
 
-/* Sync the directory of path, after a link in it. */
-static int
-sync_dir_of(const char *path, struct cam_err *e)
-{
-	char dir[PATH_MAX];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) == NULL)
-		return cam_dir_sync(".", e);
-	if (slash == dir)
-		return cam_dir_sync("/", e);
-	*slash = '\0';
-	return cam_dir_sync(dir, e);
-}
-
 int
 cam_archive_create(struct cam_archive **ap, const char *path, time_t mtime,
     struct cam_err *e)
@@ -324,7 +308,7 @@ cam_archive_commit(struct cam_archive **ap, const char *encrypt_pem,
 	}
 	unlink(a->tmp);
 	a->tmp[0] = '\0';
-	if (sync_dir_of(a->path, e) == -1)
+	if (cam_dir_sync_of(a->path, e) == -1)
 		goto fail;
 	cam_archive_abort(ap);
 	return 0;

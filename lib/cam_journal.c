@@ -499,16 +499,6 @@ unlock(int fd)
 		;
 }
 
-static int
-sync_parent(const char *path, struct cam_err *e)
-{
-	char dir[PATH_MAX];
-
-	if (cam_path(dir, sizeof(dir), e, "%s", path) == -1)
-		return -1;
-	return cam_dir_sync(dirname(dir), e);
-}
-
 /* ---- appending ---- */
 
 /* Write the record under the lock, the cache being up to date. */
@@ -684,7 +674,7 @@ repair_torn(struct cam_journal *j, off_t size, struct cam_err *e)
 		cam_err_sys(e, "sync %s", tpath);
 		goto end;
 	}
-	if (sync_parent(tpath, e) == -1)
+	if (cam_dir_sync_of(tpath, e) == -1)
 		goto end;
 	/* The bytes are safe elsewhere: now, and only now, cut them off. */
 	if (ftruncate(j->fd, j->end) == -1) {
@@ -895,7 +885,7 @@ cam_journal_open(struct cam_journal **jp, const char *path,
 			cam_err_sys(e, "chmod %s", path);
 			goto fail;
 		}
-		if (sync_parent(path, e) == -1)
+		if (cam_dir_sync_of(path, e) == -1)
 			goto fail;
 	} else if (errno == EEXIST)
 		j->fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);

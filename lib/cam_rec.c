@@ -479,21 +479,17 @@ static int
 seg_commit(struct cam_journal *manifest, struct seg *s, struct cam_buf *rec,
     struct cam_err *e)
 {
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s", s->final);
-	*strrchr(dir, '/') = '\0';
 	/* The .partial's name lasts through a power cut only once its
 	 * directory is synced: before that, a cut between the index and
 	 * the rename would take a segment the manifest indexes. */
-	if (cam_dir_sync(dir, e) == -1)
+	if (cam_dir_sync_of(s->partial, e) == -1)
 		return -1;
 	if (cam_journal_append(manifest, "segment", cam_buf_str(rec), NULL,
 	    e) == -1)
 		return -1;
 	if (rename(s->partial, s->final) == -1)
 		return cam_err_sys(e, "rename %s", s->partial);
-	return cam_dir_sync(dir, e);
+	return cam_dir_sync_of(s->final, e);
 }
 
 /* ---- recording ---- */
@@ -1312,13 +1308,8 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 		cam_err_sys(e, "%s", partial);
 		goto end;
 	}
-	{
-		char dir[PATH_MAX];
-		snprintf(dir, sizeof(dir), "%s", partial);
-		*strrchr(dir, '/') = '\0';
-		if (cam_dir_sync(dir, e) == -1)
-			goto end;
-	}
+	if (cam_dir_sync_of(partial, e) == -1)
+		goto end;
 	*copied = (int)s.frames;
 	rc = 0;
 end:

@@ -265,26 +265,14 @@ end:
 	return rc;
 }
 
-/*
- * A directory just made is there after a power cut only once its
- * parent, which holds its name, is synced: without that, it goes, and
- * all that was written and synced below it goes with it.  path is the
- * new directory's; it is given back as it was.
- */
-static int
-sync_new_dir(char *path, struct cam_err *e)
+int
+cam_dir_sync_of(const char *path, struct cam_err *e)
 {
-	char *slash = strrchr(path, '/');
-	int rc;
+	char dir[PATH_MAX];
 
-	if (slash == NULL)
-		return cam_dir_sync(".", e);
-	if (slash == path)
-		return cam_dir_sync("/", e);
-	*slash = '\0';
-	rc = cam_dir_sync(path, e);
-	*slash = '/';
-	return rc;
+	if (cam_path(dir, sizeof(dir), e, "%s", path) == -1)
+		return -1;
+	return cam_dir_sync(dirname(dir), e);
 }
 
 int
@@ -300,8 +288,11 @@ cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e)
 			continue;
 		char c = *p;
 		*p = '\0';
+		/* A directory just made survives a power cut only once
+		 * its parent, which holds its name, is synced: else it
+		 * goes with all that was synced below it. */
 		if (mkdir(buf, mode) == 0) {
-			if (sync_new_dir(buf, e) == -1)
+			if (cam_dir_sync_of(buf, e) == -1)
 				return -1;
 		} else if (errno != EEXIST)
 			return cam_err_sys(e, "mkdir %s", buf);
@@ -332,8 +323,8 @@ cam_mkdir_under(const char *base, const char *rel, mode_t mode,
 			continue;
 		char c = *p;
 		*p = '\0';
-		if (mkdir(buf, mode) == 0) {
-			if (sync_new_dir(buf, e) == -1)
+		if (mkdir(buf, mode) == 0) {	/* as in cam_mkdir_p */
+			if (cam_dir_sync_of(buf, e) == -1)
 				return -1;
 		} else if (errno != EEXIST)
 			return cam_err_sys(e, "mkdir %s", buf);

@@ -51,6 +51,9 @@ int cam_file_write_atomic(const char *path, const void *data, size_t len,
     mode_t mode, struct cam_err *e);
 /* fsync a directory (after a rename or unlink in it). */
 int cam_dir_sync(const char *dir, struct cam_err *e);
+/* fsync the directory holding path (after path was linked, renamed,
+ * unlinked or made there). */
+int cam_dir_sync_of(const char *path, struct cam_err *e);
 /* mkdir -p, giving every created directory mode. */
 int cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e);
 

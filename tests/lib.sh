@@ -200,6 +200,30 @@ director_site() {
 	camctl -C "$1" commit -m "directors" >/dev/null
 }
 
+# request ID FROM TO [EXPIRES] [CAMERAS]: a request file ID.yaml for the
+# cameras (default gate) from FROM to TO (RFC 3339).
+request() {
+	cat >"$1.yaml" <<EOR
+id: $1
+requester:
+  name: "Nguyễn Văn A"
+  unit: "Phòng Tổ chức"
+purpose: "Xác minh sự việc ngày hôm nay"
+cameras: [${5:-gate}]
+from: "$2"
+to: "$3"
+expires: "${4:-$(date -u -d "+2 days" +%Y-%m-%dT%H:%M:%SZ)}"
+recipient:
+  name: "Công an phường"
+EOR
+}
+# sign REQ WHO: a detached signature by WHO of the test PKI (pki_site),
+# as plain openssl makes it.
+sign() {
+	openssl cms -sign -binary -in "$1" -signer "$T/pki/$2.crt" -inkey "$T/pki/$2.key" \
+	    -outform DER -out "$1.$2.p7s" 2>/dev/null
+}
+
 # temp_user NAME: a Unix user for this test file, removed at its end
 # (needs root and useradd; tests check with can_add_users first).
 can_add_users() {

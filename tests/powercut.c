@@ -350,15 +350,11 @@ static const char *cut_suffix;		/* "": every sync counts */
 static atomic_long cut_count;
 static __thread int busy;		/* inside the shim: no recursion */
 
-typedef int (*open_fn)(const char *, int, ...);
-typedef int (*creat_fn)(const char *, mode_t);
 typedef int (*sync_fd_fn)(int);
 typedef void (*sync_fn)(void);
 
 /* The next definitions, resolved at first use. */
-static void *real_open_p, *real_open64_p, *real_openat64_p, *real_creat_p,
-    *real_creat64_p, *real_fsync_p, *real_fdatasync_p, *real_syncfs_p,
-    *real_sync_p;
+static void *real_fsync_p, *real_fdatasync_p, *real_syncfs_p, *real_sync_p;
 
 static void *
 real(void **slot, const char *name)
@@ -523,74 +519,77 @@ int fdatasync(int);
 int syncfs(int);
 void sync(void);
 
+/*
+ * Every open below goes through the real openat(2): open(PATH) is
+ * openat(AT_FDCWD, PATH), the *64 forms are the same calls on a 64-bit
+ * system, and creat is open with O_CREAT | O_WRONLY | O_TRUNC.
+ */
+static int
+tracked_open(int dirfd, const char *path, int flags, mode_t mode)
+{
+	int created = creates(dirfd, path, flags);
+	int fd = sys_openat(dirfd, path, flags, mode);
+
+	note_open(fd, flags, created);
+	return fd;
+}
+
+/* The open mode of a variadic open call. */
+#define OPEN_MODE(flags, mode) do {				\
+	va_list ap_;						\
+	va_start(ap_, flags);					\
+	mode = mode_arg(flags, ap_);				\
+	va_end(ap_);						\
+} while (0)
+
 int
 open(const char *path, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	mode_t mode = mode_arg(flags, ap);
-	va_end(ap);
-	int created = creates(AT_FDCWD, path, flags);
-	int fd = REAL(open, open_fn)(path, flags, mode);
-	note_open(fd, flags, created);
-	return fd;
+	mode_t mode;
+
+	OPEN_MODE(flags, mode);
+	return tracked_open(AT_FDCWD, path, flags, mode);
 }
 
 int
 open64(const char *path, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	mode_t mode = mode_arg(flags, ap);
-	va_end(ap);
-	int created = creates(AT_FDCWD, path, flags);
-	int fd = REAL(open64, open_fn)(path, flags, mode);
-	note_open(fd, flags, created);
-	return fd;
+	mode_t mode;
+
+	OPEN_MODE(flags, mode);
+	return tracked_open(AT_FDCWD, path, flags, mode);
 }
 
 int
 openat(int dirfd, const char *path, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	mode_t mode = mode_arg(flags, ap);
-	va_end(ap);
-	int created = creates(dirfd, path, flags);
-	int fd = sys_openat(dirfd, path, flags, mode);
-	note_open(fd, flags, created);
-	return fd;
+	mode_t mode;
+
+	OPEN_MODE(flags, mode);
+	return tracked_open(dirfd, path, flags, mode);
 }
 
 int
 openat64(int dirfd, const char *path, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	mode_t mode = mode_arg(flags, ap);
-	va_end(ap);
-	int created = creates(dirfd, path, flags);
-	int fd = REAL(openat64, openat_fn)(dirfd, path, flags, mode);
-	note_open(fd, flags, created);
-	return fd;
+	mode_t mode;
+
+	OPEN_MODE(flags, mode);
+	return tracked_open(dirfd, path, flags, mode);
 }
 
 int
 creat(const char *path, mode_t mode)
 {
-	int created = creates(AT_FDCWD, path, O_CREAT);
-	int fd = REAL(creat, creat_fn)(path, mode);
-	note_open(fd, O_CREAT | O_WRONLY | O_TRUNC, created);
-	return fd;
+	return tracked_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC,
+	    mode);
 }
 
 int
 creat64(const char *path, mode_t mode)
 {
-	int created = creates(AT_FDCWD, path, O_CREAT);
-	int fd = REAL(creat64, creat_fn)(path, mode);
-	note_open(fd, O_CREAT | O_WRONLY | O_TRUNC, created);
-	return fd;
+	return tracked_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC,
+	    mode);
 }
 
 int

@@ -53,19 +53,8 @@ expect_success 'camrec verify, camaudit recordings and journals, camlog add' '
 
 expect_success 'camextract sign and run, camaudit verify of the archive' '
 	first=$(cut -f6 site.store/gate/manifest | jq -r "select(.start) | .start" | head -1) &&
-	cat >R1.yaml <<EOR &&
-id: R1
-requester:
-  name: "Nguyễn Văn A"
-  unit: "Phòng Tổ chức"
-purpose: "Kiểm tra bộ nhớ"
-cameras: [gate]
-from: "$(date -u -d "$first +2 sec" +%Y-%m-%dT%H:%M:%SZ)"
-to: "$(date -u -d "$first +8 sec" +%Y-%m-%dT%H:%M:%SZ)"
-expires: "$(date -u -d "+2 days" +%Y-%m-%dT%H:%M:%SZ)"
-recipient:
-  name: "Công an phường"
-EOR
+	request R1 "$(date -u -d "$first +2 sec" +%Y-%m-%dT%H:%M:%SZ)" \
+	    "$(date -u -d "$first +8 sec" +%Y-%m-%dT%H:%M:%SZ)" &&
 	vg sign camextract -C site sign --key "$P/director.key" \
 	    --cert "$P/director.crt" R1.yaml >out &&
 	vg_clean sign &&

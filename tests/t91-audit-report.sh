@@ -26,21 +26,9 @@ camlog -C site shift start >/dev/null
 camlog -C site add --kind fault --camera gate "Camera cổng mất tín hiệu" >/dev/null
 camlog -C site shift end >/dev/null
 first=$(cut -f6 site.store/gate/manifest | jq -r "select(.start) | .start" | head -1)
-cat >A.yaml <<EOR
-id: A
-requester:
-  name: "Kiểm tra"
-  unit: "Thanh tra"
-purpose: "Báo cáo tháng"
-cameras: [gate]
-from: "$(date -u -d "$first +1 sec" +%Y-%m-%dT%H:%M:%SZ)"
-to: "$(date -u -d "$first +5 sec" +%Y-%m-%dT%H:%M:%SZ)"
-expires: "$(date -u -d "+2 days" +%Y-%m-%dT%H:%M:%SZ)"
-recipient:
-  name: "Thanh tra"
-EOR
-openssl cms -sign -binary -in A.yaml -signer "$P/director.crt" -inkey "$P/director.key" \
-    -outform DER -out A.yaml.p7s 2>/dev/null
+request A "$(date -u -d "$first +1 sec" +%Y-%m-%dT%H:%M:%SZ)" \
+    "$(date -u -d "$first +5 sec" +%Y-%m-%dT%H:%M:%SZ)"
+sign A.yaml director
 camextract -C site run A.yaml -o A.tar >/dev/null 2>&1
 sed 's/^id: A/id: B/' A.yaml >B.yaml
 camextract -C site run B.yaml -o B.tar >/dev/null 2>&1

@@ -9,27 +9,6 @@ camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/nul
 camrec -C site record gate --for 24s 2>/dev/null
 stop_camera gate
 
-# request ID FROM TO [EXPIRES] [CAMERAS]: a request file ID.yaml.
-request() {
-	cat >"$1.yaml" <<EOR
-id: $1
-requester:
-  name: "Nguyễn Văn A"
-  unit: "Phòng Tổ chức"
-purpose: "Xác minh sự việc ngày hôm nay"
-cameras: [${5:-gate}]
-from: "$2"
-to: "$3"
-expires: "${4:-$(date -u -d "+2 days" +%Y-%m-%dT%H:%M:%SZ)}"
-recipient:
-  name: "Công an phường"
-EOR
-}
-# sign REQ WHO: a detached signature by WHO, as plain openssl makes it.
-sign() {
-	openssl cms -sign -binary -in "$1" -signer "$P/$2.crt" -inkey "$P/$2.key" \
-	    -outform DER -out "$1.$2.p7s" 2>/dev/null
-}
 first=$(cut -f6 site.store/gate/manifest | jq -r "select(.start) | .start" | head -1)
 last=$(cut -f6 site.store/gate/manifest | jq -r "select(.end) | .end" | tail -1)
 from=$(date -u -d "$first +3 sec" +%Y-%m-%dT%H:%M:%SZ)
