@@ -176,21 +176,6 @@ expect_success 'a manifest naming ../../outside/passwd: verify and prune refuse 
 
 # ---- requests ----
 
-request() {
-	cat >"$1.yaml" <<EOR
-id: $1
-requester:
-  name: "Nguyễn Văn A"
-  unit: "Phòng Tổ chức"
-purpose: "Xác minh"
-cameras: [gate]
-from: "$from"
-to: "$to"
-expires: "$(date -u -d "+2 days" +%Y-%m-%dT%H:%M:%SZ)"
-recipient:
-  name: "Công an phường"
-EOR
-}
 sign() {
 	camextract -C site sign --key "$P/director.key" --cert "$P/director.crt" "$1" >/dev/null
 }
@@ -207,28 +192,28 @@ bad_request() {
 }
 
 expect_success 'request ids and cameras with ../, /, control characters: refused at file:line' '
-	request H1 && sed -i "s|^id: H1|id: ../../outside/x|" H1.yaml &&
+	request H1 "$from" "$to" && sed -i "s|^id: H1|id: ../../outside/x|" H1.yaml &&
 	bad_request H1 "H1.yaml:1:[0-9]+: .*id" &&
-	request H2 && sed -i "s|^id: H2|id: /etc/x|" H2.yaml && bad_request H2 "H2.yaml:1:" &&
-	request H3 && sed -i "s|^cameras: \[gate\]|cameras: [../etc]|" H3.yaml &&
+	request H2 "$from" "$to" && sed -i "s|^id: H2|id: /etc/x|" H2.yaml && bad_request H2 "H2.yaml:1:" &&
+	request H3 "$from" "$to" && sed -i "s|^cameras: \[gate\]|cameras: [../etc]|" H3.yaml &&
 	bad_request H3 "H3.yaml:6:[0-9]+: .*\.\./etc" &&
-	request H4 && sed -i "s|^purpose: .*|purpose: \"a\\\\x1b[2Jb\"|" H4.yaml &&
+	request H4 "$from" "$to" && sed -i "s|^purpose: .*|purpose: \"a\\\\x1b[2Jb\"|" H4.yaml &&
 	bad_request H4 "H4.yaml:[0-9]+:[0-9]+: .*control" &&
-	request H5 && printf "note: a\000b\n" >>H5.yaml && bad_request H5 "H5.yaml" &&
+	request H5 "$from" "$to" && printf "note: a\000b\n" >>H5.yaml && bad_request H5 "H5.yaml" &&
 	must_fail 1 camextract -C site sign --key "$P/director.key" --cert "$P/director.crt" H1.yaml 2>err &&
 	test -z "$(ls H1.yaml.*p7s 2>/dev/null)"
 '
 
 expect_success 'a 10 MB purpose, 10 000 levels, billion laughs, a 2^63 window: refused, small RSS' '
-	request H6 && { head -c 10485760 /dev/zero | tr "\\0" x | sed "s/^/purpose2: /"; echo; } >>H6.yaml &&
+	request H6 "$from" "$to" && { head -c 10485760 /dev/zero | tr "\\0" x | sed "s/^/purpose2: /"; echo; } >>H6.yaml &&
 	bad_request H6 "larger than 1048576 bytes" &&
-	request H7 && python3 -c "print(\"x: \" + \"[\" * 10000 + \"]\" * 10000)" >>H7.yaml &&
+	request H7 "$from" "$to" && python3 -c "print(\"x: \" + \"[\" * 10000 + \"]\" * 10000)" >>H7.yaml &&
 	bad_request H7 "H7.yaml:[0-9]+:[0-9]+: nested too deeply" &&
-	request H8 && printf "a: &a [x, x, x]\nb: [*a, *a, *a]\n" >>H8.yaml &&
+	request H8 "$from" "$to" && printf "a: &a [x, x, x]\nb: [*a, *a, *a]\n" >>H8.yaml &&
 	bad_request H8 "H8.yaml:[0-9]+:[0-9]+: anchors and aliases are not allowed" &&
-	request H9 && sed -i "s|^to: .*|to: \"292277026596-12-04T15:30:08Z\"|" H9.yaml &&
+	request H9 "$from" "$to" && sed -i "s|^to: .*|to: \"292277026596-12-04T15:30:08Z\"|" H9.yaml &&
 	bad_request H9 "H9.yaml:8:[0-9]+: " &&
-	request H10 && sed -i "s|^from: .*|from: \"-9223372036854775808\"|" H10.yaml &&
+	request H10 "$from" "$to" && sed -i "s|^from: .*|from: \"-9223372036854775808\"|" H10.yaml &&
 	bad_request H10 "H10.yaml:7:[0-9]+: "
 '
 
