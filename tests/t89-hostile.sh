@@ -220,12 +220,12 @@ expect_success 'a 10 MB purpose, 10 000 levels, billion laughs, a 2^63 window: r
 # ---- archives ----
 
 expect_success 'setup: a good signed archive' '
-	request R1 && sign R1.yaml && camextract -C site run R1.yaml -o R1.tar >/dev/null &&
+	request R1 "$from" "$to" && sign R1.yaml && camextract -C site run R1.yaml -o R1.tar >/dev/null &&
 	camaudit -C site verify R1.tar >/dev/null
 '
 
 expect_success 'the output path a planted symbolic link (to /etc/passwd, say): refused, target untouched' '
-	request R2 && sign R2.yaml && ln -s "$T/outside/passwd" R2.tar &&
+	request R2 "$from" "$to" && sign R2.yaml && ln -s "$T/outside/passwd" R2.tar &&
 	must_fail 1 camextract -C site run R2.yaml -o R2.tar 2>err &&
 	has "R2.tar already exists" err && untouched && test -L R2.tar &&
 	test -z "$(ls R2.tar.tmp* 2>/dev/null)" && rm R2.tar
