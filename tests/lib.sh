@@ -18,7 +18,7 @@ cleanup() {
 		return
 	fi
 	if [ -f "$T.users" ]; then
-		while read -r u; do userdel "$u" 2>/dev/null; done <"$T.users"
+		while read -r u; do users_locked userdel "$u" 2>/dev/null; done <"$T.users"
 	fi
 	rm -rf "$T" "$T.users"
 }
@@ -232,7 +232,12 @@ can_add_users() {
 }
 temp_user() {
 	echo "$1" >>"$T.users" &&
-	useradd -M -N -s /usr/sbin/nologin "$1"
+	users_locked useradd -M -N -s /usr/sbin/nologin "$1"
+}
+# useradd and userdel give up when another holds /etc/passwd's lock, as
+# happens when tests/run runs test files side by side: take turns.
+users_locked() {
+	flock /tmp/camkit-test-users.lock "$@"
 }
 
 # as USER CMD...: run CMD as USER, without root's groups.

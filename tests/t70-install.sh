@@ -24,7 +24,7 @@ expect_success 'the installed camctl works on its own' '
 expect_success 'install-privileges: the service account owns the data root, camlog is set-user-id to it' '
 	can_add_users || { echo "# skipped: needs root and useradd"; exit 0; }
 	svc=ckinst-$$ && echo $svc >>"$T.users" &&
-	make -s -C "$CAMKIT_TOP" install-privileges DESTDIR="$T/root" PREFIX=/usr \
+	users_locked make -s -C "$CAMKIT_TOP" install-privileges DESTDIR="$T/root" PREFIX=/usr \
 	    SERVICE_USER=$svc STATEDIR=/var/lib/camkit >log 2>&1 || { cat log; false; }
 	getent passwd $svc >/dev/null &&
 	test "$(stat -c "%U %a" root/var/lib/camkit)" = "$svc 750" &&
