@@ -84,14 +84,20 @@ expect_success "SIGKILL at $kills random moments: every indexed segment verifies
 	done
 '
 
+m=site.store/gate/manifest
+echo "# the manifest after the $kills kills: $(grep -c "	segment	" $m) segments indexed," \
+    "$(grep "	segment	" $m | cut -f6 | jq -c "select(.recovered)" | wc -l) recovered," \
+    "$(grep -c "	quarantine	" $m) quarantined"
+
 expect_success 'recover refuses to run under a live recorder' '
-	camrec -C site record gate --for 6s 2>/dev/null &
+	camrec -C site record gate --for 6s 2>rec.err &
 	pid=$!
 	wait_for test -n "$(find site.store -name "*.partial")"
 	must_fail 1 camrec -C site recover gate 2>err
 	has "is being recorded on this host" err
-	wait $pid
-	test -z "$(find site.store -name "*.partial" -not -path "*/quarantine/*")"
+	wait $pid || { echo "camrec exited $?:"; cat rec.err; false; }
+	find site.store -name "*.partial" -not -path "*/quarantine/*" >left
+	test ! -s left || { echo "left after the recorder ended:"; cat left; tail -n 5 site.store/gate/manifest; false; }
 '
 
 expect_success 'a recovered segment ends when its footage ends' '

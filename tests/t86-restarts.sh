@@ -32,6 +32,7 @@ done
 kill -TERM $rec
 wait $rec
 stop_camera gate 2>/dev/null
+awk '{ s += $1; if (NR == 1 || $1 > max) max = $1 } END { if (NR) printf "# %d restarts: back after %.1f s on average, %d s at worst\n", NR, s / NR, max }' late
 
 expect_success "$n restarts: each journaled, recording back within 5 s each time" '
 	test "$(grep -c "	camera-down	" site.store/gate/manifest)" -ge "$n" &&
