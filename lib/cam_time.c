@@ -258,6 +258,22 @@ mdays(int y, int m)
 	return m == 2 && leap(y) ? 29 : d[m - 1];
 }
 
+/* An instant is written back in UTC (RFC 3339, years 0000-9999), so
+ * one that an offset or a zone moves outside those years is refused:
+ * "0000-01-01T01:00:00+07:00" is in year -1. */
+static int
+in_years(const char *s, time_t t, time_t *out, struct cam_err *e)
+{
+	const long long first = -62167219200LL;	/* 0000-01-01T00:00:00Z */
+	const long long last = 253402300799LL;	/* 9999-12-31T23:59:59Z */
+
+	if ((long long)t < first || (long long)t > last)
+		return cam_errf(e, CAM_NO, "bad time \"%s\": outside the "
+		    "years 0000-9999 in UTC", s);
+	*out = t;
+	return 0;
+}
+
 int
 cam_time_parse(const char *s, const char *zone, time_t *out,
     struct cam_err *e)
@@ -354,8 +370,7 @@ cam_time_parse(const char *s, const char *zone, time_t *out,
 	tm.tm_sec = sec;
 	if (utc || zone == NULL) {
 		/* Fields are in range, so timegm cannot fail or normalise. */
-		*out = timegm(&tm) - off;
-		return 0;
+		return in_years(s, timegm(&tm) - off, out, e);
 	}
 
 	tm.tm_isdst = -1;	/* let the zone decide */
@@ -370,8 +385,7 @@ cam_time_parse(const char *s, const char *zone, time_t *out,
 	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
 		return cam_errf(e, CAM_NO,
 		    "bad time \"%s\": does not exist in %s", s, zone);
-	*out = t;
-	return 0;
+	return in_years(s, t, out, e);
 }
 
 /* Years outside 0-9999 are shown as they are rather than hidden. */

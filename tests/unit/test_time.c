@@ -293,6 +293,15 @@ test_parse(void)
 	CHECK(tbad("2026/11/23", HCM), "slashes");
 	CHECK(tbad("2026-11-23Z", NULL), "date with Z");
 	CHECK(tbad("now", NULL), "word");
+	/* Found by fuzzing: an offset that carries the instant out of the
+	 * years RFC 3339 can write back. */
+	CHECK(tbad("0000-01-01T01:00:00+07:00", NULL), "offset into year -1");
+	CHECK(tbad("0000-01-01T01:00", HCM), "zone into year -1");
+	CHECK(tbad("9999-12-31T23:00:00-07:00", NULL), "offset into year 10000");
+	CHECK(tparse("0000-01-01T00:00:00Z", NULL, -62167219200LL),
+	    "first instant of year 0000");
+	CHECK(tparse("9999-12-31T23:59:59Z", NULL, 253402300799LL),
+	    "last instant of year 9999");
 }
 
 static void
