@@ -4,7 +4,11 @@
  * name) and a detail; failures are counted.  In text a line is
  * "ok<TAB>name<TAB>detail"; in JSON an object {"check","ok","detail"}
  * (plus "camera" and "severity" for the camera security findings), the
- * objects joined as the members of an array.
+ * objects joined as the members of an array.  A detail is one line of
+ * clean UTF-8: one of several lines (a cam_err message may hold one per
+ * finding) gives a check line each, and a control character other than
+ * the tab, or a byte that is not UTF-8 (from hostile input: an archive's
+ * member names), is written as \xHH.
  *
  * Nothing is printed here: the lines gather in out, and
  * cam_checks_render gives the whole as a program prints it.

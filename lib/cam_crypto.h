@@ -63,6 +63,18 @@ int cam_crypto_verify_detached(const struct cam_trust *t, const void *sig,
     size_t siglen, const void *data, size_t len, time_t at, char *signer,
     size_t sl, char *why, size_t wl);
 
+/*
+ * For the signature checkers in lib/ only: CMS_verify, binary, of the
+ * detached signature cms over data[0..len) against store (NULL with
+ * CMS_NO_SIGNER_CERT_VERIFY in flags: the signature alone).  1 if it
+ * verifies, 0 if not (OpenSSL's queue says why), -1 if OpenSSL could
+ * not be set up.  Use it rather than CMS_verify itself (see there).
+ */
+struct CMS_ContentInfo_st;
+int cam_crypto_cms_verify(struct CMS_ContentInfo_st *cms,
+    struct x509_store_st *store, const void *data, size_t len,
+    unsigned int flags);
+
 struct evp_pkey_st;
 int cam_crypto_read_key(const char *path, const char *what_key,
     struct evp_pkey_st **key, struct cam_err *e);

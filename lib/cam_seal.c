@@ -548,11 +548,11 @@ verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
     const char *b64, char *why, size_t wl)
 {
 	CMS_ContentInfo *cms = NULL;
-	BIO *in = NULL, *dc = NULL;
+	BIO *in = NULL;
 	unsigned char *der = NULL;
 	char reason[200];
 	size_t n = strlen(b64);
-	int len, rc = -1;
+	int len, k, rc = -1;
 
 	ERR_clear_error();
 	if (n == 0 || n % 4 != 0 || n > INT_MAX / 2) {
@@ -573,22 +573,21 @@ verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
 		    cam_crypto_ssl_reason(reason, sizeof(reason)));
 		goto end;
 	}
-	if ((dc = BIO_new_mem_buf(content->s, (int)content->len)) == NULL) {
+	/* Certificates as they were when the seal was made: a site
+	 * certificate that expired since does not void its old seals. */
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), when);
+	if ((k = cam_crypto_cms_verify(cms, store, content->s, content->len,
+	    0)) == 1) {
+		rc = 0;
+		goto end;
+	}
+	if (k == -1) {
 		snprintf(why, wl, "seal not checked: %s",
 		    cam_crypto_ssl_reason(reason, sizeof(reason)));
 		goto end;
 	}
-	/* Certificates as they were when the seal was made: a site
-	 * certificate that expired since does not void its old seals. */
-	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), when);
-	if (CMS_verify(cms, NULL, store, dc, NULL, CMS_BINARY) == 1) {
-		rc = 0;
-		goto end;
-	}
 	cam_crypto_ssl_reason(reason, sizeof(reason));
-	BIO_free(dc);
-	if ((dc = BIO_new_mem_buf(content->s, (int)content->len)) != NULL &&
-	    CMS_verify(cms, NULL, NULL, dc, NULL, CMS_BINARY |
+	if (cam_crypto_cms_verify(cms, NULL, content->s, content->len,
 	    CMS_NO_SIGNER_CERT_VERIFY) == 1) {
 		/* OpenSSL's detail reads "Verify error: <why>". */
 		const char *r = reason;
@@ -601,7 +600,6 @@ verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
 end:
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);
-	BIO_free(dc);
 	BIO_free(in);
 	free(der);
 	return rc;

@@ -370,6 +370,25 @@ check_window(const struct cam_verify_view *v, const char *custody,
 	}
 }
 
+/* A message about the request files written out into tmp, naming the
+ * archive's members instead ("tmp/F" as "request/F"): the files are
+ * gone once the verification ends. */
+static void
+member_msg(char *msg, size_t size, const char *tmp)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	size_t tl = strlen(tmp);
+	const char *p = msg, *q;
+
+	for (; (q = strstr(p, tmp)) != NULL; p = q + tl) {
+		cam_buf_add(&b, p, (size_t)(q - p));
+		cam_buf_adds(&b, q[tl] == '/' ? "request" : tmp);
+	}
+	cam_buf_adds(&b, p);
+	snprintf(msg, size, "%s", cam_buf_str(&b));
+	cam_buf_free(&b);
+}
+
 /* The request and its signatures, written out (into v->tmp, under
  * tmpdir) to be checked as camextract checked them; custody must name
  * it.  Its window into window[2], *have_window set, when it loads.
@@ -417,6 +436,7 @@ check_request(struct cam_verify_view *v, const char *custody,
 	cam_path(rpath, sizeof(rpath), e, "%s/%s", v->tmp, reqm->name + 8);
 	if (cam_request_load(&req, rpath, t->have_site ?
 	    t->site.cfg.timezone : CAM_DEFAULT_ZONE, e) == -1) {
+		member_msg(e->msg, sizeof(e->msg), v->tmp);
 		cam_checks_add(ck, 0, "request", "%s", e->msg);
 		cam_err_clear(e);
 		return 0;
@@ -428,9 +448,11 @@ check_request(struct cam_verify_view *v, const char *custody,
 		cam_checks_add(ck, 1, "request signatures", "%zu signer%s, the "
 		    "director's among them%s", sigs.n, sigs.n == 1 ? "" : "s",
 		    t->need_unit_head ? " and a unit head's" : "");
-	else
+	else {
+		member_msg(e->msg, sizeof(e->msg), v->tmp);
 		cam_checks_add(ck, 0, "request signatures", "%s (%s)", e->msg,
 		    ref == -1 ? "error" : cam_request_refusal_name(ref));
+	}
 	cam_err_clear(e);
 	if (custody != NULL)
 		request = cam_json_sub_object(custody, "request");

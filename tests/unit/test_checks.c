@@ -44,5 +44,25 @@ main(void)
 	    "JSON lines, camera and severity only when given");
 	cam_buf_free(&out);
 	cam_checks_free(&c);
+
+	/* What a hostile archive puts in a detail stays one line each. */
+	memset(&c, 0, sizeof(c));
+	cam_checks_add(&c, 0, "request", "r.yaml:2:1: bad key\n"
+	    "r.yaml: \"id\" is required\n");
+	cam_checks_add(&c, 0, "tar", "unsafe member name \"%s\"",
+	    "a\tb\nok\tc\x7f\xff\xc3");
+	cam_checks_add(&c, 1, "clip", "Cổng %s", "");
+	cam_checks_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out),
+	    "FAIL\trequest\tr.yaml:2:1: bad key\n"
+	    "FAIL\trequest\tr.yaml: \"id\" is required\n"
+	    "FAIL\ttar\tunsafe member name \"a\tb\n"
+	    "FAIL\ttar\tok\tc\\x7F\\xFF\\xC3\"\n"
+	    "ok\tclip\tCổng \n",
+	    "a line of a detail each; control (but tab) and non-UTF-8 bytes "
+	    "as \\xHH");
+	CHECK(c.n == 5 && c.failed == 4, "each line counted");
+	cam_buf_free(&out);
+	cam_checks_free(&c);
 	return UNIT_END();
 }
