@@ -37,6 +37,10 @@ export ASAN_OPTIONS := exitcode=86:detect_leaks=1
 export LSAN_OPTIONS := exitcode=86
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 B := build/asan
+# Sanitized programs take two to three times the CPU: as many test
+# files at a time as there are cores (tests/run's default is twice).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+export JOBS
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 else
