@@ -11,6 +11,7 @@
 #include "cam_audit.h"
 #include "cam_cli.h"
 #include "cam_config.h"
+#include "cam_crypto.h"
 #include "cam_priv.h"
 #include "cam_site.h"
 
@@ -23,6 +24,10 @@ cam_cli_setup(const char *prog, void (*usage)(FILE *))
 {
 	cli_prog = prog;
 	cli_usage = usage;
+	/* First thing, before OpenSSL allocates anything. */
+	if (cam_crypto_init() == -1)
+		fprintf(stderr, "%s: warning: OpenSSL was used before the "
+		    "start of main: what it frees is not wiped\n", prog);
 }
 
 const char *

@@ -92,7 +92,12 @@ cam_secret_write(const char *dir, const char *name, const char *user,
 	    cam_path(path, sizeof(path), e, "%s/%s", d, name) == -1)
 		return -1;
 	*created = access(path, F_OK) == -1;
-	cam_buf_addf(&b, "username=%s\npassword=%s\n", user, pass);
+	/* Not cam_buf_addf: printf would leave the password on the stack. */
+	cam_buf_adds(&b, "username=");
+	cam_buf_adds(&b, user);
+	cam_buf_adds(&b, "\npassword=");
+	cam_buf_adds(&b, pass);
+	cam_buf_adds(&b, "\n");
 	rc = cam_file_write_atomic(path, b.s, b.len, 0600, e);
 	cam_buf_free(&b);	/* wipes */
 	return rc;

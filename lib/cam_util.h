@@ -22,6 +22,8 @@ struct cam_buf {
 
 void cam_buf_add(struct cam_buf *b, const void *p, size_t n);
 void cam_buf_adds(struct cam_buf *b, const char *s);
+/* Not for secrets: printf formats through a scratch buffer on the
+ * stack and leaves it there. */
 void cam_buf_addf(struct cam_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Replace bytes [off, off+n) by the string s. */
