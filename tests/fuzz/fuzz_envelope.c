@@ -8,7 +8,6 @@
 #include "fuzz.h"
 
 #include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cam_archive.h"
@@ -16,19 +15,11 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int fd = -1;
-	static char path[64];
+	const char *path;
 	struct cam_envelope env;
 	struct cam_err e;
 
-	if (fd == -1) {
-		if ((fd = memfd_create("envelope", 0)) == -1)
-			abort();
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	}
-	if (ftruncate(fd, 0) == -1 ||
-	    pwrite(fd, data, size, 0) != (ssize_t)size)
-		abort();
+	path = fuzz_file("envelope", data, size);
 	cam_err_clear(&e);
 	if (cam_archive_envelope(path, &env, &e) == 1)
 		for (size_t i = 0; i < env.n; i++)

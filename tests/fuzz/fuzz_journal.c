@@ -9,7 +9,6 @@
 #include "fuzz.h"
 
 #include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cam_journal.h"
@@ -34,8 +33,7 @@ each(void *arg, const struct cam_journal_rec *r)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int fd = -1;
-	static char path[64];
+	const char *path;
 	struct cam_journal_verify v;
 	struct cam_journal_rec r;
 	struct cam_err e;
@@ -58,14 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += len + 1;
 	}
 
-	if (fd == -1) {
-		if ((fd = memfd_create("journal", 0)) == -1)
-			abort();
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	}
-	if (ftruncate(fd, 0) == -1 ||
-	    pwrite(fd, data, size, 0) != (ssize_t)size)
-		abort();
+	path = fuzz_file("journal", data, size);
 	cam_err_clear(&e);
 	if (cam_journal_verify(path, &v, &e) == 0 && v.bad_line != 0)
 		abort();

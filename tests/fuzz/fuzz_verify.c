@@ -30,7 +30,6 @@
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cam_json.h"
@@ -270,19 +269,11 @@ check_empty(const char *dir)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int fd = -1;
-	static char path[64];
+	const char *path;
 	struct cam_checks ck = { 0 };
 	struct cam_err e;
 
-	if (fd == -1) {
-		if ((fd = memfd_create("verify", 0)) == -1)
-			abort();
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	}
-	if (ftruncate(fd, 0) == -1 ||
-	    pwrite(fd, data, size, 0) != (ssize_t)size)
-		abort();
+	path = fuzz_file("verify", data, size);
 	/* A tmpdir of its own, named anew for each input: a name the
 	 * input cannot hold, so that finding it in a line means the line
 	 * names a temporary file. */
