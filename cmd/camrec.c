@@ -136,7 +136,9 @@ conf_init(struct cam_rec_conf *c, const struct cam_site *s,
 	c->host = host;
 	c->cam = cam;
 	c->io_timeout = 10;
-	c->backoff_max = 30;
+	/* A retry is one connection attempt: cheap for the camera, and
+	 * the wait after the camera comes back is footage lost. */
+	c->backoff_max = 2;
 	c->stop = &stop;
 	c->verbose = verbose;
 }
