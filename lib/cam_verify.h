@@ -30,8 +30,8 @@ struct cam_verify_trust {
 	struct cam_site site;
 };
 
-/* The site in confdir if it opens (it must when tdir is NULL), and the
- * trust of tdir or else of that site.  Free t even on failure. */
+/* The site in confdir if given and it opens (it must when tdir is NULL),
+ * and the trust of tdir or else of that site.  Free t even on failure. */
 int cam_verify_trust_load(struct cam_verify_trust *t, const char *confdir,
     const char *tdir, struct cam_err *e);
 void cam_verify_trust_free(struct cam_verify_trust *t);

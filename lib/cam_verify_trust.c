@@ -58,7 +58,10 @@ cam_verify_trust_load(struct cam_verify_trust *t, const char *confdir,
     const char *tdir, struct cam_err *e)
 {
 	memset(t, 0, sizeof(*t));
-	if (cam_site_open(&t->site, confdir, e) == 0) {
+	if (confdir == NULL && tdir == NULL)
+		return cam_errf(e, CAM_USAGE, "verify: no configuration "
+		    "directory and no trust directory");
+	if (confdir != NULL && cam_site_open(&t->site, confdir, e) == 0) {
 		t->have_site = 1;
 		t->need_unit_head = t->site.cfg.unit_head_signature;
 	} else if (tdir == NULL)
