@@ -1173,6 +1173,14 @@ quarantine(struct cam_journal *j, const char *camdir, const char *root,
 	    cam_path(dest, sizeof(dest), e, "%s/%s", qdir, base) == -1 ||
 	    cam_crypto_sha256_file(partial, sha, &size, e) == -1)
 		return -1;
+	/* The same name may come again (the clock stepped back): never
+	 * replace what an earlier recovery put here.  Recovery holds the
+	 * camera's lock, so nothing else names files here meanwhile. */
+	for (int n = 2; access(dest, F_OK) == 0 || errno != ENOENT; n++)
+		if (n > 999 || cam_path(dest, sizeof(dest), e, "%s/%s.%d",
+		    qdir, base, n) == -1)
+			return n > 999 ? cam_errf(e, CAM_ENV, "%s: no free "
+			    "name for %s", qdir, base) : -1;
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "file", partial + strlen(root) + 1);
 	cam_json_add_str(&b, "moved_to", dest + strlen(root) + 1);

@@ -147,6 +147,22 @@ frames() {
 	    -show_entries stream=nb_read_frames -of csv=p=0 "$1" | grep -m1 .
 }
 
+# quarantine_unreadable MANIFEST: each file the manifest quarantined for
+# "no readable video" holds no video packet ffprobe can read either:
+# quarantining it lost no footage.
+quarantine_unreadable() {
+	local f n store=${1%/*/manifest}
+	grep "	quarantine	" "$1" | cut -f6 |
+	    jq -r 'select(.reason == "no readable video") | .moved_to' |
+	while read -r f; do
+		n=$(ffprobe -v quiet -select_streams v -count_packets \
+		    -show_entries stream=nb_read_packets -of csv=p=0 \
+		    "$store/$f" | grep -m1 .) || n=0
+		[ "$n" = 0 ] || { echo "$f was quarantined as unreadable," \
+		    "yet ffprobe reads $n video packets in it" >&2; return 1; }
+	done
+}
+
 # chain_ok JOURNAL: the chain check of camkit-journal(5), by shell.
 chain_ok() {
 	local prev line n

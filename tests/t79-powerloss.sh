@@ -99,6 +99,7 @@ after_cut() {
 	    { echo "$1: a file came back beside its indexed copy:" >&2; grep "	quarantine	" $m >&2; return 1; }
 	[ -z "$(find site.store -name "*.partial" -not -path "*/quarantine/*")" ] ||
 	    { echo "$1: a .partial is left after recovery" >&2; return 1; }
+	quarantine_unreadable $m || return 1
 	camrec -C site verify gate >verify.out ||
 	    { echo "$1: camrec verify:" >&2; cat verify.out >&2; return 1; }
 	camaudit -C site journals >journals.out && ! grep -q "^FAIL" journals.out ||

@@ -41,6 +41,19 @@ expect_success 'a .partial with nothing readable is quarantined, not deleted' '
 	test -z "$(find site.store -name "*.partial" -not -path "*/quarantine/*")"
 '
 
+expect_success 'the same name quarantined again (the clock went back) is kept beside the first' '
+	d=site.store/gate/2026/01/01 q=site.store/gate/quarantine
+	first=$(sha256sum <$q/gate-20260101T000000Z.mkv.partial)
+	head -c 3000 /dev/urandom >$d/gate-20260101T000000Z.mkv.partial
+	sha=$(sha256sum <$d/gate-20260101T000000Z.mkv.partial | cut -c1-64)
+	camrec -C site recover gate >out
+	test "$(sha256sum <$q/gate-20260101T000000Z.mkv.partial)" = "$first"
+	test "$(sha256sum <$q/gate-20260101T000000Z.mkv.partial.2 | cut -c1-64)" = "$sha"
+	rec=$(grep "	quarantine	" site.store/gate/manifest | tail -1 | cut -f6)
+	test "$(echo "$rec" | jq -r .moved_to)" = gate/quarantine/gate-20260101T000000Z.mkv.partial.2
+	test "$(echo "$rec" | jq -r .sha256)" = "$sha"
+'
+
 expect_success 'a crash between indexing and renaming: the rename is finished' '
 	last=$(segments site gate | tail -1)
 	mv "$last" "$last.partial"
@@ -77,6 +90,7 @@ expect_success "SIGKILL at $kills random moments: every indexed segment verifies
 	camrec -C site recover gate >/dev/null
 	test -z "$(find site.store -name "*.partial" -not -path "*/quarantine/*")"
 	chain_ok site.store/gate/manifest
+	quarantine_unreadable site.store/gate/manifest
 	grep "	segment	" site.store/gate/manifest | cut -f6 | jq -r "[.sha256, .file] | @tsv" |
 	while IFS="	" read -r sha file; do
 		test "$sha  site.store/$file" = "$(sha256sum "site.store/$file")" ||
