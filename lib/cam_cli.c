@@ -11,7 +11,6 @@
 #include "cam_audit.h"
 #include "cam_cli.h"
 #include "cam_config.h"
-#include "cam_crypto.h"
 #include "cam_priv.h"
 #include "cam_site.h"
 
@@ -24,10 +23,6 @@ cam_cli_setup(const char *prog, void (*usage)(FILE *))
 {
 	cli_prog = prog;
 	cli_usage = usage;
-	/* First thing, before OpenSSL allocates anything. */
-	if (cam_crypto_init() == -1)
-		fprintf(stderr, "%s: warning: OpenSSL was used before the "
-		    "start of main: what it frees is not wiped\n", prog);
 }
 
 const char *

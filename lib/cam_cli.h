@@ -13,8 +13,7 @@
 #include "cam_err.h"
 #include "cam_policy.h"
 
-/* Name the program and its usage() once, at the top of main; makes
- * OpenSSL wipe what it frees (cam_crypto_init). */
+/* Name the program and its usage() once, at the top of main. */
 void cam_cli_setup(const char *prog, void (*usage)(FILE *));
 const char *cam_cli_prog(void);
 /* Print e; returns the exit status it calls for. */

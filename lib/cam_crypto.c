@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,55 +21,6 @@
 
 #include "cam_crypto.h"
 #include "cam_util.h"
-
-/* ---- OpenSSL's memory, wiped when freed ---- */
-
-static void *
-wipe_malloc(size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return malloc(n);
-}
-
-static void
-wipe_free(void *p, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	if (p != NULL) {
-		explicit_bzero(p, malloc_usable_size(p));
-		free(p);
-	}
-}
-
-/* Not realloc: it would free the old block unwiped. */
-static void *
-wipe_realloc(void *p, size_t n, const char *file, int line)
-{
-	size_t old;
-	void *q;
-
-	if (p == NULL)
-		return wipe_malloc(n, file, line);
-	if (n == 0) {
-		wipe_free(p, file, line);
-		return NULL;
-	}
-	if ((q = malloc(n)) == NULL)
-		return NULL;
-	old = malloc_usable_size(p);
-	memcpy(q, p, old < n ? old : n);
-	wipe_free(p, file, line);
-	return q;
-}
-
-int
-cam_crypto_init(void)
-{
-	return CRYPTO_set_mem_functions(wipe_malloc, wipe_realloc,
-	    wipe_free) ? 0 : -1;
-}
 
 struct cam_trust {
 	X509_STORE	*store;

@@ -79,12 +79,4 @@ struct evp_pkey_st;
 int cam_crypto_read_key(const char *path, const char *what_key,
     struct evp_pkey_st **key, struct cam_err *e);
 
-/*
- * Make OpenSSL wipe every block it frees, as camkit wipes its own: its
- * decoder frees its DER copy of a private key unwiped.  Only before
- * OpenSSL has allocated anything (cam_cli_setup calls it first thing);
- * -1 if too late.
- */
-int cam_crypto_init(void);
-
 #endif

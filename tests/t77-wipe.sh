@@ -6,7 +6,7 @@
 # base64 lines of the key's PEM that hold private bytes, the key's
 # private numbers (the EC scalar; RSA's d, p, q, dp, dq and qinv) in
 # 8-byte pieces, in DER order and byte-reversed as in a BIGNUM's words,
-# and the password whole and in 8-byte pieces.  Two controls show that
+# and the password whole and in 8-byte pieces.  Three controls show that
 # the same search finds the key and the password while they are held.
 # The image is of the program alone: the test's own copies (files,
 # shell variables) are not in it.
@@ -235,6 +235,23 @@ expect_success 'camctl camera add, the password on standard input: not left' '
 wait $rec
 stop_camera gate KILL
 
+# camrec reads its first packet: connected.
+expect_success 'camrec record: the camera password is found while connected, not at exit' '
+	PW4=$(password) &&
+	secret_pieces pw4 "$PW4" >pw4.pieces &&
+	printf "%s\n" "$PW4" >pw4 &&
+	start_camera vault --live --fps 10 --gop 10 --user admin --password "$PW4" &&
+	camctl -C site camera add vault --url "$(camera_url vault)" --segment 5s \
+	    --username admin --password-file pw4 >/dev/null &&
+	under_gdb camrec "break av_read_frame@plt" run -- \
+	    "$CAMKIT_BIN/camrec" -C site record vault --for 6s &&
+	stop_camera vault KILL &&
+	test "$(cat camrec.rc)" = 0 &&
+	grep -q "	segment	" site.store/vault/manifest &&
+	somewhere camrec.held.core pw4.pieces &&
+	nowhere camrec.core pw4.pieces
+'
+
 expect_success 'camaudit cameras: the passwords are found while checked, not at exit' '
 	cat pw1.pieces pw2.pieces pw3.pieces >pw123.pieces &&
 	under_gdb audit "break cam_defaults_match" run -- \
@@ -267,7 +284,7 @@ expect_success 'camaudit verify --key: nothing of the recipient key is left at e
 '
 
 # The figures, for tests/README.
-for c in sign rsa add stdin audit seal run decrypt; do
+for c in sign rsa add stdin audit camrec seal run decrypt; do
 	[ -f $c.core.count ] || continue
 	read -r n bytes found <$c.core.count
 	echo "# $c: $n pieces, $bytes bytes, found $found times" \
