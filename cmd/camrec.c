@@ -36,14 +36,21 @@ usage(FILE *f)
 	fprintf(f,
 "usage: camrec [-C dir] [-v] record camera [--for duration]\n"
 "       camrec [-C dir] [-v] recover camera\n"
-"       camrec [-C dir] verify [camera ...]\n"
-"       camrec [-C dir] prune [--dry-run] [--json] [--now time]\n"
-"       camrec [-C dir] hold add camera --from time --to time --reason text\n"
-"       camrec [-C dir] hold list [--all] [--json]\n"
-"       camrec [-C dir] hold release id [--reason text]\n"
+"       camrec [-C dir] [-v] verify [camera ...]\n"
+"       camrec [-C dir] [-v] prune [--dry-run] [--json] [--now time]\n"
+"       camrec [-C dir] [-v] hold add camera --from time --to time\n"
+"              --reason text\n"
+"       camrec [-C dir] [-v] hold list [--all] [--json]\n"
+"       camrec [-C dir] [-v] hold release id [--reason text]\n"
 "       camrec -h | --help | --version\n");
 }
 
+
+/* The verbs that take no option: getopt_long still parses their
+ * arguments, so that an option is a usage error, not a camera id. */
+static const struct option no_opts[] = {
+	{ NULL, 0, NULL, 0 },
+};
 
 static void
 on_signal(int sig)
@@ -572,9 +579,12 @@ cmd_recover(int argc, char **argv)
 	char host[256];
 	int rc, n, lockfd = -1;
 
-	if (argc != 2)
+	if (getopt_long(argc, argv, "", no_opts, NULL) != -1)
+		return cam_cli_usage_error("recover: bad option");
+	if (optind + 1 != argc)
 		return cam_cli_usage_error("recover: give one camera id");
-	if ((rc = find_camera(&s, argv[1], &cam, host, sizeof(host))) != 0)
+	if ((rc = find_camera(&s, argv[optind], &cam, host,
+	    sizeof(host))) != 0)
 		return rc;
 	cam_err_clear(&e);
 	conf_init(&conf, &s, cam, host);
@@ -611,12 +621,14 @@ cmd_verify(int argc, char **argv)
 	size_t n = 0;
 	int rc = 0, bad = 0;
 
+	if (getopt_long(argc, argv, "", no_opts, NULL) != -1)
+		return cam_cli_usage_error("verify: bad option");
 	cam_err_clear(&e);
 	if ((rc = open_site(&s, CAM_ACT_AUDIT)) != 0)
 		return rc;
-	if (argc > 1) {
-		cams = cam_xmalloc((size_t)(argc - 1) * sizeof(char *));
-		for (int i = 1; i < argc; i++)
+	if (optind < argc) {
+		cams = cam_xmalloc((size_t)(argc - optind) * sizeof(char *));
+		for (int i = optind; i < argc; i++)
 			cams[n++] = cam_xstrdup(argv[i]);
 	} else if (cam_store_cameras(s.cfg.root, &cams, &n, &e) == -1) {
 		rc = cam_cli_fail(&e);
