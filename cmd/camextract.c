@@ -55,7 +55,6 @@ static int
 cmd_request(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cam_buf b = CAM_BUF_INIT;
@@ -104,7 +103,6 @@ cmd_sign(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "cert", required_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *cert = NULL, *out = NULL;
@@ -581,7 +579,6 @@ static int
 cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
 		{ "signature", required_argument, NULL, 's' },
 		{ "encrypt-to", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
