@@ -63,30 +63,7 @@ expect_success '--help and --version' '
 	camctl --version >out && has "^camctl [0-9]+\.[0-9]+\.[0-9]+$" out
 '
 
-# synopsis_ok PROG: usage() prints exactly the SYNOPSIS of PROG(1).
-synopsis_ok() {
-	"$1" --help | sed "s/^usage: //" | tr -s " \n" "  " | sed "s/ $//" >u &&
-	mandoc -Tascii -Owidth=1000 "$CAMKIT_TOP/man/$1.1" |
-	    sed "s/.\x08//g" | sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" |
-	    sed "1d;\$d" | tr -s " \n" "  " | sed "s/^ //; s/ $//" >m &&
-	cmp_text m u
-}
-
-expect_success 'usage() prints exactly the SYNOPSIS of camctl(1)' '
-	synopsis_ok camctl
-'
-
-expect_success 'usage() prints exactly the SYNOPSIS of camlog(1)' '
-	synopsis_ok camlog
-'
-
-expect_success 'usage() prints exactly the SYNOPSIS of camextract(1)' '
-	synopsis_ok camextract
-'
-
-expect_success 'usage() prints exactly the SYNOPSIS of camaudit(1)' '
-	synopsis_ok camaudit
-'
+# usage() against each SYNOPSIS: tests/t11-usage.sh.
 
 expect_success 'init refuses a non-empty directory and writes nothing' '
 	mkdir full && echo keep >full/notes.txt &&
