@@ -292,6 +292,65 @@ parsed() {
 	[ "$bad" -eq 0 ]
 }
 
+# examples: each command of a camkit program shown in README.md and in
+# the EXAMPLES of the man pages, as SOURCE<TAB>COMMAND, joined across
+# "\" line ends; a leading "$ ", "# ", "sudo " or "echo ... |" is taken
+# off, and so is what follows a pipe or "&&" to another program.
+examples() {
+	local re p
+	re=$(echo $PROGS | tr ' ' '|')
+	{
+		awk -v re="^(echo .*\\| *)?($re) " '
+		/^    / { s = $0; sub(/^ +/, "", s)
+			if (cont)
+				cmd = cmd " " s
+			else if (s ~ re && $0 ~ /^    [^ ]/)
+				cmd = s
+			else
+				next
+			cont = sub(/ *\\$/, "", cmd)
+			if (!cont)
+				print "README.md\t" cmd
+			next }
+		{ cont = 0 }' "$CAMKIT_TOP/README.md"
+		for p in "$CAMKIT_TOP"/man/*.[1-8]; do
+			mandoc -Tutf8 -Owidth=1000 "$p" | sed 's/.\x08//g' |
+			    sed -n '/^EXAMPLES/,/^[A-Z]/p' |
+			    awk -v re="^(sudo )?(echo .*\\| *)?($re) " \
+				-v f="man/${p##*/}" '
+			/^ +[$#] / { s = $0; sub(/^ +[$#] /, "", s)
+				if (s !~ re) { cont = 0; next }
+				cmd = s; cont = sub(/ *\\$/, "", cmd)
+				if (!cont)
+					print f "\t" cmd
+				next }
+			cont { s = $0; sub(/^ +/, "", s); cmd = cmd " " s
+				cont = sub(/ *\\$/, "", cmd)
+				if (!cont)
+					print f "\t" cmd }'
+		done
+	} | sed 's/\t\(sudo \)\{0,1\}\(echo .*| *\)\{0,1\}/\t/; s/ *|$//' |
+	    sed 's/ | .*$//; s/ *&& *[^c].*$//'
+}
+
+# run_example COMMAND: COMMAND, with the default configuration directory
+# and data root the fixture's, run by sh in $T/w, where the directories
+# camctl units writes by default are empty file systems of its own.
+run_example() {
+	(cd "$T/w" && CAMKIT_DIR="$T/w/site" unshare -m sh -c '
+	    mount -t tmpfs units /etc/systemd/system &&
+	    mount -t tmpfs cron /etc/cron.d &&
+	    exec timeout 10 sh -c "$0"' "$(printf '%s\n' "$1" |
+	    sed "s|/etc/camkit|$T/w/site|g; s|/var/lib/camkit|$T/w/site.store|g")" \
+	    </dev/null >"$T/form.out" 2>"$T/form.err")
+}
+
+# can_sandbox: run_example can keep camctl units off this host's units.
+can_sandbox() {
+	[ -d /etc/systemd/system ] && [ -d /etc/cron.d ] &&
+	    unshare -m sh -c 'mount -t tmpfs t /etc/cron.d' 2>/dev/null
+}
+
 expect_success 'the fixture: a site with a camera, a user and a signed request' '
 	fixture
 '
@@ -314,5 +373,35 @@ for p in $PROGS; do
 		refuses $p
 	"
 done
+
+# examples_parse: every example command (examples) runs in the fixture
+# and is not a usage error or a crash: it exits 0, 1 or 3, or, a
+# recorder, is still recording when the timeout ends it.
+examples_parse() {
+	local src cmd rc bad=0
+	examples >examples || return 1
+	[ "$(grep -c '^README.md' examples)" -ge 15 ] &&
+	[ "$(grep -c '^man/' examples)" -ge 40 ] || return 1
+	fresh || return 1
+	while IFS='	' read -r src cmd; do
+		rc=0; run_example "$cmd" || rc=$?
+		printf '%s\t%s\t%s\n' "$rc" "$src" "$cmd" >>examples.results
+		case $rc:$cmd in
+		[013]:* | 124:"camrec "*record*) ;;
+		*)	echo "$src: exit $rc: $cmd" >&2
+			sed 's/^/    /' "$T/form.err" >&2
+			bad=1 ;;
+		esac
+	done <examples
+	[ "$bad" -eq 0 ]
+}
+
+if can_sandbox; then
+	expect_success 'every example command of README.md and the man pages parses' '
+		examples_parse
+	'
+else
+	echo "ok $((test_n += 1)) - every example command of README.md and the man pages parses # SKIP needs root, unshare -m and /etc/systemd/system, /etc/cron.d (camctl units writes there)"
+fi
 
 done_testing
