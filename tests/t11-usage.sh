@@ -245,9 +245,10 @@ refused() {
 # before the verb of a form that does not show it there.
 refuses() {
 	local pre verb post o bad=0 globals prog gl
-	options "$1" | fill "$1" >"$1.opts" || return 1
-	forms "$1" | split | fill "$1" | awk '!seen[$0]++' >"$1.split" ||
-	    return 1
+	# In steps, so that a placeholder fill does not know fails here.
+	options "$1" >"$1.o" && fill "$1" <"$1.o" >"$1.opts" &&
+	forms "$1" >"$1.f" && split <"$1.f" >"$1.s" &&
+	fill "$1" <"$1.s" >"$1.sf" && awk '!seen[$0]++' "$1.sf" >"$1.split" &&
 	[ -s "$1.opts" ] && [ -s "$1.split" ] || return 1
 	globals=" $(cut -f1 "$1.split" | tr '\n' ' ') "
 	while IFS='	' read -r pre verb post; do
