@@ -185,6 +185,7 @@ fresh() {
 # spaces) in $T/w; its exit status, its output in $T/form.out and
 # $T/form.err.
 run_form() {
+	# shellcheck disable=SC2086 # split at spaces, set -f: no globbing
 	(cd "$T/w" && set -f && CAMKIT_DIR="$T/w/site" \
 	    timeout 20 $1 </dev/null >"$T/form.out" 2>"$T/form.err")
 }
@@ -299,7 +300,7 @@ parsed() {
 # off, and so is what follows a pipe or "&&" to another program.
 examples() {
 	local re p
-	re=$(echo $PROGS | tr ' ' '|')
+	re=$(echo "$PROGS" | tr ' ' '|')
 	{
 		awk -v re="^(echo .*\\| *)?($re) " '
 		/^    / { s = $0; sub(/^ +/, "", s)
@@ -380,9 +381,9 @@ done
 # recorder, is still recording when the timeout ends it.
 examples_parse() {
 	local src cmd rc bad=0
-	examples >examples || return 1
-	[ "$(grep -c '^README.md' examples)" -ge 15 ] &&
-	[ "$(grep -c '^man/' examples)" -ge 40 ] || return 1
+	examples >examples.list || return 1
+	[ "$(grep -c '^README.md' examples.list)" -ge 15 ] &&
+	[ "$(grep -c '^man/' examples.list)" -ge 40 ] || return 1
 	fresh || return 1
 	while IFS='	' read -r src cmd; do
 		rc=0; run_example "$cmd" || rc=$?
@@ -393,7 +394,7 @@ examples_parse() {
 			sed 's/^/    /' "$T/form.err" >&2
 			bad=1 ;;
 		esac
-	done <examples
+	done <examples.list
 	[ "$bad" -eq 0 ]
 }
 
