@@ -246,7 +246,8 @@ refused() {
 # before the verb of a form that does not show it there.
 refuses() {
 	local pre verb post o bad=0 globals prog gl
-	# In steps, so that a placeholder fill does not know fails here.
+	# In steps: a placeholder without a value fails the case rather
+	# than vanish in a pipe.
 	options "$1" >"$1.o" && fill "$1" <"$1.o" >"$1.opts" &&
 	forms "$1" >"$1.f" && split <"$1.f" >"$1.s" &&
 	fill "$1" <"$1.s" >"$1.sf" && awk '!seen[$0]++' "$1.sf" >"$1.split" &&
