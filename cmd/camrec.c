@@ -702,6 +702,6 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[0], verbs[i].name) == 0)
-			return verbs[i].fn(argc, argv);
+			return cam_cli_status(verbs[i].fn(argc, argv));
 	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
 }

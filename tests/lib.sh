@@ -127,6 +127,14 @@ stop_camera() {
 # recording_site DIR: a site recording on this host into DIR.store.
 recording_site() {
 	camctl -C "$1" init --site Test >/dev/null &&
+	test_root "$1"
+}
+
+# test_root DIR: the site DIR (just made by camctl init) keeps its data,
+# and so its audit trail, in DIR.store, made here: no act is done
+# without a trail to record it in.
+test_root() {
+	mkdir -p "$T/$1.store" &&
 	sed -i "s|^  root: /var/lib/camkit |  root: $T/$1.store|" "$1/camkit.yaml" &&
 	camctl -C "$1" commit -m "storage for the tests" >/dev/null
 }

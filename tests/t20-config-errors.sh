@@ -1,7 +1,7 @@
 # Bad configuration is reported as file:line:col and never committed.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 commits() { git -C site rev-list --count HEAD; }
 
 # edit_and_refuse: the hand edit in site/camkit.yaml must be refused by

@@ -1,7 +1,7 @@
 # camctl camera: add, list, show, set, enable, disable, rm; secrets.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 commits() { git -C site rev-list --count HEAD; }
 printf 'S3cr3t-pass\n' >pw
 

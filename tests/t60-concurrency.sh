@@ -1,7 +1,7 @@
 # Several camctl processes at once: every change lands, history stays valid.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 N=12
 
 expect_success "$N camera adds at once all land, one commit each" '

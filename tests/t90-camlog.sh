@@ -6,7 +6,7 @@ LB=$T/site.store/logbook.journal
 AUDIT=$T/site.store/audit.journal
 
 expect_success 'setup: a site with the demo PKI, a data root, guards' '
-	recording_site site && mkdir site.store && pki_site site &&
+	recording_site site && mkdir -p site.store && pki_site site &&
 	if can_add_users; then
 		chmod 711 "$T" && chmod 755 site.store &&
 		g1=ckg1-$$ g2=ckg2-$$ x=ckx-$$ svc=cks-$$ &&

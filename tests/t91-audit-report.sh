@@ -6,7 +6,7 @@
 
 P=$T/pki
 recording_site site
-mkdir site.store
+mkdir -p site.store
 pki_site site
 cp "$P/director.crt" site/trust/director.pem
 sed -i 's|^  director: \[\]|  director: [trust/director.pem]|; s|^  unit_head_signature: true|  unit_head_signature: false|' site/camkit.yaml

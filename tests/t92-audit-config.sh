@@ -5,7 +5,7 @@
 . "$CAMKIT_TOP/tests/lib.sh"
 
 recording_site site
-mkdir site.store
+mkdir -p site.store
 pki_site site
 camctl -C site camera add gate --url rtsp://127.0.0.1:554/gate --model DS-2CD2043 >/dev/null
 camctl -C site user add root --role auditor >/dev/null

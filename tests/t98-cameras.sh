@@ -4,7 +4,7 @@
 . "$CAMKIT_TOP/tests/lib.sh"
 
 recording_site site
-mkdir site.store
+mkdir -p site.store
 openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt \
     -days 2 -subj /CN=127.0.0.1 2>/dev/null
 strong='k7#Vq9!mZp2x-Tuan'
