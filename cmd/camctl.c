@@ -171,6 +171,39 @@ print_buf(struct cam_buf *b)
 
 /* ---- init, check, commit, history, diff, revert ---- */
 
+/*
+ * The new site's first commit, in the trail of its data root when that
+ * exists already (make install before camctl init).  Else the first
+ * commit is the one that needs no record (camkit-journal(5)), and no
+ * other act will be done until the root exists: say so now.
+ */
+static int
+record_init(void)
+{
+	struct cam_site s;
+	struct cam_err e;
+	struct stat st;
+	char detail[64];
+	int rc = 0;
+
+	cam_err_clear(&e);
+	if (cam_site_open(&s, dir, &e) == -1)
+		return cam_cli_fail(&e);
+	if (s.cfg.root == NULL || stat(s.cfg.root, &st) == -1) {
+		fprintf(stderr, "%s: note: the data root %s does not exist "
+		    "yet: create it (\"make install\" as root does), or set "
+		    "storage.root and commit, before any other act\n", prog,
+		    s.cfg.root ? s.cfg.root : "(none)");
+	} else {
+		cam_cli_audit_root(s.cfg.root, dir);
+		snprintf(detail, sizeof(detail), "{\"commit\":\"%s\"}", s.rev);
+		if (cam_cli_audit(s.rev, "granted", NULL, detail) == -1)
+			rc = CAM_ENV;
+	}
+	cam_site_close(&s);
+	return rc;
+}
+
 static int
 cmd_init(int argc, char **argv)
 {
@@ -204,7 +237,7 @@ cmd_init(int argc, char **argv)
 	if (cam_site_init(dir, name, host, zone, &e) == -1)
 		return cam_cli_fail(&e);
 	printf("initialised %s\n", dir);
-	return 0;
+	return record_init();
 }
 
 static int

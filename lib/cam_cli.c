@@ -190,10 +190,12 @@ cam_cli_audit(const char *object, const char *outcome, const char *reason,
 	struct cam_err e;
 	int rc = -1;
 
-	cam_err_clear(&e);
+	/* No site: the act (an archive verified offline, a request
+	 * written) was done outside any site, with no trail to keep it. */
 	if (cli_root[0] == '\0')
-		cam_errf(&e, CAM_ENV, "no data root is known");
-	else if (cam_priv_raise(&e) == 0) {
+		return 0;
+	cam_err_clear(&e);
+	if (cam_priv_raise(&e) == 0) {
 		/* The set-id helper itself never falls back to itself. */
 		rc = cam_audit(cli_root, cam_priv_setid() ||
 		    cli_confdir[0] == '\0' ? NULL : cli_confdir, NULL,

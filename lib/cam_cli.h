@@ -56,7 +56,9 @@ int cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
  * refused with CAM_ENV and a message that says how to fix it; else 0.
  *
  * cam_cli_audit appends to the trail of the site last authorized
- * against (or the root named by cam_cli_audit_root), with the set-id
+ * against (or the root named by cam_cli_audit_root; nothing when there
+ * is none: an act outside any site, such as an archive verified
+ * offline), with the set-id
  * rights if the program has them, else through the set-id helper when
  * this user may not write it (cam_audit.h).  A record that cannot be
  * written is printed as an error, returns -1 and makes cam_cli_status

@@ -158,6 +158,7 @@ expect_success 'nothing to commit is exit 1' '
 
 expect_success 'the example configuration in examples/ is valid' '
 	cp "$CAMKIT_TOP/examples/camkit.yaml" site/camkit.yaml &&
+	sed -i "s|^  root: /var/lib/camkit|  root: $T/site.store|" site/camkit.yaml &&
 	mkdir -p site/trust &&
 	for who in ca director heads; do
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \

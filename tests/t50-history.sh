@@ -19,8 +19,8 @@ expect_success 'history: newest first, id, local time, author, message' '
 expect_success 'history -n and --json' '
 	camctl -C site history -n 2 >out && test "$(wc -l <out)" = 2 &&
 	camctl -C site history --json >j &&
-	test "$(jq length j)" = 4 &&
-	test "$(jq -r ".[3].message" j)" = init &&
+	test "$(jq length j)" = 5 &&
+	test "$(jq -r ".[4].message" j)" = init &&
 	test "$(jq -r ".[0].commit" j)" = "$(git -C site rev-parse HEAD)" &&
 	test "$(jq -r ".[0].author" j)" = "$(id -un)"
 '
@@ -79,7 +79,7 @@ expect_success 'revert makes a new commit that undoes one change' '
 	camctl -C site camera list | cut -f1 >ids &&
 	printf "gate\n" >want && cmp_text want ids &&
 	camctl -C site user list | grep -q nguyenvana &&
-	test "$(git -C site rev-list --count HEAD)" = 5 &&
+	test "$(git -C site rev-list --count HEAD)" = 6 &&
 	test -z "$(git -C site status --porcelain)"
 '
 

@@ -99,8 +99,8 @@ expect_success 'encrypted, without --key: envelope and recipients listed, conten
 	must_fail 1 camaudit -C site verify B.cms >out &&
 	has "^ok	encryption	CMS EnvelopedData, content cipher AES-256-CBC" out &&
 	has "^ok	recipient	kari: issuer .*Demo camkit CA, serial $serial$" out &&
-	has "^FAIL	contents	not verified: the archive is encrypted; give --key" out &&
-	test "$(grep -c "^FAIL" out)" = 1 &&
+	has "^skip	contents	not verified: the archive is encrypted; give --key" out &&
+	hasnt "^FAIL" out && has "^summary	2 ok, 0 failed, 1 not checked$" out &&
 	camaudit -C site verify --json B.cms | jq -e ".ok == false" >/dev/null
 '
 
