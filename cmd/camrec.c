@@ -112,6 +112,7 @@ find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
 	cam_err_clear(&e);
 	if ((*cam = cam_config_camera(&s->cfg, id)) == NULL) {
 		cam_errf(&e, CAM_NO, "no camera \"%s\" in %s", id, dir);
+		cam_cli_audit_rc(id, -1, &e, NULL);
 		cam_site_close(s);
 		return cam_cli_fail(&e);
 	}
@@ -120,6 +121,7 @@ find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
 	if (want != NULL && strcmp(want, host) != 0) {
 		cam_errf(&e, CAM_NO, "camera %s is recorded by host %s, and "
 		    "this is %s", id, want, host);
+		cam_cli_audit_rc(id, -1, &e, NULL);
 		cam_site_close(s);
 		return cam_cli_fail(&e);
 	}
@@ -531,6 +533,7 @@ cmd_record(int argc, char **argv)
 	if (!cam->enabled) {
 		cam_errf(&e, CAM_NO, "camera %s is disabled in %s", cam->id,
 		    dir);
+		cam_cli_audit_rc(cam->id, -1, &e, NULL);
 		cam_site_close(&s);
 		return cam_cli_fail(&e);
 	}

@@ -68,6 +68,17 @@ expect_success 'every changing verb of camctl is in the trail with its commit' '
 	test "$(camaudit -C site config | grep -c "^FAIL")" = 0
 '
 
+expect_success 'camrec: an unknown or a disabled camera is refused, and the refusal recorded' '
+	n=$(wc -l <"$AUDIT") &&
+	must_fail 1 camrec -C site record nosuch --for 1s 2>err &&
+	has "no camera \"nosuch\"" err &&
+	camctl -C site camera disable gate >/dev/null &&
+	must_fail 1 camrec -C site record gate --for 1s 2>err && has "is disabled" err &&
+	camctl -C site camera enable gate >/dev/null &&
+	tail -n +$((n + 1)) "$AUDIT" | cut -f6 |
+	    jq -s -e "[.[] | select(.program == \"camrec\" and .outcome == \"refused\")] | map(.object) == [\"nosuch\", \"gate\"]" >/dev/null
+'
+
 expect_success 'camaudit config names each commit without a record, the ones before the trail too' '
 	git -C site -c user.name=mallory -c user.email=m@example.org commit -q --allow-empty -m "by hand" &&
 	id=$(git -C site rev-parse --short=12 HEAD) &&
