@@ -307,7 +307,7 @@ cmd_config(int argc, char **argv)
 	}
 	if (c.json) {
 		printf("{\"ok\": %s, \"changes\": [%s\n], \"checks\": "
-		    "[%s\n]}\n", ck.failed ? "false" : "true",
+		    "[%s\n]}\n", ck.failed || ck.skipped ? "false" : "true",
 		    cam_buf_str(&c.changes), cam_buf_str(&ck.out));
 		rc = cam_checks_status(&ck);
 	} else {

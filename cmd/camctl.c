@@ -77,22 +77,46 @@ next_opt(int argc, char **argv, const char *shortopts,
 
 /*
  * May the caller do act?  Asks the configuration in force; a refusal is
- * audited and printed.  The superuser is let through when the
- * configuration cannot be read, so that it can repair it.
+ * audited and printed.  An act whose grant is recorded is refused when
+ * the audit trail cannot be written (cam_cli_authorize).  The superuser
+ * is let through when the configuration cannot be read, so that it can
+ * repair it, but only when root (the data root of the configuration the
+ * repair puts in force) names a trail it can write: never unrecorded.
+ * root, when not NULL, is also where the act is recorded.
  */
 static int
-authorize(enum cam_action act, struct cam_err *e)
+authorize_at(enum cam_action act, const char *root, struct cam_err *e)
 {
+	struct cam_config cfg;
 	struct cam_site s;
 	int rc;
 
 	if (cam_site_open(&s, dir, e) == -1) {
 		if (getuid() != 0)
 			return -1;
+		if (act == CAM_ACT_CONFIG_READ) {
+			cam_err_clear(e);
+			return 0;
+		}
+		if (root == NULL) {
+			cam_err_addf(e, CAM_ENV, "the configuration in force "
+			    "cannot be read, so neither can the audit trail "
+			    "it names: repair camkit.yaml and commit it");
+			return -1;
+		}
 		cam_err_clear(e);
+		cam_cli_audit_root(root, dir);
+		if (cam_cli_audit_ready(e) == -1) {
+			e->code = CAM_ENV;
+			return -1;
+		}
 		return 0;
 	}
-	rc = cam_cli_authorize(&s.cfg, dir, act);
+	/* The policy in force decides; the trail is the one root names. */
+	cfg = s.cfg;
+	if (root != NULL)
+		cfg.root = (char *)root;
+	rc = cam_cli_authorize(&cfg, dir, act);
 	cam_site_close(&s);
 	if (rc == 0)
 		return 0;
@@ -100,6 +124,12 @@ authorize(enum cam_action act, struct cam_err *e)
 	cam_err_clear(e);
 	e->code = rc;
 	return -1;
+}
+
+static int
+authorize(enum cam_action act, struct cam_err *e)
+{
+	return authorize_at(act, NULL, e);
 }
 
 /* A configuration change for the audit trail; id, the commit made (or
@@ -141,6 +171,39 @@ print_buf(struct cam_buf *b)
 
 /* ---- init, check, commit, history, diff, revert ---- */
 
+/*
+ * The new site's first commit, in the trail of its data root when that
+ * exists already (make install before camctl init).  Else the first
+ * commit is the one that needs no record (camkit-journal(5)), and no
+ * other act will be done until the root exists: say so now.
+ */
+static int
+record_init(void)
+{
+	struct cam_site s;
+	struct cam_err e;
+	struct stat st;
+	char detail[64];
+	int rc = 0;
+
+	cam_err_clear(&e);
+	if (cam_site_open(&s, dir, &e) == -1)
+		return cam_cli_fail(&e);
+	if (s.cfg.root == NULL || stat(s.cfg.root, &st) == -1) {
+		fprintf(stderr, "%s: note: the data root %s does not exist "
+		    "yet: create it (\"make install\" as root does), or set "
+		    "storage.root and commit, before any other act\n", prog,
+		    s.cfg.root ? s.cfg.root : "(none)");
+	} else {
+		cam_cli_audit_root(s.cfg.root, dir);
+		snprintf(detail, sizeof(detail), "{\"commit\":\"%s\"}", s.rev);
+		if (cam_cli_audit(s.rev, "granted", NULL, detail) == -1)
+			rc = CAM_ENV;
+	}
+	cam_site_close(&s);
+	return rc;
+}
+
 static int
 cmd_init(int argc, char **argv)
 {
@@ -174,7 +237,7 @@ cmd_init(int argc, char **argv)
 	if (cam_site_init(dir, name, host, zone, &e) == -1)
 		return cam_cli_fail(&e);
 	printf("initialised %s\n", dir);
-	return 0;
+	return record_init();
 }
 
 static int
@@ -254,7 +317,7 @@ cmd_commit(int argc, char **argv)
 	const char *msg = NULL;
 	struct cam_repo repo;
 	struct cam_err e;
-	char id[41];
+	char id[41], newroot[PATH_MAX] = "";
 	int c, rc = 0;
 
 	while ((c = next_opt(argc, argv, "m:", opts)) != -1)
@@ -272,9 +335,31 @@ cmd_commit(int argc, char **argv)
 		line += n + (line[n] == '\n');
 	}
 	cam_err_clear(&e);
-	if (authorize(CAM_ACT_CONFIG_CHANGE, &e) == -1 ||
-	    cam_repo_open(&repo, dir, &e) == -1)
-		return cam_cli_fail(&e);
+	/* A commit is recorded in the trail of the configuration it puts
+	 * in force: one that moves the data root starts the new trail. */
+	{
+		struct cam_buf work = CAM_BUF_INIT;
+		struct cam_config wcfg;
+		char path[PATH_MAX];
+		struct stat st;
+		int k;
+
+		memset(&wcfg, 0, sizeof(wcfg));
+		if (cam_path(path, sizeof(path), &e, "%s/%s", dir,
+		    CAM_CONFIG_FILE) == 0 && lstat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_size <= CAM_CONFIG_MAX &&
+		    cam_file_read(path, CAM_CONFIG_MAX, &work, &e) == 0 &&
+		    cam_config_parse(&wcfg, path, work.s, work.len, &e) == 0 &&
+		    wcfg.root != NULL)
+			snprintf(newroot, sizeof(newroot), "%s", wcfg.root);
+		cam_config_free(&wcfg);
+		cam_buf_free(&work);
+		cam_err_clear(&e);
+		k = authorize_at(CAM_ACT_CONFIG_CHANGE, newroot[0] ? newroot :
+		    NULL, &e);
+		if (k == -1 || cam_repo_open(&repo, dir, &e) == -1)
+			return cam_cli_fail(&e);
+	}
 	/* Staging would read a huge file whole and store it in the
 	 * repository before the check could refuse it. */
 	{
@@ -1483,10 +1568,13 @@ cmd_probe(int argc, char **argv)
 	conf.cam = cam;
 	conf.io_timeout = 10;
 	av_log_set_level(AV_LOG_QUIET);
+	/* A probe logs in to the camera with its stored credentials. */
 	if (cam_rec_probe(&conf, seconds, &p, &e) == -1) {
+		cam_cli_audit_rc(cam->id, -1, &e, NULL);
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
+	cam_cli_audit(cam->id, "granted", NULL, NULL);
 	printf("camera\t%s\ncodec\t%s\nresolution\t%dx%d\n"
 	    "fps\t%.2f\nbitrate\t%lld\naudio\t%s\nkeyframes\t%d in %.1f s\n",
 	    cam->id, p.codec, p.width, p.height, p.fps, (long long)p.bitrate,

@@ -22,6 +22,7 @@
 #include "cam_audit.h"
 #include "cam_cli.h"
 #include "cam_crypto.h"
+#include "cam_integrity.h"
 #include "cam_journal.h"
 #include "cam_json.h"
 #include "cam_logbook.h"
@@ -723,6 +724,8 @@ cmd_verify(int argc, char **argv)
 	struct cam_trust *trust = NULL;
 	struct cam_err e;
 	struct ctx c;
+	uint64_t unsealed = 0;
+	time_t oldest = 0;
 	int rc;
 
 	cam_err_clear(&e);
@@ -740,7 +743,20 @@ cmd_verify(int argc, char **argv)
 		else
 			rc = cam_seal_verify(c.path, CAM_LOGBOOK_FILE, trust,
 			    c.site.dir, &rep, &e);
+		/* A logbook that should be sealed and is not is a finding. */
+		if (rc == 0)
+			rc = cam_integrity_unsealed(c.path, &rep, &unsealed,
+			    &oldest, &e);
 		cam_priv_lower();
+	}
+	if (rc == 0 && unsealed > 0 && oldest < time(NULL) - CAM_SEAL_GRACE) {
+		char t[64];
+		cam_time_format_zone(oldest, c.site.cfg.timezone, t, sizeof(t));
+		rc = cam_errf(&e, CAM_NO, "%s: not sealed: %" PRIu64 " of %"
+		    PRIu64 " records are covered by no seal, the oldest from "
+		    "%s, more than %d hours ago (%" PRIu64 " seals; camctl "
+		    "seal seals every journal)", c.path, unsealed, rep.records,
+		    t, CAM_SEAL_GRACE / 3600, rep.seals);
 	}
 	cam_trust_free(&trust);
 	if (rc == -1) {
@@ -749,11 +765,18 @@ cmd_verify(int argc, char **argv)
 		return cam_cli_fail(&e);
 	}
 	printf("%s: ok: %" PRIu64 " records, %" PRIu64 " seals (the last "
-	    "covers record %" PRIu64 "), %" PRIu64 " witnessed\n", c.path,
-	    rep.records, rep.seals, rep.sealed, rep.witnessed);
+	    "covers record %" PRIu64 "), %" PRIu64 " witnessed%s\n", c.path,
+	    rep.records, rep.seals, rep.sealed, rep.witnessed, unsealed ?
+	    "; the newest not sealed yet, within the seal interval" : "");
 	audit(&c, CAM_LOGBOOK_FILE, "granted", NULL);
 	ctx_close(&c);
 	return fflush(stdout) == 0 ? 0 : CAM_ENV;
+}
+
+static int
+cmd_audit_record(int argc, char **argv)
+{
+	return cam_cli_audit_record(argc, argv, dir);
 }
 
 static const struct cam_cli_verb verbs[] = {
@@ -763,6 +786,9 @@ static const struct cam_cli_verb verbs[] = {
 	{ "show", cmd_show, 0 },
 	{ "correct", cmd_correct, 0 },
 	{ "verify", cmd_verify, 0 },
+	/* Internal, not in usage(): the audit trail's set-id helper for
+	 * the other programs (camkit-journal(5)). */
+	{ CAM_AUDIT_HELPER_VERB, cmd_audit_record, 0 },
 };
 
 int

@@ -119,6 +119,7 @@ find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
 	cam_err_clear(&e);
 	if ((*cam = cam_config_camera(&s->cfg, id)) == NULL) {
 		cam_errf(&e, CAM_NO, "no camera \"%s\" in %s", id, dir);
+		cam_cli_audit_rc(id, -1, &e, NULL);
 		cam_site_close(s);
 		return cam_cli_fail(&e);
 	}
@@ -127,6 +128,7 @@ find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
 	if (want != NULL && strcmp(want, host) != 0) {
 		cam_errf(&e, CAM_NO, "camera %s is recorded by host %s, and "
 		    "this is %s", id, want, host);
+		cam_cli_audit_rc(id, -1, &e, NULL);
 		cam_site_close(s);
 		return cam_cli_fail(&e);
 	}
@@ -538,6 +540,7 @@ cmd_record(int argc, char **argv)
 	if (!cam->enabled) {
 		cam_errf(&e, CAM_NO, "camera %s is disabled in %s", cam->id,
 		    dir);
+		cam_cli_audit_rc(cam->id, -1, &e, NULL);
 		cam_site_close(&s);
 		return cam_cli_fail(&e);
 	}
@@ -714,6 +717,6 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[0], verbs[i].name) == 0)
-			return verbs[i].fn(argc, argv);
+			return cam_cli_status(verbs[i].fn(argc, argv));
 	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
 }

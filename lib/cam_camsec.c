@@ -73,7 +73,8 @@ check_credentials(struct camctx *c, const char *site_dir,
 			/* Not a finding about the camera: the check was not
 			 * done, and the run cannot vouch for it. */
 			c->findings++;
-			cam_checks_line(c->ck, 0, cam->id, NULL, c->name, "not "
+			cam_checks_line(c->ck, CAM_CHECK_SKIP, cam->id, NULL,
+			    c->name, "not "
 			    "done: credentials \"%s\" not checked: this user "
 			    "may not read %s/private (run camaudit cameras as "
 			    "root or as the owner of the configuration "
@@ -189,7 +190,8 @@ cam_camsec_audit(struct cam_site *s, const char *camera,
 	size_t n = 0;
 
 	if (s->cfg.napproved == 0)
-		cam_checks_line(ck, 1, NULL, sev_names[SEV_LOW], "approved "
+		cam_checks_line(ck, CAM_CHECK_SKIP, NULL, sev_names[SEV_LOW],
+		    "approved "
 		    "cameras", "low: not configured: policy.approved_cameras "
 		    "is empty, models and firmware are not checked "
 		    "(camkit.yaml(5))");

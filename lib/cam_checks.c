@@ -39,13 +39,17 @@ one_line(struct cam_checks *c, int ok, const char *camera,
 	struct cam_buf d = CAM_BUF_INIT;
 
 	add_clean(&d, detail, len);
-	if (!ok)
+	if (ok == CAM_CHECK_SKIP)
+		c->skipped++;
+	else if (!ok)
 		c->failed++;
 	if (c->json) {
 		cam_buf_adds(&c->out, c->n ? ",\n  " : "\n  ");
 		cam_json_begin(&c->out);
 		cam_json_add_str(&c->out, "check", name);
-		cam_json_add_bool(&c->out, "ok", ok);
+		cam_json_add_bool(&c->out, "ok", ok == CAM_CHECK_OK);
+		cam_json_add_str(&c->out, "status", ok == CAM_CHECK_SKIP ?
+		    "skip" : ok ? "ok" : "FAIL");
 		if (camera != NULL)
 			cam_json_add_str(&c->out, "camera", camera);
 		if (severity != NULL)
@@ -53,8 +57,8 @@ one_line(struct cam_checks *c, int ok, const char *camera,
 		cam_json_add_str(&c->out, "detail", cam_buf_str(&d));
 		cam_json_end(&c->out);
 	} else
-		cam_buf_addf(&c->out, "%s\t%s\t%s\n", ok ? "ok" : "FAIL",
-		    name, cam_buf_str(&d));
+		cam_buf_addf(&c->out, "%s\t%s\t%s\n", ok == CAM_CHECK_SKIP ?
+		    "skip" : ok ? "ok" : "FAIL", name, cam_buf_str(&d));
 	c->n++;
 	cam_buf_free(&d);
 }
@@ -108,16 +112,27 @@ void
 cam_checks_render(const struct cam_checks *c, struct cam_buf *out)
 {
 	if (c->json)
-		cam_buf_addf(out, "{\"ok\": %s, \"checks\": [%s\n]}\n",
-		    c->failed ? "false" : "true", cam_buf_str(&c->out));
-	else
+		cam_buf_addf(out, "{\"ok\": %s, \"skipped\": %d, \"checks\": "
+		    "[%s\n]}\n", c->failed || c->skipped ? "false" : "true",
+		    c->skipped, cam_buf_str(&c->out));
+	else {
 		cam_buf_adds(out, cam_buf_str(&c->out));
+		if (c->skipped)
+			cam_checks_summary(c, out);
+	}
+}
+
+void
+cam_checks_summary(const struct cam_checks *c, struct cam_buf *out)
+{
+	cam_buf_addf(out, "summary\t%d ok, %d failed, %d not checked\n",
+	    c->n - c->failed - c->skipped, c->failed, c->skipped);
 }
 
 int
 cam_checks_status(const struct cam_checks *c)
 {
-	return c->failed ? CAM_NO : 0;
+	return c->failed || c->skipped ? CAM_NO : 0;
 }
 
 void

@@ -3,6 +3,7 @@
  */
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,8 +12,10 @@
 #include "cam_audit.h"
 #include "cam_cli.h"
 #include "cam_config.h"
+#include "cam_journal.h"
 #include "cam_priv.h"
 #include "cam_site.h"
+#include "cam_util.h"
 
 /* Set once by main, before anything can fail. */
 static const char *cli_prog = "camkit";
@@ -93,7 +96,9 @@ cam_cli_json_only(int argc, char **argv, const char *verb, int *json)
 
 static char cli_verb[64] = "?";
 static char cli_root[PATH_MAX];
+static char cli_confdir[PATH_MAX];
 static struct cam_actor cli_actor;
+static int cli_unrecorded;	/* a record could not be written */
 
 void
 cam_cli_verb(const char *verb)
@@ -113,23 +118,70 @@ cam_cli_actor(void)
 	return &cli_actor;
 }
 
+/* Acts done before their record is written: the trail must be known
+ * writable first.  A read records only a refusal. */
+static int
+records_grant(int act)
+{
+	return act != CAM_ACT_CONFIG_READ && act != CAM_ACT_LOG_READ;
+}
+
 int
 cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
     int act)
 {
+	struct cam_err e;
 	char why[512];
+	int may;
 
-	snprintf(cli_root, sizeof(cli_root), "%s", cfg->root);
+	snprintf(cli_root, sizeof(cli_root), "%s", cfg->root ? cfg->root : "");
+	snprintf(cli_confdir, sizeof(cli_confdir), "%s", confdir ? confdir :
+	    "");
 	cam_actor_self(&cli_actor, cfg->root, confdir);
-	if (cam_policy_may(cfg, &cli_actor, (enum cam_action)act, why,
-	    sizeof(why)))
+	may = cam_policy_may(cfg, &cli_actor, (enum cam_action)act, why,
+	    sizeof(why));
+	if (may && records_grant(act)) {
+		cam_err_clear(&e);
+		if (cam_cli_audit_ready(&e) == -1) {
+			fprintf(stderr, "%s: %s: refused: %s\n", cli_prog,
+			    cli_verb, e.msg);
+			return CAM_ENV;
+		}
+	}
+	if (may)
 		return 0;
-	cam_cli_audit(NULL, "refused", why, NULL);
 	fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, cli_verb, why);
+	if (cam_cli_audit(NULL, "refused", why, NULL) == -1)
+		return CAM_ENV;
 	return CAM_NO;
 }
 
 void
+cam_cli_audit_root(const char *root, const char *confdir)
+{
+	snprintf(cli_root, sizeof(cli_root), "%s", root);
+	snprintf(cli_confdir, sizeof(cli_confdir), "%s", confdir ? confdir :
+	    "");
+	cam_actor_self(&cli_actor, root, confdir);
+}
+
+int
+cam_cli_audit_ready(struct cam_err *e)
+{
+	int rc = -1;
+
+	if (cli_root[0] == '\0')
+		return cam_errf(e, CAM_ENV, "no data root is known, so the "
+		    "act cannot be recorded");
+	if (cam_priv_raise(e) == 0) {
+		rc = cam_audit_ready(cli_root, cam_priv_setid() ||
+		    cli_confdir[0] == '\0' ? NULL : cli_confdir, e);
+		cam_priv_lower();
+	}
+	return rc;
+}
+
+int
 cam_cli_audit(const char *object, const char *outcome, const char *reason,
     const char *detail)
 {
@@ -138,24 +190,38 @@ cam_cli_audit(const char *object, const char *outcome, const char *reason,
 	struct cam_err e;
 	int rc = -1;
 
+	/* No site: the act (an archive verified offline, a request
+	 * written) was done outside any site, with no trail to keep it. */
 	if (cli_root[0] == '\0')
-		return;
+		return 0;
 	cam_err_clear(&e);
 	if (cam_priv_raise(&e) == 0) {
-		rc = cam_audit(cli_root, NULL, &cli_actor, &r, &e);
+		/* The set-id helper itself never falls back to itself. */
+		rc = cam_audit(cli_root, cam_priv_setid() ||
+		    cli_confdir[0] == '\0' ? NULL : cli_confdir, NULL,
+		    &cli_actor, &r, &e);
 		cam_priv_lower();
 	}
-	if (rc == -1)
-		fprintf(stderr, "%s: warning: not in the audit trail: %s\n",
-		    cli_prog, e.msg);
+	if (rc == -1) {
+		fprintf(stderr, "%s: %s: %s, yet not in the audit trail: %s\n",
+		    cli_prog, cli_verb, outcome, e.msg);
+		cli_unrecorded = 1;
+	}
+	return rc;
 }
 
-void
+int
 cam_cli_audit_rc(const char *object, int rc, const struct cam_err *e,
     const char *detail)
 {
-	cam_cli_audit(object, rc == 0 ? "granted" : e->code == CAM_NO ?
+	return cam_cli_audit(object, rc == 0 ? "granted" : e->code == CAM_NO ?
 	    "refused" : "failed", rc == 0 ? NULL : e->msg, detail);
+}
+
+int
+cam_cli_status(int rc)
+{
+	return cli_unrecorded && (rc == 0 || rc == CAM_NO) ? CAM_ENV : rc;
 }
 
 int
@@ -194,7 +260,71 @@ cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
 		snprintf(label, sizeof(label), "%s%s%s", argv[0],
 		    sub ? " " : "", sub ? argv[1] : "");
 		cam_cli_verb(label);
-		return verbs[i].fn(argc, argv);
+		return cam_cli_status(verbs[i].fn(argc, argv));
 	}
 	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
+}
+
+/*
+ * The set-id helper's verb (cam_audit.h): one record on standard input,
+ * the actor taken from the real uid, appended with the service
+ * account's rights.  --check: only say whether it could be.  The record
+ * of a refused request (a forged actor) is itself appended.
+ */
+int
+cam_cli_audit_record(int argc, char **argv, const char *confdir)
+{
+	struct cam_buf in = CAM_BUF_INIT;
+	struct cam_audit_rec r;
+	struct cam_site s;
+	struct cam_err e;
+	char why[512], *buf = NULL;
+	int check = 0, rc;
+
+	if (argc == 2 && strcmp(argv[1], "--check") == 0)
+		check = 1;
+	else if (argc != 1)
+		return cam_cli_usage_error("%s: takes no argument but --check",
+		    argv[0]);
+	cam_err_clear(&e);
+	if (!cam_priv_trusted_dir(confdir, why, sizeof(why))) {
+		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, argv[0],
+		    why);
+		return CAM_NO;
+	}
+	if (cam_site_open(&s, confdir, &e) == -1)
+		return cam_cli_fail(&e);
+	snprintf(cli_root, sizeof(cli_root), "%s", s.cfg.root);
+	cli_confdir[0] = '\0';	/* never through ourselves again */
+	cam_actor_self(&cli_actor, s.cfg.root, confdir);
+	if (check) {
+		rc = cam_cli_audit_ready(&e) == 0 ? 0 : cam_cli_fail(&e);
+		goto end;
+	}
+	if (cam_fd_read(STDIN_FILENO, "standard input", CAM_JOURNAL_LINE_MAX,
+	    0, &in, &e) == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	buf = cam_xmalloc(in.len + 1);
+	if (cam_audit_parse_request(cam_buf_str(&in), in.len, &r, buf,
+	    in.len + 1, &e) == -1) {
+		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, argv[0],
+		    e.msg);
+		rc = cam_cli_audit(NULL, "refused", e.msg, NULL) == 0 ? CAM_NO :
+		    CAM_ENV;
+		goto end;
+	}
+	cam_err_clear(&e);
+	rc = -1;
+	if (cam_priv_raise(&e) == 0) {
+		rc = cam_audit(cli_root, NULL, NULL, &cli_actor, &r, &e);
+		cam_priv_lower();
+	}
+	rc = rc == 0 ? 0 : cam_cli_fail(&e);
+end:
+	free(buf);
+	cam_buf_free(&in);
+	cam_site_close(&s);
+	return rc;
 }

@@ -47,12 +47,23 @@ int cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
  * Roles and the audit trail, alike in every program.  Name the verb
  * once ("camera add"); cam_cli_authorize asks cam_policy whether the
  * caller may do act under cfg (the configuration in force, from
- * confdir) and, when it
- * may not, audits the refusal, prints "prog: verb: refused: why" and
- * returns CAM_NO (0 when it may).  cam_cli_audit appends to the trail
- * of the site last authorized against (nothing before that), with the
- * set-id rights if the program has them; a failure is printed as a
- * warning and changes nothing else.
+ * confdir).  When it may not, it audits the refusal, prints
+ * "prog: verb: refused: why" and returns CAM_NO (CAM_ENV when the
+ * refusal could not be recorded).  When it may, and act is one whose
+ * grant is recorded (every act but reading the configuration or the
+ * logbook), the trail must be writable first: if it is not (no data
+ * root, no right to write and no working set-id helper), the act is
+ * refused with CAM_ENV and a message that says how to fix it; else 0.
+ *
+ * cam_cli_audit appends to the trail of the site last authorized
+ * against (or the root named by cam_cli_audit_root; nothing when there
+ * is none: an act outside any site, such as an archive verified
+ * offline), with the set-id
+ * rights if the program has them, else through the set-id helper when
+ * this user may not write it (cam_audit.h).  A record that cannot be
+ * written is printed as an error, returns -1 and makes cam_cli_status
+ * (which cam_cli_run applies to every verb's status) turn a 0 or 1 into
+ * CAM_ENV: an act never ends as if recorded when it was not.
  */
 struct cam_config;
 void cam_cli_verb(const char *verb);
@@ -61,11 +72,22 @@ int cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
     int act);
 /* The caller as cam_cli_authorize saw it. */
 const struct cam_actor *cam_cli_actor(void);
-void cam_cli_audit(const char *object, const char *outcome,
+/* Record in root's trail from now on, as the caller, for the site at
+ * confdir: for an act not authorized against a configuration (the
+ * superuser repairing one that cannot be read). */
+void cam_cli_audit_root(const char *root, const char *confdir);
+/* Is the trail writable (cam_audit_ready)?  0, or -1 and why. */
+int cam_cli_audit_ready(struct cam_err *e);
+int cam_cli_audit(const char *object, const char *outcome,
     const char *reason, const char *detail);
 /* "granted" for rc 0, else "refused" (CAM_NO) or "failed", with e's
  * message as the reason. */
-void cam_cli_audit_rc(const char *object, int rc, const struct cam_err *e,
+int cam_cli_audit_rc(const char *object, int rc, const struct cam_err *e,
     const char *detail);
+/* camlog's internal verb "audit-record" [--check] (cam_audit.h), run
+ * set-id for callers who may not write the trail themselves. */
+int cam_cli_audit_record(int argc, char **argv, const char *confdir);
+/* rc, or CAM_ENV if a record of this run could not be written. */
+int cam_cli_status(int rc);
 
 #endif

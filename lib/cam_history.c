@@ -55,9 +55,11 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		    "%s", v->info.id, t, v->info.author, e.msg);
 		c->invalid++;
 	}
-	/* Made through camctl, once the audit trail exists?  The trail
-	 * began with its oldest commit still in the history (or, if none
-	 * is, at its first record). */
+	/* Made through camctl, with its record?  Every commit needs one
+	 * but the first (camctl init made the site, and its trail, if any,
+	 * with it).  One before the trail began (its oldest commit still in
+	 * the history, or else its first record) is named as such: made
+	 * before camctl refused to act without a trail, or by hand. */
 	int after;
 	if (c->first != NULL)
 		after = cam_repo_descends(&c->s->repo, v->info.id, c->first,
@@ -68,11 +70,12 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		cam_checks_add(c->ck, 0, "audit trail", "%s", e.msg);
 		after = 0;
 	}
-	if (after && cam_trail_find(&c->trail, v->info.id) == NULL) {
+	if (v->nparents > 0 && cam_trail_find(&c->trail, v->info.id) == NULL) {
 		cam_checks_add(c->ck, 0, "audit trail", "commit %.12s (%s, %s, "
-		    "\"%s\") has no record in the audit trail: it was not made "
-		    "with camctl", v->info.id, t, v->info.author,
-		    v->info.summary);
+		    "\"%s\") has no record in the audit trail: %s", v->info.id,
+		    t, v->info.author, v->info.summary, after ? "it was not "
+		    "made with camctl" : "it was made before the audit trail "
+		    "began");
 		c->unaudited++;
 	}
 	if ((c->since != 0 && v->info.when < c->since) ||
@@ -180,10 +183,10 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 		}
 	}
 	if (c->unaudited == 0)
-		cam_checks_add(ck, 1, "audit trail", c->trail.start ? "every "
-		    "commit since the audit trail began (%zu recorded) was "
-		    "made with camctl and is in the history" : "no audit trail "
-		    "yet (%zu recorded)", c->trail.n);
+		cam_checks_add(ck, 1, "audit trail", "every commit but the "
+		    "first (camctl init) has its record in the audit trail "
+		    "(%zu recorded), and every recorded commit is in the "
+		    "history", c->trail.n);
 	memset(&w, 0, sizeof(w));
 	w.c = c;
 	w.r = &s->repo;

@@ -23,7 +23,42 @@ struct jctx {
 	struct cam_checks *ck;
 	struct cam_trust *ca;
 	const char *repo;
+	const char *zone;
 };
+
+struct uctx {
+	uint64_t after;		/* the last seal's own SEQ, 0 if none */
+	uint64_t n;
+	time_t oldest;
+};
+
+static int
+unsealed_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct uctx *u = arg;
+
+	if (r->seq > u->after) {
+		if (u->n++ == 0 || r->time < u->oldest)
+			u->oldest = r->time;
+	}
+	return 0;
+}
+
+int
+cam_integrity_unsealed(const char *path, const struct cam_seal_report *rep,
+    uint64_t *n, time_t *oldest, struct cam_err *e)
+{
+	/* A seal is the record right after the one it covers. */
+	struct uctx u = { rep->seals ? rep->sealed + 1 : 0, 0, 0 };
+
+	*n = 0;
+	*oldest = 0;
+	if (cam_journal_foreach(path, unsealed_cb, &u, e) == -1)
+		return -1;
+	*n = u.n;
+	*oldest = u.oldest;
+	return 0;
+}
 
 static int
 journal_cb(void *arg, const char *name, const char *path)
@@ -31,16 +66,34 @@ journal_cb(void *arg, const char *name, const char *path)
 	struct jctx *j = arg;
 	struct cam_seal_report sr;
 	struct cam_err e;
+	uint64_t n;
+	time_t oldest;
+	char t[64];
 
 	memset(&sr, 0, sizeof(sr));
 	cam_err_clear(&e);
-	if (cam_seal_verify(path, name, j->ca, j->repo, &sr, &e) == -1)
+	if (cam_seal_verify(path, name, j->ca, j->repo, &sr, &e) == -1) {
 		cam_checks_add(j->ck, 0, name, "%s", e.msg);
-	else
-		cam_checks_add(j->ck, 1, name, "%" PRIu64 " records, %" PRIu64
-		    " seals (the last covers record %" PRIu64 "), %" PRIu64
-		    " witnessed", sr.records, sr.seals, sr.sealed,
-		    sr.witnessed);
+		return 0;
+	}
+	if (cam_integrity_unsealed(path, &sr, &n, &oldest, &e) == -1) {
+		cam_checks_add(j->ck, 0, name, "%s", e.msg);
+		return 0;
+	}
+	if (n > 0 && oldest < time(NULL) - CAM_SEAL_GRACE) {
+		cam_time_format_zone(oldest, j->zone, t, sizeof(t));
+		cam_checks_add(j->ck, 0, name, "not sealed: %" PRIu64 " of %"
+		    PRIu64 " records are covered by no seal, the oldest from "
+		    "%s, more than %d hours ago (%" PRIu64 " seals; camctl "
+		    "seal seals every journal)", n, sr.records, t,
+		    CAM_SEAL_GRACE / 3600, sr.seals);
+		return 0;
+	}
+	cam_checks_add(j->ck, 1, name, "%" PRIu64 " records, %" PRIu64
+	    " seals (the last covers record %" PRIu64 "), %" PRIu64
+	    " witnessed%s", sr.records, sr.seals, sr.sealed, sr.witnessed,
+	    n > 0 ? "; the newest not sealed yet, within the seal interval" :
+	    "");
 	return 0;
 }
 
@@ -54,6 +107,7 @@ cam_integrity_journals(struct cam_site *s, struct cam_checks *ck,
 	memset(&j, 0, sizeof(j));
 	j.ck = ck;
 	j.repo = s->dir;
+	j.zone = s->cfg.timezone;
 	rc = cam_site_trust(s, &j.ca, e);
 	if (rc == 0)
 		rc = cam_store_journals(s->cfg.root, journal_cb, &j, e);

@@ -7,14 +7,34 @@
 #ifndef CAM_INTEGRITY_H
 #define CAM_INTEGRITY_H
 
+#include <stdint.h>
 #include <time.h>
 
 #include "cam_checks.h"
 #include "cam_err.h"
 #include "cam_site.h"
 
+/*
+ * A journal that should be sealed and is not is a finding: records
+ * after its last seal (or all of them, if it has none) older than this
+ * are.  Seals come every hour (camkit-seal.timer; camlog at a shift
+ * end), so a brand-new site, or one between two seal runs, is not
+ * faulted: two intervals leave one run's worth of slack.
+ */
+#define CAM_SEAL_GRACE		(2 * 3600)
+
+struct cam_seal_report;
+
+/* The records of the journal at path after its last seal (rep from
+ * cam_seal_verify of it): how many into *n, and the time of the oldest
+ * into *oldest (0 if none).  0, or -1 if it cannot be read. */
+int cam_integrity_unsealed(const char *path,
+    const struct cam_seal_report *rep, uint64_t *n, time_t *oldest,
+    struct cam_err *e);
+
 /* Every journal of the site: one check each (a failing check when
- * there is none and ck holds nothing yet).  -1 when the site's trust
+ * there is none and ck holds nothing yet; a failing one when records
+ * older than CAM_SEAL_GRACE are not sealed).  -1 when the site's trust
  * or its journals cannot be listed. */
 int cam_integrity_journals(struct cam_site *s, struct cam_checks *ck,
     struct cam_err *e);

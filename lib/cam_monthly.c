@@ -152,6 +152,7 @@ cam_monthly_cameras(struct cam_monthly *p)
 	else
 		indent_fields(&p->txt, cam_buf_str(&cr.out), 1);
 	p->cam_failed = cr.failed;
+	p->cam_skipped = cr.skipped;
 	p->cam_n = cr.n;
 	cam_checks_free(&cr);
 }
@@ -174,15 +175,18 @@ cam_monthly_verification(struct cam_monthly *p)
 	}
 	cam_monthly_section(p, "Verification", "checks");
 	ck->failed += p->cam_failed;
+	ck->skipped += p->cam_skipped;
 	ck->n += p->cam_n;
 	if (p->as_json)
-		cam_buf_addf(&p->json, "[%s\n ],\n \"ok\": %s\n}\n",
-		    cam_buf_str(&ck->out), ck->failed ? "false" : "true");
+		cam_buf_addf(&p->json, "[%s\n ],\n \"skipped\": %d,\n "
+		    "\"ok\": %s\n}\n", cam_buf_str(&ck->out), ck->skipped,
+		    ck->failed || ck->skipped ? "false" : "true");
 	else {
 		indent_fields(&p->txt, cam_buf_str(&ck->out), 1);
-		cam_buf_addf(&p->txt, "\n%s: %d of %d checks failed "
-		    "(camera security and verification)\n",
-		    ck->failed ? "NOT OK" : "OK", ck->failed, ck->n);
+		cam_buf_addf(&p->txt, "\n%s: %d of %d checks failed, %d not "
+		    "checked (camera security and verification)\n",
+		    ck->failed || ck->skipped ? "NOT OK" : "OK", ck->failed,
+		    ck->n, ck->skipped);
 	}
 }
 

@@ -25,7 +25,7 @@ struct cam_monthly {
 	int nsec;		/* sections so far */
 	uint64_t by_age, by_cap;	/* pruned in the month */
 	struct cam_checks ck;	/* the verification's checks */
-	int cam_failed, cam_n;	/* camera security's checks */
+	int cam_failed, cam_skipped, cam_n;	/* camera security's checks */
 };
 
 /* Begin the report of month m of year y (y 0: the month before now's,

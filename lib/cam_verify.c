@@ -304,9 +304,9 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 			    env.r[i].serial : "-");
 		cam_archive_envelope_free(&env);
 		if (key == NULL) {
-			cam_checks_add(ck, 0, "contents", "not verified: the "
-			    "archive is encrypted; give --key FILE, a "
-			    "recipient's private key");
+			cam_checks_add(ck, CAM_CHECK_SKIP, "contents", "not "
+			    "verified: the archive is encrypted; give --key "
+			    "FILE, a recipient's private key");
 			return 1;
 		}
 		if (cam_archive_decrypt(path, key, tmpdir, fd, e) == -1) {

@@ -69,14 +69,16 @@ check_sources(const struct cam_verify_trust *t, const char *clip,
 
 	cam_err_clear(&e);
 	if (!t->have_site) {
-		cam_checks_add(ck, 1, "sources", "%s: not checked: no site "
+		cam_checks_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		    "checked: no site "
 		    "configuration here, so no manifest to compare with",
 		    cname);
 		return;
 	}
 	if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
 	    t->site.cfg.root, camera) == -1 || access(path, R_OK) == -1) {
-		cam_checks_add(ck, 1, "sources", "%s: not checked: no readable "
+		cam_checks_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		    "checked: no readable "
 		    "manifest of camera %s under %s (recorded on another "
 		    "host?)", cname, camera, t->site.cfg.root);
 		return;

@@ -126,7 +126,18 @@ stop_camera() {
 
 # recording_site DIR: a site recording on this host into DIR.store.
 recording_site() {
-	camctl -C "$1" init --site Test >/dev/null &&
+	# init notes that the default data root does not exist: test_root
+	# gives the site its own.
+	{ camctl -C "$1" init --site Test >/dev/null 2>"$T/.init.err" ||
+	    { cat "$T/.init.err" >&2; false; }; } &&
+	test_root "$1"
+}
+
+# test_root DIR: the site DIR (just made by camctl init) keeps its data,
+# and so its audit trail, in DIR.store, made here: no act is done
+# without a trail to record it in.
+test_root() {
+	mkdir -p "$T/$1.store" &&
 	sed -i "s|^  root: /var/lib/camkit |  root: $T/$1.store|" "$1/camkit.yaml" &&
 	camctl -C "$1" commit -m "storage for the tests" >/dev/null
 }
@@ -254,6 +265,21 @@ temp_user() {
 # happens when tests/run runs test files side by side: take turns.
 users_locked() {
 	flock /tmp/camkit-test-users.lock "$@"
+}
+
+# audit_helper SITE: camlog installed set-user-id, as "make install"
+# does, in $T/sbin, to the service account $svc (made here unless set)
+# which then owns SITE.store; exports CAMKIT_BINDIR, so that a user who
+# may not write the audit trail reaches it through camlog
+# (camkit-journal(5)).  Needs what temp_user needs.
+audit_helper() {
+	svc=${svc:-cks-$$} &&
+	{ id "$svc" >/dev/null 2>&1 || temp_user "$svc"; } &&
+	mkdir -p "$T/sbin" && chmod 755 "$T/sbin" &&
+	cp "$CAMKIT_BIN/camlog" "$T/sbin/camlog" &&
+	chown "$svc" "$T/sbin/camlog" && chmod 4755 "$T/sbin/camlog" &&
+	chown -R "$svc" "$T/$1.store" &&
+	CAMKIT_BINDIR=$T/sbin && export CAMKIT_BINDIR
 }
 
 # as USER CMD...: run CMD as USER, without root's groups.

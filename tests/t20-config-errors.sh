@@ -1,7 +1,7 @@
 # Bad configuration is reported as file:line:col and never committed.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 commits() { git -C site rev-list --count HEAD; }
 
 # edit_and_refuse: the hand edit in site/camkit.yaml must be refused by
@@ -158,6 +158,7 @@ expect_success 'nothing to commit is exit 1' '
 
 expect_success 'the example configuration in examples/ is valid' '
 	cp "$CAMKIT_TOP/examples/camkit.yaml" site/camkit.yaml &&
+	sed -i "s|^  root: /var/lib/camkit|  root: $T/site.store|" site/camkit.yaml &&
 	mkdir -p site/trust &&
 	for who in ca director heads; do
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \

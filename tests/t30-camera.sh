@@ -1,7 +1,7 @@
 # camctl camera: add, list, show, set, enable, disable, rm; secrets.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 commits() { git -C site rev-list --count HEAD; }
 printf 'S3cr3t-pass\n' >pw
 
@@ -184,6 +184,10 @@ expect_success 'another Unix user commits under their own name' '
 	chmod 711 "$T" && mkdir own && chown "$u" own &&
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
 	    env HOME=/nonexistent "$CAMKIT_BIN/camctl" -C own/site init >/dev/null &&
+	mkdir own/store && chown "$u" own/store &&
+	sed -i "s|^  root: /var/lib/camkit |  root: $T/own/store|" own/site/camkit.yaml &&
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
+	    env HOME=/nonexistent "$CAMKIT_BIN/camctl" -C own/site commit -m storage >/dev/null &&
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
 	    env HOME=/nonexistent "$CAMKIT_BIN/camctl" -C own/site user add "$u" --role operator >/dev/null &&
 	test "$(git -C own/site log -1 --format=%an)" = "$u" &&

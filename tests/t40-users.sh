@@ -1,7 +1,7 @@
 # camctl user: roles from the configuration.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 
 expect_success 'user add with one and with several roles' '
 	camctl -C site user add nguyenvana --role guard >out &&

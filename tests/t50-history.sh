@@ -1,16 +1,16 @@
 # camctl history, diff, revert, check: only HEAD is in force.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 camctl -C site camera add gate --url rtsp://10.0.0.21/ch1 >/dev/null
 camctl -C site camera add hall --url rtsp://10.0.0.22/ch1 >/dev/null
 camctl -C site user add nguyenvana --role guard >/dev/null
 
 expect_success 'history: newest first, id, local time, author, message' '
 	camctl -C site history >out &&
-	test "$(wc -l <out)" = 4 &&
+	test "$(wc -l <out)" = 5 &&
 	cut -f4 out >msgs &&
-	printf "user add nguyenvana guard\ncamera add hall\ncamera add gate\ninit\n" >want &&
+	printf "user add nguyenvana guard\ncamera add hall\ncamera add gate\nstorage for the tests\ninit\n" >want &&
 	cmp_text want msgs &&
 	has "^[0-9a-f]{12}	[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\+07:00	$(id -un)	" out &&
 	git -C site log --format=%h --abbrev=12 >ids && cut -f1 out | cmp_text ids -
@@ -19,8 +19,8 @@ expect_success 'history: newest first, id, local time, author, message' '
 expect_success 'history -n and --json' '
 	camctl -C site history -n 2 >out && test "$(wc -l <out)" = 2 &&
 	camctl -C site history --json >j &&
-	test "$(jq length j)" = 4 &&
-	test "$(jq -r ".[3].message" j)" = init &&
+	test "$(jq length j)" = 5 &&
+	test "$(jq -r ".[4].message" j)" = init &&
 	test "$(jq -r ".[0].commit" j)" = "$(git -C site rev-parse HEAD)" &&
 	test "$(jq -r ".[0].author" j)" = "$(id -un)"
 '
@@ -79,7 +79,7 @@ expect_success 'revert makes a new commit that undoes one change' '
 	camctl -C site camera list | cut -f1 >ids &&
 	printf "gate\n" >want && cmp_text want ids &&
 	camctl -C site user list | grep -q nguyenvana &&
-	test "$(git -C site rev-list --count HEAD)" = 5 &&
+	test "$(git -C site rev-list --count HEAD)" = 6 &&
 	test -z "$(git -C site status --porcelain)"
 '
 

@@ -1,7 +1,7 @@
 # Several camctl processes at once: every change lands, history stays valid.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 N=12
 
 expect_success "$N camera adds at once all land, one commit each" '
@@ -13,7 +13,7 @@ expect_success "$N camera adds at once all land, one commit each" '
 	for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done &&
 	test "$fails" = 0 || { cat err.*; false; }
 	test "$(camctl -C site camera list | wc -l)" = "$N" &&
-	test "$(git -C site rev-list --count HEAD)" = $((N + 1)) &&
+	test "$(git -C site rev-list --count HEAD)" = $((N + 2)) &&
 	git -C site log --format=%s | grep -c "^camera add cam" | grep -qx "$N"
 '
 

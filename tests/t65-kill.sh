@@ -3,7 +3,7 @@
 # either not there or waiting, intact, to be committed.
 . "$CAMKIT_TOP/tests/lib.sh"
 
-camctl -C site init --site Test --host rec1 >/dev/null
+camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 ROUNDS=40
 
 expect_success "$ROUNDS camctl runs killed at random moments lose nothing" '

@@ -111,7 +111,7 @@ after_cut() {
 }
 
 recording_site site
-mkdir site.store
+mkdir -p site.store
 start_camera gate --live
 camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
 

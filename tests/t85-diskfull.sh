@@ -9,6 +9,7 @@ mount -t tmpfs -o size=1m tmpfs small 2>/dev/null ||
 trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
 
 camctl -C site init --site Test >/dev/null
+mkdir -p small/store &&
 sed -i "s|^  root: /var/lib/camkit |  root: $T/small/store|" site/camkit.yaml
 camctl -C site commit -m "a small disk" >/dev/null
 start_camera gate --live --size 640x480 --fps 25 --gop 25

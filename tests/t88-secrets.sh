@@ -5,7 +5,7 @@
 
 PW=s3cr3t-Pw-7781
 recording_site site
-mkdir site.store
+mkdir -p site.store
 pki_site site
 start_camera gate --live
 camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null

@@ -6,7 +6,7 @@ LB=$T/site.store/logbook.journal
 AUDIT=$T/site.store/audit.journal
 
 expect_success 'setup: a site with the demo PKI, a data root, guards' '
-	recording_site site && mkdir site.store && pki_site site &&
+	recording_site site && mkdir -p site.store && pki_site site &&
 	if can_add_users; then
 		chmod 711 "$T" && chmod 755 site.store &&
 		g1=ckg1-$$ g2=ckg2-$$ x=ckx-$$ svc=cks-$$ &&
@@ -23,6 +23,9 @@ expect_success 'setup: a site with the demo PKI, a data root, guards' '
 # Guards use camlog as installed: set-user-id to the service account,
 # which owns the site and the data root.  Root gives back what it made.
 [ -f "$T/users" ] && . "$T/users"
+# Others' acts reach the audit trail through the set-id camlog.
+CAMKIT_BINDIR=$T/sbin
+export CAMKIT_BINDIR
 users_ok() { [ -f "$T/users" ] || { echo "# skipped: needs root, useradd, setpriv"; exit 0; }; }
 G() { local u=$1; shift; as "$u" "$T/sbin/camlog" -C site "$@"; }
 own() { [ ! -f "$T/users" ] || chown -R "$svc" "$T/site" "$T/site.store"; }

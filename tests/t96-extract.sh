@@ -112,8 +112,10 @@ expect_success 'a user without the operator role is refused, and it is audited' 
 	chmod 700 site/private && chmod 600 site/private/site.key &&
 	camctl -C site user add $u --role guard >/dev/null &&
 	request R12 "$from" "$to" && sign R12.yaml director && chmod a+r R12.yaml* && chmod a+w . &&
+	audit_helper site &&
 	as $u camextract -C site run R12.yaml -o R12.tar 2>err >/dev/null; test $? = 1 &&
-	has "refused: $u holds no role that may extract footage" err && test ! -e R12.tar
+	has "refused: $u holds no role that may extract footage" err && test ! -e R12.tar &&
+	tail -n 1 site.store/audit.journal | cut -f6 | jq -e --arg u $u ".actor == \$u and .program == \"camextract\" and .verb == \"run\" and .outcome == \"refused\"" >/dev/null
 '
 
 expect_success 'encrypted to the recipient: openssl cms -decrypt gives the tar' '

@@ -58,9 +58,10 @@ expect_success 'an untouched archive: every check ok, exit 0, nothing changed' '
 	test "$before" = "$(sha256sum A.tar; stat -c %Y A.tar; sha256sum site.store/gate/manifest)"
 '
 
-expect_success 'verifying offline with --trust DIR (no site)' '
+expect_success 'verifying offline with --trust DIR (no site): no failure, the sources a skip, so exit 1' '
 	mkdir tr && cp "$P/ca.crt" tr/ca.pem && cp "$P/director.crt" tr/director.pem &&
-	camaudit -C nosite verify --trust tr A.tar >out && hasnt "^FAIL" out
+	must_fail 1 camaudit -C nosite verify --trust tr A.tar >out && hasnt "^FAIL" out &&
+	has "^skip	sources	" out
 '
 
 expect_success 'a byte flipped in a clip' '

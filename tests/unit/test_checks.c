@@ -31,17 +31,46 @@ main(void)
 	memset(&c, 0, sizeof(c));
 	c.json = 1;
 	cam_checks_render(&c, &out);
-	CHECK_STR(cam_buf_str(&out), "{\"ok\": true, \"checks\": [\n]}\n",
-	    "no check in JSON");
+	CHECK_STR(cam_buf_str(&out), "{\"ok\": true, \"skipped\": 0, "
+	    "\"checks\": [\n]}\n", "no check in JSON");
 	cam_buf_free(&out);
 	cam_checks_add(&c, 1, "tar", "fine");
 	cam_checks_line(&c, 0, "gate", "high", "camera gate", "high: \"x\"");
 	cam_checks_render(&c, &out);
-	CHECK_STR(cam_buf_str(&out), "{\"ok\": false, \"checks\": [\n"
-	    "  {\"check\":\"tar\",\"ok\":true,\"detail\":\"fine\"},\n"
-	    "  {\"check\":\"camera gate\",\"ok\":false,\"camera\":\"gate\","
+	CHECK_STR(cam_buf_str(&out), "{\"ok\": false, \"skipped\": 0, "
+	    "\"checks\": [\n"
+	    "  {\"check\":\"tar\",\"ok\":true,\"status\":\"ok\","
+	    "\"detail\":\"fine\"},\n"
+	    "  {\"check\":\"camera gate\",\"ok\":false,\"status\":\"FAIL\","
+	    "\"camera\":\"gate\","
 	    "\"severity\":\"high\",\"detail\":\"high: \\\"x\\\"\"}\n]}\n",
 	    "JSON lines, camera and severity only when given");
+	cam_buf_free(&out);
+	cam_checks_free(&c);
+
+	/* A check not done is neither ok nor FAIL, counted apart, and no
+	 * run passes on it. */
+	memset(&c, 0, sizeof(c));
+	cam_checks_add(&c, CAM_CHECK_OK, "media", "fine");
+	cam_checks_add(&c, CAM_CHECK_SKIP, "sources", "not checked: %s",
+	    "no site");
+	cam_checks_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out), "ok\tmedia\tfine\n"
+	    "skip\tsources\tnot checked: no site\n"
+	    "summary\t1 ok, 0 failed, 1 not checked\n",
+	    "a skip line, and the summary that counts it apart");
+	CHECK(c.n == 2 && c.failed == 0 && c.skipped == 1, "skip counted");
+	CHECK(cam_checks_status(&c) == CAM_NO, "a skip: no success");
+	cam_buf_free(&out);
+	cam_checks_free(&c);
+	memset(&c, 0, sizeof(c));
+	c.json = 1;
+	cam_checks_add(&c, CAM_CHECK_SKIP, "sources", "not checked");
+	cam_checks_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out), "{\"ok\": false, \"skipped\": 1, "
+	    "\"checks\": [\n"
+	    "  {\"check\":\"sources\",\"ok\":false,\"status\":\"skip\","
+	    "\"detail\":\"not checked\"}\n]}\n", "a skip in JSON");
 	cam_buf_free(&out);
 	cam_checks_free(&c);
 
