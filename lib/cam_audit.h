@@ -32,6 +32,11 @@ struct cam_audit_rec {
 	const char	*detail;	/* a JSON object, or NULL */
 };
 
+/* The longest object kept whole; a longer one (a caller's argument) is
+ * cut and ends in "...".  Strings that are not UTF-8 are escaped
+ * (cam_json.h): a record is never refused for its caller's text. */
+#define CAM_AUDIT_OBJECT_MAX	1024
+
 /* Append r, by a, to root's audit trail; host NULL: this machine.
  * Returns 0, 1 if root does not exist, -1 on failure. */
 int cam_audit(const char *root, const char *host, const struct cam_actor *a,

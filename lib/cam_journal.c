@@ -482,12 +482,33 @@ read_at(int fd, const char *path, void *buf, size_t n, off_t off,
 	return 0;
 }
 
+/*
+ * Wait for the lock at most CAM_JOURNAL_LOCK_WAIT seconds: a holder that
+ * was stopped (SIGSTOP, a debugger) must not hang every other writer
+ * for as long as it stays stopped.  Polled, so that no signal handler
+ * or timer of the library's runs in the caller's process; holders keep
+ * the lock for one write and one sync, so the steps stay short.
+ */
 static int
 lock(int fd, int op, const char *path, struct cam_err *e)
 {
-	while (flock(fd, op) == -1) {
-		if (errno != EINTR)
+	struct timespec t0, now, nap = { 0, 1000000 };
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (flock(fd, op | LOCK_NB) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
 			return cam_err_sys(e, "lock %s", path);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= CAM_JOURNAL_LOCK_WAIT)
+			return cam_errf(e, CAM_ENV, "%s: another process has "
+			    "held the journal's lock for more than %d s (a "
+			    "stopped camkit program?): gave up, nothing "
+			    "written", path, CAM_JOURNAL_LOCK_WAIT);
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 32000000)
+			nap.tv_nsec *= 2;
 	}
 	return 0;
 }

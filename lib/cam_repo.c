@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "cam_config.h"
+#include "cam_priv.h"
 #include "cam_repo.h"
 
 #define LOCK_NAME	".git/camkit.lock"
@@ -49,6 +50,25 @@ cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
 		    "(no git repository; create one with camctl -C %s init)",
 		    dir, dir);
 		goto fail;
+	}
+	if (cam_priv_setid()) {
+		char why[512];
+		/* libgit2 opens by name: a set-id program takes the
+		 * repository only if nobody but root and the service account
+		 * can have changed any of it (cam_priv.h); and it reads no
+		 * git configuration but the repository's own. */
+		if (!cam_priv_trusted_tree(path, why, sizeof(why))) {
+			cam_errf(e, CAM_NO, "refused: %s", why);
+			goto fail;
+		}
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
+		    GIT_CONFIG_LEVEL_SYSTEM, "");
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
+		    GIT_CONFIG_LEVEL_XDG, "");
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
+		    GIT_CONFIG_LEVEL_GLOBAL, "");
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
+		    GIT_CONFIG_LEVEL_PROGRAMDATA, "");
 	}
 	if (git_repository_open_ext(&r->git, dir,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
@@ -158,7 +178,7 @@ signature(git_signature **sig, struct cam_err *e)
 
 	if (user == NULL)
 		return cam_errf(e, CAM_ENV, "cannot tell who runs this program "
-		    "(uid %ld has no passwd entry)", (long)getuid());
+		    "(uid %ld has no passwd entry)", (long)cam_priv_caller());
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
