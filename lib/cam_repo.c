@@ -2,6 +2,7 @@
  * cam_repo: see cam_repo.h.  All libgit2 failures become messages through
  * cam_err_git, here and nowhere else.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -119,10 +120,75 @@ cam_repo_lock(struct cam_repo *r, struct cam_err *e)
 	return 0;
 }
 
+/* Everything under the directory fd (closed here) that root owns,
+ * given to uid:gid; links are given, never followed. */
+static void
+give_tree(int fd, uid_t uid, gid_t gid, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		/* Best effort: what cannot be given stays root's, and the
+		 * service account's write then says which file. */
+		if (st.st_uid == 0 && fchownat(dirfd(d), de->d_name, uid,
+		    gid, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode) && depth < 32) {
+			int sub = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub != -1)
+				give_tree(sub, uid, gid, depth + 1);
+		}
+	}
+	closedir(d);
+}
+
+/*
+ * Root writing a repository that another account owns (an
+ * administrator's camctl on a site the service account owns) gives what
+ * it made back before anyone else may write: otherwise the service
+ * account could not add an object to a directory of .git/objects that
+ * root created, and its next witness commit would fail ("Permission
+ * denied"), leaving the seal unwitnessed.  Done under the change lock,
+ * which every writer of the repository takes.
+ */
+static void
+give_back(struct cam_repo *r)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0 || r->dir == NULL ||
+	    (size_t)snprintf(path, sizeof(path), "%s/.git", r->dir) >=
+	    sizeof(path))
+		return;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	if (fstat(fd, &st) == -1 || st.st_uid == 0) {
+		close(fd);
+		return;
+	}
+	give_tree(fd, st.st_uid, st.st_gid, 0);
+}
+
 void
 cam_repo_unlock(struct cam_repo *r)
 {
 	if (r->lockfd != -1) {
+		give_back(r);
 		close(r->lockfd);	/* releases the flock */
 		r->lockfd = -1;
 	}

@@ -1,7 +1,9 @@
 # Two guards, camlog installed as make install does it: ten shifts each,
 # one after the other; every seal verifies and is witnessed, camaudit
 # journals is clean, and everything camlog made belongs to the service
-# account, its group, with the modes camlog(1) promises.
+# account, its group, with the modes camlog(1) promises.  Then root
+# commits configuration between shifts, as an administrator does, and
+# the service account can still write the witness.
 . "$CAMKIT_TOP/tests/lib.sh"
 
 R=$T/root
@@ -93,6 +95,17 @@ expect_success 'what camlog made: the service account and its group; journals 06
 	done <new &&
 	test "$(stat -c "%U:%G %a" "$LB")" = "$svc:$svc 640" &&
 	test "$(stat -c "%U:%G %a" "$DATA/audit.journal")" = "$svc:$svc 640"
+'
+expect_success 'an administrator commits between shifts: .git stays the service account.s, every seal witnessed' '
+	"$R/usr/bin/camctl" -C "$SITE" camera add cam1 --url rtsp://127.0.0.1:8554/c1 >/dev/null &&
+	shift_of $a $b 11 &&
+	"$R/usr/bin/camctl" -C "$SITE" camera add cam2 --url rtsp://127.0.0.1:8554/c2 >/dev/null &&
+	shift_of $b $a 12 &&
+	"$R/usr/bin/camctl" -C "$SITE" camera add cam3 --url rtsp://127.0.0.1:8554/c3 >/dev/null &&
+	shift_of $a $b 13 &&
+	find "$SITE/.git" -user root >bad &&
+	{ test ! -s bad || { echo "left to root:" >&2; cat bad >&2; exit 1; }; } &&
+	G $b verify >out && has " 23 seals .* 23 witnessed$" out
 '
 
 done_testing
