@@ -54,8 +54,8 @@ shift_of() {
 	G $1 add "Ca $3 của $1: bình thường" >/dev/null 2>err && test ! -s err &&
 	G $1 shift end --handover-to $2 >/dev/null 2>err &&
 	{ test ! -s err || { cat err >&2; return 1; }; } &&
-	G $2 verify >out 2>err ||
-	    { echo "shift $3 of $1, verify by $2:" >&2; cat err >&2; return 1; }
+	{ G $2 verify >out 2>err ||
+	    { echo "shift $3 of $1, verify by $2:" >&2; cat err >&2; return 1; }; } &&
 	seals=$(sed -n "s/.* \([0-9]*\) seals .*/\1/p" out) &&
 	has " $seals witnessed\$" out && test "$seals" -gt 0
 }
