@@ -195,16 +195,18 @@ install: all
 	    "\"make install-privileges\" as root on the target (camlog(1))"; \
 	fi
 
-# The service account, the data root it owns, camlog set-user-id to it:
-# guards append to the logbook through camlog, never to the file.
+# The service account, the data root it owns, camlog set-user-id and
+# set-group-id to it and its group: guards append to the logbook through
+# camlog, never to the file, and what camlog makes is the service
+# account's and its group's, never a guard's (camlog(1)).
 install-privileges:
 	getent passwd $(SERVICE_USER) >/dev/null || \
 	  useradd --system --user-group --home-dir $(STATEDIR) \
 	    --no-create-home --shell /usr/sbin/nologin $(SERVICE_USER)
-	install -d -o $(SERVICE_USER) -g $(SERVICE_USER) -m 0750 \
-		$(DESTDIR)$(STATEDIR)
-	chown $(SERVICE_USER):root $(DESTDIR)$(BINDIR)/camlog
-	chmod 4755 $(DESTDIR)$(BINDIR)/camlog
+	g=$$(id -gn $(SERVICE_USER)) && \
+	install -d -o $(SERVICE_USER) -g $$g -m 0750 $(DESTDIR)$(STATEDIR) && \
+	chown $(SERVICE_USER):$$g $(DESTDIR)$(BINDIR)/camlog
+	chmod 6755 $(DESTDIR)$(BINDIR)/camlog
 
 # ---- fuzzing: libFuzzer harnesses, tests/fuzz (tests/README, "Fuzzing") ----
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_NAMES="json time"]

@@ -3,12 +3,14 @@
  * dispatches to one function per verb; the logbook's format and state
  * are lib/cam_logbook, the chain lib/cam_journal, seals lib/cam_seal.
  *
- * camlog may be installed set-user-id to the service account, which
- * alone may write the data directory: a guard then appends through
- * camlog but cannot change the file.  It runs as its caller except
- * while it opens, reads or appends to a journal and reads the site key
- * (cam_priv); a set-id camlog ignores the environment and trusts a
- * configuration directory only if the service account or root owns it.
+ * camlog may be installed set-user-id and set-group-id to the service
+ * account, which alone may write the data directory: a guard then
+ * appends through camlog but cannot change the file.  A set-id camlog
+ * does its work in a child whose every id is the service account's,
+ * which the guard can neither stop nor kill (cam_priv); it ignores the
+ * environment, and trusts a configuration directory and a data root
+ * only if nobody but root and the service account can change any
+ * directory on their paths (cam_priv_trusted_dir).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -78,13 +80,18 @@ audit(struct ctx *c, const char *object, const char *outcome,
 
 /*
  * Open the site and check that the caller may do act; a refusal is
- * audited and printed, and its exit status returned.
+ * audited and printed, and its exit status returned.  lb_records: how
+ * many records the verb may append to the logbook.  Every verb may
+ * write an audit record, and the file-size limit must leave room for
+ * all of them before anything is done (a set-id camlog runs with the
+ * caller's hard limits, cam_priv.h).
  */
 static int
-ctx_open(struct ctx *c, const char *verb, enum cam_action act)
+ctx_open(struct ctx *c, const char *verb, enum cam_action act,
+    int lb_records)
 {
+	char why[512], audit_path[PATH_MAX];
 	struct cam_err e;
-	char why[512];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -98,8 +105,18 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act)
 		return cam_cli_fail(&e);
 	c->open = 1;
 	cam_actor_self(&c->actor, c->site.cfg.root, dir);
+	if (!cam_priv_trusted_dir(c->site.cfg.root, why, sizeof(why))) {
+		fprintf(stderr, "%s: refused: the data root: %s\n", prog, why);
+		ctx_close(c);
+		return CAM_NO;
+	}
 	if (cam_path(c->path, sizeof(c->path), &e, "%s/%s",
-	    c->site.cfg.root, CAM_LOGBOOK_FILE) == -1) {
+	    c->site.cfg.root, CAM_LOGBOOK_FILE) == -1 ||
+	    cam_path(audit_path, sizeof(audit_path), &e, "%s/%s",
+	    c->site.cfg.root, CAM_AUDIT_FILE) == -1 ||
+	    cam_priv_room(audit_path, CAM_JOURNAL_LINE_MAX, &e) == -1 ||
+	    (lb_records > 0 && cam_priv_room(c->path, (size_t)lb_records *
+	    CAM_JOURNAL_LINE_MAX, &e) == -1)) {
 		ctx_close(c);
 		return cam_cli_fail(&e);
 	}
@@ -227,7 +244,7 @@ cmd_add(int argc, char **argv)
 	if (!cam_logbook_entry_kind(kind))
 		return cam_cli_usage_error("add: unknown kind \"%s\": "
 		    "suspicious, fault, incident, maintenance or note", kind);
-	if ((rc = ctx_open(&c, "add", CAM_ACT_LOG_WRITE)) != 0)
+	if ((rc = ctx_open(&c, "add", CAM_ACT_LOG_WRITE, 1)) != 0)
 		return rc;
 	rc = 0;
 	if (camera != NULL && cam_config_camera(&c.site.cfg, camera) == NULL)
@@ -269,7 +286,7 @@ cmd_correct(int argc, char **argv)
 	if (errno != 0 || *end != '\0' || seq == 0 || argv[1][0] == '-')
 		return cam_cli_usage_error("correct: \"%s\" is not an entry "
 		    "number", argv[1]);
-	if ((rc = ctx_open(&c, "correct", CAM_ACT_LOG_WRITE)) != 0)
+	if ((rc = ctx_open(&c, "correct", CAM_ACT_LOG_WRITE, 1)) != 0)
 		return rc;
 	rc = load(&c, &lb, &e);
 	if (rc == 0 && (old = cam_logbook_get(&lb, seq)) == NULL)
@@ -326,15 +343,21 @@ seal_logbook(struct ctx *c, struct cam_err *e)
 {
 	struct cam_sealer *s = NULL;
 	struct cam_journal *j = NULL;
-	char key[PATH_MAX], crt[PATH_MAX];
+	char key[PATH_MAX], crt[PATH_MAX], key_dir[PATH_MAX], why[512];
 	int rc;
 
-	if (cam_path(key, sizeof(key), e, "%s/private/site.key",
+	if (cam_path(key_dir, sizeof(key_dir), e, "%s/private",
+	    c->site.dir) == -1 ||
+	    cam_path(key, sizeof(key), e, "%s/private/site.key",
 	    c->site.dir) == -1 || cam_path(crt, sizeof(crt), e,
 	    "%s/private/site.crt", c->site.dir) == -1)
 		return -1;
 	if (cam_priv_raise(e) == -1)
 		return -1;
+	if (!cam_priv_trusted_tree(key_dir, why, sizeof(why))) {
+		cam_priv_lower();
+		return cam_errf(e, CAM_NO, "refused: %s", why);
+	}
 	if (access(key, F_OK) == -1 && errno == ENOENT) {
 		cam_priv_lower();
 		fprintf(stderr, "%s: warning: logbook not sealed: this host "
@@ -453,7 +476,7 @@ cmd_shift(int argc, char **argv)
 		return cam_cli_usage_error("shift: unexpected argument \"%s\"",
 		    argv[optind]);
 	if ((rc = ctx_open(&c, start ? "shift start" : "shift end",
-	    CAM_ACT_LOG_WRITE)) != 0)
+	    CAM_ACT_LOG_WRITE, start ? 1 : 2)) != 0)
 		return rc;
 	for (int tries = 0; ; tries++) {
 		struct cam_logbook lb;
@@ -620,7 +643,7 @@ cmd_list(int argc, char **argv)
 	if (optind != argc)
 		return cam_cli_usage_error("list: unexpected argument \"%s\"",
 		    argv[optind]);
-	if ((rc = ctx_open(&c, "list", CAM_ACT_LOG_READ)) != 0)
+	if ((rc = ctx_open(&c, "list", CAM_ACT_LOG_READ, 0)) != 0)
 		return rc;
 	const char *zone = c.site.cfg.timezone;
 	if ((since != NULL && (rc = parse_when(since, zone, &f.since,
@@ -677,7 +700,7 @@ cmd_show(int argc, char **argv)
 	if (errno != 0 || *end != '\0' || seq == 0 || argv[1][0] == '-')
 		return cam_cli_usage_error("show: \"%s\" is not an entry "
 		    "number", argv[1]);
-	if ((rc = ctx_open(&c, "show", CAM_ACT_LOG_READ)) != 0)
+	if ((rc = ctx_open(&c, "show", CAM_ACT_LOG_READ, 0)) != 0)
 		return rc;
 	if (load(&c, &lb, &e) == -1) {
 		ctx_close(&c);
@@ -732,7 +755,7 @@ cmd_verify(int argc, char **argv)
 	if (argc != 1)
 		return cam_cli_usage_error("verify: unexpected argument "
 		    "\"%s\"", argv[1]);
-	if ((rc = ctx_open(&c, "verify", CAM_ACT_LOG_READ)) != 0)
+	if ((rc = ctx_open(&c, "verify", CAM_ACT_LOG_READ, 0)) != 0)
 		return rc;
 	memset(&rep, 0, sizeof(rep));
 	rc = cam_site_trust(&c.site, &trust, &e);
@@ -798,7 +821,8 @@ main(int argc, char **argv)
 
 	cam_cli_setup(prog, usage);
 	cam_err_clear(&e);
-	/* First of all: drop the set-id rights and the environment. */
+	/* First of all: if set-id, leave the caller's process behind and
+	 * carry on as the service account alone (cam_priv.h). */
 	if (cam_priv_init(&e) == -1)
 		return cam_cli_fail(&e);
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),

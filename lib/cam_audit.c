@@ -18,6 +18,23 @@
 #include "cam_json.h"
 #include "cam_util.h"
 
+/* A caller's string cut to fit any record (the reason, a cam_err
+ * message, is bounded already): at most max bytes, then "...". */
+static const char *
+cut(const char *s, char *buf, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || strlen(s) <= max)
+		return s;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;	/* not inside a UTF-8 sequence */
+	memcpy(buf, s, n);
+	memcpy(buf + n, "...", 4);
+	return buf;
+}
+
 #ifndef CAMKIT_BINDIR
 #define CAMKIT_BINDIR "/usr/local/bin"
 #endif
@@ -179,6 +196,7 @@ cam_audit(const char *root, const char *confdir, const char *host,
 	struct cam_buf b = CAM_BUF_INIT;
 	struct cam_journal *j = NULL;
 	char path[PATH_MAX];
+	char obj[CAM_AUDIT_OBJECT_MAX + 4];
 	int k, rc = -1;
 
 	if (root != NULL && cam_path(path, sizeof(path), e, "%s/%s", root,
@@ -195,7 +213,8 @@ cam_audit(const char *root, const char *confdir, const char *host,
 		cam_json_add_str(&b, "program", r->program);
 		cam_json_add_str(&b, "verb", r->verb);
 		if (r->object != NULL)
-			cam_json_add_str(&b, "object", r->object);
+			cam_json_add_str(&b, "object", cut(r->object, obj,
+			    CAM_AUDIT_OBJECT_MAX));
 		cam_json_add_str(&b, "outcome", r->outcome);
 		if (r->reason != NULL)
 			cam_json_add_str(&b, "reason", r->reason);
@@ -212,7 +231,8 @@ cam_audit(const char *root, const char *confdir, const char *host,
 	cam_json_add_str(&b, "program", r->program);
 	cam_json_add_str(&b, "verb", r->verb);
 	if (r->object != NULL)
-		cam_json_add_str(&b, "object", r->object);
+		cam_json_add_str(&b, "object", cut(r->object, obj,
+		    CAM_AUDIT_OBJECT_MAX));
 	cam_json_add_str(&b, "outcome", r->outcome);
 	if (r->reason != NULL)
 		cam_json_add_str(&b, "reason", r->reason);

@@ -42,6 +42,11 @@ struct cam_audit_rec {
 	const char	*detail;	/* a JSON object, or NULL */
 };
 
+/* The longest object kept whole; a longer one (a caller's argument) is
+ * cut and ends in "...".  Strings that are not UTF-8 are escaped
+ * (cam_json.h): a record is never refused for its caller's text. */
+#define CAM_AUDIT_OBJECT_MAX	1024
+
 /*
  * Can this process append to root's audit trail, itself or (confdir
  * not NULL) through the set-id helper for the site at confdir?  Called

@@ -482,12 +482,44 @@ read_at(int fd, const char *path, void *buf, size_t n, off_t off,
 	return 0;
 }
 
+/*
+ * Wait for the lock, but not for a holder that makes no progress: when
+ * the journal has not changed for CAM_JOURNAL_LOCK_WAIT seconds while we
+ * wait, its holder is stopped (SIGSTOP, a debugger) or hung, and every
+ * other writer would hang with it for as long as it stays so; give up.
+ * Busy writers, each holding the lock for one write and one sync, keep
+ * changing the file and are waited for as long as they take.  Polled,
+ * so that no signal handler or timer of the library's runs in the
+ * caller's process.
+ */
 static int
 lock(int fd, int op, const char *path, struct cam_err *e)
 {
-	while (flock(fd, op) == -1) {
-		if (errno != EINTR)
+	struct timespec t0, now, nap = { 0, 500000 };
+	struct stat st, seen;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (fstat(fd, &seen) == -1)
+		return cam_err_sys(e, "%s", path);
+	while (flock(fd, op | LOCK_NB) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
 			return cam_err_sys(e, "lock %s", path);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (fstat(fd, &st) == 0 && (st.st_size != seen.st_size ||
+		    st.st_mtim.tv_sec != seen.st_mtim.tv_sec ||
+		    st.st_mtim.tv_nsec != seen.st_mtim.tv_nsec)) {
+			seen = st;
+			t0 = now;	/* the holder is at work */
+		} else if (now.tv_sec - t0.tv_sec >= CAM_JOURNAL_LOCK_WAIT)
+			return cam_errf(e, CAM_ENV, "%s: another process has "
+			    "held the journal's lock for more than %d s without "
+			    "writing (a stopped camkit program?): gave up, "
+			    "nothing written", path, CAM_JOURNAL_LOCK_WAIT);
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 8000000)
+			nap.tv_nsec *= 2;
 	}
 	return 0;
 }

@@ -11,7 +11,9 @@
  *
  * Several processes may append to one journal at once: every append
  * holds flock(LOCK_EX) on the file, writes its line with one write(2)
- * and syncs it before the lock is released.  A handle belongs to one
+ * and syncs it before the lock is released.  Nobody waits for a lock
+ * longer than CAM_JOURNAL_LOCK_WAIT seconds while the journal does not
+ * change.  A handle belongs to one
  * process and one thread at a time: do not use it in a child after
  * fork (the lock would be shared with the parent), open another one.
  *
@@ -32,6 +34,10 @@
 #define CAM_JOURNAL_LINE_MAX	65536
 #define CAM_JOURNAL_HOST_MAX	253
 #define CAM_JOURNAL_KIND_MAX	64
+/* Longest wait, in seconds, for a journal's lock while the journal does
+ * not change (its holder is stopped or hung), before giving up (CAM_ENV,
+ * naming the journal). */
+#define CAM_JOURNAL_LOCK_WAIT	10
 /* A SHA-256 in lower-case hex, with its NUL. */
 #define CAM_JOURNAL_HEX		65
 

@@ -5,8 +5,10 @@
  * The builder appends to a cam_buf and keeps no state of its own: a
  * member is preceded by a comma unless it is the first of its object
  * (the buffer then ends with '{').  Keys and string values are escaped
- * with cam_json_str; bytes of 0x80 and above are copied as they are, so
- * a string that is not UTF-8 gives JSON that cam_json_check refuses.
+ * with cam_json_str: valid UTF-8 is copied, C1 controls become \u0080-
+ * \u009f, and a byte that is not part of valid UTF-8 becomes the text
+ * "\xHH" (written \\xHH), so that any C string gives JSON that
+ * cam_json_check and a journal accept.
  *
  *	struct cam_buf b = CAM_BUF_INIT;
  *	cam_json_begin(&b);

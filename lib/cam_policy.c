@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cam_policy.h"
+#include "cam_priv.h"
 
 static const struct {
 	const char	*name;
@@ -46,7 +47,7 @@ cam_actor_self(struct cam_actor *a, const char *root, const char *confdir)
 	struct stat st;
 
 	memset(a, 0, sizeof(*a));
-	a->uid = getuid();
+	a->uid = cam_priv_caller();	/* not getuid(): see cam_priv.h */
 	pw = getpwuid(a->uid);
 	if (pw != NULL && pw->pw_name != NULL &&
 	    strlen(pw->pw_name) < sizeof(a->name))

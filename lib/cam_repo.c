@@ -2,6 +2,7 @@
  * cam_repo: see cam_repo.h.  All libgit2 failures become messages through
  * cam_err_git, here and nowhere else.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -17,6 +18,7 @@
 #include <git2.h>
 
 #include "cam_config.h"
+#include "cam_priv.h"
 #include "cam_repo.h"
 
 #define LOCK_NAME	".git/camkit.lock"
@@ -49,6 +51,25 @@ cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
 		    "(no git repository; create one with camctl -C %s init)",
 		    dir, dir);
 		goto fail;
+	}
+	if (cam_priv_setid()) {
+		char why[512];
+		/* libgit2 opens by name: a set-id program takes the
+		 * repository only if nobody but root and the service account
+		 * can have changed any of it (cam_priv.h); and it reads no
+		 * git configuration but the repository's own. */
+		if (!cam_priv_trusted_tree(path, why, sizeof(why))) {
+			cam_errf(e, CAM_NO, "refused: %s", why);
+			goto fail;
+		}
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
+		    GIT_CONFIG_LEVEL_SYSTEM, "");
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
+		    GIT_CONFIG_LEVEL_XDG, "");
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
+		    GIT_CONFIG_LEVEL_GLOBAL, "");
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
+		    GIT_CONFIG_LEVEL_PROGRAMDATA, "");
 	}
 	if (git_repository_open_ext(&r->git, dir,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
@@ -99,10 +120,75 @@ cam_repo_lock(struct cam_repo *r, struct cam_err *e)
 	return 0;
 }
 
+/* Everything under the directory fd (closed here) that root owns,
+ * given to uid:gid; links are given, never followed. */
+static void
+give_tree(int fd, uid_t uid, gid_t gid, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		/* Best effort: what cannot be given stays root's, and the
+		 * service account's write then says which file. */
+		if (st.st_uid == 0 && fchownat(dirfd(d), de->d_name, uid,
+		    gid, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode) && depth < 32) {
+			int sub = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub != -1)
+				give_tree(sub, uid, gid, depth + 1);
+		}
+	}
+	closedir(d);
+}
+
+/*
+ * Root writing a repository that another account owns (an
+ * administrator's camctl on a site the service account owns) gives what
+ * it made back before anyone else may write: otherwise the service
+ * account could not add an object to a directory of .git/objects that
+ * root created, and its next witness commit would fail ("Permission
+ * denied"), leaving the seal unwitnessed.  Done under the change lock,
+ * which every writer of the repository takes.
+ */
+static void
+give_back(struct cam_repo *r)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0 || r->dir == NULL ||
+	    (size_t)snprintf(path, sizeof(path), "%s/.git", r->dir) >=
+	    sizeof(path))
+		return;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	if (fstat(fd, &st) == -1 || st.st_uid == 0) {
+		close(fd);
+		return;
+	}
+	give_tree(fd, st.st_uid, st.st_gid, 0);
+}
+
 void
 cam_repo_unlock(struct cam_repo *r)
 {
 	if (r->lockfd != -1) {
+		give_back(r);
 		close(r->lockfd);	/* releases the flock */
 		r->lockfd = -1;
 	}
@@ -158,7 +244,7 @@ signature(git_signature **sig, struct cam_err *e)
 
 	if (user == NULL)
 		return cam_errf(e, CAM_ENV, "cannot tell who runs this program "
-		    "(uid %ld has no passwd entry)", (long)getuid());
+		    "(uid %ld has no passwd entry)", (long)cam_priv_caller());
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';

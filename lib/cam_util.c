@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cam_priv.h"
 #include "cam_util.h"
 
 void *
@@ -358,6 +359,49 @@ cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * The UTF-8 sequence at p (NUL-terminated), as a JSON string holds it:
+ * copied when valid, a C1 control as \u0080-\u009f, and a byte that
+ * starts no valid sequence as the six characters \\xHH (the text
+ * "\xHH"), so that whatever a caller hands over (a guard's argument
+ * that is not UTF-8) still makes a record.  Returns the bytes used.
+ */
+static size_t
+utf8_add(struct cam_buf *b, const unsigned char *p)
+{
+	unsigned c = *p;
+	size_t n = 0;
+	uint32_t cp = 0;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 1;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 2;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3;
+		cp = c & 0x07;
+	}
+	for (size_t i = 1; n > 0 && i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			n = 0;
+			break;
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if (n == 0 || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
+		cam_buf_addf(b, "\\\\x%02x", c);
+		return 1;
+	}
+	if (cp >= 0x80 && cp <= 0x9f)
+		cam_buf_addf(b, "\\u%04x", (unsigned)cp);
+	else
+		cam_buf_add(b, p, n + 1);
+	return n + 1;
+}
+
 void
 cam_json_str(struct cam_buf *b, const char *s)
 {
@@ -374,8 +418,10 @@ cam_json_str(struct cam_buf *b, const char *s)
 		default:
 			if (*p < 0x20 || *p == 0x7f)
 				cam_buf_addf(b, "\\u%04x", *p);
-			else
+			else if (*p < 0x80)
 				cam_buf_add(b, p, 1);
+			else
+				p += utf8_add(b, p) - 1;
 		}
 	}
 	cam_buf_add(b, "\"", 1);
@@ -385,7 +431,7 @@ const char *
 cam_user_name(void)
 {
 	static char name[LOGIN_NAME_MAX + 1];
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw = getpwuid(cam_priv_caller());
 
 	if (pw == NULL || pw->pw_name == NULL)
 		return NULL;

@@ -28,7 +28,7 @@ expect_success 'install-privileges: the service account owns the data root, caml
 	    SERVICE_USER=$svc STATEDIR=/var/lib/camkit >log 2>&1 || { cat log; false; }
 	getent passwd $svc >/dev/null &&
 	test "$(stat -c "%U %a" root/var/lib/camkit)" = "$svc 750" &&
-	test "$(stat -c "%U %a" root/usr/bin/camlog)" = "$svc 4755"
+	test "$(stat -c "%U %G %a" root/usr/bin/camlog)" = "$svc $(id -gn $svc) 6755"
 '
 
 done_testing
