@@ -91,7 +91,7 @@ main(void)
 	big[1024] = '\xa1';
 	r.object = big;
 	cam_err_clear(&e);
-	CHECK(cam_audit(dir, "host", &a, &r, &e) == 0,
+	CHECK(cam_audit(dir, NULL, "host", &a, &r, &e) == 0,
 	    "an audit record with a 200 000-byte object is written");
 	snprintf(path, sizeof(path), "%s/%s", dir, CAM_AUDIT_FILE);
 	CHECK(cam_journal_verify(path, NULL, &e) == 0, "... and verifies");
