@@ -267,8 +267,8 @@ users_locked() {
 	flock /tmp/camkit-test-users.lock "$@"
 }
 
-# audit_helper SITE: camlog installed set-user-id, as "make install"
-# does, in $T/sbin, to the service account $svc (made here unless set)
+# audit_helper SITE: camlog installed set-user-id and set-group-id, as
+# "make install" does, in $T/sbin, to the service account $svc (made here unless set)
 # which then owns SITE.store; exports CAMKIT_BINDIR, so that a user who
 # may not write the audit trail reaches it through camlog
 # (camkit-journal(5)).  Needs what temp_user needs.
@@ -277,7 +277,8 @@ audit_helper() {
 	{ id "$svc" >/dev/null 2>&1 || temp_user "$svc"; } &&
 	mkdir -p "$T/sbin" && chmod 755 "$T/sbin" &&
 	cp "$CAMKIT_BIN/camlog" "$T/sbin/camlog" &&
-	chown "$svc" "$T/sbin/camlog" && chmod 4755 "$T/sbin/camlog" &&
+	chown "$svc:$(id -g "$svc")" "$T/sbin/camlog" &&
+	chmod 6755 "$T/sbin/camlog" &&
 	chown -R "$svc" "$T/$1.store" &&
 	CAMKIT_BINDIR=$T/sbin && export CAMKIT_BINDIR
 }

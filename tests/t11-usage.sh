@@ -169,7 +169,7 @@ fixture() {
 	sign r.yaml director &&
 	printf 'secret\n' >pw && printf 'acme\tadmin\tadmin\n' >defaults &&
 	printf 'not an archive\n' >a.tar &&
-	mkdir -m 750 site.store &&
+	chmod 750 site.store &&
 	camlog -C site add a first entry >/dev/null &&
 	camrec -C site hold add gate --from 2026-01-01T00:00:00Z \
 	    --to 2026-01-01T01:00:00Z --reason test >/dev/null &&

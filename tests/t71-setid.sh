@@ -30,7 +30,7 @@ expect_success 'setup: a site owned by the service account, camlog 6755, a guard
 	echo "svc=$svc g=$g" >users &&
 	account $svc && account $g &&
 	chmod 711 "$T" &&
-	recording_site site && mkdir site.store && pki_site site &&
+	recording_site site && pki_site site &&
 	camctl -C site camera add gate --url rtsp://127.0.0.1:8554/gate >/dev/null &&
 	camctl -C site user add $g --role guard >/dev/null &&
 	mkdir -m 755 sbin && cp "$CAMKIT_BIN/camlog" sbin/camlog &&
