@@ -1127,9 +1127,12 @@ end:
 }
 
 /*
- * The first timed video packet of a connection has come: the untimed
- * ones held before it go on its timeline, one frame apart, just before
- * it (they came before it), then on their way.
+ * The first video packet of a connection with a decoding timestamp has
+ * come: those held before it go on its timeline, one frame apart in
+ * decoding order just before it (they came before it), then on their
+ * way.  A held packet keeps its presentation time if it has one (with
+ * B-frames FFmpeg gives the first few a PTS and no DTS); one without
+ * takes its DTS plus the first packet's reordering delay.
  */
 static int
 place_held(struct rec *r, const AVPacket *first, char *why, size_t whylen)
@@ -1138,6 +1141,8 @@ place_held(struct rec *r, const AVPacket *first, char *why, size_t whylen)
 	AVRational fr = st->avg_frame_rate.num > 0 && st->avg_frame_rate.den >
 	    0 ? st->avg_frame_rate : st->r_frame_rate;
 	int64_t step = first->duration > 0 ? first->duration : 0;
+	int64_t delay = first->pts != AV_NOPTS_VALUE && first->pts >
+	    first->dts ? first->pts - first->dts : 0;
 	int n = r->nheld, rc = 0;
 
 	if (step == 0 && fr.num > 0 && fr.den > 0)
@@ -1149,7 +1154,11 @@ place_held(struct rec *r, const AVPacket *first, char *why, size_t whylen)
 	r->nheld = 0;
 	for (int i = 0; i < n; i++) {
 		AVPacket *p = r->held[i];
-		p->dts = p->pts = first->dts - (int64_t)(n - i) * step;
+		p->dts = first->dts - (int64_t)(n - i) * step;
+		if (p->pts == AV_NOPTS_VALUE)
+			p->pts = p->dts + delay;
+		if (p->pts < p->dts)
+			p->pts = p->dts;
 		if (p->duration <= 0)
 			p->duration = step;
 		if (rc == 0 && take(r, 0, p, why, whylen) == -1)
@@ -1198,9 +1207,12 @@ pump(struct rec *r, char *why, size_t whylen)
 		if (key)
 			find_extradata(r, pkt);
 		/* Video without a timestamp before any with one: held, from
-		 * a keyframe on, until the timeline is known. */
+		 * a keyframe on, until one with a decoding timestamp places
+		 * it on the timeline; so are those with only a presentation
+		 * time that follow it (B-frames). */
 		if (slot == 0 && pkt->dts == AV_NOPTS_VALUE &&
-		    pkt->pts == AV_NOPTS_VALUE && r->last_dts[0] == INT64_MIN) {
+		    r->last_dts[0] == INT64_MIN && (r->nheld > 0 ||
+		    pkt->pts == AV_NOPTS_VALUE)) {
 			if ((key || r->nheld > 0) && r->nheld < HOLD_MAX &&
 			    (r->held[r->nheld] = av_packet_clone(pkt)) != NULL)
 				r->nheld++;

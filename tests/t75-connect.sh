@@ -20,7 +20,8 @@ pics() {
 }
 
 # starts_clip FILE...: the pictures of the FILEs, one after the other,
-# are the clip's first ones, every one of them, in order.
+# are the clip's first ones (those in $REF, clip.pics by default), every
+# one of them, in order.
 starts_clip() {
 	local f n
 	: >got
@@ -29,14 +30,20 @@ starts_clip() {
 	done
 	n=$(wc -l <got)
 	[ "$n" -gt 0 ] || { echo "$*: no picture" >&2; return 1; }
-	head -n "$n" clip.pics | cmp -s - got && return 0
+	head -n "$n" "${REF:-clip.pics}" | cmp -s - got && return 0
 	echo "$*: the first picture is picture" \
-	    "$(grep -n -m1 -x -F "$(head -1 got)" clip.pics | cut -d: -f1)" \
+	    "$(grep -n -m1 -x -F "$(head -1 got)" "${REF:-clip.pics}" | cut -d: -f1)" \
 	    "of the clip, not 1 (or pictures are missing)" >&2
 	return 1
 }
 
 pics clip.ts >clip.pics
+# The same with two B-frames: FFmpeg then gives the first packets after
+# the keyframe a presentation time and no decoding time.
+ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x240:rate=10 -t 30 \
+    -c:v libx264 -preset veryfast -g 40 -sc_threshold 0 -bf 2 \
+    -pix_fmt yuv420p -f mpegts "$T/bclip.ts" &&
+    pics bclip.ts >bclip.pics
 recording_site site
 
 # (Segments are cut on the clock, every 60 s: a run may hold two.)
@@ -50,6 +57,19 @@ expect_success 'the first keyframe (sent without timestamp) is recorded' '
 	    -of csv=p=0 "$(head -1 segs)" >flags &&
 	test "$(head -c 1 flags)" = K &&
 	stop_camera cam
+'
+
+expect_success 'with B-frames too, and every picture decodes' '
+	start_camera bf --file "$T/bclip.ts" &&
+	camctl -C site camera add bf --url "$(camera_url bf)" --segment 60s >/dev/null &&
+	camrec -C site record bf --for 6s 2>err &&
+	segments site bf >segs &&
+	REF=bclip.pics starts_clip $(cat segs) &&
+	for f in $(cat segs); do
+		ffmpeg -nostdin -v error -i "$f" -f null - >dec 2>&1 &&
+		{ test ! -s dec || { cat dec >&2; exit 1; }; } || exit 1
+	done &&
+	stop_camera bf
 '
 
 expect_success 'after a reconnect the first keyframe is recorded too' '
