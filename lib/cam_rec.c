@@ -90,7 +90,7 @@ struct rec {
 	int64_t chain_us;
 	/* Untimed video packets at the start of a connection (FFmpeg's
 	 * RTSP demuxer can give the first keyframe no timestamp): held
-	 * until the first timed one places them on its timeline. */
+	 * until the first with a DTS places them on its timeline. */
 	AVPacket *held[HOLD_MAX];
 	int nheld;
 	int64_t end_at;			/* av_gettime_relative(); 0: no end */
