@@ -43,6 +43,19 @@
 #define SYNC_US		(5LL * 1000 * 1000)
 /* Untimed video packets held at a connection's start, at most. */
 #define HOLD_MAX	256
+/*
+ * At a connection's start the packets FFmpeg buffered while probing the
+ * stream, and any backlog, are read in a burst, each later than it was
+ * captured, so the anchor is too late until a read has to wait for the
+ * network.  Until then packets are queued, with the time each was read,
+ * and only then cut into segments, on the anchor that wait gave.  A read
+ * that waits this long has caught up; at most this many packets, bytes
+ * or microseconds are queued.
+ */
+#define SETTLE_WAIT_US	(10LL * 1000)
+#define PEND_MAX	2048
+#define PEND_BYTES	(32 << 20)
+#define PEND_US		(10LL * 1000 * 1000)
 
 /* A segment's output: a file the muxer may seek in (to write the
  * Duration, the Cues and the SeekHead at the end), hashed once the last
@@ -93,6 +106,14 @@ struct rec {
 	 * until the first with a DTS places them on its timeline. */
 	AVPacket *held[HOLD_MAX];
 	int nheld;
+	/* Packets of a connection's first burst, and when each was read
+	 * (av_gettime()), until the anchor has settled. */
+	AVPacket *pend[PEND_MAX];
+	int64_t pend_at[PEND_MAX];
+	int npend;
+	int64_t pend_bytes;
+	int64_t conn_at;		/* av_gettime_relative() at connect */
+	int settled;
 	int64_t end_at;			/* av_gettime_relative(); 0: no end */
 	/* The wall clock against the monotonic one, to see it stepped
 	 * (NTP, an operator's date -s): INT64_MIN until the first packet. */
@@ -902,6 +923,10 @@ drop_held(struct rec *r)
 	for (int i = 0; i < r->nheld; i++)
 		av_packet_free(&r->held[i]);
 	r->nheld = 0;
+	for (int i = 0; i < r->npend; i++)
+		av_packet_free(&r->pend[i]);
+	r->npend = 0;
+	r->pend_bytes = 0;
 }
 
 static void
@@ -1001,6 +1026,10 @@ open_input(struct rec *r, char *why, size_t whylen)
 	r->offset_us = INT64_MAX;
 	r->chain_us = INT64_MIN;
 	r->nheld = 0;
+	r->npend = 0;
+	r->pend_bytes = 0;
+	r->settled = 0;
+	r->conn_at = av_gettime_relative();
 	for (unsigned i = 0; i < r->ic->nb_streams; i++)
 		if ((int)i != v && (int)i != a)
 			r->ic->streams[i]->discard = AVDISCARD_ALL;
@@ -1063,7 +1092,8 @@ clock_stepped(struct rec *r)
  * Returns -1 when recording on this connection must stop (why says why).
  */
 static int
-take(struct rec *r, int slot, AVPacket *pkt, char *why, size_t whylen)
+take(struct rec *r, int slot, AVPacket *pkt, int64_t read_at, char *why,
+    size_t whylen)
 {
 	struct cam_err e;
 	int key = slot == 0 && (pkt->flags & AV_PKT_FLAG_KEY);
@@ -1078,7 +1108,7 @@ take(struct rec *r, int slot, AVPacket *pkt, char *why, size_t whylen)
 	if (slot == 0) {
 		AVStream *st = r->ic->streams[pkt->stream_index];
 		dts_us = av_rescale_q(pkt->dts, st->time_base, AV_TIME_BASE_Q);
-		int64_t o = av_gettime() - dts_us;
+		int64_t o = read_at - dts_us;
 		if (o < r->offset_us)
 			r->offset_us = o;
 		pkt_us = dts_us + r->offset_us;
@@ -1135,7 +1165,8 @@ end:
  * takes its DTS plus the first packet's reordering delay.
  */
 static int
-place_held(struct rec *r, const AVPacket *first, char *why, size_t whylen)
+place_held(struct rec *r, const AVPacket *first, int64_t read_at, char *why,
+    size_t whylen)
 {
 	AVStream *st = r->ic->streams[first->stream_index];
 	AVRational fr = st->avg_frame_rate.num > 0 && st->avg_frame_rate.den >
@@ -1161,9 +1192,107 @@ place_held(struct rec *r, const AVPacket *first, char *why, size_t whylen)
 			p->pts = p->dts;
 		if (p->duration <= 0)
 			p->duration = step;
-		if (rc == 0 && take(r, 0, p, why, whylen) == -1)
+		if (rc == 0 && take(r, 0, p, read_at, why, whylen) == -1)
 			rc = -1;
 		av_packet_free(&r->held[i]);
+	}
+	return rc;
+}
+
+/*
+ * One packet read from the camera at read_at (av_gettime()), on its way
+ * to a segment.  Takes pkt's data.  Returns -1 when recording on this
+ * connection must stop (why says why).
+ */
+static int
+handle(struct rec *r, AVPacket *pkt, int64_t read_at, char *why,
+    size_t whylen)
+{
+	int slot = slot_of(r, pkt->stream_index);
+
+	if (slot < 0) {
+		av_packet_unref(pkt);
+		return 0;
+	}
+	int key = slot == 0 && (pkt->flags & AV_PKT_FLAG_KEY);
+	if (key)
+		find_extradata(r, pkt);
+	/* Video without a timestamp before any with one: held, from a
+	 * keyframe on, until one with a decoding timestamp places it on
+	 * the timeline; so are those with only a presentation time that
+	 * follow it (B-frames). */
+	if (slot == 0 && pkt->dts == AV_NOPTS_VALUE &&
+	    r->last_dts[0] == INT64_MIN && (r->nheld > 0 ||
+	    pkt->pts == AV_NOPTS_VALUE)) {
+		if ((key || r->nheld > 0) && r->nheld < HOLD_MAX &&
+		    (r->held[r->nheld] = av_packet_clone(pkt)) != NULL)
+			r->nheld++;
+		else if (r->nheld == HOLD_MAX) {
+			/* A stream with none: let them go. */
+			for (int i = 0; i < r->nheld; i++)
+				av_packet_free(&r->held[i]);
+			r->nheld = 0;
+		}
+		av_packet_unref(pkt);
+		return 0;
+	}
+	switch (fix_timestamps(r, slot, pkt)) {
+	case 1:
+		av_packet_unref(pkt);
+		return 0;
+	case 2: {
+		struct cam_buf b = CAM_BUF_INIT;
+		close_segment(r, "timestamp-jump", AV_NOPTS_VALUE);
+		cam_json_begin(&b);
+		cam_json_add_str(&b, "stream", "video");
+		cam_json_end(&b);
+		event(r, "timestamp-jump", &b);
+		for (int i = 0; i < MAX_STREAMS; i++)
+			r->last_dts[i] = INT64_MIN;
+		r->offset_us = INT64_MAX;
+		if (!key) {
+			av_packet_unref(pkt);
+			return 0;
+		}
+		break;
+	}
+	}
+	if (slot == 0 && r->nheld > 0 &&
+	    place_held(r, pkt, read_at, why, whylen) == -1) {
+		av_packet_unref(pkt);
+		return -1;
+	}
+	return take(r, slot, pkt, read_at, why, whylen);
+}
+
+/*
+ * The anchor has settled: seed it with the best of the queued packets
+ * (the smallest time between capture and read), then send them on their
+ * way in the order they came.
+ */
+static int
+settle(struct rec *r, char *why, size_t whylen)
+{
+	int n = r->npend, rc = 0;
+
+	r->settled = 1;
+	for (int i = 0; i < n; i++) {
+		const AVPacket *p = r->pend[i];
+		if (p->stream_index != r->in_index[0] ||
+		    p->dts == AV_NOPTS_VALUE)
+			continue;
+		int64_t o = r->pend_at[i] - av_rescale_q(p->dts,
+		    r->ic->streams[p->stream_index]->time_base, AV_TIME_BASE_Q);
+		if (o < r->offset_us)
+			r->offset_us = o;
+	}
+	r->npend = 0;
+	r->pend_bytes = 0;
+	for (int i = 0; i < n; i++) {
+		if (rc == 0 && handle(r, r->pend[i], r->pend_at[i], why,
+		    whylen) == -1)
+			rc = -1;
+		av_packet_free(&r->pend[i]);
 	}
 	return rc;
 }
@@ -1174,7 +1303,7 @@ static void
 pump(struct rec *r, char *why, size_t whylen)
 {
 	AVPacket *pkt = av_packet_alloc();
-	int ret, slot;
+	int ret;
 
 	if (pkt == NULL) {
 		snprintf(why, whylen, "out of memory");
@@ -1186,7 +1315,9 @@ pump(struct rec *r, char *why, size_t whylen)
 			break;
 		}
 		arm(r);
+		int64_t t0 = av_gettime_relative();
 		ret = av_read_frame(r->ic, pkt);
+		int64_t t1 = av_gettime_relative(), read_at = av_gettime();
 		if (ret < 0) {
 			if (stopping(r))
 				snprintf(why, whylen, "stop");
@@ -1199,56 +1330,30 @@ pump(struct rec *r, char *why, size_t whylen)
 				av_strerror(ret, why, whylen);
 			break;
 		}
-		if ((slot = slot_of(r, pkt->stream_index)) < 0) {
-			av_packet_unref(pkt);
-			continue;
-		}
-		int key = slot == 0 && (pkt->flags & AV_PKT_FLAG_KEY);
-		if (key)
-			find_extradata(r, pkt);
-		/* Video without a timestamp before any with one: held, from
-		 * a keyframe on, until one with a decoding timestamp places
-		 * it on the timeline; so are those with only a presentation
-		 * time that follow it (B-frames). */
-		if (slot == 0 && pkt->dts == AV_NOPTS_VALUE &&
-		    r->last_dts[0] == INT64_MIN && (r->nheld > 0 ||
-		    pkt->pts == AV_NOPTS_VALUE)) {
-			if ((key || r->nheld > 0) && r->nheld < HOLD_MAX &&
-			    (r->held[r->nheld] = av_packet_clone(pkt)) != NULL)
-				r->nheld++;
-			else if (r->nheld == HOLD_MAX)
-				drop_held(r);	/* a stream with none */
-			av_packet_unref(pkt);
-			continue;
-		}
-		switch (fix_timestamps(r, slot, pkt)) {
-		case 1:
-			av_packet_unref(pkt);
-			continue;
-		case 2: {
-			struct cam_buf b = CAM_BUF_INIT;
-			close_segment(r, "timestamp-jump", AV_NOPTS_VALUE);
-			cam_json_begin(&b);
-			cam_json_add_str(&b, "stream", "video");
-			cam_json_end(&b);
-			event(r, "timestamp-jump", &b);
-			for (int i = 0; i < MAX_STREAMS; i++)
-				r->last_dts[i] = INT64_MIN;
-			r->offset_us = INT64_MAX;
-			if (!key) {
-				av_packet_unref(pkt);
-				continue;
+		if (!r->settled) {
+			if (slot_of(r, pkt->stream_index) >= 0 &&
+			    (r->pend[r->npend] = av_packet_clone(pkt)) !=
+			    NULL) {
+				r->pend_at[r->npend++] = read_at;
+				r->pend_bytes += pkt->size;
 			}
-			break;
-		}
-		}
-		if (slot == 0 && r->nheld > 0 &&
-		    place_held(r, pkt, why, whylen) == -1) {
 			av_packet_unref(pkt);
-			break;
+			if ((t1 - t0 >= SETTLE_WAIT_US && r->npend > 0) ||
+			    r->npend == PEND_MAX ||
+			    r->pend_bytes >= PEND_BYTES ||
+			    t1 - r->conn_at >= PEND_US) {
+				if (settle(r, why, whylen) == -1)
+					break;
+			}
+			continue;
 		}
-		if (take(r, slot, pkt, why, whylen) == -1)
+		if (handle(r, pkt, read_at, why, whylen) == -1)
 			break;
+	}
+	/* What was queued is recorded, whatever ended the reading. */
+	if (r->npend > 0) {
+		char why2[512];
+		settle(r, why2, sizeof(why2));
 	}
 	av_packet_free(&pkt);
 }
