@@ -49,8 +49,9 @@
  * captured, so the anchor is too late until a read has to wait for the
  * network.  Until then packets are queued, with the time each was read,
  * and only then cut into segments, on the anchor that wait gave.  A read
- * that waits this long has caught up; at most this many packets, bytes
- * or microseconds are queued.
+ * that waits this long, not counting the time spent waiting for a CPU,
+ * has caught up; at most this many packets, bytes or microseconds are
+ * queued.
  */
 #define SETTLE_WAIT_US	(10LL * 1000)
 #define PEND_MAX	2048
@@ -1200,6 +1201,32 @@ place_held(struct rec *r, const AVPacket *first, int64_t read_at, char *why,
 }
 
 /*
+ * Nanoseconds this thread has waited for a CPU while it could run
+ * (/proc/thread-self/schedstat, second field), or -1 if unknown.  A read
+ * that took long because the machine was busy, not because the network
+ * had nothing, does not show that the recorder has caught up.
+ */
+static int64_t
+run_delay(void)
+{
+	char buf[128];
+	long long on, wait;
+	ssize_t n;
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld %lld", &on, &wait) != 2)
+		return -1;
+	return (int64_t)wait;
+}
+
+/*
  * One packet read from the camera at read_at (av_gettime()), on its way
  * to a segment.  Takes pkt's data.  Returns -1 when recording on this
  * connection must stop (why says why).
@@ -1315,9 +1342,16 @@ pump(struct rec *r, char *why, size_t whylen)
 			break;
 		}
 		arm(r);
+		int64_t d0 = r->settled ? -1 : run_delay();
 		int64_t t0 = av_gettime_relative();
 		ret = av_read_frame(r->ic, pkt);
 		int64_t t1 = av_gettime_relative(), read_at = av_gettime();
+		int64_t waited = t1 - t0;
+		if (d0 >= 0) {
+			int64_t d1 = run_delay();
+			if (d1 >= d0)
+				waited -= (d1 - d0) / 1000;
+		}
 		if (ret < 0) {
 			if (stopping(r))
 				snprintf(why, whylen, "stop");
@@ -1338,7 +1372,7 @@ pump(struct rec *r, char *why, size_t whylen)
 				r->pend_bytes += pkt->size;
 			}
 			av_packet_unref(pkt);
-			if ((t1 - t0 >= SETTLE_WAIT_US && r->npend > 0) ||
+			if ((waited >= SETTLE_WAIT_US && r->npend > 0) ||
 			    r->npend == PEND_MAX ||
 			    r->pend_bytes >= PEND_BYTES ||
 			    t1 - r->conn_at >= PEND_US) {
