@@ -100,4 +100,8 @@ expect_success 'after a reconnect the first keyframe is recorded too' '
 	stop_camera re
 '
 
+# (A failed test leaves its camera running: stop them all.)
+for c in cam bf re; do
+	stop_camera $c
+done
 done_testing
