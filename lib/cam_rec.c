@@ -38,13 +38,34 @@
 /* A step forwards larger than this too (a camera clock reset). */
 #define JUMP_FWD_US	(30LL * 1000 * 1000)
 
-/* Output that hashes what it writes, so that a segment's SHA-256 is known
- * when it closes without reading it back. */
+/* The open segment is made durable this often (fdatasync), so that a
+ * power cut loses at most this much of it: recovery salvages the rest. */
+#define SYNC_US		(5LL * 1000 * 1000)
+/* Untimed video packets held at a connection's start, at most. */
+#define HOLD_MAX	256
+/*
+ * At a connection's start the packets FFmpeg buffered while probing the
+ * stream, and any backlog, are read in a burst, each later than it was
+ * captured, so the anchor is too late until a read has to wait for the
+ * network.  Until then packets are queued, with the time each was read,
+ * and only then cut into segments, on the anchor that wait gave.  A read
+ * that waits this long, not counting the time spent waiting for a CPU,
+ * has caught up; at most this many packets, bytes or microseconds are
+ * queued.
+ */
+#define SETTLE_WAIT_US	(10LL * 1000)
+#define PEND_MAX	2048
+#define PEND_BYTES	(32 << 20)
+#define PEND_US		(10LL * 1000 * 1000)
+
+/* A segment's output: a file the muxer may seek in (to write the
+ * Duration, the Cues and the SeekHead at the end), hashed once the last
+ * write is done. */
 struct hwriter {
 	int fd;
-	EVP_MD_CTX *md;
-	uint64_t bytes;
-	int err;		/* errno of the first failed write */
+	uint64_t bytes;		/* the file's size: the furthest write */
+	int64_t pos;		/* where the next write goes */
+	int err;		/* errno of the first failed write or seek */
 };
 
 struct seg {
@@ -58,6 +79,12 @@ struct seg {
 	int64_t end_us;		/* last video DTS + duration, microseconds */
 	int64_t frames;		/* video packets */
 	int omap[MAX_STREAMS];	/* our stream slot -> output stream, or -1 */
+	/* Wall clock of the first picture, microseconds, when the segment
+	 * goes on from the previous one without a break in the stream:
+	 * it starts where that one ended.  INT64_MIN: from the anchor. */
+	int64_t chain_us;
+	int64_t next_sync;	/* av_gettime_relative() of the next sync */
+	int dir_synced;		/* the .partial's name is durable */
 };
 
 struct rec {
@@ -71,7 +98,23 @@ struct rec {
 	int64_t deadline;		/* av_gettime_relative() limit */
 	struct seg seg;
 	int open;			/* seg is open */
-	time_t next_cut;
+	/* Wall clock (microseconds) where the last segment closed at a
+	 * boundary ended, for the next one to start there; INT64_MIN
+	 * after anything that breaks the stream's timeline. */
+	int64_t chain_us;
+	/* Untimed video packets at the start of a connection (FFmpeg's
+	 * RTSP demuxer can give the first keyframe no timestamp): held
+	 * until the first with a DTS places them on its timeline. */
+	AVPacket *held[HOLD_MAX];
+	int nheld;
+	/* Packets of a connection's first burst, and when each was read
+	 * (av_gettime()), until the anchor has settled. */
+	AVPacket *pend[PEND_MAX];
+	int64_t pend_at[PEND_MAX];
+	int npend;
+	int64_t pend_bytes;
+	int64_t conn_at;		/* av_gettime_relative() at connect */
+	int settled;
 	int64_t end_at;			/* av_gettime_relative(); 0: no end */
 	/* The wall clock against the monotonic one, to see it stepped
 	 * (NTP, an operator's date -s): INT64_MIN until the first packet. */
@@ -248,7 +291,7 @@ hw_write(void *opaque, uint8_t *buf, int size)
 	if (h->err)
 		return AVERROR(h->err);
 	while (left > 0) {
-		ssize_t n = write(h->fd, p, left);
+		ssize_t n = pwrite(h->fd, p, left, (off_t)h->pos);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -257,10 +300,77 @@ hw_write(void *opaque, uint8_t *buf, int size)
 		}
 		p += n;
 		left -= (size_t)n;
+		h->pos += n;
 	}
-	EVP_DigestUpdate(h->md, buf, (size_t)size);
-	h->bytes += (uint64_t)size;
+	if ((uint64_t)h->pos > h->bytes)
+		h->bytes = (uint64_t)h->pos;
 	return size;
+}
+
+static int64_t
+hw_seek(void *opaque, int64_t offset, int whence)
+{
+	struct hwriter *h = opaque;
+
+	switch (whence & ~AVSEEK_FORCE) {
+	case AVSEEK_SIZE:
+		return (int64_t)h->bytes;
+	case SEEK_SET:
+		break;
+	case SEEK_CUR:
+		offset += h->pos;
+		break;
+	case SEEK_END:
+		offset += (int64_t)h->bytes;
+		break;
+	default:
+		return AVERROR(EINVAL);
+	}
+	if (offset < 0)
+		return AVERROR(EINVAL);
+	h->pos = offset;
+	return offset;
+}
+
+/* The SHA-256 of the file as written, read back through its descriptor
+ * (the muxer went back to fill in the header: a hash of the writes in
+ * their order would not be the file's). */
+static int
+hw_hash(struct hwriter *h, const char *name, char hex[65], struct cam_err *e)
+{
+	unsigned char d[EVP_MAX_MD_SIZE], buf[IO_BUF];
+	unsigned dlen = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint64_t off = 0;
+	int rc = -1;
+
+	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(md);
+		return cam_errf(e, CAM_ENV, "SHA-256: cannot start");
+	}
+	while (off < h->bytes) {
+		size_t want = h->bytes - off < sizeof(buf) ?
+		    (size_t)(h->bytes - off) : sizeof(buf);
+		ssize_t n = pread(h->fd, buf, want, (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cam_err_sys(e, "%s", name);
+			goto end;
+		}
+		if (n == 0) {
+			cam_errf(e, CAM_ENV, "%s: shorter than written", name);
+			goto end;
+		}
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	EVP_DigestFinal_ex(md, d, &dlen);
+	cam_crypto_hex(d, dlen, hex);
+	rc = 0;
+end:
+	EVP_MD_CTX_free(md);
+	return rc;
 }
 
 /* ---- segments ---- */
@@ -279,8 +389,6 @@ seg_free(struct seg *s)
 	if (s->hw.fd != -1)
 		close(s->hw.fd);
 	s->hw.fd = -1;
-	EVP_MD_CTX_free(s->hw.md);
-	s->hw.md = NULL;
 }
 
 /*
@@ -347,13 +455,11 @@ seg_open(struct seg *s, AVFormatContext *ic, const int *in, int n,
 
 	s->hw.fd = -1;
 	s->oc = NULL;
-	s->hw.md = EVP_MD_CTX_new();
-	if (s->hw.md == NULL || !EVP_DigestInit_ex(s->hw.md, EVP_sha256(),
-	    NULL))
-		return cam_errf(e, CAM_ENV, "SHA-256: cannot start");
 	s->hw.bytes = 0;
+	s->hw.pos = 0;
 	s->hw.err = 0;
-	s->hw.fd = open(s->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	/* Read too: the hash is taken from the file once it is done. */
+	s->hw.fd = open(s->partial, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0640);
 	if (s->hw.fd == -1)
 		return cam_err_sys(e, "%s", s->partial);
@@ -363,15 +469,18 @@ seg_open(struct seg *s, AVFormatContext *ic, const int *in, int n,
 	if ((buf = av_malloc(IO_BUF)) == NULL)
 		return cam_errf(e, CAM_ENV, "out of memory");
 	s->oc->pb = avio_alloc_context(buf, IO_BUF, 1, &s->hw, NULL,
-	    hw_write, NULL);
+	    hw_write, hw_seek);
 	if (s->oc->pb == NULL) {
 		av_free(buf);
 		return cam_errf(e, CAM_ENV, "out of memory");
 	}
-	/* Written straight through, never seeked back: that is what lets
-	 * the hash be computed while writing, and the file stay readable
-	 * however it is cut. */
-	s->oc->pb->seekable = 0;
+	/* Seekable, so that the muxer's trailer fills in the Duration and
+	 * writes the Cues (players show the length and seek).  Until the
+	 * trailer the file is written straight on, clusters of unknown
+	 * size inside a segment of unknown size, readable however it is
+	 * cut; the trailer only overwrites space the header reserved and
+	 * appends the Cues. */
+	s->oc->pb->seekable = AVIO_SEEKABLE_NORMAL;
 	s->oc->flags |= AVFMT_FLAG_CUSTOM_IO;
 	for (int i = 0; i < n; i++) {
 		AVStream *ist = ic->streams[in[i]], *ost;
@@ -410,6 +519,40 @@ seg_open(struct seg *s, AVFormatContext *ic, const int *in, int n,
 	s->frames = 0;
 	s->base_us = AV_NOPTS_VALUE;
 	s->end_us = AV_NOPTS_VALUE;
+	s->chain_us = INT64_MIN;
+	s->next_sync = av_gettime_relative() + SYNC_US;
+	s->dir_synced = 0;
+	return 0;
+}
+
+/*
+ * Make what was written so far durable: the muxer's open cluster is
+ * closed and written out, the file's data synced, and, the first time,
+ * its directory, so that a power cut leaves the .partial with all of it
+ * for recovery to salvage.
+ */
+static int
+seg_sync(struct seg *s, struct cam_err *e)
+{
+	int ret;
+
+	/* Not null: only on an open segment. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
+	ret = av_write_frame(s->oc, NULL);
+	avio_flush(s->oc->pb);
+	if (s->hw.err)
+		return cam_errf(e, CAM_ENV, "%s: %s", s->partial,
+		    strerror(s->hw.err));
+	if (ret < 0)
+		return cam_err_av(e, ret, "%s: flush", s->partial);
+	if (fdatasync(s->hw.fd) == -1)
+		return cam_err_sys(e, "fdatasync %s", s->partial);
+	if (!s->dir_synced) {
+		if (cam_dir_sync_of(s->partial, e) == -1)
+			return -1;
+		s->dir_synced = 1;
+	}
+	s->next_sync = av_gettime_relative() + SYNC_US;
 	return 0;
 }
 
@@ -417,8 +560,6 @@ seg_open(struct seg *s, AVFormatContext *ic, const int *in, int n,
 static int
 seg_finish(struct seg *s, char hexout[65], struct cam_err *e)
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned dlen = 0;
 	int ret;
 
 	ret = av_write_trailer(s->oc);
@@ -433,13 +574,13 @@ seg_finish(struct seg *s, char hexout[65], struct cam_err *e)
 		return cam_err_av(e, ret, "%s: trailer", s->partial);
 	if (fsync(s->hw.fd) == -1)
 		return cam_err_sys(e, "fsync %s", s->partial);
+	if (hw_hash(&s->hw, s->partial, hexout, e) == -1)
+		return -1;
 	if (close(s->hw.fd) == -1) {
 		s->hw.fd = -1;
 		return cam_err_sys(e, "close %s", s->partial);
 	}
 	s->hw.fd = -1;
-	EVP_DigestFinal_ex(s->hw.md, d, &dlen);
-	cam_crypto_hex(d, dlen, hexout);
 	return 0;
 }
 
@@ -494,17 +635,48 @@ seg_commit(struct cam_journal *manifest, struct seg *s, struct cam_buf *rec,
 
 /* ---- recording ---- */
 
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && a < 0);
+}
+
+/* The wall clock of the open segment's first picture, microseconds:
+ * where the previous segment ended if it goes on from it, else from the
+ * anchor as refined so far; INT64_MIN if not known yet. */
+static int64_t
+seg_start_us(const struct rec *r)
+{
+	if (r->seg.chain_us != INT64_MIN)
+		return r->seg.chain_us;
+	if (r->seg.base_us == AV_NOPTS_VALUE || r->offset_us == INT64_MAX)
+		return INT64_MIN;
+	return r->seg.base_us + r->offset_us;
+}
+
+/*
+ * Close the open segment, for the reason why.  next_us is the stream
+ * time (microseconds) of the keyframe that starts the next segment when
+ * it goes on from this one (a boundary), else AV_NOPTS_VALUE: then this
+ * segment ends there, and the next starts at this one's end to the
+ * microsecond, so that neighbours neither overlap nor leave a hole.
+ */
 static int
-close_segment(struct rec *r, const char *why)
+close_segment(struct rec *r, const char *why, int64_t next_us)
 {
 	struct cam_buf b = CAM_BUF_INIT;
 	struct cam_err e;
 	char sha[65];
+	int64_t start_us, end_us = INT64_MIN;
 	int rc = 0;
 
+	r->chain_us = INT64_MIN;
 	if (!r->open)
 		return 0;
 	r->open = 0;
+	if (next_us != AV_NOPTS_VALUE && r->seg.end_us != AV_NOPTS_VALUE &&
+	    next_us > r->seg.end_us)
+		r->seg.end_us = next_us;
 	cam_err_clear(&e);
 	if (seg_finish(&r->seg, sha, &e) == -1) {
 		/* The .partial stays; the next start recovers it. */
@@ -514,12 +686,18 @@ close_segment(struct rec *r, const char *why)
 		seg_free(&r->seg);
 		return -1;
 	}
-	/* The segment's times, from its stream timestamps. */
+	/* The segment's times, from its stream timestamps and the anchor
+	 * as refined by now. */
 	time_t end = time(NULL);
-	if (r->seg.base_us != AV_NOPTS_VALUE && r->offset_us != INT64_MAX) {
-		r->seg.wall_start = (time_t)((r->seg.base_us + r->offset_us) /
-		    1000000);
-		end = (time_t)((r->seg.end_us + r->offset_us) / 1000000);
+	if ((start_us = seg_start_us(r)) != INT64_MIN) {
+		end_us = r->seg.end_us + r->offset_us;
+		/* The anchor only moves earlier as it is refined: a
+		 * segment that starts where the last one ended may come
+		 * out a few milliseconds shorter, never before its start. */
+		if (end_us < start_us)
+			end_us = start_us;
+		r->seg.wall_start = (time_t)floor_div(start_us, 1000000);
+		end = (time_t)floor_div(end_us, 1000000);
 	}
 	if (seg_names(&r->seg, r->c->root, r->c->cam->id, r->seg.wall_start,
 	    r->seg.partial, &e) == -1) {
@@ -547,9 +725,14 @@ close_segment(struct rec *r, const char *why)
 		if (strstr(e.msg, "No space") != NULL)
 			r->disk_full = 1;
 		rc = -1;
-	} else if (r->c->verbose)
-		fprintf(stderr, "camrec: %s: segment %s (%lld frames, %s)\n",
-		    r->c->cam->id, r->seg.rel, (long long)r->seg.frames, why);
+	} else {
+		if (next_us != AV_NOPTS_VALUE && end_us != INT64_MIN)
+			r->chain_us = end_us;
+		if (r->c->verbose)
+			fprintf(stderr, "camrec: %s: segment %s (%lld frames, "
+			    "%s)\n", r->c->cam->id, r->seg.rel,
+			    (long long)r->seg.frames, why);
+	}
 	cam_buf_free(&b);
 	seg_free(&r->seg);
 	return rc;
@@ -559,7 +742,7 @@ static int
 open_segment(struct rec *r, time_t pkt_wall, struct cam_err *e)
 {
 	time_t now = time(NULL);
-	int64_t len = r->c->cam->segment;
+	int64_t chain = r->chain_us;
 
 	/* Prune before the disk is full, not after. */
 	if (r->c->disk_full != NULL && low_space(r->c->root))
@@ -568,7 +751,10 @@ open_segment(struct rec *r, time_t pkt_wall, struct cam_err *e)
 	r->seg.hw.fd = -1;
 	/* A first name from what we know now; close_segment renames it
 	 * after the segment's real start. */
-	if (pkt_wall != 0)
+	r->chain_us = INT64_MIN;
+	if (chain != INT64_MIN)
+		now = (time_t)floor_div(chain, 1000000);
+	else if (pkt_wall != 0)
 		now = pkt_wall;
 	if (seg_names(&r->seg, r->c->root, r->c->cam->id, now, NULL,
 	    e) == -1)
@@ -582,11 +768,28 @@ open_segment(struct rec *r, time_t pkt_wall, struct cam_err *e)
 		unlink(r->seg.partial);
 		return -1;
 	}
+	r->seg.chain_us = chain;
 	r->open = 1;
-	/* Cut at the first keyframe after the next multiple of the segment
-	 * length, so that segments of all cameras line up on the clock. */
-	r->next_cut = (now / len + 1) * len;
 	return 0;
+}
+
+/*
+ * Is the keyframe at wall clock pkt_us past the open segment's boundary:
+ * the next multiple of the segment length after its start, so that the
+ * segments of all cameras line up on the clock?  Both times come from
+ * the anchor as it is now: an anchor still too late (the packets of the
+ * first seconds arrive in a burst) moves the two alike, and a segment
+ * closes at the first keyframe past its true boundary.
+ */
+static int
+past_boundary(const struct rec *r, int64_t pkt_us)
+{
+	int64_t len = r->c->cam->segment, start = seg_start_us(r);
+
+	if (start == INT64_MIN || len <= 0)
+		return 0;
+	return pkt_us >= (floor_div(floor_div(start, 1000000), len) + 1) *
+	    len * 1000000;
 }
 
 /* Parameter sets only in-band: take them from the first keyframe. */
@@ -716,8 +919,21 @@ write_packet(struct rec *r, int slot, AVPacket *pkt, struct cam_err *e)
 }
 
 static void
+drop_held(struct rec *r)
+{
+	for (int i = 0; i < r->nheld; i++)
+		av_packet_free(&r->held[i]);
+	r->nheld = 0;
+	for (int i = 0; i < r->npend; i++)
+		av_packet_free(&r->pend[i]);
+	r->npend = 0;
+	r->pend_bytes = 0;
+}
+
+static void
 close_input(struct rec *r)
 {
+	drop_held(r);
 	avformat_close_input(&r->ic);
 	av_bsf_free(&r->xtract);
 	av_freep(&r->extradata);
@@ -809,6 +1025,12 @@ open_input(struct rec *r, char *why, size_t whylen)
 	for (int i = 0; i < MAX_STREAMS; i++)
 		r->last_dts[i] = INT64_MIN;
 	r->offset_us = INT64_MAX;
+	r->chain_us = INT64_MIN;
+	r->nheld = 0;
+	r->npend = 0;
+	r->pend_bytes = 0;
+	r->settled = 0;
+	r->conn_at = av_gettime_relative();
 	for (unsigned i = 0; i < r->ic->nb_streams; i++)
 		if ((int)i != v && (int)i != a)
 			r->ic->streams[i]->discard = AVDISCARD_ALL;
@@ -854,7 +1076,7 @@ clock_stepped(struct rec *r)
 	char t[40];
 
 	if (r->open)
-		close_segment(r, "clock-step");
+		close_segment(r, "clock-step", AV_NOPTS_VALUE);
 	cam_json_begin(&b);
 	cam_json_add_int(&b, "seconds", r->step_us / 1000000);
 	cam_time_format_utc(time(NULL), t, sizeof(t));
@@ -865,14 +1087,250 @@ clock_stepped(struct rec *r)
 	r->step_us = 0;
 }
 
+/*
+ * The rest of a packet's way once its timestamps are fixed: the clock,
+ * the anchor, the segment boundary, and the write.  Takes pkt's data.
+ * Returns -1 when recording on this connection must stop (why says why).
+ */
+static int
+take(struct rec *r, int slot, AVPacket *pkt, int64_t read_at, char *why,
+    size_t whylen)
+{
+	struct cam_err e;
+	int key = slot == 0 && (pkt->flags & AV_PKT_FLAG_KEY);
+	time_t pkt_wall = 0;
+	int64_t dts_us = AV_NOPTS_VALUE, pkt_us = INT64_MIN;
+	int rc = -1;
+
+	r->last_dts[slot] = pkt->dts;
+	watch_clock(r);
+	if (key && r->step_us != 0)
+		clock_stepped(r);
+	if (slot == 0) {
+		AVStream *st = r->ic->streams[pkt->stream_index];
+		dts_us = av_rescale_q(pkt->dts, st->time_base, AV_TIME_BASE_Q);
+		int64_t o = read_at - dts_us;
+		if (o < r->offset_us)
+			r->offset_us = o;
+		pkt_us = dts_us + r->offset_us;
+		pkt_wall = (time_t)floor_div(pkt_us, 1000000);
+	}
+	cam_err_clear(&e);
+	if (r->open && key && past_boundary(r, pkt_us))
+		close_segment(r, "boundary", dts_us);
+	if (r->disk_full) {
+		snprintf(why, whylen, "disk full");
+		goto end;
+	}
+	if (!r->open) {
+		if (!key) {	/* a segment starts with a keyframe */
+			rc = 0;
+			goto end;
+		}
+		if (open_segment(r, pkt_wall, &e) == -1) {
+			snprintf(why, whylen, "%.400s", e.msg);
+			goto end;
+		}
+	}
+	if (write_packet(r, slot, pkt, &e) == -1) {
+		snprintf(why, whylen, "%.400s", e.msg);
+		close_segment(r, r->disk_full ? "disk-full" : "error",
+		    AV_NOPTS_VALUE);
+		goto end;
+	}
+	if (av_gettime_relative() >= r->seg.next_sync &&
+	    seg_sync(&r->seg, &e) == -1) {
+		/* What was written stays; the next sync tries again. */
+		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT ||
+		    errno == ENOSPC) {
+			r->disk_full = 1;
+			snprintf(why, whylen, "%.400s", e.msg);
+			close_segment(r, "disk-full", AV_NOPTS_VALUE);
+			goto end;
+		}
+		r->seg.next_sync = av_gettime_relative() + SYNC_US;
+	}
+	rc = 0;
+end:
+	av_packet_unref(pkt);
+	return rc;
+}
+
+/*
+ * The first video packet of a connection with a decoding timestamp has
+ * come: those held before it go on its timeline, one frame apart in
+ * decoding order just before it (they came before it), then on their
+ * way.  A held packet keeps its presentation time if it has one (with
+ * B-frames FFmpeg gives the first few a PTS and no DTS); one without
+ * takes its DTS plus the first packet's reordering delay.
+ */
+static int
+place_held(struct rec *r, const AVPacket *first, int64_t read_at, char *why,
+    size_t whylen)
+{
+	AVStream *st = r->ic->streams[first->stream_index];
+	AVRational fr = st->avg_frame_rate.num > 0 && st->avg_frame_rate.den >
+	    0 ? st->avg_frame_rate : st->r_frame_rate;
+	int64_t step = first->duration > 0 ? first->duration : 0;
+	int64_t delay = first->pts != AV_NOPTS_VALUE && first->pts >
+	    first->dts ? first->pts - first->dts : 0;
+	int n = r->nheld, rc = 0;
+
+	if (step == 0 && fr.num > 0 && fr.den > 0)
+		step = av_rescale_q(1, av_inv_q(fr), st->time_base);
+	if (step <= 0)		/* no rate known: 25 frames a second */
+		step = av_rescale_q(40000, AV_TIME_BASE_Q, st->time_base);
+	if (step <= 0)
+		step = 1;
+	r->nheld = 0;
+	for (int i = 0; i < n; i++) {
+		AVPacket *p = r->held[i];
+		p->dts = first->dts - (int64_t)(n - i) * step;
+		if (p->pts == AV_NOPTS_VALUE)
+			p->pts = p->dts + delay;
+		if (p->pts < p->dts)
+			p->pts = p->dts;
+		if (p->duration <= 0)
+			p->duration = step;
+		if (rc == 0 && take(r, 0, p, read_at, why, whylen) == -1)
+			rc = -1;
+		av_packet_free(&r->held[i]);
+	}
+	return rc;
+}
+
+/*
+ * Nanoseconds this thread has waited for a CPU while it could run
+ * (/proc/thread-self/schedstat, second field), or -1 if unknown.  A read
+ * that took long because the machine was busy, not because the network
+ * had nothing, does not show that the recorder has caught up.
+ */
+static int64_t
+run_delay(void)
+{
+	char buf[128];
+	long long on, wait;
+	ssize_t n;
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld %lld", &on, &wait) != 2)
+		return -1;
+	return (int64_t)wait;
+}
+
+/*
+ * One packet read from the camera at read_at (av_gettime()), on its way
+ * to a segment.  Takes pkt's data.  Returns -1 when recording on this
+ * connection must stop (why says why).
+ */
+static int
+handle(struct rec *r, AVPacket *pkt, int64_t read_at, char *why,
+    size_t whylen)
+{
+	int slot = slot_of(r, pkt->stream_index);
+
+	if (slot < 0) {
+		av_packet_unref(pkt);
+		return 0;
+	}
+	int key = slot == 0 && (pkt->flags & AV_PKT_FLAG_KEY);
+	if (key)
+		find_extradata(r, pkt);
+	/* Video without a timestamp before any with one: held, from a
+	 * keyframe on, until one with a decoding timestamp places it on
+	 * the timeline; so are those with only a presentation time that
+	 * follow it (B-frames). */
+	if (slot == 0 && pkt->dts == AV_NOPTS_VALUE &&
+	    r->last_dts[0] == INT64_MIN && (r->nheld > 0 ||
+	    pkt->pts == AV_NOPTS_VALUE)) {
+		if ((key || r->nheld > 0) && r->nheld < HOLD_MAX &&
+		    (r->held[r->nheld] = av_packet_clone(pkt)) != NULL)
+			r->nheld++;
+		else if (r->nheld == HOLD_MAX) {
+			/* A stream with none: let them go. */
+			for (int i = 0; i < r->nheld; i++)
+				av_packet_free(&r->held[i]);
+			r->nheld = 0;
+		}
+		av_packet_unref(pkt);
+		return 0;
+	}
+	switch (fix_timestamps(r, slot, pkt)) {
+	case 1:
+		av_packet_unref(pkt);
+		return 0;
+	case 2: {
+		struct cam_buf b = CAM_BUF_INIT;
+		close_segment(r, "timestamp-jump", AV_NOPTS_VALUE);
+		cam_json_begin(&b);
+		cam_json_add_str(&b, "stream", "video");
+		cam_json_end(&b);
+		event(r, "timestamp-jump", &b);
+		for (int i = 0; i < MAX_STREAMS; i++)
+			r->last_dts[i] = INT64_MIN;
+		r->offset_us = INT64_MAX;
+		if (!key) {
+			av_packet_unref(pkt);
+			return 0;
+		}
+		break;
+	}
+	}
+	if (slot == 0 && r->nheld > 0 &&
+	    place_held(r, pkt, read_at, why, whylen) == -1) {
+		av_packet_unref(pkt);
+		return -1;
+	}
+	return take(r, slot, pkt, read_at, why, whylen);
+}
+
+/*
+ * The anchor has settled: seed it with the best of the queued packets
+ * (the smallest time between capture and read), then send them on their
+ * way in the order they came.
+ */
+static int
+settle(struct rec *r, char *why, size_t whylen)
+{
+	int n = r->npend, rc = 0;
+
+	r->settled = 1;
+	for (int i = 0; i < n; i++) {
+		const AVPacket *p = r->pend[i];
+		if (p->stream_index != r->in_index[0] ||
+		    p->dts == AV_NOPTS_VALUE)
+			continue;
+		int64_t o = r->pend_at[i] - av_rescale_q(p->dts,
+		    r->ic->streams[p->stream_index]->time_base, AV_TIME_BASE_Q);
+		if (o < r->offset_us)
+			r->offset_us = o;
+	}
+	r->npend = 0;
+	r->pend_bytes = 0;
+	for (int i = 0; i < n; i++) {
+		if (rc == 0 && handle(r, r->pend[i], r->pend_at[i], why,
+		    whylen) == -1)
+			rc = -1;
+		av_packet_free(&r->pend[i]);
+	}
+	return rc;
+}
+
 /* Read and write until the camera stops sending, we are asked to stop,
  * or the disk is full.  why says which. */
 static void
 pump(struct rec *r, char *why, size_t whylen)
 {
 	AVPacket *pkt = av_packet_alloc();
-	struct cam_err e;
-	int ret, slot;
+	int ret;
 
 	if (pkt == NULL) {
 		snprintf(why, whylen, "out of memory");
@@ -884,7 +1342,16 @@ pump(struct rec *r, char *why, size_t whylen)
 			break;
 		}
 		arm(r);
+		int64_t d0 = r->settled ? -1 : run_delay();
+		int64_t t0 = av_gettime_relative();
 		ret = av_read_frame(r->ic, pkt);
+		int64_t t1 = av_gettime_relative(), read_at = av_gettime();
+		int64_t waited = t1 - t0;
+		if (d0 >= 0) {
+			int64_t d1 = run_delay();
+			if (d1 >= d0)
+				waited -= (d1 - d0) / 1000;
+		}
 		if (ret < 0) {
 			if (stopping(r))
 				snprintf(why, whylen, "stop");
@@ -897,74 +1364,30 @@ pump(struct rec *r, char *why, size_t whylen)
 				av_strerror(ret, why, whylen);
 			break;
 		}
-		if ((slot = slot_of(r, pkt->stream_index)) < 0) {
+		if (!r->settled) {
+			if (slot_of(r, pkt->stream_index) >= 0 &&
+			    (r->pend[r->npend] = av_packet_clone(pkt)) !=
+			    NULL) {
+				r->pend_at[r->npend++] = read_at;
+				r->pend_bytes += pkt->size;
+			}
 			av_packet_unref(pkt);
+			if ((waited >= SETTLE_WAIT_US && r->npend > 0) ||
+			    r->npend == PEND_MAX ||
+			    r->pend_bytes >= PEND_BYTES ||
+			    t1 - r->conn_at >= PEND_US) {
+				if (settle(r, why, whylen) == -1)
+					break;
+			}
 			continue;
 		}
-		int key = slot == 0 && (pkt->flags & AV_PKT_FLAG_KEY);
-		if (key)
-			find_extradata(r, pkt);
-		switch (fix_timestamps(r, slot, pkt)) {
-		case 1:
-			av_packet_unref(pkt);
-			continue;
-		case 2: {
-			struct cam_buf b = CAM_BUF_INIT;
-			close_segment(r, "timestamp-jump");
-			cam_json_begin(&b);
-			cam_json_add_str(&b, "stream", "video");
-			cam_json_end(&b);
-			event(r, "timestamp-jump", &b);
-			for (int i = 0; i < MAX_STREAMS; i++)
-				r->last_dts[i] = INT64_MIN;
-			r->offset_us = INT64_MAX;
-			if (!key) {
-				av_packet_unref(pkt);
-				continue;
-			}
+		if (handle(r, pkt, read_at, why, whylen) == -1)
 			break;
-		}
-		}
-		r->last_dts[slot] = pkt->dts;
-		time_t pkt_wall = 0;
-		watch_clock(r);
-		if (key && r->step_us != 0)
-			clock_stepped(r);
-		if (slot == 0) {
-			AVStream *st = r->ic->streams[pkt->stream_index];
-			int64_t dts_us = av_rescale_q(pkt->dts, st->time_base,
-			    AV_TIME_BASE_Q);
-			int64_t o = av_gettime() - dts_us;
-			if (o < r->offset_us)
-				r->offset_us = o;
-			pkt_wall = (time_t)((dts_us + r->offset_us) / 1000000);
-		}
-		cam_err_clear(&e);
-		if (r->open && key && pkt_wall >= r->next_cut)
-			close_segment(r, "boundary");
-		if (r->disk_full) {
-			snprintf(why, whylen, "disk full");
-			av_packet_unref(pkt);
-			break;
-		}
-		if (!r->open) {
-			if (!key) {	/* a segment starts with a keyframe */
-				av_packet_unref(pkt);
-				continue;
-			}
-			if (open_segment(r, pkt_wall, &e) == -1) {
-				snprintf(why, whylen, "%.400s", e.msg);
-				av_packet_unref(pkt);
-				break;
-			}
-		}
-		if (write_packet(r, slot, pkt, &e) == -1) {
-			snprintf(why, whylen, "%.400s", e.msg);
-			av_packet_unref(pkt);
-			close_segment(r, r->disk_full ? "disk-full" : "error");
-			break;
-		}
-		av_packet_unref(pkt);
+	}
+	/* What was queued is recorded, whatever ended the reading. */
+	if (r->npend > 0) {
+		char why2[512];
+		settle(r, why2, sizeof(why2));
 	}
 	av_packet_free(&pkt);
 }
@@ -1053,7 +1476,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			backoff = 1;
 			pump(&r, why, sizeof(why));
 			close_segment(&r, strcmp(why, "stop") == 0 ? "stop" :
-			    "camera-down");
+			    "camera-down", AV_NOPTS_VALUE);
 			close_input(&r);
 			if (stopping(&r))
 				break;
@@ -1104,7 +1527,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	event(&r, "record-stop", &b);
 	rc = 0;
 end:
-	close_segment(&r, "stop");
+	close_segment(&r, "stop", AV_NOPTS_VALUE);
 	close_input(&r);
 	cam_journal_close(&r.manifest);
 	cam_buf_free(&b);

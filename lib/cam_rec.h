@@ -9,10 +9,12 @@
  *	<root>/<camera>/YYYY/MM/DD/<...>.mkv.partial	being written
  *	<root>/<camera>/quarantine/		partials nothing could be read from
  *
- * A segment is written as .partial through a hashing writer, fsynced
- * and its directory too, indexed in the manifest (its SHA-256, computed
- * while writing), then renamed to its final name and the directory
- * fsynced again; a directory is synced into its parent when it is made.
+ * A segment is written as .partial, synced every 5 s while it is open
+ * (its directory too, the first time), and when it closes: Duration and
+ * Cues filled in, fsynced, hashed by reading it back, indexed in the
+ * manifest (its SHA-256), then renamed to its final name and the
+ * directory fsynced again; a directory is synced into its parent when it
+ * is made.
  * A crash leaves a .partial that is either already indexed (the rename
  * is finished on the next start) or not (its readable packets are copied
  * to a new segment, indexed as recovered, or it is quarantined).
