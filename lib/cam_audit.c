@@ -171,6 +171,39 @@ run_helper(const char *confdir, const char *in, int check,
 	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
+/*
+ * r as one JSON object into b.  With a, the record itself (the actor,
+ * detail as an object); without, the helper's request: it names the
+ * actor itself, and takes detail as a string it parses.
+ */
+static void
+record_json(struct cam_buf *b, const struct cam_actor *a,
+    const struct cam_audit_rec *r)
+{
+	char obj[CAM_AUDIT_OBJECT_MAX + 4];
+
+	cam_json_begin(b);
+	if (a != NULL) {
+		cam_json_add_str(b, "actor", a->name);
+		cam_json_add_uint(b, "uid", a->uid);
+	}
+	cam_json_add_str(b, "program", r->program);
+	cam_json_add_str(b, "verb", r->verb);
+	if (r->object != NULL)
+		cam_json_add_str(b, "object", cut(r->object, obj,
+		    CAM_AUDIT_OBJECT_MAX));
+	cam_json_add_str(b, "outcome", r->outcome);
+	if (r->reason != NULL)
+		cam_json_add_str(b, "reason", r->reason);
+	if (r->detail != NULL) {
+		if (a != NULL)
+			cam_json_add_raw(b, "detail", r->detail);
+		else
+			cam_json_add_str(b, "detail", r->detail);
+	}
+	cam_json_end(b);
+}
+
 int
 cam_audit_ready(const char *root, const char *confdir, struct cam_err *e)
 {
@@ -196,7 +229,6 @@ cam_audit(const char *root, const char *confdir, const char *host,
 	struct cam_buf b = CAM_BUF_INIT;
 	struct cam_journal *j = NULL;
 	char path[PATH_MAX];
-	char obj[CAM_AUDIT_OBJECT_MAX + 4];
 	int k, rc = -1;
 
 	if (root != NULL && cam_path(path, sizeof(path), e, "%s/%s", root,
@@ -209,36 +241,12 @@ cam_audit(const char *root, const char *confdir, const char *host,
 			return cam_errf(e, CAM_ENV, "the audit trail cannot "
 			    "be written: %s: %s", path, strerror(EACCES));
 		/* The helper names the actor itself, from its real uid. */
-		cam_json_begin(&b);
-		cam_json_add_str(&b, "program", r->program);
-		cam_json_add_str(&b, "verb", r->verb);
-		if (r->object != NULL)
-			cam_json_add_str(&b, "object", cut(r->object, obj,
-			    CAM_AUDIT_OBJECT_MAX));
-		cam_json_add_str(&b, "outcome", r->outcome);
-		if (r->reason != NULL)
-			cam_json_add_str(&b, "reason", r->reason);
-		if (r->detail != NULL)
-			cam_json_add_str(&b, "detail", r->detail);
-		cam_json_end(&b);
+		record_json(&b, NULL, r);
 		rc = run_helper(confdir, cam_buf_str(&b), 0, e);
 		cam_buf_free(&b);
 		return rc;
 	}
-	cam_json_begin(&b);
-	cam_json_add_str(&b, "actor", a->name);
-	cam_json_add_uint(&b, "uid", a->uid);
-	cam_json_add_str(&b, "program", r->program);
-	cam_json_add_str(&b, "verb", r->verb);
-	if (r->object != NULL)
-		cam_json_add_str(&b, "object", cut(r->object, obj,
-		    CAM_AUDIT_OBJECT_MAX));
-	cam_json_add_str(&b, "outcome", r->outcome);
-	if (r->reason != NULL)
-		cam_json_add_str(&b, "reason", r->reason);
-	if (r->detail != NULL)
-		cam_json_add_raw(&b, "detail", r->detail);
-	cam_json_end(&b);
+	record_json(&b, a, r);
 	if (cam_journal_open(&j, path, host, e) == 0 &&
 	    cam_journal_append(j, "audit", cam_buf_str(&b), NULL, e) == 0)
 		rc = 0;

@@ -360,46 +360,67 @@ cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
 }
 
 /*
- * The UTF-8 sequence at p (NUL-terminated), as a JSON string holds it:
- * copied when valid, a C1 control as \u0080-\u009f, and a byte that
- * starts no valid sequence as the six characters \\xHH (the text
- * "\xHH"), so that whatever a caller hands over (a guard's argument
- * that is not UTF-8) still makes a record.  Returns the bytes used.
+ * The length (2 to 4) of the valid UTF-8 sequence at p, of which at
+ * most avail bytes may be read, with its code point in *cp; 0 if p
+ * starts none (a stray byte, a cut sequence, an overlong form, a
+ * surrogate, beyond Unicode).  A NUL ends a sequence, so avail may be
+ * SIZE_MAX for a NUL-terminated string.  The one decoder of this file.
+ */
+static size_t
+utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp)
+{
+	unsigned c = *p;
+	size_t n;
+	uint32_t v;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 1;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 2;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3;
+		v = c & 0x07;
+	} else
+		return 0;
+	if (avail <= n)
+		return 0;
+	for (size_t i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 2 && v < 0x800) || (n == 3 && v < 0x10000) ||
+	    (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff)
+		return 0;
+	*cp = v;
+	return n + 1;
+}
+
+/*
+ * The bytes from p (NUL-terminated, *p >= 0x80), as a JSON string holds
+ * them: a valid sequence copied, a C1 control as \u0080-\u009f, and a
+ * byte that starts no valid sequence as the six characters \\xHH (the
+ * text "\xHH"), so that whatever a caller hands over (a guard's
+ * argument that is not UTF-8) still makes a record.  Returns the bytes
+ * used.
  */
 static size_t
 utf8_add(struct cam_buf *b, const unsigned char *p)
 {
-	unsigned c = *p;
-	size_t n = 0;
-	uint32_t cp = 0;
+	uint32_t cp;
+	size_t n = utf8_seq(p, SIZE_MAX, &cp);
 
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		cp = c & 0x07;
-	}
-	for (size_t i = 1; n > 0 && i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			n = 0;
-			break;
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if (n == 0 || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
-		cam_buf_addf(b, "\\\\x%02x", c);
+	if (n == 0) {
+		cam_buf_addf(b, "\\\\x%02x", *p);
 		return 1;
 	}
 	if (cp >= 0x80 && cp <= 0x9f)
 		cam_buf_addf(b, "\\u%04x", (unsigned)cp);
 	else
-		cam_buf_add(b, p, n + 1);
-	return n + 1;
+		cam_buf_add(b, p, n);
+	return n;
 }
 
 void
@@ -456,30 +477,11 @@ cam_utf8_clean(const char *s, size_t len, int tab_ok)
 			p++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else
+		/* C1 controls are refused too. */
+		n = utf8_seq(p, (size_t)(end - p), &cp);
+		if (n == 0 || (cp >= 0x80 && cp <= 0x9f))
 			return 0;
-		if ((size_t)(end - p) <= n)
-			return 0;
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates, beyond Unicode, C1 controls. */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
-		    (cp >= 0x80 && cp <= 0x9f))
-			return 0;
-		p += n + 1;
+		p += n;
 	}
 	return 1;
 }
