@@ -1,6 +1,6 @@
 # camkit: plain GNU make with pkg-config.
 #   make            build lib/libcamkit.a and the programs into build/
-#   make check      install missing Debian packages, build, run all tests
+#   make check      install missing Debian packages, lint, build, run all tests
 #   make check SANITIZE=1   the same with ASan + UBSan (into build/asan/)
 #   make demo       build, then run examples/demo.sh
 #   make fuzz       fuzz every parser of untrusted input (clang, libFuzzer)
@@ -136,9 +136,11 @@ endef
 deps:
 	$(call apt_install,deps,$(DEBS))
 
+# The lint first: a broken && chain in a test fails the run before any
+# test does (tests/README, "The harness").
 check: deps
+	$(MAKE) lint
 	$(MAKE) all-tests
-	mandoc -Tlint -Wwarning $(MAN)
 	tests/run $(B)
 
 all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench \
@@ -149,8 +151,10 @@ $(B)/tests/hwytimer.so: tests/hwytimer.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
+# The man pages, and every test body and helper one && chain.
 lint:
 	mandoc -Tlint -Wwarning $(MAN)
+	tests/chainlint.pl tests/lib.sh tests/t[0-9]*.sh
 
 # The static analysers, with the checks chosen in .clang-tidy and below;
 # CI runs this after the tests.  Any report fails.
