@@ -14,7 +14,9 @@
 # "cmd || { echo why; return 1; }", "cmd || skip_test why",
 # "[ -s f ] && break" (the failure is the branch taken, not lost).  The
 # last command of a loop's body must end in such a jump (|| return 1),
-# else a failure in any pass but the last is lost.  Here-documents,
+# else a failure in any pass but the last is lost.  A chain of several
+# commands must not end in & (all of it would run in the background,
+# its assignments lost, its failures unseen).  Here-documents,
 # quotes, $( ), ${ }, $(( )), arrays and comments are read as the shell
 # reads them.  Each problem is printed as FILE:LINE: what, and the
 # line; the exit status is 1 if any was found, 2 on a file it cannot
@@ -295,6 +297,10 @@ sub list {
 		push @items, $item;
 	}
 	if ($check) {
+		for my $it (@items) {
+			next unless $it->{sep} eq '&' && $it->{nparts} > 1;
+			problem($it->{line}, "a whole && chain sent to the background (line $it->{first}): end the chain before the command run with &");
+		}
 		for my $k (0 .. $#items - 1) {
 			my $it = $items[$k];
 			next if $it->{sep} eq '&' || $it->{jump};
@@ -323,7 +329,7 @@ sub and_or {
 		$nparts++;
 		$jump_cmd = $what->{jump};
 	}
-	return { first => $first, line => $p_last,
+	return { first => $first, line => $p_last, nparts => $nparts,
 	    jump => ($nparts > 1 && $jump_cmd) || $what->{def} ? 1 : 0,
 	    jump_cmd => $jump_cmd ? 1 : 0,
 	    fail => $nparts == 1 && $what->{fail} ? 1 : 0,

@@ -108,7 +108,7 @@ helper() {
 	test -f x || { echo "no x" >&2; return 1; }
 	arr=(a "b c" $(echo d)) &&
 	arr+=(e) &&
-	sleep 1 &
+	{ sleep 1 & } &&
 	p=$! &&
 	(cd / && pwd) >/dev/null &&
 	{ echo a && echo b; } | sort &&
@@ -167,6 +167,11 @@ EOT
 expect_success 'a swallowed status' '
 	false || true
 	echo a
+'
+expect_success 'a chain sent to the background' '
+	echo a &&
+	sleep 1 &
+	wait
 '
 EOF
 
@@ -244,9 +249,10 @@ expect_success 'the lint names each broken chain by file:line' '
 	fx/lint-bad.sh:20: the last command of the loop (line 19) does not end in || return 1 (a failure in an earlier pass is lost)
 	fx/lint-bad.sh:24: not joined by && to the next command (line 27)
 	fx/lint-bad.sh:30: not joined by && to the next command (line 31)
+	fx/lint-bad.sh:35: a whole && chain sent to the background (line 34): end the chain before the command run with &
 	EOT
 	cmp_text want got &&
-	has "^chainlint: 7 problem\(s\)$" lint.out
+	has "^chainlint: 8 problem\(s\)$" lint.out
 '
 
 expect_success 'every test file and tests/lib.sh pass the lint' '

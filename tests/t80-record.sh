@@ -104,7 +104,7 @@ expect_success 'two cameras for 30 s with 10 s segments: all frames, no gap' '
 	start_camera two --live --fps 10 --gop 10 &&
 	camctl -C site camera add two-a --url "$(camera_url two)" --segment 10s >/dev/null &&
 	camctl -C site camera add two-b --url "$(camera_url two)" --segment 10s >/dev/null &&
-	camrec -C site record two-a --for 30s 2>/dev/null &
+	{ camrec -C site record two-a --for 30s 2>/dev/null & } &&
 	pid=$! &&
 	camrec -C site record two-b --for 30s 2>/dev/null &&
 	wait $pid &&

@@ -39,7 +39,7 @@ expect_success 'a camera down at start: journaled, then recorded once it is up' 
 	port=$(camera_port late) &&
 	stop_camera late &&
 	camctl -C site camera add late --url "rtsp://127.0.0.1:$port/cam" --segment 5s >/dev/null &&
-	camrec -C site record late --for 14s 2>err &
+	{ camrec -C site record late --for 14s 2>err & } &&
 	pid=$! &&
 	wait_for grep -q "	camera-down	" site.store/late/manifest &&
 	PORT=$port start_camera late --live &&
@@ -57,7 +57,7 @@ expect_success 'a camera rebooted mid-stream: the gap is journaled, recording re
 	start_camera reboot --live &&
 	port=$(camera_port reboot) &&
 	camctl -C site camera add reboot --url "$(camera_url reboot)" --segment 5s >/dev/null &&
-	camrec -C site record reboot --for 20s 2>err &
+	{ camrec -C site record reboot --for 20s 2>err & } &&
 	pid=$! &&
 	wait_for grep -q "	segment	" site.store/reboot/manifest &&
 	stop_camera reboot KILL &&

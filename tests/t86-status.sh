@@ -24,7 +24,7 @@ expect_success 'probe of a camera that is down: exit 1 and why' '
 expect_success 'status: recording cameras are fresh, exit 0' '
 	camrec -C site record gate --for 20s 2>/dev/null &
 	p1=$! &&
-	camrec -C site record yard --for 20s 2>/dev/null &
+	{ camrec -C site record yard --for 20s 2>/dev/null & } &&
 	p2=$! &&
 	wait_for grep -q "	segment	" site.store/yard/manifest &&
 	wait_for grep -q "	segment	" site.store/gate/manifest &&

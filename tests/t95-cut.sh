@@ -97,13 +97,13 @@ expect_success 'record H.264 (AAC), H.265 (G.711), B-frames, a camera that goes 
 		camctl -C site camera add $c --url "$(camera_url $c)" \
 		    --segment 5s >/dev/null || exit 1
 	done &&
-	camrec -C site record h264 --for 26s 2>h264.err &
+	{ camrec -C site record h264 --for 26s 2>h264.err & } &&
 	p1=$! &&
-	camrec -C site record h265 --for 26s 2>h265.err &
+	{ camrec -C site record h265 --for 26s 2>h265.err & } &&
 	p2=$! &&
-	camrec -C site record down --for 32s 2>down.err &
+	{ camrec -C site record down --for 32s 2>down.err & } &&
 	p3=$! &&
-	camrec -C site record bf --for 26s 2>bf.err &
+	{ camrec -C site record bf --for 26s 2>bf.err & } &&
 	p4=$! &&
 	sleep 11 &&
 	port=$(camera_port down) &&

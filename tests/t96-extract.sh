@@ -149,7 +149,7 @@ expect_success 'kill -9 during an extraction leaves no archive' '
 expect_success 'a window across a camera outage: the clip keeps both sides, custody lists the gap' '
 	start_camera yard --live && port=$(camera_port yard) &&
 	camctl -C site camera add yard --url "$(camera_url yard)" --segment 5s >/dev/null &&
-	camrec -C site record yard --for 30s 2>/dev/null &
+	{ camrec -C site record yard --for 30s 2>/dev/null & } &&
 	pid=$! &&
 	wait_for grep -q "	segment	" site.store/yard/manifest &&
 	sleep 3 && stop_camera yard KILL && sleep 8 &&
