@@ -126,10 +126,25 @@ must_fail() {
 	fi
 }
 
-# reap PID: wait for the background job PID, killed on purpose, to end;
-# its exit status is not asked (it may have ended before the kill).
-reap() {
-	wait "$1" 2>/dev/null || return 0
+# kill_any PID: SIGKILL the background job PID at a random moment and
+# reap it.  It may have ended by itself already (then the shell has
+# reaped it and kill finds no process), so neither kill's status nor
+# the job's is asked: the test checks what the kill left.
+kill_any() {
+	{ kill -KILL "$1" || ! kill -0 "$1"; } 2>/dev/null &&
+	{ wait "$1" || return 0; } 2>/dev/null
+}
+
+# kill_wait PID: SIGKILL the background job PID and reap it; it must
+# still have been running (status 137, not an exit of its own).
+kill_wait() {
+	local rc=0 &&
+	kill -KILL "$1" &&
+	{ wait "$1" || rc=$?; } 2>/dev/null &&
+	if [ "$rc" -ne 137 ]; then
+		echo "job $1 ended by itself (exit $rc) before the SIGKILL" >&2 &&
+		return 1
+	fi
 }
 
 # cmp_text EXPECTED ACTUAL: diff -u, shown on failure.

@@ -232,6 +232,16 @@ expect_success 'tests/run counts skips apart, lists them, and fails a file that 
 	has "^not ok - dies.sh ended before done_testing \(exit 3\)$" run.out
 '
 
+expect_success 'kill_wait wants a job still running, kill_any takes any' '
+	{ sleep 30 & } && kill_wait $! &&
+	{ sh -c "exit 3" & } && p=$! && sleep 0.5 &&
+	must_fail 1 kill_wait $p 2>err &&
+	{ sh -c "exit 3" & } && p=$! && sleep 0.5 &&
+	kill_any $p &&
+	{ sleep 30 & } && kill_any $! &&
+	test -z "$(jobs -p)"
+'
+
 expect_success 'the lint passes chained bodies and functions' '
 	"$CAMKIT_TOP/tests/chainlint.pl" fx/lint-good.sh >lint.out 2>&1 ||
 	    { cat lint.out; false; } &&

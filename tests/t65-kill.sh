@@ -13,8 +13,7 @@ expect_success "$ROUNDS camctl runs killed at random moments lose nothing" '
 		    >/dev/null 2>&1 &
 		pid=$! &&
 		sleep "0.0$((RANDOM % 3))$((RANDOM % 10))" &&
-		kill -9 "$pid" 2>/dev/null &&
-		reap "$pid" &&
+		kill_any "$pid" &&
 		! git -C site fsck --strict 2>&1 | grep -i error &&
 		camctl -C site camera list >/dev/null || exit 1
 		# A git lock file left by the kill is reported by check and

@@ -37,14 +37,9 @@ power_cut() {
 # record_until SECONDS: camrec under the shim, SIGKILLed after SECONDS.
 record_until() {
 	env "${power[@]}" camrec -C site record gate 2>>rec.err &
-	local pid=$! rc=0 &&
+	local pid=$! &&
 	sleep "$1" &&
-	kill -KILL $pid &&
-	{ wait $pid || rc=$?; } 2>/dev/null &&
-	if [ $rc != 137 ]; then
-		echo "camrec ended (exit $rc) before the cut" >&2 &&
-		return 1
-	fi
+	kill_wait $pid
 }
 
 # record_until_sync N[:SUFFIX]: camrec under the shim, which SIGKILLs it

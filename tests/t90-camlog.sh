@@ -213,8 +213,7 @@ expect_success 'camlog killed with SIGKILL at random moments: nothing lost, chai
 		camlog -C site add "lần $i" >/dev/null 2>&1 &
 		pid=$! &&
 		sleep 0.0$((RANDOM % 10)) &&
-		kill -9 $pid 2>/dev/null &&
-		reap $pid || exit 1
+		kill_any $pid || exit 1
 	done &&
 	camlog -C site add "sau khi giết" >/dev/null &&
 	camlog -C site verify >/dev/null && chain_ok "$LB"

@@ -136,8 +136,7 @@ expect_success 'kill -9 during an extraction leaves no archive' '
 		camextract -C site run R14.yaml -o R14.tar >/dev/null 2>&1 &
 		pid=$! &&
 		sleep 0.$((RANDOM % 3)) &&
-		kill -9 $pid 2>/dev/null &&
-		reap $pid &&
+		kill_any $pid &&
 		if [ -e R14.tar ]; then
 			tar -tf R14.tar >/dev/null || exit 1
 			break
