@@ -272,6 +272,20 @@ chain_ok() {
 	[ "$n" -gt 0 ]
 }
 
+# rechain JOURNAL: make each record's PREV the hash of the record before
+# it again, as one who edits a journal by hand and knows the format
+# would (the seals are what such an edit cannot forge).
+rechain() {
+	local prev line &&
+	prev=0000000000000000000000000000000000000000000000000000000000000000 &&
+	while IFS= read -r line; do
+		line=$(printf '%s\n' "$line" | awk -F'\t' -v OFS='\t' -v p="$prev" '{ $4 = p; print }') &&
+		printf '%s\n' "$line" &&
+		prev=$(printf '%s\n' "$line" | sha256sum | cut -c1-64) || return 1
+	done <"$1" >"$1.rechained" &&
+	mv "$1.rechained" "$1"
+}
+
 # wait_for CMD...: retry CMD for up to 30 s.
 wait_for() {
 	local i=0 &&

@@ -51,7 +51,11 @@ expect_success 'status: a camera without a recent segment makes exit 1' '
 expect_success 'status counts a gap in the last 24 h' '
 	camctl -C site camera set yard url="$(camera_url gate)" >/dev/null &&
 	camrec -C site record yard --for 7s 2>/dev/null &&
-	camctl -C site status --json 2>/dev/null >j &&
+	# gate has recorded nothing since the first test: still exit 1.
+	must_fail 1 camctl -C site status --json 2>err >j &&
+	has "^camctl: 1 camera without a recent segment$" err &&
+	jq -e ".cameras[] | select(.camera == \"gate\") | .stale" j >/dev/null &&
+	jq -e ".cameras[] | select(.camera == \"yard\") | .stale | not" j >/dev/null &&
 	jq -e ".cameras[] | select(.camera == \"yard\") | .gaps_24h >= 1 and .gap_seconds >= 10" j >/dev/null
 '
 

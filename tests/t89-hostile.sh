@@ -170,6 +170,7 @@ expect_success 'a manifest naming ../../outside/passwd: verify and prune refuse 
 	mkdir -p "$STORE/yard" && cp "$STORE/gate/manifest" man.keep &&
 	cp -a "$STORE/gate/manifest" "$STORE/yard/manifest" &&
 	sed -i "s|\"file\":\"gate/|\"file\":\"yard/../../outside/|" "$STORE/yard/manifest" &&
+	rechain "$STORE/yard/manifest" && chain_ok "$STORE/yard/manifest" &&
 	must_fail 1 camrec -C site verify yard >out 2>&1 &&
 	has "yard/manifest:[0-9]+: file \"yard/../../outside/.*\" is not inside the directory of camera yard: refused" out &&
 	camrec -C site prune --now 2100-01-01T00:00:00Z >out 2>&1 && untouched &&
