@@ -173,7 +173,9 @@ expect_success 'a manifest naming ../../outside/passwd: verify and prune refuse 
 	rechain "$STORE/yard/manifest" && chain_ok "$STORE/yard/manifest" &&
 	must_fail 1 camrec -C site verify yard >out 2>&1 &&
 	has "yard/manifest:[0-9]+: file \"yard/../../outside/.*\" is not inside the directory of camera yard: refused" out &&
-	camrec -C site prune --now 2100-01-01T00:00:00Z >out 2>&1 && untouched &&
+	must_fail 1 camrec -C site prune --now 2100-01-01T00:00:00Z >out 2>&1 &&
+	has "yard/manifest:[0-9]+: file \"yard/../../outside/.*\" is not inside the directory of camera yard: refused" out &&
+	untouched &&
 	test -s "$STORE/gate/manifest" && rm -rf "$STORE/yard"
 '
 
