@@ -16,7 +16,8 @@
 # last command of a loop's body must end in such a jump (|| return 1),
 # else a failure in any pass but the last is lost.  A chain of several
 # commands must not end in & (all of it would run in the background,
-# its assignments lost, its failures unseen).  Here-documents,
+# its assignments lost, its failures unseen).  "cmd || :" and
+# "cmd || true" are refused: a test says which status it expects.  Here-documents,
 # quotes, $( ), ${ }, $(( )), arrays and comments are read as the shell
 # reads them.  Each problem is printed as FILE:LINE: what, and the
 # line; the exit status is 1 if any was found, 2 on a file it cannot
@@ -322,13 +323,16 @@ sub and_or {
 	my ($p_first, $p_last, $what) = pipeline();
 	my $nparts = 1;
 	my $jump_cmd = $what->{jump};
+	my $op = '';
 	while (is_op(peek(), '&&') || is_op(peek(), '||')) {
-		next_tok();
+		$op = next_tok()->[1];
 		skip_nl();
 		($p_first, $p_last, $what) = pipeline();
 		$nparts++;
 		$jump_cmd = $what->{jump};
 	}
+	problem($p_last, "a failure swallowed with || $what->{noop}: say which status is expected (must_fail, || test \$? = N)")
+	    if $check && $op eq '||' && $what->{noop};
 	return { first => $first, line => $p_last, nparts => $nparts,
 	    jump => ($nparts > 1 && $jump_cmd) || $what->{def} ? 1 : 0,
 	    jump_cmd => $jump_cmd ? 1 : 0,
@@ -511,6 +515,7 @@ sub simple {
 		$k++ while $k < $#words && $words[$k][1] =~ /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
 		$name = $words[$k][1];
 		$what->{jump} = 1 if $jump{$name};
+		$what->{noop} = $name if ($name eq ':' || $name eq 'true') && @words == $k + 1;
 		my $arg = $k < $#words ? $words[$k + 1][1] : '';
 		$what->{fail} = 1 if $name eq 'false' || $name =~ /^skip_/ ||
 		    (($name eq 'return' || $name eq 'exit') && $arg ne '0');
