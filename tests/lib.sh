@@ -20,7 +20,15 @@ export PATH
 unset CAMKIT_DIR
 T=$(mktemp -d "${TMPDIR:-/tmp}/camkit-test.XXXXXX")
 # Users made by temp_user are listed beside $T, to outlive a subshell.
+# Cameras still running (a body that failed before its stop_camera) are
+# stopped, not left to hold a port and a CPU after the file ends.
 cleanup() {
+	if [ -f "$T/.cameras" ]; then
+		while read -r c; do
+			stop_camera "$c" ||
+			    echo "# camera $c did not stop" || return 1
+		done <"$T/.cameras"
+	fi &&
 	if [ -n "${CAMKIT_KEEP:-}" ] && [ "${test_failed:-0}" -gt 0 ]; then
 		echo "# kept $T (CAMKIT_KEEP)" &&
 		return 0
@@ -187,6 +195,7 @@ start_camera() {
 	local name=$1 i=0 &&
 	shift &&
 	rm -f "$T/$name.ready" &&
+	echo "$name" >>"$T/.cameras" &&
 	{ "$CAMKIT_BIN/tests/rtspd" --port "${PORT:-0}" --pidfile "$T/$name.pid" \
 	    --ready-file "$T/$name.ready" "$@" >"$T/$name.log" 2>&1 & } &&
 	until [ -s "$T/$name.ready" ]; do
@@ -204,20 +213,23 @@ camera_port() { cat "$T/$1.ready"; }
 camera_url() { echo "rtsp://127.0.0.1:$(camera_port "$1")/cam"; }
 
 # stop_camera NAME [SIGNAL]
-# Once the camera has ended, its pid file is gone and there is nothing
-# to stop; a camera still there after 5 s fails.
+# Once the camera has ended, its pid file is gone (removed by it, or
+# here after a KILL) and there is nothing to stop; a camera still there
+# after 5 s fails.
 stop_camera() {
 	local pid i=0 &&
 	pid=$(cat "$T/$1.pid" 2>/dev/null) || return 0
-	kill -"${2:-TERM}" "$pid" 2>/dev/null || return 0
-	while kill -0 "$pid" 2>/dev/null; do
-		i=$((i + 1)) &&
-		if [ "$i" -gt 50 ]; then
-			echo "camera $1 (pid $pid) did not stop" >&2 &&
-			return 1
-		fi &&
-		sleep 0.1 || return 1
-	done
+	if kill -"${2:-TERM}" "$pid" 2>/dev/null; then
+		while kill -0 "$pid" 2>/dev/null; do
+			i=$((i + 1)) &&
+			if [ "$i" -gt 50 ]; then
+				echo "camera $1 (pid $pid) did not stop" >&2 &&
+				return 1
+			fi &&
+			sleep 0.1 || return 1
+		done
+	fi &&
+	rm -f "$T/$1.pid"
 }
 
 # recording_site DIR: a site recording on this host into DIR.store.

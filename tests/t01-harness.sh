@@ -78,6 +78,16 @@ expect_success 'runs' '
 exit 3
 EOF
 
+cat >fx/camera.sh <<'EOF'
+. "$CAMKIT_TOP/tests/lib.sh"
+expect_success 'a camera left running by a failing body' '
+	start_camera orphan --live &&
+	cat "$T/orphan.pid" >"$OUT" &&
+	false
+'
+done_testing
+EOF
+
 # ---- fixtures for the lint ----
 cat >fx/lint-good.sh <<'EOF'
 . "$CAMKIT_TOP/tests/lib.sh"
@@ -240,6 +250,13 @@ expect_success 'kill_wait wants a job still running, kill_any takes any' '
 	kill_any $p &&
 	{ sleep 30 & } && kill_any $! &&
 	test -z "$(jobs -p)"
+'
+
+expect_success 'a camera a failing body left running is stopped as its file ends' '
+	must_fail 1 env OUT=$T/cam.pid bash fx/camera.sh >camera.out 2>&1 &&
+	has "^not ok 1 - a camera left running by a failing body$" camera.out &&
+	test -s cam.pid &&
+	! kill -0 "$(cat cam.pid)" 2>/dev/null
 '
 
 expect_success 'the lint passes chained bodies and functions' '
