@@ -1,6 +1,6 @@
 # camkit: plain GNU make with pkg-config.
 #   make            build lib/libcamkit.a and the programs into build/
-#   make check      install missing Debian packages, build, run all tests
+#   make check      install missing Debian packages, lint, build, run all tests
 #   make check SANITIZE=1   the same with ASan + UBSan (into build/asan/)
 #   make demo       build, then run examples/demo.sh
 #   make fuzz       fuzz every parser of untrusted input (clang, libFuzzer)
@@ -138,9 +138,11 @@ endef
 deps:
 	$(call apt_install,deps,$(DEBS))
 
+# The lint first: a broken && chain in a test fails the run before any
+# test does (tests/README, "The harness").
 check: deps
-	$(MAKE) all-tests
 	$(MAKE) lint
+	$(MAKE) all-tests
 	tests/run $(B)
 
 all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench \
@@ -153,9 +155,11 @@ $(B)/tests/hwytimer.so: tests/hwytimer.c
 
 # Every man page renders as written: mandoc -Tlint -Wall and groff -ww
 # (as man(1) runs it) have nothing to say (tests/manlint.sh).  groff-base
-# holds groff, its terminal devices and the mdoc macros.
+# holds groff, its terminal devices and the mdoc macros.  Every test
+# body and helper is one && chain (tests/chainlint.pl).
 lint:
 	sh tests/manlint.sh $(MAN)
+	tests/chainlint.pl tests/lib.sh tests/t[0-9]*.sh
 
 # The static analysers, with the checks chosen in .clang-tidy and below;
 # CI runs this after the tests.  Any report fails.

@@ -534,7 +534,7 @@ cam_store_verify(const char *root, const char *camera,
 	struct cam_err je;
 	char manifest[PATH_MAX], camdir[PATH_MAX], path[PATH_MAX];
 	char msg[PATH_MAX + 256], sha[65];
-	int found = 0;
+	int found = 0, journal_bad = 0;
 
 	*checked = 0;
 	if (cam_rec_manifest(manifest, sizeof(manifest), root, camera,
@@ -550,11 +550,24 @@ cam_store_verify(const char *root, const char *camera,
 			return cam_errf(e, CAM_ENV, "%s", je.msg);
 		report(arg, "journal", je.msg);
 		found++;
+		journal_bad = 1;
 		/* The records before the bad one are still worth checking:
 		 * cam_store_segments stops at it. */
 	}
 	cam_err_clear(&je);
-	(void)cam_store_segments(root, camera, &segs, &je);
+	/* A record it refuses (a file outside the camera's directory) is a
+	 * finding too, not "0 segments, 0 problems"; on a broken chain it
+	 * stops at the record already reported. */
+	if (cam_store_segments(root, camera, &segs, &je) == -1) {
+		if (je.code == CAM_ENV) {
+			cam_segments_free(&segs);
+			return cam_errf(e, CAM_ENV, "%s", je.msg);
+		}
+		if (!journal_bad) {
+			report(arg, "manifest", je.msg);
+			found++;
+		}
+	}
 	for (size_t i = 0; i < segs.n; i++) {
 		const struct cam_segment *s = &segs.v[i];
 		uint64_t size;

@@ -1,9 +1,17 @@
 # Shell test helpers, sourced by tests/t*.sh (git t/test-lib.sh style).
 #
 # Each test is   expect_success 'what it shows' 'commands'   and prints
-# "ok N - what" or "not ok N - what"; tests/run counts those lines.
-# Programs come from $CAMKIT_BIN (set by the Makefile), every test file
-# works in its own temporary directory $T, removed at the end.
+# "ok N - what", "not ok N - what" or "ok N - what # SKIP why" (TAP);
+# tests/run counts those lines.  Programs come from $CAMKIT_BIN (set by
+# the Makefile), every test file works in its own temporary directory
+# $T, removed at the end.
+#
+# Every command of a body counts: the body runs in a subshell with
+# errexit in effect (never inside an if, && or ||, where a shell ignores
+# set -e), and it is written as one && chain, which tests/chainlint.pl
+# checks (make lint).  A function called in a chain runs with errexit
+# ignored, so every helper here is chained too.  A body that cannot run
+# here calls skip_test REASON; a whole file, skip_all REASON.
 
 set -u
 : "${CAMKIT_BIN:?CAMKIT_BIN must name the directory holding the programs}"
@@ -12,14 +20,26 @@ export PATH
 unset CAMKIT_DIR
 T=$(mktemp -d "${TMPDIR:-/tmp}/camkit-test.XXXXXX")
 # Users made by temp_user are listed beside $T, to outlive a subshell.
+# Cameras still running (a body that failed before its stop_camera) are
+# stopped, not left to hold a port and a CPU after the file ends.
 cleanup() {
+	if [ -f "$T/.cameras" ]; then
+		while read -r c; do
+			stop_camera "$c" ||
+			    echo "# camera $c did not stop" || return 1
+		done <"$T/.cameras"
+	fi &&
 	if [ -n "${CAMKIT_KEEP:-}" ] && [ "${test_failed:-0}" -gt 0 ]; then
-		echo "# kept $T (CAMKIT_KEEP)"
-		return
-	fi
+		echo "# kept $T (CAMKIT_KEEP)" &&
+		return 0
+	fi &&
 	if [ -f "$T.users" ]; then
-		while read -r u; do users_locked userdel "$u" 2>/dev/null; done <"$T.users"
-	fi
+		while read -r u; do
+			users_locked userdel "$u" 2>/dev/null ||
+			    ! id "$u" >/dev/null 2>&1 ||
+			    echo "# could not remove user $u" || return 1
+		done <"$T.users"
+	fi &&
 	rm -rf "$T" "$T.users"
 }
 trap cleanup EXIT
@@ -33,30 +53,106 @@ git config --global safe.directory '*'
 
 test_n=0
 test_failed=0
+test_skipped=0
 
+# expect_success TITLE BODY: run BODY in a subshell of its own with
+# errexit in effect; ok if it exits 0, skipped if it called skip_test,
+# else not ok with what it printed.  The subshell is a plain command,
+# not a condition: bash ignores set -e in anything run as the condition
+# of an if, while or until, or left of && or ||, subshells included.
+# So expect_success itself must not be called as a condition: it checks
+# that errexit takes hold before it trusts a body.
+# chainlint: off
 expect_success() {
+	local errexit_was=+e rc
+	case $- in *e*) errexit_was=-e ;; esac
+	set +e
 	test_n=$((test_n + 1))
-	if (eval "set -e; $2") >"$T/.out" 2>&1; then
+	rm -f "$T/.skip"
+	(set -e; false; exit 0)
+	if [ $? -ne 1 ]; then
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_n - $1"
+		echo "#   expect_success was called where set -e is ignored" \
+		    "(in a condition, or left of && or ||): the body was not run"
+		set "$errexit_was"
+		return 1
+	fi
+	(set -e; eval "$2") >"$T/.out" 2>&1
+	rc=$?
+	if [ -f "$T/.skip" ]; then
+		test_skipped=$((test_skipped + 1))
+		echo "ok $test_n - $1 # SKIP $(cat "$T/.skip")"
+	elif [ "$rc" -eq 0 ]; then
 		echo "ok $test_n - $1"
 	else
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_n - $1"
 		sed 's/^/#   /' "$T/.out"
+		echo "#   (exit status $rc)"
 	fi
+	set "$errexit_was"
+	return 0
+}
+# chainlint: on
+
+# skip_test REASON: inside a body, this test cannot run here (a tool or
+# a privilege is missing): it is reported "ok N - title # SKIP REASON",
+# counted as skipped, never as passed.  It ends the body (exit 77 goes
+# up through any subshell the body opened).
+skip_test() {
+	printf '%s\n' "$*" | tr '\n' ' ' | sed 's/ $//' >"$T/.skip" &&
+	exit 77
+}
+
+# skip_all REASON: at the top of a file, none of its tests can run here:
+# one line "ok N - every test of FILE # SKIP REASON", counted as skipped.
+skip_all() {
+	test_n=$((test_n + 1)) &&
+	test_skipped=$((test_skipped + 1)) &&
+	echo "ok $test_n - every test of ${0##*/} # SKIP $*" &&
+	echo "1..$test_n" &&
+	exit 0
+}
+
+# done_testing: the last line of every test file; prints the TAP plan
+# (tests/run takes a file that ends without one for one that died) and
+# exits non-zero if a test failed.
+done_testing() {
+	echo "1..$test_n" &&
+	[ "$test_failed" -eq 0 ]
 }
 
 # must_fail CODE CMD...: CMD exits exactly CODE (not 0, not a crash).
 must_fail() {
-	want=$1; shift
-	set +e
-	"$@"
-	got=$?
-	set -e
+	local want=$1 got=0 &&
+	shift &&
+	{ "$@" || got=$?; } &&
 	if [ "$got" -ne "$want" ]; then
-		echo "expected exit $want, got $got: $*" >&2
+		echo "expected exit $want, got $got: $*" >&2 &&
 		return 1
 	fi
-	return 0
+}
+
+# kill_any PID: SIGKILL the background job PID at a random moment and
+# reap it.  It may have ended by itself already (then the shell has
+# reaped it and kill finds no process), so neither kill's status nor
+# the job's is asked: the test checks what the kill left.
+kill_any() {
+	{ kill -KILL "$1" || ! kill -0 "$1"; } 2>/dev/null &&
+	{ wait "$1" || return 0; } 2>/dev/null
+}
+
+# kill_wait PID: SIGKILL the background job PID and reap it; it must
+# still have been running (status 137, not an exit of its own).
+kill_wait() {
+	local rc=0 &&
+	kill -KILL "$1" &&
+	{ wait "$1" || rc=$?; } 2>/dev/null &&
+	if [ "$rc" -ne 137 ]; then
+		echo "job $1 ended by itself (exit $rc) before the SIGKILL" >&2 &&
+		return 1
+	fi
 }
 
 # cmp_text EXPECTED ACTUAL: diff -u, shown on failure.
@@ -64,31 +160,30 @@ cmp_text() {
 	diff -u "$1" "$2"
 }
 
-# has PATTERN FILE: grep -E with a readable failure.
+# has PATTERN FILE: grep -E with a readable failure.  hasnt PATTERN
+# FILE: no line matches.  Both fail on a FILE they cannot read.
 has() {
-	if ! grep -qE -- "$1" "$2"; then
-		echo "no line matching /$1/ in $2:" >&2
-		sed 's/^/    /' "$2" >&2
-		return 1
-	fi
+	local rc=0 &&
+	grep -qE -- "$1" "$2" || rc=$? &&
+	case $rc in
+	0) ;;
+	1)	echo "no line matching /$1/ in $2:" >&2 &&
+		sed 's/^/    /' "$2" >&2 &&
+		return 1 ;;
+	*)	echo "has: cannot read $2" >&2 && return 1 ;;
+	esac
 }
 
 hasnt() {
-	if grep -qE -- "$1" "$2"; then
-		echo "unexpected line matching /$1/ in $2:" >&2
-		grep -E -- "$1" "$2" | sed 's/^/    /' >&2
-		return 1
-	fi
-}
-
-# skip_all REASON: this file cannot run here; counted as skipped.
-skip_all() {
-	echo "ok 1 - # SKIP $1"
-	exit 0
-}
-
-done_testing() {
-	[ "$test_failed" -eq 0 ]
+	local rc=0 &&
+	grep -qE -- "$1" "$2" || rc=$? &&
+	case $rc in
+	1) ;;
+	0)	echo "unexpected line matching /$1/ in $2:" >&2 &&
+		grep -E -- "$1" "$2" | sed 's/^/    /' >&2 &&
+		return 1 ;;
+	*)	echo "hasnt: cannot read $2" >&2 && return 1 ;;
+	esac
 }
 
 # ---- cameras and recording sites ----
@@ -97,31 +192,44 @@ done_testing() {
 # free port, or $PORT), serving rtsp://127.0.0.1:PORT/cam; waits until it
 # listens.  camera_url NAME prints its URL.
 start_camera() {
-	local name=$1; shift
-	rm -f "$T/$name.ready"
-	"$CAMKIT_BIN/tests/rtspd" --port "${PORT:-0}" --pidfile "$T/$name.pid" \
-	    --ready-file "$T/$name.ready" "$@" >"$T/$name.log" 2>&1 &
-	for _ in $(seq 100); do
-		[ -s "$T/$name.ready" ] && return 0
-		sleep 0.1
+	local name=$1 i=0 &&
+	shift &&
+	rm -f "$T/$name.ready" &&
+	echo "$name" >>"$T/.cameras" &&
+	{ "$CAMKIT_BIN/tests/rtspd" --port "${PORT:-0}" --pidfile "$T/$name.pid" \
+	    --ready-file "$T/$name.ready" "$@" >"$T/$name.log" 2>&1 & } &&
+	until [ -s "$T/$name.ready" ]; do
+		i=$((i + 1)) &&
+		if [ "$i" -gt 100 ]; then
+			echo "camera $name did not start:" >&2 &&
+			cat "$T/$name.log" >&2 &&
+			return 1
+		fi &&
+		sleep 0.1 || return 1
 	done
-	echo "camera $name did not start:" >&2
-	cat "$T/$name.log" >&2
-	return 1
 }
 
 camera_port() { cat "$T/$1.ready"; }
 camera_url() { echo "rtsp://127.0.0.1:$(camera_port "$1")/cam"; }
 
 # stop_camera NAME [SIGNAL]
+# Once the camera has ended, its pid file is gone (removed by it, or
+# here after a KILL) and there is nothing to stop; a camera still there
+# after 5 s fails.
 stop_camera() {
-	local pid
+	local pid i=0 &&
 	pid=$(cat "$T/$1.pid" 2>/dev/null) || return 0
-	kill -"${2:-TERM}" "$pid" 2>/dev/null || :
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
+	if kill -"${2:-TERM}" "$pid" 2>/dev/null; then
+		while kill -0 "$pid" 2>/dev/null; do
+			i=$((i + 1)) &&
+			if [ "$i" -gt 50 ]; then
+				echo "camera $1 (pid $pid) did not stop" >&2 &&
+				return 1
+			fi &&
+			sleep 0.1 || return 1
+		done
+	fi &&
+	rm -f "$T/$1.pid"
 }
 
 # recording_site DIR: a site recording on this host into DIR.store.
@@ -162,13 +270,13 @@ frames() {
 # "no readable video" holds no video packet ffprobe can read either:
 # quarantining it lost no footage.
 quarantine_unreadable() {
-	local f n store=${1%/*/manifest}
+	local f n store=${1%/*/manifest} &&
 	grep "	quarantine	" "$1" | cut -f6 |
 	    jq -r 'select(.reason == "no readable video") | .moved_to' |
 	while read -r f; do
-		n=$(ffprobe -v quiet -select_streams v -count_packets \
+		{ n=$(ffprobe -v quiet -select_streams v -count_packets \
 		    -show_entries stream=nb_read_packets -of csv=p=0 \
-		    "$store/$f" | grep -m1 .) || n=0
+		    "$store/$f" | grep -m1 .) || n=0; } &&
 		[ "$n" = 0 ] || { echo "$f was quarantined as unreadable," \
 		    "yet ffprobe reads $n video packets in it" >&2; return 1; }
 	done
@@ -176,26 +284,42 @@ quarantine_unreadable() {
 
 # chain_ok JOURNAL: the chain check of camkit-journal(5), by shell.
 chain_ok() {
-	local prev line n
-	prev=0000000000000000000000000000000000000000000000000000000000000000
-	n=0
+	local prev line n=0 &&
+	prev=0000000000000000000000000000000000000000000000000000000000000000 &&
 	while IFS= read -r line; do
-		n=$((n + 1))
+		n=$((n + 1)) &&
 		[ "$(printf '%s\n' "$line" | cut -f1,4)" = "$n	$prev" ] ||
 		    { echo "chain broken at record $n of $1" >&2; return 1; }
-		prev=$(printf '%s\n' "$line" | sha256sum | cut -c1-64)
-	done <"$1"
+		prev=$(printf '%s\n' "$line" | sha256sum | cut -c1-64) || return 1
+	done <"$1" &&
 	[ "$n" -gt 0 ]
+}
+
+# rechain JOURNAL: make each record's PREV the hash of the record before
+# it again, as one who edits a journal by hand and knows the format
+# would (the seals are what such an edit cannot forge).
+rechain() {
+	local prev line &&
+	prev=0000000000000000000000000000000000000000000000000000000000000000 &&
+	while IFS= read -r line; do
+		line=$(printf '%s\n' "$line" | awk -F'\t' -v OFS='\t' -v p="$prev" '{ $4 = p; print }') &&
+		printf '%s\n' "$line" &&
+		prev=$(printf '%s\n' "$line" | sha256sum | cut -c1-64) || return 1
+	done <"$1" >"$1.rechained" &&
+	mv "$1.rechained" "$1"
 }
 
 # wait_for CMD...: retry CMD for up to 30 s.
 wait_for() {
-	for _ in $(seq 300); do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1
+	local i=0 &&
+	until "$@" 2>/dev/null; do
+		i=$((i + 1)) &&
+		if [ "$i" -gt 300 ]; then
+			echo "timed out waiting for: $*" >&2 &&
+			return 1
+		fi &&
+		sleep 0.1 || return 1
 	done
-	echo "timed out waiting for: $*" >&2
-	return 1
 }
 
 # pki_site SITE: the demo PKI in $T/pki; SITE trusts its CA (committed
@@ -223,7 +347,7 @@ director_site() {
 		cp "$T/pki/unit-head.crt" "$1/trust/unit-head.pem" &&
 		sed -i 's|^  unit_head: \[\]|  unit_head: [trust/unit-head.pem]|' "$1/camkit.yaml" ||
 		    return 1
-	fi
+	fi &&
 	camctl -C "$1" commit -m "directors" >/dev/null
 }
 
@@ -285,7 +409,8 @@ audit_helper() {
 
 # as USER CMD...: run CMD as USER, without root's groups.
 as() {
-	local u=$1; shift
+	local u=$1 &&
+	shift &&
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
 	    env HOME=/nonexistent PATH="$PATH" "$@"
 }
@@ -293,8 +418,8 @@ as() {
 # flip FILE OFFSET: change the byte at OFFSET to another value (adding
 # one, so that the change never leaves it as it was).
 flip() {
-	local b
-	b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	local b &&
+	b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1 | tr -d ' ') &&
 	printf "\\$(printf %o $(( (b + 1) % 256 )))" |
 	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }

@@ -13,14 +13,15 @@ shells="sh"
 command -v dash >/dev/null 2>&1 && shells="$shells dash"
 command -v bash >/dev/null 2>&1 && shells="$shells bash"
 in_shell() {
-	shell_=$1; shift
+	shell_=$1 &&
+	shift &&
 	if [ "$shell_" = bash ]; then bash --posix "$@"; else "$shell_" "$@"; fi
 }
 
 # A script is the .Bd -literal block after the comment that names it;
 # roff writes a backslash as \e.
 extract() {
-	sed -n "/^\.\\\\\" $1\$/,/^\.Ed\$/p" "$page" >"$2.block"
+	sed -n "/^\.\\\\\" $1\$/,/^\.Ed\$/p" "$page" >"$2.block" &&
 	sed '1,2d;$d' "$2.block" | sed 's/\\e/\\/g' >"$2"
 }
 extract chain-check-script check.sh
@@ -29,7 +30,7 @@ scripts="check.sh fast.sh"
 
 # every_check WANT_STATUS JOURNAL WANT_OUTPUT: both scripts, every shell.
 every_check() {
-	printf '%s\n' "$3" >want
+	printf '%s\n' "$3" >want &&
 	for s in $scripts; do
 		for sh in $shells; do
 			if [ "$1" -eq 0 ]; then
@@ -38,7 +39,7 @@ every_check() {
 			else
 				must_fail "$1" in_shell $sh $s "$2" >out || {
 					echo "$sh $s"; return 1; }
-			fi
+			fi &&
 			cmp_text want out || { echo "$sh $s"; return 1; }
 		done
 	done
@@ -58,12 +59,12 @@ expect_success 'the scripts are what the formatted page shows' '
 		mandoc -T$t "$page" | sed "s/.\x08//g; s/^ *//" >shown &&
 		for s in $scripts; do
 			sed "s/^[[:space:]]*//" $s >lines &&
-			grep -vxF -f shown lines >notshown || true
+			{ grep -vxF -f shown lines >notshown || test $? = 1; } &&
 			if test -s notshown; then
-				echo "$s not shown by mandoc -T$t:"
-				cat notshown; exit 1
-			fi
-		done
+				echo "$s not shown by mandoc -T$t:" &&
+				cat notshown && exit 1
+			fi || exit 1
+		done || exit 1
 	done
 '
 
@@ -97,7 +98,7 @@ expect_success 'a deleted line is found' '
 '
 
 expect_success 'two swapped lines are found' '
-	{ sed -n 1,9p j; sed -n 11p j; sed -n 10p j; sed -n "12,\$p" j; \
+	{ sed -n 1,9p j && sed -n 11p j && sed -n 10p j && sed -n "12,\$p" j; \
 	    } >bad &&
 	test "$(wc -l <bad)" -eq 50 && ! cmp -s j bad &&
 	every_check 1 bad "bad:10: bad SEQ or PREV"

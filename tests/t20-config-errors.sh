@@ -7,7 +7,7 @@ commits() { git -C site rev-list --count HEAD; }
 # edit_and_refuse: the hand edit in site/camkit.yaml must be refused by
 # camctl commit with exit 1, leave HEAD as it was, and say $1 on stderr.
 edit_and_refuse() {
-	n=$(commits)
+	n=$(commits) &&
 	must_fail 1 camctl -C site commit -m "hand edit" 2>err || return 1
 	has "$1" err || return 1
 	test "$(commits)" = "$n" || { echo "a commit was made" >&2; return 1; }

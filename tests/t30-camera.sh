@@ -160,8 +160,8 @@ expect_success 'a bad recording host is refused' '
 '
 
 expect_success 'a password typed at a terminal is not echoed' '
-	command -v script >/dev/null || { echo "no script(1)"; exit 0; }
-	{ sleep 1; printf "typed-secret\r"; sleep 1; } |
+	{ command -v script >/dev/null || skip_test "no script(1)"; } &&
+	{ sleep 1 && printf "typed-secret\r" && sleep 1; } |
 	    script -qec "camctl -C site camera add tty --url rtsp://10.0.0.40/x --username u" \
 	    /dev/null >typescript 2>&1 &&
 	has "password for u:" typescript &&
@@ -177,10 +177,10 @@ expect_success 'the author is the real Unix user, whatever $USER says' '
 
 expect_success 'another Unix user commits under their own name' '
 	if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null; then
-		echo "# skipped: needs root and useradd"; exit 0
-	fi
-	u=camkit-t$$
-	temp_user "$u" || exit 1
+		skip_test "needs root and useradd"
+	fi &&
+	u=camkit-t$$ &&
+	temp_user "$u" &&
 	chmod 711 "$T" && mkdir own && chown "$u" own &&
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups \
 	    env HOME=/nonexistent "$CAMKIT_BIN/camctl" -C own/site init >/dev/null &&

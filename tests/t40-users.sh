@@ -54,7 +54,7 @@ expect_success 'every role of REQUIREMENTS.md is known' '
 '
 
 expect_success 'a hand-written user with a role list in block style' '
-	cat >>site/camkit.yaml <<-YAML
+	cat >>site/camkit.yaml <<-YAML &&
 	YAML
 	sed -i "s/^  u-auditor: \[auditor\]/  u-auditor:\n    - auditor\n    - department/" site/camkit.yaml &&
 	camctl -C site commit -m "auditor also department" >/dev/null &&

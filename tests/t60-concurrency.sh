@@ -10,8 +10,10 @@ expect_success "$N camera adds at once all land, one commit each" '
 		    >"out.$i" 2>"err.$i" &
 	done &&
 	fails=0 &&
-	for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done &&
-	test "$fails" = 0 || { cat err.*; false; }
+	for job in $(jobs -p); do
+		{ wait "$job" || fails=$((fails + 1)); } || exit 1
+	done &&
+	test "$fails" = 0 || { cat err.*; false; } &&
 	test "$(camctl -C site camera list | wc -l)" = "$N" &&
 	test "$(git -C site rev-list --count HEAD)" = $((N + 2)) &&
 	git -C site log --format=%s | grep -c "^camera add cam" | grep -qx "$N"
@@ -30,7 +32,9 @@ expect_success 'mixed writers (users, cameras, hand commit) and readers' '
 		camctl -C site history >/dev/null 2>&1 &
 	done &&
 	fails=0 &&
-	for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done &&
+	for job in $(jobs -p); do
+		{ wait "$job" || fails=$((fails + 1)); } || exit 1
+	done &&
 	test "$fails" = 0 &&
 	test "$(camctl -C site user list | wc -l)" = 6 &&
 	test "$(camctl -C site camera list | grep -c "	30s	")" = 6 &&

@@ -7,25 +7,24 @@ camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 ROUNDS=40
 
 expect_success "$ROUNDS camctl runs killed at random moments lose nothing" '
-	recovered=0 landed=0 stale=0
+	recovered=0 landed=0 stale=0 &&
 	for i in $(seq $ROUNDS); do
 		camctl -C site camera add "c$i" --url "rtsp://10.0.2.$i/x" \
 		    >/dev/null 2>&1 &
-		pid=$!
-		sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		git -C site fsck --strict 2>&1 | grep -i error && exit 1
+		pid=$! &&
+		sleep "0.0$((RANDOM % 3))$((RANDOM % 10))" &&
+		kill_any "$pid" &&
+		! git -C site fsck --strict 2>&1 | grep -i error &&
 		camctl -C site camera list >/dev/null || exit 1
 		# A git lock file left by the kill is reported by check and
 		# removed by the operator, as check tells.
 		if camctl -C site check 2>err | grep "^lock	" >locks; then
 			grep -q "if no git command is running, remove them" err ||
 			    exit 1
-			cut -f2 locks | xargs rm -f
+			cut -f2 locks | xargs rm -f &&
 			stale=$((stale + 1))
-		fi
-		st=$(git -C site status --porcelain)
+		fi &&
+		st=$(git -C site status --porcelain) &&
 		if [ -n "$st" ]; then
 			# Only camkit.yaml may be caught half-way, and it must
 			# hold the whole change, valid.
@@ -34,12 +33,12 @@ expect_success "$ROUNDS camctl runs killed at random moments lose nothing" '
 			grep -q "^  - id: c$i$" site/camkit.yaml || exit 1
 			camctl -C site commit -m "recover c$i" >/dev/null || exit 1
 			recovered=$((recovered + 1))
-		fi
+		fi &&
 		if camctl -C site camera show "c$i" >/dev/null 2>&1; then
 			landed=$((landed + 1))
-		fi
-	done
-	echo "# $landed of $ROUNDS landed, $recovered finished by camctl commit, $stale stale git locks"
+		fi || exit 1
+	done &&
+	echo "# $landed of $ROUNDS landed, $recovered finished by camctl commit, $stale stale git locks" &&
 	test -z "$(git -C site status --porcelain)" &&
 	test "$(camctl -C site camera list | wc -l)" = "$landed" &&
 	camctl -C site check >/dev/null

@@ -30,23 +30,23 @@ P=$T/pki
 # a point where it holds the secret (they include "run"); the image
 # there goes to NAME.held.core.  Each image is at most 1 GiB.
 under_gdb() {
-	local name=$1 held=()
-	shift
-	while [ "$1" != -- ]; do held+=(-ex "$1"); shift; done
-	shift
+	local name=$1 held=() &&
+	shift &&
+	while [ "$1" != -- ]; do held+=(-ex "$1") && shift || return 1; done &&
+	shift &&
 	if [ ${#held[@]} -gt 0 ]; then
 		held+=(-ex "gcore $T/$name.held.core" -ex delete
 		    -ex 'catch syscall exit_group' -ex continue)
 	else
 		held=(-ex 'catch syscall exit_group' -ex run)
-	fi
-	rm -f "$T/$name.core" "$T/$name.held.core" "$T/$name.rc"
+	fi &&
+	rm -f "$T/$name.core" "$T/$name.held.core" "$T/$name.rc" &&
 	(ulimit -f 1048576 && exec gdb -nx -batch -q -readnever \
 	    -ex 'set debuginfod enabled off' -ex 'set startup-with-shell off' \
 	    -ex 'set auto-solib-add off' "${held[@]}" \
 	    -ex "gcore $T/$name.core" -ex continue \
-	    -ex 'printf "exit %d\n", $_exitcode' --args "$@") >"$T/$name.gdb" 2>&1
-	sed -n 's/^exit \([0-9]*\)$/\1/p' "$T/$name.gdb" >"$T/$name.rc"
+	    -ex 'printf "exit %d\n", $_exitcode' --args "$@") >"$T/$name.gdb" 2>&1 &&
+	sed -n 's/^exit \([0-9]*\)$/\1/p' "$T/$name.gdb" >"$T/$name.rc" &&
 	if [ ! -s "$T/$name.core" ] || [ ! -s "$T/$name.rc" ]; then
 		echo "no memory image or no exit status of $*:" >&2
 		sed 's/^/    /' "$T/$name.gdb" >&2
@@ -70,15 +70,15 @@ spaced_hex() {
 # the key in whole 8-byte pieces from its end, big-endian as in DER and
 # byte-reversed as the words of a BIGNUM on a little-endian machine.
 key_pieces() {
-	local pub n=0 line
-	pub=$(openssl pkey -in "$1" -pubout -outform DER | spaced_hex)
+	local pub n=0 line &&
+	pub=$(openssl pkey -in "$1" -pubout -outform DER | spaced_hex) &&
 	grep -v -- ----- "$1" | while read -r line; do
-		n=$((n + 1))
+		n=$((n + 1)) &&
 		case $pub in
 		*"$(printf %s "$line" | base64 -d | spaced_hex)"*) ;;
 		*) echo "pem-line-$n $(printf %s "$line" | hexes)" ;;
-		esac
-	done
+		esac || return 1
+	done &&
 	openssl pkey -in "$1" -text -noout | awk '
 		/^[^ ]/ { name = $1; sub(/:$/, "", name); next }
 		name ~ /^(priv|privateExponent|prime1|prime2|exponent1|exponent2|coefficient)$/ {
@@ -108,9 +108,9 @@ password() {
 
 # secret_pieces LABEL SECRET: the secret whole and in 8-byte pieces.
 secret_pieces() {
-	local hex
-	hex=$(printf %s "$2" | hexes)
-	echo "$1 $hex"
+	local hex &&
+	hex=$(printf %s "$2" | hexes) &&
+	echo "$1 $hex" &&
 	printf %s "$hex" | fold -w16 |
 	    awk -v l="$1" 'length == 16 { print l "-" (NR - 1) * 8, $0 }'
 }

@@ -14,7 +14,8 @@ shim=$CAMKIT_BIN/tests/hwytimer.so
 # vg NAME CMD...: CMD under memcheck, its report in NAME.vg; checked by
 # vg_clean NAME.  99 is the exit status of a memcheck error.
 vg() {
-	local name=$1; shift
+	local name=$1 &&
+	shift &&
 	LD_PRELOAD=$shim valgrind -q --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 	    --track-fds=no --log-file="$T/$name.vg" "$@"

@@ -37,10 +37,9 @@ power_cut() {
 # record_until SECONDS: camrec under the shim, SIGKILLed after SECONDS.
 record_until() {
 	env "${power[@]}" camrec -C site record gate 2>>rec.err &
-	local pid=$!
-	sleep "$1"
-	{ kill -KILL $pid; wait $pid; } 2>/dev/null
-	return 0
+	local pid=$! &&
+	sleep "$1" &&
+	kill_wait $pid
 }
 
 # record_until_sync N[:SUFFIX]: camrec under the shim, which SIGKILLs it
@@ -48,47 +47,47 @@ record_until() {
 record_until_sync() {
 	CAMKIT_POWERCUT_AFTER=$1 env "${power[@]}" camrec -C site record gate \
 	    2>>rec.err &
-	local pid=$! st=0
+	local pid=$! i=0 &&
 	# (The shell's notice of the kill is not wanted.)
 	{
-		for _ in $(seq 300); do
-			kill -0 $pid || break
-			sleep 0.1
-		done
-		kill -KILL $pid && st=1
-		wait $pid
-	} 2>/dev/null
-	[ $st = 0 ] || echo "no cut at sync $1 in 30 s" >&2
-	return $st
+		while kill -0 $pid && [ $i -lt 300 ]; do
+			i=$((i + 1)) && sleep 0.1 || return 1
+		done &&
+		if kill -0 $pid; then
+			kill -KILL $pid; wait $pid; false
+		fi
+	} 2>/dev/null ||
+	    { echo "no cut at sync $1 in 30 s" >&2; return 1; }
 }
 
 rand_time() { echo "$(($1 + RANDOM % $2)).$((RANDOM % 10))"; }
 
-# after_cut WHAT: the checks, on the data root the cut left.  (Test
-# bodies run as an if's condition, where set -e does nothing: each step
-# says itself whether it failed.)
+# after_cut WHAT: the checks, on the data root the cut left.  (Called
+# in a chain, where set -e does nothing: each step says itself whether
+# it failed.)
 after_cut() {
-	local m=site.store/gate/manifest n
+	local m=site.store/gate/manifest n &&
 	if [ ! -f $m ]; then
 		echo "$1: the cut lost the manifest; the rebuilt root holds:" >&2
 		(cd site.store && find . | sort) >&2
 		return 1
-	fi
+	fi &&
 	# The model's sanity: what was synced is the head of what was written.
 	cmp -s -n "$(stat -c %s $m)" $m live.store/gate/manifest ||
 	    { echo "$1: the durable manifest is not a head of the live one" >&2; return 1; }
 	# Nothing journaled before this run is lost.
 	if [ -f before.manifest ]; then
-		n=$(stat -c %s before.manifest)
+		n=$(stat -c %s before.manifest) &&
 		[ "$(stat -c %s $m)" -ge "$n" ] && cmp -s -n "$n" before.manifest $m ||
 		    { echo "$1: records journaled before the run are lost" >&2; return 1; }
-	fi
+	fi &&
 	# Indexed segments whose file the cut took (before recovery can
 	# hide them), for the message.
 	grep "	segment	" $m | cut -f6 | jq -r .file | while read -r f; do
 		[ -f "site.store/$f" ] || [ -f "site.store/$f.partial" ] ||
-		    echo "$1: indexed segment $f is gone (neither it nor its .partial survived)" >&2
-	done >lost 2>&1
+		    echo "$1: indexed segment $f is gone (neither it nor its .partial survived)" >&2 ||
+		    return 1
+	done >lost 2>&1 &&
 	[ ! -s lost ] || { cat lost >&2; return 1; }
 	camrec -C site recover gate >recover.out 2>recover.err ||
 	    { echo "$1: recover failed:" >&2; cat recover.err >&2; return 1; }
@@ -124,20 +123,20 @@ expect_success "camrec: $cuts power cuts, each followed by recovery: nothing ind
 		case $((i % 4)) in
 		1)	# Right after the first segment is indexed, before
 			# it is renamed and its directory synced.
-			what="cut $i, right after a segment is indexed"
+			what="cut $i, right after a segment is indexed" &&
 			record_until_sync 2:/manifest || exit 1 ;;
-		2)	k=$((1 + RANDOM % 6))
-			what="cut $i, right after sync $k"
+		2)	k=$((1 + RANDOM % 6)) &&
+			what="cut $i, right after sync $k" &&
 			record_until_sync $k || exit 1 ;;
-		3)	t=$(rand_time 1 7)
-			what="cut $i, after $t s"
+		3)	t=$(rand_time 1 7) &&
+			what="cut $i, after $t s" &&
 			record_until "$t" ;;
 		0)	# A crash, a restart that recovers, then the cut.
-			t=$(rand_time 1 4) t2=$(rand_time 1 6)
-			what="cut $i, a crash after $t s then the cut $t2 s after the restart"
-			record_until "$t"
+			t=$(rand_time 1 4) t2=$(rand_time 1 6) &&
+			what="cut $i, a crash after $t s then the cut $t2 s after the restart" &&
+			record_until "$t" &&
 			record_until "$t2" ;;
-		esac
+		esac &&
 		power_cut || exit 1
 		after_cut "$what" || exit 1
 	done
@@ -156,22 +155,25 @@ lcuts=3
 expect_success "camlog: entries acknowledged before $lcuts power cuts survive them" '
 	for i in $(seq $lcuts); do
 		power_on || exit 1
-		k=$((2 + RANDOM % 4)) j=$((1 + RANDOM % 3))
+		k=$((2 + RANDOM % 4)) j=$((1 + RANDOM % 3)) &&
 		for n in $(seq $((k - 1))); do
 			env "${power[@]}" camlog -C site add "cut $i entry $n" >>acks ||
 			    { echo "camlog add failed" >&2; exit 1; }
-		done
-		{ CAMKIT_POWERCUT_AFTER=$j env "${power[@]}" camlog -C site add "cut $i, cut here" >>acks; } 2>/dev/null
+		done &&
+		# (Killed by the cut after its j-th sync, or done before it,
+		# as when j passes the syncs that camlog makes.)
+		{ CAMKIT_POWERCUT_AFTER=$j env "${power[@]}" camlog -C site add "cut $i, cut here" >>acks ||
+		    test $? = 137; } 2>/dev/null &&
 		# (The cut may leave the logbook made but still empty.)
 		power_cut && { [ ! -s $LB ] || chain_ok $LB; } &&
 		    chain_ok site.store/audit.journal || exit 1
 		while read -r seq; do
 			camlog -C site show "$seq" >/dev/null ||
 			    { echo "cut $i (camlog $k, sync $j): entry $seq was acknowledged, then lost" >&2; exit 1; }
-		done <acks
+		done <acks &&
 		camaudit -C site journals >journals.out && ! grep -q "^FAIL" journals.out ||
 		    { cat journals.out >&2; exit 1; }
-	done
+	done &&
 	test "$(wc -l <acks)" -ge 1
 '
 

@@ -19,10 +19,10 @@ expect_success 'record 12 s: segments cut on 5 s boundaries, all indexed' '
 
 expect_success 'names are UTC and the layout is camera/YYYY/MM/DD' '
 	while read -r f; do
-		rel=${f#"$T/site.store/"}
+		rel=${f#"$T/site.store/"} &&
 		echo "$rel" | grep -Eq "^gate/[0-9]{4}/[0-9]{2}/[0-9]{2}/gate-[0-9]{8}T[0-9]{6}Z\.mkv$" ||
 		    { echo "bad name $rel" >&2; exit 1; }
-		day=$(echo "$rel" | cut -d/ -f2-4 | tr -d /)
+		day=$(echo "$rel" | cut -d/ -f2-4 | tr -d /) &&
 		echo "$rel" | grep -q "gate-$day" || exit 1
 	done <segs
 '
@@ -49,7 +49,7 @@ expect_success 'a full segment holds about 5 s of whole GOPs, starting on a keyf
 	# camera may drop frames, so the count is not checked here: test 3
 	# checks it against ffprobe.)
 	d=$(echo "$rec" | jq .duration_ms) &&
-	test "$d" -ge 3900 -a "$d" -le 6100 || { echo "duration $d ms" >&2; false; }
+	test "$d" -ge 3900 -a "$d" -le 6100 || { echo "duration $d ms" >&2; false; } &&
 	test "$(frames "$full")" -gt 0 &&
 	ffprobe -v error -select_streams v:0 -show_entries packet=flags \
 	    -of csv=p=0 "$full" | head -1 | grep -q K &&
@@ -70,7 +70,7 @@ expect_success 'the manifest chain checks out with sha256sum alone' '
 
 expect_success 'SIGTERM closes the segment being written and says so' '
 	camrec -C site record gate 2>err &
-	pid=$!
+	pid=$! &&
 	wait_for grep -q "record-start" site.store/gate/manifest &&
 	sleep 4 &&
 	kill -TERM $pid && wait $pid &&
@@ -82,7 +82,7 @@ expect_success 'SIGTERM closes the segment being written and says so' '
 
 expect_success 'one recorder per camera' '
 	camrec -C site record gate --for 6s 2>err1 &
-	pid=$!
+	pid=$! &&
 	wait_for grep -c record-start site.store/gate/manifest >/dev/null &&
 	sleep 1 &&
 	must_fail 1 camrec -C site record gate --for 2s 2>err &&
@@ -101,20 +101,20 @@ expect_success 'unknown, disabled and other-host cameras are refused' '
 '
 
 expect_success 'two cameras for 30 s with 10 s segments: all frames, no gap' '
-	start_camera two --live --fps 10 --gop 10
-	camctl -C site camera add two-a --url "$(camera_url two)" --segment 10s >/dev/null
-	camctl -C site camera add two-b --url "$(camera_url two)" --segment 10s >/dev/null
-	camrec -C site record two-a --for 30s 2>/dev/null &
-	pid=$!
-	camrec -C site record two-b --for 30s 2>/dev/null
-	wait $pid
+	start_camera two --live --fps 10 --gop 10 &&
+	camctl -C site camera add two-a --url "$(camera_url two)" --segment 10s >/dev/null &&
+	camctl -C site camera add two-b --url "$(camera_url two)" --segment 10s >/dev/null &&
+	{ camrec -C site record two-a --for 30s 2>/dev/null & } &&
+	pid=$! &&
+	camrec -C site record two-b --for 30s 2>/dev/null &&
+	wait $pid &&
 	for c in two-a two-b; do
-		n=$(segments site $c | wc -l)
+		n=$(segments site $c | wc -l) &&
 		test "$n" -ge 3 -a "$n" -le 5 || { echo "$c: $n segments" >&2; exit 1; }
-		total=0
+		total=0 &&
 		for f in $(segments site $c); do
-			total=$((total + $(frames "$f")))
-		done
+			total=$((total + $(frames "$f"))) || exit 1
+		done &&
 		# 30 s at 10 fps, less the connection and the wait for the
 		# first keyframe.
 		test "$total" -ge 240 -a "$total" -le 310 ||
@@ -123,8 +123,8 @@ expect_success 'two cameras for 30 s with 10 s segments: all frames, no gap' '
 		    jq -r "[.start, .end] | @tsv" |
 		    awk -F"\t" "NR > 1 && \$1 != prev { bad = 1 } { prev = \$2 } END { exit bad }" ||
 		    { echo "$c: gap" >&2; exit 1; }
-		chain_ok site.store/$c/manifest
-	done
+		chain_ok site.store/$c/manifest || exit 1
+	done &&
 	stop_camera two
 '
 

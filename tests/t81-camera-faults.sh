@@ -35,46 +35,46 @@ expect_success 'basic authentication works too' '
 '
 
 expect_success 'a camera down at start: journaled, then recorded once it is up' '
-	start_camera late --live
-	port=$(camera_port late)
-	stop_camera late
-	camctl -C site camera add late --url "rtsp://127.0.0.1:$port/cam" --segment 5s >/dev/null
-	camrec -C site record late --for 14s 2>err &
-	pid=$!
-	wait_for grep -q "	camera-down	" site.store/late/manifest
-	PORT=$port start_camera late --live
-	wait $pid
-	manifest_kinds site late >kinds
-	grep -E "camera-down|camera-up" kinds | head -2 >order
-	printf "camera-down\ncamera-up\n" >want
-	cmp_text want order
-	test "$(grep -c "^segment$" kinds)" -ge 1
-	grep "	camera-up	" site.store/late/manifest | cut -f6 | jq -e ".down_seconds >= 0" >/dev/null
+	start_camera late --live &&
+	port=$(camera_port late) &&
+	stop_camera late &&
+	camctl -C site camera add late --url "rtsp://127.0.0.1:$port/cam" --segment 5s >/dev/null &&
+	{ camrec -C site record late --for 14s 2>err & } &&
+	pid=$! &&
+	wait_for grep -q "	camera-down	" site.store/late/manifest &&
+	PORT=$port start_camera late --live &&
+	wait $pid &&
+	manifest_kinds site late >kinds &&
+	grep -E "camera-down|camera-up" kinds | head -2 >order &&
+	printf "camera-down\ncamera-up\n" >want &&
+	cmp_text want order &&
+	test "$(grep -c "^segment$" kinds)" -ge 1 &&
+	grep "	camera-up	" site.store/late/manifest | cut -f6 | jq -e ".down_seconds >= 0" >/dev/null &&
 	stop_camera late
 '
 
 expect_success 'a camera rebooted mid-stream: the gap is journaled, recording resumes' '
-	start_camera reboot --live
-	port=$(camera_port reboot)
-	camctl -C site camera add reboot --url "$(camera_url reboot)" --segment 5s >/dev/null
-	camrec -C site record reboot --for 20s 2>err &
-	pid=$!
-	wait_for grep -q "	segment	" site.store/reboot/manifest
-	stop_camera reboot KILL
-	sleep 2
-	PORT=$port start_camera reboot --live
-	up_at=$(date +%s)
-	wait $pid
-	t=$(grep "	camera-up	" site.store/reboot/manifest | head -1 | cut -f2)
-	test $(( $(date -d "$t" +%s) - up_at )) -le 5
-	manifest_kinds site reboot >kinds
-	has "^camera-down$" kinds
-	has "^camera-up$" kinds
-	awk "/camera-up/ { up = 1 } up && /^segment$/ { n++ } END { exit !(n >= 1) }" kinds
-	test -z "$(find site.store/reboot -name "*.partial")"
+	start_camera reboot --live &&
+	port=$(camera_port reboot) &&
+	camctl -C site camera add reboot --url "$(camera_url reboot)" --segment 5s >/dev/null &&
+	{ camrec -C site record reboot --for 20s 2>err & } &&
+	pid=$! &&
+	wait_for grep -q "	segment	" site.store/reboot/manifest &&
+	stop_camera reboot KILL &&
+	sleep 2 &&
+	PORT=$port start_camera reboot --live &&
+	up_at=$(date +%s) &&
+	wait $pid &&
+	t=$(grep "	camera-up	" site.store/reboot/manifest | head -1 | cut -f2) &&
+	test $(( $(date -d "$t" +%s) - up_at )) -le 5 &&
+	manifest_kinds site reboot >kinds &&
+	has "^camera-down$" kinds &&
+	has "^camera-up$" kinds &&
+	awk "/camera-up/ { up = 1 } up && /^segment$/ { n++ } END { exit !(n >= 1) }" kinds &&
+	test -z "$(find site.store/reboot -name "*.partial")" &&
 	for f in $(segments site reboot); do
-		test "$(frames "$f")" -gt 0
-	done
+		test "$(frames "$f")" -gt 0 || exit 1
+	done &&
 	stop_camera reboot
 '
 

@@ -48,11 +48,11 @@ expect_success 'retention deletes old footage, journaled before the unlink, hold
 	has "^pruned	$((n - 1)) segments	[0-9]+ bytes	$((n - 1)) by age	0 by capacity	1 held" out &&
 	test "$(live)" = 1 &&
 	for c in cam-a cam-b; do
-		grep "	delete	" site.store/$c/manifest | cut -f6 >del.$c
+		grep "	delete	" site.store/$c/manifest | cut -f6 >del.$c &&
 		while read -r rec; do
 			echo "$rec" | jq -e ".reason == \"retention\" and (.sha256 | length) == 64" >/dev/null || exit 1
 			test ! -e "site.store/$(echo "$rec" | jq -r .file)" || exit 1
-		done <del.$c
+		done <del.$c &&
 		chain_ok site.store/$c/manifest || exit 1
 	done &&
 	test "$(cat del.cam-a del.cam-b | wc -l)" = $((n - 1)) 
@@ -87,7 +87,7 @@ expect_success 'capacity: oldest first across cameras until under the limit' '
 	camctl -C site camera set cam-a url="$(camera_url a)" >/dev/null &&
 	camctl -C site camera set cam-b url="$(camera_url b)" >/dev/null &&
 	{ camrec -C site record cam-a --for 16s 2>/dev/null &
-	  pid=$!; camrec -C site record cam-b --for 16s 2>/dev/null; wait $pid; } &&
+	  pid=$! && camrec -C site record cam-b --for 16s 2>/dev/null && wait $pid; } &&
 	stop_camera a && stop_camera b &&
 	total=$(find site.store -name "*.mkv" -printf "%s\n" | awk "{ s += \$1 } END { print s }") &&
 	limit=$((total / 2)) &&

@@ -22,16 +22,16 @@ expect_success 'some footage first' '
 '
 
 expect_success 'the disk fills up: no crash, journaled, pruned, recording resumes' '
-	dd if=/dev/zero of=small/filler bs=4k 2>/dev/null || :
-	test "$(df --output=avail small | tail -1)" -lt 8
-	before=$(grep -c "	segment	" $M)
-	camrec -C site record gate --for 20s 2>err
-	kinds=$(cut -f5 $M)
-	echo "$kinds" | grep -qx disk-full
-	grep "	delete	" $M | cut -f6 | jq -e "select(.reason == \"capacity\")" >/dev/null
+	must_fail 1 dd if=/dev/zero of=small/filler bs=4k 2>/dev/null &&
+	test "$(df --output=avail small | tail -1)" -lt 8 &&
+	before=$(grep -c "	segment	" $M) &&
+	camrec -C site record gate --for 20s 2>err &&
+	kinds=$(cut -f5 $M) &&
+	echo "$kinds" | grep -qx disk-full &&
+	grep "	delete	" $M | cut -f6 | jq -e "select(.reason == \"capacity\")" >/dev/null &&
 	awk -F"\t" "\$5 == \"disk-full\" { full = 1 } full && \$5 == \"segment\" { n++ }
-	    END { exit !(n >= 1) }" $M
-	test "$(tail -1 $M | cut -f5)" = record-stop
+	    END { exit !(n >= 1) }" $M &&
+	test "$(tail -1 $M | cut -f5)" = record-stop &&
 	chain_ok $M
 '
 

@@ -26,8 +26,8 @@ expect_success 'setup: a site with the demo PKI, a data root, guards' '
 # Others' acts reach the audit trail through the set-id camlog.
 CAMKIT_BINDIR=$T/sbin
 export CAMKIT_BINDIR
-users_ok() { [ -f "$T/users" ] || { echo "# skipped: needs root, useradd, setpriv"; exit 0; }; }
-G() { local u=$1; shift; as "$u" "$T/sbin/camlog" -C site "$@"; }
+users_ok() { [ -f "$T/users" ] || skip_test "needs root, useradd, setpriv"; }
+G() { local u=$1 && shift && as "$u" "$T/sbin/camlog" -C site "$@"; }
 own() { [ ! -f "$T/users" ] || chown -R "$svc" "$T/site" "$T/site.store"; }
 
 expect_success 'an entry in Vietnamese round-trips exactly, through --json and jq' '
@@ -88,10 +88,10 @@ expect_success 'shift handover: the next guard acknowledges it, the log shows bo
 	users_ok &&
 	test "$(G $g1 shift start)" -gt 0 &&
 	G $g1 add "Ca sáng: mọi thứ bình thường" >/dev/null &&
-	G $g2 shift start 2>err >/dev/null; test $? = 1 &&
+	must_fail 1 G $g2 shift start 2>err >/dev/null &&
 	has "still open" err &&
 	end=$(G $g1 shift end --handover-to $g2 --note "Bàn giao chìa khoá tủ") &&
-	G $x shift start 2>err >/dev/null; test $? = 1 &&
+	must_fail 1 G $x shift start 2>err >/dev/null &&
 	start=$(G $g2 shift start) &&
 	camlog -C site list --json >out.json &&
 	test "$(jq -r ".[] | select(.seq == $start) | .data.acknowledges" out.json)" = "$end" &&
@@ -123,16 +123,16 @@ expect_success 'a shift end seals the logbook: openssl verifies the seal, git ha
 expect_success 'a user without the role is refused, and the refusal is audited' '
 	users_ok &&
 	n=$(wc -l <"$LB") &&
-	G $x add "tôi không phải bảo vệ" 2>err >/dev/null; test $? = 1 &&
+	must_fail 1 G $x add "tôi không phải bảo vệ" 2>err >/dev/null &&
 	has "refused: $x is not a user of this site and may not write the logbook" err &&
 	test "$(wc -l <"$LB")" = "$n" &&
 	tail -n 5 "$AUDIT" | cut -f6 | jq -s -e "map(select(.actor == \"$x\" and .outcome == \"refused\" and .verb == \"add\")) | length == 1" &&
 	camctl -C site user add $x --role department >/dev/null && own &&
-	G $x add hi 2>err >/dev/null; test $? = 1 &&
+	must_fail 1 G $x add hi 2>err >/dev/null &&
 	has "holds no role that may write the logbook \(roles that may: operator, guard\)" err &&
-	as $g1 camctl -C site camera rm gate 2>err >/dev/null; test $? = 1 &&
+	must_fail 1 as $g1 camctl -C site camera rm gate 2>err >/dev/null &&
 	has "camctl: camera rm: refused: $g1 holds no role that may change the configuration" err &&
-	as $ckx_none camctl -C site history 2>err >/dev/null; test $? = 1 &&
+	must_fail 1 as $ckx_none camctl -C site history 2>err >/dev/null &&
 	has "camctl: history: refused" err
 '
 
@@ -162,8 +162,8 @@ expect_success 'camctl seal seals every journal; a second run finds them current
 
 expect_success 'camctl seal without the site key fails and says where it looked' '
 	mv site/private/site.key site.key.away &&
-	must_fail 3 camctl -C site seal 2>err; rc=$?
-	mv site.key.away site/private/site.key
+	rc=0 && { must_fail 3 camctl -C site seal 2>err || rc=$?; } &&
+	mv site.key.away site/private/site.key &&
 	test $rc = 0 && has "site.key" err
 '
 
@@ -171,8 +171,8 @@ expect_success 'camctl seal without the site key fails and says where it looked'
 tamper() {
 	cp "$LB" lb.saved &&
 	eval "$1" &&
-	camlog -C site verify >out 2>err; rc=$?
-	cp lb.saved "$LB"
+	rc=0 && { camlog -C site verify >out 2>err || rc=$?; } &&
+	cp lb.saved "$LB" &&
 	test $rc = 1 || { echo "verify gave $rc" >&2; return 1; }
 	has "$2" err
 }
@@ -214,11 +214,10 @@ expect_success 'a torn line (kill -9 mid-append) is repaired by the next append,
 expect_success 'camlog killed with SIGKILL at random moments: nothing lost, chain valid' '
 	for i in $(seq 30); do
 		camlog -C site add "lần $i" >/dev/null 2>&1 &
-		pid=$!
-		sleep 0.0$((RANDOM % 10))
-		kill -9 $pid 2>/dev/null
-		wait $pid 2>/dev/null || :
-	done
+		pid=$! &&
+		sleep 0.0$((RANDOM % 10)) &&
+		kill_any $pid || exit 1
+	done &&
 	camlog -C site add "sau khi giết" >/dev/null &&
 	camlog -C site verify >/dev/null && chain_ok "$LB"
 '
@@ -228,9 +227,9 @@ expect_success '8 writers at once: every entry lands, one chain' '
 	pids= &&
 	for w in 1 2 3 4 5 6 7 8; do
 		( for i in $(seq $per); do camlog -C site add "w$w $i" >/dev/null || exit 1; done ) &
-		pids="$pids $!"
+		pids="$pids $!" || exit 1
 	done &&
-	for p in $pids; do wait $p; done &&
+	for p in $pids; do wait $p || exit 1; done &&
 	test "$(camlog -C site list --json | jq "map(select(.data.text // \"\" | test(\"^w[1-8] \"))) | length")" = $((8 * per)) &&
 	for w in 1 2 3 4 5 6 7 8; do
 		test "$(grep -c "\"w$w [0-9]*\"" "$LB")" = $per || exit 1
@@ -256,7 +255,7 @@ expect_success 'set-user-id camlog ignores the environment and trusts no directo
 	as $g2 env CAMKIT_DIR=/nonexistent "$T/sbin/camlog" -C site list >/dev/null &&
 	mkdir -m 755 own && chown $g2 own &&
 	as $g2 camctl -C own/site init >/dev/null &&
-	as $g2 "$T/sbin/camlog" -C own/site add "giả mạo" 2>err >/dev/null; test $? = 1 &&
+	must_fail 1 as $g2 "$T/sbin/camlog" -C own/site add "giả mạo" 2>err >/dev/null &&
 	has "refused: .*own/site is owned by uid" err
 '
 

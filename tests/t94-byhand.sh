@@ -15,7 +15,8 @@ shells="sh"
 command -v dash >/dev/null 2>&1 && shells="$shells dash"
 command -v bash >/dev/null 2>&1 && shells="$shells bash"
 in_shell() {
-	shell_=$1; shift
+	shell_=$1 &&
+	shift &&
 	if [ "$shell_" = bash ]; then bash --posix "$@"; else "$shell_" "$@"; fi
 }
 
@@ -30,7 +31,7 @@ unroff() {
 # output shown on the page.
 byhand() {
 	sed -n "/^\.\\\\\" by-hand begin $1\$/,/^\.\\\\\" by-hand end\$/p" \
-	    "$audit_page" >"$2.block"
+	    "$audit_page" >"$2.block" &&
 	sed '1,2d' "$2.block" | sed '$d' | sed '$d' |
 	    awk '/^\$ / { print substr($0, 3); next } /^[ \t]/ { print }' |
 	    unroff >"$2"
@@ -39,7 +40,7 @@ byhand() {
 # script NAME OUT: a script of camkit-journal(5), the .Bd -literal block
 # after the comment that names it (as tests/t15-journal-shell.sh).
 script() {
-	sed -n "/^\.\\\\\" $1\$/,/^\.Ed\$/p" "$journal_page" >"$2.block"
+	sed -n "/^\.\\\\\" $1\$/,/^\.Ed\$/p" "$journal_page" >"$2.block" &&
 	sed '1,2d;$d' "$2.block" | unroff >"$2"
 }
 
@@ -61,7 +62,7 @@ first=$(cut -f6 site.store/gate/manifest | jq -r "select(.start) | .start" | hea
 # request ID FROM+S TO+S: a request for seconds FROM to TO of the
 # footage, signed by the director as the man pages show.
 request() {
-	cat >"$1.yaml" <<EOR
+	cat >"$1.yaml" <<EOR &&
 id: $1
 requester:
   name: "Thanh tra"
@@ -106,8 +107,8 @@ refused() {
 		officer "o-$sh" "$1" || return 1
 		if (cd "o-$sh" && in_shell $sh -e ../verify.sh) >out 2>err; then
 			echo "$sh: the by-hand commands accepted $1"; return 1
-		fi
-		cat out err >all
+		fi &&
+		cat out err >all &&
 		has "$2" all || { echo "($sh)"; return 1; }
 	done
 }
@@ -133,11 +134,11 @@ expect_success 'the commands are those the formatted pages show' '
 		mandoc -T$t "$journal_page" | sed "s/.\x08//g; s/^ *//" >>shown &&
 		for s in decrypt.sh verify.sh journal-check journal-check-fast seal-check; do
 			sed "s/^[[:space:]]*//" $s >lines &&
-			grep -vxF -f shown lines >notshown || true
+			{ grep -vxF -f shown lines >notshown || test $? = 1; } &&
 			if test -s notshown; then
 				echo "$s not shown by mandoc -T$t:"; cat notshown; exit 1
-			fi
-		done
+			fi || exit 1
+		done || exit 1
 	done
 '
 
@@ -225,7 +226,7 @@ journals="gate/manifest audit.journal extractions.journal holds.journal"
 
 # checks WANT_STATUS JOURNAL WANT_OUTPUT: both chain scripts, every shell.
 checks() {
-	printf '%s\n' "$3" >want
+	printf '%s\n' "$3" >want &&
 	for s in journal-check journal-check-fast; do
 		for sh in $shells; do
 			if [ "$1" -eq 0 ]; then
@@ -234,7 +235,7 @@ checks() {
 			else
 				must_fail "$1" in_shell $sh $s "$2" >out ||
 				    { echo "$sh $s on $2"; return 1; }
-			fi
+			fi &&
 			cmp_text want out || { echo "$sh $s"; return 1; }
 		done
 	done

@@ -44,19 +44,19 @@ increasing() {
 # window CAMERA: from 2 s into its second segment to 2 s into its fourth:
 # two segment boundaries inside.
 window() {
-	local s2 s4
-	s2=$(srcs "$1" | sed -n 2p | cut -d" " -f2)
-	s4=$(srcs "$1" | sed -n 4p | cut -d" " -f2)
+	local s2 s4 &&
+	s2=$(srcs "$1" | sed -n 2p | cut -d" " -f2) &&
+	s4=$(srcs "$1" | sed -n 4p | cut -d" " -f2) &&
 	[ -n "$s4" ] || { echo "$1: fewer than 4 segments" >&2; return 1; }
 	echo "$(at $(($(secs "$s2") + 2))) $(at $(($(secs "$s4") + 2)))"
 }
 # check_clip CAMERA CODEC TAG: the common checks of the clip of window
 # (every step checked: it is called inside && lists, where set -e is off).
 check_clip() {
-	local cam=$1 clip=$1.mp4 w from to first d want n
+	local cam=$1 clip=$1.mp4 w from to first d want n &&
 	w=$(window "$cam") || return 1
-	from=${w% *} to=${w#* }
-	rm -f "$clip"
+	from=${w% *} to=${w#* } &&
+	rm -f "$clip" &&
 	cut_cam "$cam" "$clip" "$from" "$to" || return 1
 	test "$(vstream "$clip" codec_name)" = "$2" || return 1
 	test "$(vstream "$clip" codec_tag_string)" = "$3" || return 1
@@ -68,18 +68,18 @@ check_clip() {
 	# The first picture: a keyframe at 0, at or before the window.
 	vpackets "$clip" | head -1 | grep -q "^0.000000,.*,K" ||
 	    { echo "first packet: $(vpackets "$clip" | head -1)" >&2; return 1; }
-	first=$(val "$clip" first)
+	first=$(val "$clip" first) &&
 	test "$(secs "$first")" -le "$(secs "$from")" || return 1
 	test "$(secs "$first")" -ge $(($(secs "$from") - 2)) || return 1
 	increasing "$clip" v:0 || return 1
 	# As long as the window from that keyframe, within a GOP (1 s) and
 	# the manifest's second.
-	d=$(vstream "$clip" duration)
-	want=$(($(secs "$to") - $(secs "$first")))
+	d=$(vstream "$clip" duration) &&
+	want=$(($(secs "$to") - $(secs "$first"))) &&
 	awk -v d="$d" -v w="$want" 'BEGIN { exit !(d >= w - 2 && d <= w + 2) }' ||
 	    { echo "duration $d, window $want s" >&2; return 1; }
 	# 10 fps, give or take a GOP.
-	n=$(frames "$clip")
+	n=$(frames "$clip") &&
 	test "$n" = "$(val "$clip" video_packets)" || return 1
 	awk -v n="$n" -v d="$d" \
 	    'BEGIN { exit !(n >= 10 * d - 10 && n <= 10 * d + 10) }' ||
@@ -96,20 +96,20 @@ expect_success 'record H.264 (AAC), H.265 (G.711), B-frames, a camera that goes 
 	for c in h264 h265 down bf; do
 		camctl -C site camera add $c --url "$(camera_url $c)" \
 		    --segment 5s >/dev/null || exit 1
-	done
-	camrec -C site record h264 --for 26s 2>h264.err &
-	p1=$!
-	camrec -C site record h265 --for 26s 2>h265.err &
-	p2=$!
-	camrec -C site record down --for 32s 2>down.err &
-	p3=$!
-	camrec -C site record bf --for 26s 2>bf.err &
-	p4=$!
-	sleep 11
-	port=$(camera_port down)
-	stop_camera down KILL
-	sleep 6
-	PORT=$port start_camera down --live --fps 10 --gop 10
+	done &&
+	{ camrec -C site record h264 --for 26s 2>h264.err & } &&
+	p1=$! &&
+	{ camrec -C site record h265 --for 26s 2>h265.err & } &&
+	p2=$! &&
+	{ camrec -C site record down --for 32s 2>down.err & } &&
+	p3=$! &&
+	{ camrec -C site record bf --for 26s 2>bf.err & } &&
+	p4=$! &&
+	sleep 11 &&
+	port=$(camera_port down) &&
+	stop_camera down KILL &&
+	sleep 6 &&
+	PORT=$port start_camera down --live --fps 10 --gop 10 &&
 	wait $p1 && wait $p2 && wait $p3 && wait $p4 &&
 	test "$(srcs h264 | wc -l)" -ge 4 &&
 	test "$(srcs h265 | wc -l)" -ge 4 &&
@@ -173,7 +173,7 @@ expect_success 'the camera was down inside the window: the gap is listed, the cl
 	done <gaps &&
 	# The outage is the longest (kept as LENGTH FROM TO for the next).
 	while read -r a b; do
-		echo "$(($(secs "$b") - $(secs "$a"))) $a $b"; done <gaps |
+		echo "$(($(secs "$b") - $(secs "$a"))) $a $b" || exit 1; done <gaps |
 	    sort -n | tail -1 >outage &&
 	set -- $(cat outage) &&
 	len=$1 &&

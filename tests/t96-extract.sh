@@ -63,7 +63,8 @@ expect_success 'accepting the request placed a hold; the attempt is audited' '
 
 # refused CODE-NAME REQ...: run is refused with that reason, writes nothing.
 refused() {
-	local why=$1; shift
+	local why=$1 &&
+	shift &&
 	must_fail 1 camextract -C site run "$@" -o out.tar 2>err &&
 	has "refused \($why\)" err && test ! -e out.tar &&
 	test -z "$(ls out.tar* 2>/dev/null)" &&
@@ -107,13 +108,13 @@ expect_success 'unit head required by policy: refused without it, accepted with 
 '
 
 expect_success 'a user without the operator role is refused, and it is audited' '
-	can_add_users || { echo "# skipped: needs root"; exit 0; }
+	{ can_add_users || skip_test "needs root, useradd, setpriv"; } &&
 	u=ckext-$$ && temp_user $u && chmod 711 "$T" && chmod -R a+rX site site.store . &&
 	chmod 700 site/private && chmod 600 site/private/site.key &&
 	camctl -C site user add $u --role guard >/dev/null &&
 	request R12 "$from" "$to" && sign R12.yaml director && chmod a+r R12.yaml* && chmod 1777 . &&
 	audit_helper site &&
-	as $u camextract -C site run R12.yaml -o R12.tar 2>err >/dev/null; test $? = 1 &&
+	must_fail 1 as $u camextract -C site run R12.yaml -o R12.tar 2>err >/dev/null &&
 	has "refused: $u holds no role that may extract footage" err && test ! -e R12.tar &&
 	tail -n 1 site.store/audit.journal | cut -f6 | jq -e --arg u $u ".actor == \$u and .program == \"camextract\" and .verb == \"run\" and .outcome == \"refused\"" >/dev/null
 '
@@ -135,26 +136,26 @@ expect_success 'kill -9 during an extraction leaves no archive' '
 	request R14 "$first" "$last" && sign R14.yaml director &&
 	for i in 1 2 3 4 5; do
 		camextract -C site run R14.yaml -o R14.tar >/dev/null 2>&1 &
-		pid=$!
-		sleep 0.$((RANDOM % 3))
-		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		pid=$! &&
+		sleep 0.$((RANDOM % 3)) &&
+		kill_any $pid &&
 		if [ -e R14.tar ]; then
 			tar -tf R14.tar >/dev/null || exit 1
 			break
-		fi
-	done
+		fi || exit 1
+	done &&
 	test ! -e R14.tar || tar -tf R14.tar | grep -qx SHA256SUMS.p7s
 '
 
 expect_success 'a window across a camera outage: the clip keeps both sides, custody lists the gap' '
 	start_camera yard --live && port=$(camera_port yard) &&
-	camctl -C site camera add yard --url "$(camera_url yard)" --segment 5s >/dev/null
-	camrec -C site record yard --for 30s 2>/dev/null &
-	pid=$!
+	camctl -C site camera add yard --url "$(camera_url yard)" --segment 5s >/dev/null &&
+	{ camrec -C site record yard --for 30s 2>/dev/null & } &&
+	pid=$! &&
 	wait_for grep -q "	segment	" site.store/yard/manifest &&
 	sleep 3 && stop_camera yard KILL && sleep 8 &&
 	PORT=$port start_camera yard --live &&
-	wait $pid; stop_camera yard
+	wait $pid && stop_camera yard &&
 	grep -q "	camera-up	" site.store/yard/manifest &&
 	a=$(cut -f6 site.store/yard/manifest | jq -r "select(.start) | .start" | head -1) &&
 	b=$(cut -f6 site.store/yard/manifest | jq -r "select(.end) | .end" | tail -1) &&

@@ -14,7 +14,7 @@ from=$(date -u -d "$first +2 sec" +%Y-%m-%dT%H:%M:%SZ)
 to=$(date -u -d "$first +8 sec" +%Y-%m-%dT%H:%M:%SZ)
 # request ID: a request for the window, signed by the director.
 request() {
-	cat >"$1.yaml" <<EOR
+	cat >"$1.yaml" <<EOR &&
 id: $1
 requester:
   name: "Kiểm tra"
