@@ -376,7 +376,8 @@ sign() {
 }
 
 # temp_user NAME: a Unix user for this test file, removed at its end
-# (needs root and useradd; tests check with can_add_users first).
+# (needs root and useradd; tests check with can_add_users first), in
+# the default group.
 can_add_users() {
 	[ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null &&
 	    command -v setpriv >/dev/null
@@ -384,6 +385,13 @@ can_add_users() {
 temp_user() {
 	echo "$1" >>"$T.users" &&
 	users_locked useradd -M -N -s /usr/sbin/nologin "$1"
+}
+# temp_account NAME: the same, with a group of its own (useradd -U),
+# removed with it: a guard or a service account, whose group owns what
+# it makes.
+temp_account() {
+	echo "$1" >>"$T.users" &&
+	users_locked useradd -M -U -s /usr/sbin/nologin "$1"
 }
 # useradd and userdel give up when another holds /etc/passwd's lock, as
 # happens when tests/run runs test files side by side: take turns.

@@ -11,16 +11,7 @@ SITE=$R/etc/camkit
 DATA=$R/var/lib/camkit
 LB=$DATA/logbook.journal
 
-if ! can_add_users; then
-	echo "ok 1 - two guards, ten shifts each # SKIP needs root, useradd and setpriv"
-	exit 0
-fi
-
-# guard NAME: a Unix user with a group of its own, removed at the end.
-guard() {
-	echo "$1" >>"$T.users" &&
-	users_locked useradd -M -U -s /usr/sbin/nologin "$1"
-}
+can_add_users || skip_all "needs root, useradd and setpriv"
 
 expect_success 'setup: make install and install-privileges, a site, two guards' '
 	svc=ckws-$$ a=ckwa-$$ b=ckwb-$$ &&
@@ -31,7 +22,7 @@ expect_success 'setup: make install and install-privileges, a site, two guards' 
 	    PREFIX=/usr SERVICE_USER=$svc STATEDIR=/var/lib/camkit >>log 2>&1 &&
 	test "$(stat -c "%U %G %a" "$R/usr/bin/camlog")" = "$svc $svc 6755" &&
 	test "$(stat -c "%U %G %a" "$DATA")" = "$svc $svc 750" &&
-	guard $a && guard $b &&
+	temp_account $a && temp_account $b &&
 	chmod 711 "$T" &&
 	"$R/usr/bin/camctl" -C "$SITE" init --site Guards >/dev/null &&
 	sed -i "s|^  root: /var/lib/camkit |  root: $DATA |" "$SITE/camkit.yaml" &&
@@ -45,7 +36,7 @@ expect_success 'setup: make install and install-privileges, a site, two guards' 
 . "$T/users"
 
 # G USER CMD...: camlog as installed, run by USER.
-G() { local u=$1; shift; as "$u" "$R/usr/bin/camlog" -C "$SITE" "$@"; }
+G() { local u=$1 && shift && as "$u" "$R/usr/bin/camlog" -C "$SITE" "$@"; }
 
 # shift_of GUARD NEXT I: GUARD starts a shift, writes, ends it handing
 # over to NEXT; NEXT verifies; no warning anywhere.
@@ -85,11 +76,15 @@ expect_success 'what camlog made: the service account and its group; journals 06
 	while read -r f; do
 		test "$(stat -c %U:%G "$f")" = $svc:$svc ||
 		    { echo "$f: $(stat -c %U:%G "$f"), not $svc:$svc" >&2; exit 1; }
-		if [ -d "$f" ]; then want=750; else case $f in
-		    */objects/*) want=440 ;;
-		    *.journal) want=640 ;;
-		    *) want=640 ;;
-		esac; fi
+		if [ -d "$f" ]; then
+			want=750
+		else
+			case $f in
+			*/objects/*) want=440 ;;
+			*.journal) want=640 ;;
+			*) want=640 ;;
+			esac
+		fi &&
 		test "$(stat -c %a "$f")" = $want ||
 		    { echo "$f: mode $(stat -c %a "$f"), not $want" >&2; exit 1; }
 	done <new &&
