@@ -101,27 +101,27 @@ expect_success 'camaudit config names each commit without a record, the ones bef
 
 # ---- users who may not write the trail ----
 
-if can_add_users; then
-	g=ckg73-$$ svc=cks73-$$
+# users_ok: in a body, skip it when this machine cannot make the guard
+# and the set-id camlog.
+users_ok() { can_add_users || skip_test "needs root, useradd and setpriv"; }
+g=ckg73-$$ svc=cks73-$$
+
+expect_success 'setup: a guard, and camlog installed set-id to the service account, which owns the data root' '
+	users_ok &&
 	temp_user $g && temp_user $svc &&
 	chmod 711 "$T" && chmod -R a+rX site &&
 	camctl -C site user add $g --role guard >/dev/null &&
 	chmod 700 site/private && chmod 600 site/private/site.key &&
-	audit_helper site && chmod 750 site.store
-fi
-users_ok() { can_add_users && [ -x "$T/sbin/camlog" ]; }
-# expect_users TITLE BODY: expect_success, or a TAP skip when this
-# machine cannot make the guard and the set-id camlog.
-expect_users() {
-	if users_ok; then
-		expect_success "$1" "$2"
-	else
-		test_n=$((test_n + 1))
-		echo "ok $test_n - $1 # SKIP needs root, useradd and setpriv"
-	fi
-}
+	audit_helper site && chmod 750 site.store &&
+	test -x "$T/sbin/camlog"
+'
+# What audit_helper exported in the setup: the guard reaches the trail
+# through the set-id camlog.
+CAMKIT_BINDIR=$T/sbin
+export CAMKIT_BINDIR
 
-expect_users 'a guard refused an extraction: the refusal reaches the trail, under the guard'"'"'s name' '
+expect_success 'a guard refused an extraction: the refusal reaches the trail, under the guard'"'"'s name' '
+	users_ok &&
 	test "$(stat -c %U:%a site.store)" = "$svc:750" &&
 	n=$(wc -l <"$AUDIT") &&
 	mkdir -m 777 xout &&
@@ -135,7 +135,8 @@ expect_users 'a guard refused an extraction: the refusal reaches the trail, unde
 	chain_ok "$AUDIT"
 '
 
-expect_users 'a guard refused by camctl and by camaudit: both refusals in the trail' '
+expect_success 'a guard refused by camctl and by camaudit: both refusals in the trail' '
+	users_ok &&
 	n=$(wc -l <"$AUDIT") && state before &&
 	must_fail 1 as $g camctl -C site camera rm gate 2>err >/dev/null &&
 	has "^camctl: camera rm: refused: $g holds no role that may change the configuration" err &&
@@ -145,7 +146,8 @@ expect_users 'a guard refused by camctl and by camaudit: both refusals in the tr
 	tail -n +$((n + 1)) "$AUDIT" | cut -f6 | jq -s -e --arg g $g "length == 2 and .[0].program == \"camctl\" and .[0].verb == \"camera rm\" and .[1].program == \"camaudit\" and .[1].verb == \"journals\" and all(.[]; .actor == \$g and .outcome == \"refused\")" >/dev/null
 '
 
-expect_users 'the helper: a record naming its own actor or uid is refused, and that refusal is itself recorded' '
+expect_success 'the helper: a record naming its own actor or uid is refused, and that refusal is itself recorded' '
+	users_ok &&
 	n=$(wc -l <"$AUDIT") &&
 	printf "%s" "{\"actor\":\"root\",\"program\":\"camctl\",\"verb\":\"camera rm\",\"object\":\"gate\",\"outcome\":\"granted\"}" |
 	    must_fail 1 as $g "$T/sbin/camlog" -C site audit-record 2>err &&
@@ -157,7 +159,8 @@ expect_users 'the helper: a record naming its own actor or uid is refused, and t
 	hasnt "\"verb\":\"camera rm\",\"object\":\"gate\"" "$AUDIT"
 '
 
-expect_users 'the helper: the actor comes from the real uid; a bad record is refused, not written' '
+expect_success 'the helper: the actor comes from the real uid; a bad record is refused, not written' '
+	users_ok &&
 	n=$(wc -l <"$AUDIT") &&
 	jq -n -c "{program: \"camextract\", verb: \"run\", outcome: \"refused\", reason: \"tôi\", detail: ({k: 1} | tojson)}" |
 	    as $g "$T/sbin/camlog" -C site audit-record &&
@@ -167,14 +170,15 @@ expect_users 'the helper: the actor comes from the real uid; a bad record is ref
 	    "{\"program\":\"camctl\",\"outcome\":\"granted\"}" \
 	    "{\"program\":\"camctl\",\"verb\":\"x\",\"outcome\":\"granted\",\"detail\":\"[1]\"}" \
 	    "not json"; do
-		printf "%s" "$bad" | must_fail 1 as $g "$T/sbin/camlog" -C site audit-record 2>err || return 1
-		has "refused" err || return 1
+		printf "%s" "$bad" | must_fail 1 as $g "$T/sbin/camlog" -C site audit-record 2>err || exit 1
+		has "refused" err || exit 1
 	done &&
 	test "$(wc -l <"$AUDIT")" = $((n + 1 + 5)) &&
 	tail -n 5 "$AUDIT" | cut -f6 | jq -s -e "all(.[]; .verb == \"audit-record\" and .outcome == \"refused\")" >/dev/null
 '
 
-expect_users 'no helper to reach the trail: the guard'"'"'s act is refused with exit 3, nothing changes' '
+expect_success 'no helper to reach the trail: the guard'"'"'s act is refused with exit 3, nothing changes' '
+	users_ok &&
 	n=$(wc -l <"$AUDIT") && state before &&
 	must_fail 3 as $g env CAMKIT_BINDIR=$T/nothing camctl -C site camera rm gate 2>err >/dev/null &&
 	has "refused: .*holds no role" err &&
