@@ -13,28 +13,31 @@ ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x240:rate=10 -t 30 \
     -pix_fmt yuv420p -f mpegts "$T/clip.ts" 2>"$T/clip.err" ||
     skip_all "ffmpeg cannot encode the test clip: $(head -1 "$T/clip.err")"
 
-# pics FILE: the MD5 of each decoded picture, in order.
+# pics FILE: the MD5 of each decoded picture, in order (ffmpeg's
+# status counts: it writes to a file, not into a pipe).
 pics() {
-	ffmpeg -nostdin -v error -i "$1" -map 0:v:0 -f framemd5 - |
-	    awk -F', *' '!/^#/ { print $6 }'
+	ffmpeg -nostdin -v error -i "$1" -map 0:v:0 -f framemd5 - >"$T/.framemd5" &&
+	awk -F', *' '!/^#/ { print $6 }' "$T/.framemd5"
 }
 
 # starts_clip FILE...: the pictures of the FILEs, one after the other,
 # are the clip's first ones (those in $REF, clip.pics by default), every
 # one of them, in order.
 starts_clip() {
-	local f n
-	: >got
+	local f n &&
+	: >got &&
 	for f in "$@"; do
 		pics "$f" >>got || return 1
-	done
-	n=$(wc -l <got)
-	[ "$n" -gt 0 ] || { echo "$*: no picture" >&2; return 1; }
-	head -n "$n" "${REF:-clip.pics}" | cmp -s - got && return 0
-	echo "$*: the first picture is picture" \
-	    "$(grep -n -m1 -x -F "$(head -1 got)" "${REF:-clip.pics}" | cut -d: -f1)" \
-	    "of the clip, not 1 (or pictures are missing)" >&2
-	return 1
+	done &&
+	n=$(wc -l <got) &&
+	{ [ "$n" -gt 0 ] || { echo "$*: no picture" >&2; return 1; }; } &&
+	head -n "$n" "${REF:-clip.pics}" >want &&
+	{ cmp -s want got || {
+		echo "$*: the first picture is picture" \
+		    "$(grep -n -m1 -x -F "$(head -1 got)" "${REF:-clip.pics}" | cut -d: -f1)" \
+		    "of the clip, not 1 (or pictures are missing)" >&2
+		return 1
+	}; }
 }
 
 pics clip.ts >clip.pics
@@ -91,7 +94,8 @@ expect_success 'after a reconnect the first keyframe is recorded too' '
 	awk -F"\t" "\$5 == \"camera-up\" { up = 1 }
 	    \$5 == \"segment\" { print up + 0, \$6 }" site.store/re/manifest |
 	    while read -r up rec; do
-		echo "site.store/$(echo "$rec" | jq -r .file)" >>conn$up
+		f=$(echo "$rec" | jq -r .file) &&
+		echo "site.store/$f" >>conn$up || exit 1
 	    done &&
 	test -s conn0 && test -s conn1 &&
 	grep -q "\"closed\":\"camera-down\"" site.store/re/manifest &&
