@@ -59,57 +59,58 @@ expect_success 'a closed segment has its Duration and Cues, and the manifest has
 	done <recs
 '
 
-if command -v mkvinfo >/dev/null; then
-	expect_success 'mkvinfo lists a cue point for every keyframe of a segment' '
-		f=site.store/$(sed -n 2p recs | jq -r .file) &&
-		mkvinfo -a "$f" >info &&
-		grep -q "Duration: 00:00:0" info &&
-		k=$(ffprobe -v error -select_streams v:0 -show_entries packet=flags -of csv=p=0 "$f" | grep -c K) &&
-		test "$(grep -c "Cue point" info)" = "$k"
-	'
-else
-	echo "ok $((test_n += 1)) - mkvinfo lists a cue point for every keyframe of a segment # SKIP no mkvinfo (Debian mkvtoolnix)"
-fi
+expect_success 'mkvinfo lists a cue point for every keyframe of a segment' '
+	{ command -v mkvinfo >/dev/null || skip_test "no mkvinfo (Debian mkvtoolnix)"; } &&
+	f=site.store/$(sed -n 2p recs | jq -r .file) &&
+	mkvinfo -a "$f" >info &&
+	grep -q "Duration: 00:00:0" info &&
+	k=$(ffprobe -v error -select_streams v:0 -show_entries packet=flags -of csv=p=0 "$f" | grep -c K) &&
+	test "$(grep -c "Cue point" info)" = "$k"
+'
 
 # ---- a power cut ----
 
 PC=$CAMKIT_BIN/tests/powercut
-if [ -x "$PC" ] && [ -f "$PC.so" ]; then
-	camctl -C site camera add cut --url "$(camera_url gate)" --segment 60s >/dev/null
-	expect_success 'a power cut loses at most the sync interval and a GOP of the open segment' '
-		mkdir -p site.store/cut shadow &&
-		"$PC" snapshot site.store shadow &&
-		{ env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
-		    LD_PRELOAD=$PC.so CAMKIT_POWERCUT_ROOT=$T/site.store \
-		    CAMKIT_POWERCUT_SHADOW=$T/shadow \
-		    camrec -C site record cut 2>rec.err & } &&
-		pid=$! &&
-		wait_for grep -q "	record-start	" site.store/cut/manifest &&
-		sleep 13 &&
-		kill -KILL $pid &&
-		{ wait $pid; test $? = 137; } &&
-		# What was written, segments and the .partial, before the cut.
-		live=0 &&
-		for f in $(find site.store/cut -name "*.mkv" -o -name "*.partial"); do
-			live=$((live + $(frames "$f")))
-		done &&
-		"$PC" rebuild shadow cut.store &&
-		mv site.store live.store && mv cut.store site.store &&
-		camrec -C site recover cut >recover.out &&
-		kept=0 &&
-		for f in $(segments site cut); do
-			kept=$((kept + $(frames "$f")))
-		done &&
-		echo "# power cut 13 s in: $live frames written, $kept kept after recovery" >figure &&
-		test "$live" -ge 80 &&
-		{ test $((live - kept)) -le 70 ||
-		    { echo "$live frames written, $kept kept: more than 7 s lost" >&2; false; }; } &&
-		chain_ok site.store/cut/manifest &&
-		camrec -C site verify cut >verify.out
-	'
-else
-	echo "ok $((test_n += 1)) - a power cut loses at most the sync interval and a GOP of the open segment # SKIP tests/powercut not built"
-fi
+expect_success 'a power cut loses at most the sync interval and a GOP of the open segment' '
+	{ [ -x "$PC" ] && [ -f "$PC.so" ] || skip_test "tests/powercut not built (make all-tests)"; } &&
+	camctl -C site camera add cut --url "$(camera_url gate)" --segment 60s >/dev/null &&
+	mkdir -p site.store/cut shadow &&
+	"$PC" snapshot site.store shadow &&
+	{ env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    LD_PRELOAD=$PC.so CAMKIT_POWERCUT_ROOT=$T/site.store \
+	    CAMKIT_POWERCUT_SHADOW=$T/shadow \
+	    camrec -C site record cut 2>rec.err & } &&
+	pid=$! &&
+	wait_for grep -q "	record-start	" site.store/cut/manifest &&
+	sleep 13 &&
+	kill_wait $pid &&
+	# What was written, segments and the .partial, before the cut.
+	# A .partial cut right after a segment boundary may hold no
+	# frame yet: ffprobe reads nothing from it ("End of file"), and
+	# it counts 0.  A closed segment must be readable.
+	live=0 unread=0 &&
+	for f in $(find site.store/cut -name "*.mkv" -o -name "*.partial"); do
+		case $f in
+		*.partial) n=$(frames "$f") || { n=0 && unread=$((unread + 1)); } ;;
+		*) n=$(frames "$f") ;;
+		esac &&
+		live=$((live + n)) || exit 1
+	done &&
+	"$PC" rebuild shadow cut.store &&
+	mv site.store live.store && mv cut.store site.store &&
+	camrec -C site recover cut >recover.out &&
+	kept=0 &&
+	for f in $(segments site cut); do
+		n=$(frames "$f") &&
+		kept=$((kept + n)) || exit 1
+	done &&
+	echo "# power cut 13 s in: $live frames written ($unread .partial not readable yet), $kept kept after recovery" >figure &&
+	test "$live" -ge 80 &&
+	{ test $((live - kept)) -le 70 ||
+	    { echo "$live frames written, $kept kept: more than 7 s lost" >&2; false; }; } &&
+	chain_ok site.store/cut/manifest &&
+	camrec -C site verify cut >verify.out
+'
 
 [ -f figure ] && cat figure
 stop_camera gate
