@@ -334,7 +334,9 @@ sub and_or {
 	problem($p_last, "a failure swallowed with || $what->{noop}: say which status is expected (must_fail, || test \$? = N)")
 	    if $check && $op eq '||' && $what->{noop};
 	return { first => $first, line => $p_last, nparts => $nparts,
-	    jump => ($nparts > 1 && $jump_cmd) || $what->{def} ? 1 : 0,
+	    # a lone definition cannot fail; one that ends a chain (a && f() {...})
+	    # hides the chain's failure like any other last command
+	    jump => ($nparts > 1 && $jump_cmd) || ($nparts == 1 && $what->{def}) ? 1 : 0,
 	    jump_cmd => $jump_cmd ? 1 : 0,
 	    fail => $nparts == 1 && $what->{fail} ? 1 : 0,
 	    guarded => $nparts == 1 && $what->{guarded} ? 1 : 0 };

@@ -183,6 +183,11 @@ expect_success 'a chain sent to the background' '
 	sleep 1 &
 	wait
 '
+expect_success 'a chain that ends in a function definition' '
+	echo a &&
+	f() { echo b; }
+	f
+'
 EOF
 
 expect_success 'a failing command anywhere in a body fails the test' '
@@ -278,9 +283,10 @@ expect_success 'the lint names each broken chain by file:line' '
 	fx/lint-bad.sh:30: a failure swallowed with || true: say which status is expected (must_fail, || test $? = N)
 	fx/lint-bad.sh:30: not joined by && to the next command (line 31)
 	fx/lint-bad.sh:35: a whole && chain sent to the background (line 34): end the chain before the command run with &
+	fx/lint-bad.sh:40: not joined by && to the next command (line 41)
 	EOT
 	cmp_text want got &&
-	has "^chainlint: 9 problem\(s\)$" lint.out
+	has "^chainlint: 10 problem\(s\)$" lint.out
 '
 
 expect_success 'every test file and tests/lib.sh pass the lint' '

@@ -70,8 +70,7 @@ expect_success 'a guard reads neither the credentials nor the site key, directly
 	{ can_add_users || skip_test "needs root, useradd, setpriv"; } &&
 	g=ckg-$$ svc=cks-$$ && temp_user $g && temp_user $svc &&
 	camctl -C site user add $g --role guard >/dev/null &&
-	chmod 711 "$T" && mkdir -m 755 sbin && cp "$CAMKIT_BIN/camlog" sbin/camlog &&
-	chown -R $svc site site.store && chown $svc sbin/camlog && chmod 4755 sbin/camlog &&
+	chmod 711 "$T" && chown -R $svc site && audit_helper site &&
 	chmod -R go+rX site.store && chmod go+rx site &&
 	chmod 700 site/private && chmod 600 site/private/site.key &&
 	# Directly.
@@ -88,7 +87,7 @@ expect_success 'a guard reads neither the credentials nor the site key, directly
 	! as $g camaudit -C site verify site/private/site.key --key site/private/site.key >>out 2>&1 &&
 	# Through the set-user-id camlog, which runs as the service account
 	# that owns private/.
-	G() { as $g "$T/sbin/camlog" "$@"; }
+	G() { as $g "$T/sbin/camlog" "$@"; } &&
 	! G -C site/private list >>out 2>&1 &&
 	! G -C site/private/credentials list >>out 2>&1 &&
 	mkdir -m 777 gdir && as $g mkdir gdir/evil &&
@@ -97,7 +96,9 @@ expect_success 'a guard reads neither the credentials nor the site key, directly
 	G -C site list >>out 2>&1 &&
 	hasnt "$PW" out && hasnt "PRIVATE KEY" out &&
 	hasnt "$(sed -n 2p site/private/site.key | cut -c1-20)" out &&
-	has "Permission denied" out && has "owned by uid" out
+	has "site/private: not a camkit configuration directory" out && has "owned by uid" out &&
+	has "refused: $g holds no role that may seal" out && hasnt "not in the audit trail" out &&
+	tail -n 1 site.store/audit.journal | cut -f6 | jq -e --arg g $g ".actor == \$g and .outcome == \"refused\"" >/dev/null
 '
 
 stop_camera gate
