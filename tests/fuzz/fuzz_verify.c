@@ -170,17 +170,20 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Is the check line o[0..len), as cam_checks writes it in JSON, well
- * formed?  Its name into name; *failed: it says ok false. */
+ * formed?  Its name into name; *failed: its status is FAIL; *skipped:
+ * skip (a check not done, which says ok false too). */
 static int
-line_ok(const char *o, size_t len, char *name, size_t nlen, int *failed)
+line_ok(const char *o, size_t len, char *name, size_t nlen, int *failed,
+    int *skipped)
 {
 	char *s = fuzz_cstr((const uint8_t *)o, len), head[160];
-	char detail[8192];
+	char detail[8192], status[8];
 	struct cam_err e;
 	int ok = 0;
 
 	if (cam_json_check(s, len, &e) == -1 ||
 	    cam_json_get_str(s, "check", name, nlen) == -1 ||
+	    cam_json_get_str(s, "status", status, sizeof(status)) == -1 ||
 	    cam_json_get_str(s, "detail", detail, sizeof(detail)) == -1 ||
 	    name[0] == '\0' || !cam_utf8_clean(name, strlen(name), 0) ||
 	    !cam_utf8_clean(detail, strlen(detail), 1) ||
@@ -190,11 +193,15 @@ line_ok(const char *o, size_t len, char *name, size_t nlen, int *failed)
 	snprintf(head, sizeof(head), "{\"check\":\"%s\",\"ok\":", name);
 	if (strncmp(s, head, strlen(head)) != 0)
 		goto end;
-	if (strncmp(s + strlen(head), "false,", 6) == 0)
-		*failed = 1;
-	else if (strncmp(s + strlen(head), "true,", 5) == 0)
-		*failed = 0;
-	else
+	*failed = strcmp(status, "FAIL") == 0;
+	*skipped = strcmp(status, "skip") == 0;
+	if (strncmp(s + strlen(head), "false,", 6) == 0) {
+		if (!*failed && !*skipped)
+			goto end;
+	} else if (strncmp(s + strlen(head), "true,", 5) == 0) {
+		if (strcmp(status, "ok") != 0)
+			goto end;
+	} else
 		goto end;
 	ok = 1;
 end:
@@ -210,12 +217,12 @@ check_lines(const struct cam_checks *ck)
 	static const char *const must[] = { "tar", "SHA256SUMS",
 	    "site signature", "request signatures", "custody" };
 	const char *p = cam_buf_str(&ck->out);
-	int n = 0, failed = 0, seen[5] = { 0 };
+	int n = 0, failed = 0, skipped = 0, seen[5] = { 0 };
 
 	while (*p != '\0') {
 		const char *sep = n ? ",\n  " : "\n  ", *o, *next;
 		char name[64];
-		int f;
+		int f, k;
 
 		if (strncmp(p, sep, strlen(sep)) != 0)
 			abort();
@@ -223,22 +230,24 @@ check_lines(const struct cam_checks *ck)
 		next = strstr(o, ",\n  ");
 		if (next == NULL)
 			next = o + strlen(o);
-		if (!line_ok(o, (size_t)(next - o), name, sizeof(name), &f)) {
+		if (!line_ok(o, (size_t)(next - o), name, sizeof(name), &f,
+		    &k)) {
 			fprintf(stderr, "fuzz_verify: bad check line: %.*s\n",
 			    (int)(next - o), o);
 			abort();
 		}
 		for (int i = 0; i < 5; i++)
-			if (!f && strcmp(name, must[i]) == 0)
+			if (!f && !k && strcmp(name, must[i]) == 0)
 				seen[i] = 1;
 		failed += f;
+		skipped += k;
 		n++;
 		p = next;
 	}
-	if (n != ck->n || failed != ck->failed)
+	if (n != ck->n || failed != ck->failed || skipped != ck->skipped)
 		abort();
 	for (int i = 0; i < 5; i++)
-		if (ck->failed == 0 && !seen[i]) {
+		if (ck->failed == 0 && ck->skipped == 0 && !seen[i]) {
 			fprintf(stderr, "fuzz_verify: nothing failed, but no "
 			    "\"%s\" check passed\n", must[i]);
 			abort();
