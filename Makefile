@@ -259,9 +259,11 @@ clean:
 # The fault-injection tests at full length (tests/README).
 stress: deps
 	$(MAKE) all-tests
-	CAMKIT_KILLS=50 CAMKIT_RESTARTS=20 CAMKIT_POWERCUTS=30 tests/run $(B) \
+	CAMKIT_KILLS=50 CAMKIT_RESTARTS=20 CAMKIT_POWERCUTS=30 \
+	RACE_TRIES=3000 RACE_SECONDS=1200 tests/run $(B) \
 	    tests/t82-recover.sh tests/t86-restarts.sh tests/t85-diskfull.sh \
-	    tests/t87-clock.sh tests/t65-kill.sh tests/t79-powerloss.sh
+	    tests/t87-clock.sh tests/t65-kill.sh tests/t79-powerloss.sh \
+	    tests/t71-setid.sh
 
 .PHONY: all deps check stress all-tests lint analyse demo install install-privileges clean \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke
