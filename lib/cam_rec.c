@@ -1564,6 +1564,7 @@ walk_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
 struct lookup {
 	const char *rel;
 	char sha[65];
+	char orig[65];		/* original_sha256 of a recovered copy, or "" */
 	int found;
 };
 
@@ -1576,8 +1577,29 @@ lookup_cb(void *arg, const struct cam_journal_rec *rec)
 	if (strcmp(rec->kind, "segment") == 0 &&
 	    cam_json_get_str(rec->data, "file", file, sizeof(file)) == 0 &&
 	    strcmp(file, l->rel) == 0 &&
-	    cam_json_get_str(rec->data, "sha256", l->sha, sizeof(l->sha)) == 0)
+	    cam_json_get_str(rec->data, "sha256", l->sha, sizeof(l->sha)) == 0) {
 		l->found = 1;
+		if (cam_json_get_str(rec->data, "original_sha256", l->orig,
+		    sizeof(l->orig)) == -1)
+			l->orig[0] = '\0';
+	}
+	return 0;
+}
+
+/* Make a file's bytes durable, as they are now. */
+static int
+file_sync(const char *path, struct cam_err *e)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd == -1)
+		return cam_err_sys(e, "%s", path);
+	if (fsync(fd) == -1) {
+		cam_err_sys(e, "fsync %s", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -1618,7 +1640,11 @@ quarantine(struct cam_journal *j, const char *camdir, const char *root,
 		cam_err_sys(e, "rename %s", partial);
 		goto end;
 	}
-	rc = cam_dir_sync(qdir, e);
+	/* The new name first, then the old one's removal: a cut between
+	 * leaves the file in both places, never in none. */
+	if (cam_dir_sync(qdir, e) == -1)
+		goto end;
+	rc = cam_dir_sync_of(partial, e);
 end:
 	cam_buf_free(&b);
 	return rc;
@@ -1753,6 +1779,50 @@ end:
 	return rc;
 }
 
+/*
+ * partial is the crashed original of a salvaged copy that the manifest
+ * indexes under final with SHA-256 sha: a power cut came after the copy
+ * was indexed and before the original's removal was durable (or before
+ * the copy left its .recovering name).  Give the copy its name if it
+ * still has the other, then remove the original, each synced.  *done
+ * is 1 if so, 2 if the copy had to be renamed too, 0 if the copy is not
+ * there whole (the original is then left for the caller).
+ */
+static int
+finish_salvage(const char *partial, const char *final, const char *sha,
+    int *done, struct cam_err *e)
+{
+	char copy[PATH_MAX], hex[65];
+	uint64_t size;
+
+	*done = 0;
+	if (access(final, F_OK) == 0) {
+		if (cam_crypto_sha256_file(final, hex, &size, e) == -1)
+			return -1;
+		if (strcmp(hex, sha) != 0)
+			return 0;
+		*done = 1;
+	} else {
+		if (cam_path(copy, sizeof(copy), e, "%s.recovering",
+		    final) == -1)
+			return -1;
+		if (access(copy, F_OK) == -1)
+			return 0;
+		if (cam_crypto_sha256_file(copy, hex, &size, e) == -1)
+			return -1;
+		if (strcmp(hex, sha) != 0)
+			return 0;
+		if (rename(copy, final) == -1)
+			return cam_err_sys(e, "rename %s", copy);
+		if (cam_dir_sync_of(final, e) == -1)
+			return -1;
+		*done = 2;
+	}
+	if (unlink(partial) == -1)
+		return cam_err_sys(e, "%s", partial);
+	return cam_dir_sync_of(partial, e);
+}
+
 int
 cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
     struct cam_err *e)
@@ -1776,6 +1846,17 @@ cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
 		rc = 0;
 		goto end;
 	}
+	/* A crashed recorder leaves what it wrote after its last sync (or
+	 * all of it, if it never synced) only in the page cache, while
+	 * the file's name may not be durable yet either.  The first
+	 * directory sync below (a salvaged copy's, a quarantine's) makes
+	 * the names of every .partial in that directory durable: their
+	 * bytes must be durable before, or a power cut brings a file back
+	 * empty beside the copy indexed from what was read, and the next
+	 * recovery can only quarantine it. */
+	for (size_t i = 0; i < found.n; i++)
+		if (file_sync(found.path[i], e) == -1)
+			goto end;
 	if (cam_journal_open(&j, manifest, c->host, e) == -1)
 		goto end;
 	for (size_t i = 0; i < found.n; i++) {
@@ -1783,7 +1864,7 @@ cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
 		struct lookup l;
 		char final[PATH_MAX], sha[65];
 		uint64_t size;
-		int copied;
+		int copied, done;
 
 		memset(&l, 0, sizeof(l));
 		snprintf(final, sizeof(final), "%.*s", (int)(strlen(p) - 8),
@@ -1803,6 +1884,15 @@ cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
 				}
 				(*recovered)++;
 				continue;
+			}
+			if (l.orig[0] != '\0' && strcmp(sha, l.orig) == 0) {
+				if (finish_salvage(p, final, l.sha, &done,
+				    e) == -1)
+					goto end;
+				if (done == 2)
+					(*recovered)++;
+				if (done > 0)
+					continue;
 			}
 			if (quarantine(j, camdir, c->root, p, "indexed with "
 			    "another hash", e) == -1)

@@ -18,6 +18,9 @@
  * A crash leaves a .partial that is either already indexed (the rename
  * is finished on the next start) or not (its readable packets are copied
  * to a new segment, indexed as recovered, or it is quarantined).
+ * Recovery syncs every .partial before it syncs any directory, and knows
+ * a crashed file that a power cut brought back beside its indexed copy
+ * (by the copy's original_sha256): it removes it rather than quarantine.
  */
 #ifndef CAM_REC_H
 #define CAM_REC_H
