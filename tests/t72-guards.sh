@@ -17,6 +17,9 @@ expect_success 'setup: make install and install-privileges, a site, two guards' 
 	svc=ckws-$$ a=ckwa-$$ b=ckwb-$$ &&
 	echo "svc=$svc a=$a b=$b" >users &&
 	echo $svc >>"$T.users" &&
+	# As t70: never relink the programs other test files are running.
+	{ make -s -q -C "$CAMKIT_TOP" all ||
+	    { echo "the build is older than its sources: make all first" >&2; false; }; } &&
 	make -s -C "$CAMKIT_TOP" install DESTDIR="$R" PREFIX=/usr >log 2>&1 &&
 	users_locked make -s -C "$CAMKIT_TOP" install-privileges DESTDIR="$R" \
 	    PREFIX=/usr SERVICE_USER=$svc STATEDIR=/var/lib/camkit >>log 2>&1 &&
