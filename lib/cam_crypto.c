@@ -196,29 +196,25 @@ cam_crypto_hex(const unsigned char *d, size_t n, char *out)
 }
 
 int
-cam_crypto_sha256_file(const char *path, char hex[65], uint64_t *size,
+cam_crypto_sha256_fd(int fd, const char *name, char hex[65], uint64_t *size,
     struct cam_err *e)
 {
 	unsigned char d[EVP_MAX_MD_SIZE], buf[65536];
 	unsigned dlen = 0;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	ssize_t n;
-	int fd, rc = -1;
+	int rc = -1;
 
 	*size = 0;
 	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
 		EVP_MD_CTX_free(md);
 		return cam_err_ssl(e, "SHA-256");
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		EVP_MD_CTX_free(md);
-		return cam_err_sys(e, "%s", path);
-	}
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+	while ((n = pread(fd, buf, sizeof(buf), (off_t)*size)) != 0) {
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			cam_err_sys(e, "%s", path);
+			cam_err_sys(e, "%s", name);
 			goto end;
 		}
 		EVP_DigestUpdate(md, buf, (size_t)n);
@@ -228,8 +224,21 @@ cam_crypto_sha256_file(const char *path, char hex[65], uint64_t *size,
 	cam_crypto_hex(d, dlen, hex);
 	rc = 0;
 end:
-	close(fd);
 	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+int
+cam_crypto_sha256_file(const char *path, char hex[65], uint64_t *size,
+    struct cam_err *e)
+{
+	int fd, rc;
+
+	*size = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return cam_err_sys(e, "%s", path);
+	rc = cam_crypto_sha256_fd(fd, path, hex, size, e);
+	close(fd);
 	return rc;
 }
 

@@ -19,6 +19,10 @@ int cam_crypto_cert_count(const void *data, size_t len);
  * size. */
 int cam_crypto_sha256_file(const char *path, char hex[65], uint64_t *size,
     struct cam_err *e);
+/* The same of the file open at fd, read from its start whatever its
+ * offset (name for messages). */
+int cam_crypto_sha256_fd(int fd, const char *name, char hex[65],
+    uint64_t *size, struct cam_err *e);
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void cam_crypto_hex(const unsigned char *d, size_t n, char *out);
 /* OpenSSL's error queue as "what: reason"; returns -1. */

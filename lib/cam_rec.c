@@ -21,7 +21,6 @@
 #include <libavcodec/bsf.h>
 #include <libavformat/avformat.h>
 #include <libavutil/time.h>
-#include <openssl/evp.h>
 
 #include "cam_crypto.h"
 #include "cam_journal.h"
@@ -338,39 +337,15 @@ hw_seek(void *opaque, int64_t offset, int whence)
 static int
 hw_hash(struct hwriter *h, const char *name, char hex[65], struct cam_err *e)
 {
-	unsigned char d[EVP_MAX_MD_SIZE], buf[IO_BUF];
-	unsigned dlen = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	uint64_t off = 0;
-	int rc = -1;
+	uint64_t size;
 
-	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(md);
-		return cam_errf(e, CAM_ENV, "SHA-256: cannot start");
-	}
-	while (off < h->bytes) {
-		size_t want = h->bytes - off < sizeof(buf) ?
-		    (size_t)(h->bytes - off) : sizeof(buf);
-		ssize_t n = pread(h->fd, buf, want, (off_t)off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			cam_err_sys(e, "%s", name);
-			goto end;
-		}
-		if (n == 0) {
-			cam_errf(e, CAM_ENV, "%s: shorter than written", name);
-			goto end;
-		}
-		EVP_DigestUpdate(md, buf, (size_t)n);
-		off += (uint64_t)n;
-	}
-	EVP_DigestFinal_ex(md, d, &dlen);
-	cam_crypto_hex(d, dlen, hex);
-	rc = 0;
-end:
-	EVP_MD_CTX_free(md);
-	return rc;
+	if (cam_crypto_sha256_fd(h->fd, name, hex, &size, e) == -1)
+		return -1;
+	if (size != h->bytes)
+		return cam_errf(e, CAM_ENV, "%s: %llu bytes read back, %llu "
+		    "written", name, (unsigned long long)size,
+		    (unsigned long long)h->bytes);
+	return 0;
 }
 
 /* ---- segments ---- */
