@@ -39,6 +39,8 @@ struct seg_walk {
 	size_t *next;		/* next live entry of the same file */
 	struct cam_strmap byfile;	/* file -> its oldest live entry */
 	size_t dead;
+	char **data;		/* each entry's record DATA, if keep_data */
+	int keep_data;
 	const char *camera;
 	uint64_t bad_line;	/* a record naming a file outside the camera */
 	char bad_file[128];
@@ -108,6 +110,10 @@ seg_delete(struct seg_walk *w, const char *file)
 	if (nx != NO_SEG)
 		cam_strmap_put(&w->byfile, o->v[nx].file, nx);
 	seg_clear(&o->v[i]);	/* file NULL: dropped when compacting */
+	if (w->keep_data) {
+		free(w->data[i]);
+		w->data[i] = NULL;
+	}
 	w->dead++;
 }
 
@@ -122,6 +128,9 @@ seg_add(struct seg_walk *w, const char *file)
 		w->cap = w->cap ? w->cap * 2 : 256;
 		o->v = cam_xrealloc(o->v, w->cap * sizeof(*o->v));
 		w->next = cam_xrealloc(w->next, w->cap * sizeof(*w->next));
+		if (w->keep_data)
+			w->data = cam_xrealloc(w->data,
+			    w->cap * sizeof(*w->data));
 	}
 	s = &o->v[o->n++];
 	memset(s, 0, sizeof(*s));
@@ -154,6 +163,8 @@ seg_compact(struct seg_walk *w)
 		if (o->v[j].file == NULL)
 			continue;
 		o->v[k] = o->v[j];
+		if (w->keep_data)
+			w->data[k] = w->data[j];
 		w->next[k] = NO_SEG;
 		if (cam_strmap_get(&w->byfile, o->v[k].file, &i) == 0) {
 			while (w->next[i] != NO_SEG)
@@ -218,6 +229,8 @@ seg_cb(void *arg, const struct cam_journal_rec *r)
 		return 0;
 	}
 	struct cam_segment *s = seg_add(w, file);
+	if (w->keep_data)
+		w->data[w->out->n - 1] = cam_xstrdup(r->data);
 	cam_json_field_str(&f[F_SHA], s->sha256, sizeof(s->sha256));
 	if (cam_json_field_int(&f[F_BYTES], &v) == 0)
 		s->bytes = (uint64_t)v;
@@ -259,7 +272,10 @@ cam_store_segments(const char *root, const char *camera,
 		return 0;	/* never recorded */
 	/* On a broken chain, out keeps the segments of the records before
 	 * the bad one: verification still checks those. */
-	int rc = cam_journal_foreach(path, seg_cb, &w, e) == -1 ? -1 : 0;
+	/* The current volume alone: a new volume carries the live
+	 * segments of the one before. */
+	int rc = cam_journal_foreach_since(path, CAM_JOURNAL_CURRENT, seg_cb, &w,
+	    e) == -1 ? -1 : 0;
 	seg_compact(&w);
 	cam_strmap_free(&w.byfile);
 	free(w.next);
@@ -279,6 +295,68 @@ cam_segments_free(struct cam_segments *s)
 		seg_clear(&s->v[i]);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- volumes ---- */
+
+/* A record naming a file outside the camera is kept in bad_line, and
+ * carry_emit refuses to rotate. */
+static int
+carry_record(void *arg, const struct cam_journal_rec *r)
+{
+	(void)seg_cb(arg, r);
+	return 0;
+}
+
+/* The live segments, in manifest order, each as its record said. */
+static int
+carry_emit(void *arg, cam_journal_put_fn put, void *put_arg,
+    struct cam_err *e)
+{
+	struct seg_walk *w = arg;
+
+	if (w->bad_line != 0)
+		return cam_errf(e, CAM_NO, "record %llu: file \"%s\" is not "
+		    "inside the directory of camera %s: not rotated",
+		    (unsigned long long)w->bad_line, w->bad_file, w->camera);
+	seg_compact(w);
+	for (size_t i = 0; i < w->out->n; i++)
+		if (put(put_arg, "carry", w->data[i], e) == -1)
+			return -1;
+	return 0;
+}
+
+int
+cam_store_rotate(const char *name, struct cam_journal *j, time_t now,
+    char *closed, size_t closed_len, struct cam_err *e)
+{
+	struct cam_journal_carry c = { carry_record, carry_emit, NULL };
+	struct cam_segments segs;
+	struct seg_walk w;
+	char camera[PATH_MAX];
+	const char *slash = strchr(name, '/');
+	int rc;
+
+	if (strcmp(name, "holds.journal") == 0 ||
+	    strcmp(name, "extractions.journal") == 0)
+		return 1;	/* small, and whole: never rotated */
+	if (slash == NULL || strcmp(slash, "/manifest") != 0)
+		return cam_journal_rotate(j, now, NULL, closed, closed_len, e);
+	snprintf(camera, sizeof(camera), "%.*s", (int)(slash - name), name);
+	memset(&segs, 0, sizeof(segs));
+	memset(&w, 0, sizeof(w));
+	w.out = &segs;
+	w.camera = camera;
+	w.keep_data = 1;
+	c.arg = &w;
+	rc = cam_journal_rotate(j, now, &c, closed, closed_len, e);
+	for (size_t i = 0; i < segs.n; i++)
+		free(w.data[i]);
+	free(w.data);
+	free(w.next);
+	cam_strmap_free(&w.byfile);
+	cam_segments_free(&segs);
+	return rc;
 }
 
 /* ---- holds ---- */
@@ -617,6 +695,7 @@ end:
 
 static struct {
 	const struct cam_segments *segs;
+	struct cam_strmap listed;	/* the files segs lists */
 	const char *root;
 	void (*report)(void *, const char *, const char *);
 	void *arg;
@@ -636,9 +715,9 @@ unlisted_cb(const char *path, const struct stat *st, int type,
 	if (type != FTW_F || n <= ext || strcmp(path + n - ext,
 	    "." CAM_SEGMENT_EXT) != 0 || strstr(rel, "/quarantine/") != NULL)
 		return 0;
-	for (size_t i = 0; i < unlisted.segs->n; i++)
-		if (strcmp(unlisted.segs->v[i].file, rel) == 0)
-			return 0;
+	size_t i;
+	if (cam_strmap_get(&unlisted.listed, rel, &i) == 0)
+		return 0;
 	snprintf(msg, sizeof(msg), "%s: no manifest record lists it", rel);
 	unlisted.report(unlisted.arg, "unlisted", msg);
 	unlisted.found++;
@@ -721,7 +800,12 @@ cam_store_verify(const char *root, const char *camera,
 	unlisted.report = report;
 	unlisted.arg = arg;
 	unlisted.found = 0;
-	if (nftw(camdir, unlisted_cb, 16, FTW_PHYS) == -1) {
+	memset(&unlisted.listed, 0, sizeof(unlisted.listed));
+	for (size_t i = 0; i < segs.n; i++)
+		cam_strmap_put(&unlisted.listed, segs.v[i].file, i);
+	int walked = nftw(camdir, unlisted_cb, 16, FTW_PHYS);
+	cam_strmap_free(&unlisted.listed);
+	if (walked == -1) {
 		unlisted.segs = NULL;
 		cam_segments_free(&segs);
 		return cam_err_sys(e, "%s", camdir);
