@@ -1260,6 +1260,9 @@ first_record(const char *path, time_t *t, struct cam_err *e)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
 		free(buf);
+		if (errno == ELOOP)
+			return cam_errf(e, CAM_NO, "%s: a symbolic link, not a "
+			    "journal: refused", path);
 		return cam_err_sys(e, "%s", path);
 	}
 	do
