@@ -52,11 +52,23 @@ realloc(void *p, size_t n)
 	}
 	old = malloc_usable_size(p);
 	if (n <= old) {
-		/* glibc shrinks in place and frees the tail. */
+		/* The block stays as it is unless it halves, so that the
+		 * slack left by the growth below serves the next appends:
+		 * what the caller gave up stays inside a live block, and is
+		 * wiped with it by free().  A block that halves is shrunk
+		 * (glibc does it in place and frees the tail): the tail is
+		 * wiped first. */
+		if (n >= old / 2)
+			return p;
 		explicit_bzero((char *)p + n, old - n);
 		return __libc_realloc(p, n);
 	}
-	if ((q = malloc(n)) == NULL)
+	/* Moved by hand, so that no unwiped copy is left behind, and
+	 * grown by half as much again: a caller that grows an array one
+	 * element at a time then copies it O(log n) times, not n times
+	 * (glibc's own realloc often grows in place; this one cannot). */
+	size_t want = n + n / 2 > n ? n + n / 2 : n;
+	if ((q = malloc(want)) == NULL && (q = malloc(n)) == NULL)
 		return NULL;
 	memcpy(q, p, old);
 	free(p);
