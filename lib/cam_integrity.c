@@ -24,6 +24,7 @@ struct jctx {
 	struct cam_trust *ca;
 	const char *repo;
 	const char *zone;
+	time_t since;
 };
 
 struct uctx {
@@ -53,7 +54,10 @@ cam_integrity_unsealed(const char *path, const struct cam_seal_report *rep,
 
 	*n = 0;
 	*oldest = 0;
-	if (cam_journal_foreach(path, unsealed_cb, &u, e) == -1)
+	/* Every closed volume ends with a seal: what no seal covers is in
+	 * the current one. */
+	if (cam_journal_foreach_since(path, CAM_JOURNAL_CURRENT, unsealed_cb,
+	    &u, e) == -1)
 		return -1;
 	*n = u.n;
 	*oldest = u.oldest;
@@ -72,7 +76,8 @@ journal_cb(void *arg, const char *name, const char *path)
 
 	memset(&sr, 0, sizeof(sr));
 	cam_err_clear(&e);
-	if (cam_seal_verify(path, name, j->ca, j->repo, &sr, &e) == -1) {
+	if (cam_seal_verify_since(path, name, j->since, j->ca, j->repo, &sr,
+	    &e) == -1) {
 		cam_checks_add(j->ck, 0, name, "%s", e.msg);
 		return 0;
 	}
@@ -101,10 +106,18 @@ int
 cam_integrity_journals(struct cam_site *s, struct cam_checks *ck,
     struct cam_err *e)
 {
+	return cam_integrity_journals_since(s, CAM_JOURNAL_ALL, ck, e);
+}
+
+int
+cam_integrity_journals_since(struct cam_site *s, time_t since,
+    struct cam_checks *ck, struct cam_err *e)
+{
 	struct jctx j;
 	int rc;
 
 	memset(&j, 0, sizeof(j));
+	j.since = since;
 	j.ck = ck;
 	j.repo = s->dir;
 	j.zone = s->cfg.timezone;
@@ -266,8 +279,9 @@ cam_integrity_recordings(struct cam_site *s, const char *camera,
 		c.camera = cams[i];
 		c.prev_end = 0;
 		memset(&c.ev, 0, sizeof(c.ev));
-		found = cam_store_verify(s->cfg.root, cams[i], rec_report, &c,
-		    &checked, e);
+		/* A window's check reads the volumes that hold it. */
+		found = cam_store_verify_since(s->cfg.root, cams[i],
+		    from ? from : CAM_JOURNAL_ALL, rec_report, &c, &checked, e);
 		if (found == -1) {
 			cam_checks_add(ck, 0, cams[i], "%s", e->msg);
 			cam_err_clear(e);
@@ -275,7 +289,8 @@ cam_integrity_recordings(struct cam_site *s, const char *camera,
 		}
 		if (cam_path(path, sizeof(path), e, "%s/%s/manifest",
 		    s->cfg.root, cams[i]) == 0 &&
-		    cam_journal_foreach(path, rec_cb, &c, e) == -1) {
+		    cam_journal_foreach_since(path, from ? from :
+		    CAM_JOURNAL_ALL, rec_cb, &c, e) == -1) {
 			cam_checks_add(ck, 0, cams[i], "%s", e->msg);
 			cam_err_clear(e);
 		}

@@ -38,6 +38,10 @@ int cam_integrity_unsealed(const char *path,
  * or its journals cannot be listed. */
 int cam_integrity_journals(struct cam_site *s, struct cam_checks *ck,
     struct cam_err *e);
+/* The same, each journal from the volume that holds time since on
+ * (cam_seal_verify_since): what a report on a month needs. */
+int cam_integrity_journals_since(struct cam_site *s, time_t since,
+    struct cam_checks *ck, struct cam_err *e);
 
 /* Every camera that has a manifest (or only camera), in the
  * configuration or not: footage of a camera taken out still counts.

@@ -1671,6 +1671,14 @@ cam_journal_foreach_v(const char *path,
 }
 
 int
+cam_journal_foreach_since_v(const char *path, time_t since,
+    int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
+    struct cam_journal_verify *v, struct cam_err *e)
+{
+	return walk_path(path, 0, since, cb, arg, v, e);
+}
+
+int
 cam_journal_foreach_since(const char *path, time_t since,
     int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
     struct cam_err *e)

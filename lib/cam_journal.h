@@ -198,9 +198,13 @@ int cam_journal_foreach_v(const char *path,
  * before since may come too.
  */
 #define CAM_JOURNAL_CURRENT	((time_t)INT64_MAX)	/* since: the current volume */
+#define CAM_JOURNAL_ALL		((time_t)-1)		/* since: every volume */
 int cam_journal_foreach_since(const char *path, time_t since,
     int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
     struct cam_err *e);
+int cam_journal_foreach_since_v(const char *path, time_t since,
+    int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
+    struct cam_journal_verify *v, struct cam_err *e);
 /*
  * The syntax check of one record, as verify and foreach make it: line
  * is len bytes without the LF, writable, with room for a NUL at

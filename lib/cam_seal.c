@@ -447,6 +447,7 @@ struct verify {
 	char		**hosts;	/* that wrote the journal's records */
 	size_t		 nh;
 	uint64_t	 records;	/* handed over by the walk */
+	uint64_t	 first;		/* the first record handed over */
 	uint64_t	 bad_line;	/* first bad seal, 0 if none */
 	char		 why[256];
 };
@@ -675,6 +676,8 @@ verify_rec(void *arg, const struct cam_journal_rec *r)
 	size_t i;
 
 	v->records = r->seq;
+	if (v->first == 0)
+		v->first = r->seq;
 	for (i = 0; i < v->nh && strcmp(v->hosts[i], r->host) != 0; i++)
 		;
 	if (i == v->nh) {
@@ -729,7 +732,8 @@ witness_bad(const struct verify *v, int chain_ok, char *why, size_t wl)
 	for (size_t i = 0; i < v->nw; i++) {
 		const struct went *w = &v->w[i];
 
-		if (!known_host(v, w->host))
+		/* Before the volume a check from a time starts at. */
+		if (!known_host(v, w->host) || w->seq < v->first)
 			continue;
 		if (w->seen && strcmp(w->got, w->head) != 0) {
 			snprintf(why, wl, "witness sealed record %" PRIu64
@@ -767,6 +771,15 @@ cam_seal_verify(const char *path, const char *name,
     const struct cam_trust *trust, const char *repo_dir,
     struct cam_seal_report *rep, struct cam_err *e)
 {
+	return cam_seal_verify_since(path, name, CAM_JOURNAL_ALL, trust,
+	    repo_dir, rep, e);
+}
+
+int
+cam_seal_verify_since(const char *path, const char *name, time_t since,
+    const struct cam_trust *trust, const char *repo_dir,
+    struct cam_seal_report *rep, struct cam_err *e)
+{
 	struct cam_seal_report mine;
 	struct cam_journal_verify jv;
 	struct verify v;
@@ -790,7 +803,7 @@ cam_seal_verify(const char *path, const char *name,
 	if (repo_dir != NULL && read_witness(&v, repo_dir, e) == -1)
 		goto end;
 
-	k = cam_journal_foreach_v(path, verify_rec, &v, &jv, e);
+	k = cam_journal_foreach_since_v(path, since, verify_rec, &v, &jv, e);
 	if (k == -1 && e->code != CAM_NO)
 		goto end;
 	if (k == -1) {

@@ -85,6 +85,12 @@ struct cam_seal_report {
 int cam_seal_verify(const char *path, const char *name,
     const struct cam_trust *trust, const char *repo_dir,
     struct cam_seal_report *rep, struct cam_err *e);
+/* The same from the volume that holds time since on (its first record
+ * taken as it is, see cam_journal_foreach_since; CAM_JOURNAL_ALL: the
+ * whole journal): rep counts what was checked. */
+int cam_seal_verify_since(const char *path, const char *name, time_t since,
+    const struct cam_trust *trust, const char *repo_dir,
+    struct cam_seal_report *rep, struct cam_err *e);
 
 /*
  * The configuration's history in the witness: "camkit-config-1 HOST ID"

@@ -729,6 +729,15 @@ cam_store_verify(const char *root, const char *camera,
     void (*report)(void *, const char *what, const char *msg), void *arg,
     uint64_t *checked, struct cam_err *e)
 {
+	return cam_store_verify_since(root, camera, CAM_JOURNAL_ALL, report,
+	    arg, checked, e);
+}
+
+int
+cam_store_verify_since(const char *root, const char *camera, time_t since,
+    void (*report)(void *, const char *what, const char *msg), void *arg,
+    uint64_t *checked, struct cam_err *e)
+{
 	struct cam_segments segs;
 	struct cam_journal_verify v;
 	struct cam_err je;
@@ -745,7 +754,8 @@ cam_store_verify(const char *root, const char *camera,
 		return cam_errf(e, CAM_NO, "%s: no manifest: camera %s was "
 		    "never recorded here", manifest, camera);
 	cam_err_clear(&je);
-	if (cam_journal_verify(manifest, &v, &je) == -1) {
+	if (cam_journal_foreach_since_v(manifest, since, NULL, NULL, &v,
+	    &je) == -1) {
 		if (je.code == CAM_ENV)
 			return cam_errf(e, CAM_ENV, "%s", je.msg);
 		report(arg, "journal", je.msg);

@@ -128,5 +128,10 @@ int cam_prune(const struct cam_config *cfg, const char *host,
 int cam_store_verify(const char *root, const char *camera,
     void (*report)(void *, const char *what, const char *msg), void *arg,
     uint64_t *checked, struct cam_err *e);
+/* The same, the chain checked from the volume that holds time since on
+ * (CAM_JOURNAL_ALL: whole); every live segment is checked all the same. */
+int cam_store_verify_since(const char *root, const char *camera, time_t since,
+    void (*report)(void *, const char *what, const char *msg), void *arg,
+    uint64_t *checked, struct cam_err *e);
 
 #endif

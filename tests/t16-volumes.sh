@@ -122,4 +122,19 @@ expect_success 'a missing or changed old volume is found, naming the file and li
 	has "^ok	cam	" v
 '
 
+expect_success 'camlog list --since reads back into a closed volume of the logbook' '
+	has_faketime &&
+	camlog -C site add "Ca sáng: bàn giao đủ" >/dev/null &&
+	ago +160d camctl -C site seal >out &&
+	has "^closed	logbook.journal	logbook.journal\.$month$" out &&
+	test -f site.store/logbook.journal.$month &&
+	ago +161d camlog -C site add "Ca chiều: không có sự việc" >/dev/null &&
+	ago +162d camlog -C site list --since "$(date -u +%Y-%m-%dT00:00:00Z)" >list &&
+	has "Ca sáng: bàn giao đủ" list &&
+	has "Ca chiều: không có sự việc" list &&
+	ago +162d camlog -C site list --since "$(date -u -d "+161 days" +%Y-%m-%dT00:00:00Z)" >list &&
+	hasnt "Ca sáng" list &&
+	has "Ca chiều: không có sự việc" list
+'
+
 done_testing
