@@ -1589,7 +1589,7 @@ end:
 struct seal_ctx {
 	struct cam_sealer *sealer;
 	const char *host;
-	int sealed, current, failed;
+	int sealed, current, closed, failed;
 };
 
 static int
@@ -1614,6 +1614,22 @@ seal_one(void *arg, const char *name, const char *path)
 	} else {
 		cam_cli_fail(&e);
 		c->failed++;
+	}
+	/* Sealed: close its volume if it began in an earlier month. */
+	if (rc != -1) {
+		char closed[PATH_MAX];
+		const char *b;
+
+		rc = cam_store_rotate(name, j, time(NULL), closed,
+		    sizeof(closed), &e);
+		if (rc == 0) {
+			b = strrchr(closed, '/');
+			printf("closed\t%s\t%s\n", name, b ? b + 1 : closed);
+			c->closed++;
+		} else if (rc == -1) {
+			cam_cli_fail(&e);
+			c->failed++;
+		}
 	}
 	cam_journal_close(&j);
 	return 0;
@@ -1677,8 +1693,8 @@ cmd_seal(int argc, char **argv)
 		rc = cam_cli_fail(&e);
 	} else {
 		snprintf(detail, sizeof(detail), "{\"sealed\":%d,"
-		    "\"current\":%d,\"failed\":%d}", c.sealed, c.current,
-		    c.failed);
+		    "\"current\":%d,\"closed\":%d,\"failed\":%d}", c.sealed,
+		    c.current, c.closed, c.failed);
 		cam_cli_audit(NULL, c.failed ? "failed" : "granted", NULL,
 		    detail);
 		rc = c.failed ? CAM_ENV : 0;

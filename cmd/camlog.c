@@ -126,14 +126,25 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act,
 	return rc;
 }
 
+static int load_since(struct ctx *c, struct cam_logbook *lb, time_t since,
+    struct cam_err *e);
+
 static int
 load(struct ctx *c, struct cam_logbook *lb, struct cam_err *e)
+{
+	return load_since(c, lb, (time_t)-1, e);
+}
+
+/* The logbook from the volume holding since ((time_t)-1: all of it). */
+static int
+load_since(struct ctx *c, struct cam_logbook *lb, time_t since,
+    struct cam_err *e)
 {
 	int rc;
 
 	if (cam_priv_raise(e) == -1)
 		return -1;
-	rc = cam_logbook_load(lb, c->path, e);
+	rc = cam_logbook_load_since(lb, c->path, since, e);
 	cam_priv_lower();
 	return rc;
 }
@@ -652,7 +663,8 @@ cmd_list(int argc, char **argv)
 		ctx_close(&c);
 		return rc;
 	}
-	if (load(&c, &lb, &e) == -1) {
+	if (load_since(&c, &lb, f.since != 0 ? f.since : (time_t)-1,
+	    &e) == -1) {
 		ctx_close(&c);
 		return cam_cli_fail(&e);
 	}

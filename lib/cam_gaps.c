@@ -147,7 +147,7 @@ cam_gaps_uptime(const char *root, const char *camera, struct cam_uptime *u,
 
 	if (cam_path(path, sizeof(path), e, "%s/%s/manifest", root,
 	    camera) == 0 && access(path, F_OK) == 0 &&
-	    cam_journal_foreach(path, uptime_cb, u, e) == -1)
+	    cam_journal_foreach_since(path, u->from, uptime_cb, u, e) == -1)
 		return -1;
 	return 0;
 }

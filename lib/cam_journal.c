@@ -10,6 +10,7 @@
  * visible half-written to a reader that holds the lock, and whatever
  * follows the size they saw is not their business.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -50,6 +51,7 @@ struct cam_journal {
 	off_t	 end;		/* offset after the last record seen */
 	uint64_t seq;		/* its SEQ, 0 if there is none */
 	char	 head[CAM_JOURNAL_HEX];	/* its hash, zeros if none */
+	time_t	 fixed_time;	/* TIME of every append, 0: the clock */
 };
 
 /* ---- hashing and field syntax ---- */
@@ -540,7 +542,7 @@ append_locked(struct cam_journal *j, const char *kind, const char *data,
 {
 	struct cam_buf b = CAM_BUF_INIT;
 	char ts[32], hash[CAM_JOURNAL_HEX];
-	time_t now = time(NULL);
+	time_t now = j->fixed_time ? j->fixed_time : time(NULL);
 	int rc = -1;
 
 	/* Taken under the lock: TIME never goes back unless the clock does. */
@@ -802,6 +804,8 @@ end:
 	return rc;
 }
 
+static int follow(struct cam_journal *j, struct cam_err *e);
+
 /*
  * Under the lock, before an append: read what others appended since
  * this handle last looked, and check that it links on.
@@ -812,7 +816,7 @@ catch_up(struct cam_journal *j, struct cam_err *e)
 	struct stat st, sp;
 	struct lines r;
 	char *copy = NULL, why[256], hash[CAM_JOURNAL_HEX];
-	int rc = -1;
+	int rc = -1, rotated = 0;
 
 	if (fstat(j->fd, &st) == -1)
 		return cam_err_sys(e, "%s", j->path);
@@ -822,11 +826,17 @@ catch_up(struct cam_journal *j, struct cam_err *e)
 		sp.st_dev = 0;
 		sp.st_ino = 0;
 	}
-	if (sp.st_dev != j->dev || sp.st_ino != j->ino)
-		return cam_errf(e, CAM_NO, "%s: removed or replaced since it "
-		    "was opened", j->path);
+	if (sp.st_dev != j->dev || sp.st_ino != j->ino) {
+		/* Rotated (a closed volume now) or replaced: read what was
+		 * appended before, then go on in the file path names now,
+		 * whose records must link on (follow). */
+		if (sp.st_ino == 0 || st.st_nlink == 0)
+			return cam_errf(e, CAM_NO, "%s: removed or replaced "
+			    "since it was opened", j->path);
+		rotated = 1;
+	}
 	if (st.st_size == j->end)
-		return 0;
+		return rotated ? follow(j, e) : 0;
 	if (st.st_size < j->end)
 		return cam_errf(e, CAM_NO, "%s: shrank from %lld to %lld bytes "
 		    "since it was last read: records were removed", j->path,
@@ -847,7 +857,13 @@ catch_up(struct cam_journal *j, struct cam_err *e)
 		if (k == -1)
 			goto end;
 		if (k == 0) {
-			rc = n > 0 ? repair_torn(j, r.limit, e) : 0;
+			if (n > 0 && rotated)
+				cam_errf(e, CAM_NO, "%s: a closed volume ends "
+				    "with a torn line", j->path);
+			else if (n > 0)
+				rc = repair_torn(j, r.limit, e);
+			else
+				rc = rotated ? follow(j, e) : 0;
 			goto end;
 		}
 		if (k == 2)
@@ -880,6 +896,70 @@ end:
 	free(r.buf);
 	free(copy);
 	return rc;
+}
+
+/*
+ * The journal was rotated while this handle held its old file: go on in
+ * the file path names now.  The lock passes from the old file to the
+ * new one; catch_up reads the new one from its start, so its first
+ * record (the "volume" record) must follow the last one seen here.
+ */
+static int
+follow(struct cam_journal *j, struct cam_err *e)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(j->path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1)
+		return cam_err_sys(e, "%s", j->path);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return cam_errf(e, CAM_NO, "%s: not a regular file", j->path);
+	}
+	if (lock(fd, LOCK_EX, j->path, e) == -1) {
+		close(fd);
+		return -1;
+	}
+	unlock(j->fd);
+	close(j->fd);
+	j->fd = fd;
+	j->dev = st.st_dev;
+	j->ino = st.st_ino;
+	j->end = 0;
+	if (catch_up(j, e) == -1) {
+		char why[512];
+
+		if (e->code != CAM_NO)
+			return -1;
+		snprintf(why, sizeof(why), "%.500s", e->msg);
+		return cam_errf(e, CAM_NO, "%s: removed or replaced since it "
+		    "was opened, not rotated (%s)", j->path, why);
+	}
+	return 0;
+}
+
+/* The last line of fd before end, parsed into r (strings in buf, of
+ * JLINE_MAX + 1 bytes). */
+static int
+last_record(int fd, const char *path, off_t end, char *buf,
+    struct cam_journal_rec *r, struct cam_err *e)
+{
+	size_t want = end < (off_t)JLINE_MAX ? (size_t)end : JLINE_MAX;
+	char why[256], *p;
+
+	if (read_at(fd, path, buf, want, end - (off_t)want, e) == -1)
+		return -1;
+	if (want == 0 || buf[want - 1] != '\n')
+		return cam_errf(e, CAM_NO, "%s: no last record", path);
+	p = memrchr(buf, '\n', want - 1);
+	p = p ? p + 1 : buf;
+	if (p == buf && end > (off_t)want)
+		return cam_errf(e, CAM_NO, "%s: last line too long", path);
+	if (cam_journal_parse_line(p, (size_t)(buf + want - 1 - p), r, why,
+	    sizeof(why)) == -1)
+		return cam_errf(e, CAM_NO, "%s: last record: %s", path, why);
+	return 0;
 }
 
 int
@@ -1064,6 +1144,12 @@ cam_journal_set_sync(struct cam_journal *j, int on)
 }
 
 void
+cam_journal_set_time(struct cam_journal *j, time_t t)
+{
+	j->fixed_time = t;
+}
+
+void
 cam_journal_close(struct cam_journal **jp)
 {
 	struct cam_journal *j = *jp;
@@ -1077,13 +1163,156 @@ cam_journal_close(struct cam_journal **jp)
 	*jp = NULL;
 }
 
+/* ---- volumes ---- */
+
+/* Is name (a directory entry) base followed by ".YYYY-MM"? */
+static int
+volume_name(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	const char *m = name + n;
+
+	if (strncmp(name, base, n) != 0 || strlen(m) != 8 || m[0] != '.')
+		return 0;
+	for (int k = 1; k < 8; k++)
+		if (k == 5 ? m[k] != '-' : (m[k] < '0' || m[k] > '9'))
+			return 0;
+	return 1;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+cam_journal_volumes_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+cam_journal_volumes(const char *path, char ***out, size_t *nout,
+    struct cam_err *e)
+{
+	char dir[PATH_MAX], base[NAME_MAX + 1], full[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct dirent *d;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	DIR *dp;
+
+	*out = NULL;
+	*nout = 0;
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) > 0 ?
+		    (int)(slash - path) : 1, path);
+	snprintf(base, sizeof(base), "%s", slash ? slash + 1 : path);
+	if ((dp = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return cam_err_sys(e, "%s", dir);
+	}
+	while ((errno = 0, d = readdir(dp)) != NULL) {
+		if (!volume_name(d->d_name, base))
+			continue;
+		if (cam_path(full, sizeof(full), e, "%s.%s", path,
+		    d->d_name + strlen(base) + 1) == -1) {
+			closedir(dp);
+			cam_journal_volumes_free(v, n);
+			return -1;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = cam_xrealloc(v, cap * sizeof(*v));
+		}
+		v[n++] = cam_xstrdup(full);
+	}
+	if (errno != 0) {
+		cam_err_sys(e, "%s", dir);
+		closedir(dp);
+		cam_journal_volumes_free(v, n);
+		return -1;
+	}
+	closedir(dp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_name);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* The first record of a volume file, read without the lock (volumes
+ * are closed; the current one's first line never changes).  0, 1 if
+ * the file is empty, -1 on error. */
+static int
+first_record(const char *path, time_t *t, struct cam_err *e)
+{
+	struct cam_journal_rec r;
+	char *buf = cam_xmalloc(JLINE_MAX + 1), *nl, why[256];
+	ssize_t got;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		free(buf);
+		if (errno == ELOOP)
+			return cam_errf(e, CAM_NO, "%s: a symbolic link, not a "
+			    "journal: refused", path);
+		return cam_err_sys(e, "%s", path);
+	}
+	do
+		got = pread(fd, buf, JLINE_MAX, 0);
+	while (got == -1 && errno == EINTR);
+	if (got == -1)
+		cam_err_sys(e, "read %s", path);
+	else if (got == 0)
+		rc = 1;
+	else if ((nl = memchr(buf, '\n', (size_t)got)) == NULL)
+		cam_errf(e, CAM_NO, "%s:1: no whole first line", path);
+	else if (cam_journal_parse_line(buf, (size_t)(nl - buf), &r, why,
+	    sizeof(why)) == -1)
+		cam_errf(e, CAM_NO, "%s:1: %s", path, why);
+	else {
+		*t = r.time;
+		rc = 0;
+	}
+	close(fd);
+	free(buf);
+	return rc;
+}
+
 /* ---- reading whole journals ---- */
 
+/*
+ * A walk reads the volumes of a journal one after the other as one
+ * chain: SEQ and PREV run on from the last record of one volume to the
+ * first of the next, which must be a "volume" record naming the one
+ * before.  The first volume read either begins the journal (SEQ 1,
+ * PREV 64 zeros) or, for a walk that starts later (anchored), is taken
+ * as it begins.
+ */
 struct walk {
-	const char *path;
+	const char *path;	/* the file being read */
 	int (*cb)(void *, const struct cam_journal_rec *);
 	void *arg;
 	struct cam_journal_verify *v;
+	int anchored;		/* the first file need not begin the chain */
+	int nolock;		/* the caller holds the lock (rotation) */
+	off_t limit;		/* with nolock: read this much */
+	uint64_t base;		/* SEQ before the file's first record */
+	const char *prev_vol;	/* the file read before, NULL if none */
+	struct hasher h;
+	char *cbuf, *pbuf;
+	char before[CAM_JOURNAL_HEX];
+	struct cam_journal_rec pend;
+	int have_pend;
+	dev_t dev;		/* of the file read before */
+	ino_t ino;
 };
 
 static int
@@ -1098,7 +1327,9 @@ bad(struct walk *w, uint64_t line, struct cam_err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->v->why, sizeof(w->v->why), fmt, ap);
 	va_end(ap);
-	w->v->bad_line = line;
+	w->v->bad_line = w->base + line;
+	w->v->file_line = line;
+	snprintf(w->v->file, sizeof(w->v->file), "%s", w->path);
 	return cam_errf(e, CAM_NO, "%s:%" PRIu64 ": %s", w->path, line,
 	    w->v->why);
 }
@@ -1132,35 +1363,45 @@ broken_link(struct walk *w, struct lines *r, uint64_t L,
 	}
 	if (next_links || k == 0) {
 		/* Record L-1 is not vouched for: take it back. */
-		w->v->records = L - 2;
+		w->v->records = w->base + L - 2;
 		memcpy(w->v->head, hash_before, CAM_JOURNAL_HEX);
 		if (next_links)
 			return bad(w, L - 1, e, "record %" PRIu64 " was "
 			    "changed: its hash is not the PREV of record %"
-			    PRIu64, L - 1, L);
+			    PRIu64, w->base + L - 1, w->base + L);
 		return bad(w, L - 1, e, "the hash of record %" PRIu64 " is "
 		    "not the PREV of record %" PRIu64 ", the last: one of "
-		    "them was changed", L - 1, L);
+		    "them was changed", w->base + L - 1, w->base + L);
 	}
 	return bad(w, L, e, "PREV is not the hash of record %" PRIu64
 	    ": this PREV was changed, or records were removed before this "
-	    "one", L - 1);
+	    "one", w->base + L - 1);
 }
 
+/* Is cur, the first record of a volume after another, the "volume"
+ * record that names it? */
 static int
-walk(struct walk *w, struct cam_err *e)
+volume_link_ok(struct walk *w, const struct cam_journal_rec *cur)
 {
-	struct cam_journal_rec cur, pend;
-	struct hasher h = { NULL, NULL };
+	char prev[NAME_MAX + 1];
+	const char *b = strrchr(w->prev_vol, '/');
+
+	return strcmp(cur->kind, CAM_JOURNAL_VOLUME_KIND) == 0 &&
+	    cam_json_get_str(cur->data, "previous", prev, sizeof(prev)) == 0 &&
+	    strcmp(prev, b ? b + 1 : w->prev_vol) == 0;
+}
+
+/* Read one file of the walk: 0 at its end, -1 on a fault, or what the
+ * callback returned to stop. */
+static int
+walk_file(struct walk *w, int first, struct cam_err *e)
+{
+	struct cam_journal_rec cur;
 	struct lines r;
 	struct stat st;
-	char *cbuf, *pbuf, before[CAM_JOURNAL_HEX];
 	uint64_t L = 0;
-	int fd, rc = -1, have_pend = 0, stop;
+	int fd, rc = -1, stop;
 
-	memset(w->v, 0, sizeof(*w->v));
-	memcpy(w->v->head, zeros, CAM_JOURNAL_HEX);
-	memcpy(before, zeros, CAM_JOURNAL_HEX);
 	if ((fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
 		if (errno == ELOOP)
 			return cam_errf(e, CAM_NO, "%s: a symbolic link, not a "
@@ -1168,12 +1409,8 @@ walk(struct walk *w, struct cam_err *e)
 		return cam_err_sys(e, "%s", w->path);
 	}
 	memset(&r, 0, sizeof(r));
-	cbuf = cam_xmalloc(JLINE_MAX + 1);
-	pbuf = cam_xmalloc(JLINE_MAX + 1);
 	r.buf = cam_xmalloc(LINES_CAP);
 	r.fd = fd;
-	if (hasher_init(&h, e) == -1)
-		goto end;
 	if (fstat(fd, &st) == -1) {
 		cam_err_sys(e, "%s", w->path);
 		goto end;
@@ -1182,17 +1419,29 @@ walk(struct walk *w, struct cam_err *e)
 		cam_errf(e, CAM_NO, "%s: not a regular file", w->path);
 		goto end;
 	}
-	/* Appends happen under LOCK_EX: under LOCK_SH the size is that of
-	 * whole records (or of a crash's torn line). */
-	if (lock(fd, LOCK_SH, w->path, e) == -1)
-		goto end;
-	if (fstat(fd, &st) == -1) {
-		cam_err_sys(e, "%s", w->path);
-		unlock(fd);
+	if (!first && st.st_dev == w->dev && st.st_ino == w->ino) {
+		/* A rotation cut short after its link: the closed volume and
+		 * the journal are still one file. */
+		rc = 0;
 		goto end;
 	}
-	unlock(fd);
-	r.limit = st.st_size;
+	w->dev = st.st_dev;
+	w->ino = st.st_ino;
+	if (w->nolock)
+		r.limit = w->limit;
+	else {
+		/* Appends happen under LOCK_EX: under LOCK_SH the size is
+		 * that of whole records (or of a crash's torn line). */
+		if (lock(fd, LOCK_SH, w->path, e) == -1)
+			goto end;
+		if (fstat(fd, &st) == -1) {
+			cam_err_sys(e, "%s", w->path);
+			unlock(fd);
+			goto end;
+		}
+		unlock(fd);
+		r.limit = st.st_size;
+	}
 
 	for (;;) {
 		const char *line;
@@ -1217,55 +1466,180 @@ walk(struct walk *w, struct cam_err *e)
 			bad(w, L, e, "line longer than %d bytes", JLINE_MAX);
 			goto end;
 		}
-		memcpy(cbuf, line, n);
-		if (hasher_hex(&h, cbuf, n, cur.hash, e) == -1)
+		memcpy(w->cbuf, line, n);
+		if (hasher_hex(&w->h, w->cbuf, n, cur.hash, e) == -1)
 			goto end;
-		if (cam_journal_parse_line(cbuf, n - 1, &cur, why,
+		if (cam_journal_parse_line(w->cbuf, n - 1, &cur, why,
 		    sizeof(why)) == -1) {
 			bad(w, L, e, "%s", why);
 			goto end;
 		}
-		if (cur.seq != L) {
-			bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64 ": a "
-			    "record is missing, repeated or out of place",
-			    cur.seq, L);
+		if (L == 1 && first && w->anchored && cur.seq > 1) {
+			/* Where this walk starts: taken as it is. */
+			w->base = cur.seq - 1;
+			memcpy(w->v->head, cur.prev, CAM_JOURNAL_HEX);
+			memcpy(w->before, cur.prev, CAM_JOURNAL_HEX);
+		}
+		if (cur.seq != w->base + L) {
+			if (L == 1 && first && strcmp(cur.kind,
+			    CAM_JOURNAL_VOLUME_KIND) == 0)
+				bad(w, L, e, "the journal's earlier volumes are "
+				    "missing: this one begins at record %"
+				    PRIu64, cur.seq);
+			else
+				bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64
+				    ": a record is missing, repeated or out of "
+				    "place", cur.seq, w->base + L);
 			goto end;
 		}
 		if (strcmp(cur.prev, w->v->head) != 0) {
-			if (L == 1)
+			if (w->base + L == 1)
 				bad(w, L, e, "PREV of record 1 is not 64 "
 				    "zeros");
+			else if (L == 1)
+				bad(w, L, e, "PREV is not the hash of record %"
+				    PRIu64 ", the last of %s", w->base,
+				    w->prev_vol);
 			else
-				broken_link(w, &r, L, &cur, before, e);
+				broken_link(w, &r, L, &cur, w->before, e);
+			goto end;
+		}
+		if (L == 1 && !first && !volume_link_ok(w, &cur)) {
+			bad(w, L, e, "a volume after %s must begin with a "
+			    "\"" CAM_JOURNAL_VOLUME_KIND "\" record naming it",
+			    w->prev_vol);
+			goto end;
+		}
+		if (L > 1 && strcmp(cur.kind, CAM_JOURNAL_VOLUME_KIND) == 0) {
+			bad(w, L, e, "a \"" CAM_JOURNAL_VOLUME_KIND "\" record "
+			    "inside a volume");
 			goto end;
 		}
 		cur.line = L;
 		cur.offset = off;
+		cur.file = w->path;
 		/* cur links to pend: pend is vouched for, hand it over. */
-		if (have_pend && w->cb != NULL &&
-		    (stop = w->cb(w->arg, &pend)) != 0) {
+		if (w->have_pend && w->cb != NULL &&
+		    (stop = w->cb(w->arg, &w->pend)) != 0) {
 			rc = stop;
 			goto end;
 		}
-		pend = cur;	/* its strings point into cbuf: swap buffers */
-		char *t = pbuf;
-		pbuf = cbuf;
-		cbuf = t;
-		have_pend = 1;
-		memcpy(before, w->v->head, CAM_JOURNAL_HEX);
-		memcpy(w->v->head, pend.hash, CAM_JOURNAL_HEX);
-		w->v->records = L;
+		w->pend = cur;	/* its strings point into cbuf: swap */
+		char *t = w->pbuf;
+		w->pbuf = w->cbuf;
+		w->cbuf = t;
+		w->have_pend = 1;
+		memcpy(w->before, w->v->head, CAM_JOURNAL_HEX);
+		memcpy(w->v->head, w->pend.hash, CAM_JOURNAL_HEX);
+		w->v->records = w->base + L;
 	}
-	if (have_pend && w->cb != NULL && (stop = w->cb(w->arg, &pend)) != 0)
-		rc = stop;
+	w->base += L;
+	rc = 0;
+end:
+	close(fd);
+	free(r.buf);
+	return rc;
+}
+
+/* Walk files[0..n) as one chain. */
+static int
+walk(struct walk *w, char *const *files, size_t n, struct cam_err *e)
+{
+	int rc = -1, k;
+
+	memset(w->v, 0, sizeof(*w->v));
+	memcpy(w->v->head, zeros, CAM_JOURNAL_HEX);
+	memcpy(w->before, zeros, CAM_JOURNAL_HEX);
+	w->base = 0;
+	w->prev_vol = NULL;
+	w->have_pend = 0;
+	w->h.md = NULL;
+	w->h.ctx = NULL;
+	w->cbuf = cam_xmalloc(JLINE_MAX + 1);
+	w->pbuf = cam_xmalloc(JLINE_MAX + 1);
+	if (hasher_init(&w->h, e) == -1)
+		goto end;
+	for (size_t i = 0; i < n; i++) {
+		w->path = files[i];
+		if ((k = walk_file(w, i == 0, e)) != 0) {
+			rc = k;
+			goto end;
+		}
+		w->prev_vol = files[i];
+	}
+	if (w->have_pend && w->cb != NULL && (k = w->cb(w->arg, &w->pend)) != 0)
+		rc = k;
 	else
 		rc = 0;
 end:
-	close(fd);
-	hasher_free(&h);
-	free(r.buf);
-	free(cbuf);
-	free(pbuf);
+	hasher_free(&w->h);
+	free(w->cbuf);
+	free(w->pbuf);
+	return rc;
+}
+
+/*
+ * The files of a walk over path: its closed volumes from the newest one
+ * whose first record is at or before since (all of them if since is
+ * (time_t)-1... see walk_since), then path.  *anchored tells whether
+ * the first file is not the journal's first.
+ */
+static int
+walk_files(const char *path, int all, time_t since, char ***files,
+    size_t *n, int *anchored, struct cam_err *e)
+{
+	char **v;
+	size_t nv, start = 0;
+	time_t t;
+	int k;
+
+	if (cam_journal_volumes(path, &v, &nv, e) == -1)
+		return -1;
+	if (!all) {
+		/* The current volume first: most walks end there. */
+		start = nv;
+		k = access(path, F_OK) == -1 ? 1 : first_record(path, &t, e);
+		if (k == -1) {
+			cam_journal_volumes_free(v, nv);
+			return -1;
+		}
+		while (start > 0 && (k != 0 || t > since)) {
+			start--;
+			if ((k = first_record(v[start], &t, e)) == -1) {
+				cam_journal_volumes_free(v, nv);
+				return -1;
+			}
+		}
+	}
+	v = cam_xrealloc(v, (nv + 1) * sizeof(*v));
+	v[nv++] = cam_xstrdup(path);
+	for (size_t i = 0; i < start; i++)
+		free(v[i]);
+	memmove(v, v + start, (nv - start) * sizeof(*v));
+	*files = v;
+	*n = nv - start;
+	*anchored = start > 0;
+	return 0;
+}
+
+static int
+walk_path(const char *path, int all, time_t since,
+    int (*cb)(void *, const struct cam_journal_rec *), void *arg,
+    struct cam_journal_verify *v, struct cam_err *e)
+{
+	struct walk w;
+	char **files;
+	size_t n;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.cb = cb;
+	w.arg = arg;
+	w.v = v;
+	if (walk_files(path, all, since, &files, &n, &w.anchored, e) == -1)
+		return -1;
+	rc = walk(&w, files, n, e);
+	cam_journal_volumes_free(files, n);
 	return rc;
 }
 
@@ -1274,9 +1648,8 @@ cam_journal_verify(const char *path, struct cam_journal_verify *v,
     struct cam_err *e)
 {
 	struct cam_journal_verify mine;
-	struct walk w = { path, NULL, NULL, v ? v : &mine };
 
-	return walk(&w, e);
+	return walk_path(path, 1, 0, NULL, NULL, v ? v : &mine, e);
 }
 
 int
@@ -1285,7 +1658,239 @@ cam_journal_foreach(const char *path,
     struct cam_err *e)
 {
 	struct cam_journal_verify v;
-	struct walk w = { path, cb, arg, &v };
 
-	return walk(&w, e);
+	return walk_path(path, 1, 0, cb, arg, &v, e);
+}
+
+int
+cam_journal_foreach_v(const char *path,
+    int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
+    struct cam_journal_verify *v, struct cam_err *e)
+{
+	return walk_path(path, 1, 0, cb, arg, v, e);
+}
+
+int
+cam_journal_foreach_since(const char *path, time_t since,
+    int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
+    struct cam_err *e)
+{
+	struct cam_journal_verify v;
+
+	return walk_path(path, 0, since, cb, arg, &v, e);
+}
+
+/* ---- rotation ---- */
+
+/* What the new volume is written with: the records, chained. */
+struct vol_out {
+	struct cam_journal *j;	/* seq, head: of the last record put */
+	struct cam_buf buf;
+	int fd;
+	const char *tmp;
+	time_t now;
+};
+
+static int
+vol_flush(struct vol_out *o, struct cam_err *e)
+{
+	for (size_t off = 0; off < o->buf.len; ) {
+		ssize_t w = write(o->fd, o->buf.s + off, o->buf.len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return cam_err_sys(e, "write %s", o->tmp);
+		off += (size_t)w;
+	}
+	o->buf.len = 0;
+	return 0;
+}
+
+static int
+vol_put(void *arg, const char *kind, const char *data, struct cam_err *e)
+{
+	struct vol_out *o = arg;
+	struct cam_journal *j = o->j;
+	char ts[32], why[256];
+	size_t at = o->buf.len, n = strlen(data);
+
+	if (!valid_kind(kind, strlen(kind)) || n >= JLINE_MAX ||
+	    check_data(data, n, why, sizeof(why)) == -1)
+		return cam_errf(e, CAM_NO, "%s: a record carried into the new "
+		    "volume is not valid", o->tmp);
+	cam_time_format_utc(o->now, ts, sizeof(ts));
+	cam_buf_addf(&o->buf, "%" PRIu64 "\t%s\t%s\t%s\t%s\t", j->seq + 1,
+	    ts, j->host, j->head, kind);
+	cam_buf_add(&o->buf, data, n);
+	cam_buf_add(&o->buf, "\n", 1);
+	if (o->buf.len - at > JLINE_MAX) {
+		o->buf.len = at;
+		return cam_errf(e, CAM_NO, "%s: a carried record is longer "
+		    "than a line may be", o->tmp);
+	}
+	if (sha256_hex(o->buf.s + at, o->buf.len - at, j->head, e) == -1)
+		return -1;
+	j->seq++;
+	j->end += (off_t)(o->buf.len - at);
+	if (o->buf.len >= (1 << 20))
+		return vol_flush(o, e);
+	return 0;
+}
+
+static int
+carry_walk_cb(void *arg, const struct cam_journal_rec *r)
+{
+	const struct cam_journal_carry *c = arg;
+
+	return c->record(c->arg, r);
+}
+
+int
+cam_journal_rotate(struct cam_journal *j, time_t now,
+    const struct cam_journal_carry *carry, char *closed, size_t closed_len,
+    struct cam_err *e)
+{
+	struct cam_journal_rec last;
+	struct cam_journal_verify v;
+	struct vol_out o;
+	struct stat st, sv;
+	struct walk w;
+	char vol[PATH_MAX], tmp[PATH_MAX], *buf = NULL, *base, *one[1];
+	char first_month[8], now_month[8], ts[32];
+	uint64_t seq0;
+	char head0[CAM_JOURNAL_HEX];
+	time_t t0;
+	int rc = -1, k, fd = -1, linked = 0;
+
+	memset(&o, 0, sizeof(o));
+	if (lock(j->fd, LOCK_EX, j->path, e) == -1)
+		return -1;
+	if (catch_up(j, e) == -1)
+		goto end;
+	rc = 1;
+	if (j->seq == 0 || (k = first_record(j->path, &t0, e)) == 1)
+		goto end;	/* empty: nothing to close */
+	if (k == -1)
+		goto fail;
+	cam_time_format_utc(t0, ts, sizeof(ts));
+	snprintf(first_month, sizeof(first_month), "%.7s", ts);
+	cam_time_format_utc(now, ts, sizeof(ts));
+	snprintf(now_month, sizeof(now_month), "%.7s", ts);
+	if (strcmp(first_month, now_month) >= 0)
+		goto end;	/* begun this month (or the clock went back) */
+	/* A closed volume ends with a seal, where a check of the volumes
+	 * after it may start. */
+	buf = cam_xmalloc(JLINE_MAX + 1);
+	if (last_record(j->fd, j->path, j->end, buf, &last, e) == -1)
+		goto fail;
+	if (strcmp(last.kind, "seal") != 0)
+		goto end;
+	if (cam_path(vol, sizeof(vol), e, "%s.%s", j->path,
+	    first_month) == -1 || cam_path(tmp, sizeof(tmp), e,
+	    "%s.rotating", j->path) == -1)
+		goto fail;
+	if (lstat(vol, &sv) == 0) {
+		if (sv.st_dev != j->dev || sv.st_ino != j->ino) {
+			cam_errf(e, CAM_NO, "%s: exists already, and is not "
+			    "this journal: not rotated", vol);
+			goto fail;
+		}
+		linked = 1;	/* an earlier rotation stopped after its link */
+	} else if (errno != ENOENT) {
+		cam_err_sys(e, "%s", vol);
+		goto fail;
+	}
+	/* A left-over of a rotation cut short: never linked anywhere. */
+	if (unlink(tmp) == -1 && errno != ENOENT) {
+		cam_err_sys(e, "%s", tmp);
+		goto fail;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0640);
+	if (fd == -1 || fchmod(fd, 0640) == -1 || own_like_dir(fd, tmp) == -1) {
+		cam_err_sys(e, "%s", tmp);
+		goto fail;
+	}
+
+	/* The new volume is written through the handle's chain state;
+	 * what it was is kept, for a failure. */
+	seq0 = j->seq;
+	memcpy(head0, j->head, CAM_JOURNAL_HEX);
+	off_t end0 = j->end;
+	j->end = 0;
+	o.j = j;
+	o.fd = fd;
+	o.tmp = tmp;
+	o.now = now;
+	struct cam_buf data = CAM_BUF_INIT;
+	base = strrchr(vol, '/');
+	cam_json_begin(&data);
+	cam_json_add_str(&data, "previous", base ? base + 1 : vol);
+	cam_json_end(&data);
+	k = vol_put(&o, CAM_JOURNAL_VOLUME_KIND, cam_buf_str(&data), e);
+	cam_buf_free(&data);
+	if (k == 0 && carry != NULL) {
+		/* What the closing volume leaves alive, read under our own
+		 * lock (so without taking one). */
+		memset(&w, 0, sizeof(w));
+		w.cb = carry_walk_cb;
+		w.arg = (void *)carry;
+		w.v = &v;
+		w.anchored = 1;
+		w.nolock = 1;
+		w.limit = end0;
+		one[0] = j->path;
+		k = walk(&w, one, 1, e);
+		if (k > 0)
+			k = cam_errf(e, CAM_NO, "%s: the records to carry "
+			    "could not be read", j->path);
+		if (k == 0)
+			k = carry->emit(carry->arg, vol_put, &o, e);
+	}
+	if (k == 0)
+		k = vol_flush(&o, e);
+	if (k == 0 && fsync(fd) == -1)
+		k = cam_err_sys(e, "sync %s", tmp);
+	if (k == 0 && !linked && link(j->path, vol) == -1)
+		k = cam_err_sys(e, "link %s to %s", j->path, vol);
+	if (k == 0 && rename(tmp, j->path) == -1)
+		k = cam_err_sys(e, "rename %s to %s", tmp, j->path);
+	if (k == 0)
+		k = cam_dir_sync_of(j->path, e);
+	if (k == -1) {
+		j->seq = seq0;
+		memcpy(j->head, head0, CAM_JOURNAL_HEX);
+		j->end = end0;
+		unlink(tmp);
+		goto fail;
+	}
+	/* The handle moves to the new volume, whose lock it takes before
+	 * it lets the old one go. */
+	uint64_t seqn = j->seq;
+	char headn[CAM_JOURNAL_HEX];
+	memcpy(headn, j->head, CAM_JOURNAL_HEX);
+	j->seq = seq0;
+	memcpy(j->head, head0, CAM_JOURNAL_HEX);
+	j->end = end0;
+	if (fstat(j->fd, &st) == -1 || follow(j, e) == -1)
+		goto fail;
+	if (j->seq < seqn || (j->seq == seqn &&
+	    strcmp(j->head, headn) != 0)) {
+		cam_errf(e, CAM_NO, "%s: the new volume is not as written",
+		    j->path);
+		goto fail;
+	}
+	if (closed != NULL)
+		snprintf(closed, closed_len, "%s", vol);
+	rc = 0;
+	goto end;
+fail:
+	rc = -1;
+end:
+	if (fd != -1)
+		close(fd);
+	cam_buf_free(&o.buf);
+	free(buf);
+	unlock(j->fd);
+	return rc;
 }

@@ -55,8 +55,9 @@ struct cam_journal_rec {
 	const char	*data;		/* the JSON object, as written */
 	char		 prev[CAM_JOURNAL_HEX];	/* the previous line's hash */
 	char		 hash[CAM_JOURNAL_HEX];	/* hash of this line + LF */
-	uint64_t	 line;		/* 1-based; equal to seq */
-	off_t		 offset;	/* of the line's first byte */
+	uint64_t	 line;		/* 1-based, in its volume's file */
+	off_t		 offset;	/* of the line's first byte there */
+	const char	*file;		/* that file (walks only, else NULL) */
 };
 
 /* What cam_journal_verify found. */
@@ -64,7 +65,9 @@ struct cam_journal_verify {
 	uint64_t records;	/* records that passed, before any bad one */
 	char	 head[CAM_JOURNAL_HEX];	/* hash of the last of them,
 					 * 64 zeros if none */
-	uint64_t bad_line;	/* first bad line (= its SEQ), 0 if none */
+	uint64_t bad_line;	/* SEQ of the first bad line, 0 if none */
+	char	 file[4096];	/* the volume file holding it */
+	uint64_t file_line;	/* its line there */
 	int	 torn;		/* the file ends with a line without LF */
 	char	 why[256];	/* why bad_line is bad, "" if it is not */
 };
@@ -117,9 +120,54 @@ const char *cam_journal_host(const struct cam_journal *j);
 void cam_journal_set_sync(struct cam_journal *j, int on);
 void cam_journal_close(struct cam_journal **j);
 
+/* Sync every append to disk (see above); give every append TIME t
+ * instead of the clock's (0: the clock again).  For bulk imports and
+ * the benchmarks' synthetic sites only. */
+void cam_journal_set_time(struct cam_journal *j, time_t t);
+
 /*
- * Check a whole journal: every line a valid record, SEQ 1..N, each PREV
- * the hash of the line before.  Returns 0, or -1 with CAM_NO and
+ * Volumes.  A journal need not grow in one file forever: it is closed
+ * from time to time, renamed PATH.YYYY-MM (the UTC month of its first
+ * record) and continued in a new PATH, whose first record is of KIND
+ * "volume", DATA {"previous":"NAME.YYYY-MM"}, and links on from the
+ * last record of the closed volume (SEQ and PREV run on): the
+ * concatenation of the volumes in order, `cat PATH.* PATH`, is one
+ * journal.  A closed volume is never written again; it may be
+ * archived.
+ *
+ * cam_journal_rotate closes the volume of j when its first record is
+ * of an earlier UTC month than now and its last record is a seal
+ * (0, with the closed volume's path in closed); otherwise it does
+ * nothing and returns 1.  carry, if not NULL, is told every record of
+ * the closing volume (record) and then writes the records the new
+ * volume starts with after its "volume" record (emit, calling put for
+ * each); a manifest carries its live segments so that its current
+ * volume alone tells them.  Under the journal's lock; other handles
+ * follow to the new volume at their next append.  A crash leaves
+ * either the old volume whole as PATH (and perhaps also as its closed
+ * name: the next rotation goes on) or the rotation done.
+ */
+#define CAM_JOURNAL_VOLUME_KIND	"volume"
+typedef int (*cam_journal_put_fn)(void *put_arg, const char *kind,
+    const char *data_json, struct cam_err *e);
+struct cam_journal_carry {
+	int (*record)(void *arg, const struct cam_journal_rec *r);
+	int (*emit)(void *arg, cam_journal_put_fn put, void *put_arg,
+	    struct cam_err *e);
+	void *arg;
+};
+int cam_journal_rotate(struct cam_journal *j, time_t now,
+    const struct cam_journal_carry *carry, char *closed, size_t closed_len,
+    struct cam_err *e);
+/* The closed volumes of path, oldest first (full paths; free with
+ * cam_journal_volumes_free). */
+int cam_journal_volumes(const char *path, char ***v, size_t *n,
+    struct cam_err *e);
+void cam_journal_volumes_free(char **v, size_t n);
+
+/*
+ * Check a whole journal, every volume: every line a valid record, SEQ
+ * 1..N, each PREV the hash of the line before.  Returns 0, or -1 with CAM_NO and
  * "PATH:LINE: why" (v says the same), or CAM_ENV if it cannot be read.
  * The file is read as it was when the call began; appends made while
  * it runs are not looked at.  v may be NULL.
@@ -134,6 +182,23 @@ int cam_journal_verify(const char *path, struct cam_journal_verify *v,
  * walk stops and that value is returned, e untouched.
  */
 int cam_journal_foreach(const char *path,
+    int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
+    struct cam_err *e);
+/* The same, telling in v what the walk found (as cam_journal_verify). */
+int cam_journal_foreach_v(const char *path,
+    int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
+    struct cam_journal_verify *v, struct cam_err *e);
+/*
+ * The records from the volume that holds time since on (the newest
+ * volume whose first record is not after since; the current volume
+ * alone when since is at or after its first record): what a question
+ * about a window, or about what is live now, needs to read, not the
+ * whole history.  The first volume read is taken as it begins (its
+ * link to the volume before is cam_journal_verify's to check); records
+ * before since may come too.
+ */
+#define CAM_JOURNAL_CURRENT	((time_t)INT64_MAX)	/* since: the current volume */
+int cam_journal_foreach_since(const char *path, time_t since,
     int (*cb)(void *arg, const struct cam_journal_rec *r), void *arg,
     struct cam_err *e);
 /*

@@ -450,93 +450,122 @@ decode(struct chk *c, char *buf, size_t len, int *fits)
 		buf[*fits ? o : 0] = '\0';
 }
 
-/* Point c->p at the value of key, a member of the object json that
- * appears exactly once. */
-static int
-find(const char *json, const char *key, struct chk *c)
+/*
+ * One pass over the object json: each f[i].at is set to the value of
+ * member f[i].key when it appears exactly once, else NULL.  -1 if json
+ * is not valid JSON or not an object.  Keys longer than any asked for
+ * are skipped without being decoded.
+ */
+int
+cam_json_fields(const char *json, struct cam_json_field *f, size_t nf)
 {
-	size_t klen = strlen(key), n = strlen(json);
-	const unsigned char *at = NULL;
+	struct chk c;
 	struct cam_err e;
-	char *kbuf;
-	int count = 0, fits;
+	size_t n = strlen(json), kmax = 0;
+	char kbuf[CAM_JSON_FIELD_KEY_MAX + 2];
+	int fits;
 
-	if (cam_json_check(json, n, &e) == -1)
-		return -1;
-	c->s = c->p = (const unsigned char *)json;
-	c->end = c->s + n;
-	ws(c);
-	if (*c->p != '{')
-		return -1;
-	c->p++;
-	ws(c);
-	kbuf = malloc(klen + 2);
-	if (kbuf == NULL)
-		return -1;
-	while (*c->p == '"') {
-		decode(c, kbuf, klen + 2, &fits);
-		int match = fits && strcmp(kbuf, key) == 0;
-		ws(c);
-		c->p++;		/* : */
-		ws(c);
-		if (match) {
-			count++;
-			at = c->p;
-		}
-		value(c, 1);	/* valid: only moves past it */
-		ws(c);
-		if (*c->p == ',')
-			c->p++;
-		ws(c);
+	for (size_t i = 0; i < nf; i++) {
+		f[i].at = NULL;
+		f[i].count = 0;
+		if (strlen(f[i].key) > kmax)
+			kmax = strlen(f[i].key);
 	}
-	free(kbuf);
-	if (count != 1)
+	if (kmax > CAM_JSON_FIELD_KEY_MAX ||
+	    cam_json_check(json, n, &e) == -1)
 		return -1;
-	c->p = at;
+	c.s = c.p = (const unsigned char *)json;
+	c.end = c.s + n;
+	ws(&c);
+	if (*c.p != '{')
+		return -1;
+	c.p++;
+	ws(&c);
+	while (*c.p == '"') {
+		decode(&c, kbuf, kmax + 2, &fits);
+		ws(&c);
+		c.p++;		/* : */
+		ws(&c);
+		for (size_t i = 0; fits && i < nf; i++)
+			if (strcmp(kbuf, f[i].key) == 0) {
+				f[i].at = f[i].count++ == 0 ?
+				    (const char *)c.p : NULL;
+				break;
+			}
+		value(&c, 1);	/* valid: only moves past it */
+		ws(&c);
+		if (*c.p == ',')
+			c.p++;
+		ws(&c);
+	}
 	return 0;
 }
 
 int
-cam_json_get_str(const char *json, const char *key, char *buf, size_t len)
+cam_json_field_str(const struct cam_json_field *f, char *buf, size_t len)
 {
 	struct chk c;
 	int fits;
 
 	if (len > 0)
 		buf[0] = '\0';
-	if (find(json, key, &c) == -1 || *c.p != '"')
+	if (f->at == NULL || *f->at != '"')
 		return -1;
+	c.s = c.p = (const unsigned char *)f->at;
+	c.end = c.s + strlen(f->at);
 	decode(&c, buf, len, &fits);
 	return fits ? 0 : -1;
 }
 
 int
-cam_json_get_int(const char *json, const char *key, int64_t *out)
+cam_json_field_int(const struct cam_json_field *f, int64_t *out)
 {
-	struct chk c;
+	const unsigned char *p = (const unsigned char *)f->at;
 	uint64_t v = 0, max = INT64_MAX;
 	int neg = 0;
 
-	if (find(json, key, &c) == -1)
+	if (p == NULL)
 		return -1;
-	if (*c.p == '-') {
+	if (*p == '-') {
 		neg = 1;
 		max = (uint64_t)INT64_MAX + 1;
-		c.p++;
+		p++;
 	}
-	if (!isdig(*c.p))
+	if (!isdig(*p))
 		return -1;
-	for (; isdig(*c.p); c.p++) {
-		unsigned d = (unsigned)(*c.p - '0');
+	for (; isdig(*p); p++) {
+		unsigned d = (unsigned)(*p - '0');
 		if (v > (max - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}
-	if (*c.p == '.' || *c.p == 'e' || *c.p == 'E')
+	if (*p == '.' || *p == 'e' || *p == 'E')
 		return -1;
 	*out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) :
 	    (int64_t)v;
 	return 0;
+}
+
+int
+cam_json_get_str(const char *json, const char *key, char *buf, size_t len)
+{
+	struct cam_json_field f = { key, NULL, 0 };
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (cam_json_fields(json, &f, 1) == -1)
+		return -1;
+	return cam_json_field_str(&f, buf, len);
+}
+
+int
+cam_json_get_int(const char *json, const char *key, int64_t *out)
+{
+	struct cam_json_field f = { key, NULL, 0 };
+
+	if (cam_json_fields(json, &f, 1) == -1)
+		return -1;
+	return cam_json_field_int(&f, out);
 }
 
 time_t

@@ -60,6 +60,24 @@ int cam_json_check(const char *s, size_t len, struct cam_err *e);
 int cam_json_get_str(const char *json, const char *key, char *buf,
     size_t len);
 int cam_json_get_int(const char *json, const char *key, int64_t *out);
+/*
+ * The same for several members in one pass over the object, for
+ * records read by the million (a manifest's): fill in each key, call
+ * cam_json_fields (-1: json is not valid JSON or not an object; keys of
+ * at most CAM_JSON_FIELD_KEY_MAX bytes), then read each member with
+ * cam_json_field_str or _int, which return -1 as the getters above do
+ * (absent, repeated, or not of that type).  at points into json.
+ */
+#define CAM_JSON_FIELD_KEY_MAX	64
+struct cam_json_field {
+	const char *key;
+	const char *at;		/* its value, NULL if absent or repeated */
+	int count;
+};
+int cam_json_fields(const char *json, struct cam_json_field *f, size_t n);
+int cam_json_field_str(const struct cam_json_field *f, char *buf,
+    size_t len);
+int cam_json_field_int(const struct cam_json_field *f, int64_t *out);
 /* A string member that is a time cam_time_parse reads (UTC unless it
  * says otherwise), or (time_t)-1. */
 time_t cam_json_get_time(const char *json, const char *key);

@@ -131,13 +131,21 @@ int
 cam_logbook_load(struct cam_logbook *lb, const char *path,
     struct cam_err *e)
 {
+	return cam_logbook_load_since(lb, path, (time_t)-1, e);
+}
+
+int
+cam_logbook_load_since(struct cam_logbook *lb, const char *path,
+    time_t since, struct cam_err *e)
+{
 	struct stat st;
 	int rc;
 
 	memset(lb, 0, sizeof(*lb));
 	if (stat(path, &st) == -1 && errno == ENOENT)
 		return 0;
-	rc = cam_journal_foreach(path, load_cb, lb, e);
+	rc = since == (time_t)-1 ? cam_journal_foreach(path, load_cb, lb, e) :
+	    cam_journal_foreach_since(path, since, load_cb, lb, e);
 	if (rc == -2)
 		rc = cam_errf(e, CAM_ENV, "%s: out of memory", path);
 	if (rc != 0)

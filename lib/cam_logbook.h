@@ -56,6 +56,10 @@ struct cam_logbook {
 /* Read path (absent: an empty logbook), checking its chain. */
 int cam_logbook_load(struct cam_logbook *lb, const char *path,
     struct cam_err *e);
+/* The same from the volume that holds since on (cam_journal_foreach_since):
+ * every entry at or after since, and perhaps some before. */
+int cam_logbook_load_since(struct cam_logbook *lb, const char *path,
+    time_t since, struct cam_err *e);
 void cam_logbook_free(struct cam_logbook *lb);
 const struct cam_logbook_entry *cam_logbook_get(const struct cam_logbook *lb,
     uint64_t seq);

@@ -276,7 +276,7 @@ cam_monthly_logbook(struct cam_monthly *p)
 	cam_monthly_section(p, "Logbook", "logbook");
 	if (cam_path(path, sizeof(path), &e, "%s/" CAM_LOGBOOK_FILE,
 	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
-	    cam_journal_foreach(path, logbook_cb, &l, &e) == -1)
+	    cam_journal_foreach_since(path, l.from, logbook_cb, &l, &e) == -1)
 		cam_buf_addf(&p->txt, "   %s\n", e.msg);
 	cam_buf_addf(&p->txt, "   %d entries (", l.entries);
 	cam_json_begin(&p->json);
@@ -367,7 +367,8 @@ cam_monthly_access(struct cam_monthly *p)
 	a.to = p->to;
 	if (cam_path(path, sizeof(path), &e, "%s/" CAM_AUDIT_FILE,
 	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
-	    cam_journal_foreach(path, access_month_cb, &a, &e) == -1)
+	    cam_journal_foreach_since(path, a.from, access_month_cb, &a,
+	    &e) == -1)
 		cam_buf_addf(&a.ref, "   the audit trail: %s\n", e.msg);
 	cam_monthly_section(p, "Extractions and refusals", "extractions");
 	cam_buf_addf(&p->txt, "   %d archives extracted:\n%s", a.extractions,

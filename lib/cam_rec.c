@@ -1549,7 +1549,10 @@ lookup_cb(void *arg, const struct cam_journal_rec *rec)
 	struct lookup *l = arg;
 	char file[PATH_MAX];
 
-	if (strcmp(rec->kind, "segment") == 0 &&
+	/* A segment indexed before the manifest's volume was closed is
+	 * carried into the current one with the same DATA. */
+	if ((strcmp(rec->kind, "segment") == 0 ||
+	    strcmp(rec->kind, "carry") == 0) &&
 	    cam_json_get_str(rec->data, "file", file, sizeof(file)) == 0 &&
 	    strcmp(file, l->rel) == 0 &&
 	    cam_json_get_str(rec->data, "sha256", l->sha, sizeof(l->sha)) == 0) {
@@ -1846,7 +1849,8 @@ cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
 		    p);
 		l.rel = final + strlen(c->root) + 1;
 		if (access(manifest, F_OK) == 0 &&
-		    cam_journal_foreach(manifest, lookup_cb, &l, e) == -1)
+		    cam_journal_foreach_since(manifest, CAM_JOURNAL_CURRENT,
+		    lookup_cb, &l, e) == -1)
 			goto end;
 		if (l.found) {
 			/* Indexed, then the crash came before the rename. */

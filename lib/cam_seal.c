@@ -762,31 +762,13 @@ witness_missing(const struct verify *v)
 	return v->s[i].line;
 }
 
-/* cam_journal_foreach's "PATH:LINE: why": the line, or 0. */
-static uint64_t
-chain_line(const char *path, const char *msg, const char **why)
-{
-	size_t n = strlen(path);
-	uint64_t line = 0;
-	char *end;
-
-	if (strncmp(msg, path, n) != 0 || msg[n] != ':' ||
-	    msg[n + 1] < '1' || msg[n + 1] > '9')
-		return 0;
-	errno = 0;
-	line = strtoull(msg + n + 1, &end, 10);
-	if (errno != 0 || strncmp(end, ": ", 2) != 0)
-		return 0;
-	*why = end + 2;
-	return line;
-}
-
 int
 cam_seal_verify(const char *path, const char *name,
     const struct cam_trust *trust, const char *repo_dir,
     struct cam_seal_report *rep, struct cam_err *e)
 {
 	struct cam_seal_report mine;
+	struct cam_journal_verify jv;
 	struct verify v;
 	const char *chain_why = NULL;
 	char wwhy[256];
@@ -808,11 +790,14 @@ cam_seal_verify(const char *path, const char *name,
 	if (repo_dir != NULL && read_witness(&v, repo_dir, e) == -1)
 		goto end;
 
-	k = cam_journal_foreach(path, verify_rec, &v, e);
+	k = cam_journal_foreach_v(path, verify_rec, &v, &jv, e);
 	if (k == -1 && e->code != CAM_NO)
 		goto end;
 	if (k == -1) {
-		if ((bad = chain_line(path, e->msg, &chain_why)) == 0) {
+		/* The SEQ of the bad record (its line, but for volumes). */
+		if ((bad = jv.bad_line) != 0)
+			chain_why = jv.why;
+		if (bad == 0) {
 			/* Not about a line (not a regular file): as it is. */
 			snprintf(rep->why, sizeof(rep->why), "%.255s", e->msg);
 			goto end;

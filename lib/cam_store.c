@@ -22,8 +22,25 @@
 
 /* ---- segments ---- */
 
+/*
+ * Loading is linear in the records read: the array grows by doubling,
+ * and a "delete" finds its segment through a map from file name to
+ * entry instead of a scan.  A deleted entry is cleared in place (file
+ * NULL) and the array compacted once at the end.  A name recorded twice
+ * (never by camrec, which adds "-2"; a hand-made manifest may) keeps
+ * both entries, chained oldest first, and a delete takes the oldest, as
+ * a scan in manifest order did.
+ */
+#define NO_SEG	((size_t)-1)
+
 struct seg_walk {
 	struct cam_segments *out;
+	size_t cap;
+	size_t *next;		/* next live entry of the same file */
+	struct cam_strmap byfile;	/* file -> its oldest live entry */
+	size_t dead;
+	char **data;		/* each entry's record DATA, if keep_data */
+	int keep_data;
 	const char *camera;
 	uint64_t bad_line;	/* a record naming a file outside the camera */
 	char bad_file[128];
@@ -72,48 +89,159 @@ get_time(const char *json, const char *key)
 	return t;
 }
 
+/* Is kind a record of a live segment: "segment" as the recorder writes
+ * it, or "carry", the same DATA carried into a new volume? */
+static int
+seg_kind(const char *kind)
+{
+	return strcmp(kind, "segment") == 0 || strcmp(kind, "carry") == 0;
+}
+
+static void
+seg_delete(struct seg_walk *w, const char *file)
+{
+	struct cam_segments *o = w->out;
+	size_t i, nx;
+
+	if (cam_strmap_get(&w->byfile, file, &i) == -1)
+		return;
+	nx = w->next[i];
+	cam_strmap_del(&w->byfile, file);
+	if (nx != NO_SEG)
+		cam_strmap_put(&w->byfile, o->v[nx].file, nx);
+	seg_clear(&o->v[i]);	/* file NULL: dropped when compacting */
+	if (w->keep_data) {
+		free(w->data[i]);
+		w->data[i] = NULL;
+	}
+	w->dead++;
+}
+
+static struct cam_segment *
+seg_add(struct seg_walk *w, const char *file)
+{
+	struct cam_segments *o = w->out;
+	struct cam_segment *s;
+	size_t i, k = o->n;
+
+	if (o->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 256;
+		o->v = cam_xrealloc(o->v, w->cap * sizeof(*o->v));
+		w->next = cam_xrealloc(w->next, w->cap * sizeof(*w->next));
+		if (w->keep_data)
+			w->data = cam_xrealloc(w->data,
+			    w->cap * sizeof(*w->data));
+	}
+	s = &o->v[o->n++];
+	memset(s, 0, sizeof(*s));
+	s->camera = cam_xstrdup(w->camera);
+	s->file = cam_xstrdup(file);
+	w->next[k] = NO_SEG;
+	if (cam_strmap_get(&w->byfile, file, &i) == 0) {
+		while (w->next[i] != NO_SEG)
+			i = w->next[i];
+		w->next[i] = k;
+	} else
+		cam_strmap_put(&w->byfile, s->file, k);
+	return s;
+}
+
+/* Drop the cleared entries, keeping the order of the others, and index
+ * them anew.  Done when they are half the array, so that a manifest of
+ * years of hourly prunes is held in memory as its live segments, not
+ * as all it ever listed. */
+static void
+seg_compact(struct seg_walk *w)
+{
+	struct cam_segments *o = w->out;
+	size_t k = 0, i;
+
+	if (w->dead == 0)
+		return;
+	cam_strmap_free(&w->byfile);
+	for (size_t j = 0; j < o->n; j++) {
+		if (o->v[j].file == NULL)
+			continue;
+		o->v[k] = o->v[j];
+		if (w->keep_data)
+			w->data[k] = w->data[j];
+		w->next[k] = NO_SEG;
+		if (cam_strmap_get(&w->byfile, o->v[k].file, &i) == 0) {
+			while (w->next[i] != NO_SEG)
+				i = w->next[i];
+			w->next[i] = k;
+		} else
+			cam_strmap_put(&w->byfile, o->v[k].file, k);
+		k++;
+	}
+	o->n = k;
+	w->dead = 0;
+}
+
+static time_t
+field_time(const struct cam_json_field *f)
+{
+	char buf[64];
+	struct cam_err e;
+	time_t t;
+
+	if (cam_json_field_str(f, buf, sizeof(buf)) == -1 ||
+	    cam_time_parse(buf, NULL, &t, &e) == -1)
+		return 0;
+	return t;
+}
+
+enum { F_FILE, F_SHA, F_BYTES, F_DUR, F_FRAMES, F_START, F_END, F_REC, NF };
+
 static int
 seg_cb(void *arg, const struct cam_journal_rec *r)
 {
 	struct seg_walk *w = arg;
-	struct cam_segments *o = w->out;
+	struct cam_json_field f[NF] = {
+		[F_FILE] = { "file", NULL, 0 },
+		[F_SHA] = { "sha256", NULL, 0 },
+		[F_BYTES] = { "bytes", NULL, 0 },
+		[F_DUR] = { "duration_ms", NULL, 0 },
+		[F_FRAMES] = { "frames", NULL, 0 },
+		[F_START] = { "start", NULL, 0 },
+		[F_END] = { "end", NULL, 0 },
+		[F_REC] = { "recovered", NULL, 0 },
+	};
 	char file[PATH_MAX];
+	int del = strcmp(r->kind, "delete") == 0;
 	int64_t v;
 
-	if (cam_json_get_str(r->data, "file", file, sizeof(file)) == -1)
+	if (!del && !seg_kind(r->kind))
 		return 0;
-	if ((strcmp(r->kind, "delete") == 0 ||
-	    strcmp(r->kind, "segment") == 0) && !seg_file_ok(w->camera, file)) {
+	/* A delete needs only its file: one pass over DATA, all asked. */
+	if (cam_json_fields(r->data, f, del ? 1 : NF) == -1 ||
+	    cam_json_field_str(&f[F_FILE], file, sizeof(file)) == -1)
+		return 0;
+	if (!seg_file_ok(w->camera, file)) {
 		w->bad_line = r->line;
 		snprintf(w->bad_file, sizeof(w->bad_file), "%.120s", file);
 		return -1;
 	}
-	if (strcmp(r->kind, "delete") == 0) {
-		for (size_t i = 0; i < o->n; i++)
-			if (strcmp(o->v[i].file, file) == 0) {
-				seg_clear(&o->v[i]);
-				o->v[i] = o->v[--o->n];
-				break;
-			}
+	if (del) {
+		seg_delete(w, file);
+		if (w->dead >= 4096 && w->dead * 2 > w->out->n)
+			seg_compact(w);
 		return 0;
 	}
-	if (strcmp(r->kind, "segment") != 0)
-		return 0;
-	o->v = cam_xrealloc(o->v, (o->n + 1) * sizeof(*o->v));
-	struct cam_segment *s = &o->v[o->n++];
-	memset(s, 0, sizeof(*s));
-	s->camera = cam_xstrdup(w->camera);
-	s->file = cam_xstrdup(file);
-	cam_json_get_str(r->data, "sha256", s->sha256, sizeof(s->sha256));
-	if (cam_json_get_int(r->data, "bytes", &v) == 0)
+	struct cam_segment *s = seg_add(w, file);
+	if (w->keep_data)
+		w->data[w->out->n - 1] = cam_xstrdup(r->data);
+	cam_json_field_str(&f[F_SHA], s->sha256, sizeof(s->sha256));
+	if (cam_json_field_int(&f[F_BYTES], &v) == 0)
 		s->bytes = (uint64_t)v;
-	if (cam_json_get_int(r->data, "duration_ms", &v) == 0)
+	if (cam_json_field_int(&f[F_DUR], &v) == 0)
 		s->duration_ms = v;
-	if (cam_json_get_int(r->data, "frames", &v) == 0)
+	if (cam_json_field_int(&f[F_FRAMES], &v) == 0)
 		s->frames = v;
-	s->recovered = strstr(r->data, "\"recovered\":true") != NULL;
-	s->start = get_time(r->data, "start");
-	s->end = get_time(r->data, "end");
+	s->recovered = f[F_REC].at != NULL &&
+	    strncmp(f[F_REC].at, "true", 4) == 0;
+	s->start = field_time(&f[F_START]);
+	s->end = field_time(&f[F_END]);
 	return 0;
 }
 
@@ -131,17 +259,26 @@ int
 cam_store_segments(const char *root, const char *camera,
     struct cam_segments *out, struct cam_err *e)
 {
-	struct seg_walk w = { out, camera, 0, "" };
+	struct seg_walk w;
 	char path[PATH_MAX];
 
 	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	w.out = out;
+	w.camera = camera;
 	if (cam_rec_manifest(path, sizeof(path), root, camera, e) == -1)
 		return -1;
 	if (access(path, F_OK) == -1)
 		return 0;	/* never recorded */
 	/* On a broken chain, out keeps the segments of the records before
 	 * the bad one: verification still checks those. */
-	int rc = cam_journal_foreach(path, seg_cb, &w, e) == -1 ? -1 : 0;
+	/* The current volume alone: a new volume carries the live
+	 * segments of the one before. */
+	int rc = cam_journal_foreach_since(path, CAM_JOURNAL_CURRENT, seg_cb, &w,
+	    e) == -1 ? -1 : 0;
+	seg_compact(&w);
+	cam_strmap_free(&w.byfile);
+	free(w.next);
 	if (w.bad_line != 0)
 		cam_errf(e, CAM_NO, "%s:%llu: file \"%s\" is not inside the "
 		    "directory of camera %s: refused", path,
@@ -158,6 +295,68 @@ cam_segments_free(struct cam_segments *s)
 		seg_clear(&s->v[i]);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- volumes ---- */
+
+/* A record naming a file outside the camera is kept in bad_line, and
+ * carry_emit refuses to rotate. */
+static int
+carry_record(void *arg, const struct cam_journal_rec *r)
+{
+	(void)seg_cb(arg, r);
+	return 0;
+}
+
+/* The live segments, in manifest order, each as its record said. */
+static int
+carry_emit(void *arg, cam_journal_put_fn put, void *put_arg,
+    struct cam_err *e)
+{
+	struct seg_walk *w = arg;
+
+	if (w->bad_line != 0)
+		return cam_errf(e, CAM_NO, "record %llu: file \"%s\" is not "
+		    "inside the directory of camera %s: not rotated",
+		    (unsigned long long)w->bad_line, w->bad_file, w->camera);
+	seg_compact(w);
+	for (size_t i = 0; i < w->out->n; i++)
+		if (put(put_arg, "carry", w->data[i], e) == -1)
+			return -1;
+	return 0;
+}
+
+int
+cam_store_rotate(const char *name, struct cam_journal *j, time_t now,
+    char *closed, size_t closed_len, struct cam_err *e)
+{
+	struct cam_journal_carry c = { carry_record, carry_emit, NULL };
+	struct cam_segments segs;
+	struct seg_walk w;
+	char camera[PATH_MAX];
+	const char *slash = strchr(name, '/');
+	int rc;
+
+	if (strcmp(name, "holds.journal") == 0 ||
+	    strcmp(name, "extractions.journal") == 0)
+		return 1;	/* small, and whole: never rotated */
+	if (slash == NULL || strcmp(slash, "/manifest") != 0)
+		return cam_journal_rotate(j, now, NULL, closed, closed_len, e);
+	snprintf(camera, sizeof(camera), "%.*s", (int)(slash - name), name);
+	memset(&segs, 0, sizeof(segs));
+	memset(&w, 0, sizeof(w));
+	w.out = &segs;
+	w.camera = camera;
+	w.keep_data = 1;
+	c.arg = &w;
+	rc = cam_journal_rotate(j, now, &c, closed, closed_len, e);
+	for (size_t i = 0; i < segs.n; i++)
+		free(w.data[i]);
+	free(w.data);
+	free(w.next);
+	cam_strmap_free(&w.byfile);
+	cam_segments_free(&segs);
+	return rc;
 }
 
 /* ---- holds ---- */
@@ -496,6 +695,7 @@ end:
 
 static struct {
 	const struct cam_segments *segs;
+	struct cam_strmap listed;	/* the files segs lists */
 	const char *root;
 	void (*report)(void *, const char *, const char *);
 	void *arg;
@@ -515,9 +715,9 @@ unlisted_cb(const char *path, const struct stat *st, int type,
 	if (type != FTW_F || n <= ext || strcmp(path + n - ext,
 	    "." CAM_SEGMENT_EXT) != 0 || strstr(rel, "/quarantine/") != NULL)
 		return 0;
-	for (size_t i = 0; i < unlisted.segs->n; i++)
-		if (strcmp(unlisted.segs->v[i].file, rel) == 0)
-			return 0;
+	size_t i;
+	if (cam_strmap_get(&unlisted.listed, rel, &i) == 0)
+		return 0;
 	snprintf(msg, sizeof(msg), "%s: no manifest record lists it", rel);
 	unlisted.report(unlisted.arg, "unlisted", msg);
 	unlisted.found++;
@@ -600,7 +800,12 @@ cam_store_verify(const char *root, const char *camera,
 	unlisted.report = report;
 	unlisted.arg = arg;
 	unlisted.found = 0;
-	if (nftw(camdir, unlisted_cb, 16, FTW_PHYS) == -1) {
+	memset(&unlisted.listed, 0, sizeof(unlisted.listed));
+	for (size_t i = 0; i < segs.n; i++)
+		cam_strmap_put(&unlisted.listed, segs.v[i].file, i);
+	int walked = nftw(camdir, unlisted_cb, 16, FTW_PHYS);
+	cam_strmap_free(&unlisted.listed);
+	if (walked == -1) {
 		unlisted.segs = NULL;
 		cam_segments_free(&segs);
 		return cam_err_sys(e, "%s", camdir);

@@ -51,7 +51,21 @@ int cam_store_journals(const char *root,
     int (*cb)(void *arg, const char *name, const char *path), void *arg,
     struct cam_err *e);
 
-/* Live segments of one camera, in manifest order. */
+/*
+ * Close the current volume of the journal open in j, known as name
+ * (relative to the storage root, as cam_store_journals names it), when
+ * it is due (cam_journal_rotate: begun in an earlier UTC month, ending
+ * with a seal).  A camera's manifest carries its live segments into the
+ * new volume ("carry" records, each the DATA of the segment's record);
+ * holds.journal and extractions.journal are never rotated.  0 rotated
+ * (the closed volume's path in closed), 1 not due, -1 error.
+ */
+struct cam_journal;
+int cam_store_rotate(const char *name, struct cam_journal *j, time_t now,
+    char *closed, size_t closed_len, struct cam_err *e);
+
+/* Live segments of one camera, in manifest order: what its current
+ * volume lists and has not deleted. */
 int cam_store_segments(const char *root, const char *camera,
     struct cam_segments *out, struct cam_err *e);
 void cam_segments_free(struct cam_segments *s);

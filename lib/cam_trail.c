@@ -72,8 +72,8 @@ cam_trail_access(const char *root, const char *zone, time_t since, int json,
 
 	if (cam_path(path, sizeof(path), e, "%s/" CAM_AUDIT_FILE, root) == -1)
 		return -1;
-	if (stat(path, &st) == 0 &&
-	    cam_journal_foreach(path, access_cb, &a, e) == -1)
+	if (stat(path, &st) == 0 && cam_journal_foreach_since(path,
+	    since ? since : (time_t)-1, access_cb, &a, e) == -1)
 		return -1;
 	return 0;
 }

@@ -485,3 +485,116 @@ cam_utf8_clean(const char *s, size_t len, int tab_ok)
 	}
 	return 1;
 }
+
+/* ---- string map ---- */
+
+/* FNV-1a: the keys are file names and the like, not chosen to collide
+ * (a manifest a stranger wrote costs time, not correctness). */
+static size_t
+strmap_hash(const char *k)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)(h ^ (h >> 32));
+}
+
+static size_t
+strmap_slot(const struct cam_strmap *m, const char *k)
+{
+	size_t i = strmap_hash(k) & (m->cap - 1);
+
+	while (m->key[i] != NULL && strcmp(m->key[i], k) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void
+strmap_grow(struct cam_strmap *m)
+{
+	struct cam_strmap o = *m;
+
+	m->cap = o.cap ? o.cap * 2 : 64;
+	m->n = 0;
+	m->key = cam_xmalloc(m->cap * sizeof(*m->key));
+	m->val = cam_xmalloc(m->cap * sizeof(*m->val));
+	memset(m->key, 0, m->cap * sizeof(*m->key));
+	for (size_t i = 0; i < o.cap; i++)
+		if (o.key[i] != NULL) {
+			size_t j = strmap_slot(m, o.key[i]);
+			m->key[j] = o.key[i];
+			m->val[j] = o.val[i];
+			m->n++;
+		}
+	free(o.key);
+	free(o.val);
+}
+
+void
+cam_strmap_put(struct cam_strmap *m, const char *k, size_t v)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap)
+		strmap_grow(m);
+	i = strmap_slot(m, k);
+	if (m->key[i] == NULL)
+		m->n++;
+	m->key[i] = k;
+	m->val[i] = v;
+}
+
+int
+cam_strmap_get(const struct cam_strmap *m, const char *k, size_t *v)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return -1;
+	i = strmap_slot(m, k);
+	if (m->key[i] == NULL)
+		return -1;
+	*v = m->val[i];
+	return 0;
+}
+
+int
+cam_strmap_del(struct cam_strmap *m, const char *k)
+{
+	size_t i, j;
+
+	if (m->cap == 0)
+		return -1;
+	i = strmap_slot(m, k);
+	if (m->key[i] == NULL)
+		return -1;
+	/* Shift back the entries of the run after i that would no longer
+	 * be found past the hole (no tombstones: a prune deletes as many
+	 * names as it adds). */
+	for (j = (i + 1) & (m->cap - 1); m->key[j] != NULL;
+	    j = (j + 1) & (m->cap - 1)) {
+		size_t h = strmap_hash(m->key[j]) & (m->cap - 1);
+		/* Can j's entry move to i: is i between its home h and j,
+		 * cyclically? */
+		if ((j > i && (h <= i || h > j)) ||
+		    (j < i && (h <= i && h > j))) {
+			m->key[i] = m->key[j];
+			m->val[i] = m->val[j];
+			i = j;
+		}
+	}
+	m->key[i] = NULL;
+	m->n--;
+	return 0;
+}
+
+void
+cam_strmap_free(struct cam_strmap *m)
+{
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}

@@ -77,4 +77,27 @@ const char *cam_user_name(void);
 /* Is s valid UTF-8 without control characters (tab allowed if tab_ok)? */
 int cam_utf8_clean(const char *s, size_t len, int tab_ok);
 
+/*
+ * A map from strings to indexes, for finding a record by name in a big
+ * table (a manifest's segments by file) in constant time.  Open
+ * addressing with linear probing, kept at most half full.  Keys are
+ * not copied: each must stay valid, unchanged, until it is deleted or
+ * the map freed.  Zero-initialise (CAM_STRMAP_INIT) before use.
+ */
+struct cam_strmap {
+	size_t cap, n;
+	const char **key;
+	size_t *val;
+};
+
+#define CAM_STRMAP_INIT { 0, 0, NULL, NULL }
+
+/* Set k's value (replacing any, and the key pointer with k). */
+void cam_strmap_put(struct cam_strmap *m, const char *k, size_t v);
+/* 0 with *v set, or -1 if k is not in the map. */
+int cam_strmap_get(const struct cam_strmap *m, const char *k, size_t *v);
+/* Remove k; -1 if it was not there. */
+int cam_strmap_del(struct cam_strmap *m, const char *k);
+void cam_strmap_free(struct cam_strmap *m);
+
 #endif

@@ -282,6 +282,18 @@ quarantine_unreadable() {
 	done
 }
 
+# ago OFFSET CMD...: CMD as if OFFSET from now ("-3h", "+40d"); a
+# sanitized build's runtime accepts libfaketime loaded before it.
+ago() {
+	local off=$1 &&
+	shift &&
+	env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    faketime -f "$off" "$@"
+}
+# has_faketime: in a body, skip it without faketime(1) to make records
+# of another time.
+has_faketime() { command -v faketime >/dev/null || skip_test "needs faketime"; }
+
 # chain_ok JOURNAL: the chain check of camkit-journal(5), by shell.
 chain_ok() {
 	local prev line n=0 &&

@@ -16,18 +16,6 @@ expect_success 'a brand-new logbook, not sealed yet: ok, and said so' '
 	hasnt "^FAIL" out
 '
 
-# ago OFFSET CMD...: CMD as if OFFSET ago ("-3h"); a sanitized build's
-# runtime accepts libfaketime loaded before it.
-ago() {
-	local off=$1 &&
-	shift &&
-	env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-	    faketime -f "$off" "$@"
-}
-# has_faketime: in a body, skip it without faketime(1) to make records
-# of hours ago.
-has_faketime() { command -v faketime >/dev/null || skip_test "needs faketime"; }
-
 expect_success 'unsealed records older than the seal interval: camlog verify and camaudit journals say not sealed, exit 1' '
 	has_faketime &&
 	rm -f "$LB" &&
