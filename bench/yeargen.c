@@ -63,6 +63,7 @@
 #include "cam_journal.h"
 #include "cam_json.h"
 #include "cam_seal.h"
+#include "cam_store.h"
 #include "cam_time.h"
 #include "cam_util.h"
 
@@ -445,18 +446,25 @@ jopen(struct gen *g, const char *path)
 	return j;
 }
 
-/* cam_seal as camctl seal calls it: 1 sealed, 0 already current. */
+/* cam_seal as camctl seal calls it, then cam_store_rotate: a journal
+ * begun in an earlier UTC month is closed as a volume NAME.YYYY-MM.
+ * 1 sealed, 0 already current. */
 static int
 seal(struct gen *g, struct cam_journal *j, time_t *last, const char *name,
     time_t t, int witness)
 {
 	struct cam_err e;
+	char closed[PATH_MAX];
 	int rc;
 
 	clock_at(last, t);
 	cam_err_clear(&e);
 	rc = cam_seal(j, name, g->sealer, witness ? g->site : NULL, &e);
 	if (rc == -1)
+		die(name, &e);
+	cam_err_clear(&e);
+	if (cam_store_rotate(name, j, *last, closed, sizeof(closed),
+	    &e) == -1)
 		die(name, &e);
 	return rc == 0;
 }
