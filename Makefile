@@ -80,6 +80,7 @@ all: $(BINS)
 # The test camera: an RTSP server (GStreamer) the tests start on loopback.
 include tests/rtspd.mk
 include bench/jbench.mk
+include bench/yeargen.mk
 # The power-cut simulator: an fsync-tracking LD_PRELOAD shim.
 include tests/powercut.mk
 
@@ -145,7 +146,7 @@ check: deps
 	$(MAKE) all-tests
 	tests/run $(B)
 
-all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench \
+all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench $(B)/bench/yeargen \
 	$(B)/tests/hwytimer.so $(B)/tests/powercut $(B)/tests/powercut.so
 
 # Preloaded by tests/t78-valgrind.sh (see the file); never sanitized.
