@@ -1478,11 +1478,19 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 			memcpy(w->before, cur.prev, CAM_JOURNAL_HEX);
 		}
 		if (cur.seq != w->base + L) {
+			/* A volume that begins after a gap: the ones between
+			 * are missing (a middle one, if others come before). */
 			if (L == 1 && first && strcmp(cur.kind,
 			    CAM_JOURNAL_VOLUME_KIND) == 0)
 				bad(w, L, e, "the journal's earlier volumes are "
 				    "missing: this one begins at record %"
 				    PRIu64, cur.seq);
+			else if (L == 1 && strcmp(cur.kind,
+			    CAM_JOURNAL_VOLUME_KIND) == 0)
+				bad(w, L, e, "the journal's earlier volumes are "
+				    "missing: this one begins at record %"
+				    PRIu64 ", %s ends at record %" PRIu64,
+				    cur.seq, w->prev_vol, w->base);
 			else
 				bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64
 				    ": a record is missing, repeated or out of "
