@@ -898,24 +898,60 @@ end:
 	return rc;
 }
 
+/* The SEQ of the first record of a file, 0 if it cannot be read. */
+static uint64_t
+first_seq(const char *path)
+{
+	char buf[32], *tab;
+	uint64_t seq;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd == -1)
+		return 0;
+	do
+		n = pread(fd, buf, sizeof(buf), 0);
+	while (n == -1 && errno == EINTR);
+	close(fd);
+	if (n <= 0 || (tab = memchr(buf, '\t', (size_t)n)) == NULL ||
+	    parse_seq(buf, (size_t)(tab - buf), &seq) == -1)
+		return 0;
+	return seq;
+}
+
 /*
  * The journal was rotated while this handle held its old file: go on in
  * the file path names now.  The lock passes from the old file to the
  * new one; catch_up reads the new one from its start, so its first
- * record (the "volume" record) must follow the last one seen here.
+ * record (the "volume" record) must follow the last one seen here.  A
+ * handle that slept through several rotations (a recorder whose camera
+ * was down for weeks) goes through the closed volumes after its own
+ * first: the one whose first record follows on, read to its end, then
+ * the next.
  */
 static int
 follow(struct cam_journal *j, struct cam_err *e)
 {
 	struct stat st;
+	char **v, next[PATH_MAX];
+	size_t nv;
 	int fd;
 
-	fd = open(j->path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	snprintf(next, sizeof(next), "%s", j->path);
+	if (cam_journal_volumes(j->path, &v, &nv, e) == -1)
+		return -1;
+	for (size_t i = 0; i < nv; i++)
+		if (first_seq(v[i]) == j->seq + 1) {
+			snprintf(next, sizeof(next), "%s", v[i]);
+			break;
+		}
+	cam_journal_volumes_free(v, nv);
+	fd = open(next, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1)
-		return cam_err_sys(e, "%s", j->path);
+		return cam_err_sys(e, "%s", next);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return cam_errf(e, CAM_NO, "%s: not a regular file", j->path);
+		return cam_errf(e, CAM_NO, "%s: not a regular file", next);
 	}
 	if (lock(fd, LOCK_EX, j->path, e) == -1) {
 		close(fd);
