@@ -1305,7 +1305,7 @@ test_volumes(void)
 {
 	struct vol_ctx c;
 	struct cam_segments segs0;
-	struct cam_journal *j2 = NULL, *jx = NULL;
+	struct cam_journal *j2 = NULL, *j3 = NULL, *jx = NULL;
 	struct cam_journal_rec out;
 	struct cam_journal_verify v;
 	char closed[1024], msg[1024], *before, path[512], f0[512], f1[512];
@@ -1353,6 +1353,10 @@ test_volumes(void)
 	if (cam_journal_open(&j2, c.path, "rec2", &e) == -1)
 		printf("# %s\n", e.msg);
 	cam_journal_set_sync(j2, 0);
+	/* And one that appends nothing until two rotations later. */
+	if (cam_journal_open(&j3, c.path, "rec3", &e) == -1)
+		printf("# %s\n", e.msg);
+	cam_journal_set_sync(j3, 0);
 
 	rc = cam_store_rotate("door/manifest", c.j, utc(2026, 10, 2, 0),
 	    closed, sizeof(closed), &e);
@@ -1454,6 +1458,28 @@ test_volumes(void)
 	CHECK(!c.r.v[8].live && c.r.v[eight].live,
 	    "volumes: (reference) a delete of a name carried twice takes the "
 	    "older record");
+
+	/* The handle that followed the first rotation follows the second,
+	 * after reading what others appended to October's volume; the one
+	 * that slept through both follows too. */
+	cam_journal_set_time(j2, t + 13 * 3600);
+	rc = cam_journal_append(j2, "camera-down", "{\"why\":\"eof\"}", &out,
+	    &e);
+	if (rc == -1)
+		printf("# %s\n", e.msg);
+	c.total++;
+	CHECK(rc == 0 && out.seq == c.total, "volumes: a handle appends after "
+	    "a second rotation, having read the rest of the volume it had "
+	    "followed into");
+	cam_journal_set_time(j3, t + 14 * 3600);
+	rc = cam_journal_append(j3, "camera-down", "{\"why\":\"eof\"}", &out,
+	    &e);
+	if (rc == -1)
+		printf("# %s\n", e.msg);
+	else
+		c.total++;
+	CHECK(rc == 0 && out.seq == c.total, "volumes: a handle opened before "
+	    "two rotations, unused since, appends after them");
 
 	/* The whole chain, every volume. */
 	const char *files[3] = { f0, f1, c.path };
@@ -1670,6 +1696,7 @@ test_volumes(void)
 	    "volumes: the journal verifies at the end");
 
 	cam_journal_close(&j2);
+	cam_journal_close(&j3);
 	cam_journal_close(&c.j);
 	ref_free(&c.r);
 }
