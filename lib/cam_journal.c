@@ -1335,6 +1335,8 @@ struct walk {
 	void *arg;
 	struct cam_journal_verify *v;
 	int anchored;		/* the first file need not begin the chain */
+	int volume_ok;		/* nor one that begins with a volume record
+				 * (the volumes before it archived) */
 	int nolock;		/* the caller holds the lock (rotation) */
 	off_t limit;		/* with nolock: read this much */
 	uint64_t base;		/* SEQ before the file's first record */
@@ -1507,7 +1509,9 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 			bad(w, L, e, "%s", why);
 			goto end;
 		}
-		if (L == 1 && first && w->anchored && cur.seq > 1) {
+		if (L == 1 && first && cur.seq > 1 && (w->anchored ||
+		    (w->volume_ok && strcmp(cur.kind,
+		    CAM_JOURNAL_VOLUME_KIND) == 0))) {
 			/* Where this walk starts: taken as it is. */
 			w->base = cur.seq - 1;
 			memcpy(w->v->head, cur.prev, CAM_JOURNAL_HEX);
@@ -1677,6 +1681,7 @@ walk_path(const char *path, int all, time_t since,
 	w.cb = cb;
 	w.arg = arg;
 	w.v = v;
+	w.volume_ok = !all;
 	if (walk_files(path, all, since, &files, &n, &w.anchored, e) == -1)
 		return -1;
 	rc = walk(&w, files, n, e);
