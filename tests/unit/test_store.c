@@ -1540,6 +1540,18 @@ test_volumes(void)
 	verify_fails(c.path, files[1], 1, 1,
 	    "the journal's earlier volumes are missing",
 	    "the first volume missing");
+	{
+		/* An archived first volume: what reads from a later one
+		 * does not miss it. */
+		struct cam_segments segs;
+		rc = cam_store_segments(dir, "door", &segs, &e);
+		CHECK(rc == 0, "volumes: with the first volume archived, "
+		    "cam_store_segments reads the current one");
+		compare_live(&segs, &c.r, "door", "the first volume archived");
+		cam_segments_free(&segs);
+		since(c.path, utc(2026, 10, 15, 0), s1 + 1, "volume", files[1],
+		    c.total - s1, "mid-October, the first volume archived");
+	}
 	rename(jpath("door/away"), files[0]);
 
 	/* A volume cut out of the middle of another: its first record
@@ -1559,6 +1571,23 @@ test_volumes(void)
 			    1, 11, "must begin with a \"volume\" record naming "
 			    "it", "a volume that does not begin with a volume "
 			    "record");
+		/* A journal whose first records were cut off (not a
+		 * volume record first): still refused by a walk from the
+		 * current volume. */
+		size_t n4 = 0;
+		const char *l4 = line_at(whole, wlen, 4, &n4);
+		struct walk_log wc;
+		memset(&wc, 0, sizeof(wc));
+		if (l4 != NULL && l11 != NULL &&
+		    spit(jpath("split/cut"), l4, (size_t)(l11 - l4)) == 0) {
+			rc = cam_journal_foreach_since(jpath("split/cut"),
+			    CAM_JOURNAL_CURRENT, log_cb, &wc, &e);
+			CHECK(rc == -1 && e.code == CAM_NO &&
+			    strstr(e.msg, ":1: SEQ 4, want 1") != NULL &&
+			    wc.n == 0, "volumes: a journal whose first three "
+			    "records were cut off is refused by a walk from "
+			    "its current volume");
+		}
 		/* Volumes renamed: the volume record names another. */
 		if (copy_file(files[0], jpath("split/manifest.2026-08")) == 0 &&
 		    copy_file(files[1], jpath("split/manifest.2026-10")) == 0 &&
@@ -1620,6 +1649,10 @@ test_volumes(void)
 		cam_journal_volumes_free(vols, nv);
 	CHECK(rc == 2 && fsize(c.path) == size0,
 	    "volumes: not rotated (1) in the month it began; nothing written");
+	rc = cam_store_rotate("door/manifest", c.j, utc(2026, 10, 20, 0),
+	    closed, sizeof(closed), &e);
+	CHECK(rc == 1 && fsize(c.path) == size0,
+	    "volumes: not rotated (1) when the clock says an earlier month");
 	vseg(&c, utc(2026, 11, 21, 0), "", (size_t)-1);
 	size0 = fsize(c.path);
 	rc = cam_store_rotate("door/manifest", c.j, utc(2026, 12, 2, 0),
