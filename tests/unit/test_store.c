@@ -17,6 +17,8 @@
  *				rotations not due, a second handle, a
  *				replaced journal, rotations cut short by a
  *				crash or refused
+ *	holds			placed, released in random order, read
+ *				back; cover() against a plain overlap test
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1841,6 +1843,120 @@ test_rotate_faults(void)
 	free(r.v);
 }
 
+/*
+ * Holds: placed on three cameras, half released in random order, read
+ * back whole; cover() against a plain overlap test; a release twice or
+ * of no hold refused with nothing written.
+ */
+static void
+test_holds(void)
+{
+	enum { NH = 200, NQ = 20000 };
+	static const char *const cams[] = { "gate", "yard", "door" };
+	struct hold_ref {
+		uint64_t id;
+		int cam;
+		time_t from, to;
+		char reason[64], by[32];
+		int released;
+	} *ref = cam_xmalloc(NH * sizeof(*ref));
+	struct cam_holds h;
+	size_t order[NH], bad = 0;
+	const time_t t0 = 1780000000;
+	char msg[256], hp[512];
+	int rc;
+
+	snprintf(hp, sizeof(hp), "%s", jpath("holds.journal"));
+	unlink(hp);
+	for (size_t i = 0; i < NH; i++) {
+		struct hold_ref *x = &ref[i];
+		x->cam = (int)rnd_below(3);
+		x->from = t0 + (time_t)rnd_below(86400 * 60);
+		x->to = x->from + (time_t)rnd_below(86400 * 3);
+		snprintf(x->reason, sizeof(x->reason), "incident %zu \"night\"",
+		    i);
+		snprintf(x->by, sizeof(x->by), "guard%zu", i % 7);
+		x->released = 0;
+		if (cam_store_hold_add(dir, "rec1", cams[x->cam], x->from,
+		    x->to, x->reason, x->by, &x->id, &e) == -1) {
+			printf("# %s\n", e.msg);
+			bad++;
+		}
+		order[i] = i;
+	}
+	CHECK(bad == 0 && ref[0].id == 1 && ref[NH - 1].id == NH,
+	    "holds: 200 placed, numbered by their records");
+	shuffle(order, NH);
+	for (size_t k = 0; k < NH / 2; k++) {
+		struct hold_ref *x = &ref[order[k]];
+		if (cam_store_hold_release(dir, "rec1", x->id, "case closed",
+		    "chief", &e) == -1) {
+			printf("# %s\n", e.msg);
+			bad++;
+		}
+		x->released = 1;
+	}
+	CHECK(bad == 0, "holds: 100 released in random order");
+
+	off_t size0 = fsize(hp);
+	rc = cam_store_hold_release(dir, "rec1", ref[order[0]].id, "again",
+	    "chief", &e);
+	CHECK(rc == -1 && e.code == CAM_NO &&
+	    strstr(e.msg, "already released") != NULL && fsize(hp) == size0,
+	    "holds: a second release is refused, nothing written");
+	rc = cam_store_hold_release(dir, "rec1", 100000, "none", "chief", &e);
+	CHECK(rc == -1 && e.code == CAM_NO && strstr(e.msg, "no hold") != NULL &&
+	    fsize(hp) == size0,
+	    "holds: the release of no hold is refused, nothing written");
+
+	rc = cam_store_holds(dir, &h, &e);
+	size_t diff = 0;
+	for (size_t i = 0; rc == 0 && i < NH && h.n == NH; i++) {
+		const struct cam_hold *g = &h.v[i];
+		const struct hold_ref *x = &ref[i];
+		if (g->id != x->id || strcmp(g->camera, cams[x->cam]) != 0 ||
+		    g->from != x->from || g->to != x->to ||
+		    strcmp(g->reason, x->reason) != 0 ||
+		    strcmp(g->by, x->by) != 0 || g->released != x->released)
+			diff++;
+	}
+	snprintf(msg, sizeof(msg), "holds: read back, each id, camera, "
+	    "window, reason, by and released as placed (%zu differ)", diff);
+	CHECK(rc == 0 && h.n == NH && diff == 0, msg);
+
+	/* cover(): any standing hold of the camera overlapping [s, e]. */
+	diff = 0;
+	size_t covered = 0;
+	for (size_t q = 0; rc == 0 && q < NQ; q++) {
+		int cam = (int)rnd_below(3), want = 0;
+		time_t s = t0 - 86400 + (time_t)rnd_below(86400 * 64);
+		time_t en = s + (time_t)rnd_below(600);
+		for (size_t i = 0; i < NH; i++)
+			if (!ref[i].released && ref[i].cam == cam &&
+			    !(en < ref[i].from || s > ref[i].to))
+				want = 1;
+		covered += want;
+		if (cam_holds_cover(&h, cams[cam], s, en) != want)
+			diff++;
+	}
+	snprintf(msg, sizeof(msg), "holds: cover() agrees with a plain "
+	    "overlap test on %d windows (%zu covered)", NQ, covered);
+	CHECK(rc == 0 && diff == 0 && covered > 0 && covered < NQ, msg);
+	/* The edges: a window touching a standing hold's end is covered. */
+	const struct hold_ref *x = NULL;
+	for (size_t i = 0; i < NH && x == NULL; i++)
+		if (!ref[i].released)
+			x = &ref[i];
+	CHECK(x != NULL && rc == 0 &&
+	    cam_holds_cover(&h, cams[x->cam], x->to, x->to + 60) == 1 &&
+	    cam_holds_cover(&h, cams[x->cam], x->from - 60, x->from) == 1,
+	    "holds: a window touching a standing hold's first or last second "
+	    "is covered");
+	if (rc == 0)
+		cam_holds_free(&h);
+	free(ref);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1857,6 +1973,7 @@ main(int argc, char **argv)
 	test_million();
 	test_volumes();
 	test_rotate_faults();
+	test_holds();
 	if (unit_failed == 0) {
 		if (nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS) != 0)
 			printf("# could not remove %s\n", dir);
