@@ -797,12 +797,11 @@ test_million(void)
 	struct ref r = { NULL, 0, 0 };
 	struct jw w;
 	struct cam_segments segs;
-	struct timespec a, b;
+	struct timespec a, b, cpu0;
 	size_t oldest = 0, twins = 0, dups = 0, newest_first = 0, random = 0;
 	size_t down = 0;
 	char file[256], msg[256];
 
-	struct timespec cpu0;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
 	if (mkdir(jpath("gate"), 0750) == -1) {
 		CHECK(0, "mkdir gate");
@@ -859,8 +858,9 @@ test_million(void)
 				}
 		}
 		if (m % 43200 == 30000) {
-			/* 2000 deletions at random among the live ones, and
-			 * deletes of files not live (ignored). */
+			/* 2000 deletions at random since the oldest live
+			 * one: of live files, and of files already deleted
+			 * (ignored). */
 			for (size_t c = 0; c < 2000; c++) {
 				size_t k = oldest + rnd_below(r.n - oldest);
 				ref_del(&r, &w, k, en, "operator");
@@ -870,8 +870,8 @@ test_million(void)
 		if (m % 10080 == 5000)
 			jw_put(&w, en, "seal", "{\"head_seq\":1}");
 	}
-	/* Deletions of the live ones' names in a last random order, of a
-	 * name recorded twice whose newer record stays. */
+	/* Deletes aimed at the newer record of a name indexed twice, both
+	 * live: the older record goes, the newer stays. */
 	for (size_t k = 0, c = 0; k < r.n && c < 50; k++)
 		if (r.v[k].live && r.v[k].same != (size_t)-1 &&
 		    r.v[r.v[k].same].live) {
@@ -883,7 +883,7 @@ test_million(void)
 	    "(%zu segments, %zu \"-2\" twins, %zu names indexed twice, %zu "
 	    "deleted newest first, %zu at random, %zu outages)", w.seq, r.n,
 	    twins, dups, newest_first, random, down);
-	CHECK(w.seq >= (1000000), msg);
+	CHECK(w.seq >= 1000000, msg);
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	int rc = cam_store_segments(dir, camera, &segs, &e);
@@ -1010,6 +1010,8 @@ utc(int y, int mo, int d, int h)
 	return timegm(&tm);
 }
 
+static int vput_failed;
+
 static int
 vput(struct vol_ctx *c, struct cam_journal *j, time_t t, const char *kind,
     const char *data)
@@ -1017,6 +1019,7 @@ vput(struct vol_ctx *c, struct cam_journal *j, time_t t, const char *kind,
 	cam_journal_set_time(j, t);
 	if (cam_journal_append(j, kind, data, NULL, &e) == -1) {
 		printf("# append %s: %s\n", kind, e.msg);
+		vput_failed++;
 		return -1;
 	}
 	c->total++;
@@ -1730,6 +1733,7 @@ test_volumes(void)
 	CHECK(rc == 0 && v.records == c.total,
 	    "volumes: the journal verifies at the end");
 
+	CHECK(vput_failed == 0, "volumes: every record of the test appended");
 	cam_journal_close(&j2);
 	cam_journal_close(&j3);
 	cam_journal_close(&c.j);
