@@ -50,6 +50,8 @@ struct cam_journal {
 	ino_t	 ino;
 	off_t	 end;		/* offset after the last record seen */
 	uint64_t seq;		/* its SEQ, 0 if there is none */
+	uint64_t base;		/* SEQ before the first record of the file
+				 * held (a volume after the first: > 0) */
 	char	 head[CAM_JOURNAL_HEX];	/* its hash, zeros if none */
 	time_t	 fixed_time;	/* TIME of every append, 0: the clock */
 };
@@ -598,7 +600,7 @@ append_locked(struct cam_journal *j, const char *kind, const char *data,
 		out->data = data;
 		memcpy(out->prev, j->head, CAM_JOURNAL_HEX);
 		memcpy(out->hash, hash, CAM_JOURNAL_HEX);
-		out->line = out->seq;
+		out->line = out->seq - j->base;
 		out->offset = j->end;
 	}
 	j->end += (off_t)b.len;
@@ -963,6 +965,7 @@ follow(struct cam_journal *j, struct cam_err *e)
 	j->dev = st.st_dev;
 	j->ino = st.st_ino;
 	j->end = 0;
+	j->base = j->seq;
 	if (catch_up(j, e) == -1) {
 		char why[512];
 
@@ -1066,6 +1069,8 @@ cam_journal_open(struct cam_journal **jp, const char *path,
 	}
 	if (read_tail(j, st.st_size, e) == -1)
 		goto fail;
+	uint64_t first = j->seq > 0 ? first_seq(path) : 0;
+	j->base = first > 0 ? first - 1 : 0;
 	unlock(j->fd);
 	*jp = j;	/* the caller owns it now */
 	return 0;
