@@ -1412,6 +1412,8 @@ test_volumes(void)
 		    "the rotation appends record %" PRIu64 " to the new volume, "
 		    "linked to the line before it there", c.total);
 		CHECK(rc == 0 && out.seq == c.total && l != NULL &&
+		    out.line == (uint64_t)count_lines(cur, len) &&
+		    out.offset == (off_t)(l - cur) &&
 		    strtoull(field(l, n, 0, buf, sizeof(buf)), NULL, 10) ==
 		    c.total && strcmp(field(l, n, 3, buf, sizeof(buf)), h) == 0 &&
 		    strcmp(out.prev, h) == 0 &&
@@ -1477,14 +1479,33 @@ test_volumes(void)
 	    "a second rotation, having read the rest of the volume it had "
 	    "followed into");
 	cam_journal_set_time(j3, t + 14 * 3600);
+	off_t at3 = fsize(c.path);
 	rc = cam_journal_append(j3, "camera-down", "{\"why\":\"eof\"}", &out,
 	    &e);
 	if (rc == -1)
 		printf("# %s\n", e.msg);
 	else
 		c.total++;
-	CHECK(rc == 0 && out.seq == c.total, "volumes: a handle opened before "
-	    "two rotations, unused since, appends after them");
+	CHECK(rc == 0 && out.seq == c.total && out.line == c.total - s2 &&
+	    out.offset == at3,
+	    "volumes: a handle opened before two rotations, unused since, "
+	    "appends after them (its record's line and offset are in the "
+	    "current volume)");
+	/* A handle opened on a rotated journal: lines counted from the
+	 * current volume's first. */
+	if (cam_journal_open(&jx, c.path, "rec4", &e) == 0) {
+		cam_journal_set_sync(jx, 0);
+		cam_journal_set_time(jx, t + 15 * 3600);
+		off_t at = fsize(c.path);
+		rc = cam_journal_append(jx, "camera-up", "{}", &out, &e);
+		if (rc == 0)
+			c.total++;
+		CHECK(rc == 0 && out.seq == c.total &&
+		    out.line == c.total - s2 && out.offset == at,
+		    "volumes: a handle opened on a rotated journal tells the "
+		    "line of its record in the current volume");
+		cam_journal_close(&jx);
+	}
 
 	/* The whole chain, every volume. */
 	const char *files[3] = { f0, f1, c.path };
