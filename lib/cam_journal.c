@@ -927,9 +927,9 @@ first_seq(const char *path)
  * new one; catch_up reads the new one from its start, so its first
  * record (the "volume" record) must follow the last one seen here.  A
  * handle that slept through several rotations (a recorder whose camera
- * was down for weeks) goes through the closed volumes after its own
- * first: the one whose first record follows on, read to its end, then
- * the next.
+ * was down for weeks) goes through the closed volumes after the one it
+ * held: the closed volume whose first record follows on is read to its
+ * end, then the next, up to the file path names.
  */
 static int
 follow(struct cam_journal *j, struct cam_err *e)
