@@ -50,6 +50,8 @@ struct cam_journal {
 	ino_t	 ino;
 	off_t	 end;		/* offset after the last record seen */
 	uint64_t seq;		/* its SEQ, 0 if there is none */
+	uint64_t base;		/* SEQ before the first record of the file
+				 * held (a volume after the first: > 0) */
 	char	 head[CAM_JOURNAL_HEX];	/* its hash, zeros if none */
 	time_t	 fixed_time;	/* TIME of every append, 0: the clock */
 };
@@ -598,7 +600,7 @@ append_locked(struct cam_journal *j, const char *kind, const char *data,
 		out->data = data;
 		memcpy(out->prev, j->head, CAM_JOURNAL_HEX);
 		memcpy(out->hash, hash, CAM_JOURNAL_HEX);
-		out->line = out->seq;
+		out->line = out->seq - j->base;
 		out->offset = j->end;
 	}
 	j->end += (off_t)b.len;
@@ -898,24 +900,60 @@ end:
 	return rc;
 }
 
+/* The SEQ of the first record of a file, 0 if it cannot be read. */
+static uint64_t
+first_seq(const char *path)
+{
+	char buf[32], *tab;
+	uint64_t seq;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd == -1)
+		return 0;
+	do
+		n = pread(fd, buf, sizeof(buf), 0);
+	while (n == -1 && errno == EINTR);
+	close(fd);
+	if (n <= 0 || (tab = memchr(buf, '\t', (size_t)n)) == NULL ||
+	    parse_seq(buf, (size_t)(tab - buf), &seq) == -1)
+		return 0;
+	return seq;
+}
+
 /*
  * The journal was rotated while this handle held its old file: go on in
  * the file path names now.  The lock passes from the old file to the
  * new one; catch_up reads the new one from its start, so its first
- * record (the "volume" record) must follow the last one seen here.
+ * record (the "volume" record) must follow the last one seen here.  A
+ * handle that slept through several rotations (a recorder whose camera
+ * was down for weeks) goes through the closed volumes after the one it
+ * held: the closed volume whose first record follows on is read to its
+ * end, then the next, up to the file path names.
  */
 static int
 follow(struct cam_journal *j, struct cam_err *e)
 {
 	struct stat st;
+	char **v, next[PATH_MAX];
+	size_t nv;
 	int fd;
 
-	fd = open(j->path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	snprintf(next, sizeof(next), "%s", j->path);
+	if (cam_journal_volumes(j->path, &v, &nv, e) == -1)
+		return -1;
+	for (size_t i = 0; i < nv; i++)
+		if (first_seq(v[i]) == j->seq + 1) {
+			snprintf(next, sizeof(next), "%s", v[i]);
+			break;
+		}
+	cam_journal_volumes_free(v, nv);
+	fd = open(next, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1)
-		return cam_err_sys(e, "%s", j->path);
+		return cam_err_sys(e, "%s", next);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return cam_errf(e, CAM_NO, "%s: not a regular file", j->path);
+		return cam_errf(e, CAM_NO, "%s: not a regular file", next);
 	}
 	if (lock(fd, LOCK_EX, j->path, e) == -1) {
 		close(fd);
@@ -927,6 +965,7 @@ follow(struct cam_journal *j, struct cam_err *e)
 	j->dev = st.st_dev;
 	j->ino = st.st_ino;
 	j->end = 0;
+	j->base = j->seq;
 	if (catch_up(j, e) == -1) {
 		char why[512];
 
@@ -1030,6 +1069,8 @@ cam_journal_open(struct cam_journal **jp, const char *path,
 	}
 	if (read_tail(j, st.st_size, e) == -1)
 		goto fail;
+	uint64_t first = j->seq > 0 ? first_seq(path) : 0;
+	j->base = first > 0 ? first - 1 : 0;
 	unlock(j->fd);
 	*jp = j;	/* the caller owns it now */
 	return 0;
@@ -1302,6 +1343,8 @@ struct walk {
 	void *arg;
 	struct cam_journal_verify *v;
 	int anchored;		/* the first file need not begin the chain */
+	int volume_ok;		/* nor one that begins with a volume record
+				 * (the volumes before it archived) */
 	int nolock;		/* the caller holds the lock (rotation) */
 	off_t limit;		/* with nolock: read this much */
 	uint64_t base;		/* SEQ before the file's first record */
@@ -1474,18 +1517,28 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 			bad(w, L, e, "%s", why);
 			goto end;
 		}
-		if (L == 1 && first && w->anchored && cur.seq > 1) {
+		if (L == 1 && first && cur.seq > 1 && (w->anchored ||
+		    (w->volume_ok && strcmp(cur.kind,
+		    CAM_JOURNAL_VOLUME_KIND) == 0))) {
 			/* Where this walk starts: taken as it is. */
 			w->base = cur.seq - 1;
 			memcpy(w->v->head, cur.prev, CAM_JOURNAL_HEX);
 			memcpy(w->before, cur.prev, CAM_JOURNAL_HEX);
 		}
 		if (cur.seq != w->base + L) {
+			/* A volume that begins after a gap: the ones between
+			 * are missing (a middle one, if others come before). */
 			if (L == 1 && first && strcmp(cur.kind,
 			    CAM_JOURNAL_VOLUME_KIND) == 0)
 				bad(w, L, e, "the journal's earlier volumes are "
 				    "missing: this one begins at record %"
 				    PRIu64, cur.seq);
+			else if (L == 1 && strcmp(cur.kind,
+			    CAM_JOURNAL_VOLUME_KIND) == 0)
+				bad(w, L, e, "the journal's earlier volumes are "
+				    "missing: this one begins at record %"
+				    PRIu64 ", %s ends at record %" PRIu64,
+				    cur.seq, w->prev_vol, w->base);
 			else
 				bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64
 				    ": a record is missing, repeated or out of "
@@ -1636,6 +1689,7 @@ walk_path(const char *path, int all, time_t since,
 	w.cb = cb;
 	w.arg = arg;
 	w.v = v;
+	w.volume_ok = !all;
 	if (walk_files(path, all, since, &files, &n, &w.anchored, e) == -1)
 		return -1;
 	rc = walk(&w, files, n, e);
