@@ -1643,7 +1643,7 @@ walk_files(const char *path, int all, time_t since, char ***files,
 {
 	char **v;
 	size_t nv, start = 0;
-	time_t t;
+	time_t t = 0;
 	int k;
 
 	if (cam_journal_volumes(path, &v, &nv, e) == -1)
@@ -1812,7 +1812,7 @@ cam_journal_rotate(struct cam_journal *j, time_t now,
     const struct cam_journal_carry *carry, char *closed, size_t closed_len,
     struct cam_err *e)
 {
-	struct cam_journal_rec last;
+	struct cam_journal_rec last = { 0 };
 	struct cam_journal_verify v;
 	struct vol_out o;
 	struct stat st, sv;
@@ -1821,7 +1821,7 @@ cam_journal_rotate(struct cam_journal *j, time_t now,
 	char first_month[8], now_month[8], ts[32];
 	uint64_t seq0;
 	char head0[CAM_JOURNAL_HEX];
-	time_t t0;
+	time_t t0 = 0;
 	int rc = -1, k, fd = -1, linked = 0;
 
 	memset(&o, 0, sizeof(o));

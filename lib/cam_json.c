@@ -459,7 +459,7 @@ decode(struct chk *c, char *buf, size_t len, int *fits)
 int
 cam_json_fields(const char *json, struct cam_json_field *f, size_t nf)
 {
-	struct chk c;
+	struct chk c = { NULL, NULL, NULL, NULL };
 	struct cam_err e;
 	size_t n = strlen(json), kmax = 0;
 	char kbuf[CAM_JSON_FIELD_KEY_MAX + 2];
@@ -504,7 +504,7 @@ cam_json_fields(const char *json, struct cam_json_field *f, size_t nf)
 int
 cam_json_field_str(const struct cam_json_field *f, char *buf, size_t len)
 {
-	struct chk c;
+	struct chk c = { NULL, NULL, NULL, NULL };
 	int fits;
 
 	if (len > 0)
