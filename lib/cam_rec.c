@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -44,6 +45,8 @@
 /* The open segment is made durable this often (fdatasync), so that a
  * power cut loses at most this much of it: recovery salvages the rest. */
 #define SYNC_US		(5LL * 1000 * 1000)
+/* The low-space prune's thread runs this much nicer than the recorder. */
+#define PRUNE_NICE	10
 /* Untimed video packets held at a connection's start, at most. */
 #define HOLD_MAX	256
 /*
@@ -672,7 +675,15 @@ static void *
 prune_main(void *arg)
 {
 	struct rec *r = arg;
+	int nice;
 
+	/* The recording comes first when the CPUs are busy: on Linux a
+	 * thread has a nice value of its own. */
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno == 0)
+		setpriority(PRIO_PROCESS, (id_t)gettid(), nice + PRUNE_NICE > 19 ?
+		    19 : nice + PRUNE_NICE);
 	r->c->prune(r->c->prune_arg, prune_gone, r);
 	atomic_store(&r->prune_done, 1);
 	return NULL;
