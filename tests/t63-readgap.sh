@@ -17,7 +17,20 @@ perl -MDigest::SHA -e 1 2>/dev/null || skip_all "no perl Digest::SHA"
 mkdir small
 mount -t tmpfs -o size=64m tmpfs small 2>/dev/null ||
     skip_all "cannot mount a tmpfs here"
-trap 'umount "$T/small" 2>/dev/null; cleanup' EXIT
+# A body that fails leaves its camrec or lock holder running: those
+# still running (named in "pids", and still ours: they work in $T) are
+# ended before the file system goes.
+stop_ours() {
+	local p &&
+	if [ -f "$T/pids" ]; then
+		for p in $(cat "$T/pids"); do
+			if [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$T" ]; then
+				kill -KILL "$p" || return 1
+			fi || return 1
+		done
+	fi
+}
+trap 'stop_ours; umount -l "$T/small" 2>/dev/null; cleanup' EXIT
 
 ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x240:rate=10 -t 60 \
     -c:v libx264 -preset veryfast -g 20 -sc_threshold 0 -bf 0 \
@@ -94,6 +107,7 @@ hold() {
 		sleep 0.1;
 	    }' "$1" & } &&
 	holder=$! &&
+	echo $holder >>"$T/pids" &&
 	wait_for test -e locked
 }
 
@@ -136,6 +150,7 @@ expect_success 'the prune runs beside the recording, which never waits for it' '
 	hold $A &&
 	{ camrec -v -C site record gate --for 16s 2>err & } &&
 	pid=$! &&
+	echo $pid >>"$T/pids" &&
 	wait_for grep -q "low on space: pruning" err &&
 	sleep 6 &&
 	: >release &&
@@ -171,6 +186,7 @@ expect_success 'SIGTERM during a prune: the recording stops at once, the prune e
 	hold $A &&
 	{ camrec -v -C site record gate --for 60s 2>err & } &&
 	pid=$! &&
+	echo $pid >>"$T/pids" &&
 	wait_for grep -q "low on space: pruning" err &&
 	sleep 1 &&
 	kill -TERM $pid &&
@@ -196,6 +212,7 @@ expect_success 'a segment closed during the prune keeps its .partial name until 
 	hold $A &&
 	{ camrec -v -C site record gate --for 16s 2>err & } &&
 	pid=$! &&
+	echo $pid >>"$T/pids" &&
 	wait_for grep -q "low on space: pruning" err &&
 	wait_for after "$lines" "	segment	" &&
 	f=$(segs_after $M "$lines" | head -1) &&
