@@ -223,6 +223,12 @@ expect_success 'a segment closed during the prune keeps its .partial name until 
 	test ! -e "$f" && test ! -e "$f.partial" &&
 	rel=${f#small/store/} &&
 	grep "	delete	" $M | cut -f6 | jq -e "select(.file == \"$rel\")" >/dev/null &&
+	# The prune appended to the manifest through handles of its own
+	# while the recorder appended through its one: no complaint.
+	grep -v -e "^camrec: gate: [a-z-]* {" -e "^camrec: gate: segment " \
+	    -e "^camrec: low on space: " -e "reserving space: No space" err >other ||
+	    test $? = 1 &&
+	cmp_text /dev/null other &&
 	no_partial &&
 	chain_ok $M && chain_ok $A &&
 	{ camrec -C site verify >out || { cat out; false; }; }
