@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libavformat/avformat.h>
@@ -187,10 +188,12 @@ prune_line(void *arg, const struct cam_segment *s, const char *why)
 		    start, why, s->file);
 }
 
-/* Prune across every stored camera; out may be NULL. */
+/* Prune across every stored camera; each (may be NULL) is told of
+ * every segment deleted. */
 static int
 run_prune(const struct cam_site *s, const char *host, int dry_run,
-    time_t now, struct prune_out *out, struct cam_prune_result *res,
+    time_t now, void (*each)(void *, const struct cam_segment *,
+    const char *), void *arg, struct cam_prune_result *res,
     struct cam_err *e)
 {
 	char **cams;
@@ -200,7 +203,7 @@ run_prune(const struct cam_site *s, const char *host, int dry_run,
 	if (cam_store_cameras(s->cfg.root, &cams, &n, e) == -1)
 		return -1;
 	rc = cam_prune(&s->cfg, host, (const char *const *)cams, n, now,
-	    dry_run, out ? prune_line : NULL, out, res, e);
+	    dry_run, each, arg, res, e);
 	free_list(cams, n);
 	return rc;
 }
@@ -210,20 +213,50 @@ struct full_ctx {
 	const char *host;
 };
 
-/* The recorder's disk is full: free space by the capacity rule. */
+struct gone_ctx {
+	void (*gone)(void *, const char *);
+	void *arg;
+};
+
 static void
-on_disk_full(void *arg)
+prune_gone(void *arg, const struct cam_segment *s, const char *why)
+{
+	const struct gone_ctx *g = arg;
+
+	(void)why;
+	g->gone(g->arg, s->file);
+}
+
+/*
+ * The recorder is low on space (or out of it): free space by the
+ * capacity rule.  It runs in a thread of the recorder's beside the
+ * recording: it reads the configuration, never changes it, and opens
+ * its own journal handles (cam_prune does).
+ */
+static void
+on_low_space(void *arg, void (*gone)(void *, const char *), void *garg)
 {
 	struct full_ctx *f = arg;
+	struct gone_ctx g = { gone, garg };
 	struct cam_prune_result res;
 	struct cam_err e;
+	struct timespec t0, t1;
 
 	cam_err_clear(&e);
-	if (run_prune(f->s, f->host, 0, time(NULL), NULL, &res, &e) == -1)
+	if (verbose)
+		fprintf(stderr, "%s: low on space: pruning\n", prog);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (run_prune(f->s, f->host, 0, time(NULL), prune_gone, &g, &res,
+	    &e) == -1) {
 		cam_cli_fail(&e);
-	else if (verbose)
-		fprintf(stderr, "%s: disk full: pruned %llu segments\n", prog,
-		    (unsigned long long)res.deleted);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (verbose)
+		fprintf(stderr, "%s: low on space: pruned %llu segments in "
+		    "%.1f s\n", prog, (unsigned long long)res.deleted,
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 }
 
 /* The summary of a prune for the audit trail: counts and the window of
@@ -290,7 +323,7 @@ cmd_prune(int argc, char **argv)
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
-	if (run_prune(&s, host, dry, now, &out, &res, &e) == -1) {
+	if (run_prune(&s, host, dry, now, prune_line, &out, &res, &e) == -1) {
 		if (!dry)
 			cam_cli_audit_rc(NULL, -1, &e, NULL);
 		rc = cam_cli_fail(&e);
@@ -554,8 +587,8 @@ cmd_record(int argc, char **argv)
 	conf.duration = duration;
 	full.s = &s;
 	full.host = host;
-	conf.disk_full = on_disk_full;
-	conf.disk_full_arg = &full;
+	conf.prune = on_low_space;
+	conf.prune_arg = &full;
 	cam_cli_verb("record start");
 	/* The recorder makes the root anyway: make it first, so that the
 	 * start has its place in the audit trail. */

@@ -8,10 +8,15 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -40,6 +45,8 @@
 /* The open segment is made durable this often (fdatasync), so that a
  * power cut loses at most this much of it: recovery salvages the rest. */
 #define SYNC_US		(5LL * 1000 * 1000)
+/* The low-space prune's thread runs this much nicer than the recorder. */
+#define PRUNE_NICE	10
 /* Untimed video packets held at a connection's start, at most. */
 #define HOLD_MAX	256
 /*
@@ -86,6 +93,11 @@ struct seg {
 	int dir_synced;		/* the .partial's name is durable */
 };
 
+/* A segment closed while a prune ran: indexed, still named .partial. */
+struct deferred {
+	char *partial, *final, *rel;
+};
+
 struct rec {
 	const struct cam_rec_conf *c;
 	struct cam_journal *manifest;
@@ -130,6 +142,20 @@ struct rec {
 	 * captured.  Segment times come from this, not from when a packet
 	 * happened to be read (the first seconds arrive in a burst). */
 	int64_t offset_us;
+	/* The longest time between a read from the camera returning and
+	 * the next read starting, microseconds (av_gettime_relative). */
+	int64_t read_gap_us;
+	/* The low-space prune, in a thread of its own while pruning is
+	 * set; prune_done is set by that thread as it ends.  pruned (the
+	 * deferred segments it deleted) is the prune thread's until it is
+	 * joined, deferred the recording thread's. */
+	pthread_t prune_thread;
+	int pruning;
+	atomic_int prune_done;
+	char **pruned;
+	size_t npruned, pruned_cap;
+	struct deferred *deferred;
+	size_t ndeferred;
 };
 
 /* ---- small helpers ---- */
@@ -590,10 +616,10 @@ seg_record(struct cam_buf *b, const struct seg *s, AVFormatContext *oc,
 }
 
 /* Index the segment, then give it its final name (see cam_rec.h for why
- * in that order). */
+ * in that order); with defer, the rename is left to the caller. */
 static int
 seg_commit(struct cam_journal *manifest, struct seg *s, struct cam_buf *rec,
-    struct cam_err *e)
+    int defer, struct cam_err *e)
 {
 	/* The .partial's name lasts through a power cut only once its
 	 * directory is synced: before that, a cut between the index and
@@ -603,9 +629,159 @@ seg_commit(struct cam_journal *manifest, struct seg *s, struct cam_buf *rec,
 	if (cam_journal_append(manifest, "segment", cam_buf_str(rec), NULL,
 	    e) == -1)
 		return -1;
+	if (defer)
+		return 0;
 	if (rename(s->partial, s->final) == -1)
 		return cam_err_sys(e, "rename %s", s->partial);
 	return cam_dir_sync_of(s->final, e);
+}
+
+/* ---- housekeeping beside the recording ---- */
+
+/*
+ * Called by the prune, in its thread, for each segment it deleted.  Only
+ * a segment closed while it runs can still be named .partial (recovery
+ * finished every other before the recording began): such a one is noted,
+ * for prune_reap to remove instead of renaming.
+ */
+static void
+prune_gone(void *arg, const char *file)
+{
+	struct rec *r = arg;
+	char partial[PATH_MAX];
+
+	if (snprintf(partial, sizeof(partial), "%s/%s.partial", r->c->root,
+	    file) >= (int)sizeof(partial) || access(partial, F_OK) == -1)
+		return;
+	if (r->npruned == r->pruned_cap) {
+		r->pruned_cap = r->pruned_cap ? 2 * r->pruned_cap : 16;
+		r->pruned = cam_xrealloc(r->pruned, r->pruned_cap *
+		    sizeof(*r->pruned));
+	}
+	r->pruned[r->npruned++] = cam_xstrdup(file);
+}
+
+static void
+pruned_free(struct rec *r)
+{
+	for (size_t i = 0; i < r->npruned; i++)
+		free(r->pruned[i]);
+	free(r->pruned);
+	r->pruned = NULL;
+	r->npruned = r->pruned_cap = 0;
+}
+
+static void *
+prune_main(void *arg)
+{
+	struct rec *r = arg;
+	int nice;
+
+	/* The recording comes first when the CPUs are busy: on Linux a
+	 * thread has a nice value of its own. */
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno == 0)
+		setpriority(PRIO_PROCESS, (id_t)gettid(), nice + PRUNE_NICE > 19 ?
+		    19 : nice + PRUNE_NICE);
+	r->c->prune(r->c->prune_arg, prune_gone, r);
+	atomic_store(&r->prune_done, 1);
+	return NULL;
+}
+
+/*
+ * Start the prune beside the recording, unless one runs already.  The
+ * new thread blocks every signal: a stop is taken by the recording
+ * thread, which acts on it, and the prune's system calls are never
+ * interrupted halfway through a journaled deletion.
+ */
+static void
+prune_start(struct rec *r)
+{
+	sigset_t all, old;
+	int err;
+
+	if (r->pruning)
+		return;
+	atomic_store(&r->prune_done, 0);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&r->prune_thread, NULL, prune_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		fprintf(stderr, "camrec: %s: starting the prune: %s\n",
+		    r->c->cam->id, strerror(err));
+		return;
+	}
+	r->pruning = 1;
+}
+
+/* A segment indexed while the prune runs keeps its .partial name until
+ * the prune has ended: the prune may be deleting it. */
+static void
+defer_rename(struct rec *r, const struct seg *s)
+{
+	struct deferred *d;
+
+	r->deferred = cam_xrealloc(r->deferred, (r->ndeferred + 1) *
+	    sizeof(*r->deferred));
+	d = &r->deferred[r->ndeferred++];
+	d->partial = cam_xstrdup(s->partial);
+	d->final = cam_xstrdup(s->final);
+	d->rel = cam_xstrdup(s->rel);
+}
+
+/* Give a deferred segment its final name, or remove it if the prune
+ * journaled its deletion; each synced as seg_commit and the prune do. */
+static void
+finish_deferred(struct rec *r, const struct deferred *d, int deleted)
+{
+	struct cam_err e;
+
+	cam_err_clear(&e);
+	if (deleted) {
+		if (unlink(d->partial) == -1)
+			cam_err_sys(&e, "%s", d->partial);
+		else
+			cam_dir_sync_of(d->partial, &e);
+	} else if (rename(d->partial, d->final) == -1)
+		cam_err_sys(&e, "rename %s", d->partial);
+	else
+		cam_dir_sync_of(d->final, &e);
+	if (e.msg[0] != '\0')
+		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+}
+
+/*
+ * Join the prune once it has ended (with wait, wait for it to end), then
+ * finish the segments it held back.  Without wait this costs the
+ * recording nothing while the prune runs.
+ */
+static void
+prune_reap(struct rec *r, int wait)
+{
+	if (!r->pruning || (!wait && !atomic_load(&r->prune_done)))
+		return;
+	pthread_join(r->prune_thread, NULL);
+	r->pruning = 0;
+	for (size_t i = 0; i < r->ndeferred; i++) {
+		struct deferred *d = &r->deferred[i];
+		int deleted = 0;
+
+		for (size_t k = 0; k < r->npruned && !deleted; k++)
+			deleted = strcmp(r->pruned[k], d->rel) == 0;
+		finish_deferred(r, d, deleted);
+		free(d->partial);
+		free(d->final);
+		free(d->rel);
+	}
+	free(r->deferred);
+	r->deferred = NULL;
+	r->ndeferred = 0;
+	pruned_free(r);
+	/* What the prune loaded was freed in its thread's arena: give it
+	 * back, the recorder's resident size is what stays. */
+	malloc_trim(0);
 }
 
 /* ---- recording ---- */
@@ -695,12 +871,14 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	}
 	seg_record(&b, &r->seg, r->seg.oc, end, sha, why);
 	cam_json_end(&b);
-	if (seg_commit(r->manifest, &r->seg, &b, &e) == -1) {
+	if (seg_commit(r->manifest, &r->seg, &b, r->pruning, &e) == -1) {
 		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
 		if (strstr(e.msg, "No space") != NULL)
 			r->disk_full = 1;
 		rc = -1;
 	} else {
+		if (r->pruning)
+			defer_rename(r, &r->seg);
 		if (next_us != AV_NOPTS_VALUE && end_us != INT64_MIN)
 			r->chain_us = end_us;
 		if (r->c->verbose)
@@ -719,9 +897,10 @@ open_segment(struct rec *r, time_t pkt_wall, struct cam_err *e)
 	time_t now = time(NULL);
 	int64_t chain = r->chain_us;
 
-	/* Prune before the disk is full, not after. */
-	if (r->c->disk_full != NULL && low_space(r->c->root))
-		r->c->disk_full(r->c->disk_full_arg);
+	/* Prune before the disk is full, not after, and beside the
+	 * recording: it may take long on a site's whole history. */
+	if (r->c->prune != NULL && !r->pruning && low_space(r->c->root))
+		prune_start(r);
 	memset(&r->seg, 0, sizeof(r->seg));
 	r->seg.hw.fd = -1;
 	/* A first name from what we know now; close_segment renames it
@@ -1078,6 +1257,7 @@ take(struct rec *r, int slot, AVPacket *pkt, int64_t read_at, char *why,
 	int rc = -1;
 
 	r->last_dts[slot] = pkt->dts;
+	prune_reap(r, 0);
 	watch_clock(r);
 	if (key && r->step_us != 0)
 		clock_stepped(r);
@@ -1305,6 +1485,7 @@ static void
 pump(struct rec *r, char *why, size_t whylen)
 {
 	AVPacket *pkt = av_packet_alloc();
+	int64_t read_end = INT64_MIN;
 	int ret;
 
 	if (pkt == NULL) {
@@ -1312,15 +1493,22 @@ pump(struct rec *r, char *why, size_t whylen)
 		return;
 	}
 	for (;;) {
+		/* Since the last read returned, the camera's packets have
+		 * waited in the connection's buffers (a stop too counts the
+		 * work done after the last read). */
+		int64_t t0 = av_gettime_relative();
+		if (read_end != INT64_MIN && t0 - read_end > r->read_gap_us)
+			r->read_gap_us = t0 - read_end;
 		if (stopping(r)) {
 			snprintf(why, whylen, "stop");
 			break;
 		}
 		arm(r);
 		int64_t d0 = r->settled ? -1 : run_delay();
-		int64_t t0 = av_gettime_relative();
+		t0 = av_gettime_relative();
 		ret = av_read_frame(r->ic, pkt);
 		int64_t t1 = av_gettime_relative(), read_at = av_gettime();
+		read_end = t1;
 		int64_t waited = t1 - t0;
 		if (d0 >= 0) {
 			int64_t d1 = run_delay();
@@ -1466,8 +1654,13 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			cam_json_add_str(&b, "path", r.camdir);
 			cam_json_end(&b);
 			event(&r, "disk-full", &b);
-			if (c->disk_full != NULL)
-				c->disk_full(c->disk_full_arg);
+			/* Nothing is recorded until there is room: the prune
+			 * runs now, after any that ran beside the recording. */
+			prune_reap(&r, 1);
+			if (c->prune != NULL) {
+				c->prune(c->prune_arg, prune_gone, &r);
+				pruned_free(&r);
+			}
 			r.disk_full = 0;
 			if (cam_rec_reserve(c->root, 1, &re) == -1)
 				fprintf(stderr, "camrec: %s: %s\n", c->cam->id,
@@ -1495,15 +1688,19 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 		backoff = backoff * 2 > c->backoff_max ? c->backoff_max :
 		    backoff * 2;
 	}
+	/* The prune's records come before the stop's, each whole. */
+	prune_reap(&r, 1);
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "reason", c->stop != NULL && *c->stop ?
 	    "signal" : "duration");
+	cam_json_add_int(&b, "read_gap_ms", (r.read_gap_us + 999) / 1000);
 	cam_json_end(&b);
 	event(&r, "record-stop", &b);
 	rc = 0;
 end:
 	close_segment(&r, "stop", AV_NOPTS_VALUE);
 	close_input(&r);
+	prune_reap(&r, 1);	/* r is on this stack: never left running */
 	cam_journal_close(&r.manifest);
 	cam_buf_free(&b);
 	if (lockfd != -1)
@@ -1541,6 +1738,7 @@ struct lookup {
 	char sha[65];
 	char orig[65];		/* original_sha256 of a recovered copy, or "" */
 	int found;
+	int deleted;		/* a "delete" record came after the index */
 };
 
 static int
@@ -1549,14 +1747,21 @@ lookup_cb(void *arg, const struct cam_journal_rec *rec)
 	struct lookup *l = arg;
 	char file[PATH_MAX];
 
+	/* A prune beside the recorder may delete a segment indexed while
+	 * it ran, which keeps its .partial name until the prune ends. */
+	if (l->found && strcmp(rec->kind, "delete") == 0 &&
+	    cam_json_get_str(rec->data, "file", file, sizeof(file)) == 0 &&
+	    strcmp(file, l->rel) == 0)
+		l->deleted = 1;
 	/* A segment indexed before the manifest's volume was closed is
-	 * carried into the current one with the same DATA. */
+	 * carried into the next one with the same DATA. */
 	if ((strcmp(rec->kind, "segment") == 0 ||
 	    strcmp(rec->kind, "carry") == 0) &&
 	    cam_json_get_str(rec->data, "file", file, sizeof(file)) == 0 &&
 	    strcmp(file, l->rel) == 0 &&
 	    cam_json_get_str(rec->data, "sha256", l->sha, sizeof(l->sha)) == 0) {
 		l->found = 1;
+		l->deleted = 0;
 		if (cam_json_get_str(rec->data, "original_sha256", l->orig,
 		    sizeof(l->orig)) == -1)
 			l->orig[0] = '\0';
@@ -1733,7 +1938,7 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 	cam_json_add_uint(&b, "original_bytes", osize);
 	cam_json_add_str(&b, "original_sha256", osha);
 	cam_json_end(&b);
-	if (seg_commit(j, &s, &b, e) == -1)
+	if (seg_commit(j, &s, &b, 0, e) == -1)
 		goto end;
 	/* The crashed file is now replaced by its indexed copy.  The
 	 * removal is synced too: a power cut would bring the file back
@@ -1848,14 +2053,29 @@ cam_rec_recover(const struct cam_rec_conf *c, int *recovered,
 		snprintf(final, sizeof(final), "%.*s", (int)(strlen(p) - 8),
 		    p);
 		l.rel = final + strlen(c->root) + 1;
+		/* Its record, and any deletion, are in the volumes from the
+		 * one that holds the day before its last write. */
+		struct stat pst;
+		time_t since = stat(p, &pst) == 0 && pst.st_mtime > 86400 ?
+		    pst.st_mtime - 86400 : CAM_JOURNAL_ALL;
 		if (access(manifest, F_OK) == 0 &&
-		    cam_journal_foreach_since(manifest, CAM_JOURNAL_CURRENT,
-		    lookup_cb, &l, e) == -1)
+		    cam_journal_foreach_since(manifest, since, lookup_cb, &l,
+		    e) == -1)
 			goto end;
 		if (l.found) {
 			/* Indexed, then the crash came before the rename. */
 			if (cam_crypto_sha256_file(p, sha, &size, e) == -1)
 				goto end;
+			if (strcmp(sha, l.sha) == 0 && l.deleted) {
+				/* Its deletion is journaled: finish it. */
+				if (unlink(p) == -1) {
+					cam_err_sys(e, "%s", p);
+					goto end;
+				}
+				if (cam_dir_sync_of(p, e) == -1)
+					goto end;
+				continue;
+			}
 			if (strcmp(sha, l.sha) == 0) {
 				if (rename(p, final) == -1) {
 					cam_err_sys(e, "rename %s", p);

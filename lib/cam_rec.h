@@ -18,6 +18,12 @@
  * A crash leaves a .partial that is either already indexed (the rename
  * is finished on the next start) or not (its readable packets are copied
  * to a new segment, indexed as recovered, or it is quarantined).
+ * While a low-space prune runs beside the recorder, a closed segment is
+ * indexed and keeps its .partial name until the prune ends: then it is
+ * renamed, or removed if the prune journaled its deletion meanwhile (a
+ * crash in between leaves recovery to do either).
+ * The recorder keeps the longest time it spent between two reads from the
+ * camera (its "read gap") and journals it when it stops.
  * Recovery syncs every .partial before it syncs any directory, and knows
  * a crashed file that a power cut brought back beside its indexed copy
  * (by the copy's original_sha256): it removes it rather than quarantine.
@@ -43,10 +49,19 @@ struct cam_rec_conf {
 	int backoff_max;		/* seconds between reconnects, at most */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
 	int verbose;			/* progress lines on stderr */
-	/* Called when the disk is full, before recording is retried: the
-	 * recorder prunes by capacity there.  May be NULL. */
-	void (*disk_full)(void *arg);
-	void *disk_full_arg;
+	/*
+	 * The prune by capacity, or NULL.  The recorder calls it when free
+	 * space runs low as a segment opens, in a thread of its own (at
+	 * most one at a time; the recording goes on meanwhile and waits
+	 * for it only as it stops), and when the disk is full, in its own
+	 * thread before recording is retried.  It must open journal
+	 * handles of its own, report its own failures, and call
+	 * gone(garg, file) for every segment it deletes (file relative to
+	 * the storage root), from the thread it runs in.
+	 */
+	void (*prune)(void *arg, void (*gone)(void *garg, const char *file),
+	    void *garg);
+	void *prune_arg;
 };
 
 /* Take camera id's recorder lock (<root>/<id>/.lock), without waiting:
