@@ -1685,6 +1685,10 @@ walk_path(const char *path, int all, time_t since,
 	size_t n;
 	int rc;
 
+	/* From the beginning of time is the whole journal, checked from
+	 * record 1: a missing first volume is a finding. */
+	if (since == CAM_JOURNAL_ALL)
+		all = 1;
 	memset(&w, 0, sizeof(w));
 	w.cb = cb;
 	w.arg = arg;
