@@ -22,14 +22,14 @@ iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 site() {
 	local at &&
 	at="@$(date -u -d "@$((end - $2 * 86400 - 3600))" '+%Y-%m-%d %H:%M:%S')" &&
-	faketime -f "$at" camctl -C "$1" init --site "$2 ngày" >/dev/null 2>&1 &&
+	ago "$at" camctl -C "$1" init --site "$2 ngày" >/dev/null 2>&1 &&
 	mkdir -p "$1.store" "$1/trust" &&
 	cp oldpki/ca.crt "$1/trust/ca.pem" &&
 	install -m 600 oldpki/site.key "$1/private/site.key" &&
 	install -m 644 oldpki/site.crt "$1/private/site.crt" &&
 	sed -i "s|^  root: /var/lib/camkit |  root: $T/$1.store|; s|^  ca: \[\]|  ca: [trust/ca.pem]|" "$1/camkit.yaml" &&
-	faketime -f "$at" camctl -C "$1" commit -m "storage, trust" >/dev/null &&
-	faketime -f "$at" camctl -C "$1" camera add cam01 \
+	ago "$at" camctl -C "$1" commit -m "storage, trust" >/dev/null &&
+	ago "$at" camctl -C "$1" camera add cam01 \
 	    --url rtsp://10.0.1.1:554/Streaming/Channels/101 --segment 60s >/dev/null &&
 	"$CAMKIT_BIN/bench/yeargen" -C "$1" -o "$1.store" -c 1 -d "$2" -j 1 \
 	    -w 1 -e "$(iso "$end")" >"$1.gen"
@@ -54,6 +54,7 @@ cpu() {
 # everyday DAYS: the commands of every day on the DAYS-day site.
 everyday() {
 	local yesterday month &&
+	test -s "s$1.store/cam01/manifest" &&
 	yesterday=$(date -u -d "-1 day" +%Y-%m-%dT%H:%M:%SZ) &&
 	month=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m) &&
 	cpu "t$1.prune" camrec -C "s$1" prune --dry-run &&
