@@ -408,15 +408,6 @@ seg_sha(const struct gen *g, const struct cam *c, const struct seg *s,
 /* ---- appending ---- */
 
 static void
-add_time(struct cam_buf *b, const char *key, time_t t)
-{
-	char ts[40];
-
-	cam_time_format_utc(t, ts, sizeof(ts));
-	cam_json_add_str(b, key, ts);
-}
-
-static void
 put(struct cam_journal *j, time_t *last, time_t t, const char *kind,
     struct cam_buf *b, uint64_t *seq)
 {
@@ -516,8 +507,8 @@ close_seg(struct gen *g, struct cam *c, time_t end, int why)
 		ms -= 40 * (int64_t)(s.start / 60 % 3 == 0);
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "file", rel);
-	add_time(&b, "start", s.start);
-	add_time(&b, "end", end);
+	cam_json_add_time(&b, "start", s.start);
+	cam_json_add_time(&b, "end", end);
 	cam_json_add_int(&b, "duration_ms", ms);
 	cam_json_add_int(&b, "frames", ms / 40);
 	cam_json_add_uint(&b, "bytes", bytes);
@@ -582,8 +573,8 @@ delete_seg(struct gen *g, struct cam *c, const struct seg *s, time_t t,
 	cam_json_add_str(&b, "file", rel);
 	cam_json_add_str(&b, "sha256", sha);
 	cam_json_add_uint(&b, "bytes", bytes);
-	add_time(&b, "start", s->start);
-	add_time(&b, "end", s->end);
+	cam_json_add_time(&b, "start", s->start);
+	cam_json_add_time(&b, "end", s->end);
 	cam_json_add_str(&b, "reason", "retention");
 	cam_json_end(&b);
 	put(c->j, &c->last, t, "delete", &b, NULL);
@@ -683,7 +674,7 @@ cam_run(struct gen *g, struct cam *c, time_t until, int self_seal)
 			c->seg_start = t + 2;
 		} else if (t == tu) {
 			cam_json_begin(&b);
-			add_time(&b, "down_since", c->down_since);
+			cam_json_add_time(&b, "down_since", c->down_since);
 			cam_json_add_int(&b, "down_seconds",
 			    (int64_t)(t - c->down_since));
 			cam_json_end(&b);
@@ -905,8 +896,8 @@ hold_add(struct gen *g, struct top *tp, struct hold *h, const char *reason)
 	snprintf(cam, sizeof(cam), "cam%02d", h->cam + 1);
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "camera", cam);
-	add_time(&b, "from", h->from);
-	add_time(&b, "to", h->to);
+	cam_json_add_time(&b, "from", h->from);
+	cam_json_add_time(&b, "to", h->to);
 	cam_json_add_str(&b, "reason", reason);
 	cam_json_add_str(&b, "by", h->by);
 	cam_json_end(&b);

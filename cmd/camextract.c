@@ -330,15 +330,6 @@ sum_line(struct run *r, const char *sha, const char *member)
 	cam_buf_addf(&r->sums, "%s  %s\n", sha, member);
 }
 
-static void
-custody_time(struct cam_buf *b, const char *key, time_t t)
-{
-	char s[40];
-
-	cam_time_format_utc(t, s, sizeof(s));
-	cam_json_add_str(b, key, s);
-}
-
 /* The custody record: who, when, where, under which configuration, and
  * for each clip the source segments with their manifest hashes. */
 static void
@@ -354,9 +345,9 @@ custody(struct run *r, struct cam_buf *b, time_t now)
 	cam_json_add_str(b, "requester", r->req.requester_name);
 	cam_json_add_str(b, "unit", r->req.requester_unit);
 	cam_json_add_str(b, "purpose", r->req.purpose);
-	custody_time(b, "from", r->req.from);
-	custody_time(b, "to", r->req.to);
-	custody_time(b, "expires", r->req.expires);
+	cam_json_add_time(b, "from", r->req.from);
+	cam_json_add_time(b, "to", r->req.to);
+	cam_json_add_time(b, "expires", r->req.expires);
 	cam_json_end(b);
 	cam_buf_adds(b, ",\n\"signers\":[");
 	for (size_t i = 0; i < r->sigs.n; i++) {
@@ -370,7 +361,7 @@ custody(struct run *r, struct cam_buf *b, time_t now)
 		cam_json_add_bool(b, "unit_head",
 		    (s->roles & CAM_ROLE_UNIT_HEAD) != 0);
 		if (s->signed_at != 0)
-			custody_time(b, "signed_at", s->signed_at);
+			cam_json_add_time(b, "signed_at", s->signed_at);
 		cam_json_end(b);
 	}
 	cam_buf_adds(b, "]");
@@ -378,7 +369,7 @@ custody(struct run *r, struct cam_buf *b, time_t now)
 	cam_json_add_str(b, "by", a->name);
 	cam_json_add_uint(b, "uid", a->uid);
 	cam_json_add_str(b, "host", r->host);
-	custody_time(b, "at", now);
+	cam_json_add_time(b, "at", now);
 	cam_json_add_str(b, "site", r->site.cfg.site_name);
 	cam_json_add_str(b, "config_commit", r->site.rev);
 	cam_json_add_str(b, "program", "camextract " CAMKIT_VERSION);
@@ -406,8 +397,8 @@ custody(struct run *r, struct cam_buf *b, time_t now)
 		if (c->cut.audio_skipped[0] != '\0')
 			cam_json_add_str(b, "audio_left_out",
 			    c->cut.audio_skipped);
-		custody_time(b, "first", c->cut.first);
-		custody_time(b, "last", c->cut.last);
+		cam_json_add_time(b, "first", c->cut.first);
+		cam_json_add_time(b, "last", c->cut.last);
 		cam_buf_addf(b, ",\"duration\":%.3f", c->cut.duration);
 		cam_json_add_uint(b, "hold", c->hold);
 		cam_buf_adds(b, ",\"sources\":[");
@@ -419,16 +410,16 @@ custody(struct run *r, struct cam_buf *b, time_t now)
 			cam_json_add_str(b, "file", s->file);
 			cam_json_add_str(b, "sha256", s->sha256);
 			cam_json_add_uint(b, "bytes", s->bytes);
-			custody_time(b, "start", s->start);
-			custody_time(b, "end", s->end);
+			cam_json_add_time(b, "start", s->start);
+			cam_json_add_time(b, "end", s->end);
 			cam_json_end(b);
 		}
 		cam_buf_adds(b, "],\"gaps\":[");
 		for (size_t k = 0; k < c->cut.ngaps; k++) {
 			cam_buf_adds(b, k ? "," : "");
 			cam_json_begin(b);
-			custody_time(b, "from", c->cut.gaps[k].from);
-			custody_time(b, "to", c->cut.gaps[k].to);
+			cam_json_add_time(b, "from", c->cut.gaps[k].from);
+			cam_json_add_time(b, "to", c->cut.gaps[k].to);
 			cam_json_end(b);
 		}
 		cam_buf_adds(b, "]}");

@@ -80,6 +80,15 @@ cam_json_add_null(struct cam_buf *b, const char *key)
 	cam_buf_adds(b, "null");
 }
 
+void
+cam_json_add_time(struct cam_buf *b, const char *key, time_t t)
+{
+	char ts[40];
+
+	cam_time_format_utc(t, ts, sizeof(ts));
+	cam_json_add_str(b, key, ts);
+}
+
 /*
  * The checker: a recursive descent over the text.  Every function
  * returns 0 and leaves c->p after what it read, or -1 with c->why set

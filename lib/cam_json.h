@@ -38,6 +38,8 @@ void cam_json_add_int(struct cam_buf *b, const char *key, int64_t val);
 void cam_json_add_uint(struct cam_buf *b, const char *key, uint64_t val);
 void cam_json_add_bool(struct cam_buf *b, const char *key, int val);
 void cam_json_add_null(struct cam_buf *b, const char *key);
+/* A time as its UTC text, "2026-11-23T01:02:03Z" (cam_time_format_utc). */
+void cam_json_add_time(struct cam_buf *b, const char *key, time_t t);
 /* A value that is already JSON (the caller vouches for it). */
 void cam_json_add_raw(struct cam_buf *b, const char *key, const char *json);
 

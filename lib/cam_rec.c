@@ -205,15 +205,6 @@ event(struct rec *r, const char *kind, struct cam_buf *data)
 	return 0;
 }
 
-static void
-add_time(struct cam_buf *b, const char *key, time_t t)
-{
-	char ts[40];
-
-	cam_time_format_utc(t, ts, sizeof(ts));
-	cam_json_add_str(b, key, ts);
-}
-
 /* Percent-encode for the userinfo part of a URL (FFmpeg decodes it). */
 static void
 url_escape(struct cam_buf *b, const char *s)
@@ -599,8 +590,8 @@ seg_record(struct cam_buf *b, const struct seg *s, AVFormatContext *oc,
 		dur_ms = (s->end_us - s->base_us) / 1000;
 	cam_json_begin(b);
 	cam_json_add_str(b, "file", s->rel);
-	add_time(b, "start", s->wall_start);
-	add_time(b, "end", wall_end);
+	cam_json_add_time(b, "start", s->wall_start);
+	cam_json_add_time(b, "end", wall_end);
 	cam_json_add_int(b, "duration_ms", dur_ms);
 	cam_json_add_int(b, "frames", s->frames);
 	cam_json_add_uint(b, "bytes", s->hw.bytes);
@@ -1629,7 +1620,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 		if (open_input(&r, why, sizeof(why)) == 0) {
 			if (r.down) {
 				cam_json_begin(&b);
-				add_time(&b, "down_since", r.down_since);
+				cam_json_add_time(&b, "down_since", r.down_since);
 				cam_json_add_int(&b, "down_seconds",
 				    (int64_t)(time(NULL) - r.down_since));
 				cam_json_end(&b);

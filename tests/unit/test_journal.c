@@ -35,33 +35,6 @@
 static char dir[] = "/tmp/camkit-journal.XXXXXX";
 static struct cam_err e;
 
-static const char *
-jpath(const char *name)
-{
-	static char buf[16][256];
-	static int i;
-
-	i = (i + 1) % 16;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
-/* The whole file, NUL-terminated; *len its size.  Caller frees. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct cam_buf b = CAM_BUF_INIT;
-	struct cam_err fe;
-
-	if (cam_file_read(path, 64 << 20, &b, &fe) == -1) {
-		printf("# %s\n", fe.msg);
-		return NULL;
-	}
-	if (len)
-		*len = b.len;
-	return b.s;
-}
-
 static void
 spit(const char *path, const char *data, size_t len)
 {
@@ -112,7 +85,7 @@ chain(const char *path, char *head)
 {
 	char prev[65] = ZEROS, want[128];
 	size_t len;
-	char *s = slurp(path, &len), *p, *nl;
+	char *s = unit_slurp(path, &len), *p, *nl;
 	long n = 0;
 
 	if (s == NULL)
@@ -390,7 +363,7 @@ collect(void *arg, const struct cam_journal_rec *r)
 static void
 test_basic(void)
 {
-	const char *p = jpath("basic");
+	const char *p = unit_path(dir, "basic");
 	struct cam_journal *j;
 	struct cam_journal_rec out[5];
 	struct cam_journal_verify v;
@@ -428,7 +401,7 @@ test_basic(void)
 	CHECK_STR(out[4].hash, head, "append reports the head hash");
 
 	size_t len = 0, off = 0, n = 0;
-	char *s = slurp(p, &len), h[65];
+	char *s = unit_slurp(p, &len), h[65];
 	CHECK(s != NULL && line_at(s, len, 3, &off, &n) == 0, "line 3");
 	sha256(s + off, n, h);
 	CHECK_STR(out[2].hash, h, "a record's hash covers its line and LF");
@@ -483,20 +456,20 @@ test_basic(void)
 	CHECK(j == NULL && k == NULL, "close nulls the handle");
 	cam_journal_close(&j);
 
-	CHECK(verify(jpath("missing"), &v) == -1 && e.code == CAM_ENV,
+	CHECK(verify(unit_path(dir, "missing"), &v) == -1 && e.code == CAM_ENV,
 	    "verify of a missing file is an environment failure");
-	spit(jpath("empty"), "", 0);
-	CHECK(verify(jpath("empty"), &v) == 0 && v.records == 0 &&
+	spit(unit_path(dir, "empty"), "", 0);
+	CHECK(verify(unit_path(dir, "empty"), &v) == 0 && v.records == 0 &&
 	    strcmp(v.head, ZEROS) == 0, "an empty journal verifies");
 	cam_err_clear(&e);
-	CHECK(cam_journal_open(&j, jpath("nodir/j"), "rec1", &e) == -1 &&
+	CHECK(cam_journal_open(&j, unit_path(dir, "nodir/j"), "rec1", &e) == -1 &&
 	    e.code == CAM_ENV && j == NULL, "the directory must exist");
 	CHECK(cam_journal_open(&j, dir, "rec1", &e) == -1 && j == NULL,
 	    "a directory is not a journal");
-	CHECK(cam_journal_open(&j, jpath("h"), "rec 1", &e) == -1 &&
+	CHECK(cam_journal_open(&j, unit_path(dir, "h"), "rec 1", &e) == -1 &&
 	    e.code == CAM_NO && strstr(e.msg, "bad host name") &&
-	    fsize(jpath("h")) == -1, "a bad host name is refused first");
-	CHECK(cam_journal_open(&j, jpath("h"), NULL, &e) == 0 &&
+	    fsize(unit_path(dir, "h")) == -1, "a bad host name is refused first");
+	CHECK(cam_journal_open(&j, unit_path(dir, "h"), NULL, &e) == 0 &&
 	    append(j, "x", "{}") == 0, "NULL host: this machine's name");
 	cam_journal_close(&j);
 	cam_buf_free(&b);
@@ -505,7 +478,7 @@ test_basic(void)
 static void
 test_refused(void)
 {
-	const char *p = jpath("refused");
+	const char *p = unit_path(dir, "refused");
 	struct cam_journal *j = jopen(p);
 	char *big;
 
@@ -589,7 +562,7 @@ test_refused(void)
 static void
 test_torn(void)
 {
-	const char *p = jpath("torn");
+	const char *p = unit_path(dir, "torn");
 	struct cam_journal_verify v;
 	struct cam_journal *j;
 	char torn[] = "4\t2026-11-23T01:02:03Z\trec1\t00000";
@@ -622,7 +595,7 @@ test_torn(void)
 	snprintf(tname, sizeof(tname), "%s/%.*s", dir,
 	    name ? (int)strcspn(name + 12, "\"") : 0, name ? name + 12 : "");
 	size_t len;
-	char *saved = slurp(tname, &len);
+	char *saved = unit_slurp(tname, &len);
 	CHECK(saved != NULL && len == strlen(torn) &&
 	    memcmp(saved, torn, len) == 0, "the torn bytes are kept");
 	struct stat st;
@@ -655,7 +628,7 @@ test_torn(void)
 	    "... then appends its record");
 
 	/* Nothing but a torn line: record 1 is the repair. */
-	const char *q = jpath("torn-only");
+	const char *q = unit_path(dir, "torn-only");
 	spit(q, "1\t2026-11-23T01:0", 17);
 	j = jopen(q);
 	cam_journal_close(&j);
@@ -666,7 +639,7 @@ test_torn(void)
 	    "a journal that is only a torn line starts over with a repair");
 
 	/* More than an append writes is not a torn append. */
-	const char *r = jpath("torn-big");
+	const char *r = unit_path(dir, "torn-big");
 	CHECK(write_n(r, 2, 0) == 0, "two records");
 	char *junk = cam_xmalloc(70000);
 	memset(junk, 'z', 70000);
@@ -686,7 +659,7 @@ static void
 edit_line(const char *src, const char *dst, int k, const char *text)
 {
 	size_t len, off, n;
-	char *s = slurp(src, &len);
+	char *s = unit_slurp(src, &len);
 	struct cam_buf b = CAM_BUF_INIT;
 
 	if (s == NULL || line_at(s, len, k, &off, &n) == -1) {
@@ -708,7 +681,7 @@ static char *
 get_line(const char *path, int k)
 {
 	size_t len, off, n;
-	char *s = slurp(path, &len), *l = NULL;
+	char *s = unit_slurp(path, &len), *l = NULL;
 
 	if (s && line_at(s, len, k, &off, &n) == 0)
 		l = cam_xstrndup(s + off, n);
@@ -757,7 +730,7 @@ bad_at(const char *path, uint64_t line, const char *why)
 static void
 test_corrupt(void)
 {
-	const char *p = jpath("good"), *c = jpath("corrupt");
+	const char *p = unit_path(dir, "good"), *c = unit_path(dir, "corrupt");
 	struct cam_journal_verify v;
 	struct cam_journal *j;
 	char head[65];
@@ -864,7 +837,7 @@ test_corrupt(void)
 static void
 test_changed_behind(void)
 {
-	const char *p = jpath("behind");
+	const char *p = unit_path(dir, "behind");
 	struct cam_journal *j;
 
 	CHECK(write_n(p, 3, 0) == 0, "three records");
@@ -880,7 +853,7 @@ test_changed_behind(void)
 	unlink(p);
 	CHECK(write_n(p, 3, 0) == 0, "three records again");
 	j = jopen(p);
-	CHECK(rename(p, jpath("behind.old")) == 0 && write_n(p, 1, 0) == 0,
+	CHECK(rename(p, unit_path(dir, "behind.old")) == 0 && write_n(p, 1, 0) == 0,
 	    "replace the journal");
 	CHECK(append(j, "x", "{}") == -1 && e.code == CAM_NO &&
 	    strstr(e.msg, "replaced"), "a replaced journal is refused");
@@ -926,7 +899,7 @@ full_child(const char *p, rlim_t room)
 static void
 test_full(void)
 {
-	const char *p = jpath("full");
+	const char *p = unit_path(dir, "full");
 	struct cam_journal_verify v;
 	char h1[65], h2[65];
 	int status;
@@ -976,7 +949,7 @@ check_order(void *arg, const struct cam_journal_rec *r)
 static void
 test_concurrent(void)
 {
-	const char *p = jpath("concurrent");
+	const char *p = unit_path(dir, "concurrent");
 	struct cam_journal_verify v;
 	pid_t pids[8];
 	int ok = 1, status;

@@ -39,17 +39,6 @@
 static char dir[] = "/tmp/camkit-request.XXXXXX";
 static struct cam_err e;
 
-static const char *
-tpath(const char *name)
-{
-	static char buf[16][512];
-	static int i;
-
-	i = (i + 1) % 16;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
 static void
 spit(const char *path, const void *data, size_t len, mode_t mode)
 {
@@ -58,21 +47,6 @@ spit(const char *path, const void *data, size_t len, mode_t mode)
 	if (fd == -1 || write(fd, data, len) != (ssize_t)len ||
 	    fchmod(fd, mode) == -1 || close(fd) == -1)
 		printf("# cannot write %s: %s\n", path, strerror(errno));
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct cam_buf b = CAM_BUF_INIT;
-	struct cam_err fe;
-
-	if (cam_file_read(path, 64 << 20, &b, &fe) == -1) {
-		printf("# %s\n", fe.msg);
-		return NULL;
-	}
-	if (len)
-		*len = b.len;
-	return b.s ? b.s : cam_xstrdup("");
 }
 
 /* ---- requests ---- */
@@ -409,7 +383,7 @@ api_sign(const char *file, const struct ident *id, unsigned flags,
     const char *out, int pem)
 {
 	size_t len;
-	char *data = slurp(file, &len);
+	char *data = unit_slurp(file, &len);
 	BIO *in = NULL, *o = BIO_new(BIO_s_mem());
 	CMS_ContentInfo *cms = NULL;
 	char *p;
@@ -450,7 +424,7 @@ static int
 api_resign(const char *sig, const struct ident *id, const char *out)
 {
 	size_t len;
-	char *data = slurp(sig, &len), *p;
+	char *data = unit_slurp(sig, &len), *p;
 	const unsigned char *q = (const unsigned char *)data;
 	CMS_ContentInfo *cms = NULL;
 	BIO *o = BIO_new(BIO_s_mem());
@@ -485,7 +459,7 @@ request_in(const char *sub, const char *text)
 	static char path[512];
 	struct cam_err me;
 
-	if (cam_mkdir_p(tpath(sub), 0755, &me) == -1)
+	if (cam_mkdir_p(unit_path(dir, sub), 0755, &me) == -1)
 		printf("# %s\n", me.msg);
 	snprintf(path, sizeof(path), "%s/%s/YC-12.yaml", dir, sub);
 	spit(path, text ? text : current, strlen(text ? text : current),
@@ -537,8 +511,8 @@ test_sign(void)
 	CHECK(cam_request_sign(p, expired.keyf, expired.crt, NULL, &e) == -1 &&
 	    strstr(e.msg, "the certificate is expired"),
 	    "sign: an expired certificate is refused");
-	spit(tpath("sign/bad.yaml"), "id: x\n", 6, 0644);
-	CHECK(cam_request_sign(tpath("sign/bad.yaml"), director.keyf,
+	spit(unit_path(dir, "sign/bad.yaml"), "id: x\n", 6, 0644);
+	CHECK(cam_request_sign(unit_path(dir, "sign/bad.yaml"), director.keyf,
 	    director.crt, NULL, &e) == -1 && strstr(e.msg, "bad.yaml: "),
 	    "sign: a request that does not parse is refused");
 	CHECK(cam_request_sign(p, director.keyf, director.crt, NULL, &e) == 0,
@@ -583,7 +557,7 @@ test_sign(void)
 	CHECK(vfy(p, NULL, 0, 1, NOW, trust) == CAM_REQ_NO_UNIT_HEAD &&
 	    strstr(e.msg, "YC-12.yaml: the policy requires a unit head's "
 	    "signature"), "verify: policy wants a unit head: refused");
-	CHECK(cam_request_sign(p, head.keyf, head.crt, tpath("sign/YC-12."
+	CHECK(cam_request_sign(p, head.keyf, head.crt, unit_path(dir, "sign/YC-12."
 	    "unit-head.p7s"), &e) == 0, "sign: the unit head signs (RSA)");
 	CHECK(vfy(p, NULL, 0, 1, NOW, trust) == CAM_REQ_OK && sigs.n == 2 &&
 	    sigs.nfiles == 2 && (sigs.v[0].roles | sigs.v[1].roles) ==
@@ -617,7 +591,7 @@ test_sign(void)
 
 	/* Changed after signing: one byte, a comment even. */
 	size_t n;
-	char *s = slurp(p, &n);
+	char *s = unit_slurp(p, &n);
 	if (s != NULL) {
 		struct cam_buf b = CAM_BUF_INIT;
 		cam_buf_add(&b, s, n);
@@ -644,11 +618,11 @@ test_refusals(void)
 
 	/* Nothing beside it; another request's signatures do not count. */
 	p = request_in("unsigned", NULL);
-	spit(tpath("unsigned/YC-123.yaml"), current, strlen(current), 0644);
-	api_sign(tpath("unsigned/YC-123.yaml"), &director, CMS_BINARY |
-	    CMS_DETACHED, tpath("unsigned/YC-123.yaml.p7s"), 0);
-	api_sign(tpath("unsigned/YC-123.yaml"), &director, CMS_BINARY |
-	    CMS_DETACHED, tpath("unsigned/YC-12-b.p7s"), 0);
+	spit(unit_path(dir, "unsigned/YC-123.yaml"), current, strlen(current), 0644);
+	api_sign(unit_path(dir, "unsigned/YC-123.yaml"), &director, CMS_BINARY |
+	    CMS_DETACHED, unit_path(dir, "unsigned/YC-123.yaml.p7s"), 0);
+	api_sign(unit_path(dir, "unsigned/YC-123.yaml"), &director, CMS_BINARY |
+	    CMS_DETACHED, unit_path(dir, "unsigned/YC-12-b.p7s"), 0);
 	CHECK(vfy(p, NULL, 0, 0, NOW, trust) == CAM_REQ_UNSIGNED &&
 	    sigs.nfiles == 0 && strstr(e.msg, "not signed"),
 	    "verify: no signature: unsigned (YC-123*.p7s, YC-12-b.p7s not "
@@ -717,7 +691,7 @@ test_refusals(void)
 	snprintf(sig, sizeof(sig), "%s.p7s", p);
 	api_sign(p, &director, CMS_BINARY | CMS_DETACHED, sig, 0);
 	size_t n;
-	unsigned char *d = (unsigned char *)slurp(sig, &n);
+	unsigned char *d = (unsigned char *)unit_slurp(sig, &n);
 	if (d != NULL && n > 0) {
 		d[n - 1] ^= 0x01;	/* the last byte of s in ECDSA (r, s) */
 		spit(sig, d, n, 0644);
@@ -729,9 +703,9 @@ test_refusals(void)
 
 	/* Another request's signature under this one's name. */
 	p = request_in("swapped", NULL);
-	spit(tpath("swapped/other.yaml"), "id: x\n", 6, 0644);
+	spit(unit_path(dir, "swapped/other.yaml"), "id: x\n", 6, 0644);
 	snprintf(sig, sizeof(sig), "%s.p7s", p);
-	api_sign(tpath("swapped/other.yaml"), &director, CMS_BINARY |
+	api_sign(unit_path(dir, "swapped/other.yaml"), &director, CMS_BINARY |
 	    CMS_DETACHED, sig, 0);
 	CHECK(vfy(p, NULL, 0, 0, NOW, trust) == CAM_REQ_BAD_SIGNATURE &&
 	    strstr(e.msg, "or made for another file"),
@@ -762,7 +736,7 @@ test_refusals(void)
 	    strstr(e.msg, "YC-12.yaml.x.p7s: not a regular file"),
 	    "verify: a link to a device is refused");
 	unlink(sig);
-	const char *missing[] = { tpath("mixed/nosuch.p7s") };
+	const char *missing[] = { unit_path(dir, "mixed/nosuch.p7s") };
 	CHECK(vfy(p, missing, 1, 0, NOW, trust) == -1 && e.code == CAM_ENV,
 	    "verify: a given signature that cannot be read: an error");
 
@@ -864,8 +838,8 @@ test_openssl_forms(void)
 	/* --signature: elsewhere, and once only when also found. */
 	p = request_in("extra", NULL);
 	api_sign(p, &director, CMS_BINARY | CMS_DETACHED,
-	    tpath("extra-director.der"), 0);
-	const char *ex[] = { tpath("extra-director.der") };
+	    unit_path(dir, "extra-director.der"), 0);
+	const char *ex[] = { unit_path(dir, "extra-director.der") };
 	CHECK(vfy(p, ex, 1, 0, NOW, trust) == CAM_REQ_OK && sigs.nfiles == 1,
 	    "verify: a signature given from elsewhere: accepted");
 	snprintf(sig, sizeof(sig), "%s.p7s", p);
@@ -909,12 +883,12 @@ test_load(void)
 	struct cam_request r;
 	struct cam_buf big = CAM_BUF_INIT;
 
-	spit(tpath("real.yaml"), good, strlen(good), 0644);
-	CHECK(cam_request_load(&r, tpath("real.yaml"), ZONE, &e) == 0 &&
+	spit(unit_path(dir, "real.yaml"), good, strlen(good), 0644);
+	CHECK(cam_request_load(&r, unit_path(dir, "real.yaml"), ZONE, &e) == 0 &&
 	    r.raw.len == strlen(good), "load: a request file");
 	cam_request_free(&r);
-	CHECK(symlink("real.yaml", tpath("link.yaml")) == 0 &&
-	    cam_request_load(&r, tpath("link.yaml"), ZONE, &e) == -1 &&
+	CHECK(symlink("real.yaml", unit_path(dir, "link.yaml")) == 0 &&
+	    cam_request_load(&r, unit_path(dir, "link.yaml"), ZONE, &e) == -1 &&
 	    strstr(e.msg, "a symbolic link"), "load: a link is not followed");
 	CHECK(cam_request_load(&r, dir, ZONE, &e) == -1 &&
 	    strstr(e.msg, "not a regular file"), "load: a directory");
@@ -934,12 +908,12 @@ test_load(void)
 		    "########################################################"
 		    "######################################################\n"
 		    "######################################################\n");
-	spit(tpath("big.yaml"), big.s, big.len, 0644);
+	spit(unit_path(dir, "big.yaml"), big.s, big.len, 0644);
 	CHECK(big.len > CAM_REQUEST_MAX &&
-	    cam_request_load(&r, tpath("big.yaml"), ZONE, &e) == -1 &&
+	    cam_request_load(&r, unit_path(dir, "big.yaml"), ZONE, &e) == -1 &&
 	    strstr(e.msg, "larger than"), "load: more than 1 MiB refused");
 	cam_buf_free(&big);
-	CHECK(cam_request_load(&r, tpath("nosuch.yaml"), ZONE, &e) == -1 &&
+	CHECK(cam_request_load(&r, unit_path(dir, "nosuch.yaml"), ZONE, &e) == -1 &&
 	    e.code == CAM_ENV, "load: a missing file is an error");
 }
 
@@ -948,7 +922,7 @@ test_recipient_cert(void)
 {
 	struct cam_buf b = CAM_BUF_INIT;
 	size_t n;
-	char *pem = slurp(director.crt, &n), *two = NULL;
+	char *pem = unit_slurp(director.crt, &n), *two = NULL;
 
 	if (pem == NULL)
 		return;
@@ -1017,7 +991,7 @@ static void
 read_pem(struct cam_buf *b, const struct ident *id)
 {
 	size_t n;
-	char *s = slurp(id->crt, &n);
+	char *s = unit_slurp(id->crt, &n);
 
 	if (s != NULL)
 		cam_buf_add(b, s, n);

@@ -45,35 +45,7 @@ static struct cam_err e;
 static struct cam_trust *trust;
 static struct cam_sealer *site, *rogue;
 
-static const char *
-tpath(const char *name)
-{
-	static char buf[16][512];
-	static int i;
-
-	i = (i + 1) % 16;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
 /* ---- files ---- */
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct cam_buf b = CAM_BUF_INIT;
-	struct cam_err fe;
-
-	if (cam_file_read(path, 64 << 20, &b, &fe) == -1) {
-		printf("# %s\n", fe.msg);
-		return NULL;
-	}
-	if (len)
-		*len = b.len;
-	if (b.s == NULL)
-		return cam_xstrdup("");
-	return b.s;
-}
 
 static void
 spit(const char *path, const void *data, size_t len, mode_t mode)
@@ -89,7 +61,7 @@ static void
 copy(const char *from, const char *to)
 {
 	size_t n;
-	char *s = slurp(from, &n);
+	char *s = unit_slurp(from, &n);
 
 	if (s != NULL)
 		spit(to, s, n, 0640);
@@ -100,7 +72,7 @@ copy(const char *from, const char *to)
 static char *
 field(const char *path, int n, int f)
 {
-	char *s = slurp(path, NULL), *line, *out = NULL;
+	char *s = unit_slurp(path, NULL), *line, *out = NULL;
 
 	if (s == NULL)
 		return NULL;
@@ -131,7 +103,7 @@ sha256_hex(const void *p, size_t n, char out[65])
 static void
 line_hash(const char *path, int n, char out[65])
 {
-	char *s = slurp(path, NULL), *line = s;
+	char *s = unit_slurp(path, NULL), *line = s;
 
 	out[0] = '\0';
 	for (int i = 1; i < n && line != NULL; i++)
@@ -147,7 +119,7 @@ static void
 cut(const char *path, int n)
 {
 	size_t len;
-	char *s = slurp(path, &len), *p = s;
+	char *s = unit_slurp(path, &len), *p = s;
 
 	for (int i = 0; i < n && p != NULL; i++)
 		if ((p = strchr(p, '\n')) != NULL)
@@ -163,7 +135,7 @@ static void
 rewrite(const char *path, int n, int f, const char *text, int relink)
 {
 	struct cam_buf out = CAM_BUF_INIT;
-	char *s = slurp(path, NULL), *line = s, prev[65];
+	char *s = unit_slurp(path, NULL), *line = s, prev[65];
 	int ln = 0;
 
 	while (line != NULL && *line != '\0') {
@@ -294,12 +266,12 @@ make_keys(void)
 	if (ca == NULL || cert == NULL || tls == NULL || rca == NULL ||
 	    rcert == NULL)
 		goto end;
-	write_cert(tpath("ca.pem"), ca);
-	write_key(tpath("site.key"), sitekey, 0600);
-	write_cert(tpath("site.crt"), cert);
-	write_cert(tpath("tls.crt"), tls);
-	write_key(tpath("rogue.key"), rkey, 0600);
-	write_cert(tpath("rogue.crt"), rcert);
+	write_cert(unit_path(dir, "ca.pem"), ca);
+	write_key(unit_path(dir, "site.key"), sitekey, 0600);
+	write_cert(unit_path(dir, "site.crt"), cert);
+	write_cert(unit_path(dir, "tls.crt"), tls);
+	write_key(unit_path(dir, "rogue.key"), rkey, 0600);
+	write_cert(unit_path(dir, "rogue.crt"), rcert);
 	ok = 1;
 end:
 	X509_free(ca);
@@ -460,7 +432,7 @@ test_trust(void)
 	    strstr(e.msg, "bad.pem: certificate 1: ") != NULL,
 	    "trust: a broken certificate refused");
 	printf("# %s\n", e.msg);
-	ca = slurp(tpath("ca.pem"), &n);
+	ca = unit_slurp(unit_path(dir, "ca.pem"), &n);
 	CHECK(ca != NULL && cam_trust_add_pem(t, ca, n, "ca.pem", &e) == 0 &&
 	    cam_trust_count(t) == 1, "trust: the CA added");
 	cam_trust_free(&t);
@@ -477,27 +449,27 @@ test_sealer(void)
 {
 	struct cam_sealer *s = NULL;
 
-	chmod(tpath("site.key"), 0644);
-	CHECK(cam_sealer_open(&s, tpath("site.key"), tpath("site.crt"),
+	chmod(unit_path(dir, "site.key"), 0644);
+	CHECK(cam_sealer_open(&s, unit_path(dir, "site.key"), unit_path(dir, "site.crt"),
 	    &e) == -1 && e.code == CAM_NO && strstr(e.msg, "mode 0644") &&
 	    s == NULL, "sealer: a key others may read is refused");
 	printf("# %s\n", e.msg);
-	chmod(tpath("site.key"), 0640);
-	CHECK(cam_sealer_open(&s, tpath("site.key"), tpath("site.crt"),
+	chmod(unit_path(dir, "site.key"), 0640);
+	CHECK(cam_sealer_open(&s, unit_path(dir, "site.key"), unit_path(dir, "site.crt"),
 	    &e) == -1, "sealer: a key the group may read is refused");
-	chmod(tpath("site.key"), 0600);
-	CHECK(cam_sealer_open(&s, tpath("site.key"), tpath("rogue.crt"),
+	chmod(unit_path(dir, "site.key"), 0600);
+	CHECK(cam_sealer_open(&s, unit_path(dir, "site.key"), unit_path(dir, "rogue.crt"),
 	    &e) == -1 && strstr(e.msg, "not the certificate of the key"),
 	    "sealer: a certificate of another key is refused");
 	printf("# %s\n", e.msg);
-	CHECK(cam_sealer_open(&s, tpath("site.crt"), tpath("site.crt"),
+	CHECK(cam_sealer_open(&s, unit_path(dir, "site.crt"), unit_path(dir, "site.crt"),
 	    &e) == -1 && e.code == CAM_NO, "sealer: a certificate is not "
 	    "a key");
-	CHECK(cam_sealer_open(&s, tpath("nokey"), tpath("site.crt"),
+	CHECK(cam_sealer_open(&s, unit_path(dir, "nokey"), unit_path(dir, "site.crt"),
 	    &e) == -1 && e.code == CAM_ENV, "sealer: a missing key");
-	CHECK(cam_sealer_open(&site, tpath("site.key"), tpath("site.crt"),
+	CHECK(cam_sealer_open(&site, unit_path(dir, "site.key"), unit_path(dir, "site.crt"),
 	    &e) == 0, "sealer: the site key");
-	CHECK(cam_sealer_open(&rogue, tpath("rogue.key"), tpath("rogue.crt"),
+	CHECK(cam_sealer_open(&rogue, unit_path(dir, "rogue.key"), unit_path(dir, "rogue.crt"),
 	    &e) == 0, "sealer: the rogue key");
 	if (site == NULL || rogue == NULL)
 		printf("# %s\n", e.msg);
@@ -521,18 +493,18 @@ export_seal(const char *path, int line)
 		goto end;
 	}
 	cam_buf_addf(&content, "%s\n", sig);
-	spit(tpath("content"), content.s, content.len, 0644);
+	spit(unit_path(dir, "content"), content.s, content.len, 0644);
 	n = strlen(b64);
 	unsigned char *der = cam_xmalloc(n);
 	len = EVP_DecodeBlock(der, (unsigned char *)b64, (int)n);
 	len -= (n > 0 && b64[n - 1] == '=') + (n > 1 && b64[n - 2] == '=');
 	CHECK(len > 0, "export: the cms is base64");
 	if (len > 0)
-		spit(tpath("sig.der"), der, (size_t)len, 0644);
+		spit(unit_path(dir, "sig.der"), der, (size_t)len, 0644);
 	free(der);
 	printf("# cross-check: openssl cms -verify -binary -inform DER "
 	    "-in %s -content %s -CAfile %s -purpose any -out /dev/null\n",
-	    tpath("sig.der"), tpath("content"), tpath("ca.pem"));
+	    unit_path(dir, "sig.der"), unit_path(dir, "content"), unit_path(dir, "ca.pem"));
 end:
 	cam_buf_free(&content);
 	free(b64);
@@ -546,7 +518,7 @@ test_seal(void)
 	struct cam_journal *j;
 	struct cam_buf b = CAM_BUF_INIT;
 	char rev0[41], rev1[41], h[65], want[512], last[512];
-	const char *jp = tpath("data/" LOGBOOK);
+	const char *jp = unit_path(dir, "data/" LOGBOOK);
 	char *data;
 
 	head_rev(rev0);
@@ -626,9 +598,9 @@ test_nested(void)
 	struct cam_seal_report rep;
 	struct cam_journal *j;
 	struct cam_buf b = CAM_BUF_INIT;
-	const char *jp = tpath("data/gate/manifest");
+	const char *jp = unit_path(dir, "data/gate/manifest");
 
-	if (cam_mkdir_p(tpath("data/gate"), 0755, &e) == -1 ||
+	if (cam_mkdir_p(unit_path(dir, "data/gate"), 0755, &e) == -1 ||
 	    (j = jopen(jp)) == NULL)
 		return;
 	note(j, 1);
@@ -667,9 +639,9 @@ test_forged(void)
 {
 	struct cam_seal_report rep;
 	struct cam_journal *j;
-	const char *jp = tpath("forged.journal");
+	const char *jp = unit_path(dir, "forged.journal");
 
-	copy(tpath("data/" LOGBOOK), jp);
+	copy(unit_path(dir, "data/" LOGBOOK), jp);
 	if ((j = jopen(jp)) == NULL)
 		return;
 	note(j, 8);
@@ -690,9 +662,9 @@ test_purpose(void)
 	struct cam_seal_report rep;
 	struct cam_sealer *s = NULL;
 	struct cam_journal *j;
-	const char *jp = tpath("tls.journal");
+	const char *jp = unit_path(dir, "tls.journal");
 
-	CHECK(cam_sealer_open(&s, tpath("site.key"), tpath("tls.crt"),
+	CHECK(cam_sealer_open(&s, unit_path(dir, "site.key"), unit_path(dir, "tls.crt"),
 	    &e) == 0, "purpose: a TLS server certificate of the site key");
 	if (s == NULL || (j = jopen(jp)) == NULL) {
 		cam_sealer_free(&s);
@@ -711,9 +683,9 @@ static void
 test_bad_signature(void)
 {
 	struct cam_seal_report rep;
-	const char *jp = tpath("swapped.journal");
-	char *d4 = field(tpath("data/" LOGBOOK), 4, 5);
-	char *d7 = field(tpath("data/" LOGBOOK), 7, 5);
+	const char *jp = unit_path(dir, "swapped.journal");
+	char *d4 = field(unit_path(dir, "data/" LOGBOOK), 4, 5);
+	char *d7 = field(unit_path(dir, "data/" LOGBOOK), 7, 5);
 	char *c4 = NULL, *c7 = NULL, *p;
 
 	if (d4 == NULL || d7 == NULL)
@@ -727,7 +699,7 @@ test_bad_signature(void)
 	*p = '\0';
 	struct cam_buf nd = CAM_BUF_INIT;
 	cam_buf_addf(&nd, "%s%s", c7, c4);
-	copy(tpath("data/" LOGBOOK), jp);
+	copy(unit_path(dir, "data/" LOGBOOK), jp);
 	rewrite(jp, 7, 5, nd.s, 0);
 	cam_buf_free(&nd);
 	CHECK(verify(jp, LOGBOOK, NULL, &rep) == -1 && rep.bad_line == 7 &&
@@ -735,14 +707,14 @@ test_bad_signature(void)
 	    "verify: another record's signature is refused");
 
 	/* A cms that is not base64, and one that is not CMS. */
-	copy(tpath("data/" LOGBOOK), jp);
+	copy(unit_path(dir, "data/" LOGBOOK), jp);
 	cam_buf_addf(&nd, "%s\"cms\":\"!!!!\"}", c7);
 	rewrite(jp, 7, 5, nd.s, 0);
 	cam_buf_free(&nd);
 	CHECK(verify(jp, LOGBOOK, NULL, &rep) == -1 &&
 	    strstr(e.msg, ":7: seal cms is not base64"),
 	    "verify: a cms that is not base64");
-	copy(tpath("data/" LOGBOOK), jp);
+	copy(unit_path(dir, "data/" LOGBOOK), jp);
 	cam_buf_addf(&nd, "%s\"cms\":\"aGVsbG8K\"}", c7);
 	rewrite(jp, 7, 5, nd.s, 0);
 	cam_buf_free(&nd);
@@ -759,28 +731,28 @@ static void
 test_edited(void)
 {
 	struct cam_seal_report rep;
-	const char *jp = tpath("edited.journal");
+	const char *jp = unit_path(dir, "edited.journal");
 
-	copy(tpath("data/" LOGBOOK), jp);
+	copy(unit_path(dir, "data/" LOGBOOK), jp);
 	rewrite(jp, 2, 5, "{\"n\":9}", 0);
 	CHECK(verify(jp, LOGBOOK, NULL, &rep) == -1 && rep.bad_line == 2 &&
 	    strstr(e.msg, "edited.journal:2: ") && rep.records == 1 &&
 	    rep.seals == 0, "verify: an edited record breaks the chain");
 	/* Rewritten with the chain made good again: the seal says no. */
-	copy(tpath("data/" LOGBOOK), jp);
+	copy(unit_path(dir, "data/" LOGBOOK), jp);
 	rewrite(jp, 2, 5, "{\"n\":9}", 1);
 	CHECK(verify(jp, LOGBOOK, NULL, &rep) == -1 && rep.bad_line == 4 &&
 	    strstr(e.msg, "edited.journal:4: seal head does not match "
 	    "record 3"), "verify: a rewritten journal fails its seal");
 	/* The signed text changed to match: the signature says no. */
-	copy(tpath("data/" LOGBOOK), jp);
+	copy(unit_path(dir, "data/" LOGBOOK), jp);
 	char *d7 = field(jp, 7, 5), *d4 = field(jp, 4, 5);
 	char h3[65], nd[8192], *p;
 	if (d4 != NULL && d7 != NULL) {
 		rewrite(jp, 2, 5, "{\"n\":9}", 1);
 		line_hash(jp, 3, h3);
 		/* d4 with head and signed naming the new record 3 */
-		char *old = field(tpath("data/" LOGBOOK), 4, 3);
+		char *old = field(unit_path(dir, "data/" LOGBOOK), 4, 3);
 		snprintf(nd, sizeof(nd), "%s", d4);
 		while (old != NULL && (p = strstr(nd, old)) != NULL)
 			memcpy(p, h3, 64);
@@ -800,10 +772,10 @@ test_misplaced(void)
 {
 	struct cam_seal_report rep;
 	struct cam_journal *j;
-	const char *jp = tpath("moved.journal");
+	const char *jp = unit_path(dir, "moved.journal");
 	char *d4;
 
-	copy(tpath("data/" LOGBOOK), jp);
+	copy(unit_path(dir, "data/" LOGBOOK), jp);
 	d4 = field(jp, 4, 5);
 	if (d4 == NULL || (j = jopen(jp)) == NULL) {
 		free(d4);
@@ -831,7 +803,7 @@ test_truncated(void)
 {
 	struct cam_seal_report rep;
 	struct cam_journal *j;
-	const char *jp = tpath("data/" LOGBOOK);
+	const char *jp = unit_path(dir, "data/" LOGBOOK);
 	char h6[65], want[512];
 
 	line_hash(jp, 6, h6);
@@ -860,7 +832,7 @@ test_truncated(void)
 	CHECK(verify(jp, LOGBOOK, NULL, &rep) == 0 && rep.seals == 2,
 	    "verify: a rewrite re-sealed with the key passes without it");
 	/* Another host's journal of the same name is not this one. */
-	CHECK(verify(tpath("data/gate/manifest"), MANIFEST, repo, &rep) == 0,
+	CHECK(verify(unit_path(dir, "data/gate/manifest"), MANIFEST, repo, &rep) == 0,
 	    "verify: other journals' entries are not mixed in");
 }
 
@@ -953,7 +925,7 @@ main(int argc, char **argv)
 	CHECK(cam_repo_create(&r, repo, names, texts, "init", &e) == 0,
 	    "setup: configuration repository");
 	cam_repo_close(&r);
-	CHECK(cam_mkdir_p(tpath("data"), 0755, &e) == 0, "setup: data");
+	CHECK(cam_mkdir_p(unit_path(dir, "data"), 0755, &e) == 0, "setup: data");
 
 	test_trust();
 	test_sealer();

@@ -76,35 +76,6 @@ shuffle(size_t *v, size_t n)
 	}
 }
 
-static const char *
-jpath(const char *name)
-{
-	static char buf[16][512];
-	static int i;
-
-	i = (i + 1) % 16;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
-/* The whole file, NUL-terminated; *len its size.  Caller frees. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct cam_buf b = CAM_BUF_INIT;
-	struct cam_err fe;
-
-	if (cam_file_read(path, 512 << 20, &b, &fe) == -1) {
-		printf("# %s\n", fe.msg);
-		return NULL;
-	}
-	if (b.s == NULL)
-		b.s = cam_xstrdup("");
-	if (len)
-		*len = b.len;
-	return b.s;
-}
-
 static int
 spit(const char *path, const char *data, size_t len)
 {
@@ -803,13 +774,13 @@ test_million(void)
 	char file[256], msg[256];
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
-	if (mkdir(jpath("gate"), 0750) == -1) {
+	if (mkdir(unit_path(dir, "gate"), 0750) == -1) {
 		CHECK(0, "mkdir gate");
 		return;
 	}
 	memset(&w, 0, sizeof(w));
 	memcpy(w.head, ZEROS, 65);
-	w.f = fopen(jpath("gate/manifest"), "w");
+	w.f = fopen(unit_path(dir, "gate/manifest"), "w");
 	if (w.f == NULL) {
 		CHECK(0, "create the manifest");
 		return;
@@ -905,7 +876,7 @@ test_million(void)
 
 	ref_free(&r);
 	cam_buf_free(&w.line);
-	unlink(jpath("gate/manifest"));
+	unlink(unit_path(dir, "gate/manifest"));
 }
 
 /*
@@ -923,7 +894,7 @@ test_orders(void)
 	    "random", "of every one, at random" };
 	char file[256], msg[256];
 
-	mkdir(jpath("yard"), 0750);
+	mkdir(unit_path(dir, "yard"), 0750);
 	for (int mode = 0; mode < 4; mode++) {
 		struct ref r = { NULL, 0, 0 };
 		struct cam_segments segs;
@@ -932,7 +903,7 @@ test_orders(void)
 
 		memset(&w, 0, sizeof(w));
 		memcpy(w.head, ZEROS, 65);
-		if ((w.f = fopen(jpath("yard/manifest"), "w")) == NULL)
+		if ((w.f = fopen(unit_path(dir, "yard/manifest"), "w")) == NULL)
 			break;
 		for (size_t m = 0; m < 1000; m++) {
 			time_t st = t0 + (time_t)m * 60;
@@ -1061,7 +1032,7 @@ slurp_all(const char *const *paths, size_t n, size_t *len)
 
 	for (size_t i = 0; i < n; i++) {
 		size_t k;
-		char *s = slurp(paths[i], &k);
+		char *s = unit_slurp(paths[i], &k);
 		if (s == NULL) {
 			cam_buf_free(&b);
 			return NULL;
@@ -1098,13 +1069,13 @@ check_rotation(struct vol_ctx *c, const char *closed, const char *want_closed,
 {
 	char msg[256], prev_head[65], buf[1024], name[64];
 	size_t len, n;
-	char *cur = slurp(c->path, &len), *old = slurp(closed, &n);
+	char *cur = unit_slurp(c->path, &len), *old = unit_slurp(closed, &n);
 	const char *l;
 	long nl;
 
 	snprintf(msg, sizeof(msg), "%s: the closed volume is %s", tag,
 	    want_closed);
-	CHECK_STR(closed, jpath(want_closed), msg);
+	CHECK_STR(closed, unit_path(dir, want_closed), msg);
 	snprintf(msg, sizeof(msg), "%s: the closed volume holds the journal "
 	    "as it was, byte for byte", tag);
 	CHECK(old != NULL && n == before_len && memcmp(old, before, n) == 0,
@@ -1162,7 +1133,7 @@ check_rotation(struct vol_ctx *c, const char *closed, const char *want_closed,
 	if (cam_journal_volumes(c->path, &vols, &nv, &e) == 0) {
 		for (size_t i = 0; i < nv; i++) {
 			size_t vn;
-			char *vs = slurp(vols[i], &vn);
+			char *vs = unit_slurp(vols[i], &vn);
 			if (vs != NULL)
 				cam_buf_add(&whole, vs, vn);
 			free(vs);
@@ -1279,7 +1250,7 @@ static int
 copy_file(const char *from, const char *to)
 {
 	size_t n;
-	char *s = slurp(from, &n);
+	char *s = unit_slurp(from, &n);
 	int rc = s == NULL ? -1 : spit(to, s, n);
 
 	free(s);
@@ -1292,7 +1263,7 @@ static int
 flip(const char *path, long k)
 {
 	size_t len, n;
-	char *s = slurp(path, &len);
+	char *s = unit_slurp(path, &len);
 	const char *l = s ? line_at(s, len, k, &n) : NULL;
 	char *p = l ? memmem(l, n, "\"sha256\":\"", 10) : NULL;
 	int rc = -1;
@@ -1321,11 +1292,11 @@ test_volumes(void)
 	memset(&c, 0, sizeof(c));
 	c.r.keep_data = 1;
 	/* jpath's buffers are reused: these are kept. */
-	snprintf(path, sizeof(path), "%s", jpath("door/manifest"));
-	snprintf(f0, sizeof(f0), "%s", jpath("door/manifest.2026-09"));
-	snprintf(f1, sizeof(f1), "%s", jpath("door/manifest.2026-10"));
+	snprintf(path, sizeof(path), "%s", unit_path(dir, "door/manifest"));
+	snprintf(f0, sizeof(f0), "%s", unit_path(dir, "door/manifest.2026-09"));
+	snprintf(f1, sizeof(f1), "%s", unit_path(dir, "door/manifest.2026-10"));
 	c.path = path;
-	if (mkdir(jpath("door"), 0750) == -1 ||
+	if (mkdir(unit_path(dir, "door"), 0750) == -1 ||
 	    cam_journal_open(&c.j, c.path, "rec1", &e) == -1) {
 		CHECK(0, "volumes: open door/manifest");
 		return;
@@ -1352,7 +1323,7 @@ test_volumes(void)
 	rc = cam_store_segments(dir, "door", &segs0, &e);
 	CHECK(rc == 0, "volumes: September's manifest read");
 	compare_live(&segs0, &c.r, "door", "before the first rotation");
-	before = slurp(c.path, &before_len);
+	before = unit_slurp(c.path, &before_len);
 
 	/* A second handle, opened before the rotation. */
 	if (cam_journal_open(&j2, c.path, "rec2", &e) == -1)
@@ -1379,14 +1350,14 @@ test_volumes(void)
 	size_t nv;
 	rc = cam_journal_volumes(c.path, &vols, &nv, &e);
 	CHECK(rc == 0 && nv == 1 && strcmp(vols[0],
-	    jpath("door/manifest.2026-09")) == 0,
+	    unit_path(dir, "door/manifest.2026-09")) == 0,
 	    "volumes: cam_journal_volumes lists the closed volume");
 	if (rc == 0)
 		cam_journal_volumes_free(vols, nv);
 
 	/* The second handle follows at its next append: its record links
 	 * on in the new volume. */
-	off_t closed_size = fsize(jpath("door/manifest.2026-09"));
+	off_t closed_size = fsize(unit_path(dir, "door/manifest.2026-09"));
 	t = utc(2026, 10, 3, 0);
 	cam_journal_set_time(j2, t);
 	rc = j2 == NULL ? -1 : cam_journal_append(j2, "camera-down",
@@ -1396,7 +1367,7 @@ test_volumes(void)
 	c.total++;
 	{
 		size_t len, n;
-		char *cur = slurp(c.path, &len), buf[128], h[65];
+		char *cur = unit_slurp(c.path, &len), buf[128], h[65];
 		const char *l = cur ? line_at(cur, len, count_lines(cur, len),
 		    &n) : NULL;
 		const char *pl = cur ? line_at(cur, len,
@@ -1420,7 +1391,7 @@ test_volumes(void)
 		    strcmp(field(l, n, 2, buf, sizeof(buf)), "rec2") == 0, msg);
 		free(cur);
 	}
-	CHECK(fsize(jpath("door/manifest.2026-09")) == closed_size,
+	CHECK(fsize(unit_path(dir, "door/manifest.2026-09")) == closed_size,
 	    "volumes: the closed volume is not written again");
 
 	/* October: more segments, deletions of carried ones (the
@@ -1442,7 +1413,7 @@ test_volumes(void)
 	rc = cam_store_segments(dir, "door", &segs0, &e);
 	compare_live(&segs0, &c.r, "door", "October, after carried segments "
 	    "were deleted");
-	before = slurp(c.path, &before_len);
+	before = unit_slurp(c.path, &before_len);
 	rc = cam_store_rotate("door/manifest", c.j, utc(2026, 11, 3, 0),
 	    closed, sizeof(closed), &e);
 	if (rc == -1)
@@ -1555,14 +1526,14 @@ test_volumes(void)
 	    "before the first record");
 
 	/* Faults. */
-	rename(files[1], jpath("door/away"));
+	rename(files[1], unit_path(dir, "door/away"));
 	snprintf(msg, sizeof(msg), "the journal's earlier volumes are missing: "
 	    "this one begins at record %" PRIu64 ", %s ends at record %" PRIu64,
 	    s2 + 1, files[0], s1);
 	verify_fails(c.path, c.path, 1, s1 + 1, msg,
 	    "the middle volume missing");
-	rename(jpath("door/away"), files[1]);
-	rename(files[0], jpath("door/away"));
+	rename(unit_path(dir, "door/away"), files[1]);
+	rename(files[0], unit_path(dir, "door/away"));
 	verify_fails(c.path, files[1], 1, 1,
 	    "the journal's earlier volumes are missing",
 	    "the first volume missing");
@@ -1578,22 +1549,22 @@ test_volumes(void)
 		since(c.path, utc(2026, 10, 15, 0), s1 + 1, "volume", files[1],
 		    c.total - s1, "mid-October, the first volume archived");
 	}
-	rename(jpath("door/away"), files[0]);
+	rename(unit_path(dir, "door/away"), files[0]);
 
 	/* A volume cut out of the middle of another: its first record
 	 * links on but is not a volume record. */
-	mkdir(jpath("split"), 0750);
+	mkdir(unit_path(dir, "split"), 0750);
 	{
 		size_t n1 = 0, n2 = 0;
 		const char *l1 = line_at(whole, wlen, 1, &n1);
 		const char *l11 = line_at(whole, wlen, 11, &n2);
 		size_t s1_bytes = (size_t)fsize(files[0]);
 		if (l1 != NULL && l11 != NULL &&
-		    spit(jpath("split/m.2026-08"), l1, (size_t)(l11 - l1)) == 0 &&
-		    spit(jpath("split/m.2026-09"), l11,
+		    spit(unit_path(dir, "split/m.2026-08"), l1, (size_t)(l11 - l1)) == 0 &&
+		    spit(unit_path(dir, "split/m.2026-09"), l11,
 		    s1_bytes - (size_t)(l11 - l1)) == 0 &&
-		    spit(jpath("split/m"), "", 0) == 0)
-			verify_fails(jpath("split/m"), jpath("split/m.2026-09"),
+		    spit(unit_path(dir, "split/m"), "", 0) == 0)
+			verify_fails(unit_path(dir, "split/m"), unit_path(dir, "split/m.2026-09"),
 			    1, 11, "must begin with a \"volume\" record naming "
 			    "it", "a volume that does not begin with a volume "
 			    "record");
@@ -1605,8 +1576,8 @@ test_volumes(void)
 		struct walk_log wc;
 		memset(&wc, 0, sizeof(wc));
 		if (l4 != NULL && l11 != NULL &&
-		    spit(jpath("split/cut"), l4, (size_t)(l11 - l4)) == 0) {
-			rc = cam_journal_foreach_since(jpath("split/cut"),
+		    spit(unit_path(dir, "split/cut"), l4, (size_t)(l11 - l4)) == 0) {
+			rc = cam_journal_foreach_since(unit_path(dir, "split/cut"),
 			    CAM_JOURNAL_CURRENT, log_cb, &wc, &e);
 			CHECK(rc == -1 && e.code == CAM_NO &&
 			    strstr(e.msg, ":1: SEQ 4, want 1") != NULL &&
@@ -1615,26 +1586,26 @@ test_volumes(void)
 			    "its current volume");
 		}
 		/* Volumes renamed: the volume record names another. */
-		if (copy_file(files[0], jpath("split/manifest.2026-08")) == 0 &&
-		    copy_file(files[1], jpath("split/manifest.2026-10")) == 0 &&
-		    copy_file(files[2], jpath("split/manifest")) == 0)
-			verify_fails(jpath("split/manifest"),
-			    jpath("split/manifest.2026-10"), 1, s1 + 1,
+		if (copy_file(files[0], unit_path(dir, "split/manifest.2026-08")) == 0 &&
+		    copy_file(files[1], unit_path(dir, "split/manifest.2026-10")) == 0 &&
+		    copy_file(files[2], unit_path(dir, "split/manifest")) == 0)
+			verify_fails(unit_path(dir, "split/manifest"),
+			    unit_path(dir, "split/manifest.2026-10"), 1, s1 + 1,
 			    "naming it", "a volume record naming another "
 			    "volume");
 		/* The volumes in one file: a chain an auditor's script
 		 * accepts, but a volume record inside a volume. */
-		if (spit(jpath("split/whole"), whole, wlen) == 0) {
+		if (spit(unit_path(dir, "split/whole"), whole, wlen) == 0) {
 			CHECK(chain(whole, wlen, NULL) == (long)c.total,
 			    "volumes: the concatenation is one chain");
-			verify_fails(jpath("split/whole"), jpath("split/whole"),
+			verify_fails(unit_path(dir, "split/whole"), unit_path(dir, "split/whole"),
 			    (uint64_t)s1 + 1, s1 + 1, "inside a volume",
 			    "the volumes concatenated into one file");
 		}
 	}
 
 	/* A changed byte in an old volume: named by file and line. */
-	copy_file(files[0], jpath("door/keep"));
+	copy_file(files[0], unit_path(dir, "door/keep"));
 	flip(files[0], 3);
 	verify_fails(c.path, files[0], 3, 3, "record 3 was changed",
 	    "a byte changed in line 3 of the first closed volume");
@@ -1652,12 +1623,12 @@ test_volumes(void)
 		    "volume changed");
 		cam_segments_free(&segs);
 	}
-	rename(jpath("door/keep"), files[0]);
-	copy_file(files[1], jpath("door/keep"));
+	rename(unit_path(dir, "door/keep"), files[0]);
+	copy_file(files[1], unit_path(dir, "door/keep"));
 	flip(files[1], 5);
 	verify_fails(c.path, files[1], 5, s1 + 5, "was changed",
 	    "a byte changed in line 5 of the second closed volume");
-	rename(jpath("door/keep"), files[1]);
+	rename(unit_path(dir, "door/keep"), files[1]);
 	rc = cam_journal_verify(c.path, &v, &e);
 	CHECK(rc == 0 && v.records == c.total,
 	    "volumes: restored, the journal verifies again");
@@ -1690,12 +1661,12 @@ test_volumes(void)
 	CHECK(rc == 2 && fsize(c.path) == size0,
 	    "volumes: not rotated (1) when the last record is not a seal");
 
-	if (cam_journal_open(&jx, jpath("empty.journal"), "rec1", &e) == 0) {
+	if (cam_journal_open(&jx, unit_path(dir, "empty.journal"), "rec1", &e) == 0) {
 		rc = cam_journal_rotate(jx, utc(2026, 12, 2, 0), NULL, closed,
 		    sizeof(closed), &e);
-		CHECK(rc == 1 && fsize(jpath("empty.journal")) == 0 &&
-		    access(jpath("empty.journal.2026-12"), F_OK) == -1 &&
-		    access(jpath("empty.journal.2026-11"), F_OK) == -1,
+		CHECK(rc == 1 && fsize(unit_path(dir, "empty.journal")) == 0 &&
+		    access(unit_path(dir, "empty.journal.2026-12"), F_OK) == -1 &&
+		    access(unit_path(dir, "empty.journal.2026-11"), F_OK) == -1,
 		    "volumes: an empty journal is not rotated (1)");
 		cam_journal_close(&jx);
 	}
@@ -1704,7 +1675,7 @@ test_volumes(void)
 	static const char *const other[] = { "holds.journal",
 	    "audit.journal" };
 	for (int k = 0; k < 2; k++) {
-		if (cam_journal_open(&jx, jpath(other[k]), "rec1", &e) == -1)
+		if (cam_journal_open(&jx, unit_path(dir, other[k]), "rec1", &e) == -1)
 			break;
 		cam_journal_set_sync(jx, 0);
 		cam_journal_set_time(jx, utc(2026, 9, 1, 0));
@@ -1713,7 +1684,7 @@ test_volumes(void)
 		rc = cam_store_rotate(other[k], jx, utc(2026, 12, 2, 0),
 		    closed, sizeof(closed), &e);
 		size_t len;
-		char *s = slurp(jpath(other[k]), &len);
+		char *s = unit_slurp(unit_path(dir, other[k]), &len);
 		if (k == 0)
 			CHECK(rc == 1 && s != NULL && count_lines(s, len) == 2,
 			    "volumes: holds.journal is never rotated");
@@ -1733,10 +1704,10 @@ test_volumes(void)
 	for (int k = 0; k < 2; k++) {
 		if (cam_journal_open(&jx, c.path, "rec3", &e) == -1)
 			break;
-		if (k == 1 && link(c.path, jpath("door/old-link")) == -1)
+		if (k == 1 && link(c.path, unit_path(dir, "door/old-link")) == -1)
 			printf("# link: %s\n", strerror(errno));
-		copy_file(c.path, jpath("door/new"));
-		rename(jpath("door/new"), c.path);
+		copy_file(c.path, unit_path(dir, "door/new"));
+		rename(unit_path(dir, "door/new"), c.path);
 		size0 = fsize(c.path);
 		rc = cam_journal_append(jx, "camera-down", "{}", NULL, &e);
 		snprintf(msg, sizeof(msg), "volumes: a journal replaced by a "
@@ -1749,7 +1720,7 @@ test_volumes(void)
 			printf("#   %s\n", e.msg);
 		cam_journal_close(&jx);
 	}
-	unlink(jpath("door/old-link"));
+	unlink(unit_path(dir, "door/old-link"));
 	rc = cam_journal_verify(c.path, &v, &e);
 	CHECK(rc == 0 && v.records == c.total,
 	    "volumes: the journal verifies at the end");
@@ -1891,7 +1862,7 @@ test_holds(void)
 	char msg[256], hp[512];
 	int rc;
 
-	snprintf(hp, sizeof(hp), "%s", jpath("holds.journal"));
+	snprintf(hp, sizeof(hp), "%s", unit_path(dir, "holds.journal"));
 	unlink(hp);
 	for (size_t i = 0; i < NH; i++) {
 		struct hold_ref *x = &ref[i];
