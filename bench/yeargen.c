@@ -13,6 +13,9 @@
  * private/site.key and site.crt seal the journals, and its witness ref
  * gets the seals of the last WITNESS_DAYS days (default 2: a year of
  * witness commits, about 200 000, would take longer than the rest).
+ * With -w 0 only the seals of holds.journal and extractions.journal
+ * are witnessed, and camaudit journals finds the other journals' last
+ * seals missing from the witness.
  * ROOT is its storage root.  The history ends at END (RFC 3339, default
  * now to the minute) and starts DAYS days (default 365) before.
  *
