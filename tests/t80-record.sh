@@ -71,11 +71,12 @@ expect_success 'the manifest chain checks out with sha256sum alone' '
 # (Earlier tests recorded gate already: wait for this run's own start
 # and its first segment, which a sanitized build is slow to open.)
 has_partial() { find site.store/gate -name "*.partial" | grep -q .; }
+starts_over() { test "$(grep -c "	record-start	" site.store/gate/manifest)" -gt "$1"; }
 expect_success 'SIGTERM closes the segment being written and says so' '
 	n0=$(grep -c "	record-start	" site.store/gate/manifest) &&
 	{ camrec -C site record gate 2>err & } &&
 	pid=$! &&
-	wait_for test "$(grep -c "	record-start	" site.store/gate/manifest)" -gt "$n0" &&
+	wait_for starts_over "$n0" &&
 	wait_for has_partial &&
 	sleep 2 &&
 	kill -TERM $pid && wait $pid &&
