@@ -98,8 +98,12 @@ expect_success 'the everyday commands on the 90-day site' '
 	everyday 90
 '
 
-expect_success 'what is live, or a window: at most twice the time on a site three times older' '
-	grows prune 2 && grows status 2 && grows list 2 && grows report 2
+# The month reported holds more on the older site: its deletions and the
+# segments carried into its volume, which a site's first month has not
+# (the 30-day site began within it), about twice the records: the
+# report may take three times as long, not nine.
+expect_success 'what is live, or a window: at most twice the time on a site three times older (the month report three times)' '
+	grows prune 2 && grows status 2 && grows list 2 && grows report 3
 '
 
 expect_success 'the whole chain: about three times the time, not nine' '
