@@ -1224,6 +1224,21 @@ when(const char *s)
 	return t;
 }
 
+/* Reap n jobs: -1 (said) if one failed. */
+static int
+wait_jobs(int n)
+{
+	for (int k = 0; k < n; k++) {
+		int status;
+		if (wait(&status) == -1 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "yeargen: a job failed\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1330,14 +1345,8 @@ main(int argc, char **argv)
 		}
 		_exit(0);
 	}
-	for (int k = 0; k < g.jobs; k++) {
-		int status;
-		if (wait(&status) == -1 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0) {
-			fprintf(stderr, "yeargen: a job failed\n");
-			return 1;
-		}
-	}
+	if (wait_jobs(g.jobs) == -1)
+		return 1;
 	/* Where the jobs stopped, again in this process, without writing. */
 	g.dry = 1;
 	for (int c = 0; c < g.ncams; c++)
@@ -1401,14 +1410,8 @@ main(int argc, char **argv)
 			cam_files(&g, &cams[c]);
 		_exit(0);
 	}
-	for (int k = 0; k < g.jobs; k++) {
-		int status;
-		if (wait(&status) == -1 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0) {
-			fprintf(stderr, "yeargen: a job failed\n");
-			return 1;
-		}
-	}
+	if (wait_jobs(g.jobs) == -1)
+		return 1;
 	sync();
 	size_t live = 0;
 	for (int c = 0; c < g.ncams; c++)
