@@ -97,6 +97,21 @@ seg_kind(const char *kind)
 	return strcmp(kind, "segment") == 0 || strcmp(kind, "carry") == 0;
 }
 
+/* Index entry k by its file: first of its name, or chained after the
+ * others of that name. */
+static void
+seg_index(struct seg_walk *w, size_t k)
+{
+	size_t i;
+
+	w->next[k] = NO_SEG;
+	if (cam_strmap_add(&w->byfile, w->out->v[k].file, k, &i) == 1) {
+		while (w->next[i] != NO_SEG)
+			i = w->next[i];
+		w->next[i] = k;
+	}
+}
+
 static void
 seg_delete(struct seg_walk *w, const char *file)
 {
@@ -122,7 +137,7 @@ seg_add(struct seg_walk *w, const char *file)
 {
 	struct cam_segments *o = w->out;
 	struct cam_segment *s;
-	size_t i, k = o->n;
+	size_t k = o->n;
 
 	if (o->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 256;
@@ -136,13 +151,7 @@ seg_add(struct seg_walk *w, const char *file)
 	memset(s, 0, sizeof(*s));
 	s->camera = cam_xstrdup(w->camera);
 	s->file = cam_xstrdup(file);
-	w->next[k] = NO_SEG;
-	if (cam_strmap_get(&w->byfile, file, &i) == 0) {
-		while (w->next[i] != NO_SEG)
-			i = w->next[i];
-		w->next[i] = k;
-	} else
-		cam_strmap_put(&w->byfile, s->file, k);
+	seg_index(w, k);
 	return s;
 }
 
@@ -154,7 +163,7 @@ static void
 seg_compact(struct seg_walk *w)
 {
 	struct cam_segments *o = w->out;
-	size_t k = 0, i;
+	size_t k = 0;
 
 	if (w->dead == 0)
 		return;
@@ -165,13 +174,7 @@ seg_compact(struct seg_walk *w)
 		o->v[k] = o->v[j];
 		if (w->keep_data)
 			w->data[k] = w->data[j];
-		w->next[k] = NO_SEG;
-		if (cam_strmap_get(&w->byfile, o->v[k].file, &i) == 0) {
-			while (w->next[i] != NO_SEG)
-				i = w->next[i];
-			w->next[i] = k;
-		} else
-			cam_strmap_put(&w->byfile, o->v[k].file, k);
+		seg_index(w, k);
 		k++;
 	}
 	o->n = k;

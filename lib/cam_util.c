@@ -548,6 +548,24 @@ cam_strmap_put(struct cam_strmap *m, const char *k, size_t v)
 }
 
 int
+cam_strmap_add(struct cam_strmap *m, const char *k, size_t v, size_t *old)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap)
+		strmap_grow(m);
+	i = strmap_slot(m, k);
+	if (m->key[i] != NULL) {
+		*old = m->val[i];
+		return 1;
+	}
+	m->key[i] = k;
+	m->val[i] = v;
+	m->n++;
+	return 0;
+}
+
+int
 cam_strmap_get(const struct cam_strmap *m, const char *k, size_t *v)
 {
 	size_t i;

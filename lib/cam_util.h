@@ -94,6 +94,11 @@ struct cam_strmap {
 
 /* Set k's value (replacing any, and the key pointer with k). */
 void cam_strmap_put(struct cam_strmap *m, const char *k, size_t v);
+/* Add k with value v unless it is there: 0 if added, 1 (the map
+ * unchanged, *old its value) if it was; one lookup where get then put
+ * take two. */
+int cam_strmap_add(struct cam_strmap *m, const char *k, size_t v,
+    size_t *old);
 /* 0 with *v set, or -1 if k is not in the map. */
 int cam_strmap_get(const struct cam_strmap *m, const char *k, size_t *v);
 /* Remove k; -1 if it was not there. */
