@@ -67,7 +67,7 @@ ALL_CFLAGS = $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Ilib -I$(B)/gen \
 # (tests/t77-wipe.sh found both so).
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -Wl,-z,relro,-z,now
 
-LIB_SRC := $(wildcard lib/*.c)
+LIB_SRC := $(wildcard lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/cam_embed.o
 LIB := $(B)/lib/libcamkit.a
 BINS := $(PROGS:%=$(B)/%)
@@ -84,7 +84,7 @@ include bench/yeargen.mk
 # The power-cut simulator: an fsync-tracking LD_PRELOAD shim.
 include tests/powercut.mk
 
-$(B)/lib/%.o: lib/%.c lib/*.h
+$(B)/lib/%.o: lib/%.c lib/*/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -115,10 +115,10 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/%: cmd/%.c $(LIB) lib/*.h
+$(B)/%: cmd/%.c $(LIB) lib/*/*.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
 
-$(B)/tests/unit_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) lib/*.h
+$(B)/tests/unit_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) lib/*/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
 
@@ -229,7 +229,7 @@ FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined \
 FUZZ_DEBS := clang libclang-rt-dev
 
 # Built by a make of its own with B, CC and SANFLAGS set (fuzz-build).
-$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB) lib/*.h
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB) lib/*/*.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) -fsanitize=fuzzer \
 		$(PKG_LIBS)
 

@@ -6,7 +6,7 @@
 # Keep the including Makefile's default goal, wherever this is included.
 jbench_default_goal := $(.DEFAULT_GOAL)
 
-$(B)/tests/jbench: tests/jbench.c $(LIB) lib/*.h bench/jbench.mk
+$(B)/tests/jbench: tests/jbench.c $(LIB) lib/*/*.h bench/jbench.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
 

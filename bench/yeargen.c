@@ -62,13 +62,13 @@
 
 #include <openssl/evp.h>
 
-#include "cam_cli.h"
-#include "cam_journal.h"
-#include "cam_json.h"
-#include "cam_seal.h"
-#include "cam_store.h"
-#include "cam_time.h"
-#include "cam_util.h"
+#include "cli/cam_cli.h"
+#include "journal/cam_journal.h"
+#include "base/cam_json.h"
+#include "journal/cam_seal.h"
+#include "media/cam_store.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
 
 #define SEG		60		/* segment length, seconds */
 #define IO_TIMEOUT	10		/* camrec's seconds without data */

@@ -7,7 +7,7 @@
 # Keep the including Makefile's default goal, wherever this is included.
 yeargen_default_goal := $(.DEFAULT_GOAL)
 
-$(B)/bench/yeargen: bench/yeargen.c $(LIB) lib/*.h bench/yeargen.mk
+$(B)/bench/yeargen: bench/yeargen.c $(LIB) lib/*/*.h bench/yeargen.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS) -lm
 

@@ -18,18 +18,18 @@
 
 #include <libavutil/log.h>
 
-#include "cam_camsec.h"
-#include "cam_checks.h"
-#include "cam_cli.h"
-#include "cam_config.h"
-#include "cam_history.h"
-#include "cam_integrity.h"
-#include "cam_monthly.h"
-#include "cam_site.h"
-#include "cam_time.h"
-#include "cam_trail.h"
-#include "cam_util.h"
-#include "cam_verify.h"
+#include "audit/cam_audit_cameras.h"
+#include "base/cam_checklist.h"
+#include "cli/cam_cli.h"
+#include "site/cam_config.h"
+#include "audit/cam_audit_config.h"
+#include "audit/cam_audit_journals.h"
+#include "audit/cam_audit_report.h"
+#include "site/cam_site.h"
+#include "base/cam_time.h"
+#include "journal/cam_trail_read.h"
+#include "base/cam_util.h"
+#include "audit/cam_audit_archive.h"
 
 static const char *prog = "camaudit";
 static const char *dir;		/* the configuration directory */

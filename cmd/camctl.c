@@ -16,18 +16,18 @@
 
 #include <libavutil/log.h>
 
-#include "cam_audit.h"
-#include "cam_cli.h"
-#include "cam_config.h"
-#include "cam_policy.h"
-#include "cam_seal.h"
-#include "cam_secret.h"
-#include "cam_site.h"
-#include "cam_rec.h"
-#include "cam_store.h"
-#include "cam_time.h"
-#include "cam_units.h"
-#include "cam_util.h"
+#include "journal/cam_trail.h"
+#include "cli/cam_cli.h"
+#include "site/cam_config.h"
+#include "site/cam_policy.h"
+#include "journal/cam_seal.h"
+#include "site/cam_secret.h"
+#include "site/cam_site.h"
+#include "media/cam_rec.h"
+#include "media/cam_store.h"
+#include "base/cam_time.h"
+#include "site/cam_systemd.h"
+#include "base/cam_util.h"
 
 static const char *prog = "camctl";
 static const char *dir;		/* the configuration directory */

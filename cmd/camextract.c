@@ -20,18 +20,18 @@
 
 #include <libavutil/log.h>
 
-#include "cam_archive.h"
-#include "cam_cli.h"
-#include "cam_crypto.h"
-#include "cam_journal.h"
-#include "cam_json.h"
-#include "cam_media.h"
-#include "cam_request.h"
-#include "cam_seal.h"
-#include "cam_site.h"
-#include "cam_store.h"
-#include "cam_time.h"
-#include "cam_util.h"
+#include "evidence/cam_archive.h"
+#include "cli/cam_cli.h"
+#include "base/cam_crypto.h"
+#include "journal/cam_journal.h"
+#include "base/cam_json.h"
+#include "media/cam_media.h"
+#include "evidence/cam_request.h"
+#include "journal/cam_seal.h"
+#include "site/cam_site.h"
+#include "media/cam_store.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
 
 #define EXTRACTIONS	"extractions.journal"
 

@@ -21,19 +21,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cam_audit.h"
-#include "cam_cli.h"
-#include "cam_crypto.h"
-#include "cam_integrity.h"
-#include "cam_journal.h"
-#include "cam_json.h"
-#include "cam_logbook.h"
-#include "cam_policy.h"
-#include "cam_priv.h"
-#include "cam_seal.h"
-#include "cam_site.h"
-#include "cam_time.h"
-#include "cam_util.h"
+#include "journal/cam_trail.h"
+#include "cli/cam_cli.h"
+#include "base/cam_crypto.h"
+#include "audit/cam_audit_journals.h"
+#include "journal/cam_journal.h"
+#include "base/cam_json.h"
+#include "journal/cam_logbook.h"
+#include "site/cam_policy.h"
+#include "base/cam_setid.h"
+#include "journal/cam_seal.h"
+#include "site/cam_site.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
 
 static const char *prog = "camlog";
 static const char *dir;		/* the configuration directory */

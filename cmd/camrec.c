@@ -18,13 +18,13 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
-#include "cam_cli.h"
-#include "cam_json.h"
-#include "cam_rec.h"
-#include "cam_site.h"
-#include "cam_store.h"
-#include "cam_time.h"
-#include "cam_util.h"
+#include "cli/cam_cli.h"
+#include "base/cam_json.h"
+#include "media/cam_rec.h"
+#include "site/cam_site.h"
+#include "media/cam_store.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
 
 static const char *prog = "camrec";
 static const char *dir;

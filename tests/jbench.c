@@ -22,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cam_journal.h"
-#include "cam_time.h"
-#include "cam_util.h"
+#include "journal/cam_journal.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
 
 /* The host every record names: fixed, so that line lengths are too. */
 #define HOST	"guard-desk-1"

@@ -4,7 +4,7 @@
  */
 #include "fuzz.h"
 
-#include "cam_config.h"
+#include "site/cam_config.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -5,7 +5,7 @@
  */
 #include "fuzz.h"
 
-#include "cam_defaults.h"
+#include "audit/cam_factory_creds.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cam_archive.h"
+#include "evidence/cam_archive.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,7 +6,7 @@
  */
 #include "fuzz.h"
 
-#include "cam_json.h"
+#include "base/cam_json.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

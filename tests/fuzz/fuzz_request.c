@@ -6,7 +6,7 @@
  */
 #include "fuzz.h"
 
-#include "cam_request.h"
+#include "evidence/cam_request.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,8 +9,8 @@
 
 #include <stdio.h>
 
-#include "cam_config.h"
-#include "cam_time.h"
+#include "site/cam_config.h"
+#include "base/cam_time.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

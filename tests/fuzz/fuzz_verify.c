@@ -32,10 +32,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cam_json.h"
-#include "cam_repo.h"
-#include "cam_verify.h"
-#include "cam_yaml.h"
+#include "base/cam_json.h"
+#include "site/cam_repo.h"
+#include "audit/cam_audit_archive.h"
+#include "base/cam_yaml.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 

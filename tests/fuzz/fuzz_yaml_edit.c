@@ -9,8 +9,8 @@
  */
 #include "fuzz.h"
 
-#include "cam_config.h"
-#include "cam_yaml.h"
+#include "site/cam_config.h"
+#include "base/cam_yaml.h"
 
 /* The first mapping or sequence met walking down from n by the bits of
  * path, or n itself. */

@@ -5,8 +5,8 @@
  */
 #include <string.h>
 
-#include "cam_audit.h"
-#include "cam_err.h"
+#include "journal/cam_trail.h"
+#include "base/cam_err.h"
 #include "unit.h"
 
 static int

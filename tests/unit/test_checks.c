@@ -3,8 +3,8 @@
  */
 #include <string.h>
 
-#include "cam_checks.h"
-#include "cam_err.h"
+#include "base/cam_checklist.h"
+#include "base/cam_err.h"
 #include "unit.h"
 
 int

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cam_defaults.h"
+#include "audit/cam_factory_creds.h"
 #include "unit.h"
 
 int

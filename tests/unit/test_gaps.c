@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "cam_gaps.h"
+#include "media/cam_gaps.h"
 #include "unit.h"
 
 int

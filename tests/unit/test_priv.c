@@ -10,11 +10,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "cam_audit.h"
-#include "cam_journal.h"
-#include "cam_json.h"
-#include "cam_priv.h"
-#include "cam_util.h"
+#include "journal/cam_trail.h"
+#include "journal/cam_journal.h"
+#include "base/cam_json.h"
+#include "base/cam_setid.h"
+#include "base/cam_util.h"
 #include "unit.h"
 
 static const char *

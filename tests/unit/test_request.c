@@ -26,11 +26,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "cam_config.h"
-#include "cam_crypto.h"
-#include "cam_request.h"
-#include "cam_time.h"
-#include "cam_util.h"
+#include "site/cam_config.h"
+#include "base/cam_crypto.h"
+#include "evidence/cam_request.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
 #include "unit.h"
 
 #define ZONE	"Asia/Ho_Chi_Minh"

@@ -27,12 +27,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "cam_crypto.h"
-#include "cam_journal.h"
-#include "cam_json.h"
-#include "cam_repo.h"
-#include "cam_seal.h"
-#include "cam_util.h"
+#include "base/cam_crypto.h"
+#include "journal/cam_journal.h"
+#include "base/cam_json.h"
+#include "site/cam_repo.h"
+#include "journal/cam_seal.h"
+#include "base/cam_util.h"
 #include "unit.h"
 
 #define HOST	"cam-host1"

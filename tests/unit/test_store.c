@@ -34,12 +34,12 @@
 
 #include <openssl/evp.h>
 
-#include "cam_err.h"
-#include "cam_journal.h"
-#include "cam_json.h"
-#include "cam_store.h"
-#include "cam_time.h"
-#include "cam_util.h"
+#include "base/cam_err.h"
+#include "journal/cam_journal.h"
+#include "base/cam_json.h"
+#include "media/cam_store.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
 #include "unit.h"
 
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"

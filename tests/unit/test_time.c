@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cam_time.h"
+#include "base/cam_time.h"
 #include "unit.h"
 
 #define HCM	"Asia/Ho_Chi_Minh"

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cam_err.h"
-#include "cam_verify.h"
+#include "base/cam_err.h"
+#include "audit/cam_audit_archive.h"
 #include "unit.h"
 
 int

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cam_config.h"
-#include "cam_yaml.h"
+#include "site/cam_config.h"
+#include "base/cam_yaml.h"
 #include "unit.h"
 
 static struct cam_ydoc doc;

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cam_err.h"
-#include "cam_util.h"
+#include "base/cam_err.h"
+#include "base/cam_util.h"
 
 static int unit_n, unit_failed;
 

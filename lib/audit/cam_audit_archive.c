@@ -1,0 +1,555 @@
+/*
+ * cam_verify: an archive made by camextract, checked as a compliance
+ * officer would: the tar itself, SHA256SUMS against every member, the
+ * site's signature over it, the request and its signatures as camextract
+ * checked them, custody naming this request, and each clip against its
+ * sources and its own media (cam_verify_clips.c).  An encrypted archive
+ * is opened with a recipient's key into a file no one else can open.
+ *
+ * Every finding is a check line (cam_checks); only what stops the
+ * verification itself (I/O, memory) is an error.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#include "evidence/cam_archive.h"
+#include "base/cam_crypto.h"
+#include "audit/cam_factory_creds.h"
+#include "base/cam_json.h"
+#include "evidence/cam_request.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
+#include "audit/cam_audit_archive.h"
+
+#define SMALL_MAX	(4 << 20)
+
+const struct cam_verify_member *
+cam_verify_member(const struct cam_verify_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->m[i].name, name) == 0)
+			return &v->m[i];
+	return NULL;
+}
+
+static int
+name_safe(const char *name)
+{
+	return name[0] != '\0' && name[0] != '/' &&
+	    strstr(name, "..") == NULL && strstr(name, "//") == NULL &&
+	    cam_utf8_clean(name, strlen(name), 0);
+}
+
+/* Does a pax extended header in the bytes [from, to) of the tar file,
+ * the headers before a member's data, give a path or link path holding
+ * a NUL byte?  libarchive cuts such a name at the NUL, so the name the
+ * checks see is not the one the archive carries. */
+static int
+pax_nul(int fd, uint64_t from, uint64_t to)
+{
+	unsigned char h[512];
+	int nul = 0;
+
+	while (!nul && from + 512 <= to) {
+		uint64_t size = 0;
+		char type;
+
+		if (pread(fd, h, sizeof(h), (off_t)from) != (ssize_t)sizeof(h))
+			return 0;
+		type = (char)h[156];
+		for (int i = 124; i < 136 && h[i] >= '0' && h[i] <= '7'; i++)
+			size = size * 8 + (uint64_t)(h[i] - '0');
+		from += 512;
+		if ((type == 'x' || type == 'g') && size > 0 &&
+		    size <= (1 << 20) && from + size <= to) {
+			char *b = cam_xmalloc((size_t)size), *p, *end;
+			if (pread(fd, b, (size_t)size, (off_t)from) !=
+			    (ssize_t)size) {
+				free(b);
+				return 0;
+			}
+			/* Records: "LEN key=value\n", LEN counting all. */
+			for (p = b, end = b + size; p < end; ) {
+				size_t len = 0;
+				char *q = p, *eq;
+				while (q < end && *q >= '0' && *q <= '9')
+					len = len * 10 + (size_t)(*q++ - '0');
+				if (len == 0 || len > (size_t)(end - p) ||
+				    q >= p + len || *q != ' ')
+					break;
+				q++;
+				eq = memchr(q, '=', (size_t)(p + len - q));
+				if (eq != NULL && ((eq - q == 4 &&
+				    memcmp(q, "path", 4) == 0) || (eq - q == 8 &&
+				    memcmp(q, "linkpath", 8) == 0)) &&
+				    memchr(eq + 1, '\0',
+				    (size_t)(p + len - 1 - (eq + 1))) != NULL)
+					nul = 1;
+				p += len;
+			}
+			free(b);
+		}
+		from += (size + 511) / 512 * 512;
+	}
+	return nul;
+}
+
+/* Read every member once: hash it, keep the small ones, note where its
+ * data lies.  The blocks are hashed where libarchive read them, never
+ * copied: hashing is what bounds the speed of a multi-gigabyte verify. */
+static int
+read_archive(int fd, const char *path, struct cam_verify_view *v,
+    struct cam_checks *ck, struct cam_err *e)
+{
+	static const char zero[4096];
+	struct archive *a = archive_read_new();
+	struct archive_entry *en;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint64_t hdr_from = 0;	/* where the next member's headers start */
+	int r, rc = -1, bad = 0;
+
+	if (a == NULL || md == NULL)
+		return cam_errf(e, CAM_ENV, "out of memory");
+	archive_read_support_format_tar(a);
+	if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK) {
+		cam_checks_add(ck, 0, "tar", "%s: %s", path,
+		    archive_error_string(a));
+		rc = 0;
+		goto end;
+	}
+	while ((r = archive_read_next_header(a, &en)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(en);
+		struct cam_verify_member *m;
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned int dl;
+		const void *blk;
+		size_t n;
+		la_int64_t at;
+
+		if (name == NULL || !name_safe(name)) {
+			cam_checks_add(ck, 0, "tar", "unsafe member name "
+			    "\"%s\"", name ? name : "");
+			bad = 1;
+			continue;
+		}
+		if (pax_nul(fd, hdr_from,
+		    (uint64_t)archive_filter_bytes(a, 0))) {
+			cam_checks_add(ck, 0, "tar", "unsafe member name "
+			    "\"%s\": its pax path holds a NUL byte", name);
+			bad = 1;
+			continue;
+		}
+		if (archive_entry_filetype(en) != AE_IFREG) {
+			cam_checks_add(ck, 0, "tar", "%s: not a regular file",
+			    name);
+			bad = 1;
+			continue;
+		}
+		for (size_t i = 0; i < v->n; i++)
+			if (strcmp(v->m[i].name, name) == 0) {
+				cam_checks_add(ck, 0, "tar", "%s appears twice",
+				    name);
+				bad = 1;
+			}
+		v->m = cam_xrealloc(v->m, (v->n + 1) * sizeof(*v->m));
+		m = &v->m[v->n++];
+		memset(m, 0, sizeof(*m));
+		m->name = cam_xstrdup(name);
+		/* Once the header is read, the tar reader stands at the
+		 * member's data. */
+		m->offset = (uint64_t)archive_filter_bytes(a, 0);
+		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+		while ((r = archive_read_data_block(a, &blk, &n, &at)) ==
+		    ARCHIVE_OK) {
+			/* A hole of a sparse member reads as zeros. */
+			while ((uint64_t)at > m->size) {
+				size_t z = (uint64_t)at - m->size > sizeof(zero) ?
+				    sizeof(zero) : (size_t)((uint64_t)at - m->size);
+				EVP_DigestUpdate(md, zero, z);
+				if (m->size + z <= SMALL_MAX)
+					cam_buf_add(&m->data, zero, z);
+				m->size += z;
+			}
+			EVP_DigestUpdate(md, blk, n);
+			if (m->size + n <= SMALL_MAX)
+				cam_buf_add(&m->data, blk, n);
+			m->size += n;
+		}
+		if (r != ARCHIVE_EOF) {
+			cam_checks_add(ck, 0, "tar", "%s: %s (truncated "
+			    "archive?)", name, archive_error_string(a));
+			bad = 1;
+			break;
+		}
+		/* Contiguous: the reader went from the data's start over
+		 * exactly its size (and the padding to the next block). */
+		{
+			uint64_t end = (uint64_t)archive_filter_bytes(a, 0);
+			m->contiguous = archive_entry_sparse_count(en) == 0 &&
+			    end >= m->offset + m->size &&
+			    end - m->offset - m->size < 512;
+		}
+		EVP_DigestFinal_ex(md, d, &dl);
+		cam_crypto_hex(d, dl, m->sha256);
+		/* The next member's headers start at the next block. */
+		hdr_from = ((uint64_t)archive_filter_bytes(a, 0) + 511) /
+		    512 * 512;
+	}
+	if (r != ARCHIVE_EOF && !bad) {
+		cam_checks_add(ck, 0, "tar", "%s: %s (truncated archive?)",
+		    path, archive_error_string(a));
+		bad = 1;
+	}
+	if (!bad)
+		cam_checks_add(ck, 1, "tar", "%zu members, POSIX tar", v->n);
+	rc = 0;
+end:
+	EVP_MD_CTX_free(md);
+	archive_read_free(a);
+	return rc;
+}
+
+/* SHA256SUMS must list exactly the other members, with their hashes. */
+static void
+check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
+{
+	const struct cam_verify_member *s = cam_verify_member(v, "SHA256SUMS");
+	size_t listed = 0, bad = 0;
+	char *text, *line, *save = NULL;
+
+	if (s == NULL) {
+		cam_checks_add(ck, 0, "SHA256SUMS", "missing");
+		return;
+	}
+	text = cam_xstrdup(cam_buf_str((struct cam_buf *)&s->data));
+	char *seen = cam_xmalloc(v->n + 1);
+	memset(seen, 0, v->n + 1);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		const char *name = line + 66;
+		size_t k;
+
+		if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ') {
+			cam_checks_add(ck, 0, "SHA256SUMS", "bad line "
+			    "\"%.80s\"", line);
+			bad++;
+			continue;
+		}
+		for (k = 0; k < v->n; k++)
+			if (strcmp(v->m[k].name, name) == 0)
+				break;
+		if (k == v->n) {
+			cam_checks_add(ck, 0, "SHA256SUMS", "%s is listed but "
+			    "not in the archive", name);
+			bad++;
+			continue;
+		}
+		seen[k] = 1;
+		listed++;
+		if (strncmp(line, v->m[k].sha256, 64) != 0) {
+			cam_checks_add(ck, 0, "SHA256SUMS", "%s: SHA-256 does "
+			    "not match (altered)", name);
+			bad++;
+		}
+	}
+	for (size_t k = 0; k < v->n; k++)
+		if (!seen[k] && strcmp(v->m[k].name, "SHA256SUMS") != 0 &&
+		    strcmp(v->m[k].name, "SHA256SUMS.p7s") != 0) {
+			cam_checks_add(ck, 0, "SHA256SUMS", "%s is in the "
+			    "archive but not listed (added)", v->m[k].name);
+			bad++;
+		}
+	if (bad == 0)
+		cam_checks_add(ck, 1, "SHA256SUMS", "%zu members listed, every "
+		    "hash matches", listed);
+	free(seen);
+	free(text);
+}
+
+/* The archive's tar open at *fd: the file itself, or (encrypted, with
+ * the key) the clear tar decrypted into tmpdir.  1 when there is no tar
+ * to read (the reason is a check line), 0 when *fd is open, -1 on
+ * failure. */
+static int
+open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
+    struct cam_checks *ck, struct cam_err *e)
+{
+	struct cam_envelope env;
+	int enc;
+
+	/* An encrypted archive: what can be seen without the key, then
+	 * (with it) the clear tar, in a file no one else can open. */
+	if ((enc = cam_archive_envelope(path, &env, e)) == -1) {
+		cam_checks_add(ck, 0, e->code == CAM_NO ? "encryption" : "tar",
+		    "%s", e->msg);
+		cam_err_clear(e);
+		return 1;
+	}
+	if (enc == 1) {
+		cam_checks_add(ck, 1, "encryption", "CMS EnvelopedData, "
+		    "content cipher %s, %zu recipient%s", env.cipher, env.n,
+		    env.n == 1 ? "" : "s");
+		for (size_t i = 0; i < env.n; i++)
+			cam_checks_add(ck, 1, "recipient", "%s: issuer %s, "
+			    "serial %s", env.r[i].kind, env.r[i].issuer[0] ?
+			    env.r[i].issuer : "-", env.r[i].serial[0] ?
+			    env.r[i].serial : "-");
+		cam_archive_envelope_free(&env);
+		if (key == NULL) {
+			cam_checks_add(ck, CAM_CHECK_SKIP, "contents", "not "
+			    "verified: the archive is encrypted; give --key "
+			    "FILE, a recipient's private key");
+			return 1;
+		}
+		if (cam_archive_decrypt(path, key, tmpdir, fd, e) == -1) {
+			if (e->code != CAM_NO)
+				return -1;
+			cam_checks_add(ck, 0, "decrypt", "%s", e->msg);
+			cam_err_clear(e);
+			return 1;
+		}
+		cam_checks_add(ck, 1, "decrypt", "with the key %s", key);
+	} else if (key != NULL) {
+		cam_checks_add(ck, 0, "decrypt", "--key %s given, but %s is "
+		    "not encrypted", key, path);
+		return 1;
+	} else if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return cam_err_sys(e, "%s", path);
+	return 0;
+}
+
+/* The clips' cameras are the request's, custody's clip times inside its
+ * window (from the keyframe before it). */
+static void
+check_window(const struct cam_verify_view *v, const char *custody,
+    const struct cam_request *req, struct cam_checks *ck)
+{
+	struct cam_err e;
+
+	for (size_t i = 0; i < v->n; i++) {
+		const char *n = v->m[i].name;
+		char cam[64];
+		size_t l = strlen(n), k;
+		if (strncmp(n, "clips/", 6) != 0 || l < 11)
+			continue;
+		snprintf(cam, sizeof(cam), "%.*s", (int)(l - 10), n + 6);
+		for (k = 0; k < req->ncameras; k++)
+			if (strcmp(req->cameras[k], cam) == 0)
+				break;
+		cam_checks_add(ck, k < req->ncameras, "clip",
+		    k < req->ncameras ? "%s: camera %s is in the request" :
+		    "%s: camera %s is not in the request", n, cam);
+	}
+	if (custody == NULL)
+		return;
+	for (const char *p = custody; (p = strstr(p, "\"first\":\"")) != NULL;
+	    p++) {
+		char f[32], l2[32];
+		const char *q = strstr(p, "\"last\":\"");
+		time_t tf, tl;
+		if (q == NULL)
+			break;
+		snprintf(f, sizeof(f), "%.20s", p + 9);
+		snprintf(l2, sizeof(l2), "%.20s", q + 8);
+		if (cam_time_parse(f, NULL, &tf, &e) == -1 ||
+		    cam_time_parse(l2, NULL, &tl, &e) == -1)
+			continue;
+		/* A GOP may start up to a minute before the window. */
+		int ok = tf >= req->from - 60 && tl <= req->to;
+		cam_checks_add(ck, ok, "window", ok ? "clip %s to %s inside "
+		    "the request's window" : "clip %s to %s outside the "
+		    "request's window", f, l2);
+	}
+}
+
+/* A message about the request files written out into tmp, naming the
+ * archive's members instead ("tmp/F" as "request/F"): the files are
+ * gone once the verification ends. */
+static void
+member_msg(char *msg, size_t size, const char *tmp)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	size_t tl = strlen(tmp);
+	const char *p = msg, *q;
+
+	for (; (q = strstr(p, tmp)) != NULL; p = q + tl) {
+		cam_buf_add(&b, p, (size_t)(q - p));
+		cam_buf_adds(&b, q[tl] == '/' ? "request" : tmp);
+	}
+	cam_buf_adds(&b, p);
+	snprintf(msg, size, "%s", cam_buf_str(&b));
+	cam_buf_free(&b);
+}
+
+/* The request and its signatures, written out (into v->tmp, under
+ * tmpdir) to be checked as camextract checked them; custody must name
+ * it.  Its window into window[2], *have_window set, when it loads.
+ * -1 only when the files cannot be written out. */
+static int
+check_request(struct cam_verify_view *v, const char *custody,
+    const struct cam_verify_trust *t, time_t at, const char *tmpdir,
+    time_t *window, int *have_window, struct cam_checks *ck,
+    struct cam_err *e)
+{
+	const struct cam_verify_member *reqm = NULL;
+	struct cam_request req;
+	struct cam_request_sigs sigs = { 0 };
+	struct cam_request_trust rt = { t->ca, t->dir, t->ndir, t->uh,
+	    t->nuh, t->need_unit_head };
+	char rpath[PATH_MAX], *request = NULL;
+	int ref;
+
+	for (size_t i = 0; i < v->n; i++) {
+		const char *n = v->m[i].name;
+		size_t l = strlen(n);
+		if (strncmp(n, "request/", 8) == 0 && l > 5 &&
+		    strcmp(n + l - 4, ".p7s") != 0)
+			reqm = &v->m[i];
+	}
+	if (reqm == NULL) {
+		cam_checks_add(ck, 0, "request", "no request/ member");
+		return 0;
+	}
+	snprintf(v->tmp, sizeof(v->tmp), "%s/camaudit.XXXXXX", tmpdir);
+	if (mkdtemp(v->tmp) == NULL) {
+		cam_err_sys(e, "%s", v->tmp);
+		v->tmp[0] = '\0';
+		return -1;
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		if (strncmp(v->m[i].name, "request/", 8) != 0 ||
+		    strchr(v->m[i].name + 8, '/') != NULL)
+			continue;
+		cam_path(rpath, sizeof(rpath), e, "%s/%s", v->tmp,
+		    v->m[i].name + 8);
+		cam_file_write_atomic(rpath, v->m[i].data.s, v->m[i].data.len,
+		    0600, e);
+	}
+	cam_path(rpath, sizeof(rpath), e, "%s/%s", v->tmp, reqm->name + 8);
+	if (cam_request_load(&req, rpath, t->have_site ?
+	    t->site.cfg.timezone : CAM_DEFAULT_ZONE, e) == -1) {
+		member_msg(e->msg, sizeof(e->msg), v->tmp);
+		cam_checks_add(ck, 0, "request", "%s", e->msg);
+		cam_err_clear(e);
+		return 0;
+	}
+	ref = cam_request_verify(&req, rpath, NULL, 0, &rt, at, &sigs, e);
+	/* The request's own expiry was judged at extraction; the archive
+	 * outlives it. */
+	if (ref == CAM_REQ_OK || ref == CAM_REQ_EXPIRED)
+		cam_checks_add(ck, 1, "request signatures", "%zu signer%s, the "
+		    "director's among them%s", sigs.n, sigs.n == 1 ? "" : "s",
+		    t->need_unit_head ? " and a unit head's" : "");
+	else {
+		member_msg(e->msg, sizeof(e->msg), v->tmp);
+		cam_checks_add(ck, 0, "request signatures", "%s (%s)", e->msg,
+		    ref == -1 ? "error" : cam_request_refusal_name(ref));
+	}
+	cam_err_clear(e);
+	if (custody != NULL)
+		request = cam_json_sub_object(custody, "request");
+	if (request != NULL) {
+		char id[128], sha[65];
+		int ok = cam_json_get_str(request, "id", id, sizeof(id)) == 0 &&
+		    strcmp(id, req.id) == 0 &&
+		    cam_json_get_str(request, "sha256", sha, sizeof(sha)) == 0
+		    && strcmp(sha, reqm->sha256) == 0;
+		cam_checks_add(ck, ok, "custody", ok ? "names this request "
+		    "(%s) and its SHA-256" : "does not name this request (%s) "
+		    "or its SHA-256", req.id);
+	}
+	check_window(v, custody, &req, ck);
+	window[0] = req.from;
+	window[1] = req.to;
+	*have_window = 1;
+	free(request);
+	cam_request_sigs_free(&sigs);
+	cam_request_free(&req);
+	return 0;
+}
+
+int
+cam_verify_archive(const char *path, const char *key,
+    const struct cam_verify_trust *t, const char *tmpdir, time_t now,
+    struct cam_checks *ck, struct cam_err *e)
+{
+	struct cam_verify_view v = { 0 };
+	const struct cam_verify_member *sums, *sig, *cust;
+	char signer[512], why[512], *extraction = NULL;
+	time_t window[2], at = now;
+	int have_window = 0, fd = -1, k, rc = -1;
+
+	if ((k = open_tar(path, key, tmpdir, &fd, ck, e)) != 0) {
+		rc = k == 1 ? 0 : -1;
+		goto end;
+	}
+	if (read_archive(fd, path, &v, ck, e) == -1)
+		goto end;
+	if (ck->failed) {
+		rc = 0;
+		goto end;
+	}
+	check_sums(&v, ck);
+
+	/* The extraction's time: certificates are judged as then. */
+	cust = cam_verify_member(&v, "custody.json");
+	if (cust == NULL || cam_json_check(cust->data.s, cust->data.len,
+	    e) == -1) {
+		cam_checks_add(ck, 0, "custody", "custody.json %s",
+		    cust == NULL ? "missing" : "is not valid JSON");
+		cust = NULL;
+	} else if ((extraction = cam_json_sub_object(cust->data.s,
+	    "extraction")) != NULL &&
+	    cam_json_get_time(extraction, "at") != (time_t)-1)
+		at = cam_json_get_time(extraction, "at");
+
+	sums = cam_verify_member(&v, "SHA256SUMS");
+	sig = cam_verify_member(&v, "SHA256SUMS.p7s");
+	if (sums == NULL || sig == NULL)
+		cam_checks_add(ck, 0, "site signature", "SHA256SUMS.p7s "
+		    "missing");
+	else if (cam_crypto_verify_detached(t->ca, sig->data.s, sig->data.len,
+	    sums->data.s, sums->data.len, at, signer, sizeof(signer), why,
+	    sizeof(why)) == -1)
+		cam_checks_add(ck, 0, "site signature", "SHA256SUMS.p7s: %s",
+		    why);
+	else
+		cam_checks_add(ck, 1, "site signature", "SHA256SUMS signed by "
+		    "%s", signer);
+
+	if (check_request(&v, cust != NULL ? cust->data.s : NULL, t, at,
+	    tmpdir, window, &have_window, ck, e) == -1)
+		goto end;
+	if (cust != NULL)
+		cam_verify_clips(fd, &v, cust->data.s, t, have_window ? window :
+		    NULL, ck);
+	rc = 0;
+end:
+	if (v.tmp[0] != '\0') {
+		for (size_t i = 0; i < v.n; i++) {
+			char p[PATH_MAX];
+			if (strncmp(v.m[i].name, "request/", 8) == 0 &&
+			    snprintf(p, sizeof(p), "%s/%s", v.tmp,
+			    v.m[i].name + 8) < (int)sizeof(p))
+				unlink(p);
+		}
+		rmdir(v.tmp);
+	}
+	if (fd != -1)
+		close(fd);
+	for (size_t i = 0; i < v.n; i++) {
+		free(v.m[i].name);
+		cam_buf_free(&v.m[i].data);
+	}
+	free(v.m);
+	free(extraction);
+	return rc;
+}

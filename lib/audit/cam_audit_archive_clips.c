@@ -1,0 +1,283 @@
+/*
+ * cam_verify_clips: the clips of an archive against their sources (the
+ * camera's manifest) and their own media, as custody.json describes
+ * them.  Part of cam_verify (see cam_verify.h).
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal/cam_journal.h"
+#include "base/cam_json.h"
+#include "media/cam_media.h"
+#include "media/cam_store.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
+#include "audit/cam_audit_archive.h"
+
+/* Every segment a camera's manifest ever listed (deleted ones too: the
+ * archive may outlive them), from a walk that checks the chain. */
+struct listed {
+	struct cam_segment *v;
+	size_t n;
+};
+
+static int
+listed_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct listed *l = arg;
+	struct cam_segment *s;
+	char file[PATH_MAX];
+	int64_t bytes;
+
+	if (strcmp(r->kind, "segment") != 0 ||
+	    cam_json_get_str(r->data, "file", file, sizeof(file)) == -1)
+		return 0;
+	l->v = cam_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	s = &l->v[l->n++];
+	memset(s, 0, sizeof(*s));
+	s->file = cam_xstrdup(file);
+	cam_json_get_str(r->data, "sha256", s->sha256, sizeof(s->sha256));
+	if (cam_json_get_int(r->data, "bytes", &bytes) == 0)
+		s->bytes = (uint64_t)bytes;
+	return 0;
+}
+
+static void
+listed_free(struct listed *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].file);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Each source segment custody names for a clip is in the camera's
+ * manifest with that hash and size, when the manifest is at hand. */
+static void
+check_sources(const struct cam_verify_trust *t, const char *clip,
+    const char *cname, const char *camera, struct cam_checks *ck)
+{
+	struct listed l = { 0 };
+	struct cam_err e;
+	const char *cur = NULL;
+	char path[PATH_MAX], *src;
+	size_t n = 0, bad = 0;
+
+	cam_err_clear(&e);
+	if (!t->have_site) {
+		cam_checks_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		    "checked: no site "
+		    "configuration here, so no manifest to compare with",
+		    cname);
+		return;
+	}
+	if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
+	    t->site.cfg.root, camera) == -1 || access(path, R_OK) == -1) {
+		cam_checks_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		    "checked: no readable "
+		    "manifest of camera %s under %s (recorded on another "
+		    "host?)", cname, camera, t->site.cfg.root);
+		return;
+	}
+	if (cam_journal_foreach(path, listed_cb, &l, &e) == -1) {
+		cam_checks_add(ck, 0, "sources", "%s: the manifest of %s is "
+		    "broken: %s", cname, camera, e.msg);
+		listed_free(&l);
+		return;
+	}
+	while ((src = cam_json_array_item(clip, "sources", &cur)) != NULL) {
+		char file[PATH_MAX], sha[65];
+		int64_t bytes = -1;
+		size_t k;
+
+		n++;
+		if (cam_json_get_str(src, "file", file, sizeof(file)) == -1 ||
+		    cam_json_get_str(src, "sha256", sha, sizeof(sha)) == -1 ||
+		    cam_json_get_int(src, "bytes", &bytes) == -1) {
+			cam_checks_add(ck, 0, "sources", "%s: source %zu: no "
+			    "file, sha256 or bytes in custody.json", cname, n);
+			bad++;
+			free(src);
+			continue;
+		}
+		for (k = 0; k < l.n; k++)
+			if (strcmp(l.v[k].file, file) == 0)
+				break;
+		if (k == l.n) {
+			cam_checks_add(ck, 0, "sources", "%s: segment %s is "
+			    "not in the manifest of %s", cname, file, camera);
+			bad++;
+		} else if (strcmp(l.v[k].sha256, sha) != 0) {
+			cam_checks_add(ck, 0, "sources", "%s: segment %s: "
+			    "SHA-256 %.12s... is not the manifest's %.12s...",
+			    cname, file, sha, l.v[k].sha256);
+			bad++;
+		} else if (l.v[k].bytes != (uint64_t)bytes) {
+			cam_checks_add(ck, 0, "sources", "%s: segment %s: "
+			    "%" PRId64 " bytes, the manifest says %" PRIu64,
+			    cname, file, bytes, l.v[k].bytes);
+			bad++;
+		}
+		free(src);
+	}
+	if (n == 0) {
+		cam_checks_add(ck, 0, "sources", "%s: custody.json lists no "
+		    "source segment", cname);
+		bad++;
+	}
+	if (bad == 0)
+		cam_checks_add(ck, 1, "sources", "%s: %zu segment%s listed in "
+		    "the manifest of %s (chain valid) with the same SHA-256 "
+		    "and size", cname, n, n == 1 ? "" : "s", camera);
+	listed_free(&l);
+}
+
+/* Whole seconds at or before x (no libm for one floor). */
+static time_t
+floor_s(double x)
+{
+	time_t t = (time_t)x;
+
+	return (double)t > x ? t - 1 : t;
+}
+
+/* Does the second of instant t lie within a second of second c? */
+static int
+near_s(double t, time_t c)
+{
+	return t > (double)c - 2.0 && t < (double)c + 2.0;
+}
+
+/* The clip itself: its codec, times and length as custody gives them,
+ * inside the window, timestamps increasing.  Read in place from the
+ * tar (fd), from the MP4's index. */
+static void
+check_media(int fd, const struct cam_verify_member *m, const char *clip,
+    const time_t *window, struct cam_checks *ck)
+{
+	struct cam_media_info mi;
+	struct cam_err e;
+	char codec[32], f[32], l[32], mf[32], ml[32];
+	time_t cf, cl, wf, wl;
+	double dur;
+	int bad = 0;
+
+	cam_err_clear(&e);
+	if (!m->contiguous) {
+		cam_checks_add(ck, 0, "media", "%s: its data is not contiguous "
+		    "in the tar (sparse?): cannot be read in place", m->name);
+		return;
+	}
+	if (cam_media_probe_range(fd, m->offset, m->size, m->name, &mi,
+	    &e) == -1) {
+		cam_checks_add(ck, 0, "media", "%s: not a readable clip: %s",
+		    m->name, e.msg);
+		return;
+	}
+	if (cam_json_get_str(clip, "codec", codec, sizeof(codec)) == -1 ||
+	    (cf = cam_json_get_time(clip, "first")) == (time_t)-1 ||
+	    (cl = cam_json_get_time(clip, "last")) == (time_t)-1 ||
+	    cam_json_get_number(clip, "duration", &dur) == -1) {
+		cam_checks_add(ck, 0, "media", "%s: custody.json lacks its "
+		    "codec, first, last or duration", m->name);
+		return;
+	}
+	if (mi.packets == 0) {
+		cam_checks_add(ck, 0, "media", "%s: holds no packet", m->name);
+		return;
+	}
+	if (strcmp(mi.codec, codec) != 0) {
+		cam_checks_add(ck, 0, "media", "%s: codec %s, custody says %s",
+		    m->name, mi.codec[0] ? mi.codec : "none", codec);
+		bad++;
+	}
+	if (mi.created == (time_t)-1) {
+		cam_checks_add(ck, 0, "media", "%s: no creation time: its "
+		    "footage cannot be placed in time", m->name);
+		return;
+	}
+	/* Wall clock: the creation time is the first picture's second. */
+	wf = mi.created + floor_s(mi.first);
+	wl = mi.created + floor_s(mi.last);
+	cam_time_format_utc(wf, mf, sizeof(mf));
+	cam_time_format_utc(wl, ml, sizeof(ml));
+	cam_time_format_utc(cf, f, sizeof(f));
+	cam_time_format_utc(cl, l, sizeof(l));
+	/* Custody and the creation time are whole seconds (rounded down):
+	 * an instant stands for its second, and seconds that lie within a
+	 * second of each other agree.  (The index gives decoding times, a
+	 * B-frame delay before presentation: well inside that.) */
+	if (!near_s((double)mi.created + mi.first, cf) ||
+	    !near_s((double)mi.created + mi.last, cl)) {
+		cam_checks_add(ck, 0, "media", "%s: its packets run from %s to "
+		    "%s, custody says %s to %s", m->name, mf, ml, f, l);
+		bad++;
+	}
+	if (mi.duration - dur > 1.0 || dur - mi.duration > 1.0) {
+		cam_checks_add(ck, 0, "media", "%s: lasts %.3f s, custody says "
+		    "%.3f s", m->name, mi.duration, dur);
+		bad++;
+	}
+	if (mi.disorder[0] != '\0') {
+		cam_checks_add(ck, 0, "media", "%s: timestamps go back: %s",
+		    m->name, mi.disorder);
+		bad++;
+	}
+	/* The allowance of the custody window check: the keyframe before
+	 * the window may be up to a minute early. */
+	if (window != NULL && (wf < window[0] - 60 || wl > window[1])) {
+		cam_checks_add(ck, 0, "media", "%s: its footage, %s to %s, is "
+		    "outside the request's window", m->name, mf, ml);
+		bad++;
+	}
+	if (bad == 0)
+		cam_checks_add(ck, 1, "media", "%s: %s, %.1f s, %s to %s as "
+		    "custody says%s", m->name, mi.codec, mi.duration, mf, ml,
+		    window != NULL ? ", inside the request's window" : "");
+}
+
+void
+cam_verify_clips(int fd, const struct cam_verify_view *v, const char *custody,
+    const struct cam_verify_trust *t, const time_t *window,
+    struct cam_checks *ck)
+{
+	const char *cur = NULL;
+	char *clip, name[PATH_MAX], camera[64];
+	char *described = cam_xmalloc(v->n + 1);
+
+	memset(described, 0, v->n + 1);
+	while ((clip = cam_json_array_item(custody, "clips", &cur)) != NULL) {
+		const struct cam_verify_member *m = NULL;
+
+		if (cam_json_get_str(clip, "file", name, sizeof(name)) == -1 ||
+		    cam_json_get_str(clip, "camera", camera,
+		    sizeof(camera)) == -1) {
+			cam_checks_add(ck, 0, "media", "custody.json: a clip "
+			    "without file or camera");
+			free(clip);
+			continue;
+		}
+		for (size_t i = 0; i < v->n; i++)
+			if (strcmp(v->m[i].name, name) == 0) {
+				m = &v->m[i];
+				described[i] = 1;
+			}
+		check_sources(t, clip, name, camera, ck);
+		if (m == NULL)
+			cam_checks_add(ck, 0, "media", "%s: in custody.json, "
+			    "not in the archive", name);
+		else
+			check_media(fd, m, clip, window, ck);
+		free(clip);
+	}
+	for (size_t i = 0; i < v->n; i++)
+		if (!described[i] && strncmp(v->m[i].name, "clips/", 6) == 0)
+			cam_checks_add(ck, 0, "media", "%s: a clip "
+			    "custody.json does not describe", v->m[i].name);
+	free(described);
+}
+

@@ -1,0 +1,167 @@
+/*
+ * cam_history_delta: what a configuration commit changed, said in the
+ * configuration's own terms.  Part of cam_history (see cam_history.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "site/cam_config.h"
+#include "audit/cam_audit_config.h"
+#include "site/cam_policy.h"
+#include "base/cam_util.h"
+
+static int
+same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static void
+roles_text(unsigned roles, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 1; bit != 0 && bit <= roles; bit <<= 1)
+		if ((roles & bit) && cam_role_name(bit) != NULL)
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0,
+			    "%s%s", n ? "," : "", cam_role_name(bit));
+	if (n == 0)
+		snprintf(buf, len, "none");
+}
+
+/* What a commit changed, said in the configuration's own terms: one
+ * phrase per change into out ("camera gate added", "retention_days 30
+ * -> 60"). */
+static void
+config_delta(const struct cam_config *a, const struct cam_config *b,
+    struct cam_buf *out)
+{
+#define SAY(...) (cam_buf_adds(out, out->len ? "; " : ""), \
+	cam_buf_addf(out, __VA_ARGS__))
+	char ra[256], rb[256];
+
+	if (!same(a->site_name, b->site_name))
+		SAY("site name \"%s\" -> \"%s\"", a->site_name, b->site_name);
+	if (!same(a->timezone, b->timezone))
+		SAY("timezone %s -> %s", a->timezone, b->timezone);
+	if (!same(a->host, b->host))
+		SAY("host %s -> %s", a->host, b->host);
+	if (!same(a->root, b->root))
+		SAY("storage root %s -> %s", a->root, b->root);
+	if (a->retention_days != b->retention_days)
+		SAY("retention_days %d -> %d", a->retention_days,
+		    b->retention_days);
+	if (a->max_bytes != b->max_bytes || a->max_percent != b->max_percent)
+		SAY("max_usage changed");
+	if (a->unit_head_signature != b->unit_head_signature)
+		SAY("unit_head_signature %s -> %s",
+		    a->unit_head_signature ? "true" : "false",
+		    b->unit_head_signature ? "true" : "false");
+	for (size_t i = 0; i < a->ncameras; i++)
+		if (cam_config_camera(b, a->cameras[i].id) == NULL)
+			SAY("camera %s removed", a->cameras[i].id);
+	for (size_t i = 0; i < b->ncameras; i++) {
+		const struct cam_camera *y = &b->cameras[i];
+		const struct cam_camera *x = cam_config_camera(a, y->id);
+		if (x == NULL) {
+			SAY("camera %s added (%s)", y->id, y->url);
+			continue;
+		}
+		struct cam_buf f = CAM_BUF_INIT;
+		if (!same(x->url, y->url))
+			cam_buf_addf(&f, " url %s -> %s", x->url, y->url);
+		if (x->enabled != y->enabled)
+			cam_buf_addf(&f, " %s", y->enabled ? "enabled" :
+			    "DISABLED");
+		if (!same(x->credential, y->credential))
+			cam_buf_adds(&f, " credentials");
+		if (!same(x->host, y->host))
+			cam_buf_adds(&f, " host");
+		if (!same(x->transport, y->transport))
+			cam_buf_adds(&f, " transport");
+		if (!same(x->model, y->model))
+			cam_buf_adds(&f, " model");
+		if (!same(x->firmware, y->firmware))
+			cam_buf_adds(&f, " firmware");
+		if (x->segment != y->segment)
+			cam_buf_adds(&f, " segment");
+		if (!same(x->name, y->name) || !same(x->location, y->location))
+			cam_buf_adds(&f, " name/location");
+		if (f.len)
+			SAY("camera %s:%s", y->id, f.s);
+		cam_buf_free(&f);
+	}
+	for (size_t i = 0; i < a->nusers; i++)
+		if (cam_config_user(b, a->users[i].name) == NULL)
+			SAY("user %s removed", a->users[i].name);
+	for (size_t i = 0; i < b->nusers; i++) {
+		const struct cam_user *y = &b->users[i];
+		const struct cam_user *x = cam_config_user(a, y->name);
+		roles_text(y->roles, rb, sizeof(rb));
+		if (x == NULL)
+			SAY("user %s added (%s)", y->name, rb);
+		else if (x->roles != y->roles) {
+			roles_text(x->roles, ra, sizeof(ra));
+			SAY("user %s roles %s -> %s", y->name, ra, rb);
+		}
+	}
+	if (a->trust_ca.n != b->trust_ca.n ||
+	    a->trust_director.n != b->trust_director.n ||
+	    a->trust_unit_head.n != b->trust_unit_head.n)
+		SAY("trust lists changed");
+#undef SAY
+}
+
+/* The configuration of a tree, or -1 (invalid or absent). */
+static int
+tree_config(const struct cam_tree *t, struct cam_config *cfg)
+{
+	struct cam_buf text = CAM_BUF_INIT;
+	struct cam_err e;
+	int rc = -1;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (t->tree != NULL && cam_tree_read(t, CAM_CONFIG_FILE, &text,
+	    &e) == 0)
+		rc = cam_config_parse(cfg, CAM_CONFIG_FILE, text.s ? text.s :
+		    "", text.len, &e);
+	cam_buf_free(&text);
+	if (rc == -1)
+		cam_config_free(cfg);
+	return rc;
+}
+
+void
+cam_history_describe(const struct cam_commit_view *v, struct cam_buf *what)
+{
+	struct cam_config a, b;
+	int ka, kb;
+
+	ka = tree_config(&v->parent, &a);
+	kb = tree_config(&v->tree, &b);
+	if (kb == -1)
+		cam_buf_adds(what, "camkit.yaml invalid");
+	else if (ka == 0)
+		config_delta(&a, &b, what);
+	else if (v->nparents == 0)
+		cam_buf_adds(what, "configuration created");
+	if (ka == 0)
+		cam_config_free(&a);
+	if (kb == 0)
+		cam_config_free(&b);
+	/* Files besides camkit.yaml, by name. */
+	for (const char *p = v->changes; *p != '\0'; ) {
+		size_t n = strcspn(p, "\n");
+		const char *tab = memchr(p, '\t', n);
+		if (tab != NULL && !(n - (size_t)(tab + 1 - p) ==
+		    strlen(CAM_CONFIG_FILE) && strncmp(tab + 1,
+		    CAM_CONFIG_FILE, strlen(CAM_CONFIG_FILE)) == 0))
+			cam_buf_addf(what, "%s%.*s %.*s", what->len ? "; " :
+			    "", (int)(n - (size_t)(tab + 1 - p)), tab + 1,
+			    (int)(tab - p), p);
+		p += n + (p[n] == '\n');
+	}
+}
+

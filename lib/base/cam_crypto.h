@@ -1,0 +1,86 @@
+/*
+ * cam_crypto: X.509 and hashing with OpenSSL 3: recognising
+ * certificates, the set of CA certificates signatures are checked
+ * against, and OpenSSL's errors as messages.
+ */
+#ifndef CAM_CRYPTO_H
+#define CAM_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/cam_err.h"
+
+/* How many X.509 certificates data holds (PEM, several allowed, or one
+ * DER); 0 if it holds none, or anything that is not one. */
+int cam_crypto_cert_count(const void *data, size_t len);
+/* SHA-256 of a file (not followed if a link), in lower-case hex, and its
+ * size. */
+int cam_crypto_sha256_file(const char *path, char hex[65], uint64_t *size,
+    struct cam_err *e);
+/* The same of the file open at fd, read from its start whatever its
+ * offset (name for messages). */
+int cam_crypto_sha256_fd(int fd, const char *name, char hex[65],
+    uint64_t *size, struct cam_err *e);
+/* Lower-case hex of n bytes into out (2n + 1 bytes). */
+void cam_crypto_hex(const unsigned char *d, size_t n, char *out);
+/* OpenSSL's error queue as "what: reason"; returns -1. */
+int cam_err_ssl(struct cam_err *e, const char *what);
+/* The reason for the first error in OpenSSL's queue, with its detail
+ * when it has one (why a certificate was refused), into buf; the queue
+ * is cleared.  Returns buf. */
+const char *cam_crypto_ssl_reason(char *buf, size_t len);
+
+/*
+ * Trusted CA certificates, for checking signatures.  Certificates are
+ * accepted for any purpose: site and official certificates are often
+ * not marked for S/MIME signing.
+ */
+struct cam_trust;
+int cam_trust_new(struct cam_trust **t, struct cam_err *e);
+/* Add every certificate of a PEM text (one at least; other PEM blocks
+ * are skipped); label names the text in messages, e.g. its path. */
+int cam_trust_add_pem(struct cam_trust *t, const void *data, size_t len,
+    const char *label, struct cam_err *e);
+/* How many certificates were added. */
+int cam_trust_count(const struct cam_trust *t);
+void cam_trust_free(struct cam_trust **t);
+/* For the signature checkers in lib/ only: OpenSSL's own store behind
+ * t, owned by t.  Declared this way so that this header does not need
+ * OpenSSL's. */
+struct x509_store_st;
+struct x509_store_st *cam_trust_store(const struct cam_trust *t);
+
+/*
+ * Read a PEM private key without passphrase (never asks at a terminal):
+ * refused if the file is a link, not regular, or readable by group or
+ * others (what_key names it in that message, "site key"); the bytes are
+ * read into one buffer and wiped.
+ */
+/*
+ * Check a DER detached CMS signature over data against t, certificates
+ * as at time at: 0 with the first signer's subject in signer, or -1
+ * with why (OpenSSL's reason).
+ */
+int cam_crypto_verify_detached(const struct cam_trust *t, const void *sig,
+    size_t siglen, const void *data, size_t len, time_t at, char *signer,
+    size_t sl, char *why, size_t wl);
+
+/*
+ * For the signature checkers in lib/ only: CMS_verify, binary, of the
+ * detached signature cms over data[0..len) against store (NULL with
+ * CMS_NO_SIGNER_CERT_VERIFY in flags: the signature alone).  1 if it
+ * verifies, 0 if not (OpenSSL's queue says why), -1 if OpenSSL could
+ * not be set up.  Use it rather than CMS_verify itself (see there).
+ */
+struct CMS_ContentInfo_st;
+int cam_crypto_cms_verify(struct CMS_ContentInfo_st *cms,
+    struct x509_store_st *store, const void *data, size_t len,
+    unsigned int flags);
+
+struct evp_pkey_st;
+int cam_crypto_read_key(const char *path, const char *what_key,
+    struct evp_pkey_st **key, struct cam_err *e);
+
+#endif

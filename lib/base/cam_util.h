@@ -1,0 +1,108 @@
+/*
+ * cam_util: growable strings, files written so that a crash never leaves
+ * a half-written one, paths, and JSON string escaping.  The lowest layer:
+ * it includes nothing of camkit but cam_err.
+ */
+#ifndef CAM_UTIL_H
+#define CAM_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "base/cam_err.h"
+
+struct cam_buf {
+	char *s;		/* always NUL-terminated once anything is added */
+	size_t len;
+	size_t cap;
+};
+
+#define CAM_BUF_INIT { NULL, 0, 0 }
+
+void cam_buf_add(struct cam_buf *b, const void *p, size_t n);
+void cam_buf_adds(struct cam_buf *b, const char *s);
+/* Not for secrets: printf formats through a scratch buffer on the
+ * stack and leaves it there. */
+void cam_buf_addf(struct cam_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Replace bytes [off, off+n) by the string s. */
+void cam_buf_splice(struct cam_buf *b, size_t off, size_t n, const char *s);
+/* Wipe the bytes, then free. */
+void cam_buf_free(struct cam_buf *b);
+const char *cam_buf_str(const struct cam_buf *b);
+
+void *cam_xmalloc(size_t n);
+void *cam_xrealloc(void *p, size_t n);
+char *cam_xstrdup(const char *s);
+char *cam_xstrndup(const char *s, size_t n);
+
+/* Read fd (name for messages) to its end, or through the first newline
+ * if line; more than max bytes is an error. */
+int cam_fd_read(int fd, const char *name, size_t max, int line,
+    struct cam_buf *out, struct cam_err *e);
+/* Read a whole regular file (at most max bytes, else an error). */
+int cam_file_read(const char *path, size_t max, struct cam_buf *out,
+    struct cam_err *e);
+/*
+ * Write a file so that readers see the old or the new content, never a
+ * mix: temporary file in the same directory (created with mode), write,
+ * fsync, rename over path, fsync the directory.
+ */
+int cam_file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct cam_err *e);
+/* fsync a directory (after a rename or unlink in it). */
+int cam_dir_sync(const char *dir, struct cam_err *e);
+/* fsync the directory holding path (after path was linked, renamed,
+ * unlinked or made there). */
+int cam_dir_sync_of(const char *path, struct cam_err *e);
+/* mkdir -p, giving every created directory mode. */
+int cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e);
+
+/* mkdir -p of base/rel, where base exists: each directory of rel is
+ * created with mode and must be a real directory, not a symbolic link. */
+int cam_mkdir_under(const char *base, const char *rel, mode_t mode,
+    struct cam_err *e);
+
+/* snprintf that fails loudly instead of truncating a path. */
+int cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Append s as a JSON string literal (quotes included). */
+void cam_json_str(struct cam_buf *b, const char *s);
+
+/* The real (not $USER) user name of the process; NULL if unknown. */
+const char *cam_user_name(void);
+
+/* Is s valid UTF-8 without control characters (tab allowed if tab_ok)? */
+int cam_utf8_clean(const char *s, size_t len, int tab_ok);
+
+/*
+ * A map from strings to indexes, for finding a record by name in a big
+ * table (a manifest's segments by file) in constant time.  Open
+ * addressing with linear probing, kept at most half full.  Keys are
+ * not copied: each must stay valid, unchanged, until it is deleted or
+ * the map freed.  Zero-initialise (CAM_STRMAP_INIT) before use.
+ */
+struct cam_strmap {
+	size_t cap, n;
+	const char **key;
+	size_t *val;
+};
+
+#define CAM_STRMAP_INIT { 0, 0, NULL, NULL }
+
+/* Set k's value (replacing any, and the key pointer with k). */
+void cam_strmap_put(struct cam_strmap *m, const char *k, size_t v);
+/* Add k with value v unless it is there: 0 if added, 1 (the map
+ * unchanged, *old its value) if it was; one lookup where get then put
+ * take two. */
+int cam_strmap_add(struct cam_strmap *m, const char *k, size_t v,
+    size_t *old);
+/* 0 with *v set, or -1 if k is not in the map. */
+int cam_strmap_get(const struct cam_strmap *m, const char *k, size_t *v);
+/* Remove k; -1 if it was not there. */
+int cam_strmap_del(struct cam_strmap *m, const char *k);
+void cam_strmap_free(struct cam_strmap *m);
+
+#endif

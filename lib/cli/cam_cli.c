@@ -1,0 +1,330 @@
+/*
+ * cam_cli: see cam_cli.h.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <limits.h>
+
+#include "journal/cam_trail.h"
+#include "cli/cam_cli.h"
+#include "site/cam_config.h"
+#include "journal/cam_journal.h"
+#include "base/cam_setid.h"
+#include "site/cam_site.h"
+#include "base/cam_util.h"
+
+/* Set once by main, before anything can fail. */
+static const char *cli_prog = "camkit";
+static void (*cli_usage)(FILE *);
+
+void
+cam_cli_setup(const char *prog, void (*usage)(FILE *))
+{
+	cli_prog = prog;
+	cli_usage = usage;
+}
+
+const char *
+cam_cli_prog(void)
+{
+	return cli_prog;
+}
+
+int
+cam_cli_fail(const struct cam_err *e)
+{
+	const char *p = e->msg;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		fprintf(stderr, "%s: %.*s\n", cli_prog, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	return e->code ? e->code : CAM_ENV;
+}
+
+int
+cam_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	if (cli_usage != NULL)
+		cli_usage(stderr);
+	return CAM_USAGE;
+}
+
+void
+cam_cli_host(char *buf, size_t len)
+{
+	if (gethostname(buf, len) == -1)
+		snprintf(buf, len, "localhost");
+	buf[len - 1] = '\0';
+	buf[strcspn(buf, ".")] = '\0';
+}
+
+int
+cam_cli_json_only(int argc, char **argv, const char *verb, int *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*json = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'j')
+			return cam_cli_usage_error("%s: bad option", verb);
+		*json = 1;
+	}
+	if (optind != argc)
+		return cam_cli_usage_error("%s: unexpected argument \"%s\"",
+		    verb, argv[optind]);
+	return 0;
+}
+
+/* ---- roles and the audit trail ---- */
+
+static char cli_verb[64] = "?";
+static char cli_root[PATH_MAX];
+static char cli_confdir[PATH_MAX];
+static struct cam_actor cli_actor;
+static int cli_unrecorded;	/* a record could not be written */
+
+void
+cam_cli_verb(const char *verb)
+{
+	snprintf(cli_verb, sizeof(cli_verb), "%s", verb);
+}
+
+const char *
+cam_cli_verb_name(void)
+{
+	return cli_verb;
+}
+
+const struct cam_actor *
+cam_cli_actor(void)
+{
+	return &cli_actor;
+}
+
+/* Acts done before their record is written: the trail must be known
+ * writable first.  A read records only a refusal. */
+static int
+records_grant(int act)
+{
+	return act != CAM_ACT_CONFIG_READ && act != CAM_ACT_LOG_READ;
+}
+
+int
+cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
+    int act)
+{
+	struct cam_err e;
+	char why[512];
+	int may;
+
+	snprintf(cli_root, sizeof(cli_root), "%s", cfg->root ? cfg->root : "");
+	snprintf(cli_confdir, sizeof(cli_confdir), "%s", confdir ? confdir :
+	    "");
+	cam_actor_self(&cli_actor, cfg->root, confdir);
+	may = cam_policy_may(cfg, &cli_actor, (enum cam_action)act, why,
+	    sizeof(why));
+	if (may && records_grant(act)) {
+		cam_err_clear(&e);
+		if (cam_cli_audit_ready(&e) == -1) {
+			fprintf(stderr, "%s: %s: refused: %s\n", cli_prog,
+			    cli_verb, e.msg);
+			return CAM_ENV;
+		}
+	}
+	if (may)
+		return 0;
+	fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, cli_verb, why);
+	if (cam_cli_audit(NULL, "refused", why, NULL) == -1)
+		return CAM_ENV;
+	return CAM_NO;
+}
+
+void
+cam_cli_audit_root(const char *root, const char *confdir)
+{
+	snprintf(cli_root, sizeof(cli_root), "%s", root);
+	snprintf(cli_confdir, sizeof(cli_confdir), "%s", confdir ? confdir :
+	    "");
+	cam_actor_self(&cli_actor, root, confdir);
+}
+
+int
+cam_cli_audit_ready(struct cam_err *e)
+{
+	int rc = -1;
+
+	if (cli_root[0] == '\0')
+		return cam_errf(e, CAM_ENV, "no data root is known, so the "
+		    "act cannot be recorded");
+	if (cam_priv_raise(e) == 0) {
+		rc = cam_audit_ready(cli_root, cam_priv_setid() ||
+		    cli_confdir[0] == '\0' ? NULL : cli_confdir, e);
+		cam_priv_lower();
+	}
+	return rc;
+}
+
+int
+cam_cli_audit(const char *object, const char *outcome, const char *reason,
+    const char *detail)
+{
+	struct cam_audit_rec r = { cli_prog, cli_verb, object, outcome,
+	    reason, detail };
+	struct cam_err e;
+	int rc = -1;
+
+	/* No site: the act (an archive verified offline, a request
+	 * written) was done outside any site, with no trail to keep it. */
+	if (cli_root[0] == '\0')
+		return 0;
+	cam_err_clear(&e);
+	if (cam_priv_raise(&e) == 0) {
+		/* The set-id helper itself never falls back to itself. */
+		rc = cam_audit(cli_root, cam_priv_setid() ||
+		    cli_confdir[0] == '\0' ? NULL : cli_confdir, NULL,
+		    &cli_actor, &r, &e);
+		cam_priv_lower();
+	}
+	if (rc == -1) {
+		fprintf(stderr, "%s: %s: %s, yet not in the audit trail: %s\n",
+		    cli_prog, cli_verb, outcome, e.msg);
+		cli_unrecorded = 1;
+	}
+	return rc;
+}
+
+int
+cam_cli_audit_rc(const char *object, int rc, const struct cam_err *e,
+    const char *detail)
+{
+	return cam_cli_audit(object, rc == 0 ? "granted" : e->code == CAM_NO ?
+	    "refused" : "failed", rc == 0 ? NULL : e->msg, detail);
+}
+
+int
+cam_cli_status(int rc)
+{
+	return cli_unrecorded && (rc == 0 || rc == CAM_NO) ? CAM_ENV : rc;
+}
+
+int
+cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
+    size_t n, const char **dir)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *opt_dir = NULL;
+	char label[64];
+	int c, sub;
+
+	/* "+": stop at the verb; its own options are parsed by the verb. */
+	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
+		switch (c) {
+		case 'C': opt_dir = optarg; break;
+		case 'h': cli_usage(stdout); return 0;
+		case 'V': printf("%s %s\n", cli_prog, CAMKIT_VERSION); return 0;
+		default: cli_usage(stderr); return CAM_USAGE;
+		}
+	if (optind >= argc) {
+		cli_usage(stderr);
+		return CAM_USAGE;
+	}
+	*dir = cam_site_dir(opt_dir);
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: 0 also resets its internal state */
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(argv[0], verbs[i].name) != 0)
+			continue;
+		sub = verbs[i].sub && argc > 1 && argv[1][0] != '-';
+		snprintf(label, sizeof(label), "%s%s%s", argv[0],
+		    sub ? " " : "", sub ? argv[1] : "");
+		cam_cli_verb(label);
+		return cam_cli_status(verbs[i].fn(argc, argv));
+	}
+	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
+}
+
+/*
+ * The set-id helper's verb (cam_audit.h): one record on standard input,
+ * the actor taken from the real uid, appended with the service
+ * account's rights.  --check: only say whether it could be.  The record
+ * of a refused request (a forged actor) is itself appended.
+ */
+int
+cam_cli_audit_record(int argc, char **argv, const char *confdir)
+{
+	struct cam_buf in = CAM_BUF_INIT;
+	struct cam_audit_rec r;
+	struct cam_site s;
+	struct cam_err e;
+	char why[512], *buf = NULL;
+	int check = 0, rc;
+
+	if (argc == 2 && strcmp(argv[1], "--check") == 0)
+		check = 1;
+	else if (argc != 1)
+		return cam_cli_usage_error("%s: takes no argument but --check",
+		    argv[0]);
+	cam_err_clear(&e);
+	if (!cam_priv_trusted_dir(confdir, why, sizeof(why))) {
+		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, argv[0],
+		    why);
+		return CAM_NO;
+	}
+	if (cam_site_open(&s, confdir, &e) == -1)
+		return cam_cli_fail(&e);
+	snprintf(cli_root, sizeof(cli_root), "%s", s.cfg.root);
+	cli_confdir[0] = '\0';	/* never through ourselves again */
+	cam_actor_self(&cli_actor, s.cfg.root, confdir);
+	if (check) {
+		rc = cam_cli_audit_ready(&e) == 0 ? 0 : cam_cli_fail(&e);
+		goto end;
+	}
+	if (cam_fd_read(STDIN_FILENO, "standard input", CAM_JOURNAL_LINE_MAX,
+	    0, &in, &e) == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	buf = cam_xmalloc(in.len + 1);
+	if (cam_audit_parse_request(cam_buf_str(&in), in.len, &r, buf,
+	    in.len + 1, &e) == -1) {
+		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, argv[0],
+		    e.msg);
+		rc = cam_cli_audit(NULL, "refused", e.msg, NULL) == 0 ? CAM_NO :
+		    CAM_ENV;
+		goto end;
+	}
+	cam_err_clear(&e);
+	rc = -1;
+	if (cam_priv_raise(&e) == 0) {
+		rc = cam_audit(cli_root, NULL, NULL, &cli_actor, &r, &e);
+		cam_priv_lower();
+	}
+	rc = rc == 0 ? 0 : cam_cli_fail(&e);
+end:
+	free(buf);
+	cam_buf_free(&in);
+	cam_site_close(&s);
+	return rc;
+}

@@ -1,0 +1,166 @@
+/*
+ * cam_request: extraction requests (camkit-request(5)) and their
+ * signatures.
+ *
+ * A request is a small YAML file that names who asks for which footage
+ * and why; it is approved by detached CMS (PKCS#7) signatures over its
+ * exact bytes, made with X.509 keys: the director's always, the unit
+ * head's when camkit.yaml's policy says so.  This module owns the
+ * file's schema (strict, like camkit.yaml: every error at once, as
+ * file:line:col), signing a request, finding its signatures and the
+ * decision whether they approve it.  Which certificates are trusted is
+ * the caller's to say: it reads them from the configuration in force.
+ *
+ * Signature files.  Beside a request "DIR/STEM.EXT" (STEM: the base
+ * name without its last extension; a name without one is all STEM),
+ * every regular file named "STEM.p7s" or "STEM.*.p7s" is a signature of
+ * it: "YC-12.p7s", "YC-12.director.p7s", "YC-12.yaml.p7s" for
+ * "YC-12.yaml".  The character after STEM must be the dot, so that the
+ * signatures of "YC-123.yaml" or "YC-12-b.yaml" are not taken for those
+ * of "YC-12.yaml".  Each file is DER or PEM ("-----BEGIN CMS-----" or
+ * "-----BEGIN PKCS7-----") and may carry several signers (openssl cms
+ * -resign).  Every signer of every file must verify: one bad signature
+ * beside a request refuses it.  A signature file may be a symbolic link
+ * (it is judged by what it holds; a file reached twice is read once);
+ * the request itself may not.  S/MIME output (openssl cms -sign without
+ * -outform) is refused with a hint, and so is a signature made without
+ * -binary (over CRLF line ends), which is told apart from a forgery.
+ * A signer certificate left out of the file (-nocerts) is looked for
+ * among the trusted directors and unit heads.  Content carried inside a
+ * signature (-nodetach) is ignored: the request's bytes are checked.
+ */
+#ifndef CAM_REQUEST_H
+#define CAM_REQUEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "site/cam_config.h"	/* CAM_ROLE_* */
+#include "base/cam_crypto.h"
+#include "base/cam_err.h"
+#include "base/cam_util.h"
+
+#define CAM_REQUEST_MAX		(1024 * 1024)	/* request and .p7s files */
+#define CAM_REQUEST_ID_MAX	64
+
+struct cam_request {
+	char	*id;			/* [A-Za-z0-9._/-], 1-64; single use */
+	char	*requester_name, *requester_unit;
+	char	*purpose;
+	size_t	 ncameras;
+	char	**cameras;		/* camera ids (syntax checked only) */
+	time_t	 from, to;		/* the window, from < to */
+	time_t	 expires;		/* refused after this instant */
+	char	*recipient_name;
+	char	*recipient_unit;	/* or NULL */
+	char	*recipient_cert;	/* one PEM certificate, or NULL */
+	struct cam_buf raw;		/* the file's exact bytes: what is signed */
+	char	 sha256[65];		/* of raw, lower-case hex */
+};
+
+/*
+ * Read path (a regular file, not followed if a link, at most
+ * CAM_REQUEST_MAX bytes) and parse it.  Local times are taken in zone
+ * (the site's; NULL: UTC).  On failure r is empty (nothing to free) and
+ * e holds every error, each as "file:line:col: what".
+ */
+int cam_request_load(struct cam_request *r, const char *path,
+    const char *zone, struct cam_err *e);
+/* The same from memory; file names the text in messages. */
+int cam_request_parse(struct cam_request *r, const char *file,
+    const char *text, size_t len, const char *zone, struct cam_err *e);
+void cam_request_free(struct cam_request *r);
+
+/*
+ * A request to fill in, as YAML with comments: an id from now, the
+ * hour before now as the window and seven days from now as the expiry,
+ * all in zone (NULL: UTC).  It parses as it is.
+ */
+void cam_request_template(struct cam_buf *out, const char *zone,
+    time_t now);
+
+/*
+ * Sign the exact bytes of the request at request_path: DER, detached,
+ * binary CMS (what `openssl cms -sign -binary -outform DER` makes) with
+ * the signer's certificate and any further certificates of cert_path's
+ * file (its chain).  The request must parse (its local times are taken
+ * as UTC for this check only).  The key must be an unencrypted PEM key
+ * that only its owner can read (mode 0600 or 0400), the certificate
+ * its own and valid now.  out_path NULL means "DIR/STEM.F.p7s" beside
+ * the request, F the first 16 hex digits of the certificate's SHA-256,
+ * so that two signers never overwrite each other.  The file is
+ * replaced atomically, mode 0644.
+ */
+int cam_request_sign(const char *request_path, const char *key_path,
+    const char *cert_path, const char *out_path, struct cam_err *e);
+
+struct cam_request_signer {
+	char	*file;		/* the .p7s it came from */
+	char	*subject;	/* RFC 2253 in UTF-8 (\XX escapes where
+				 * the name is not clean UTF-8) */
+	char	 sha256[65];	/* of the certificate's DER */
+	unsigned roles;		/* CAM_ROLE_DIRECTOR, CAM_ROLE_UNIT_HEAD:
+				 * the certificate is one of trust.director,
+				 * trust.unit_head */
+	time_t	 signed_at;	/* signingTime attribute, 0 if none */
+	time_t	 not_after;	/* of the certificate */
+};
+
+struct cam_request_sigs {
+	size_t	 n;		/* signers that verified */
+	struct cam_request_signer *v;
+	size_t	 nfiles;	/* signature files looked at */
+	char	**files;
+};
+
+enum cam_request_refusal {
+	CAM_REQ_OK = 0,
+	CAM_REQ_UNSIGNED,	/* no signature file at all */
+	CAM_REQ_BAD_SIGNATURE,	/* does not verify over these bytes:
+				 * forged, or the request changed since;
+				 * or a file that is no signature */
+	CAM_REQ_UNTRUSTED,	/* signer does not chain to trust.ca */
+	CAM_REQ_CERT_EXPIRED,	/* a certificate of the chain expired */
+	CAM_REQ_NOT_DIRECTOR,	/* no valid signer is a director */
+	CAM_REQ_NO_UNIT_HEAD,	/* policy wants a unit head; none signed */
+	CAM_REQ_EXPIRED,	/* the request's own expiry has passed */
+};
+
+/*
+ * The trusted sets: ca is trust.ca (NULL: none); directors and
+ * unit_heads hold the PEM texts of the trust.director and
+ * trust.unit_head files (several certificates per text allowed).
+ */
+struct cam_request_trust {
+	const struct cam_trust	*ca;
+	const struct cam_buf	*directors;
+	size_t			 ndirectors;
+	const struct cam_buf	*unit_heads;
+	size_t			 nunit_heads;
+	int			 need_unit_head;
+};
+
+/*
+ * Is the request r, read from path, approved at now?  Its signature
+ * files (see the top of this header) and extra[0..nextra) are read,
+ * every signer of each is checked over r->raw (signature, then its
+ * certificate chained to t->ca at now, for any purpose), in the order
+ * of the files (found ones sorted by name, then extra), signers in
+ * file order.  Returns CAM_REQ_OK, or the first refusal with "FILE:
+ * signer SUBJECT: why" (CAM_NO) in e; then no director among the
+ * signers, no unit head when t->need_unit_head, and now past
+ * r->expires, in that order.  -1 with CAM_ENV when something cannot
+ * be read (an unreadable extra file, a broken trusted certificate).
+ * sigs is always filled with what was checked; free it either way.
+ */
+int cam_request_verify(const struct cam_request *r, const char *path,
+    const char *const *extra, size_t nextra,
+    const struct cam_request_trust *t, time_t now,
+    struct cam_request_sigs *sigs, struct cam_err *e);
+void cam_request_sigs_free(struct cam_request_sigs *s);
+
+/* "ok", "unsigned", "bad-signature", "untrusted", "cert-expired",
+ * "not-director", "no-unit-head", "expired"; NULL for other codes. */
+const char *cam_request_refusal_name(int code);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * cam_audit: the audit trail, a journal (camkit-journal(5)) of who did
+ * what: <root>/audit.journal, one record of KIND "audit" per action
+ * granted, refused or failed, with DATA
+ *	{"actor":"alice","uid":1001,"program":"camctl","verb":"camera add",
+ *	 "object":"gate","outcome":"granted","reason":"..."}
+ * plus, for some verbs, a "detail" object (prune counts and windows).
+ * Outcomes: "granted" (allowed and done), "refused" (the policy or a
+ * check said no), "failed" (allowed, but it did not work).
+ *
+ * An act that cannot be recorded is not done: a data root that does
+ * not exist yet, or a trail this process may not write, is an error
+ * (CAM_ENV) that says how to fix it.  A caller who may not write the
+ * data root (a guard, an auditor) reaches the trail through the set-id
+ * helper: camlog's internal verb "audit-record", run from the compiled-in
+ * CAMKIT_BINDIR (the environment's CAMKIT_BINDIR, when set, wins: the
+ * helper runs with the caller's rights unless it is set-id, so nothing
+ * is gained by pointing it elsewhere).  The helper reads the record on
+ * standard input, as JSON with the members program, verb, object,
+ * outcome, reason and detail (a string holding a JSON object), and
+ * writes the actor and uid itself from its real uid: a record that
+ * names its own actor or uid is refused.
+ */
+#ifndef CAM_AUDIT_H
+#define CAM_AUDIT_H
+
+#include "base/cam_err.h"
+#include "site/cam_policy.h"
+
+#define CAM_AUDIT_FILE		"audit.journal"
+#define CAM_AUDIT_HELPER	"camlog"
+#define CAM_AUDIT_HELPER_VERB	"audit-record"
+
+struct cam_buf;
+
+struct cam_audit_rec {
+	const char	*program;	/* "camctl" */
+	const char	*verb;		/* "camera add" */
+	const char	*object;	/* "gate", or NULL */
+	const char	*outcome;	/* "granted", "refused", "failed" */
+	const char	*reason;	/* why, or NULL */
+	const char	*detail;	/* a JSON object, or NULL */
+};
+
+/* The longest object kept whole; a longer one (a caller's argument) is
+ * cut and ends in "...".  Strings that are not UTF-8 are escaped
+ * (cam_json.h): a record is never refused for its caller's text. */
+#define CAM_AUDIT_OBJECT_MAX	1024
+
+/*
+ * Can this process append to root's audit trail, itself or (confdir
+ * not NULL) through the set-id helper for the site at confdir?  Called
+ * before an act whose effect comes before its record.  Returns 0, or -1
+ * with CAM_ENV and a message that says how to fix it.
+ */
+int cam_audit_ready(const char *root, const char *confdir,
+    struct cam_err *e);
+
+/*
+ * Append r, by a, to root's audit trail; host NULL: this machine.
+ * When this process may not write the trail and confdir is not NULL,
+ * the record goes through the set-id helper (which names the actor
+ * itself).  Returns 0, or -1 (CAM_ENV: a missing data root, no right
+ * to write, a broken trail).
+ */
+int cam_audit(const char *root, const char *confdir, const char *host,
+    const struct cam_actor *a, const struct cam_audit_rec *r,
+    struct cam_err *e);
+
+/*
+ * The helper's side: in, one record as the helper reads it (the JSON
+ * above), into r, its strings in buf (of len bytes, shared).  Returns
+ * 0, or -1 with CAM_NO and why it is refused: not one JSON object, a
+ * member "actor" or "uid" (a caller may not name who acted), a program
+ * that is not camkit's, an unknown outcome, a detail that is not an
+ * object, text that is not clean UTF-8.
+ */
+int cam_audit_parse_request(const char *in, size_t inlen,
+    struct cam_audit_rec *r, char *buf, size_t len, struct cam_err *e);
+
+#endif

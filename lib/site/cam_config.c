@@ -1,0 +1,865 @@
+/*
+ * cam_config: the camkit.yaml schema.  Validation walks the whole tree and
+ * reports every problem it finds, each as file:line:col, so a sysadmin
+ * fixes a file in one round.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "site/cam_config.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
+
+static const char *const role_names[] = {
+	"director", "chief-of-office", "operator", "guard", "department",
+	"unit-head", "auditor",
+};
+#define NROLES (sizeof(role_names) / sizeof(role_names[0]))
+
+const char *
+cam_role_name(unsigned role)
+{
+	for (size_t i = 0; i < NROLES; i++)
+		if (role == 1u << i)
+			return role_names[i];
+	return NULL;
+}
+
+unsigned
+cam_role_parse(const char *name)
+{
+	for (size_t i = 0; i < NROLES; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+int
+cam_id_valid(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > CAM_ID_MAX || id[0] == '-')
+		return 0;
+	return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+int
+cam_username_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 32 || !(islower((unsigned char)name[0]) ||
+	    name[0] == '_'))
+		return 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-.") == n;
+}
+
+int
+cam_url_check(const char *url, char *why, size_t len)
+{
+	const char *p, *auth, *end;
+
+	for (p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+			snprintf(why, len, "spaces or control characters in "
+			    "the URL");
+			return -1;
+		}
+	if (strlen(url) > 1024) {
+		snprintf(why, len, "URL longer than 1024 characters");
+		return -1;
+	}
+	if (strncasecmp(url, "rtsp://", 7) == 0)
+		auth = url + 7;
+	else if (strncasecmp(url, "rtsps://", 8) == 0)
+		auth = url + 8;
+	else {
+		snprintf(why, len, "not an rtsp:// or rtsps:// URL");
+		return -1;
+	}
+	end = auth + strcspn(auth, "/?#");
+	if (memchr(auth, '@', (size_t)(end - auth)) != NULL) {
+		snprintf(why, len, "credentials in the URL: store them with "
+		    "camctl camera add --username U --password-file FILE, "
+		    "they are kept in private/ and never committed");
+		return -1;
+	}
+	p = auth;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', (size_t)(end - p));
+		if (close == NULL || close == p + 1 ||
+		    strspn(p + 1, "0123456789abcdefABCDEF:.") !=
+		    (size_t)(close - p - 1)) {
+			snprintf(why, len, "bad IPv6 address in the URL");
+			return -1;
+		}
+		p = close + 1;
+	} else {
+		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+		if (n == 0) {
+			snprintf(why, len, "no host in the URL");
+			return -1;
+		}
+		p += n;
+	}
+	if (p < end && *p == ':') {
+		char *q;
+		errno = 0;
+		long port = strtol(p + 1, &q, 10);
+		/* Digits only: strtol would take "+80" and " 80". */
+		if (!isdigit((unsigned char)p[1]) || q != end || errno ||
+		    port < 1 ||
+		    port > 65535) {
+			snprintf(why, len, "bad port in the URL");
+			return -1;
+		}
+		p = q;
+	}
+	if (p != end) {
+		snprintf(why, len, "bad host in the URL");
+		return -1;
+	}
+	return 0;
+}
+
+int
+cam_size_parse(const char *s, uint64_t *bytes, int *percent)
+{
+	char *end;
+	unsigned long long v;
+
+	*bytes = 0;
+	*percent = 0;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (strcmp(end, "%") == 0) {
+		if (v < 1 || v > 100)
+			return -1;
+		*percent = (int)v;
+		return 0;
+	}
+	static const struct { const char *suffix; uint64_t mul; } units[] = {
+		{ "", 1 }, { "B", 1 },
+		{ "K", 1000ULL }, { "KB", 1000ULL }, { "KiB", 1ULL << 10 },
+		{ "M", 1000000ULL }, { "MB", 1000000ULL }, { "MiB", 1ULL << 20 },
+		{ "G", 1000000000ULL }, { "GB", 1000000000ULL },
+		{ "GiB", 1ULL << 30 },
+		{ "T", 1000000000000ULL }, { "TB", 1000000000000ULL },
+		{ "TiB", 1ULL << 40 },
+	};
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].suffix) == 0) {
+			if (v == 0 || v > UINT64_MAX / units[i].mul)
+				return -1;
+			*bytes = v * units[i].mul;
+			return 0;
+		}
+	return -1;
+}
+
+/* Where the numbers of a version begin, or NULL if there are none. */
+static const char *
+version_start(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	if (*s == 'v' || *s == 'V')
+		s++;
+	return isdigit((unsigned char)*s) ? s : NULL;
+}
+
+/* The next number of a version as digits without leading zeros (so that
+ * numbers of any length compare as text); advances *p past it and its
+ * dot, and leaves it at the end when the numbers end. */
+static void
+version_next(const char **p, const char **num, size_t *len)
+{
+	const char *s = *p;
+
+	*num = s;
+	*len = 0;
+	if (!isdigit((unsigned char)*s))
+		return;
+	while (*s == '0' && isdigit((unsigned char)s[1]))
+		s++;
+	*num = s;
+	while (isdigit((unsigned char)*s))
+		s++;
+	*len = (size_t)(s - *num);
+	if (**num == '0')
+		*len = 0;	/* zero: the same as absent */
+	if (*s == '.' && isdigit((unsigned char)s[1]))
+		s++;
+	else
+		s += strlen(s);	/* text after the numbers: the end */
+	*p = s;
+}
+
+int
+cam_firmware_cmp(const char *a, const char *b, int *cmp)
+{
+	const char *pa = version_start(a), *pb = version_start(b);
+
+	*cmp = 0;
+	if (pa == NULL || pb == NULL)
+		return -1;
+	while (*pa != '\0' || *pb != '\0') {
+		const char *na, *nb;
+		size_t la, lb;
+		int c;
+
+		version_next(&pa, &na, &la);
+		version_next(&pb, &nb, &lb);
+		if (la != lb) {
+			*cmp = la < lb ? -1 : 1;
+			return 0;
+		}
+		if ((c = strncmp(na, nb, la)) != 0) {
+			*cmp = c < 0 ? -1 : 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* ---- schema helpers ---- */
+
+struct v {
+	const struct cam_ydoc *doc;
+	struct cam_err *e;
+	int bad;
+};
+
+static void
+verr(struct v *v, const struct cam_ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+verr(struct v *v, const struct cam_ynode *at, const char *fmt, ...)
+{
+	char what[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	cam_yaml_errf(v->e, v->doc, at, "%s", what);
+	v->bad++;
+}
+
+static const char *const secret_words[] = {
+	"password", "passwd", "pass", "pwd", "secret", "token", "passphrase",
+	"private_key", "key_password", "username", "user", "login",
+	"credentials_password",
+};
+
+static int
+secret_key(const char *k)
+{
+	for (size_t i = 0; i < sizeof(secret_words) / sizeof(*secret_words);
+	    i++)
+		if (strcasecmp(k, secret_words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Secrets anywhere in the file are refused before anything else.  The
+ * keys of the users mapping are Unix user names, not settings, so a user
+ * called "user" or "token" is not taken for a secret. */
+static void
+secret_scan(struct v *v, const struct cam_ynode *n, int names)
+{
+	if (n == NULL)
+		return;
+	switch (n->type) {
+	case CAM_Y_SCALAR:
+		if (strstr(n->value, "PRIVATE KEY-----") != NULL)
+			verr(v, n, "a private key in camkit.yaml: keys belong "
+			    "in private/, which is never committed");
+		else if (strstr(n->value, "://") != NULL) {
+			const char *a = strstr(n->value, "://") + 3;
+			size_t alen = strcspn(a, "/?#");
+			if (memchr(a, '@', alen) != NULL)
+				verr(v, n, "credentials in a URL: store them "
+				    "with camctl camera add --username U "
+				    "--password-file FILE, they are kept in "
+				    "private/ and never committed");
+		}
+		break;
+	case CAM_Y_SEQ:
+		for (size_t i = 0; i < n->n; i++)
+			secret_scan(v, n->items[i], 0);
+		break;
+	case CAM_Y_MAP:
+		for (size_t i = 0; i < n->n; i++) {
+			if (!names && secret_key(n->keys[i]->value))
+				verr(v, n->keys[i], "\"%s\": passwords and user "
+				    "names do not belong in camkit.yaml; use "
+				    "camctl camera add --username U "
+				    "--password-file FILE (kept in private/, "
+				    "never committed)", n->keys[i]->value);
+			secret_scan(v, n->vals[i], n == v->doc->root &&
+			    strcmp(n->keys[i]->value, "users") == 0);
+		}
+		break;
+	}
+}
+
+static const char *
+type_name(const struct cam_ynode *n)
+{
+	return n->type == CAM_Y_MAP ? "a mapping" : n->type == CAM_Y_SEQ ?
+	    "a list" : "a scalar";
+}
+
+/* Is n a mapping? Report unknown keys (secret-looking ones are already
+ * reported by secret_scan). */
+static int
+check_map(struct v *v, const struct cam_ynode *n, const char *what,
+    const char *const *keys)
+{
+	if (n->type != CAM_Y_MAP) {
+		verr(v, n, "%s must be a mapping, not %s", what, type_name(n));
+		return 0;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const char *k = n->keys[i]->value;
+		size_t j;
+		for (j = 0; keys[j] != NULL; j++)
+			if (strcmp(k, keys[j]) == 0)
+				break;
+		if (keys[j] == NULL && !secret_key(k))
+			verr(v, n->keys[i], "unknown key \"%s\" in %s", k,
+			    what);
+	}
+	return 1;
+}
+
+static int
+is_null(const struct cam_ynode *n)
+{
+	return n == NULL || (n->type == CAM_Y_SCALAR && n->plain &&
+	    (n->value[0] == '\0' || strcmp(n->value, "~") == 0 ||
+	    strcmp(n->value, "null") == 0));
+}
+
+/* A string value: any scalar but null; must be clean UTF-8 text. */
+static char *
+get_str(struct v *v, const struct cam_ynode *map, const char *key,
+    const char *what, int required)
+{
+	const struct cam_ynode *n = cam_yaml_get(map, key);
+
+	if (is_null(n)) {
+		if (required)
+			verr(v, n ? n : map, "%s: \"%s\" is required", what,
+			    key);
+		return NULL;
+	}
+	if (n->type != CAM_Y_SCALAR) {
+		verr(v, n, "%s: \"%s\" must be a string, not %s", what, key,
+		    type_name(n));
+		return NULL;
+	}
+	if (!cam_utf8_clean(n->value, strlen(n->value), 0)) {
+		verr(v, n, "%s: \"%s\" has control characters or invalid "
+		    "UTF-8", what, key);
+		return NULL;
+	}
+	if (strlen(n->value) > 1024) {
+		verr(v, n, "%s: \"%s\" is longer than 1024 bytes", what, key);
+		return NULL;
+	}
+	return cam_xstrdup(n->value);
+}
+
+/* Typed scalars must be written plain: "30" in quotes is a string. */
+static const struct cam_ynode *
+get_plain(struct v *v, const struct cam_ynode *map, const char *key,
+    const char *what, const char *type)
+{
+	const struct cam_ynode *n = cam_yaml_get(map, key);
+
+	if (is_null(n))
+		return NULL;
+	if (n->type != CAM_Y_SCALAR || !n->plain) {
+		verr(v, n, "%s: \"%s\" must be %s", what, key, type);
+		return NULL;
+	}
+	return n;
+}
+
+static void
+get_bool(struct v *v, const struct cam_ynode *map, const char *key,
+    const char *what, int *out)
+{
+	const struct cam_ynode *n = get_plain(v, map, key, what,
+	    "true or false");
+
+	if (n == NULL)
+		return;
+	if (strcmp(n->value, "true") == 0)
+		*out = 1;
+	else if (strcmp(n->value, "false") == 0)
+		*out = 0;
+	else
+		verr(v, n, "%s: \"%s\" must be true or false, not \"%s\"",
+		    what, key, n->value);
+}
+
+static void
+get_int(struct v *v, const struct cam_ynode *map, const char *key,
+    const char *what, int min, int max, int *out)
+{
+	const struct cam_ynode *n = get_plain(v, map, key, what,
+	    "a whole number");
+	char *end;
+	long x;
+
+	if (n == NULL)
+		return;
+	errno = 0;
+	x = strtol(n->value, &end, 10);
+	if (!isdigit((unsigned char)n->value[0]) || *end || errno ||
+	    x < min || x > max) {
+		verr(v, n, "%s: \"%s\" must be a whole number from %d to %d, "
+		    "not \"%s\"", what, key, min, max, n->value);
+		return;
+	}
+	*out = (int)x;
+}
+
+static void
+get_paths(struct v *v, const struct cam_ynode *map, const char *key,
+    struct cam_paths *out)
+{
+	const struct cam_ynode *n = cam_yaml_get(map, key);
+
+	if (is_null(n))
+		return;
+	if (n->type == CAM_Y_SCALAR) {
+		verr(v, n, "trust: \"%s\" must be a list of paths, e.g. "
+		    "[trust/ca.pem]", key);
+		return;
+	}
+	if (n->type != CAM_Y_SEQ) {
+		verr(v, n, "trust: \"%s\" must be a list", key);
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct cam_ynode *p = n->items[i];
+		if (p->type != CAM_Y_SCALAR || p->value[0] == '\0') {
+			verr(v, p, "trust: \"%s\" entries must be paths", key);
+			continue;
+		}
+		const char *s = p->value;
+		if (s[0] == '/' || strstr(s, "..") != NULL ||
+		    strncmp(s, "private/", 8) == 0 ||
+		    !cam_utf8_clean(s, strlen(s), 0)) {
+			verr(v, p, "trust: \"%s\" must be a path inside the "
+			    "configuration repository (not absolute, no "
+			    "\"..\", not in private/)", s);
+			continue;
+		}
+		out->path = cam_xrealloc(out->path,
+		    (out->n + 1) * sizeof(char *));
+		out->path[out->n++] = cam_xstrdup(s);
+	}
+}
+
+/* ---- sections ---- */
+
+/* A host name as gethostname(2) gives it: letters, digits, '.', '-'. */
+static void
+check_host(struct v *v, const struct cam_ynode *map, const char *host,
+    const char *what)
+{
+	if (host != NULL && (host[0] == '-' || host[0] == '.' ||
+	    strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(host)))
+		verr(v, cam_yaml_get(map, "host"), "%s: bad host name \"%s\" "
+		    "(letters, digits, '.' and '-')", what, host);
+}
+
+static void
+parse_site(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+{
+	static const char *const keys[] = { "name", "timezone", "host", NULL };
+
+	if (n == NULL) {
+		verr(v, NULL, "\"site\" is required (site: { name: ... })");
+		return;
+	}
+	if (!check_map(v, n, "site", keys))
+		return;
+	cfg->site_name = get_str(v, n, "name", "site", 1);
+	char *tz = get_str(v, n, "timezone", "site", 0);
+	if (tz != NULL) {
+		if (!cam_tz_valid(tz))
+			verr(v, cam_yaml_get(n, "timezone"), "site: unknown "
+			    "time zone \"%s\" (e.g. Asia/Ho_Chi_Minh)", tz);
+		free(cfg->timezone);
+		cfg->timezone = tz;
+	}
+	cfg->host = get_str(v, n, "host", "site", 0);
+	check_host(v, n, cfg->host, "site");
+}
+
+static void
+parse_storage(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+{
+	static const char *const keys[] = { "root", "retention_days",
+	    "max_usage", NULL };
+
+	if (is_null(n) || !check_map(v, n, "storage", keys))
+		return;
+	char *root = get_str(v, n, "root", "storage", 0);
+	if (root != NULL) {
+		if (root[0] != '/' || strstr(root, "/..") != NULL)
+			verr(v, cam_yaml_get(n, "root"), "storage: \"root\" "
+			    "must be an absolute path without \"..\"");
+		free(cfg->root);
+		cfg->root = root;
+	}
+	get_int(v, n, "retention_days", "storage", 1, 36500,
+	    &cfg->retention_days);
+	const struct cam_ynode *m = cam_yaml_get(n, "max_usage");
+	if (!is_null(m)) {
+		if (m->type != CAM_Y_SCALAR || cam_size_parse(m->value,
+		    &cfg->max_bytes, &cfg->max_percent) == -1)
+			verr(v, m, "storage: \"max_usage\" must be a percent "
+			    "of the filesystem (\"90%%\") or a size (\"500G\","
+			    " \"2TiB\", bytes)");
+	}
+}
+
+static void
+parse_camera(struct v *v, const struct cam_ynode *n, struct cam_camera *c)
+{
+	static const char *const keys[] = { "id", "name", "location", "url",
+	    "credential", "host", "enabled", "segment", "transport", "model",
+	    "firmware", NULL };
+	char why[256];
+
+	c->enabled = 1;
+	c->segment = 60;
+	c->line = n->start.line;
+	if (!check_map(v, n, "camera", keys))
+		return;
+	c->id = get_str(v, n, "id", "camera", 1);
+	if (c->id != NULL && !cam_id_valid(c->id))
+		verr(v, cam_yaml_get(n, "id"), "camera: bad id \"%s\": use "
+		    "a-z, 0-9 and '-', at most %d characters", c->id,
+		    CAM_ID_MAX);
+	c->name = get_str(v, n, "name", "camera", 0);
+	c->location = get_str(v, n, "location", "camera", 0);
+	c->url = get_str(v, n, "url", "camera", 1);
+	/* Credentials in the URL were reported by secret_scan already. */
+	if (c->url != NULL && cam_url_check(c->url, why, sizeof(why)) == -1 &&
+	    strncmp(why, "credentials", 11) != 0)
+		verr(v, cam_yaml_get(n, "url"), "camera %s: %s: \"%s\"",
+		    c->id ? c->id : "?", why, c->url);
+	c->credential = get_str(v, n, "credential", "camera", 0);
+	if (c->credential != NULL && !cam_id_valid(c->credential))
+		verr(v, cam_yaml_get(n, "credential"), "camera: bad "
+		    "credential name \"%s\": use a-z, 0-9 and '-'",
+		    c->credential);
+	c->host = get_str(v, n, "host", "camera", 0);
+	check_host(v, n, c->host, "camera");
+	get_bool(v, n, "enabled", "camera", &c->enabled);
+	const struct cam_ynode *s = cam_yaml_get(n, "segment");
+	if (!is_null(s)) {
+		struct cam_err e2;
+		cam_err_clear(&e2);
+		if (s->type != CAM_Y_SCALAR ||
+		    cam_duration_parse(s->value, &c->segment, &e2) == -1 ||
+		    c->segment < 5 || c->segment > 3600)
+			verr(v, s, "camera: \"segment\" must be a duration "
+			    "from 5s to 1h (e.g. 60s, 5m)");
+	}
+	c->transport = get_str(v, n, "transport", "camera", 0);
+	if (c->transport != NULL && strcmp(c->transport, "tcp") != 0 &&
+	    strcmp(c->transport, "udp") != 0)
+		verr(v, cam_yaml_get(n, "transport"), "camera: \"transport\" "
+		    "must be tcp or udp");
+	if (c->transport == NULL)
+		c->transport = cam_xstrdup("tcp");
+	c->model = get_str(v, n, "model", "camera", 0);
+	c->firmware = get_str(v, n, "firmware", "camera", 0);
+}
+
+static void
+parse_cameras(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+{
+	if (is_null(n))
+		return;
+	if (n->type != CAM_Y_SEQ) {
+		verr(v, n, "\"cameras\" must be a list, not %s", type_name(n));
+		return;
+	}
+	cfg->cameras = cam_xmalloc(n->n * sizeof(*cfg->cameras));
+	memset(cfg->cameras, 0, n->n * sizeof(*cfg->cameras));
+	for (size_t i = 0; i < n->n; i++) {
+		struct cam_camera *c = &cfg->cameras[cfg->ncameras++];
+		parse_camera(v, n->items[i], c);
+		for (size_t j = 0; c->id && j < i; j++)
+			if (cfg->cameras[j].id &&
+			    strcmp(cfg->cameras[j].id, c->id) == 0)
+				verr(v, cam_yaml_get(n->items[i], "id"),
+				    "duplicate camera id \"%s\" (first at "
+				    "line %d)", c->id, cfg->cameras[j].line);
+	}
+}
+
+static void
+parse_users(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+{
+	if (is_null(n))
+		return;
+	if (n->type != CAM_Y_MAP) {
+		verr(v, n, "\"users\" must be a mapping of user name to roles,"
+		    " not %s", type_name(n));
+		return;
+	}
+	cfg->users = cam_xmalloc(n->n * sizeof(*cfg->users));
+	for (size_t i = 0; i < n->n; i++) {
+		const struct cam_ynode *k = n->keys[i], *r = n->vals[i];
+		struct cam_user *u = &cfg->users[cfg->nusers++];
+		u->name = cam_xstrdup(k->value);
+		u->roles = 0;
+		if (!cam_username_valid(k->value))
+			verr(v, k, "bad user name \"%s\": a Unix user name "
+			    "(a-z, 0-9, _ - .)", k->value);
+		if (r->type == CAM_Y_SCALAR && !is_null(r)) {
+			if ((u->roles = cam_role_parse(r->value)) == 0)
+				verr(v, r, "user %s: unknown role \"%s\"",
+				    k->value, r->value);
+			continue;
+		}
+		if (r->type != CAM_Y_SEQ || r->n == 0) {
+			verr(v, is_null(r) ? k : r, "user %s: give a list of "
+			    "roles, e.g. [guard]", k->value);
+			continue;
+		}
+		for (size_t j = 0; j < r->n; j++) {
+			const struct cam_ynode *x = r->items[j];
+			unsigned bit = x->type == CAM_Y_SCALAR ?
+			    cam_role_parse(x->value) : 0;
+			if (bit == 0)
+				verr(v, x, "user %s: unknown role \"%s\" (roles:"
+				    " director, chief-of-office, operator, "
+				    "guard, department, unit-head, auditor)",
+				    k->value, x->type == CAM_Y_SCALAR ?
+				    x->value : "?");
+			else if (u->roles & bit)
+				verr(v, x, "user %s: role \"%s\" given twice",
+				    k->value, x->value);
+			u->roles |= bit;
+		}
+	}
+}
+
+/* policy.approved_cameras: a list of { model, min_firmware }. */
+static void
+parse_approved(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+{
+	static const char *const keys[] = { "model", "min_firmware", NULL };
+	const char *what = "policy: approved_cameras";
+
+	if (is_null(n))
+		return;
+	if (n->type != CAM_Y_SEQ) {
+		verr(v, n, "%s must be a list of { model: M, min_firmware: V }, "
+		    "not %s", what, type_name(n));
+		return;
+	}
+	cfg->approved = cam_xmalloc((n->n + 1) * sizeof(*cfg->approved));
+	memset(cfg->approved, 0, (n->n + 1) * sizeof(*cfg->approved));
+	for (size_t i = 0; i < n->n; i++) {
+		const struct cam_ynode *it = n->items[i];
+		struct cam_approved *a = &cfg->approved[cfg->napproved++];
+		int cmp;
+
+		a->line = it->start.line;
+		if (!check_map(v, it, what, keys))
+			continue;
+		a->model = get_str(v, it, "model", what, 1);
+		a->min_firmware = get_str(v, it, "min_firmware", what, 0);
+		if (a->min_firmware != NULL && cam_firmware_cmp(a->min_firmware,
+		    a->min_firmware, &cmp) == -1)
+			verr(v, cam_yaml_get(it, "min_firmware"), "%s: "
+			    "\"min_firmware\" must be a version such as "
+			    "\"5.7.3\" or \"V5.7.3 build 220112\", not \"%s\"",
+			    what, a->min_firmware);
+		for (size_t j = 0; a->model != NULL && j < i; j++)
+			if (cfg->approved[j].model != NULL &&
+			    strcasecmp(cfg->approved[j].model, a->model) == 0)
+				verr(v, cam_yaml_get(it, "model"), "%s: model "
+				    "\"%s\" listed twice (first at line %d)",
+				    what, a->model, cfg->approved[j].line);
+	}
+}
+
+int
+cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
+    struct cam_err *e)
+{
+	static const char *const top[] = { "site", "storage", "cameras",
+	    "users", "policy", "trust", NULL };
+	static const char *const policy_keys[] = { "unit_head_signature",
+	    "approved_cameras", NULL };
+	static const char *const trust_keys[] = { "ca", "director",
+	    "unit_head", NULL };
+	struct v v = { doc, e, 0 };
+	const struct cam_ynode *root = doc->root, *n;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->timezone = cam_xstrdup(CAM_DEFAULT_ZONE);
+	cfg->root = cam_xstrdup(CAM_DEFAULT_ROOT);
+	cfg->retention_days = 30;
+	cfg->max_percent = 90;
+	cfg->unit_head_signature = 1;
+	if (root == NULL) {
+		verr(&v, NULL, "empty configuration");
+		return -1;
+	}
+	secret_scan(&v, root, 0);
+	if (!check_map(&v, root, "the configuration", top))
+		return -1;
+	parse_site(&v, cam_yaml_get(root, "site"), cfg);
+	parse_storage(&v, cam_yaml_get(root, "storage"), cfg);
+	parse_cameras(&v, cam_yaml_get(root, "cameras"), cfg);
+	parse_users(&v, cam_yaml_get(root, "users"), cfg);
+	n = cam_yaml_get(root, "policy");
+	if (!is_null(n) && check_map(&v, n, "policy", policy_keys)) {
+		get_bool(&v, n, "unit_head_signature", "policy",
+		    &cfg->unit_head_signature);
+		parse_approved(&v, cam_yaml_get(n, "approved_cameras"), cfg);
+	}
+	n = cam_yaml_get(root, "trust");
+	if (!is_null(n) && check_map(&v, n, "trust", trust_keys)) {
+		get_paths(&v, n, "ca", &cfg->trust_ca);
+		get_paths(&v, n, "director", &cfg->trust_director);
+		get_paths(&v, n, "unit_head", &cfg->trust_unit_head);
+	}
+	return v.bad ? -1 : 0;
+}
+
+int
+cam_config_parse(struct cam_config *cfg, const char *file, const char *text,
+    size_t len, struct cam_err *e)
+{
+	struct cam_ydoc doc;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (len > CAM_CONFIG_MAX)
+		return cam_errf(e, CAM_NO, "%s: larger than %d bytes", file,
+		    CAM_CONFIG_MAX);
+	if (cam_yaml_parse(&doc, file, text, len, e) == -1) {
+		cam_yaml_free(&doc);
+		return -1;
+	}
+	rc = cam_config_from_doc(cfg, &doc, e);
+	cam_yaml_free(&doc);
+	return rc;
+}
+
+int
+cam_config_secrets(const char *file, const char *text, size_t len,
+    struct cam_err *e)
+{
+	struct cam_ydoc doc;
+	struct cam_err ignore;
+	struct v v = { &doc, e, 0 };
+
+	if (cam_yaml_parse(&doc, file, text, len, &ignore) == -1) {
+		cam_yaml_free(&doc);
+		return 0;
+	}
+	secret_scan(&v, doc.root, 0);
+	cam_yaml_free(&doc);
+	return v.bad;
+}
+
+static void
+paths_free(struct cam_paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->path[i]);
+	free(p->path);
+	p->path = NULL;
+	p->n = 0;
+}
+
+void
+cam_config_free(struct cam_config *cfg)
+{
+	free(cfg->site_name);
+	free(cfg->timezone);
+	free(cfg->host);
+	free(cfg->root);
+	paths_free(&cfg->trust_ca);
+	paths_free(&cfg->trust_director);
+	paths_free(&cfg->trust_unit_head);
+	for (size_t i = 0; i < cfg->ncameras; i++) {
+		struct cam_camera *c = &cfg->cameras[i];
+		free(c->id);
+		free(c->name);
+		free(c->location);
+		free(c->url);
+		free(c->credential);
+		free(c->host);
+		free(c->transport);
+		free(c->model);
+		free(c->firmware);
+	}
+	free(cfg->cameras);
+	for (size_t i = 0; i < cfg->napproved; i++) {
+		free(cfg->approved[i].model);
+		free(cfg->approved[i].min_firmware);
+	}
+	free(cfg->approved);
+	for (size_t i = 0; i < cfg->nusers; i++)
+		free(cfg->users[i].name);
+	free(cfg->users);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+const struct cam_camera *
+cam_config_camera(const struct cam_config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->ncameras; i++)
+		if (cfg->cameras[i].id && strcmp(cfg->cameras[i].id, id) == 0)
+			return &cfg->cameras[i];
+	return NULL;
+}
+
+const struct cam_approved *
+cam_config_approved(const struct cam_config *cfg, const char *model)
+{
+	for (size_t i = 0; i < cfg->napproved; i++)
+		if (cfg->approved[i].model != NULL &&
+		    strcasecmp(cfg->approved[i].model, model) == 0)
+			return &cfg->approved[i];
+	return NULL;
+}
+
+const struct cam_user *
+cam_config_user(const struct cam_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nusers; i++)
+		if (strcmp(cfg->users[i].name, name) == 0)
+			return &cfg->users[i];
+	return NULL;
+}

@@ -1,0 +1,124 @@
+/*
+ * cam_config: the site configuration, camkit.yaml (schema in
+ * camkit.yaml(5)).  Parsing is strict: unknown keys, wrong types,
+ * duplicate ids, bad URLs and anything that looks like a secret are
+ * errors, each reported as file:line:col, all of them at once.
+ */
+#ifndef CAM_CONFIG_H
+#define CAM_CONFIG_H
+
+#include <stdint.h>
+
+#include "base/cam_err.h"
+#include "base/cam_yaml.h"
+
+#define CAM_CONFIG_FILE		"camkit.yaml"
+#define CAM_CONFIG_MAX		(1024 * 1024)
+#define CAM_DEFAULT_DIR		"/etc/camkit"
+#define CAM_DEFAULT_ROOT	"/var/lib/camkit"
+#define CAM_DEFAULT_ZONE	"Asia/Ho_Chi_Minh"
+#define CAM_ID_MAX		32
+
+/* Roles (REQUIREMENTS.md), as bits. */
+enum cam_role {
+	CAM_ROLE_DIRECTOR = 1 << 0,
+	CAM_ROLE_CHIEF = 1 << 1,	/* chief-of-office */
+	CAM_ROLE_OPERATOR = 1 << 2,
+	CAM_ROLE_GUARD = 1 << 3,
+	CAM_ROLE_DEPARTMENT = 1 << 4,
+	CAM_ROLE_UNIT_HEAD = 1 << 5,
+	CAM_ROLE_AUDITOR = 1 << 6,
+};
+
+/* Name of one role bit, or NULL; and the bit of a name, or 0. */
+const char *cam_role_name(unsigned role);
+unsigned cam_role_parse(const char *name);
+
+struct cam_camera {
+	char *id;
+	char *name;
+	char *location;
+	char *url;		/* rtsp:// or rtsps://, never credentials */
+	char *credential;	/* name of private/credentials/<name>, or NULL */
+	char *host;		/* recording host; NULL: the site's host */
+	char *transport;	/* "tcp" or "udp" */
+	char *model;
+	char *firmware;
+	int enabled;
+	int64_t segment;	/* seconds */
+	int line;		/* where it is defined, for messages */
+};
+
+struct cam_user {
+	char *name;		/* Unix user name */
+	unsigned roles;
+};
+
+struct cam_paths {
+	size_t n;
+	char **path;		/* relative to the configuration directory */
+};
+
+/* policy.approved_cameras: a model the site may use, and the oldest
+ * firmware it accepts (NULL: any). */
+struct cam_approved {
+	char *model;
+	char *min_firmware;
+	int line;
+};
+
+struct cam_config {
+	char *site_name;
+	char *timezone;
+	char *host;
+	char *root;		/* recordings, journals */
+	int retention_days;
+	/* Capacity limit: bytes if max_bytes > 0, else percent of the
+	 * filesystem holding root. */
+	uint64_t max_bytes;
+	int max_percent;
+	int unit_head_signature;
+	size_t napproved;	/* 0: the approved-models check is off */
+	struct cam_approved *approved;
+	struct cam_paths trust_ca, trust_director, trust_unit_head;
+	size_t ncameras;
+	struct cam_camera *cameras;
+	size_t nusers;
+	struct cam_user *users;
+};
+
+/* Parse and validate text; file names the source in messages. */
+int cam_config_parse(struct cam_config *cfg, const char *file,
+    const char *text, size_t len, struct cam_err *e);
+/* Only the secret checks of cam_config_parse (a password, credentials
+ * in a URL, a private key): each reported in e as file:line:col;
+ * returns how many, 0 for none (or a file that is not YAML at all). */
+int cam_config_secrets(const char *file, const char *text, size_t len,
+    struct cam_err *e);
+/* Validate a parsed document into cfg (used after edits too). */
+int cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
+    struct cam_err *e);
+void cam_config_free(struct cam_config *cfg);
+
+const struct cam_camera *cam_config_camera(const struct cam_config *cfg,
+    const char *id);
+const struct cam_user *cam_config_user(const struct cam_config *cfg,
+    const char *name);
+
+/* Syntax of identifiers, shared by every program. */
+int cam_id_valid(const char *id);		/* [a-z0-9-]+, <= 32 */
+int cam_username_valid(const char *name);	/* POSIX portable user name */
+/* Check an RTSP URL: scheme, host, port, no credentials, no spaces. */
+int cam_url_check(const char *url, char *why, size_t len);
+/* The approved entry for model (compared without case), or NULL. */
+const struct cam_approved *cam_config_approved(const struct cam_config *cfg,
+    const char *model);
+/* Compare firmware versions number by number ("V5.7.10" > "5.7.9"; a
+ * leading v or V and text after the numbers are ignored; missing
+ * numbers count as 0): *cmp < 0, 0 or > 0.  -1 if either holds no
+ * version number. */
+int cam_firmware_cmp(const char *a, const char *b, int *cmp);
+/* "90%" or "500G", "2TiB", "1000000": bytes or percent. */
+int cam_size_parse(const char *s, uint64_t *bytes, int *percent);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * cam_policy: the role table and the one answer to "may U do A".
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "site/cam_policy.h"
+#include "base/cam_setid.h"
+
+static const struct {
+	const char	*name;
+	const char	*what;		/* "may not <what>" */
+	unsigned	 roles;
+	int		 service;	/* the service account may */
+} table[CAM_ACT_COUNT] = {
+	[CAM_ACT_CONFIG_READ] = { "config-read", "read the configuration",
+	    CAM_ROLE_DIRECTOR | CAM_ROLE_CHIEF | CAM_ROLE_OPERATOR |
+	    CAM_ROLE_GUARD | CAM_ROLE_DEPARTMENT | CAM_ROLE_UNIT_HEAD |
+	    CAM_ROLE_AUDITOR, 1 },
+	[CAM_ACT_CONFIG_CHANGE] = { "config-change",
+	    "change the configuration", CAM_ROLE_OPERATOR, 0 },
+	[CAM_ACT_RECORD] = { "record", "record, prune or recover footage",
+	    CAM_ROLE_OPERATOR, 1 },
+	[CAM_ACT_HOLD] = { "hold", "place or release evidence holds",
+	    CAM_ROLE_OPERATOR, 0 },
+	[CAM_ACT_SEAL] = { "seal", "seal journals", CAM_ROLE_OPERATOR, 1 },
+	[CAM_ACT_LOG_WRITE] = { "log-write", "write the logbook",
+	    CAM_ROLE_GUARD | CAM_ROLE_OPERATOR, 0 },
+	[CAM_ACT_LOG_READ] = { "log-read", "read the logbook",
+	    CAM_ROLE_GUARD | CAM_ROLE_OPERATOR | CAM_ROLE_CHIEF |
+	    CAM_ROLE_DIRECTOR | CAM_ROLE_AUDITOR, 1 },
+	[CAM_ACT_VIEW] = { "view", "view stored footage",
+	    CAM_ROLE_CHIEF | CAM_ROLE_OPERATOR, 0 },
+	[CAM_ACT_EXTRACT] = { "extract", "extract footage",
+	    CAM_ROLE_OPERATOR, 0 },
+	[CAM_ACT_AUDIT] = { "audit", "read the audit trail and verify",
+	    CAM_ROLE_AUDITOR | CAM_ROLE_OPERATOR | CAM_ROLE_DIRECTOR, 1 },
+};
+
+void
+cam_actor_self(struct cam_actor *a, const char *root, const char *confdir)
+{
+	struct passwd *pw;
+	struct stat st;
+
+	memset(a, 0, sizeof(*a));
+	a->uid = cam_priv_caller();	/* not getuid(): see cam_priv.h */
+	pw = getpwuid(a->uid);
+	if (pw != NULL && pw->pw_name != NULL &&
+	    strlen(pw->pw_name) < sizeof(a->name))
+		snprintf(a->name, sizeof(a->name), "%s", pw->pw_name);
+	else
+		snprintf(a->name, sizeof(a->name), "uid-%lu",
+		    (unsigned long)a->uid);
+	a->superuser = a->uid == 0;
+	a->service = !a->superuser && root != NULL && stat(root, &st) == 0 &&
+	    st.st_uid == a->uid;
+	a->owner = confdir != NULL && stat(confdir, &st) == 0 &&
+	    st.st_uid == a->uid;
+}
+
+const char *
+cam_action_name(enum cam_action act)
+{
+	return (unsigned)act < CAM_ACT_COUNT ? table[act].name : "?";
+}
+
+unsigned
+cam_action_roles(enum cam_action act)
+{
+	return (unsigned)act < CAM_ACT_COUNT ? table[act].roles : 0;
+}
+
+static void
+role_list(unsigned roles, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 1; bit <= CAM_ROLE_AUDITOR; bit <<= 1) {
+		if (!(roles & bit) || off >= len)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+		    off ? ", " : "", cam_role_name(bit));
+	}
+}
+
+int
+cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
+    enum cam_action act, char *why, size_t len)
+{
+	const struct cam_user *u;
+	char roles[128];
+
+	if ((unsigned)act >= CAM_ACT_COUNT) {
+		snprintf(why, len, "unknown action");
+		return 0;
+	}
+	if (a->superuser && (table[act].roles & CAM_ROLE_OPERATOR))
+		return 1;
+	if (a->service && table[act].service)
+		return 1;
+	if (a->owner && cfg != NULL && cfg->nusers == 0 &&
+	    (table[act].roles & CAM_ROLE_OPERATOR))
+		return 1;
+	u = cfg != NULL ? cam_config_user(cfg, a->name) : NULL;
+	if (u != NULL && (u->roles & table[act].roles))
+		return 1;
+	role_list(table[act].roles, roles, sizeof(roles));
+	if (u == NULL)
+		snprintf(why, len, "%s is not a user of this site and may not "
+		    "%s (roles that may: %s)", a->name, table[act].what,
+		    roles);
+	else
+		snprintf(why, len, "%s holds no role that may %s (roles that "
+		    "may: %s)", a->name, table[act].what, roles);
+	return 0;
+}

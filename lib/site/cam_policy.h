@@ -1,0 +1,69 @@
+/*
+ * cam_policy: who may do what, from the configuration in force.
+ *
+ * The one place that answers "may user U do action A".  The role table
+ * is REQUIREMENTS.md's; camkit.yaml(5) prints it.  Two accounts hold
+ * rights without being listed:
+ *   - the superuser holds the operator role (it can change any file
+ *     anyway; refusing it would only push an administrator to edit by
+ *     hand, outside the audit trail);
+ *   - the service account, the owner of the data root, may record,
+ *     seal and read (the recorder's units run as it);
+ *   - while the site has no users at all (just made by camctl init),
+ *     the owner of the configuration directory holds the operator role,
+ *     so that it can add the first ones.
+ * Everyone else must be listed under users: with a role that allows the
+ * action.  The actor is the real user of the process (getuid), never
+ * $USER or $LOGNAME, so a set-user-id program still sees its caller.
+ */
+#ifndef CAM_POLICY_H
+#define CAM_POLICY_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "site/cam_config.h"
+#include "base/cam_err.h"
+
+enum cam_action {
+	CAM_ACT_CONFIG_READ,	/* configuration, status, history */
+	CAM_ACT_CONFIG_CHANGE,	/* cameras, users, commit, revert, units */
+	CAM_ACT_RECORD,		/* record, recover, prune, verify footage */
+	CAM_ACT_HOLD,		/* place and release evidence holds */
+	CAM_ACT_SEAL,		/* seal journals */
+	CAM_ACT_LOG_WRITE,	/* logbook entries and shifts */
+	CAM_ACT_LOG_READ,	/* read and check the logbook */
+	CAM_ACT_VIEW,		/* view stored footage without a request */
+	CAM_ACT_EXTRACT,	/* extract footage on a signed request */
+	CAM_ACT_AUDIT,		/* read every log, verify every archive */
+	CAM_ACT_COUNT
+};
+
+struct cam_actor {
+	uid_t	uid;		/* real user */
+	char	name[64];	/* its name, or "uid-N" if it has none */
+	int	superuser;
+	int	service;	/* owns the data root */
+	int	owner;		/* owns the configuration directory */
+};
+
+/* The real user of this process; root is the data root (for the
+ * service account), confdir the configuration directory; either may be
+ * NULL if not known. */
+void cam_actor_self(struct cam_actor *a, const char *root,
+    const char *confdir);
+
+/* "config-change", ... */
+const char *cam_action_name(enum cam_action act);
+/* The roles that allow act, as a bit mask of enum cam_role. */
+unsigned cam_action_roles(enum cam_action act);
+
+/*
+ * May a do act under cfg?  Returns 1 or 0; when 0, why says so in words
+ * a user understands ("alice holds no role that may write the logbook
+ * (guard, operator)").
+ */
+int cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
+    enum cam_action act, char *why, size_t len);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * cam_secret: the private/ directory inside the configuration directory.
+ * It is ignored by git, mode 0700, every file 0600.  Camera credentials
+ * are private/credentials/<name>: two lines, "username=U" and
+ * "password=P".  Buffers holding secrets are wiped before they are freed.
+ */
+#ifndef CAM_SECRET_H
+#define CAM_SECRET_H
+
+#include "base/cam_err.h"
+
+#define CAM_SECRET_MAX	256
+
+/* Check a user name or password typed by a sysadmin (no newline, NUL or
+ * control characters, at most CAM_SECRET_MAX bytes). */
+int cam_secret_valid(const char *what, const char *s, struct cam_err *e);
+/* Write credentials for name; *created says whether the file is new. */
+int cam_secret_write(const char *dir, const char *name, const char *user,
+    const char *pass, int *created, struct cam_err *e);
+/* Read them back; refuses a file or directory readable by others. */
+int cam_secret_read(const char *dir, const char *name, char **user,
+    char **pass, struct cam_err *e);
+/* Read credentials from a file of that format elsewhere (systemd's
+ * $CREDENTIALS_DIRECTORY); refused if others may read it. */
+int cam_secret_read_file(const char *path, char **user, char **pass,
+    struct cam_err *e);
+/* Remove them (absent is fine). */
+int cam_secret_remove(const char *dir, const char *name, struct cam_err *e);
+/* Read a password: the first line of path ("-": standard input). */
+int cam_secret_read_line(const char *path, char **out, struct cam_err *e);
+/* Wipe and free a secret string; nulls the pointer. */
+void cam_secret_free(char **s);
+
+#endif
