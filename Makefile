@@ -157,10 +157,13 @@ $(B)/tests/hwytimer.so: tests/hwytimer.c
 # Every man page renders as written: mandoc -Tlint -Wall and groff -ww
 # (as man(1) runs it) have nothing to say (tests/manlint.sh).  groff-base
 # holds groff, its terminal devices and the mdoc macros.  Every test
-# body and helper is one && chain (tests/chainlint.pl).
+# body and helper is one && chain (tests/chainlint.pl).  lib/ keeps the
+# map of lib/README: no include of a higher layer, and nothing outside
+# lib/cli exits, prints or reads the environment (tests/layers.pl).
 lint:
 	sh tests/manlint.sh $(MAN)
 	tests/chainlint.pl tests/lib.sh tests/t[0-9]*.sh
+	tests/layers.pl $(wildcard lib/*/*.[ch] lib/*.[ch]) $(wildcard cmd/*.c)
 
 # The static analysers, with the checks chosen in .clang-tidy and below;
 # CI runs this after the tests.  Any report fails.
