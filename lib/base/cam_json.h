@@ -85,6 +85,22 @@ int cam_json_field_int(const struct cam_json_field *f, int64_t *out);
 time_t cam_json_get_time(const char *json, const char *key);
 
 /*
+ * Members that are not flat, for records with objects and arrays
+ * inside (custody.json): cam_json_field_dup copies a member's value,
+ * whatever its type, as JSON text (NULL if absent or repeated; free
+ * it), to be read in turn with cam_json_fields or cam_json_elem.
+ * cam_json_elem: the elements of the array json, a copy of one per
+ * call (*cur NULL at first; free each), NULL after the last or if json
+ * is not a valid array.  cam_json_field_number reads any number
+ * (fraction, exponent too), cam_json_field_bool true or false: 0, or -1
+ * as the readers above.
+ */
+char *cam_json_field_dup(const struct cam_json_field *f);
+char *cam_json_elem(const char *json, const char **cur);
+int cam_json_field_number(const struct cam_json_field *f, double *out);
+int cam_json_field_bool(const struct cam_json_field *f, int *out);
+
+/*
  * Scanners of JSON camkit wrote itself (compact: "key":value, no space),
  * for what the flat readers above cannot reach.  They look for the
  * member's text and do not validate: check the whole with
