@@ -690,37 +690,3 @@ cam_json_sub_object(const char *json, const char *key)
 		return NULL;
 	return cam_xstrndup(p, (size_t)(q - p) + 1);
 }
-
-char *
-cam_json_array_item(const char *json, const char *key, const char **cur)
-{
-	char pat[64];
-	const char *p, *q;
-
-	if (*cur == NULL) {
-		snprintf(pat, sizeof(pat), "\"%s\":[", key);
-		if ((p = strstr(json, pat)) == NULL)
-			return NULL;
-		p += strlen(pat);
-	} else
-		p = *cur;
-	while (*p == ',' || *p == ' ' || *p == '\n')
-		p++;
-	if (*p != '{' || (q = json_close(p)) == NULL)
-		return NULL;
-	*cur = q + 1;
-	return cam_xstrndup(p, (size_t)(q - p) + 1);
-}
-
-int
-cam_json_get_number(const char *json, const char *key, double *out)
-{
-	char pat[64], *end;
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	if ((p = strstr(json, pat)) == NULL)
-		return -1;
-	*out = strtod(p + strlen(pat), &end);
-	return end == p + strlen(pat) ? -1 : 0;
-}
