@@ -357,15 +357,23 @@ cam_custody_read(struct cam_custody *c, const char *text, size_t len,
 
 /* ---- memory ---- */
 
+/* n zeroed elements of size bytes (and one more, so never NULL). */
+static void *
+zalloc(size_t n, size_t size)
+{
+	void *p = cam_xmalloc((n + 1) * size);
+
+	memset(p, 0, (n + 1) * size);
+	return p;
+}
+
 void
 cam_custody_alloc(struct cam_custody *c, size_t nsigners, size_t nclips)
 {
 	c->nsigners = nsigners;
-	c->signers = cam_xmalloc((nsigners + 1) * sizeof(*c->signers));
-	memset(c->signers, 0, (nsigners + 1) * sizeof(*c->signers));
+	c->signers = zalloc(nsigners, sizeof(*c->signers));
 	c->nclips = nclips;
-	c->clips = cam_xmalloc((nclips + 1) * sizeof(*c->clips));
-	memset(c->clips, 0, (nclips + 1) * sizeof(*c->clips));
+	c->clips = zalloc(nclips, sizeof(*c->clips));
 }
 
 void
@@ -373,11 +381,9 @@ cam_custody_clip_alloc(struct cam_custody_clip *k, size_t nsources,
     size_t ngaps)
 {
 	k->nsources = nsources;
-	k->sources = cam_xmalloc((nsources + 1) * sizeof(*k->sources));
-	memset(k->sources, 0, (nsources + 1) * sizeof(*k->sources));
+	k->sources = zalloc(nsources, sizeof(*k->sources));
 	k->ngaps = ngaps;
-	k->gaps = cam_xmalloc((ngaps + 1) * sizeof(*k->gaps));
-	memset(k->gaps, 0, (ngaps + 1) * sizeof(*k->gaps));
+	k->gaps = zalloc(ngaps, sizeof(*k->gaps));
 }
 
 static void

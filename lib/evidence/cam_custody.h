@@ -4,7 +4,7 @@
  * whose request, with each clip's source segments and their manifest
  * hashes.  Its writer (the extraction) and its reader (the archive
  * verifier) share one struct, so that the format lives here only
- * (camkit-archive(5)).
+ * (camextract(1), "The custody record").
  *
  * Every string of a struct cam_custody is owned by it: cam_custody_free
  * frees them, whether cam_custody_read or the caller filled it in

@@ -1,6 +1,6 @@
 /*
  * cam_extract: footage out of the site, only against a director-signed
- * request, as a signed archive (camkit-archive(5)).  One call checks
+ * request, as a signed archive (camextract(1)).  One call checks
  * everything before anything is written (the request and its
  * signatures against the site's trust, its cameras, that the request
  * was never used, that there is footage, the recipient's certificate),
