@@ -197,16 +197,13 @@ granted(const struct cam_extract *x, const char *out)
 
 /* Under the site in force, once the caller may extract. */
 static int
-run(struct cam_site *site, struct cam_extract_opts *o)
+run(struct cam_site *site, const struct cam_extract_opts *o, int tty)
 {
 	struct cam_extract x;
 	struct cam_err e;
-	int rc, tty = isatty(STDERR_FILENO);
+	int rc;
 
 	cam_err_clear(&e);
-	o->actor = cam_cli_actor();
-	o->progress = progress;
-	o->arg = &tty;
 	if (cam_extract_run(&x, site, o, &e) == 0)
 		rc = granted(&x, o->out);
 	else if (x.refusal != NULL)
@@ -233,7 +230,7 @@ cmd_run(int argc, char **argv)
 	struct cam_site site;
 	struct cam_err e;
 	char host[256];
-	int c, rc;
+	int c, rc, tty = isatty(STDERR_FILENO);
 
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1)
@@ -257,6 +254,9 @@ cmd_run(int argc, char **argv)
 	o.now = time(NULL);
 	cam_cli_host(host, sizeof(host));
 	o.host = host;
+	o.actor = cam_cli_actor();	/* filled in by cam_cli_authorize */
+	o.progress = progress;
+	o.arg = &tty;
 	cam_err_clear(&e);
 	if (cam_site_open(&site, dir, &e) == -1) {
 		free(extra);
@@ -264,7 +264,7 @@ cmd_run(int argc, char **argv)
 	}
 	rc = cam_cli_authorize(&site.cfg, dir, CAM_ACT_EXTRACT);
 	if (rc == 0)
-		rc = run(&site, &o);
+		rc = run(&site, &o, tty);
 	free(extra);
 	cam_site_close(&site);
 	return rc;
