@@ -200,6 +200,26 @@ lenient(void)
 	    r.clips[0].sources[0].bytes == -1, "... a source without hash or "
 	    "size");
 	cam_custody_free(&r);
+	/* JSON laid out otherwise reads the same: the text scanners the
+	 * verifier used before read only camkit's compact layout. */
+	s = "{ \"request\" : { \"id\" : \"R1\" },\n  \"clips\" : [\n"
+	    "    { \"file\" : \"clips/gate.mp4\", \"camera\" : \"gate\",\n"
+	    "      \"first\" : \"2026-11-23T00:59:58Z\", \"duration\" : 1e1 }\n"
+	    "  ]\n}\n";
+	CHECK(cam_custody_read(&r, s, strlen(s), &e) == 0 && r.have_request &&
+	    r.nclips == 1, "pretty-printed: read");
+	CHECK_STR(r.req_id, "R1", "... the request's id");
+	CHECK_STR(r.clips[0].camera, "gate", "... the clip's camera");
+	CHECK(r.clips[0].first == at("2026-11-23T00:59:58Z") &&
+	    r.clips[0].have_duration && r.clips[0].duration == 10.0,
+	    "... its first packet and its length (1e1)");
+	cam_custody_free(&r);
+	/* Only the record's own members count, not the same names inside
+	 * another value (the text scanners found them at any depth). */
+	s = "[{\"request\":{\"id\":\"R1\"},\"clips\":[{\"file\":\"f\"}]}]";
+	CHECK(cam_custody_read(&r, s, strlen(s), &e) == 0 && !r.have_request &&
+	    r.nclips == 0, "the record inside an array: not read as one");
+	cam_custody_free(&r);
 	s = "{\"clips\":[{\"camera\":\"a-camera-name-that-is-far-longer-than-"
 	    "sixty-three-bytes-allows-it-to-be\"}]}";
 	CHECK(cam_custody_read(&r, s, strlen(s), &e) == 0 &&
