@@ -23,7 +23,7 @@
 #include "evidence/cam_archive.h"
 #include "base/cam_crypto.h"
 #include "audit/cam_factory_creds.h"
-#include "base/cam_json.h"
+#include "evidence/cam_custody.h"
 #include "evidence/cam_request.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -329,10 +329,10 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 /* The clips' cameras are the request's, custody's clip times inside its
  * window (from the keyframe before it). */
 static void
-check_window(const struct cam_verify_view *v, const char *custody,
-    const struct cam_request *req, struct cam_checks *ck)
+check_window(const struct cam_verify_view *v,
+    const struct cam_custody *custody, const struct cam_request *req,
+    struct cam_checks *ck)
 {
-	struct cam_err e;
 
 	for (size_t i = 0; i < v->n; i++) {
 		const char *n = v->m[i].name;
@@ -350,18 +350,13 @@ check_window(const struct cam_verify_view *v, const char *custody,
 	}
 	if (custody == NULL)
 		return;
-	for (const char *p = custody; (p = strstr(p, "\"first\":\"")) != NULL;
-	    p++) {
+	for (size_t i = 0; i < custody->nclips; i++) {
+		time_t tf = custody->clips[i].first, tl = custody->clips[i].last;
 		char f[32], l2[32];
-		const char *q = strstr(p, "\"last\":\"");
-		time_t tf, tl;
-		if (q == NULL)
-			break;
-		snprintf(f, sizeof(f), "%.20s", p + 9);
-		snprintf(l2, sizeof(l2), "%.20s", q + 8);
-		if (cam_time_parse(f, NULL, &tf, &e) == -1 ||
-		    cam_time_parse(l2, NULL, &tl, &e) == -1)
+		if (tf == (time_t)-1 || tl == (time_t)-1)
 			continue;
+		cam_time_format_utc(tf, f, sizeof(f));
+		cam_time_format_utc(tl, l2, sizeof(l2));
 		/* A GOP may start up to a minute before the window. */
 		int ok = tf >= req->from - 60 && tl <= req->to;
 		cam_checks_add(ck, ok, "window", ok ? "clip %s to %s inside "
@@ -394,7 +389,7 @@ member_msg(char *msg, size_t size, const char *tmp)
  * it.  Its window into window[2], *have_window set, when it loads.
  * -1 only when the files cannot be written out. */
 static int
-check_request(struct cam_verify_view *v, const char *custody,
+check_request(struct cam_verify_view *v, const struct cam_custody *custody,
     const struct cam_verify_trust *t, time_t at, const char *tmpdir,
     time_t *window, int *have_window, struct cam_checks *ck,
     struct cam_err *e)
@@ -404,7 +399,7 @@ check_request(struct cam_verify_view *v, const char *custody,
 	struct cam_request_sigs sigs = { 0 };
 	struct cam_request_trust rt = { t->ca, t->dir, t->ndir, t->uh,
 	    t->nuh, t->need_unit_head };
-	char rpath[PATH_MAX], *request = NULL;
+	char rpath[PATH_MAX];
 	int ref;
 
 	for (size_t i = 0; i < v->n; i++) {
@@ -454,14 +449,11 @@ check_request(struct cam_verify_view *v, const char *custody,
 		    ref == -1 ? "error" : cam_request_refusal_name(ref));
 	}
 	cam_err_clear(e);
-	if (custody != NULL)
-		request = cam_json_sub_object(custody, "request");
-	if (request != NULL) {
-		char id[128], sha[65];
-		int ok = cam_json_get_str(request, "id", id, sizeof(id)) == 0 &&
-		    strcmp(id, req.id) == 0 &&
-		    cam_json_get_str(request, "sha256", sha, sizeof(sha)) == 0
-		    && strcmp(sha, reqm->sha256) == 0;
+	if (custody != NULL && custody->have_request) {
+		int ok = custody->req_id != NULL &&
+		    strcmp(custody->req_id, req.id) == 0 &&
+		    custody->req_sha256 != NULL &&
+		    strcmp(custody->req_sha256, reqm->sha256) == 0;
 		cam_checks_add(ck, ok, "custody", ok ? "names this request "
 		    "(%s) and its SHA-256" : "does not name this request (%s) "
 		    "or its SHA-256", req.id);
@@ -470,7 +462,6 @@ check_request(struct cam_verify_view *v, const char *custody,
 	window[0] = req.from;
 	window[1] = req.to;
 	*have_window = 1;
-	free(request);
 	cam_request_sigs_free(&sigs);
 	cam_request_free(&req);
 	return 0;
@@ -483,7 +474,8 @@ cam_verify_archive(const char *path, const char *key,
 {
 	struct cam_verify_view v = { 0 };
 	const struct cam_verify_member *sums, *sig, *cust;
-	char signer[512], why[512], *extraction = NULL;
+	struct cam_custody custody, *cy = NULL;
+	char signer[512], why[512];
 	time_t window[2], at = now;
 	int have_window = 0, fd = -1, k, rc = -1;
 
@@ -500,16 +492,16 @@ cam_verify_archive(const char *path, const char *key,
 	check_sums(&v, ck);
 
 	/* The extraction's time: certificates are judged as then. */
-	cust = cam_verify_member(&v, "custody.json");
-	if (cust == NULL || cam_json_check(cust->data.s, cust->data.len,
-	    e) == -1) {
+	cust = cam_verify_member(&v, CAM_CUSTODY_FILE);
+	if (cust == NULL || cam_custody_read(&custody, cust->data.s,
+	    cust->data.len, e) == -1)
 		cam_checks_add(ck, 0, "custody", "custody.json %s",
 		    cust == NULL ? "missing" : "is not valid JSON");
-		cust = NULL;
-	} else if ((extraction = cam_json_sub_object(cust->data.s,
-	    "extraction")) != NULL &&
-	    cam_json_get_time(extraction, "at") != (time_t)-1)
-		at = cam_json_get_time(extraction, "at");
+	else {
+		cy = &custody;
+		if (cy->at != (time_t)-1)
+			at = cy->at;
+	}
 
 	sums = cam_verify_member(&v, "SHA256SUMS");
 	sig = cam_verify_member(&v, "SHA256SUMS.p7s");
@@ -525,12 +517,12 @@ cam_verify_archive(const char *path, const char *key,
 		cam_checks_add(ck, 1, "site signature", "SHA256SUMS signed by "
 		    "%s", signer);
 
-	if (check_request(&v, cust != NULL ? cust->data.s : NULL, t, at,
-	    tmpdir, window, &have_window, ck, e) == -1)
+	if (check_request(&v, cy, t, at, tmpdir, window, &have_window, ck,
+	    e) == -1)
 		goto end;
-	if (cust != NULL)
-		cam_verify_clips(fd, &v, cust->data.s, t, have_window ? window :
-		    NULL, ck);
+	if (cy != NULL)
+		cam_verify_clips(fd, &v, cy, t, have_window ? window : NULL,
+		    ck);
 	rc = 0;
 end:
 	if (v.tmp[0] != '\0') {
@@ -550,6 +542,7 @@ end:
 		cam_buf_free(&v.m[i].data);
 	}
 	free(v.m);
-	free(extraction);
+	if (cy != NULL)
+		cam_custody_free(cy);
 	return rc;
 }

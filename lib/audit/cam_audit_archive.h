@@ -14,6 +14,7 @@
 #include "base/cam_checklist.h"
 #include "base/cam_crypto.h"
 #include "base/cam_err.h"
+#include "evidence/cam_custody.h"
 #include "site/cam_site.h"
 #include "base/cam_util.h"
 
@@ -70,7 +71,7 @@ const struct cam_verify_member *cam_verify_member(
  * window[2] (NULL: no request's window known); and no clip member that
  * custody does not describe. */
 void cam_verify_clips(int fd, const struct cam_verify_view *v,
-    const char *custody, const struct cam_verify_trust *t,
+    const struct cam_custody *custody, const struct cam_verify_trust *t,
     const time_t *window, struct cam_checks *ck);
 
 #endif

@@ -58,13 +58,13 @@ listed_free(struct listed *l)
 /* Each source segment custody names for a clip is in the camera's
  * manifest with that hash and size, when the manifest is at hand. */
 static void
-check_sources(const struct cam_verify_trust *t, const char *clip,
-    const char *cname, const char *camera, struct cam_checks *ck)
+check_sources(const struct cam_verify_trust *t,
+    const struct cam_custody_clip *clip, struct cam_checks *ck)
 {
+	const char *cname = clip->file, *camera = clip->camera;
 	struct listed l = { 0 };
 	struct cam_err e;
-	const char *cur = NULL;
-	char path[PATH_MAX], *src;
+	char path[PATH_MAX];
 	size_t n = 0, bad = 0;
 
 	cam_err_clear(&e);
@@ -89,19 +89,17 @@ check_sources(const struct cam_verify_trust *t, const char *clip,
 		listed_free(&l);
 		return;
 	}
-	while ((src = cam_json_array_item(clip, "sources", &cur)) != NULL) {
-		char file[PATH_MAX], sha[65];
-		int64_t bytes = -1;
+	for (size_t i = 0; i < clip->nsources; i++) {
+		const struct cam_custody_source *src = &clip->sources[i];
+		const char *file = src->file, *sha = src->sha256;
+		int64_t bytes = src->bytes;
 		size_t k;
 
 		n++;
-		if (cam_json_get_str(src, "file", file, sizeof(file)) == -1 ||
-		    cam_json_get_str(src, "sha256", sha, sizeof(sha)) == -1 ||
-		    cam_json_get_int(src, "bytes", &bytes) == -1) {
+		if (file == NULL || sha == NULL || bytes == -1) {
 			cam_checks_add(ck, 0, "sources", "%s: source %zu: no "
 			    "file, sha256 or bytes in custody.json", cname, n);
 			bad++;
-			free(src);
 			continue;
 		}
 		for (k = 0; k < l.n; k++)
@@ -122,7 +120,6 @@ check_sources(const struct cam_verify_trust *t, const char *clip,
 			    cname, file, bytes, l.v[k].bytes);
 			bad++;
 		}
-		free(src);
 	}
 	if (n == 0) {
 		cam_checks_add(ck, 0, "sources", "%s: custody.json lists no "
@@ -156,14 +153,16 @@ near_s(double t, time_t c)
  * inside the window, timestamps increasing.  Read in place from the
  * tar (fd), from the MP4's index. */
 static void
-check_media(int fd, const struct cam_verify_member *m, const char *clip,
-    const time_t *window, struct cam_checks *ck)
+check_media(int fd, const struct cam_verify_member *m,
+    const struct cam_custody_clip *clip, const time_t *window,
+    struct cam_checks *ck)
 {
 	struct cam_media_info mi;
 	struct cam_err e;
-	char codec[32], f[32], l[32], mf[32], ml[32];
-	time_t cf, cl, wf, wl;
-	double dur;
+	const char *codec = clip->codec;
+	char f[32], l[32], mf[32], ml[32];
+	time_t cf = clip->first, cl = clip->last, wf, wl;
+	double dur = clip->duration;
 	int bad = 0;
 
 	cam_err_clear(&e);
@@ -178,10 +177,8 @@ check_media(int fd, const struct cam_verify_member *m, const char *clip,
 		    m->name, e.msg);
 		return;
 	}
-	if (cam_json_get_str(clip, "codec", codec, sizeof(codec)) == -1 ||
-	    (cf = cam_json_get_time(clip, "first")) == (time_t)-1 ||
-	    (cl = cam_json_get_time(clip, "last")) == (time_t)-1 ||
-	    cam_json_get_number(clip, "duration", &dur) == -1) {
+	if (codec == NULL || cf == (time_t)-1 || cl == (time_t)-1 ||
+	    !clip->have_duration) {
 		cam_checks_add(ck, 0, "media", "%s: custody.json lacks its "
 		    "codec, first, last or duration", m->name);
 		return;
@@ -241,38 +238,33 @@ check_media(int fd, const struct cam_verify_member *m, const char *clip,
 }
 
 void
-cam_verify_clips(int fd, const struct cam_verify_view *v, const char *custody,
-    const struct cam_verify_trust *t, const time_t *window,
-    struct cam_checks *ck)
+cam_verify_clips(int fd, const struct cam_verify_view *v,
+    const struct cam_custody *custody, const struct cam_verify_trust *t,
+    const time_t *window, struct cam_checks *ck)
 {
-	const char *cur = NULL;
-	char *clip, name[PATH_MAX], camera[64];
 	char *described = cam_xmalloc(v->n + 1);
 
 	memset(described, 0, v->n + 1);
-	while ((clip = cam_json_array_item(custody, "clips", &cur)) != NULL) {
+	for (size_t k = 0; k < custody->nclips; k++) {
+		const struct cam_custody_clip *clip = &custody->clips[k];
 		const struct cam_verify_member *m = NULL;
 
-		if (cam_json_get_str(clip, "file", name, sizeof(name)) == -1 ||
-		    cam_json_get_str(clip, "camera", camera,
-		    sizeof(camera)) == -1) {
+		if (clip->file == NULL || clip->camera == NULL) {
 			cam_checks_add(ck, 0, "media", "custody.json: a clip "
 			    "without file or camera");
-			free(clip);
 			continue;
 		}
 		for (size_t i = 0; i < v->n; i++)
-			if (strcmp(v->m[i].name, name) == 0) {
+			if (strcmp(v->m[i].name, clip->file) == 0) {
 				m = &v->m[i];
 				described[i] = 1;
 			}
-		check_sources(t, clip, name, camera, ck);
+		check_sources(t, clip, ck);
 		if (m == NULL)
 			cam_checks_add(ck, 0, "media", "%s: in custody.json, "
-			    "not in the archive", name);
+			    "not in the archive", clip->file);
 		else
 			check_media(fd, m, clip, window, ck);
-		free(clip);
 	}
 	for (size_t i = 0; i < v->n; i++)
 		if (!described[i] && strncmp(v->m[i].name, "clips/", 6) == 0)

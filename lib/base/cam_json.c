@@ -590,6 +590,68 @@ cam_json_get_time(const char *json, const char *key)
 	return t;
 }
 
+char *
+cam_json_field_dup(const struct cam_json_field *f)
+{
+	struct chk c = { NULL, NULL, NULL, NULL };
+
+	if (f->at == NULL)
+		return NULL;
+	c.s = c.p = (const unsigned char *)f->at;
+	c.end = c.s + strlen(f->at);
+	value(&c, 1);	/* checked by cam_json_fields: only moves past it */
+	return cam_xstrndup(f->at, (size_t)(c.p - c.s));
+}
+
+char *
+cam_json_elem(const char *json, const char **cur)
+{
+	struct chk c = { NULL, NULL, NULL, NULL };
+	const unsigned char *start;
+	struct cam_err e;
+
+	c.s = (const unsigned char *)json;
+	c.end = c.s + strlen(json);
+	if (*cur == NULL) {
+		if (cam_json_check(json, strlen(json), &e) == -1)
+			return NULL;
+		c.p = c.s;
+		ws(&c);
+		if (*c.p != '[')
+			return NULL;
+		c.p++;
+	} else
+		c.p = (const unsigned char *)*cur;
+	ws(&c);
+	if (*c.p == ',')
+		c.p++;
+	ws(&c);
+	if (c.p >= c.end || *c.p == ']')
+		return NULL;
+	start = c.p;
+	value(&c, 1);	/* checked: only moves past it */
+	*cur = (const char *)c.p;
+	return cam_xstrndup((const char *)start, (size_t)(c.p - start));
+}
+
+int
+cam_json_field_number(const struct cam_json_field *f, double *out)
+{
+	if (f->at == NULL || (*f->at != '-' && !isdig(*f->at)))
+		return -1;
+	*out = strtod(f->at, NULL);
+	return 0;
+}
+
+int
+cam_json_field_bool(const struct cam_json_field *f, int *out)
+{
+	if (f->at == NULL || (*f->at != 't' && *f->at != 'f'))
+		return -1;
+	*out = *f->at == 't';
+	return 0;
+}
+
 /* The end of the JSON object or array that starts at p (the '{' or
  * '['), or NULL if it does not end. */
 static const char *
@@ -627,38 +689,4 @@ cam_json_sub_object(const char *json, const char *key)
 	if ((q = json_close(p)) == NULL)
 		return NULL;
 	return cam_xstrndup(p, (size_t)(q - p) + 1);
-}
-
-char *
-cam_json_array_item(const char *json, const char *key, const char **cur)
-{
-	char pat[64];
-	const char *p, *q;
-
-	if (*cur == NULL) {
-		snprintf(pat, sizeof(pat), "\"%s\":[", key);
-		if ((p = strstr(json, pat)) == NULL)
-			return NULL;
-		p += strlen(pat);
-	} else
-		p = *cur;
-	while (*p == ',' || *p == ' ' || *p == '\n')
-		p++;
-	if (*p != '{' || (q = json_close(p)) == NULL)
-		return NULL;
-	*cur = q + 1;
-	return cam_xstrndup(p, (size_t)(q - p) + 1);
-}
-
-int
-cam_json_get_number(const char *json, const char *key, double *out)
-{
-	char pat[64], *end;
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	if ((p = strstr(json, pat)) == NULL)
-		return -1;
-	*out = strtod(p + strlen(pat), &end);
-	return end == p + strlen(pat) ? -1 : 0;
 }

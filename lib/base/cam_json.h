@@ -85,21 +85,31 @@ int cam_json_field_int(const struct cam_json_field *f, int64_t *out);
 time_t cam_json_get_time(const char *json, const char *key);
 
 /*
- * Scanners of JSON camkit wrote itself (compact: "key":value, no space),
- * for what the flat readers above cannot reach.  They look for the
- * member's text and do not validate: check the whole with
+ * Members that are not flat, for records with objects and arrays
+ * inside (custody.json): cam_json_field_dup copies a member's value,
+ * whatever its type, as JSON text (NULL if absent or repeated; free
+ * it), to be read in turn with cam_json_fields or cam_json_elem.
+ * cam_json_elem: the elements of the array json, a copy of one per
+ * call (*cur NULL at first; free each), NULL after the last or if json
+ * is not a valid array.  cam_json_field_number reads any number
+ * (fraction, exponent too), cam_json_field_bool true or false: 0, or -1
+ * as the readers above.
+ */
+char *cam_json_field_dup(const struct cam_json_field *f);
+char *cam_json_elem(const char *json, const char **cur);
+int cam_json_field_number(const struct cam_json_field *f, double *out);
+int cam_json_field_bool(const struct cam_json_field *f, int *out);
+
+/*
+ * A scanner of JSON camkit wrote itself (compact: "key":{, no space),
+ * for what the flat readers above cannot reach.  It looks for the
+ * member's text and does not validate: check the whole with
  * cam_json_check first when it came from outside.
  *
  * cam_json_sub_object: a copy of the object "key":{...} (the first such
- * text, at any depth), or NULL; the custody record's "extraction" and
- * the like, flat inside.  cam_json_array_item: the objects of the array
- * "key":[...], one per call, *cur NULL at first; NULL after the last.
- * Free both with free().  cam_json_get_number: a number member
- * ("duration":12.345), 0 or -1.
+ * text, at any depth), or NULL; an audit record's "detail" and the
+ * like, flat inside.  Free it with free().
  */
 char *cam_json_sub_object(const char *json, const char *key);
-char *cam_json_array_item(const char *json, const char *key,
-    const char **cur);
-int cam_json_get_number(const char *json, const char *key, double *out);
 
 #endif

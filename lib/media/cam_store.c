@@ -341,7 +341,7 @@ cam_store_rotate(const char *name, struct cam_journal *j, time_t now,
 	int rc;
 
 	if (strcmp(name, "holds.journal") == 0 ||
-	    strcmp(name, "extractions.journal") == 0)
+	    strcmp(name, CAM_EXTRACTIONS_FILE) == 0)
 		return 1;	/* small, and whole: never rotated */
 	if (slash == NULL || strcmp(slash, "/manifest") != 0)
 		return cam_journal_rotate(j, now, NULL, closed, closed_len, e);
@@ -871,7 +871,7 @@ cam_store_journals(const char *root,
     struct cam_err *e)
 {
 	static const char *const top[] = { "audit.journal",
-	    "logbook.journal", "holds.journal", "extractions.journal", NULL };
+	    "logbook.journal", "holds.journal", CAM_EXTRACTIONS_FILE, NULL };
 	char path[PATH_MAX], name[PATH_MAX];
 	char **cams = NULL;
 	size_t n = 0;

@@ -40,6 +40,10 @@ struct cam_segments {
 int cam_store_cameras(const char *root, char ***out, size_t *n,
     struct cam_err *e);
 
+/* The journal of extractions under the storage root (cam_extract): one
+ * record a request used. */
+#define CAM_EXTRACTIONS_FILE	"extractions.journal"
+
 /*
  * Every journal under the storage root, by its name relative to the root
  * (as seals and the witness name them): audit.journal, logbook.journal,
