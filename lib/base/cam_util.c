@@ -359,16 +359,12 @@ cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
 	return 0;
 }
 
-/*
- * The length (2 to 4) of the valid UTF-8 sequence at p, of which at
- * most avail bytes may be read, with its code point in *cp; 0 if p
- * starts none (a stray byte, a cut sequence, an overlong form, a
- * surrogate, beyond Unicode).  A NUL ends a sequence, so avail may be
- * SIZE_MAX for a NUL-terminated string.  The one decoder of this file.
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp)
+/* camkit's one UTF-8 decoder: JSON escaping and its checker, and every
+ * "clean text" test, read characters through it. */
+size_t
+cam_utf8_seq(const void *at, size_t avail, uint32_t *cp)
 {
+	const unsigned char *p = at;
 	unsigned c = *p;
 	size_t n;
 	uint32_t v;
@@ -410,7 +406,7 @@ static size_t
 utf8_add(struct cam_buf *b, const unsigned char *p)
 {
 	uint32_t cp;
-	size_t n = utf8_seq(p, SIZE_MAX, &cp);
+	size_t n = cam_utf8_seq(p, SIZE_MAX, &cp);
 
 	if (n == 0) {
 		cam_buf_addf(b, "\\\\x%02x", *p);
@@ -478,7 +474,7 @@ cam_utf8_clean(const char *s, size_t len, int tab_ok)
 			continue;
 		}
 		/* C1 controls are refused too. */
-		n = utf8_seq(p, (size_t)(end - p), &cp);
+		n = cam_utf8_seq(p, (size_t)(end - p), &cp);
 		if (n == 0 || (cp >= 0x80 && cp <= 0x9f))
 			return 0;
 		p += n;

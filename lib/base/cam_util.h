@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "base/cam_err.h"
@@ -74,6 +75,14 @@ void cam_json_str(struct cam_buf *b, const char *s);
 /* The real (not $USER) user name of the process; NULL if unknown. */
 const char *cam_user_name(void);
 
+/*
+ * The length (2 to 4) of the valid UTF-8 sequence at p, of which at
+ * most avail bytes may be read, with its code point in *cp; 0 if p
+ * starts none (an ASCII or stray byte, a cut sequence, an overlong
+ * form, a surrogate, beyond Unicode).  A NUL ends a sequence, so avail
+ * may be SIZE_MAX for a NUL-terminated string.
+ */
+size_t cam_utf8_seq(const void *p, size_t avail, uint32_t *cp);
 /* Is s valid UTF-8 without control characters (tab allowed if tab_ok)? */
 int cam_utf8_clean(const char *s, size_t len, int tab_ok);
 
