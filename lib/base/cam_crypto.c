@@ -154,6 +154,12 @@ cam_trust_store(const struct cam_trust *t)
 }
 
 int
+cam_crypto_has_key(const void *data, size_t len)
+{
+	return memmem(data, len, "PRIVATE KEY-----", 16) != NULL;
+}
+
+int
 cam_crypto_cert_count(const void *data, size_t len)
 {
 	const unsigned char *p = data;

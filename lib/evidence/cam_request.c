@@ -57,7 +57,7 @@ key_scan(struct cam_schema *v, const struct cam_ynode *n)
 	if (n == NULL)
 		return;
 	if (n->type == CAM_Y_SCALAR) {
-		if (strstr(n->value, "PRIVATE KEY-----") != NULL)
+		if (cam_crypto_has_key(n->value, strlen(n->value)))
 			cam_schema_err(v, n, "a private key in a request: only "
 			    "the recipient's certificate belongs here");
 		return;

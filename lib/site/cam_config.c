@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "site/cam_config.h"
+#include "base/cam_crypto.h"
 #include "base/cam_schema.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -60,6 +61,24 @@ cam_username_valid(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-.") == n;
 }
 
+/* Where camera credentials go instead of a URL or camkit.yaml. */
+#define STORE_CREDENTIALS "store them with camctl camera add --username " \
+	"U --password-file FILE, they are kept in private/ and never " \
+	"committed"
+
+/* Does the URL in s (from its first "://") carry credentials: a user,
+ * and perhaps a password, before an '@' ahead of the path? */
+static int
+url_credentials(const char *s)
+{
+	const char *a = strstr(s, "://");
+
+	if (a == NULL)
+		return 0;
+	a += 3;
+	return memchr(a, '@', strcspn(a, "/?#")) != NULL;
+}
+
 int
 cam_url_check(const char *url, char *why, size_t len)
 {
@@ -84,10 +103,9 @@ cam_url_check(const char *url, char *why, size_t len)
 		return -1;
 	}
 	end = auth + strcspn(auth, "/?#");
-	if (memchr(auth, '@', (size_t)(end - auth)) != NULL) {
-		snprintf(why, len, "credentials in the URL: store them with "
-		    "camctl camera add --username U --password-file FILE, "
-		    "they are kept in private/ and never committed");
+	if (url_credentials(url)) {
+		snprintf(why, len, "credentials in the URL: "
+		    STORE_CREDENTIALS);
 		return -1;
 	}
 	p = auth;
@@ -261,19 +279,13 @@ secret_scan(struct cam_schema *v, const struct cam_ynode *n, int names)
 		return;
 	switch (n->type) {
 	case CAM_Y_SCALAR:
-		if (strstr(n->value, "PRIVATE KEY-----") != NULL)
+		if (cam_crypto_has_key(n->value, strlen(n->value)))
 			cam_schema_err(v, n, "a private key in camkit.yaml: "
 			    "keys belong in private/, which is never "
 			    "committed");
-		else if (strstr(n->value, "://") != NULL) {
-			const char *a = strstr(n->value, "://") + 3;
-			size_t alen = strcspn(a, "/?#");
-			if (memchr(a, '@', alen) != NULL)
-				cam_schema_err(v, n, "credentials in a URL: "
-				    "store them with camctl camera add "
-				    "--username U --password-file FILE, they "
-				    "are kept in private/ and never committed");
-		}
+		else if (url_credentials(n->value))
+			cam_schema_err(v, n, "credentials in a URL: "
+			    STORE_CREDENTIALS);
 		break;
 	case CAM_Y_SEQ:
 		for (size_t i = 0; i < n->n; i++)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "site/cam_config.h"
+#include "base/cam_crypto.h"
 #include "base/cam_yaml.h"
 #include "unit.h"
 
@@ -210,6 +211,15 @@ test_config_pure(void)
 	    strncmp(why, "credentials", 11) == 0, "credentials refused");
 	CHECK(cam_url_check("rtsp://a@10.0.0.1/", why, sizeof(why)) == -1,
 	    "user only refused");
+	CHECK_STR(why, "credentials in the URL: store them with camctl camera "
+	    "add --username U --password-file FILE, they are kept in "
+	    "private/ and never committed", "credentials: what to do instead");
+	CHECK(cam_url_check("rtsp://10.0.0.1/a@b?c@d", why, sizeof(why)) == 0,
+	    "an '@' after the host is no credential");
+	CHECK(cam_crypto_has_key("x\n-----BEGIN OPENSSH PRIVATE KEY-----\n",
+	    38) && cam_crypto_has_key("-----BEGIN ENCRYPTED PRIVATE KEY-----",
+	    37) && !cam_crypto_has_key("-----BEGIN CERTIFICATE-----", 27),
+	    "private keys of any kind, not certificates");
 	CHECK(cam_url_check("http://x/", why, sizeof(why)) == -1, "http refused");
 	CHECK(cam_url_check("rtsp://x:0/", why, sizeof(why)) == -1, "port 0");
 	CHECK(cam_url_check("rtsp://x:+80/", why, sizeof(why)) == -1,
