@@ -176,6 +176,28 @@ end:
 }
 
 int
+cam_file_open_plain(const char *path, int follow, const char *what,
+    struct stat *st, struct cam_err *e)
+{
+	int fd = open(path, O_RDONLY | (follow ? 0 : O_NOFOLLOW) |
+	    O_NONBLOCK | O_CLOEXEC);
+
+	if (fd == -1 && errno == ELOOP)
+		return cam_errf(e, CAM_NO, "%s: a symbolic link: give the %s "
+		    "itself", path, what);
+	if (fd == -1)
+		return cam_err_sys(e, "%s", path);
+	if (fstat(fd, st) == -1)
+		cam_err_sys(e, "%s", path);
+	else if (!S_ISREG(st->st_mode))
+		cam_errf(e, CAM_NO, "%s: not a regular file", path);
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+int
 cam_file_read(const char *path, size_t max, struct cam_buf *out,
     struct cam_err *e)
 {

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "base/cam_err.h"
@@ -42,6 +43,14 @@ char *cam_xstrndup(const char *s, size_t n);
  * if line; more than max bytes is an error. */
 int cam_fd_read(int fd, const char *name, size_t max, int line,
     struct cam_buf *out, struct cam_err *e);
+/*
+ * Open, for reading, a file a person named (a key, a request, a
+ * signature): never through a symbolic link unless follow ("PATH: a
+ * symbolic link: give the WHAT itself"), never hanging on a FIFO, and
+ * only a regular file; *st is its status.  The descriptor, or -1.
+ */
+int cam_file_open_plain(const char *path, int follow, const char *what,
+    struct stat *st, struct cam_err *e);
 /* Read a whole regular file (at most max bytes, else an error). */
 int cam_file_read(const char *path, size_t max, struct cam_buf *out,
     struct cam_err *e);

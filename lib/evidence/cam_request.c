@@ -291,18 +291,9 @@ read_plain(const char *path, int follow, size_t max, struct cam_buf *out,
 	struct stat st;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_NONBLOCK |
-	    O_CLOEXEC);
-	if (fd == -1 && errno == ELOOP)
-		return cam_errf(e, CAM_NO, "%s: a symbolic link: give the "
-		    "file itself", path);
-	if (fd == -1)
-		return cam_err_sys(e, "%s", path);
-	if (fstat(fd, &st) == -1)
-		cam_err_sys(e, "%s", path);
-	else if (!S_ISREG(st.st_mode))
-		cam_errf(e, CAM_NO, "%s: not a regular file", path);
-	else if ((uint64_t)st.st_size > max)
+	if ((fd = cam_file_open_plain(path, follow, "file", &st, e)) == -1)
+		return -1;
+	if ((uint64_t)st.st_size > max)
 		cam_errf(e, CAM_NO, "%s: larger than %zu bytes", path, max);
 	else
 		rc = cam_fd_read(fd, path, max, 0, out, e);
