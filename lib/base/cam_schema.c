@@ -11,6 +11,21 @@
 #include "base/cam_schema.h"
 #include "base/cam_util.h"
 
+int
+cam_schema_parse(struct cam_ydoc *doc, const char *file, const char *text,
+    size_t len, size_t max, struct cam_err *e)
+{
+	memset(doc, 0, sizeof(*doc));
+	if (len > max)
+		return cam_errf(e, CAM_NO, "%s: larger than %zu bytes", file,
+		    max);
+	if (cam_yaml_parse(doc, file, text, len, e) == -1) {
+		cam_yaml_free(doc);
+		return -1;
+	}
+	return 0;
+}
+
 void
 cam_schema_err(struct cam_schema *s, const struct cam_ynode *at,
     const char *fmt, ...)

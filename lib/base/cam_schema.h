@@ -35,6 +35,11 @@ struct cam_schema {
 	int (*quiet_key)(const char *key);
 };
 
+/* Parse a file's text, of at most max bytes ("FILE: larger than MAX
+ * bytes"), into doc, which is freed again if that fails. */
+int cam_schema_parse(struct cam_ydoc *doc, const char *file,
+    const char *text, size_t len, size_t max, struct cam_err *e);
+
 /* Report a problem at node at (NULL: the file as a whole). */
 void cam_schema_err(struct cam_schema *s, const struct cam_ynode *at,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -257,14 +257,9 @@ cam_request_parse(struct cam_request *r, const char *file, const char *text,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (len > CAM_REQUEST_MAX)
-		return cam_errf(e, CAM_NO, "%s: larger than %d bytes", file,
-		    CAM_REQUEST_MAX);
 	cam_err_clear(e);
-	if (cam_yaml_parse(&doc, file, text, len, e) == -1) {
-		cam_yaml_free(&doc);
+	if (cam_schema_parse(&doc, file, text, len, CAM_REQUEST_MAX, e) == -1)
 		return -1;
-	}
 	rc = from_doc(r, &doc, zone, e);
 	cam_yaml_free(&doc);
 	if (rc == -1) {

@@ -652,13 +652,8 @@ cam_config_parse(struct cam_config *cfg, const char *file, const char *text,
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (len > CAM_CONFIG_MAX)
-		return cam_errf(e, CAM_NO, "%s: larger than %d bytes", file,
-		    CAM_CONFIG_MAX);
-	if (cam_yaml_parse(&doc, file, text, len, e) == -1) {
-		cam_yaml_free(&doc);
+	if (cam_schema_parse(&doc, file, text, len, CAM_CONFIG_MAX, e) == -1)
 		return -1;
-	}
 	rc = cam_config_from_doc(cfg, &doc, e);
 	cam_yaml_free(&doc);
 	return rc;

@@ -361,6 +361,13 @@ test_schema_map(void)
 	    "a quoted empty string is not null");
 	CHECK_STR(cam_schema_type(cam_yaml_get(doc.root, "d")), "a list",
 	    "type name");
+	cam_yaml_free(&doc);
+	cam_err_clear(&e);
+	CHECK(cam_schema_parse(&doc, "big.yaml", "a: 1\n", 5, 4, &e) == -1,
+	    "a file over its limit is refused");
+	CHECK_STR(e.msg, "big.yaml: larger than 4 bytes", "limit message");
+	CHECK(cam_schema_parse(&doc, "ok.yaml", "a: 1\n", 5, 5, &e) == 0 &&
+	    doc.root != NULL, "a file at its limit is read");
 }
 
 static void
