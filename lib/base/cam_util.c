@@ -368,6 +368,28 @@ cam_mkdir_under(const char *base, const char *rel, mode_t mode,
 }
 
 int
+cam_relpath_valid(const char *s, size_t max)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	size_t len = strlen(s);
+
+	if (len == 0 || len > max)
+		return 0;
+	for (const char *p = s;; ) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || n > 255 || strspn(p, ok) < n ||
+		    (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' &&
+		    p[1] == '.'))
+			return 0;
+		if (p[n] == '\0')
+			return 1;
+		p += n + 1;
+	}
+}
+
+int
 cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
 {
 	va_list ap;

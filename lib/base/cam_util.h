@@ -74,6 +74,11 @@ int cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e);
 int cam_mkdir_under(const char *base, const char *rel, mode_t mode,
     struct cam_err *e);
 
+/* Is s, of 1 to max bytes, a relative path that stays below where it
+ * is put: parts of 1 to 255 of [A-Za-z0-9._-] between single slashes,
+ * none "." or ".."?  (A request id, a seal's name.) */
+int cam_relpath_valid(const char *s, size_t max);
+
 /* snprintf that fails loudly instead of truncating a path. */
 int cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -79,22 +79,7 @@ key_scan(struct cam_schema *v, const struct cam_ynode *n)
 static int
 valid_id(const char *s)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-	size_t len = strlen(s);
-
-	if (len == 0 || len > CAM_REQUEST_ID_MAX || s[0] == '-')
-		return 0;
-	for (const char *p = s;; ) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 0 || strspn(p, ok) < n || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (p[n] == '\0')
-			return 1;
-		p += n + 1;
-	}
+	return s[0] != '-' && cam_relpath_valid(s, CAM_REQUEST_ID_MAX);
 }
 
 static const struct cam_ynode *
