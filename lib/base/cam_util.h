@@ -1,6 +1,7 @@
 /*
  * cam_util: growable strings, files written so that a crash never leaves
- * a half-written one, paths, and JSON string escaping.  The lowest layer:
+ * a half-written one, files a person names opened safely, paths, UTF-8
+ * (camkit's one decoder) and JSON string escaping.  The lowest layer:
  * it includes nothing of camkit but cam_err.
  */
 #ifndef CAM_UTIL_H
