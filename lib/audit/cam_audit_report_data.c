@@ -220,10 +220,8 @@ cam_monthly_storage(struct cam_monthly *p)
 	cam_json_add_uint(&p->json, "pruned_by_age", p->by_age);
 	cam_json_add_uint(&p->json, "pruned_by_capacity", p->by_cap);
 	cam_json_add_int(&p->json, "holds", held);
-	if (oldest) {
-		cam_time_format_utc(oldest, t, sizeof(t));
-		cam_json_add_str(&p->json, "oldest", t);
-	}
+	if (oldest)
+		cam_json_add_time(&p->json, "oldest", oldest);
 	cam_buf_adds(&p->json, "}");
 }
 

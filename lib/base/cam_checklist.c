@@ -21,10 +21,10 @@ add_clean(struct cam_buf *b, const char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		size_t n = p[i] < 0x80 ? 1 : p[i] < 0xe0 ? 2 : p[i] < 0xf0 ?
-		    3 : 4;
+		uint32_t cp;
+		size_t n = p[i] < 0x80 ? 1 : cam_utf8_seq(p + i, len - i, &cp);
 
-		if (n <= len - i && cam_utf8_clean(s + i, n, 1)) {
+		if (n != 0 && cam_utf8_clean(s + i, n, 1)) {
 			cam_buf_add(b, s + i, n);
 			i += n;
 		} else

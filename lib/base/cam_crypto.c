@@ -154,6 +154,12 @@ cam_trust_store(const struct cam_trust *t)
 }
 
 int
+cam_crypto_has_key(const void *data, size_t len)
+{
+	return memmem(data, len, "PRIVATE KEY-----", 16) != NULL;
+}
+
+int
 cam_crypto_cert_count(const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -269,20 +275,8 @@ cam_crypto_read_key(const char *path, const char *what_key, EVP_PKEY **key,
 	int fd, rc = -1;
 
 	*key = NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1 && errno == ELOOP)
-		return cam_errf(e, CAM_NO, "%s: a symbolic link: give the key "
-		    "file itself", path);
-	if (fd == -1)
-		return cam_err_sys(e, "%s", path);
-	if (fstat(fd, &st) == -1) {
-		cam_err_sys(e, "%s", path);
-		goto end;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		cam_errf(e, CAM_NO, "%s: not a regular file", path);
-		goto end;
-	}
+	if ((fd = cam_file_open_plain(path, 0, "key file", &st, e)) == -1)
+		return -1;
 	if ((st.st_mode & 077) != 0) {
 		cam_errf(e, CAM_NO, "%s: mode %04o lets others read the "
 		    "%s; it must be 0600 or 0400 (chmod 600 %s)", path,

@@ -15,6 +15,10 @@
 /* How many X.509 certificates data holds (PEM, several allowed, or one
  * DER); 0 if it holds none, or anything that is not one. */
 int cam_crypto_cert_count(const void *data, size_t len);
+/* Does data hold a PEM private key, of any kind ("-----BEGIN RSA
+ * PRIVATE KEY-----", "ENCRYPTED PRIVATE KEY", "OPENSSH PRIVATE KEY")?
+ * The one test of what may never be committed or handed around. */
+int cam_crypto_has_key(const void *data, size_t len);
 /* SHA-256 of a file (not followed if a link), in lower-case hex, and its
  * size. */
 int cam_crypto_sha256_file(const char *path, char hex[65], uint64_t *size,

@@ -195,32 +195,12 @@ hex4(const unsigned char *p, const unsigned char *end)
 static int
 utf8_seq(struct chk *c)
 {
-	unsigned ch = *c->p;
-	size_t n;
 	uint32_t cp;
+	size_t n = cam_utf8_seq(c->p, (size_t)(c->end - c->p), &cp);
 
-	if (ch >= 0xc2 && ch <= 0xdf) {
-		n = 1;
-		cp = ch & 0x1f;
-	} else if (ch >= 0xe0 && ch <= 0xef) {
-		n = 2;
-		cp = ch & 0x0f;
-	} else if (ch >= 0xf0 && ch <= 0xf4) {
-		n = 3;
-		cp = ch & 0x07;
-	} else
+	if (n == 0)
 		return fail(c, "invalid UTF-8");
-	if ((size_t)(c->end - c->p) <= n)
-		return fail(c, "invalid UTF-8");
-	for (size_t i = 1; i <= n; i++) {
-		if ((c->p[i] & 0xc0) != 0x80)
-			return fail(c, "invalid UTF-8");
-		cp = (cp << 6) | (c->p[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return fail(c, "invalid UTF-8");
-	c->p += n + 1;
+	c->p += n;
 	return 0;
 }
 

@@ -176,6 +176,28 @@ end:
 }
 
 int
+cam_file_open_plain(const char *path, int follow, const char *what,
+    struct stat *st, struct cam_err *e)
+{
+	int fd = open(path, O_RDONLY | (follow ? 0 : O_NOFOLLOW) |
+	    O_NONBLOCK | O_CLOEXEC);
+
+	if (fd == -1 && errno == ELOOP)
+		return cam_errf(e, CAM_NO, "%s: a symbolic link: give the %s "
+		    "itself", path, what);
+	if (fd == -1)
+		return cam_err_sys(e, "%s", path);
+	if (fstat(fd, st) == -1)
+		cam_err_sys(e, "%s", path);
+	else if (!S_ISREG(st->st_mode))
+		cam_errf(e, CAM_NO, "%s: not a regular file", path);
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+int
 cam_file_read(const char *path, size_t max, struct cam_buf *out,
     struct cam_err *e)
 {
@@ -346,6 +368,28 @@ cam_mkdir_under(const char *base, const char *rel, mode_t mode,
 }
 
 int
+cam_relpath_valid(const char *s, size_t max)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	size_t len = strlen(s);
+
+	if (len == 0 || len > max)
+		return 0;
+	for (const char *p = s;; ) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || n > 255 || strspn(p, ok) < n ||
+		    (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' &&
+		    p[1] == '.'))
+			return 0;
+		if (p[n] == '\0')
+			return 1;
+		p += n + 1;
+	}
+}
+
+int
 cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
 {
 	va_list ap;
@@ -359,16 +403,12 @@ cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
 	return 0;
 }
 
-/*
- * The length (2 to 4) of the valid UTF-8 sequence at p, of which at
- * most avail bytes may be read, with its code point in *cp; 0 if p
- * starts none (a stray byte, a cut sequence, an overlong form, a
- * surrogate, beyond Unicode).  A NUL ends a sequence, so avail may be
- * SIZE_MAX for a NUL-terminated string.  The one decoder of this file.
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp)
+/* camkit's one UTF-8 decoder: JSON escaping and its checker, and every
+ * "clean text" test, read characters through it. */
+size_t
+cam_utf8_seq(const void *at, size_t avail, uint32_t *cp)
 {
+	const unsigned char *p = at;
 	unsigned c = *p;
 	size_t n;
 	uint32_t v;
@@ -410,7 +450,7 @@ static size_t
 utf8_add(struct cam_buf *b, const unsigned char *p)
 {
 	uint32_t cp;
-	size_t n = utf8_seq(p, SIZE_MAX, &cp);
+	size_t n = cam_utf8_seq(p, SIZE_MAX, &cp);
 
 	if (n == 0) {
 		cam_buf_addf(b, "\\\\x%02x", *p);
@@ -478,7 +518,7 @@ cam_utf8_clean(const char *s, size_t len, int tab_ok)
 			continue;
 		}
 		/* C1 controls are refused too. */
-		n = utf8_seq(p, (size_t)(end - p), &cp);
+		n = cam_utf8_seq(p, (size_t)(end - p), &cp);
 		if (n == 0 || (cp >= 0x80 && cp <= 0x9f))
 			return 0;
 		p += n;

@@ -1,6 +1,7 @@
 /*
  * cam_util: growable strings, files written so that a crash never leaves
- * a half-written one, paths, and JSON string escaping.  The lowest layer:
+ * a half-written one, files a person names opened safely, paths, UTF-8
+ * (camkit's one decoder) and JSON string escaping.  The lowest layer:
  * it includes nothing of camkit but cam_err.
  */
 #ifndef CAM_UTIL_H
@@ -8,6 +9,8 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "base/cam_err.h"
@@ -41,6 +44,14 @@ char *cam_xstrndup(const char *s, size_t n);
  * if line; more than max bytes is an error. */
 int cam_fd_read(int fd, const char *name, size_t max, int line,
     struct cam_buf *out, struct cam_err *e);
+/*
+ * Open, for reading, a file a person named (a key, a request, a
+ * signature): never through a symbolic link unless follow ("PATH: a
+ * symbolic link: give the WHAT itself"), never hanging on a FIFO, and
+ * only a regular file; *st is its status.  The descriptor, or -1.
+ */
+int cam_file_open_plain(const char *path, int follow, const char *what,
+    struct stat *st, struct cam_err *e);
 /* Read a whole regular file (at most max bytes, else an error). */
 int cam_file_read(const char *path, size_t max, struct cam_buf *out,
     struct cam_err *e);
@@ -64,6 +75,11 @@ int cam_mkdir_p(const char *path, mode_t mode, struct cam_err *e);
 int cam_mkdir_under(const char *base, const char *rel, mode_t mode,
     struct cam_err *e);
 
+/* Is s, of 1 to max bytes, a relative path that stays below where it
+ * is put: parts of 1 to 255 of [A-Za-z0-9._-] between single slashes,
+ * none "." or ".."?  (A request id, a seal's name.) */
+int cam_relpath_valid(const char *s, size_t max);
+
 /* snprintf that fails loudly instead of truncating a path. */
 int cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -74,6 +90,14 @@ void cam_json_str(struct cam_buf *b, const char *s);
 /* The real (not $USER) user name of the process; NULL if unknown. */
 const char *cam_user_name(void);
 
+/*
+ * The length (2 to 4) of the valid UTF-8 sequence at p, of which at
+ * most avail bytes may be read, with its code point in *cp; 0 if p
+ * starts none (an ASCII or stray byte, a cut sequence, an overlong
+ * form, a surrogate, beyond Unicode).  A NUL ends a sequence, so avail
+ * may be SIZE_MAX for a NUL-terminated string.
+ */
+size_t cam_utf8_seq(const void *p, size_t avail, uint32_t *cp);
 /* Is s valid UTF-8 without control characters (tab allowed if tab_ok)? */
 int cam_utf8_clean(const char *s, size_t len, int tab_ok);
 

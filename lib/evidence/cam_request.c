@@ -1,8 +1,8 @@
 /*
  * cam_request: see cam_request.h.
  *
- * The schema helpers follow cam_config.c: validation walks the whole
- * tree and reports every problem, each at its node.
+ * Validation walks the whole tree and reports every problem, each at
+ * its node (cam_schema, as for camkit.yaml).
  *
  * Signatures are checked one signer at a time with OpenSSL's lower
  * level CMS calls rather than CMS_verify, which stops at the first bad
@@ -39,6 +39,7 @@
 #include "site/cam_config.h"
 #include "base/cam_crypto.h"
 #include "evidence/cam_request.h"
+#include "base/cam_schema.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "base/cam_yaml.h"
@@ -48,125 +49,17 @@
 #define PEM_MAX		(64 * 1024)	/* the recipient's certificate */
 #define CERT_FILE_MAX	(1024 * 1024)
 
-/* ---- schema helpers (as in cam_config.c) ---- */
-
-struct v {
-	const struct cam_ydoc *doc;
-	struct cam_err *e;
-	int bad;
-};
-
-static void verr(struct v *, const struct cam_ynode *, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-verr(struct v *v, const struct cam_ynode *at, const char *fmt, ...)
-{
-	char what[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	cam_yaml_errf(v->e, v->doc, at, "%s", what);
-	v->bad++;
-}
-
-static const char *
-type_name(const struct cam_ynode *n)
-{
-	return n->type == CAM_Y_MAP ? "a mapping" : n->type == CAM_Y_SEQ ?
-	    "a list" : "a scalar";
-}
-
-static int
-is_null(const struct cam_ynode *n)
-{
-	return n == NULL || (n->type == CAM_Y_SCALAR && n->plain &&
-	    (n->value[0] == '\0' || strcmp(n->value, "~") == 0 ||
-	    strcmp(n->value, "null") == 0));
-}
-
-static int
-check_map(struct v *v, const struct cam_ynode *n, const char *what,
-    const char *const *keys)
-{
-	if (n->type != CAM_Y_MAP) {
-		verr(v, n, "%s must be a mapping, not %s", what, type_name(n));
-		return 0;
-	}
-	for (size_t i = 0; i < n->n; i++) {
-		const char *k = n->keys[i]->value;
-		size_t j;
-
-		for (j = 0; keys[j] != NULL; j++)
-			if (strcmp(k, keys[j]) == 0)
-				break;
-		if (keys[j] == NULL)
-			verr(v, n->keys[i], "unknown key \"%s\" in %s", k,
-			    what);
-	}
-	return 1;
-}
-
-/* Clean UTF-8 text; line ends only if multiline (tabs then too). */
-static int
-clean_text(const char *s, int multiline)
-{
-	if (!multiline)
-		return cam_utf8_clean(s, strlen(s), 0);
-	for (;;) {
-		size_t n = strcspn(s, "\n");
-
-		if (!cam_utf8_clean(s, n, 1))
-			return 0;
-		if (s[n] == '\0')
-			return 1;
-		s += n + 1;
-	}
-}
-
-/* A string value: any scalar but null, clean text of at most max
- * bytes. */
-static char *
-get_str(struct v *v, const struct cam_ynode *map, const char *key,
-    const char *what, int required, size_t max, int multiline)
-{
-	const struct cam_ynode *n = cam_yaml_get(map, key);
-
-	if (is_null(n)) {
-		if (required)
-			verr(v, n ? n : map, "%s\"%s\" is required", what, key);
-		return NULL;
-	}
-	if (n->type != CAM_Y_SCALAR) {
-		verr(v, n, "%s\"%s\" must be a string, not %s", what, key,
-		    type_name(n));
-		return NULL;
-	}
-	if (!clean_text(n->value, multiline)) {
-		verr(v, n, "%s\"%s\" has control characters or invalid UTF-8",
-		    what, key);
-		return NULL;
-	}
-	if (strlen(n->value) > max) {
-		verr(v, n, "%s\"%s\" is longer than %zu bytes", what, key, max);
-		return NULL;
-	}
-	return cam_xstrdup(n->value);
-}
-
 /* A private key anywhere in a request is refused: requests are handed
  * around and archived, keys never are. */
 static void
-key_scan(struct v *v, const struct cam_ynode *n)
+key_scan(struct cam_schema *v, const struct cam_ynode *n)
 {
 	if (n == NULL)
 		return;
 	if (n->type == CAM_Y_SCALAR) {
-		if (strstr(n->value, "PRIVATE KEY-----") != NULL)
-			verr(v, n, "a private key in a request: only the "
-			    "recipient's certificate belongs here");
+		if (cam_crypto_has_key(n->value, strlen(n->value)))
+			cam_schema_err(v, n, "a private key in a request: only "
+			    "the recipient's certificate belongs here");
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++) {
@@ -186,45 +79,31 @@ key_scan(struct v *v, const struct cam_ynode *n)
 static int
 valid_id(const char *s)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-	size_t len = strlen(s);
-
-	if (len == 0 || len > CAM_REQUEST_ID_MAX || s[0] == '-')
-		return 0;
-	for (const char *p = s;; ) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 0 || strspn(p, ok) < n || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (p[n] == '\0')
-			return 1;
-		p += n + 1;
-	}
+	return s[0] != '-' && cam_relpath_valid(s, CAM_REQUEST_ID_MAX);
 }
 
 static const struct cam_ynode *
-get_time(struct v *v, const struct cam_ynode *map, const char *key,
+get_time(struct cam_schema *v, const struct cam_ynode *map, const char *key,
     const char *zone, time_t *out, int *ok)
 {
 	const struct cam_ynode *n = cam_yaml_get(map, key);
 	struct cam_err te;
 
 	*ok = 0;
-	if (is_null(n)) {
-		verr(v, n ? n : map, "\"%s\" is required: a local time such "
-		    "as \"2026-11-20T08:00\", or RFC 3339 with an offset or "
-		    "Z", key);
+	if (cam_schema_null(n)) {
+		cam_schema_err(v, n ? n : map, "\"%s\" is required: a local "
+		    "time such as \"2026-11-20T08:00\", or RFC 3339 with an "
+		    "offset or Z", key);
 		return n;
 	}
 	if (n->type != CAM_Y_SCALAR) {
-		verr(v, n, "\"%s\" must be a time, not %s", key, type_name(n));
+		cam_schema_err(v, n, "\"%s\" must be a time, not %s", key,
+		    cam_schema_type(n));
 		return n;
 	}
 	cam_err_clear(&te);
 	if (cam_time_parse(n->value, zone, out, &te) == -1) {
-		verr(v, n, "\"%s\": %s", key, te.msg);
+		cam_schema_err(v, n, "\"%s\": %s", key, te.msg);
 		return n;
 	}
 	*ok = 1;
@@ -232,30 +111,28 @@ get_time(struct v *v, const struct cam_ynode *map, const char *key,
 }
 
 static void
-parse_party(struct v *v, const struct cam_ynode *root, const char *key,
+parse_party(struct cam_schema *v, const struct cam_ynode *root, const char *key,
     char **name, char **unit, char **cert)
 {
 	static const char *const rkeys[] = { "name", "unit", NULL };
 	static const char *const ckeys[] = { "name", "unit", "certificate",
 	    NULL };
 	const struct cam_ynode *n = cam_yaml_get(root, key);
-	char what[64];
 
-	if (is_null(n)) {
-		verr(v, n, "\"%s\" is required (%s: { name: ..., "
+	if (cam_schema_null(n)) {
+		cam_schema_err(v, n, "\"%s\" is required (%s: { name: ..., "
 		    "unit: ... })", key, key);
 		return;
 	}
-	if (!check_map(v, n, key, cert ? ckeys : rkeys))
+	if (!cam_schema_map(v, n, key, cert ? ckeys : rkeys))
 		return;
-	snprintf(what, sizeof(what), "%s: ", key);
-	*name = get_str(v, n, "name", what, 1, TEXT_MAX, 0);
+	*name = cam_schema_str(v, n, "name", key, 1, TEXT_MAX, 0);
 	/* The requester's unit is part of who asks; the recipient's is
 	 * optional (a person may receive on their own behalf). */
-	*unit = get_str(v, n, "unit", what, cert == NULL, TEXT_MAX, 0);
+	*unit = cam_schema_str(v, n, "unit", key, cert == NULL, TEXT_MAX, 0);
 	if (cert == NULL)
 		return;
-	*cert = get_str(v, n, "certificate", what, 0, PEM_MAX, 1);
+	*cert = cam_schema_str(v, n, "certificate", key, 0, PEM_MAX, 1);
 	if (*cert == NULL)
 		return;
 	const struct cam_ynode *c = cam_yaml_get(n, "certificate");
@@ -263,12 +140,12 @@ parse_party(struct v *v, const struct cam_ynode *root, const char *key,
 	    cam_crypto_cert_count(*cert, strlen(*cert));
 	if (count != 1) {
 		if (count == 0)
-			verr(v, c, "recipient: \"certificate\" must be a PEM "
-			    "certificate (-----BEGIN CERTIFICATE-----, as a "
-			    "block: \"certificate: |\")");
+			cam_schema_err(v, c, "recipient: \"certificate\" must "
+			    "be a PEM certificate (-----BEGIN CERTIFICATE-----, "
+			    "as a block: \"certificate: |\")");
 		else
-			verr(v, c, "recipient: \"certificate\" holds %d "
-			    "certificates: give the recipient's own only",
+			cam_schema_err(v, c, "recipient: \"certificate\" holds "
+			    "%d certificates: give the recipient's own only",
 			    count);
 		free(*cert);
 		*cert = NULL;
@@ -276,19 +153,19 @@ parse_party(struct v *v, const struct cam_ynode *root, const char *key,
 }
 
 static void
-parse_cameras(struct v *v, const struct cam_ynode *root,
+parse_cameras(struct cam_schema *v, const struct cam_ynode *root,
     struct cam_request *r)
 {
 	const struct cam_ynode *n = cam_yaml_get(root, "cameras");
 
-	if (is_null(n)) {
-		verr(v, n, "\"cameras\" is required: a list of camera ids, "
-		    "e.g. [gate, yard]");
+	if (cam_schema_null(n)) {
+		cam_schema_err(v, n, "\"cameras\" is required: a list of "
+		    "camera ids, e.g. [gate, yard]");
 		return;
 	}
 	if (n->type != CAM_Y_SEQ || n->n == 0) {
-		verr(v, n, "\"cameras\" must be a list of camera ids, e.g. "
-		    "[gate, yard]");
+		cam_schema_err(v, n, "\"cameras\" must be a list of camera "
+		    "ids, e.g. [gate, yard]");
 		return;
 	}
 	r->cameras = cam_xmalloc(n->n * sizeof(*r->cameras));
@@ -297,8 +174,8 @@ parse_cameras(struct v *v, const struct cam_ynode *root,
 		size_t j;
 
 		if (c->type != CAM_Y_SCALAR || !cam_id_valid(c->value)) {
-			verr(v, c, "cameras: bad camera id \"%s\": a-z, 0-9 "
-			    "and '-', at most %d characters",
+			cam_schema_err(v, c, "cameras: bad camera id \"%s\": "
+			    "a-z, 0-9 and '-', at most %d characters",
 			    c->type == CAM_Y_SCALAR ? c->value : "?",
 			    CAM_ID_MAX);
 			continue;
@@ -307,7 +184,8 @@ parse_cameras(struct v *v, const struct cam_ynode *root,
 			if (strcmp(r->cameras[j], c->value) == 0)
 				break;
 		if (j < r->ncameras) {
-			verr(v, c, "cameras: \"%s\" given twice", c->value);
+			cam_schema_err(v, c, "cameras: \"%s\" given twice",
+			    c->value);
 			continue;
 		}
 		r->cameras[r->ncameras++] = cam_xstrdup(c->value);
@@ -320,35 +198,35 @@ from_doc(struct cam_request *r, const struct cam_ydoc *doc,
 {
 	static const char *const top[] = { "id", "requester", "purpose",
 	    "cameras", "from", "to", "expires", "recipient", NULL };
-	struct v v = { doc, e, 0 };
+	struct cam_schema v = { doc, e, 0, NULL };
 	const struct cam_ynode *root = doc->root, *tn;
 	int from_ok, to_ok, exp_ok;
 
 	if (root == NULL) {
-		verr(&v, NULL, "empty request");
+		cam_schema_err(&v, NULL, "empty request");
 		return -1;
 	}
-	if (!check_map(&v, root, "the request", top))
+	if (!cam_schema_map(&v, root, "the request", top))
 		return -1;
 	key_scan(&v, root);
-	r->id = get_str(&v, root, "id", "", 1, SIZE_MAX, 0);
+	r->id = cam_schema_str(&v, root, "id", "", 1, SIZE_MAX, 0);
 	if (r->id != NULL && !valid_id(r->id)) {
-		verr(&v, cam_yaml_get(root, "id"), "bad id \"%.80s\": 1 to %d "
-		    "characters of A-Z a-z 0-9 . _ - /, not starting with "
-		    "'-' or '/', no empty, \".\" or \"..\" part between "
-		    "slashes", r->id, CAM_REQUEST_ID_MAX);
+		cam_schema_err(&v, cam_yaml_get(root, "id"), "bad id "
+		    "\"%.80s\": 1 to %d characters of A-Z a-z 0-9 . _ - /, not "
+		    "starting with '-' or '/', no empty, \".\" or \"..\" part "
+		    "between slashes", r->id, CAM_REQUEST_ID_MAX);
 		free(r->id);
 		r->id = NULL;
 	}
 	parse_party(&v, root, "requester", &r->requester_name,
 	    &r->requester_unit, NULL);
-	r->purpose = get_str(&v, root, "purpose", "", 1, PURPOSE_MAX, 1);
+	r->purpose = cam_schema_str(&v, root, "purpose", "", 1, PURPOSE_MAX, 1);
 	parse_cameras(&v, root, r);
 	get_time(&v, root, "from", zone, &r->from, &from_ok);
 	tn = get_time(&v, root, "to", zone, &r->to, &to_ok);
 	get_time(&v, root, "expires", zone, &r->expires, &exp_ok);
 	if (from_ok && to_ok && r->to <= r->from)
-		verr(&v, tn, "\"to\" must be after \"from\"");
+		cam_schema_err(&v, tn, "\"to\" must be after \"from\"");
 	parse_party(&v, root, "recipient", &r->recipient_name,
 	    &r->recipient_unit, &r->recipient_cert);
 	return v.bad ? -1 : 0;
@@ -364,14 +242,9 @@ cam_request_parse(struct cam_request *r, const char *file, const char *text,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (len > CAM_REQUEST_MAX)
-		return cam_errf(e, CAM_NO, "%s: larger than %d bytes", file,
-		    CAM_REQUEST_MAX);
 	cam_err_clear(e);
-	if (cam_yaml_parse(&doc, file, text, len, e) == -1) {
-		cam_yaml_free(&doc);
+	if (cam_schema_parse(&doc, file, text, len, CAM_REQUEST_MAX, e) == -1)
 		return -1;
-	}
 	rc = from_doc(r, &doc, zone, e);
 	cam_yaml_free(&doc);
 	if (rc == -1) {
@@ -398,18 +271,9 @@ read_plain(const char *path, int follow, size_t max, struct cam_buf *out,
 	struct stat st;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_NONBLOCK |
-	    O_CLOEXEC);
-	if (fd == -1 && errno == ELOOP)
-		return cam_errf(e, CAM_NO, "%s: a symbolic link: give the "
-		    "file itself", path);
-	if (fd == -1)
-		return cam_err_sys(e, "%s", path);
-	if (fstat(fd, &st) == -1)
-		cam_err_sys(e, "%s", path);
-	else if (!S_ISREG(st.st_mode))
-		cam_errf(e, CAM_NO, "%s: not a regular file", path);
-	else if ((uint64_t)st.st_size > max)
+	if ((fd = cam_file_open_plain(path, follow, "file", &st, e)) == -1)
+		return -1;
+	if ((uint64_t)st.st_size > max)
 		cam_errf(e, CAM_NO, "%s: larger than %zu bytes", path, max);
 	else
 		rc = cam_fd_read(fd, path, max, 0, out, e);

@@ -52,23 +52,7 @@ struct cam_sealer {
 static int
 valid_name(const char *s)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-	size_t len = strlen(s);
-
-	if (len == 0 || len > NAME_MAX_LEN)
-		return 0;
-	for (const char *p = s;; ) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 0 || n > 255 || strspn(p, ok) < n ||
-		    (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' &&
-		    p[1] == '.'))
-			return 0;
-		if (p[n] == '\0')
-			return 1;
-		p += n + 1;
-	}
+	return cam_relpath_valid(s, NAME_MAX_LEN);
 }
 
 static void

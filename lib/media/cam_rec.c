@@ -1218,14 +1218,12 @@ static void
 clock_stepped(struct rec *r)
 {
 	struct cam_buf b = CAM_BUF_INIT;
-	char t[40];
 
 	if (r->open)
 		close_segment(r, "clock-step", AV_NOPTS_VALUE);
 	cam_json_begin(&b);
 	cam_json_add_int(&b, "seconds", r->step_us / 1000000);
-	cam_time_format_utc(time(NULL), t, sizeof(t));
-	cam_json_add_str(&b, "now", t);
+	cam_json_add_time(&b, "now", time(NULL));
 	cam_json_end(&b);
 	event(r, "clock-step", &b);
 	r->offset_us = INT64_MAX;

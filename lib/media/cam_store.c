@@ -452,7 +452,7 @@ cam_store_hold_add(const char *root, const char *host, const char *camera,
     uint64_t *id, struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
-	char path[PATH_MAX], ts[40];
+	char path[PATH_MAX];
 	int rc;
 
 	if (!cam_id_valid(camera))
@@ -469,10 +469,8 @@ cam_store_hold_add(const char *root, const char *host, const char *camera,
 		return -1;
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "camera", camera);
-	cam_time_format_utc(from, ts, sizeof(ts));
-	cam_json_add_str(&b, "from", ts);
-	cam_time_format_utc(to, ts, sizeof(ts));
-	cam_json_add_str(&b, "to", ts);
+	cam_json_add_time(&b, "from", from);
+	cam_json_add_time(&b, "to", to);
 	cam_json_add_str(&b, "reason", reason);
 	cam_json_add_str(&b, "by", by);
 	cam_json_end(&b);
@@ -547,7 +545,7 @@ delete_segment(const char *root, const char *host, const struct cam_segment *s,
     const char *why, struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
-	char manifest[PATH_MAX], path[PATH_MAX], ts[40];
+	char manifest[PATH_MAX], path[PATH_MAX];
 	int rc = -1;
 
 	if (cam_rec_manifest(manifest, sizeof(manifest), root, s->camera,
@@ -558,10 +556,8 @@ delete_segment(const char *root, const char *host, const struct cam_segment *s,
 	cam_json_add_str(&b, "file", s->file);
 	cam_json_add_str(&b, "sha256", s->sha256);
 	cam_json_add_uint(&b, "bytes", s->bytes);
-	cam_time_format_utc(s->start, ts, sizeof(ts));
-	cam_json_add_str(&b, "start", ts);
-	cam_time_format_utc(s->end, ts, sizeof(ts));
-	cam_json_add_str(&b, "end", ts);
+	cam_json_add_time(&b, "start", s->start);
+	cam_json_add_time(&b, "end", s->end);
 	cam_json_add_str(&b, "reason", why);
 	cam_json_end(&b);
 	if (append(manifest, host, "delete", &b, NULL, e) == -1)

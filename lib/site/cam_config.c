@@ -11,6 +11,8 @@
 #include <strings.h>
 
 #include "site/cam_config.h"
+#include "base/cam_crypto.h"
+#include "base/cam_schema.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 
@@ -59,6 +61,24 @@ cam_username_valid(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-.") == n;
 }
 
+/* Where camera credentials go instead of a URL or camkit.yaml. */
+#define STORE_CREDENTIALS "store them with camctl camera add --username " \
+	"U --password-file FILE, they are kept in private/ and never " \
+	"committed"
+
+/* Does the URL in s (from its first "://") carry credentials: a user,
+ * and perhaps a password, before an '@' ahead of the path? */
+static int
+url_credentials(const char *s)
+{
+	const char *a = strstr(s, "://");
+
+	if (a == NULL)
+		return 0;
+	a += 3;
+	return memchr(a, '@', strcspn(a, "/?#")) != NULL;
+}
+
 int
 cam_url_check(const char *url, char *why, size_t len)
 {
@@ -83,10 +103,9 @@ cam_url_check(const char *url, char *why, size_t len)
 		return -1;
 	}
 	end = auth + strcspn(auth, "/?#");
-	if (memchr(auth, '@', (size_t)(end - auth)) != NULL) {
-		snprintf(why, len, "credentials in the URL: store them with "
-		    "camctl camera add --username U --password-file FILE, "
-		    "they are kept in private/ and never committed");
+	if (url_credentials(url)) {
+		snprintf(why, len, "credentials in the URL: "
+		    STORE_CREDENTIALS);
 		return -1;
 	}
 	p = auth;
@@ -234,29 +253,6 @@ cam_firmware_cmp(const char *a, const char *b, int *cmp)
 
 /* ---- schema helpers ---- */
 
-struct v {
-	const struct cam_ydoc *doc;
-	struct cam_err *e;
-	int bad;
-};
-
-static void
-verr(struct v *v, const struct cam_ynode *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-verr(struct v *v, const struct cam_ynode *at, const char *fmt, ...)
-{
-	char what[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	cam_yaml_errf(v->e, v->doc, at, "%s", what);
-	v->bad++;
-}
-
 static const char *const secret_words[] = {
 	"password", "passwd", "pass", "pwd", "secret", "token", "passphrase",
 	"private_key", "key_password", "username", "user", "login",
@@ -277,24 +273,19 @@ secret_key(const char *k)
  * keys of the users mapping are Unix user names, not settings, so a user
  * called "user" or "token" is not taken for a secret. */
 static void
-secret_scan(struct v *v, const struct cam_ynode *n, int names)
+secret_scan(struct cam_schema *v, const struct cam_ynode *n, int names)
 {
 	if (n == NULL)
 		return;
 	switch (n->type) {
 	case CAM_Y_SCALAR:
-		if (strstr(n->value, "PRIVATE KEY-----") != NULL)
-			verr(v, n, "a private key in camkit.yaml: keys belong "
-			    "in private/, which is never committed");
-		else if (strstr(n->value, "://") != NULL) {
-			const char *a = strstr(n->value, "://") + 3;
-			size_t alen = strcspn(a, "/?#");
-			if (memchr(a, '@', alen) != NULL)
-				verr(v, n, "credentials in a URL: store them "
-				    "with camctl camera add --username U "
-				    "--password-file FILE, they are kept in "
-				    "private/ and never committed");
-		}
+		if (cam_crypto_has_key(n->value, strlen(n->value)))
+			cam_schema_err(v, n, "a private key in camkit.yaml: "
+			    "keys belong in private/, which is never "
+			    "committed");
+		else if (url_credentials(n->value))
+			cam_schema_err(v, n, "credentials in a URL: "
+			    STORE_CREDENTIALS);
 		break;
 	case CAM_Y_SEQ:
 		for (size_t i = 0; i < n->n; i++)
@@ -303,11 +294,12 @@ secret_scan(struct v *v, const struct cam_ynode *n, int names)
 	case CAM_Y_MAP:
 		for (size_t i = 0; i < n->n; i++) {
 			if (!names && secret_key(n->keys[i]->value))
-				verr(v, n->keys[i], "\"%s\": passwords and user "
-				    "names do not belong in camkit.yaml; use "
-				    "camctl camera add --username U "
-				    "--password-file FILE (kept in private/, "
-				    "never committed)", n->keys[i]->value);
+				cam_schema_err(v, n->keys[i], "\"%s\": "
+				    "passwords and user names do not belong in "
+				    "camkit.yaml; use camctl camera add "
+				    "--username U --password-file FILE (kept "
+				    "in private/, never committed)",
+				    n->keys[i]->value);
 			secret_scan(v, n->vals[i], n == v->doc->root &&
 			    strcmp(n->keys[i]->value, "users") == 0);
 		}
@@ -315,160 +307,45 @@ secret_scan(struct v *v, const struct cam_ynode *n, int names)
 	}
 }
 
-static const char *
-type_name(const struct cam_ynode *n)
-{
-	return n->type == CAM_Y_MAP ? "a mapping" : n->type == CAM_Y_SEQ ?
-	    "a list" : "a scalar";
-}
-
-/* Is n a mapping? Report unknown keys (secret-looking ones are already
- * reported by secret_scan). */
-static int
-check_map(struct v *v, const struct cam_ynode *n, const char *what,
-    const char *const *keys)
-{
-	if (n->type != CAM_Y_MAP) {
-		verr(v, n, "%s must be a mapping, not %s", what, type_name(n));
-		return 0;
-	}
-	for (size_t i = 0; i < n->n; i++) {
-		const char *k = n->keys[i]->value;
-		size_t j;
-		for (j = 0; keys[j] != NULL; j++)
-			if (strcmp(k, keys[j]) == 0)
-				break;
-		if (keys[j] == NULL && !secret_key(k))
-			verr(v, n->keys[i], "unknown key \"%s\" in %s", k,
-			    what);
-	}
-	return 1;
-}
-
-static int
-is_null(const struct cam_ynode *n)
-{
-	return n == NULL || (n->type == CAM_Y_SCALAR && n->plain &&
-	    (n->value[0] == '\0' || strcmp(n->value, "~") == 0 ||
-	    strcmp(n->value, "null") == 0));
-}
-
-/* A string value: any scalar but null; must be clean UTF-8 text. */
+/* Settings are text of at most 1024 bytes, on one line. */
 static char *
-get_str(struct v *v, const struct cam_ynode *map, const char *key,
+get_str(struct cam_schema *v, const struct cam_ynode *map, const char *key,
     const char *what, int required)
 {
-	const struct cam_ynode *n = cam_yaml_get(map, key);
-
-	if (is_null(n)) {
-		if (required)
-			verr(v, n ? n : map, "%s: \"%s\" is required", what,
-			    key);
-		return NULL;
-	}
-	if (n->type != CAM_Y_SCALAR) {
-		verr(v, n, "%s: \"%s\" must be a string, not %s", what, key,
-		    type_name(n));
-		return NULL;
-	}
-	if (!cam_utf8_clean(n->value, strlen(n->value), 0)) {
-		verr(v, n, "%s: \"%s\" has control characters or invalid "
-		    "UTF-8", what, key);
-		return NULL;
-	}
-	if (strlen(n->value) > 1024) {
-		verr(v, n, "%s: \"%s\" is longer than 1024 bytes", what, key);
-		return NULL;
-	}
-	return cam_xstrdup(n->value);
-}
-
-/* Typed scalars must be written plain: "30" in quotes is a string. */
-static const struct cam_ynode *
-get_plain(struct v *v, const struct cam_ynode *map, const char *key,
-    const char *what, const char *type)
-{
-	const struct cam_ynode *n = cam_yaml_get(map, key);
-
-	if (is_null(n))
-		return NULL;
-	if (n->type != CAM_Y_SCALAR || !n->plain) {
-		verr(v, n, "%s: \"%s\" must be %s", what, key, type);
-		return NULL;
-	}
-	return n;
+	return cam_schema_str(v, map, key, what, required, 1024, 0);
 }
 
 static void
-get_bool(struct v *v, const struct cam_ynode *map, const char *key,
-    const char *what, int *out)
-{
-	const struct cam_ynode *n = get_plain(v, map, key, what,
-	    "true or false");
-
-	if (n == NULL)
-		return;
-	if (strcmp(n->value, "true") == 0)
-		*out = 1;
-	else if (strcmp(n->value, "false") == 0)
-		*out = 0;
-	else
-		verr(v, n, "%s: \"%s\" must be true or false, not \"%s\"",
-		    what, key, n->value);
-}
-
-static void
-get_int(struct v *v, const struct cam_ynode *map, const char *key,
-    const char *what, int min, int max, int *out)
-{
-	const struct cam_ynode *n = get_plain(v, map, key, what,
-	    "a whole number");
-	char *end;
-	long x;
-
-	if (n == NULL)
-		return;
-	errno = 0;
-	x = strtol(n->value, &end, 10);
-	if (!isdigit((unsigned char)n->value[0]) || *end || errno ||
-	    x < min || x > max) {
-		verr(v, n, "%s: \"%s\" must be a whole number from %d to %d, "
-		    "not \"%s\"", what, key, min, max, n->value);
-		return;
-	}
-	*out = (int)x;
-}
-
-static void
-get_paths(struct v *v, const struct cam_ynode *map, const char *key,
+get_paths(struct cam_schema *v, const struct cam_ynode *map, const char *key,
     struct cam_paths *out)
 {
 	const struct cam_ynode *n = cam_yaml_get(map, key);
 
-	if (is_null(n))
+	if (cam_schema_null(n))
 		return;
 	if (n->type == CAM_Y_SCALAR) {
-		verr(v, n, "trust: \"%s\" must be a list of paths, e.g. "
-		    "[trust/ca.pem]", key);
+		cam_schema_err(v, n, "trust: \"%s\" must be a list of paths, "
+		    "e.g. [trust/ca.pem]", key);
 		return;
 	}
 	if (n->type != CAM_Y_SEQ) {
-		verr(v, n, "trust: \"%s\" must be a list", key);
+		cam_schema_err(v, n, "trust: \"%s\" must be a list", key);
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++) {
 		const struct cam_ynode *p = n->items[i];
 		if (p->type != CAM_Y_SCALAR || p->value[0] == '\0') {
-			verr(v, p, "trust: \"%s\" entries must be paths", key);
+			cam_schema_err(v, p, "trust: \"%s\" entries must be "
+			    "paths", key);
 			continue;
 		}
 		const char *s = p->value;
 		if (s[0] == '/' || strstr(s, "..") != NULL ||
 		    strncmp(s, "private/", 8) == 0 ||
 		    !cam_utf8_clean(s, strlen(s), 0)) {
-			verr(v, p, "trust: \"%s\" must be a path inside the "
-			    "configuration repository (not absolute, no "
-			    "\"..\", not in private/)", s);
+			cam_schema_err(v, p, "trust: \"%s\" must be a path "
+			    "inside the configuration repository (not "
+			    "absolute, no \"..\", not in private/)", s);
 			continue;
 		}
 		out->path = cam_xrealloc(out->path,
@@ -481,33 +358,36 @@ get_paths(struct v *v, const struct cam_ynode *map, const char *key,
 
 /* A host name as gethostname(2) gives it: letters, digits, '.', '-'. */
 static void
-check_host(struct v *v, const struct cam_ynode *map, const char *host,
+check_host(struct cam_schema *v, const struct cam_ynode *map, const char *host,
     const char *what)
 {
 	if (host != NULL && (host[0] == '-' || host[0] == '.' ||
 	    strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(host)))
-		verr(v, cam_yaml_get(map, "host"), "%s: bad host name \"%s\" "
-		    "(letters, digits, '.' and '-')", what, host);
+		cam_schema_err(v, cam_yaml_get(map, "host"), "%s: bad host "
+		    "name \"%s\" (letters, digits, '.' and '-')", what, host);
 }
 
 static void
-parse_site(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+parse_site(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
 {
 	static const char *const keys[] = { "name", "timezone", "host", NULL };
 
 	if (n == NULL) {
-		verr(v, NULL, "\"site\" is required (site: { name: ... })");
+		cam_schema_err(v, NULL, "\"site\" is required (site: { name: "
+		    "... })");
 		return;
 	}
-	if (!check_map(v, n, "site", keys))
+	if (!cam_schema_map(v, n, "site", keys))
 		return;
 	cfg->site_name = get_str(v, n, "name", "site", 1);
 	char *tz = get_str(v, n, "timezone", "site", 0);
 	if (tz != NULL) {
 		if (!cam_tz_valid(tz))
-			verr(v, cam_yaml_get(n, "timezone"), "site: unknown "
-			    "time zone \"%s\" (e.g. Asia/Ho_Chi_Minh)", tz);
+			cam_schema_err(v, cam_yaml_get(n, "timezone"), "site: "
+			    "unknown time zone \"%s\" (e.g. Asia/Ho_Chi_Minh)",
+			    tz);
 		free(cfg->timezone);
 		cfg->timezone = tz;
 	}
@@ -516,35 +396,37 @@ parse_site(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 }
 
 static void
-parse_storage(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+parse_storage(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
 {
 	static const char *const keys[] = { "root", "retention_days",
 	    "max_usage", NULL };
 
-	if (is_null(n) || !check_map(v, n, "storage", keys))
+	if (cam_schema_null(n) || !cam_schema_map(v, n, "storage", keys))
 		return;
 	char *root = get_str(v, n, "root", "storage", 0);
 	if (root != NULL) {
 		if (root[0] != '/' || strstr(root, "/..") != NULL)
-			verr(v, cam_yaml_get(n, "root"), "storage: \"root\" "
-			    "must be an absolute path without \"..\"");
+			cam_schema_err(v, cam_yaml_get(n, "root"), "storage: "
+			    "\"root\" must be an absolute path without \"..\"");
 		free(cfg->root);
 		cfg->root = root;
 	}
-	get_int(v, n, "retention_days", "storage", 1, 36500,
+	cam_schema_int(v, n, "retention_days", "storage", 1, 36500,
 	    &cfg->retention_days);
 	const struct cam_ynode *m = cam_yaml_get(n, "max_usage");
-	if (!is_null(m)) {
+	if (!cam_schema_null(m)) {
 		if (m->type != CAM_Y_SCALAR || cam_size_parse(m->value,
 		    &cfg->max_bytes, &cfg->max_percent) == -1)
-			verr(v, m, "storage: \"max_usage\" must be a percent "
-			    "of the filesystem (\"90%%\") or a size (\"500G\","
-			    " \"2TiB\", bytes)");
+			cam_schema_err(v, m, "storage: \"max_usage\" must be a "
+			    "percent of the filesystem (\"90%%\") or a size "
+			    "(\"500G\", \"2TiB\", bytes)");
 	}
 }
 
 static void
-parse_camera(struct v *v, const struct cam_ynode *n, struct cam_camera *c)
+parse_camera(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_camera *c)
 {
 	static const char *const keys[] = { "id", "name", "location", "url",
 	    "credential", "host", "enabled", "segment", "transport", "model",
@@ -554,44 +436,44 @@ parse_camera(struct v *v, const struct cam_ynode *n, struct cam_camera *c)
 	c->enabled = 1;
 	c->segment = 60;
 	c->line = n->start.line;
-	if (!check_map(v, n, "camera", keys))
+	if (!cam_schema_map(v, n, "camera", keys))
 		return;
 	c->id = get_str(v, n, "id", "camera", 1);
 	if (c->id != NULL && !cam_id_valid(c->id))
-		verr(v, cam_yaml_get(n, "id"), "camera: bad id \"%s\": use "
-		    "a-z, 0-9 and '-', at most %d characters", c->id,
-		    CAM_ID_MAX);
+		cam_schema_err(v, cam_yaml_get(n, "id"), "camera: bad id "
+		    "\"%s\": use a-z, 0-9 and '-', at most %d characters",
+		    c->id, CAM_ID_MAX);
 	c->name = get_str(v, n, "name", "camera", 0);
 	c->location = get_str(v, n, "location", "camera", 0);
 	c->url = get_str(v, n, "url", "camera", 1);
 	/* Credentials in the URL were reported by secret_scan already. */
 	if (c->url != NULL && cam_url_check(c->url, why, sizeof(why)) == -1 &&
 	    strncmp(why, "credentials", 11) != 0)
-		verr(v, cam_yaml_get(n, "url"), "camera %s: %s: \"%s\"",
-		    c->id ? c->id : "?", why, c->url);
+		cam_schema_err(v, cam_yaml_get(n, "url"), "camera %s: %s: "
+		    "\"%s\"", c->id ? c->id : "?", why, c->url);
 	c->credential = get_str(v, n, "credential", "camera", 0);
 	if (c->credential != NULL && !cam_id_valid(c->credential))
-		verr(v, cam_yaml_get(n, "credential"), "camera: bad "
+		cam_schema_err(v, cam_yaml_get(n, "credential"), "camera: bad "
 		    "credential name \"%s\": use a-z, 0-9 and '-'",
 		    c->credential);
 	c->host = get_str(v, n, "host", "camera", 0);
 	check_host(v, n, c->host, "camera");
-	get_bool(v, n, "enabled", "camera", &c->enabled);
+	cam_schema_bool(v, n, "enabled", "camera", &c->enabled);
 	const struct cam_ynode *s = cam_yaml_get(n, "segment");
-	if (!is_null(s)) {
+	if (!cam_schema_null(s)) {
 		struct cam_err e2;
 		cam_err_clear(&e2);
 		if (s->type != CAM_Y_SCALAR ||
 		    cam_duration_parse(s->value, &c->segment, &e2) == -1 ||
 		    c->segment < 5 || c->segment > 3600)
-			verr(v, s, "camera: \"segment\" must be a duration "
-			    "from 5s to 1h (e.g. 60s, 5m)");
+			cam_schema_err(v, s, "camera: \"segment\" must be a "
+			    "duration from 5s to 1h (e.g. 60s, 5m)");
 	}
 	c->transport = get_str(v, n, "transport", "camera", 0);
 	if (c->transport != NULL && strcmp(c->transport, "tcp") != 0 &&
 	    strcmp(c->transport, "udp") != 0)
-		verr(v, cam_yaml_get(n, "transport"), "camera: \"transport\" "
-		    "must be tcp or udp");
+		cam_schema_err(v, cam_yaml_get(n, "transport"), "camera: "
+		    "\"transport\" must be tcp or udp");
 	if (c->transport == NULL)
 		c->transport = cam_xstrdup("tcp");
 	c->model = get_str(v, n, "model", "camera", 0);
@@ -599,12 +481,14 @@ parse_camera(struct v *v, const struct cam_ynode *n, struct cam_camera *c)
 }
 
 static void
-parse_cameras(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+parse_cameras(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
 {
-	if (is_null(n))
+	if (cam_schema_null(n))
 		return;
 	if (n->type != CAM_Y_SEQ) {
-		verr(v, n, "\"cameras\" must be a list, not %s", type_name(n));
+		cam_schema_err(v, n, "\"cameras\" must be a list, not %s",
+		    cam_schema_type(n));
 		return;
 	}
 	cfg->cameras = cam_xmalloc(n->n * sizeof(*cfg->cameras));
@@ -615,20 +499,22 @@ parse_cameras(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 		for (size_t j = 0; c->id && j < i; j++)
 			if (cfg->cameras[j].id &&
 			    strcmp(cfg->cameras[j].id, c->id) == 0)
-				verr(v, cam_yaml_get(n->items[i], "id"),
-				    "duplicate camera id \"%s\" (first at "
-				    "line %d)", c->id, cfg->cameras[j].line);
+				cam_schema_err(v,
+				    cam_yaml_get(n->items[i], "id"),
+				    "duplicate camera id \"%s\" (first at line "
+				    "%d)", c->id, cfg->cameras[j].line);
 	}
 }
 
 static void
-parse_users(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+parse_users(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
 {
-	if (is_null(n))
+	if (cam_schema_null(n))
 		return;
 	if (n->type != CAM_Y_MAP) {
-		verr(v, n, "\"users\" must be a mapping of user name to roles,"
-		    " not %s", type_name(n));
+		cam_schema_err(v, n, "\"users\" must be a mapping of user name "
+		    "to roles, not %s", cam_schema_type(n));
 		return;
 	}
 	cfg->users = cam_xmalloc(n->n * sizeof(*cfg->users));
@@ -638,17 +524,17 @@ parse_users(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 		u->name = cam_xstrdup(k->value);
 		u->roles = 0;
 		if (!cam_username_valid(k->value))
-			verr(v, k, "bad user name \"%s\": a Unix user name "
-			    "(a-z, 0-9, _ - .)", k->value);
-		if (r->type == CAM_Y_SCALAR && !is_null(r)) {
+			cam_schema_err(v, k, "bad user name \"%s\": a Unix "
+			    "user name (a-z, 0-9, _ - .)", k->value);
+		if (r->type == CAM_Y_SCALAR && !cam_schema_null(r)) {
 			if ((u->roles = cam_role_parse(r->value)) == 0)
-				verr(v, r, "user %s: unknown role \"%s\"",
-				    k->value, r->value);
+				cam_schema_err(v, r, "user %s: unknown role "
+				    "\"%s\"", k->value, r->value);
 			continue;
 		}
 		if (r->type != CAM_Y_SEQ || r->n == 0) {
-			verr(v, is_null(r) ? k : r, "user %s: give a list of "
-			    "roles, e.g. [guard]", k->value);
+			cam_schema_err(v, cam_schema_null(r) ? k : r, "user "
+			    "%s: give a list of roles, e.g. [guard]", k->value);
 			continue;
 		}
 		for (size_t j = 0; j < r->n; j++) {
@@ -656,14 +542,14 @@ parse_users(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 			unsigned bit = x->type == CAM_Y_SCALAR ?
 			    cam_role_parse(x->value) : 0;
 			if (bit == 0)
-				verr(v, x, "user %s: unknown role \"%s\" (roles:"
-				    " director, chief-of-office, operator, "
-				    "guard, department, unit-head, auditor)",
-				    k->value, x->type == CAM_Y_SCALAR ?
-				    x->value : "?");
+				cam_schema_err(v, x, "user %s: unknown role "
+				    "\"%s\" (roles: director, chief-of-office, "
+				    "operator, guard, department, unit-head, "
+				    "auditor)", k->value,
+				    x->type == CAM_Y_SCALAR ? x->value : "?");
 			else if (u->roles & bit)
-				verr(v, x, "user %s: role \"%s\" given twice",
-				    k->value, x->value);
+				cam_schema_err(v, x, "user %s: role \"%s\" "
+				    "given twice", k->value, x->value);
 			u->roles |= bit;
 		}
 	}
@@ -671,16 +557,17 @@ parse_users(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 
 /* policy.approved_cameras: a list of { model, min_firmware }. */
 static void
-parse_approved(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
+parse_approved(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
 {
 	static const char *const keys[] = { "model", "min_firmware", NULL };
 	const char *what = "policy: approved_cameras";
 
-	if (is_null(n))
+	if (cam_schema_null(n))
 		return;
 	if (n->type != CAM_Y_SEQ) {
-		verr(v, n, "%s must be a list of { model: M, min_firmware: V }, "
-		    "not %s", what, type_name(n));
+		cam_schema_err(v, n, "%s must be a list of { model: M, "
+		    "min_firmware: V }, not %s", what, cam_schema_type(n));
 		return;
 	}
 	cfg->approved = cam_xmalloc((n->n + 1) * sizeof(*cfg->approved));
@@ -691,22 +578,23 @@ parse_approved(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 		int cmp;
 
 		a->line = it->start.line;
-		if (!check_map(v, it, what, keys))
+		if (!cam_schema_map(v, it, what, keys))
 			continue;
 		a->model = get_str(v, it, "model", what, 1);
 		a->min_firmware = get_str(v, it, "min_firmware", what, 0);
 		if (a->min_firmware != NULL && cam_firmware_cmp(a->min_firmware,
 		    a->min_firmware, &cmp) == -1)
-			verr(v, cam_yaml_get(it, "min_firmware"), "%s: "
-			    "\"min_firmware\" must be a version such as "
+			cam_schema_err(v, cam_yaml_get(it, "min_firmware"),
+			    "%s: \"min_firmware\" must be a version such as "
 			    "\"5.7.3\" or \"V5.7.3 build 220112\", not \"%s\"",
 			    what, a->min_firmware);
 		for (size_t j = 0; a->model != NULL && j < i; j++)
 			if (cfg->approved[j].model != NULL &&
 			    strcasecmp(cfg->approved[j].model, a->model) == 0)
-				verr(v, cam_yaml_get(it, "model"), "%s: model "
-				    "\"%s\" listed twice (first at line %d)",
-				    what, a->model, cfg->approved[j].line);
+				cam_schema_err(v, cam_yaml_get(it, "model"),
+				    "%s: model \"%s\" listed twice (first at "
+				    "line %d)", what, a->model,
+				    cfg->approved[j].line);
 	}
 }
 
@@ -720,7 +608,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	    "approved_cameras", NULL };
 	static const char *const trust_keys[] = { "ca", "director",
 	    "unit_head", NULL };
-	struct v v = { doc, e, 0 };
+	struct cam_schema v = { doc, e, 0, secret_key };
 	const struct cam_ynode *root = doc->root, *n;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -730,24 +618,25 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	cfg->max_percent = 90;
 	cfg->unit_head_signature = 1;
 	if (root == NULL) {
-		verr(&v, NULL, "empty configuration");
+		cam_schema_err(&v, NULL, "empty configuration");
 		return -1;
 	}
 	secret_scan(&v, root, 0);
-	if (!check_map(&v, root, "the configuration", top))
+	if (!cam_schema_map(&v, root, "the configuration", top))
 		return -1;
 	parse_site(&v, cam_yaml_get(root, "site"), cfg);
 	parse_storage(&v, cam_yaml_get(root, "storage"), cfg);
 	parse_cameras(&v, cam_yaml_get(root, "cameras"), cfg);
 	parse_users(&v, cam_yaml_get(root, "users"), cfg);
 	n = cam_yaml_get(root, "policy");
-	if (!is_null(n) && check_map(&v, n, "policy", policy_keys)) {
-		get_bool(&v, n, "unit_head_signature", "policy",
+	if (!cam_schema_null(n) && cam_schema_map(&v, n, "policy",
+	    policy_keys)) {
+		cam_schema_bool(&v, n, "unit_head_signature", "policy",
 		    &cfg->unit_head_signature);
 		parse_approved(&v, cam_yaml_get(n, "approved_cameras"), cfg);
 	}
 	n = cam_yaml_get(root, "trust");
-	if (!is_null(n) && check_map(&v, n, "trust", trust_keys)) {
+	if (!cam_schema_null(n) && cam_schema_map(&v, n, "trust", trust_keys)) {
 		get_paths(&v, n, "ca", &cfg->trust_ca);
 		get_paths(&v, n, "director", &cfg->trust_director);
 		get_paths(&v, n, "unit_head", &cfg->trust_unit_head);
@@ -763,13 +652,8 @@ cam_config_parse(struct cam_config *cfg, const char *file, const char *text,
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (len > CAM_CONFIG_MAX)
-		return cam_errf(e, CAM_NO, "%s: larger than %d bytes", file,
-		    CAM_CONFIG_MAX);
-	if (cam_yaml_parse(&doc, file, text, len, e) == -1) {
-		cam_yaml_free(&doc);
+	if (cam_schema_parse(&doc, file, text, len, CAM_CONFIG_MAX, e) == -1)
 		return -1;
-	}
 	rc = cam_config_from_doc(cfg, &doc, e);
 	cam_yaml_free(&doc);
 	return rc;
@@ -781,7 +665,7 @@ cam_config_secrets(const char *file, const char *text, size_t len,
 {
 	struct cam_ydoc doc;
 	struct cam_err ignore;
-	struct v v = { &doc, e, 0 };
+	struct cam_schema v = { &doc, e, 0, secret_key };
 
 	if (cam_yaml_parse(&doc, file, text, len, &ignore) == -1) {
 		cam_yaml_free(&doc);

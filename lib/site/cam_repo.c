@@ -18,6 +18,7 @@
 #include <git2.h>
 
 #include "site/cam_config.h"
+#include "base/cam_crypto.h"
 #include "base/cam_setid.h"
 #include "site/cam_repo.h"
 
@@ -359,7 +360,7 @@ secret_walk(const char *root, const git_tree_entry *te, void *arg)
 		return 0;
 	const char *p = git_blob_rawcontent(b);
 	size_t n = (size_t)git_blob_rawsize(b);
-	if (memmem(p, n, "PRIVATE KEY-----", 16) != NULL) {
+	if (cam_crypto_has_key(p, n)) {
 		cam_err_addf(w->e, CAM_NO, "%s%s: holds a private key; keys "
 		    "belong in private/, which is never committed", root,
 		    git_tree_entry_name(te));
@@ -1233,7 +1234,7 @@ secret_file(const char *root, const git_tree_entry *te, void *arg)
 		return 0;
 	const char *p = git_blob_rawcontent(b);
 	size_t n = (size_t)git_blob_rawsize(b);
-	if (memmem(p, n, "PRIVATE KEY-----", 16) != NULL) {
+	if (cam_crypto_has_key(p, n)) {
 		cam_buf_addf(w->out, "%s\tholds a private key\n", path);
 		w->n++;
 	} else if (strcmp(path, CAM_CONFIG_FILE) == 0) {
@@ -1282,8 +1283,8 @@ loose_object(const git_oid *id, void *arg)
 	if (git_odb_read(&o, l->odb, id) < 0)
 		return 0;
 	if (git_odb_object_type(o) == GIT_OBJECT_BLOB &&
-	    memmem(git_odb_object_data(o), git_odb_object_size(o),
-	    "PRIVATE KEY-----", 16) != NULL) {
+	    cam_crypto_has_key(git_odb_object_data(o),
+	    git_odb_object_size(o))) {
 		git_oid_tostr(hex, sizeof(hex), id);
 		cam_buf_addf(l->out, "%s\tholds a private key and no "
 		    "reference reaches it: a history rewritten to hide it "

@@ -76,6 +76,17 @@ main(void)
 	    "a C1 control as \\u0085");
 	CHECK_STR(json_of(&b, "\x1b[2J"), "\"\\u001b[2J\"",
 	    "a C0 control as before");
+	uint32_t cp = 0;
+	CHECK(cam_utf8_seq("\xe1\xbb\x9d", 3, &cp) == 3 && cp == 0x1edd,
+	    "the decoder: a three-byte character and its code point");
+	CHECK(cam_utf8_seq("\xe1\xbb\x9d", 2, &cp) == 0 &&
+	    cam_utf8_seq("a", 1, &cp) == 0 &&
+	    cam_utf8_seq("\xf4\x90\x80\x80", 4, &cp) == 0,
+	    "the decoder: cut short, ASCII, beyond Unicode");
+	CHECK(cam_json_check("\"\xe1\xbb\x9d\"", 5, &e) == 0 &&
+	    cam_json_check("\"\xc0\xaf\"", 4, &e) == -1 &&
+	    strstr(e.msg, "invalid UTF-8") != NULL,
+	    "the JSON checker reads with the same decoder");
 	CHECK(journal_takes(dir, "cổng\xff\xfe\xc2\x9b\x01"),
 	    "a journal takes a record built from any bytes");
 

@@ -977,6 +977,10 @@ test_names(void)
 	    strcmp(cam_request_refusal_name(CAM_REQ_EXPIRED), "expired") == 0 &&
 	    cam_request_refusal_name(8) == NULL &&
 	    cam_request_refusal_name(-1) == NULL, "names: every refusal");
+	CHECK(cam_relpath_valid("12/QD-UBND", 64) &&
+	    cam_relpath_valid("-a", 2) && !cam_relpath_valid("a//b", 64) &&
+	    !cam_relpath_valid("a/..", 64) && !cam_relpath_valid("abc", 2) &&
+	    !cam_relpath_valid("", 64), "relative paths: parts and limits");
 }
 
 static int

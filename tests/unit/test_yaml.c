@@ -1,13 +1,17 @@
 /*
- * Unit tests for cam_yaml (positions, refusals, text edits) and the pure
+ * Unit tests for cam_yaml (positions, refusals, text edits), cam_schema
+ * (every problem at its node, all at once, the values read) and the pure
  * parts of cam_config (ids, URLs, sizes, roles, firmware versions, the
  * approved-cameras policy).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "site/cam_config.h"
+#include "base/cam_crypto.h"
+#include "base/cam_schema.h"
 #include "base/cam_yaml.h"
 #include "unit.h"
 
@@ -210,6 +214,15 @@ test_config_pure(void)
 	    strncmp(why, "credentials", 11) == 0, "credentials refused");
 	CHECK(cam_url_check("rtsp://a@10.0.0.1/", why, sizeof(why)) == -1,
 	    "user only refused");
+	CHECK_STR(why, "credentials in the URL: store them with camctl camera "
+	    "add --username U --password-file FILE, they are kept in "
+	    "private/ and never committed", "credentials: what to do instead");
+	CHECK(cam_url_check("rtsp://10.0.0.1/a@b?c@d", why, sizeof(why)) == 0,
+	    "an '@' after the host is no credential");
+	CHECK(cam_crypto_has_key("x\n-----BEGIN OPENSSH PRIVATE KEY-----\n",
+	    38) && cam_crypto_has_key("-----BEGIN ENCRYPTED PRIVATE KEY-----",
+	    37) && !cam_crypto_has_key("-----BEGIN CERTIFICATE-----", 27),
+	    "private keys of any kind, not certificates");
 	CHECK(cam_url_check("http://x/", why, sizeof(why)) == -1, "http refused");
 	CHECK(cam_url_check("rtsp://x:0/", why, sizeof(why)) == -1, "port 0");
 	CHECK(cam_url_check("rtsp://x:+80/", why, sizeof(why)) == -1,
@@ -311,6 +324,94 @@ test_approved(void)
 	cam_config_free(&cfg);
 }
 
+static int
+quiet(const char *key)
+{
+	return strcasecmp(key, "password") == 0;
+}
+
+static void
+test_schema_map(void)
+{
+	static const char *const keys[] = { "a", "b", NULL };
+	struct cam_schema s = { &doc, &e, 0, NULL };
+
+	CHECK(parse("a: 1\nzz: 2\npassword: x\n") == 0, "parse");
+	CHECK(cam_schema_map(&s, doc.root, "the file", keys) == 1,
+	    "a mapping");
+	CHECK(s.bad == 2, "two unknown keys");
+	CHECK_STR(e.msg, "t.yaml:2:1: unknown key \"zz\" in the file\n"
+	    "t.yaml:3:1: unknown key \"password\" in the file",
+	    "unknown keys, each at its line");
+	cam_err_clear(&e);
+	s.bad = 0;
+	s.quiet_key = quiet;
+	cam_schema_map(&s, doc.root, "the file", keys);
+	CHECK(s.bad == 1, "a quiet key is not reported");
+	cam_err_clear(&e);
+	CHECK(cam_schema_map(&s, cam_yaml_get(doc.root, "a"), "a", keys) == 0,
+	    "a scalar is not a mapping");
+	CHECK_STR(e.msg, "t.yaml:1:4: a must be a mapping, not a scalar",
+	    "not a mapping");
+	CHECK(parse("a: ~\nb: null\nc: \"\"\nd: []\n") == 0, "parse nulls");
+	CHECK(cam_schema_null(cam_yaml_get(doc.root, "a")) &&
+	    cam_schema_null(cam_yaml_get(doc.root, "b")) &&
+	    cam_schema_null(cam_yaml_get(doc.root, "zz")), "nulls");
+	CHECK(!cam_schema_null(cam_yaml_get(doc.root, "c")),
+	    "a quoted empty string is not null");
+	CHECK_STR(cam_schema_type(cam_yaml_get(doc.root, "d")), "a list",
+	    "type name");
+	cam_yaml_free(&doc);
+	cam_err_clear(&e);
+	CHECK(cam_schema_parse(&doc, "big.yaml", "a: 1\n", 5, 4, &e) == -1,
+	    "a file over its limit is refused");
+	CHECK_STR(e.msg, "big.yaml: larger than 4 bytes", "limit message");
+	CHECK(cam_schema_parse(&doc, "ok.yaml", "a: 1\n", 5, 5, &e) == 0 &&
+	    doc.root != NULL, "a file at its limit is read");
+}
+
+static void
+test_schema_values(void)
+{
+	struct cam_schema s = { &doc, &e, 0, NULL };
+	char *v;
+	int b = 7, n = 7;
+
+	CHECK(parse("name: Cổng\nlong: abcdef\nlist: [x]\nnote: |\n"
+	    "  one\n  two\tthree\nyes: true\nno: \"false\"\nn: 42\n"
+	    "big: 99\n") == 0, "parse values");
+	v = cam_schema_str(&s, doc.root, "name", "site", 1, 64, 0);
+	CHECK_STR(v, "Cổng", "a string");
+	free(v);
+	v = cam_schema_str(&s, doc.root, "note", "", 0, 64, 1);
+	CHECK_STR(v, "one\ntwo\tthree\n", "multiline text");
+	free(v);
+	CHECK(s.bad == 0 && e.msg[0] == '\0', "nothing reported");
+	CHECK(cam_schema_str(&s, doc.root, "missing", "site", 1, 64, 0) ==
+	    NULL && cam_schema_str(&s, doc.root, "long", "", 0, 5, 0) ==
+	    NULL && cam_schema_str(&s, doc.root, "list", "x", 0, 64, 0) ==
+	    NULL && cam_schema_str(&s, doc.root, "note", "x", 0, 64, 0) ==
+	    NULL, "bad strings");
+	CHECK_STR(e.msg, "t.yaml:1:1: site: \"missing\" is required\n"
+	    "t.yaml:2:7: \"long\" is longer than 5 bytes\n"
+	    "t.yaml:3:7: x: \"list\" must be a string, not a list\n"
+	    "t.yaml:4:7: x: \"note\" has control characters or invalid UTF-8",
+	    "every problem, each at its node");
+	cam_err_clear(&e);
+	s.bad = 0;
+	cam_schema_bool(&s, doc.root, "yes", "policy", &b);
+	CHECK(b == 1 && s.bad == 0, "true");
+	cam_schema_bool(&s, doc.root, "no", "policy", &b);
+	CHECK(b == 1 && s.bad == 1, "a quoted boolean is a string");
+	cam_schema_int(&s, doc.root, "n", "storage", 1, 50, &n);
+	CHECK(n == 42 && s.bad == 1, "a whole number");
+	cam_schema_int(&s, doc.root, "big", "storage", 1, 50, &n);
+	CHECK(n == 42 && s.bad == 2, "out of range");
+	CHECK_STR(e.msg, "t.yaml:8:5: policy: \"no\" must be true or false\n"
+	    "t.yaml:10:6: storage: \"big\" must be a whole number from 1 to "
+	    "50, not \"99\"", "typed values");
+}
+
 int
 main(void)
 {
@@ -320,6 +421,8 @@ main(void)
 	test_config_pure();
 	test_firmware();
 	test_approved();
+	test_schema_map();
+	test_schema_values();
 	cam_yaml_free(&doc);
 	return UNIT_END();
 }
