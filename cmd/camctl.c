@@ -21,6 +21,7 @@
 #include "site/cam_config.h"
 #include "site/cam_policy.h"
 #include "journal/cam_seal.h"
+#include "media/cam_gaps.h"
 #include "site/cam_secret.h"
 #include "site/cam_site.h"
 #include "media/cam_rec.h"
@@ -1229,12 +1230,11 @@ camera_status(const struct cam_site *s, const struct cam_camera *c,
 			if (covered_from == 0 || g->start < covered_from)
 				covered_from = g->start < day ? day : g->start;
 		}
-		/* Times are whole seconds: a step of 2 s or less is the
-		 * rounding, not a gap. */
-		if (i > 0 && g->start >= day &&
-		    g->start - segs.v[i - 1].end > 2) {
+		int64_t gap = i > 0 ? cam_gaps_between(segs.v[i - 1].end,
+		    g->start) : 0;
+		if (gap > 0 && g->start >= day) {
 			st->gaps++;
-			st->gap_seconds += g->start - segs.v[i - 1].end;
+			st->gap_seconds += gap;
 		}
 	}
 	if (segs.n > 0)
@@ -1249,17 +1249,97 @@ camera_status(const struct cam_site *s, const struct cam_camera *c,
 	return 0;
 }
 
+/* One camera's line (or JSON object, the n-th) of camctl status. */
+static void
+status_line(struct cam_buf *out, int json, int n, const struct cam_status *st,
+    time_t now, const char *zone)
+{
+	const struct cam_camera *cam = st->cam;
+	char when[40], age[32];
+
+	if (st->last_end != 0) {
+		cam_time_format_local(st->last_end, zone, when, sizeof(when));
+		cam_duration_format(now > st->last_end ? now - st->last_end :
+		    0, age, sizeof(age));
+	}
+	if (!json) {
+		cam_buf_addf(out, "%s\t%s\t%s\t%s\t%d\t%lld\t%llu\t%.2f\n",
+		    cam->id, st->state, st->last_end ? when : "-",
+		    st->last_end ? age : "-", st->gaps,
+		    (long long)st->gap_seconds,
+		    (unsigned long long)st->bytes, st->days);
+		return;
+	}
+	cam_buf_adds(out, n ? ",\n  {\"camera\": " : "\n  {\"camera\": ");
+	cam_json_str(out, cam->id);
+	cam_buf_addf(out, ", \"state\": \"%s\", \"last_end\": ", st->state);
+	if (st->last_end != 0) {
+		cam_json_str(out, when);
+		cam_buf_addf(out, ", \"age_seconds\": %lld",
+		    (long long)(now - st->last_end));
+	} else
+		cam_buf_adds(out, "null, \"age_seconds\": null");
+	cam_buf_addf(out, ", \"gaps_24h\": %d, \"gap_seconds\": %lld, "
+	    "\"bytes\": %llu, \"days\": %.2f, \"bytes_per_day\": %.0f, "
+	    "\"stale\": %s}", st->gaps, (long long)st->gap_seconds,
+	    (unsigned long long)st->bytes, st->days, st->rate,
+	    st->stale ? "true" : "false");
+}
+
+/* The storage part of camctl status: live bytes kept, room left under
+ * the capacity limit and, at the current rate, how many days that is. */
+static void
+status_storage(struct cam_buf *out, int json, int n,
+    const struct cam_config *cfg, uint64_t live, double rate, int stale)
+{
+	struct statvfs vfs;
+	double days_left = -1;
+	uint64_t room = 0;
+
+	if (statvfs(cfg->root, &vfs) == 0) {
+		uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+		uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) *
+		    vfs.f_frsize;
+		uint64_t limit = cfg->max_bytes > 0 ? cfg->max_bytes :
+		    total / 100 * (uint64_t)cfg->max_percent;
+		uint64_t base = cfg->max_bytes > 0 ? live : used;
+		room = limit > base ? limit - base : 0;
+	}
+	if (rate > 0)
+		days_left = (double)room / rate;
+	if (!json) {
+		cam_buf_addf(out, "storage\t%s\t%llu bytes\t%llu bytes of "
+		    "room\t", cfg->root, (unsigned long long)live,
+		    (unsigned long long)room);
+		if (days_left < 0)
+			cam_buf_adds(out, "- days left\n");
+		else
+			cam_buf_addf(out, "%.1f days left\n", days_left);
+		return;
+	}
+	cam_buf_addf(out, "%s], \"storage\": {\"root\": ", n ? "\n" : "");
+	cam_json_str(out, cfg->root);
+	cam_buf_addf(out, ", \"bytes\": %llu, \"room_bytes\": %llu, "
+	    "\"bytes_per_day\": %.0f, \"days_left\": ",
+	    (unsigned long long)live, (unsigned long long)room, rate);
+	if (days_left < 0)
+		cam_buf_adds(out, "null");
+	else
+		cam_buf_addf(out, "%.1f", days_left);
+	cam_buf_addf(out, ", \"retention_days\": %d}, \"stale\": %d}\n",
+	    cfg->retention_days, stale);
+}
+
 static int
 cmd_status(int argc, char **argv)
 {
 	struct cam_buf out = CAM_BUF_INIT;
 	struct cam_site s;
 	struct cam_err e;
-	struct statvfs vfs;
-	char host[256], when[40], age[32];
+	char host[256];
 	time_t now = time(NULL);
-	double rate = 0, days_left = -1;
-	uint64_t live = 0, room = 0;
+	double rate = 0;
+	uint64_t live = 0;
 	int json, stale = 0, n = 0, rc;
 
 	if ((rc = cam_cli_json_only(argc, argv, "status", &json)) != 0)
@@ -1285,74 +1365,9 @@ cmd_status(int argc, char **argv)
 		live += st.bytes;
 		rate += st.rate;
 		stale += st.stale;
-		if (st.last_end != 0) {
-			cam_time_format_local(st.last_end, s.cfg.timezone,
-			    when, sizeof(when));
-			cam_duration_format(now > st.last_end ?
-			    now - st.last_end : 0, age, sizeof(age));
-		}
-		if (json) {
-			cam_buf_adds(&out, n++ ? ",\n  {\"camera\": " :
-			    "\n  {\"camera\": ");
-			cam_json_str(&out, cam->id);
-			cam_buf_addf(&out, ", \"state\": \"%s\", "
-			    "\"last_end\": ", st.state);
-			if (st.last_end != 0) {
-				cam_json_str(&out, when);
-				cam_buf_addf(&out, ", \"age_seconds\": %lld",
-				    (long long)(now - st.last_end));
-			} else
-				cam_buf_adds(&out, "null, \"age_seconds\": null");
-			cam_buf_addf(&out, ", \"gaps_24h\": %d, "
-			    "\"gap_seconds\": %lld, \"bytes\": %llu, "
-			    "\"days\": %.2f, \"bytes_per_day\": %.0f, "
-			    "\"stale\": %s}", st.gaps, (long long)st.gap_seconds,
-			    (unsigned long long)st.bytes, st.days, st.rate,
-			    st.stale ? "true" : "false");
-		} else
-			cam_buf_addf(&out, "%s\t%s\t%s\t%s\t%d\t%lld\t%llu\t"
-			    "%.2f\n", cam->id, st.state, st.last_end ? when :
-			    "-", st.last_end ? age : "-", st.gaps,
-			    (long long)st.gap_seconds,
-			    (unsigned long long)st.bytes, st.days);
+		status_line(&out, json, n++, &st, now, s.cfg.timezone);
 	}
-	/* Room left under the capacity limit, at the current rate. */
-	if (statvfs(s.cfg.root, &vfs) == 0) {
-		uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
-		uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) *
-		    vfs.f_frsize;
-		uint64_t limit = s.cfg.max_bytes > 0 ? s.cfg.max_bytes :
-		    total / 100 * (uint64_t)s.cfg.max_percent;
-		uint64_t base = s.cfg.max_bytes > 0 ? live : used;
-		room = limit > base ? limit - base : 0;
-	}
-	if (rate > 0)
-		days_left = (double)room / rate;
-	if (json)
-		cam_buf_addf(&out, "%s], \"storage\": {\"root\": ",
-		    n ? "\n" : "");
-	else
-		cam_buf_addf(&out, "storage\t");
-	if (json) {
-		cam_json_str(&out, s.cfg.root);
-		cam_buf_addf(&out, ", \"bytes\": %llu, \"room_bytes\": %llu, "
-		    "\"bytes_per_day\": %.0f, \"days_left\": ",
-		    (unsigned long long)live, (unsigned long long)room, rate);
-		if (days_left < 0)
-			cam_buf_adds(&out, "null");
-		else
-			cam_buf_addf(&out, "%.1f", days_left);
-		cam_buf_addf(&out, ", \"retention_days\": %d}, "
-		    "\"stale\": %d}\n", s.cfg.retention_days, stale);
-	} else {
-		cam_buf_addf(&out, "%s\t%llu bytes\t%llu bytes of room\t",
-		    s.cfg.root, (unsigned long long)live,
-		    (unsigned long long)room);
-		if (days_left < 0)
-			cam_buf_adds(&out, "- days left\n");
-		else
-			cam_buf_addf(&out, "%.1f days left\n", days_left);
-	}
+	status_storage(&out, json, n, &s.cfg, live, rate, stale);
 	rc = print_buf(&out);
 	if (rc == 0 && stale > 0) {
 		fprintf(stderr, "%s: %d camera%s without a recent segment\n",

@@ -117,8 +117,7 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 		return 0;
 	start = cam_json_get_time(r->data, "start");
 	end = cam_json_get_time(r->data, "end");
-	/* Whole seconds: a cut between segments may look like 1 s. */
-	if (c->prev_end != 0 && start - c->prev_end > 1 &&
+	if (c->prev_end != 0 && cam_gaps_between(c->prev_end, start) > 0 &&
 	    in_range(c, c->prev_end, start)) {
 		gap(c, start);
 	}
