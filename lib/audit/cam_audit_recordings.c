@@ -32,17 +32,20 @@ in_range(const struct rctx *c, time_t a, time_t b)
 	return (c->from == 0 || b >= c->from) && (c->to == 0 || a < c->to);
 }
 
-/* A gap from c->prev_end to start, and what the manifest says of it. */
+/* A gap from c->prev_end to start, and what the manifest says of it:
+ * "CAMERA: FROM to TO, N s" and why. */
 static void
 gap(struct rctx *c, time_t start)
 {
 	const struct cam_gap_events *ev = &c->ev;
-	char a[64], b[64], d[64] = "", u[64] = "";
-	long long len = (long long)(start - c->prev_end);
+	char a[64], b[64], d[64] = "", u[64] = "", head[512];
 	enum cam_gap_cause why = cam_gaps_classify(ev, c->prev_end, start);
+	int ok = cam_gaps_explained(why);
 
 	cam_time_format_zone(c->prev_end, c->zone, a, sizeof(a));
 	cam_time_format_zone(start, c->zone, b, sizeof(b));
+	snprintf(head, sizeof(head), "%s: %s to %s, %lld s", c->camera, a, b,
+	    (long long)(start - c->prev_end));
 	if (ev->down_at != 0) {
 		cam_time_format_zone(ev->down_at, c->zone, d, sizeof(d));
 		cam_time_format_zone(ev->up_at ? ev->up_at : start, c->zone,
@@ -51,40 +54,36 @@ gap(struct rctx *c, time_t start)
 		cam_time_format_zone(ev->stop_at, c->zone, d, sizeof(d));
 	switch (why) {
 	case CAM_GAP_BEFORE_DOWN:
-		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s: no "
-		    "footage for %lld s before the camera-down at %s",
-		    c->camera, a, b, len,
+		cam_checks_add(c->ck, ok, "gap", "%s: no footage for %lld s "
+		    "before the camera-down at %s", head,
 		    (long long)(ev->down_at - c->prev_end), d);
 		break;
 	case CAM_GAP_AFTER_UP:
-		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s: the "
-		    "camera was back at %s, no footage for %lld s after",
-		    c->camera, a, b, len, u, (long long)(start -
-		    (ev->up_at ? ev->up_at : start)));
+		cam_checks_add(c->ck, ok, "gap", "%s: the camera was back at "
+		    "%s, no footage for %lld s after", head, u,
+		    (long long)(start - (ev->up_at ? ev->up_at : start)));
 		break;
 	case CAM_GAP_DOWN:
-		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
-		    "camera was down (journaled)", c->camera, a, b, len);
+		cam_checks_add(c->ck, ok, "gap", "%s, the camera was down "
+		    "(journaled)", head);
 		break;
 	case CAM_GAP_CLOCK_STEP:
-		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
-		    "system clock was stepped forwards by %lld s (journaled)",
-		    c->camera, a, b, len, (long long)ev->clock_step);
+		cam_checks_add(c->ck, ok, "gap", "%s, the system clock was "
+		    "stepped forwards by %lld s (journaled)", head,
+		    (long long)ev->clock_step);
 		break;
 	case CAM_GAP_DISK_FULL:
-		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
-		    "disk was full (journaled)", c->camera, a, b, len);
+		cam_checks_add(c->ck, ok, "gap", "%s, the disk was full "
+		    "(journaled)", head);
 		break;
 	case CAM_GAP_STOPPED:
-		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s: "
-		    "recording was stopped at %s (record-stop, reason %s) and "
-		    "not resumed until %s", c->camera, a, b, len, d,
-		    ev->stop_why, b);
+		cam_checks_add(c->ck, ok, "gap", "%s: recording was stopped "
+		    "at %s (record-stop, reason %s) and not resumed until %s",
+		    head, d, ev->stop_why, b);
 		break;
 	case CAM_GAP_UNEXPLAINED:
-		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s, and no "
-		    "camera-down event: the recorder was not recording",
-		    c->camera, a, b, len);
+		cam_checks_add(c->ck, ok, "gap", "%s, and no camera-down "
+		    "event: the recorder was not recording", head);
 		break;
 	}
 }
