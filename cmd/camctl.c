@@ -1040,9 +1040,7 @@ user_edit(int argc, char **argv, int add)
 			if ((bit = cam_role_parse(optarg)) == 0) {
 				cam_buf_free(&msg);
 				return cam_cli_usage_error("user: unknown role \"%s\" "
-				    "(director, chief-of-office, operator, "
-				    "guard, department, unit-head, auditor)",
-				    optarg);
+				    "(" CAM_ROLE_NAMES ")", optarg);
 			}
 			u.roles |= bit;
 			break;

@@ -654,10 +654,8 @@ parse_users(struct v *v, const struct cam_ynode *n, struct cam_config *cfg)
 			    cam_role_parse(x->value) : 0;
 			if (bit == 0)
 				verr(v, x, "user %s: unknown role \"%s\" (roles:"
-				    " director, chief-of-office, operator, "
-				    "guard, department, unit-head, auditor)",
-				    k->value, x->type == CAM_Y_SCALAR ?
-				    x->value : "?");
+				    " " CAM_ROLE_NAMES ")", k->value,
+				    x->type == CAM_Y_SCALAR ? x->value : "?");
 			else if (u->roles & bit)
 				verr(v, x, "user %s: role \"%s\" given twice",
 				    k->value, x->value);

@@ -31,6 +31,10 @@ enum cam_role {
 	CAM_ROLE_AUDITOR = 1 << 6,
 };
 
+/* Every role's name, in bit order, for messages. */
+#define CAM_ROLE_NAMES	"director, chief-of-office, operator, guard, " \
+			"department, unit-head, auditor"
+
 /* Name of one role bit, or NULL; and the bit of a name, or 0. */
 const char *cam_role_name(unsigned role);
 unsigned cam_role_parse(const char *name);

@@ -31,6 +31,14 @@ main(void)
 	struct cam_buf b = CAM_BUF_INIT;
 	struct cam_err e;
 
+	cam_buf_adds(&b, CAM_ROLE_NAMES);
+	for (unsigned bit = 1; cam_role_name(bit) != NULL; bit <<= 1) {
+		const char *at = strstr(cam_buf_str(&b), cam_role_name(bit));
+		CHECK(at != NULL && cam_role_parse(cam_role_name(bit)) == bit,
+		    "CAM_ROLE_NAMES names every role");
+	}
+	cam_buf_free(&b);
+
 	CHECK(cam_camera_key("id") == 0, "the id comes first");
 	CHECK(cam_camera_key("segment") > 0, "segment is a camera key");
 	CHECK(cam_camera_key("password") == -1, "password is not");
