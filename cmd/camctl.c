@@ -780,13 +780,8 @@ camera_rm(int argc, char **argv)
 		cam_err_clear(&e);
 		/* Another camera may share the credential: keep it then. */
 		if (open_site(&s, &e) == 0) {
-			int shared = 0;
-			for (size_t i = 0; i < s.cfg.ncameras; i++)
-				if (s.cfg.cameras[i].credential &&
-				    strcmp(s.cfg.cameras[i].credential,
-				    cred) == 0)
-					shared = 1;
-			if (!shared && cam_secret_remove(dir, cred, &e) == -1)
+			if (!cam_config_credential_used(&s.cfg, cred) &&
+			    cam_secret_remove(dir, cred, &e) == -1)
 				cam_cli_fail(&e);
 			cam_site_close(&s);
 		}

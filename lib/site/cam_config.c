@@ -840,6 +840,16 @@ cam_config_camera(const struct cam_config *cfg, const char *id)
 	return NULL;
 }
 
+int
+cam_config_credential_used(const struct cam_config *cfg, const char *cred)
+{
+	for (size_t i = 0; i < cfg->ncameras; i++)
+		if (cfg->cameras[i].credential != NULL &&
+		    strcmp(cfg->cameras[i].credential, cred) == 0)
+			return 1;
+	return 0;
+}
+
 const struct cam_approved *
 cam_config_approved(const struct cam_config *cfg, const char *model)
 {

@@ -109,6 +109,9 @@ const struct cam_camera *cam_config_camera(const struct cam_config *cfg,
     const char *id);
 const struct cam_user *cam_config_user(const struct cam_config *cfg,
     const char *name);
+/* Does a camera name the credential cred? */
+int cam_config_credential_used(const struct cam_config *cfg,
+    const char *cred);
 
 /* Syntax of identifiers, shared by every program. */
 int cam_id_valid(const char *id);		/* [a-z0-9-]+, <= 32 */

@@ -77,6 +77,16 @@ main(void)
 	    "enabled: false\n", "in the table's order, quoted as needed");
 	cam_buf_free(&b);
 
+	{
+		struct cam_camera cams[2] = { { .credential = NULL },
+		    { .credential = (char *)"c2" } };
+		struct cam_config cfg = { .ncameras = 2, .cameras = cams };
+		CHECK(cam_config_credential_used(&cfg, "c2"),
+		    "a credential a camera names is used");
+		CHECK(!cam_config_credential_used(&cfg, "c1"),
+		    "one none names is not");
+	}
+
 	vals[cam_camera_key("url")] = "http://x";
 	vals[cam_camera_key("segment")] = "1s";
 	cam_err_clear(&e);
