@@ -24,6 +24,7 @@
 #include "site/cam_config.h"
 #include "audit/cam_audit_config.h"
 #include "audit/cam_audit_journals.h"
+#include "audit/cam_audit_recordings.h"
 #include "audit/cam_audit_report.h"
 #include "site/cam_site.h"
 #include "base/cam_time.h"

@@ -21,6 +21,7 @@
 #include "site/cam_config.h"
 #include "site/cam_policy.h"
 #include "journal/cam_seal.h"
+#include "media/cam_gaps.h"
 #include "site/cam_secret.h"
 #include "site/cam_site.h"
 #include "media/cam_rec.h"
@@ -563,35 +564,28 @@ end:
 
 /* ---- cameras ---- */
 
+/* camera add: the edit, and the credentials it stores. */
 struct cam_set {
-	const char *id;
-	const char *item;	/* camera add: the new item's YAML lines */
-	size_t nkv;
-	char **keys;		/* camera set: key=value pairs (NULL value: */
-	char **vals;		/* remove the key) */
-	int remove;		/* camera rm */
-	const char *user;	/* camera add: credentials to store */
+	struct cam_camera_edit ed;
+	const char *user;	/* credentials to store */
 	const char *pass;
 	int secret_written;	/* what to undo if the commit fails */
 	int secret_existed;
 	char *old_user, *old_pass;
 };
 
-static const char *const settable[] = { "name", "location", "url",
-	"credential", "host", "enabled", "segment", "transport", "model",
-	"firmware", NULL };
-
 /* Under the change lock, once the camera is known to be new: keep what
  * the credential file held, so that a failed commit can put it back. */
 static int
-store_secret(struct cam_set *cs, struct cam_err *e)
+store_secret(void *arg, struct cam_err *e)
 {
+	struct cam_set *cs = arg;
 	struct cam_err ignore;
 	int created;
 
-	cs->secret_existed = cam_secret_read(dir, cs->id, &cs->old_user,
+	cs->secret_existed = cam_secret_read(dir, cs->ed.id, &cs->old_user,
 	    &cs->old_pass, &ignore) == 0;
-	if (cam_secret_write(dir, cs->id, cs->user, cs->pass, &created,
+	if (cam_secret_write(dir, cs->ed.id, cs->user, cs->pass, &created,
 	    e) == -1)
 		return -1;
 	cs->secret_written = 1;
@@ -606,54 +600,14 @@ undo_secret(struct cam_set *cs)
 
 	cam_err_clear(&e);
 	if (cs->secret_written && cs->secret_existed)
-		cam_secret_write(dir, cs->id, cs->old_user, cs->old_pass,
+		cam_secret_write(dir, cs->ed.id, cs->old_user, cs->old_pass,
 		    &created, &e);
 	else if (cs->secret_written)
-		cam_secret_remove(dir, cs->id, &e);
+		cam_secret_remove(dir, cs->ed.id, &e);
 	if (e.count)
 		cam_cli_fail(&e);
 	cam_secret_free(&cs->old_user);
 	cam_secret_free(&cs->old_pass);
-}
-
-static int
-edit_camera(struct cam_ydoc *doc, void *arg, struct cam_err *e)
-{
-	struct cam_set *cs = arg;
-	const struct cam_ynode *seq;
-	int i = cam_site_find_camera(doc, cs->id, &seq);
-
-	if (cs->item != NULL) {
-		if (i != -1)
-			return cam_errf(e, CAM_NO, "camera \"%s\" already "
-			    "exists", cs->id);
-		if (seq == NULL)
-			return cam_errf(e, CAM_NO, "%s: no \"cameras:\" list "
-			    "to add to", doc->file);
-		if (cs->user != NULL && store_secret(cs, e) == -1)
-			return -1;
-		return cam_yaml_seq_append(doc, seq, cs->item, e);
-	}
-	if (i == -1)
-		return cam_errf(e, CAM_NO, "no camera \"%s\"", cs->id);
-	if (cs->remove)
-		return cam_yaml_seq_remove(doc, seq, (size_t)i, e);
-	for (size_t k = 0; k < cs->nkv; k++) {
-		const struct cam_ynode *cam;
-		cam_site_find_camera(doc, cs->id, &seq);
-		cam = seq->items[i];
-		if (cs->vals[k] == NULL) {
-			int at = cam_yaml_key_index(cam, cs->keys[k]);
-			if (at != -1 && cam_yaml_map_remove(doc, cam,
-			    (size_t)at, e) == -1)
-				return -1;
-		} else if (cam_yaml_map_set(doc, cam, cs->keys[k],
-		    cs->vals[k], e) == -1)
-			return -1;
-		if (cam_site_reparse(doc, e) == -1)
-			return -1;
-	}
-	return 0;
 }
 
 static int
@@ -678,54 +632,67 @@ commit_edit(cam_site_edit_fn fn, void *arg, const char *msg)
 	return rc;
 }
 
-/* A YAML scalar for a typed key: booleans plain, the rest quoted. */
-static void
-yaml_value(struct cam_buf *b, const char *key, const char *val)
+/* camera add --username: the password from pwfile ("-" or none:
+ * standard input, asked for on a terminal) into *password. */
+static int
+read_credentials(const char *username, const char *pwfile, char **password,
+    struct cam_err *e)
 {
-	if (strcmp(key, "enabled") == 0 && (strcmp(val, "true") == 0 ||
-	    strcmp(val, "false") == 0))
-		cam_buf_adds(b, val);
-	else
-		cam_yaml_quote(b, val);
+	if (pwfile == NULL)
+		pwfile = "-";
+	if (strcmp(pwfile, "-") == 0 && isatty(STDIN_FILENO))
+		fprintf(stderr, "password for %s: ", username);
+	if (cam_secret_read_line(pwfile, password, e) == -1 ||
+	    cam_secret_valid("user name", username, e) == -1 ||
+	    cam_secret_valid("password", *password, e) == -1)
+		return -1;
+	return 0;
 }
 
-/* Check a value given on the command line before it reaches the file, so
- * that the message speaks of the option, not of a line the user never
- * wrote. */
+/* Commit the new camera id (its item built), with its credentials if
+ * given.  The secret is written to private/ before the commit (so that
+ * no committed camera points at missing credentials) and put back as it
+ * was if the commit fails. */
 static int
-check_value(const char *key, const char *val, struct cam_err *e)
+camera_add_commit(const char *id, const char *item, const char *username,
+    const char *pwfile)
 {
-	char why[256];
-	int64_t secs;
+	struct cam_buf msg = CAM_BUF_INIT;
+	struct cam_set cs;
+	struct cam_err e;
+	char *password = NULL;
+	int rc;
 
-	if (!cam_utf8_clean(val, strlen(val), 0))
-		return cam_errf(e, CAM_USAGE, "%s: control characters or "
-		    "invalid UTF-8", key);
-	/* The URL is not echoed: it may hold a password. */
-	if (strcmp(key, "url") == 0 && cam_url_check(val, why,
-	    sizeof(why)) == -1)
-		return cam_errf(e, CAM_NO, "url: %s", why);
-	if (strcmp(key, "segment") == 0) {
-		if (cam_duration_parse(val, &secs, e) == -1)
-			return -1;
-		if (secs < 5 || secs > 3600)
-			return cam_errf(e, CAM_NO, "segment %s: must be from "
-			    "5s to 1h", val);
+	cam_err_clear(&e);
+	memset(&cs, 0, sizeof(cs));
+	if (username != NULL) {
+		if (read_credentials(username, pwfile, &password, &e) == -1) {
+			rc = cam_cli_fail(&e);
+			goto end;
+		}
+		cs.user = username;
+		cs.pass = password;
+		cs.ed.on_add = store_secret;
+		cs.ed.arg = &cs;
 	}
-	if (strcmp(key, "enabled") == 0 && strcmp(val, "true") != 0 &&
-	    strcmp(val, "false") != 0)
-		return cam_errf(e, CAM_NO, "enabled must be true or false");
-	if (strcmp(key, "transport") == 0 && strcmp(val, "tcp") != 0 &&
-	    strcmp(val, "udp") != 0)
-		return cam_errf(e, CAM_NO, "transport must be tcp or udp");
-	if (strcmp(key, "credential") == 0 && !cam_id_valid(val))
-		return cam_errf(e, CAM_NO, "bad credential name \"%s\"", val);
-	return 0;
+	cs.ed.id = id;
+	cs.ed.item = item;
+	cam_buf_addf(&msg, "camera add %s", id);
+	rc = commit_edit(cam_config_edit_camera, &cs.ed, cam_buf_str(&msg));
+	if (rc != 0)
+		undo_secret(&cs);
+	cam_secret_free(&cs.old_user);
+	cam_secret_free(&cs.old_pass);
+end:
+	cam_secret_free(&password);
+	cam_buf_free(&msg);
+	return rc;
 }
 
 static int
 camera_add(int argc, char **argv)
 {
+	/* A camera key's option has the key's name. */
 	static const struct option opts[] = {
 		{ "url", required_argument, NULL, 'u' },
 		{ "name", required_argument, NULL, 'n' },
@@ -740,31 +707,21 @@ camera_add(int argc, char **argv)
 		{ "password-file", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *keys[] = { "url", "name", "location", "host", "segment",
-	    "transport", "model", "firmware" };
-	const char *vals[8] = { NULL };
+	const char *vals[CAM_CAMERA_NKEYS] = { NULL };
 	const char *username = NULL, *pwfile = NULL;
-	struct cam_buf item = CAM_BUF_INIT, msg = CAM_BUF_INIT;
-	struct cam_set cs;
+	struct cam_buf item = CAM_BUF_INIT;
 	struct cam_err e;
-	char *password = NULL;
-	int c, disabled = 0, rc = CAM_USAGE;
+	int c, li = 0, rc;
 
 	cam_err_clear(&e);
-	while ((c = next_opt(argc, argv, "", opts)) != -1)
+	while ((c = getopt_long(argc, argv, "", opts, &li)) != -1)
 		switch (c) {
-		case 'u': vals[0] = optarg; break;
-		case 'n': vals[1] = optarg; break;
-		case 'l': vals[2] = optarg; break;
-		case 'H': vals[3] = optarg; break;
-		case 's': vals[4] = optarg; break;
-		case 't': vals[5] = optarg; break;
-		case 'M': vals[6] = optarg; break;
-		case 'f': vals[7] = optarg; break;
-		case 'd': disabled = 1; break;
+		case 'd': vals[cam_camera_key("enabled")] = "false"; break;
 		case 'U': username = optarg; break;
 		case 'P': pwfile = optarg; break;
-		default: return cam_cli_usage_error("camera add: bad option");
+		case '?': case ':':
+			return cam_cli_usage_error("camera add: bad option");
+		default: vals[cam_camera_key(opts[li].name)] = optarg; break;
 		}
 	if (optind + 1 != argc)
 		return cam_cli_usage_error("camera add: give one camera id");
@@ -774,65 +731,19 @@ camera_add(int argc, char **argv)
 		    "'-' (not first), at most %d characters", id, CAM_ID_MAX);
 		return cam_cli_fail(&e);
 	}
-	if (vals[0] == NULL)
+	if (vals[cam_camera_key("url")] == NULL)
 		return cam_cli_usage_error("camera add: --url is required");
 	if (pwfile != NULL && username == NULL)
 		return cam_cli_usage_error("camera add: --password-file goes with "
 		    "--username");
-	for (int i = 0; i < 8; i++)
-		if (vals[i] != NULL && check_value(keys[i], vals[i], &e) == -1)
-			return cam_cli_fail(&e);
-	cam_buf_addf(&item, "id: %s\n", id);
-	for (int i = 1; i < 4; i++)
-		if (vals[i] != NULL) {
-			cam_buf_addf(&item, "%s: ", keys[i]);
-			cam_yaml_quote(&item, vals[i]);
-			cam_buf_adds(&item, "\n");
-		}
-	cam_buf_adds(&item, "url: ");
-	cam_yaml_quote(&item, vals[0]);
-	cam_buf_adds(&item, "\n");
-	for (int i = 4; i < 8; i++)
-		if (vals[i] != NULL) {
-			cam_buf_addf(&item, "%s: ", keys[i]);
-			cam_yaml_quote(&item, vals[i]);
-			cam_buf_adds(&item, "\n");
-		}
 	if (username != NULL)
-		cam_buf_addf(&item, "credential: %s\n", id);
-	if (disabled)
-		cam_buf_adds(&item, "enabled: false\n");
-
-	/* The secret is written to private/ before the commit (so that no
-	 * committed camera points at missing credentials) and put back as
-	 * it was if the commit fails. */
-	memset(&cs, 0, sizeof(cs));
-	if (username != NULL) {
-		if (pwfile == NULL)
-			pwfile = "-";
-		if (strcmp(pwfile, "-") == 0 && isatty(STDIN_FILENO))
-			fprintf(stderr, "password for %s: ", username);
-		if (cam_secret_read_line(pwfile, &password, &e) == -1 ||
-		    cam_secret_valid("user name", username, &e) == -1 ||
-		    cam_secret_valid("password", password, &e) == -1) {
-			rc = cam_cli_fail(&e);
-			goto end;
-		}
-		cs.user = username;
-		cs.pass = password;
-	}
-	cs.id = id;
-	cs.item = cam_buf_str(&item);
-	cam_buf_addf(&msg, "camera add %s", id);
-	rc = commit_edit(edit_camera, &cs, cam_buf_str(&msg));
-	if (rc != 0)
-		undo_secret(&cs);
-	cam_secret_free(&cs.old_user);
-	cam_secret_free(&cs.old_pass);
-end:
-	cam_secret_free(&password);
+		vals[cam_camera_key("credential")] = id;
+	if (cam_camera_item(&item, id, vals, &e) == -1)
+		rc = cam_cli_fail(&e);
+	else
+		rc = camera_add_commit(id, cam_buf_str(&item), username,
+		    pwfile);
 	cam_buf_free(&item);
-	cam_buf_free(&msg);
 	return rc;
 }
 
@@ -840,16 +751,16 @@ static int
 camera_rm(int argc, char **argv)
 {
 	struct cam_buf msg = CAM_BUF_INIT;
-	struct cam_set cs;
+	struct cam_camera_edit ce;
 	struct cam_err e;
 	char *cred = NULL;
 	int rc;
 
 	if (argc != 2)
 		return cam_cli_usage_error("camera rm: give one camera id");
-	memset(&cs, 0, sizeof(cs));
-	cs.id = argv[1];
-	cs.remove = 1;
+	memset(&ce, 0, sizeof(ce));
+	ce.id = argv[1];
+	ce.remove = 1;
 	/* Its credential file goes once the camera is gone from the
 	 * configuration in force. */
 	{
@@ -857,25 +768,20 @@ camera_rm(int argc, char **argv)
 		cam_err_clear(&e);
 		if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
 			return cam_cli_fail(&e);
-		const struct cam_camera *c = cam_config_camera(&s.cfg, cs.id);
+		const struct cam_camera *c = cam_config_camera(&s.cfg, ce.id);
 		if (c != NULL && c->credential != NULL)
 			cred = cam_xstrdup(c->credential);
 		cam_site_close(&s);
 	}
-	cam_buf_addf(&msg, "camera rm %s", cs.id);
-	rc = commit_edit(edit_camera, &cs, cam_buf_str(&msg));
+	cam_buf_addf(&msg, "camera rm %s", ce.id);
+	rc = commit_edit(cam_config_edit_camera, &ce, cam_buf_str(&msg));
 	if (rc == 0 && cred != NULL) {
 		struct cam_site s;
 		cam_err_clear(&e);
 		/* Another camera may share the credential: keep it then. */
 		if (open_site(&s, &e) == 0) {
-			int shared = 0;
-			for (size_t i = 0; i < s.cfg.ncameras; i++)
-				if (s.cfg.cameras[i].credential &&
-				    strcmp(s.cfg.cameras[i].credential,
-				    cred) == 0)
-					shared = 1;
-			if (!shared && cam_secret_remove(dir, cred, &e) == -1)
+			if (!cam_config_credential_used(&s.cfg, cred) &&
+			    cam_secret_remove(dir, cred, &e) == -1)
 				cam_cli_fail(&e);
 			cam_site_close(&s);
 		}
@@ -889,61 +795,58 @@ camera_rm(int argc, char **argv)
 static int
 camera_set_pairs(const char *id, int n, char **pairs, const char *msg)
 {
-	struct cam_set cs;
+	struct cam_camera_edit ce;
 	struct cam_err e;
 	int rc = 0;
 
-	memset(&cs, 0, sizeof(cs));
+	memset(&ce, 0, sizeof(ce));
 	cam_err_clear(&e);
-	cs.id = id;
-	cs.keys = cam_xmalloc((size_t)n * sizeof(char *));
-	cs.vals = cam_xmalloc((size_t)n * sizeof(char *));
+	ce.id = id;
+	ce.keys = cam_xmalloc((size_t)n * sizeof(char *));
+	ce.vals = cam_xmalloc((size_t)n * sizeof(char *));
 	for (int i = 0; i < n; i++) {
 		char *eq = strchr(pairs[i], '=');
-		size_t j;
 
 		if (eq == NULL) {
 			rc = cam_cli_usage_error("camera set: \"%s\" is not key=value",
 			    pairs[i]);
 			goto end;
 		}
-		cs.keys[cs.nkv] = cam_xstrndup(pairs[i],
+		ce.keys[ce.nkv] = cam_xstrndup(pairs[i],
 		    (size_t)(eq - pairs[i]));
-		cs.vals[cs.nkv] = NULL;
-		cs.nkv++;
-		for (j = 0; settable[j] != NULL; j++)
-			if (strcmp(settable[j], cs.keys[i]) == 0)
-				break;
-		if (settable[j] == NULL) {
+		ce.vals[ce.nkv] = NULL;
+		ce.nkv++;
+		/* Any key but the id. */
+		if (cam_camera_key(ce.keys[i]) <= 0) {
 			rc = cam_cli_usage_error("camera set: unknown key \"%s\"",
-			    cs.keys[i]);
+			    ce.keys[i]);
 			goto end;
 		}
 		if (eq[1] == '\0') {	/* key= removes the key */
-			if (strcmp(cs.keys[i], "url") == 0) {
+			if (strcmp(ce.keys[i], "url") == 0) {
 				rc = cam_cli_usage_error("camera set: the %s cannot be "
 				    "removed", "url");
 				goto end;
 			}
 			continue;
 		}
-		if (check_value(cs.keys[i], eq + 1, &e) == -1) {
+		if (cam_camera_value_check(ce.keys[i], eq + 1, &e) == -1) {
 			rc = cam_cli_fail(&e);
 			goto end;
 		}
 		struct cam_buf v = CAM_BUF_INIT;
-		yaml_value(&v, cs.keys[i], eq + 1);
-		cs.vals[i] = cam_xstrdup(cam_buf_str(&v));
+		cam_camera_value_yaml(&v, ce.keys[i], eq + 1);
+		ce.vals[i] = cam_xstrdup(cam_buf_str(&v));
 		cam_buf_free(&v);
 	}
-	rc = commit_edit(edit_camera, &cs, msg);
+	rc = commit_edit(cam_config_edit_camera, &ce, msg);
 end:
-	for (size_t i = 0; i < cs.nkv; i++) {
-		free(cs.keys[i]);
-		free(cs.vals[i]);
+	for (size_t i = 0; i < ce.nkv; i++) {
+		free(ce.keys[i]);
+		free(ce.vals[i]);
 	}
-	free(cs.keys);
-	free(cs.vals);
+	free(ce.keys);
+	free(ce.vals);
 	return rc;
 }
 
@@ -1110,71 +1013,6 @@ cmd_camera(int argc, char **argv)
 
 /* ---- users ---- */
 
-struct user_edit {
-	const char *name;
-	unsigned roles;		/* add: roles to give; rm: roles to take */
-	int add;
-};
-
-static void
-roles_yaml(struct cam_buf *b, unsigned roles)
-{
-	int n = 0;
-
-	cam_buf_adds(b, "[");
-	for (unsigned bit = 1; bit != 0 && cam_role_name(bit) != NULL;
-	    bit <<= 1)
-		if (roles & bit)
-			cam_buf_addf(b, "%s%s", n++ ? ", " : "",
-			    cam_role_name(bit));
-	cam_buf_adds(b, "]");
-}
-
-static int
-edit_user(struct cam_ydoc *doc, void *arg, struct cam_err *e)
-{
-	struct user_edit *u = arg;
-	const struct cam_ynode *users = cam_yaml_get(doc->root, "users");
-	struct cam_config cfg;
-	struct cam_buf v = CAM_BUF_INIT;
-	unsigned have = 0;
-	int i, rc;
-
-	/* The current roles, as validated: the file at HEAD is valid. */
-	if (cam_config_from_doc(&cfg, doc, e) == -1) {
-		cam_config_free(&cfg);
-		return -1;
-	}
-	const struct cam_user *cu = cam_config_user(&cfg, u->name);
-	if (cu != NULL)
-		have = cu->roles;
-	cam_config_free(&cfg);
-	if (users == NULL)
-		return cam_errf(e, CAM_NO, "%s: no \"users:\" mapping",
-		    doc->file);
-	i = cam_yaml_key_index(users, u->name);
-	if (u->add) {
-		if ((have | u->roles) == have)
-			return cam_errf(e, CAM_NO, "user %s already has "
-			    "those roles", u->name);
-		roles_yaml(&v, have | u->roles);
-		rc = cam_yaml_map_set(doc, users, u->name, cam_buf_str(&v), e);
-		cam_buf_free(&v);
-		return rc;
-	}
-	if (i == -1)
-		return cam_errf(e, CAM_NO, "no user \"%s\"", u->name);
-	if (u->roles != 0 && (have & u->roles) != u->roles)
-		return cam_errf(e, CAM_NO, "user %s does not have all those "
-		    "roles", u->name);
-	if (u->roles == 0 || (have & ~u->roles) == 0)
-		return cam_yaml_map_remove(doc, users, (size_t)i, e);
-	roles_yaml(&v, have & ~u->roles);
-	cam_yaml_replace(doc, users->vals[i], cam_buf_str(&v));
-	cam_buf_free(&v);
-	return 0;
-}
-
 static int
 user_edit(int argc, char **argv, int add)
 {
@@ -1183,7 +1021,7 @@ user_edit(int argc, char **argv, int add)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cam_buf msg = CAM_BUF_INIT;
-	struct user_edit u;
+	struct cam_user_edit u;
 	struct cam_err e;
 	int c, rc;
 
@@ -1197,9 +1035,7 @@ user_edit(int argc, char **argv, int add)
 			if ((bit = cam_role_parse(optarg)) == 0) {
 				cam_buf_free(&msg);
 				return cam_cli_usage_error("user: unknown role \"%s\" "
-				    "(director, chief-of-office, operator, "
-				    "guard, department, unit-head, auditor)",
-				    optarg);
+				    "(" CAM_ROLE_NAMES ")", optarg);
 			}
 			u.roles |= bit;
 			break;
@@ -1227,7 +1063,7 @@ user_edit(int argc, char **argv, int add)
 	for (unsigned bit = 1; cam_role_name(bit) != NULL; bit <<= 1)
 		if (u.roles & bit)
 			cam_buf_addf(&msg, " %s", cam_role_name(bit));
-	rc = commit_edit(edit_user, &u, cam_buf_str(&msg));
+	rc = commit_edit(cam_config_edit_user, &u, cam_buf_str(&msg));
 	cam_buf_free(&msg);
 	return rc;
 }
@@ -1387,12 +1223,11 @@ camera_status(const struct cam_site *s, const struct cam_camera *c,
 			if (covered_from == 0 || g->start < covered_from)
 				covered_from = g->start < day ? day : g->start;
 		}
-		/* Times are whole seconds: a step of 2 s or less is the
-		 * rounding, not a gap. */
-		if (i > 0 && g->start >= day &&
-		    g->start - segs.v[i - 1].end > 2) {
+		int64_t gap = i > 0 ? cam_gaps_between(segs.v[i - 1].end,
+		    g->start) : 0;
+		if (gap > 0 && g->start >= day) {
 			st->gaps++;
-			st->gap_seconds += g->start - segs.v[i - 1].end;
+			st->gap_seconds += gap;
 		}
 	}
 	if (segs.n > 0)
@@ -1407,17 +1242,97 @@ camera_status(const struct cam_site *s, const struct cam_camera *c,
 	return 0;
 }
 
+/* One camera's line (or JSON object, the n-th) of camctl status. */
+static void
+status_line(struct cam_buf *out, int json, int n, const struct cam_status *st,
+    time_t now, const char *zone)
+{
+	const struct cam_camera *cam = st->cam;
+	char when[40], age[32];
+
+	if (st->last_end != 0) {
+		cam_time_format_local(st->last_end, zone, when, sizeof(when));
+		cam_duration_format(now > st->last_end ? now - st->last_end :
+		    0, age, sizeof(age));
+	}
+	if (!json) {
+		cam_buf_addf(out, "%s\t%s\t%s\t%s\t%d\t%lld\t%llu\t%.2f\n",
+		    cam->id, st->state, st->last_end ? when : "-",
+		    st->last_end ? age : "-", st->gaps,
+		    (long long)st->gap_seconds,
+		    (unsigned long long)st->bytes, st->days);
+		return;
+	}
+	cam_buf_adds(out, n ? ",\n  {\"camera\": " : "\n  {\"camera\": ");
+	cam_json_str(out, cam->id);
+	cam_buf_addf(out, ", \"state\": \"%s\", \"last_end\": ", st->state);
+	if (st->last_end != 0) {
+		cam_json_str(out, when);
+		cam_buf_addf(out, ", \"age_seconds\": %lld",
+		    (long long)(now - st->last_end));
+	} else
+		cam_buf_adds(out, "null, \"age_seconds\": null");
+	cam_buf_addf(out, ", \"gaps_24h\": %d, \"gap_seconds\": %lld, "
+	    "\"bytes\": %llu, \"days\": %.2f, \"bytes_per_day\": %.0f, "
+	    "\"stale\": %s}", st->gaps, (long long)st->gap_seconds,
+	    (unsigned long long)st->bytes, st->days, st->rate,
+	    st->stale ? "true" : "false");
+}
+
+/* The storage part of camctl status: live bytes kept, room left under
+ * the capacity limit and, at the current rate, how many days that is. */
+static void
+status_storage(struct cam_buf *out, int json, int n,
+    const struct cam_config *cfg, uint64_t live, double rate, int stale)
+{
+	struct statvfs vfs;
+	double days_left = -1;
+	uint64_t room = 0;
+
+	if (statvfs(cfg->root, &vfs) == 0) {
+		uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+		uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) *
+		    vfs.f_frsize;
+		uint64_t limit = cfg->max_bytes > 0 ? cfg->max_bytes :
+		    total / 100 * (uint64_t)cfg->max_percent;
+		uint64_t base = cfg->max_bytes > 0 ? live : used;
+		room = limit > base ? limit - base : 0;
+	}
+	if (rate > 0)
+		days_left = (double)room / rate;
+	if (!json) {
+		cam_buf_addf(out, "storage\t%s\t%llu bytes\t%llu bytes of "
+		    "room\t", cfg->root, (unsigned long long)live,
+		    (unsigned long long)room);
+		if (days_left < 0)
+			cam_buf_adds(out, "- days left\n");
+		else
+			cam_buf_addf(out, "%.1f days left\n", days_left);
+		return;
+	}
+	cam_buf_addf(out, "%s], \"storage\": {\"root\": ", n ? "\n" : "");
+	cam_json_str(out, cfg->root);
+	cam_buf_addf(out, ", \"bytes\": %llu, \"room_bytes\": %llu, "
+	    "\"bytes_per_day\": %.0f, \"days_left\": ",
+	    (unsigned long long)live, (unsigned long long)room, rate);
+	if (days_left < 0)
+		cam_buf_adds(out, "null");
+	else
+		cam_buf_addf(out, "%.1f", days_left);
+	cam_buf_addf(out, ", \"retention_days\": %d}, \"stale\": %d}\n",
+	    cfg->retention_days, stale);
+}
+
 static int
 cmd_status(int argc, char **argv)
 {
 	struct cam_buf out = CAM_BUF_INIT;
 	struct cam_site s;
 	struct cam_err e;
-	struct statvfs vfs;
-	char host[256], when[40], age[32];
+	char host[256];
 	time_t now = time(NULL);
-	double rate = 0, days_left = -1;
-	uint64_t live = 0, room = 0;
+	double rate = 0;
+	uint64_t live = 0;
 	int json, stale = 0, n = 0, rc;
 
 	if ((rc = cam_cli_json_only(argc, argv, "status", &json)) != 0)
@@ -1443,74 +1358,9 @@ cmd_status(int argc, char **argv)
 		live += st.bytes;
 		rate += st.rate;
 		stale += st.stale;
-		if (st.last_end != 0) {
-			cam_time_format_local(st.last_end, s.cfg.timezone,
-			    when, sizeof(when));
-			cam_duration_format(now > st.last_end ?
-			    now - st.last_end : 0, age, sizeof(age));
-		}
-		if (json) {
-			cam_buf_adds(&out, n++ ? ",\n  {\"camera\": " :
-			    "\n  {\"camera\": ");
-			cam_json_str(&out, cam->id);
-			cam_buf_addf(&out, ", \"state\": \"%s\", "
-			    "\"last_end\": ", st.state);
-			if (st.last_end != 0) {
-				cam_json_str(&out, when);
-				cam_buf_addf(&out, ", \"age_seconds\": %lld",
-				    (long long)(now - st.last_end));
-			} else
-				cam_buf_adds(&out, "null, \"age_seconds\": null");
-			cam_buf_addf(&out, ", \"gaps_24h\": %d, "
-			    "\"gap_seconds\": %lld, \"bytes\": %llu, "
-			    "\"days\": %.2f, \"bytes_per_day\": %.0f, "
-			    "\"stale\": %s}", st.gaps, (long long)st.gap_seconds,
-			    (unsigned long long)st.bytes, st.days, st.rate,
-			    st.stale ? "true" : "false");
-		} else
-			cam_buf_addf(&out, "%s\t%s\t%s\t%s\t%d\t%lld\t%llu\t"
-			    "%.2f\n", cam->id, st.state, st.last_end ? when :
-			    "-", st.last_end ? age : "-", st.gaps,
-			    (long long)st.gap_seconds,
-			    (unsigned long long)st.bytes, st.days);
+		status_line(&out, json, n++, &st, now, s.cfg.timezone);
 	}
-	/* Room left under the capacity limit, at the current rate. */
-	if (statvfs(s.cfg.root, &vfs) == 0) {
-		uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
-		uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) *
-		    vfs.f_frsize;
-		uint64_t limit = s.cfg.max_bytes > 0 ? s.cfg.max_bytes :
-		    total / 100 * (uint64_t)s.cfg.max_percent;
-		uint64_t base = s.cfg.max_bytes > 0 ? live : used;
-		room = limit > base ? limit - base : 0;
-	}
-	if (rate > 0)
-		days_left = (double)room / rate;
-	if (json)
-		cam_buf_addf(&out, "%s], \"storage\": {\"root\": ",
-		    n ? "\n" : "");
-	else
-		cam_buf_addf(&out, "storage\t");
-	if (json) {
-		cam_json_str(&out, s.cfg.root);
-		cam_buf_addf(&out, ", \"bytes\": %llu, \"room_bytes\": %llu, "
-		    "\"bytes_per_day\": %.0f, \"days_left\": ",
-		    (unsigned long long)live, (unsigned long long)room, rate);
-		if (days_left < 0)
-			cam_buf_adds(&out, "null");
-		else
-			cam_buf_addf(&out, "%.1f", days_left);
-		cam_buf_addf(&out, ", \"retention_days\": %d}, "
-		    "\"stale\": %d}\n", s.cfg.retention_days, stale);
-	} else {
-		cam_buf_addf(&out, "%s\t%llu bytes\t%llu bytes of room\t",
-		    s.cfg.root, (unsigned long long)live,
-		    (unsigned long long)room);
-		if (days_left < 0)
-			cam_buf_adds(&out, "- days left\n");
-		else
-			cam_buf_addf(&out, "%.1f days left\n", days_left);
-	}
+	status_storage(&out, json, n, &s.cfg, live, rate, stale);
 	rc = print_buf(&out);
 	if (rc == 0 && stale > 0) {
 		fprintf(stderr, "%s: %d camera%s without a recent segment\n",

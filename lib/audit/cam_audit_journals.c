@@ -1,14 +1,11 @@
 /*
- * cam_integrity: see cam_integrity.h.
+ * cam_integrity (journals): see cam_audit_journals.h.
  */
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/cam_crypto.h"
-#include "media/cam_gaps.h"
 #include "audit/cam_audit_journals.h"
 #include "journal/cam_journal.h"
 #include "base/cam_json.h"
@@ -16,8 +13,6 @@
 #include "media/cam_store.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
-
-/* ---- journals ---- */
 
 struct jctx {
 	struct cam_checks *ck;
@@ -129,180 +124,4 @@ cam_integrity_journals_since(struct cam_site *s, time_t since,
 		    s->cfg.root);
 	cam_trust_free(&j.ca);
 	return rc;
-}
-
-/* ---- recordings ---- */
-
-struct rctx {
-	struct cam_checks *ck;
-	const char *camera;
-	const char *zone;
-	time_t from, to;	/* 0: open */
-	time_t prev_end;	/* of the last segment seen, 0 if none */
-	/* Since then: when the camera went down and came back, when the
-	 * recorder was stopped, whether the disk filled. */
-	struct cam_gap_events ev;
-};
-
-static int
-in_range(const struct rctx *c, time_t a, time_t b)
-{
-	return (c->from == 0 || b >= c->from) && (c->to == 0 || a < c->to);
-}
-
-/* A gap from c->prev_end to start, and what the manifest says of it. */
-static void
-gap(struct rctx *c, time_t start)
-{
-	const struct cam_gap_events *ev = &c->ev;
-	char a[64], b[64], d[64] = "", u[64] = "";
-	long long len = (long long)(start - c->prev_end);
-	enum cam_gap_cause why = cam_gaps_classify(ev, c->prev_end, start);
-
-	cam_time_format_zone(c->prev_end, c->zone, a, sizeof(a));
-	cam_time_format_zone(start, c->zone, b, sizeof(b));
-	if (ev->down_at != 0) {
-		cam_time_format_zone(ev->down_at, c->zone, d, sizeof(d));
-		cam_time_format_zone(ev->up_at ? ev->up_at : start, c->zone,
-		    u, sizeof(u));
-	} else if (ev->stop_at != 0)
-		cam_time_format_zone(ev->stop_at, c->zone, d, sizeof(d));
-	switch (why) {
-	case CAM_GAP_BEFORE_DOWN:
-		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s: no "
-		    "footage for %lld s before the camera-down at %s",
-		    c->camera, a, b, len,
-		    (long long)(ev->down_at - c->prev_end), d);
-		break;
-	case CAM_GAP_AFTER_UP:
-		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s: the "
-		    "camera was back at %s, no footage for %lld s after",
-		    c->camera, a, b, len, u, (long long)(start -
-		    (ev->up_at ? ev->up_at : start)));
-		break;
-	case CAM_GAP_DOWN:
-		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
-		    "camera was down (journaled)", c->camera, a, b, len);
-		break;
-	case CAM_GAP_CLOCK_STEP:
-		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
-		    "system clock was stepped forwards by %lld s (journaled)",
-		    c->camera, a, b, len, (long long)ev->clock_step);
-		break;
-	case CAM_GAP_DISK_FULL:
-		cam_checks_add(c->ck, 1, "gap", "%s: %s to %s, %lld s, the "
-		    "disk was full (journaled)", c->camera, a, b, len);
-		break;
-	case CAM_GAP_STOPPED:
-		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s: "
-		    "recording was stopped at %s (record-stop, reason %s) and "
-		    "not resumed until %s", c->camera, a, b, len, d,
-		    ev->stop_why, b);
-		break;
-	case CAM_GAP_UNEXPLAINED:
-		cam_checks_add(c->ck, 0, "gap", "%s: %s to %s, %lld s, and no "
-		    "camera-down event: the recorder was not recording",
-		    c->camera, a, b, len);
-		break;
-	}
-}
-
-static int
-rec_cb(void *arg, const struct cam_journal_rec *r)
-{
-	struct rctx *c = arg;
-	char file[PATH_MAX], reason[256], a[64];
-	time_t start, end;
-
-	if (cam_gaps_event(&c->ev, r))
-		return 0;
-	if (strcmp(r->kind, "delete") == 0) {
-		start = cam_json_get_time(r->data, "start");
-		end = cam_json_get_time(r->data, "end");
-		if (!in_range(c, start, end))
-			return 0;
-		if (cam_json_get_str(r->data, "file", file, sizeof(file)) == -1)
-			snprintf(file, sizeof(file), "?");
-		if (cam_json_get_str(r->data, "reason", reason,
-		    sizeof(reason)) == -1)
-			snprintf(reason, sizeof(reason), "none given");
-		cam_time_format_zone(r->time, c->zone, a, sizeof(a));
-		cam_checks_add(c->ck, 1, "deleted", "%s: deleted %s, reason: "
-		    "%s", file, a, reason);
-		return 0;
-	}
-	if (strcmp(r->kind, "segment") != 0)
-		return 0;
-	start = cam_json_get_time(r->data, "start");
-	end = cam_json_get_time(r->data, "end");
-	/* Whole seconds: a cut between segments may look like 1 s. */
-	if (c->prev_end != 0 && start - c->prev_end > 1 &&
-	    in_range(c, c->prev_end, start)) {
-		gap(c, start);
-	}
-	c->prev_end = end;
-	memset(&c->ev, 0, sizeof(c->ev));
-	return 0;
-}
-
-static void
-rec_report(void *arg, const char *what, const char *msg)
-{
-	struct rctx *c = arg;
-
-	cam_checks_add(c->ck, 0, what, "%s", msg);
-}
-
-int
-cam_integrity_recordings(struct cam_site *s, const char *camera,
-    time_t from, time_t to, struct cam_checks *ck, struct cam_err *e)
-{
-	struct rctx c;
-	char path[PATH_MAX];
-	char **cams = NULL;
-	size_t n = 0;
-
-	memset(&c, 0, sizeof(c));
-	c.ck = ck;
-	c.zone = s->cfg.timezone;
-	c.from = from;
-	c.to = to;
-	if (camera != NULL) {
-		cams = cam_xmalloc(sizeof(*cams));
-		cams[n++] = cam_xstrdup(camera);
-	} else if (cam_store_cameras(s->cfg.root, &cams, &n, e) == -1)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t checked = 0;
-		int found;
-
-		c.camera = cams[i];
-		c.prev_end = 0;
-		memset(&c.ev, 0, sizeof(c.ev));
-		/* A window's check reads the volumes that hold it. */
-		found = cam_store_verify_since(s->cfg.root, cams[i],
-		    from ? from : CAM_JOURNAL_ALL, rec_report, &c, &checked, e);
-		if (found == -1) {
-			cam_checks_add(ck, 0, cams[i], "%s", e->msg);
-			cam_err_clear(e);
-			continue;
-		}
-		if (cam_path(path, sizeof(path), e, "%s/%s/manifest",
-		    s->cfg.root, cams[i]) == 0 &&
-		    cam_journal_foreach_since(path, from ? from :
-		    CAM_JOURNAL_ALL, rec_cb, &c, e) == -1) {
-			cam_checks_add(ck, 0, cams[i], "%s", e->msg);
-			cam_err_clear(e);
-		}
-		if (found == 0)
-			cam_checks_add(ck, 1, cams[i], "%" PRIu64 " segments "
-			    "match their manifest", checked);
-	}
-	if (n == 0)
-		cam_checks_add(ck, 0, "recordings", "no camera has a manifest "
-		    "under %s", s->cfg.root);
-	for (size_t i = 0; i < n; i++)
-		free(cams[i]);
-	free(cams);
-	return 0;
 }

@@ -1,8 +1,7 @@
 /*
- * cam_integrity: the integrity of what a site stores, as check lines:
- * every journal's chain, seals and witness, and every camera's
- * recordings (each segment re-hashed against its manifest; the
- * manifest's gaps, explained or not, and its deletions).
+ * cam_integrity (journals): the integrity of a site's journals, as
+ * check lines: every journal's chain, seals and witness (camaudit
+ * journals).  The recordings are cam_audit_recordings.h.
  */
 #ifndef CAM_INTEGRITY_H
 #define CAM_INTEGRITY_H
@@ -42,12 +41,5 @@ int cam_integrity_journals(struct cam_site *s, struct cam_checks *ck,
  * (cam_seal_verify_since): what a report on a month needs. */
 int cam_integrity_journals_since(struct cam_site *s, time_t since,
     struct cam_checks *ck, struct cam_err *e);
-
-/* Every camera that has a manifest (or only camera), in the
- * configuration or not: footage of a camera taken out still counts.
- * Gaps and deletions only from from to to (0: open).  -1 when the
- * cameras cannot be listed. */
-int cam_integrity_recordings(struct cam_site *s, const char *camera,
-    time_t from, time_t to, struct cam_checks *ck, struct cam_err *e);
 
 #endif

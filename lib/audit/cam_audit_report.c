@@ -9,6 +9,7 @@
 #include "audit/cam_audit_cameras.h"
 #include "audit/cam_audit_config.h"
 #include "audit/cam_audit_journals.h"
+#include "audit/cam_audit_recordings.h"
 #include "base/cam_json.h"
 #include "audit/cam_audit_report.h"
 #include "base/cam_time.h"

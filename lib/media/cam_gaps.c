@@ -11,6 +11,13 @@
 #include "base/cam_json.h"
 #include "base/cam_util.h"
 
+int64_t
+cam_gaps_between(time_t prev_end, time_t start)
+{
+	return start - prev_end > CAM_GAPS_ROUNDING ?
+	    (int64_t)(start - prev_end) : 0;
+}
+
 enum cam_gap_cause
 cam_gaps_classify(const struct cam_gap_events *ev, time_t prev_end,
     time_t start)
@@ -122,7 +129,7 @@ uptime_cb(void *arg, const struct cam_journal_rec *r)
 		if (cam_json_get_int(r->data, "bytes", &b) == 0 && b > 0)
 			u->bytes += (uint64_t)b;
 	}
-	if (u->prev_end != 0 && start - u->prev_end > 1) {
+	if (u->prev_end != 0 && cam_gaps_between(u->prev_end, start) > 0) {
 		int64_t g = overlap(u->prev_end, start, u->from, u->to);
 		if (g > 0) {
 			u->gaps++;

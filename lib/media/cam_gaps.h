@@ -13,6 +13,17 @@
 
 #include "base/cam_err.h"
 
+/* A gap: footage that stops for more than CAM_GAPS_ROUNDING seconds
+ * and starts again.  Manifest times are whole seconds and a segment
+ * starts where the one before it ended, so a cut between two segments
+ * may look like 1 s; it is not a gap.  The same rule for camctl status,
+ * camaudit recordings and the monthly report. */
+#define CAM_GAPS_ROUNDING	1
+
+/* The gap between footage that ended at prev_end and resumed at start,
+ * in seconds: 0 if there is none. */
+int64_t cam_gaps_between(time_t prev_end, time_t start);
+
 /* How long after the last footage a camera-down may be journaled (the
  * recorder waits out its read timeout, then a connection attempt), and
  * how long after a camera-up the footage may resume. */

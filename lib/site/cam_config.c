@@ -13,6 +13,7 @@
 #include "site/cam_config.h"
 #include "base/cam_crypto.h"
 #include "base/cam_schema.h"
+#include "site/cam_site.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 
@@ -428,15 +429,12 @@ static void
 parse_camera(struct cam_schema *v, const struct cam_ynode *n,
     struct cam_camera *c)
 {
-	static const char *const keys[] = { "id", "name", "location", "url",
-	    "credential", "host", "enabled", "segment", "transport", "model",
-	    "firmware", NULL };
 	char why[256];
 
 	c->enabled = 1;
-	c->segment = 60;
+	c->segment = CAM_SEGMENT_DEFAULT;
 	c->line = n->start.line;
-	if (!cam_schema_map(v, n, "camera", keys))
+	if (!cam_schema_map(v, n, "camera", cam_camera_keys))
 		return;
 	c->id = get_str(v, n, "id", "camera", 1);
 	if (c->id != NULL && !cam_id_valid(c->id))
@@ -465,13 +463,12 @@ parse_camera(struct cam_schema *v, const struct cam_ynode *n,
 		cam_err_clear(&e2);
 		if (s->type != CAM_Y_SCALAR ||
 		    cam_duration_parse(s->value, &c->segment, &e2) == -1 ||
-		    c->segment < 5 || c->segment > 3600)
+		    !cam_segment_valid(c->segment))
 			cam_schema_err(v, s, "camera: \"segment\" must be a "
 			    "duration from 5s to 1h (e.g. 60s, 5m)");
 	}
 	c->transport = get_str(v, n, "transport", "camera", 0);
-	if (c->transport != NULL && strcmp(c->transport, "tcp") != 0 &&
-	    strcmp(c->transport, "udp") != 0)
+	if (c->transport != NULL && !cam_transport_valid(c->transport))
 		cam_schema_err(v, cam_yaml_get(n, "transport"), "camera: "
 		    "\"transport\" must be tcp or udp");
 	if (c->transport == NULL)
@@ -543,9 +540,7 @@ parse_users(struct cam_schema *v, const struct cam_ynode *n,
 			    cam_role_parse(x->value) : 0;
 			if (bit == 0)
 				cam_schema_err(v, x, "user %s: unknown role "
-				    "\"%s\" (roles: director, chief-of-office, "
-				    "operator, guard, department, unit-head, "
-				    "auditor)", k->value,
+				    "\"%s\" (roles: " CAM_ROLE_NAMES ")", k->value,
 				    x->type == CAM_Y_SCALAR ? x->value : "?");
 			else if (u->roles & bit)
 				cam_schema_err(v, x, "user %s: role \"%s\" "
@@ -729,6 +724,16 @@ cam_config_camera(const struct cam_config *cfg, const char *id)
 	return NULL;
 }
 
+int
+cam_config_credential_used(const struct cam_config *cfg, const char *cred)
+{
+	for (size_t i = 0; i < cfg->ncameras; i++)
+		if (cfg->cameras[i].credential != NULL &&
+		    strcmp(cfg->cameras[i].credential, cred) == 0)
+			return 1;
+	return 0;
+}
+
 const struct cam_approved *
 cam_config_approved(const struct cam_config *cfg, const char *model)
 {
@@ -746,4 +751,200 @@ cam_config_user(const struct cam_config *cfg, const char *name)
 		if (strcmp(cfg->users[i].name, name) == 0)
 			return &cfg->users[i];
 	return NULL;
+}
+
+/* ---- a camera's settings ---- */
+
+const char *const cam_camera_keys[CAM_CAMERA_NKEYS + 1] = { "id", "name",
+	"location", "host", "url", "segment", "transport", "model",
+	"firmware", "credential", "enabled", NULL };
+
+int
+cam_camera_key(const char *key)
+{
+	for (int i = 0; cam_camera_keys[i] != NULL; i++)
+		if (strcmp(cam_camera_keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
+int
+cam_segment_valid(int64_t secs)
+{
+	return secs >= CAM_SEGMENT_MIN && secs <= CAM_SEGMENT_MAX;
+}
+
+int
+cam_transport_valid(const char *transport)
+{
+	return strcmp(transport, "tcp") == 0 || strcmp(transport, "udp") == 0;
+}
+
+int
+cam_camera_value_check(const char *key, const char *val, struct cam_err *e)
+{
+	char why[256];
+	int64_t secs;
+
+	if (!cam_utf8_clean(val, strlen(val), 0))
+		return cam_errf(e, CAM_USAGE, "%s: control characters or "
+		    "invalid UTF-8", key);
+	if (strcmp(key, "url") == 0 && cam_url_check(val, why,
+	    sizeof(why)) == -1)
+		return cam_errf(e, CAM_NO, "url: %s", why);
+	if (strcmp(key, "segment") == 0) {
+		if (cam_duration_parse(val, &secs, e) == -1)
+			return -1;
+		if (!cam_segment_valid(secs))
+			return cam_errf(e, CAM_NO, "segment %s: must be from "
+			    "5s to 1h", val);
+	}
+	if (strcmp(key, "enabled") == 0 && strcmp(val, "true") != 0 &&
+	    strcmp(val, "false") != 0)
+		return cam_errf(e, CAM_NO, "enabled must be true or false");
+	if (strcmp(key, "transport") == 0 && !cam_transport_valid(val))
+		return cam_errf(e, CAM_NO, "transport must be tcp or udp");
+	if (strcmp(key, "credential") == 0 && !cam_id_valid(val))
+		return cam_errf(e, CAM_NO, "bad credential name \"%s\"", val);
+	return 0;
+}
+
+void
+cam_camera_value_yaml(struct cam_buf *b, const char *key, const char *val)
+{
+	if (strcmp(key, "enabled") == 0 && (strcmp(val, "true") == 0 ||
+	    strcmp(val, "false") == 0))
+		cam_buf_adds(b, val);
+	else
+		cam_yaml_quote(b, val);
+}
+
+int
+cam_camera_item(struct cam_buf *b, const char *id,
+    const char *const vals[CAM_CAMERA_NKEYS], struct cam_err *e)
+{
+	int url = cam_camera_key("url");
+
+	if (vals[url] != NULL &&
+	    cam_camera_value_check("url", vals[url], e) == -1)
+		return -1;
+	for (int k = 1; k < CAM_CAMERA_NKEYS; k++)
+		if (k != url && vals[k] != NULL &&
+		    cam_camera_value_check(cam_camera_keys[k], vals[k],
+		    e) == -1)
+			return -1;
+	cam_buf_addf(b, "id: %s\n", id);
+	for (int k = 1; k < CAM_CAMERA_NKEYS; k++) {
+		if (vals[k] == NULL)
+			continue;
+		cam_buf_addf(b, "%s: ", cam_camera_keys[k]);
+		/* A credential is named as an id is written: plain. */
+		if (strcmp(cam_camera_keys[k], "credential") == 0)
+			cam_buf_adds(b, vals[k]);
+		else
+			cam_camera_value_yaml(b, cam_camera_keys[k], vals[k]);
+		cam_buf_adds(b, "\n");
+	}
+	return 0;
+}
+
+int
+cam_config_edit_camera(struct cam_ydoc *doc, void *arg, struct cam_err *e)
+{
+	struct cam_camera_edit *ce = arg;
+	const struct cam_ynode *seq;
+	int i = cam_site_find_camera(doc, ce->id, &seq);
+
+	if (ce->item != NULL) {
+		if (i != -1)
+			return cam_errf(e, CAM_NO, "camera \"%s\" already "
+			    "exists", ce->id);
+		if (seq == NULL)
+			return cam_errf(e, CAM_NO, "%s: no \"cameras:\" list "
+			    "to add to", doc->file);
+		if (ce->on_add != NULL && ce->on_add(ce->arg, e) == -1)
+			return -1;
+		return cam_yaml_seq_append(doc, seq, ce->item, e);
+	}
+	if (i == -1)
+		return cam_errf(e, CAM_NO, "no camera \"%s\"", ce->id);
+	if (ce->remove)
+		return cam_yaml_seq_remove(doc, seq, (size_t)i, e);
+	for (size_t k = 0; k < ce->nkv; k++) {
+		const struct cam_ynode *cam;
+		cam_site_find_camera(doc, ce->id, &seq);
+		cam = seq->items[i];
+		if (ce->vals[k] == NULL) {
+			int at = cam_yaml_key_index(cam, ce->keys[k]);
+			if (at != -1 && cam_yaml_map_remove(doc, cam,
+			    (size_t)at, e) == -1)
+				return -1;
+		} else if (cam_yaml_map_set(doc, cam, ce->keys[k],
+		    ce->vals[k], e) == -1)
+			return -1;
+		if (cam_site_reparse(doc, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- users ---- */
+
+static void
+roles_yaml(struct cam_buf *b, unsigned roles)
+{
+	int n = 0;
+
+	cam_buf_adds(b, "[");
+	for (unsigned bit = 1; bit != 0 && cam_role_name(bit) != NULL;
+	    bit <<= 1)
+		if (roles & bit)
+			cam_buf_addf(b, "%s%s", n++ ? ", " : "",
+			    cam_role_name(bit));
+	cam_buf_adds(b, "]");
+}
+
+int
+cam_config_edit_user(struct cam_ydoc *doc, void *arg, struct cam_err *e)
+{
+	struct cam_user_edit *u = arg;
+	const struct cam_ynode *users = cam_yaml_get(doc->root, "users");
+	struct cam_config cfg;
+	struct cam_buf v = CAM_BUF_INIT;
+	unsigned have = 0;
+	int i, rc;
+
+	/* The current roles, as validated: the file at HEAD is valid. */
+	if (cam_config_from_doc(&cfg, doc, e) == -1) {
+		cam_config_free(&cfg);
+		return -1;
+	}
+	const struct cam_user *cu = cam_config_user(&cfg, u->name);
+	if (cu != NULL)
+		have = cu->roles;
+	cam_config_free(&cfg);
+	if (users == NULL)
+		return cam_errf(e, CAM_NO, "%s: no \"users:\" mapping",
+		    doc->file);
+	i = cam_yaml_key_index(users, u->name);
+	if (u->add) {
+		if ((have | u->roles) == have)
+			return cam_errf(e, CAM_NO, "user %s already has "
+			    "those roles", u->name);
+		roles_yaml(&v, have | u->roles);
+		rc = cam_yaml_map_set(doc, users, u->name, cam_buf_str(&v), e);
+		cam_buf_free(&v);
+		return rc;
+	}
+	if (i == -1)
+		return cam_errf(e, CAM_NO, "no user \"%s\"", u->name);
+	if (u->roles != 0 && (have & u->roles) != u->roles)
+		return cam_errf(e, CAM_NO, "user %s does not have all those "
+		    "roles", u->name);
+	if (u->roles == 0 || (have & ~u->roles) == 0)
+		return cam_yaml_map_remove(doc, users, (size_t)i, e);
+	roles_yaml(&v, have & ~u->roles);
+	cam_yaml_replace(doc, users->vals[i], cam_buf_str(&v));
+	cam_buf_free(&v);
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/cam_err.h"
+#include "base/cam_util.h"
 #include "base/cam_yaml.h"
 
 #define CAM_CONFIG_FILE		"camkit.yaml"
@@ -29,6 +30,10 @@ enum cam_role {
 	CAM_ROLE_UNIT_HEAD = 1 << 5,
 	CAM_ROLE_AUDITOR = 1 << 6,
 };
+
+/* Every role's name, in bit order, for messages. */
+#define CAM_ROLE_NAMES	"director, chief-of-office, operator, guard, " \
+			"department, unit-head, auditor"
 
 /* Name of one role bit, or NULL; and the bit of a name, or 0. */
 const char *cam_role_name(unsigned role);
@@ -104,6 +109,9 @@ const struct cam_camera *cam_config_camera(const struct cam_config *cfg,
     const char *id);
 const struct cam_user *cam_config_user(const struct cam_config *cfg,
     const char *name);
+/* Does a camera name the credential cred? */
+int cam_config_credential_used(const struct cam_config *cfg,
+    const char *cred);
 
 /* Syntax of identifiers, shared by every program. */
 int cam_id_valid(const char *id);		/* [a-z0-9-]+, <= 32 */
@@ -120,5 +128,63 @@ const struct cam_approved *cam_config_approved(const struct cam_config *cfg,
 int cam_firmware_cmp(const char *a, const char *b, int *cmp);
 /* "90%" or "500G", "2TiB", "1000000": bytes or percent. */
 int cam_size_parse(const char *s, uint64_t *bytes, int *percent);
+
+/* ---- a camera's settings, for the parser and for camctl's edits ---- */
+
+/* segment: the length of a recorded segment, in seconds. */
+#define CAM_SEGMENT_MIN		5
+#define CAM_SEGMENT_MAX		3600
+#define CAM_SEGMENT_DEFAULT	60
+
+/* A camera's keys in camkit.yaml, in the order camctl camera add writes
+ * them (id first), NULL-terminated. */
+extern const char *const cam_camera_keys[];
+#define CAM_CAMERA_NKEYS	11
+/* The index of key in cam_camera_keys, or -1. */
+int cam_camera_key(const char *key);
+int cam_segment_valid(int64_t secs);
+int cam_transport_valid(const char *transport);	/* tcp or udp */
+/* A value for a camera key as camctl takes it on its command line:
+ * checked before it reaches the file, so that the message speaks of
+ * the option, not of a line the user never wrote (the URL is not
+ * echoed: it may hold a password).  The host is left to the parser. */
+int cam_camera_value_check(const char *key, const char *val,
+    struct cam_err *e);
+/* The YAML text of val for key: "enabled" true or false plain, the rest
+ * quoted when they need it. */
+void cam_camera_value_yaml(struct cam_buf *b, const char *key,
+    const char *val);
+/* A new camera's item for the cameras: list into b: "id: ID", then one
+ * line for each value given (vals[k] for cam_camera_keys[k], NULL: not
+ * given) in the table's order.  Each value is checked first, the URL
+ * (required) before the rest. */
+int cam_camera_item(struct cam_buf *b, const char *id,
+    const char *const vals[CAM_CAMERA_NKEYS], struct cam_err *e);
+
+/* An edit of camkit.yaml's cameras: list, for cam_site_edit. */
+struct cam_camera_edit {
+	const char *id;
+	const char *item;	/* add: the new item (cam_camera_item) */
+	size_t nkv;
+	char **keys;		/* set: key=value pairs, each value as */
+	char **vals;		/* YAML text (NULL: remove the key) */
+	int remove;		/* rm */
+	/* add: called once the camera is known to be new, before it is
+	 * added (NULL: none); -1 refuses the edit. */
+	int (*on_add)(void *arg, struct cam_err *e);
+	void *arg;
+};
+int cam_config_edit_camera(struct cam_ydoc *doc, void *arg,
+    struct cam_err *e);
+
+/* An edit of camkit.yaml's users: mapping, for cam_site_edit: add roles
+ * to a user (a new one too), or take them (all: 0, the user goes). */
+struct cam_user_edit {
+	const char *name;
+	unsigned roles;		/* add: roles to give; rm: roles to take */
+	int add;
+};
+int cam_config_edit_user(struct cam_ydoc *doc, void *arg,
+    struct cam_err *e);
 
 #endif

@@ -12,6 +12,11 @@ main(void)
 	struct cam_gap_events ev;
 	const time_t end = 1000000;	/* the last footage */
 
+	CHECK(cam_gaps_between(end, end) == 0, "footage that goes on: no gap");
+	CHECK(cam_gaps_between(end, end + 1) == 0,
+	    "a cut that looks like 1 s is the rounding, not a gap");
+	CHECK(cam_gaps_between(end, end + 2) == 2, "2 s without footage are");
+
 	memset(&ev, 0, sizeof(ev));
 	CHECK(cam_gaps_classify(&ev, end, end + 600) == CAM_GAP_UNEXPLAINED,
 	    "nothing journaled: the recorder was not recording");

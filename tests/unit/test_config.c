@@ -1,0 +1,97 @@
+/*
+ * Unit tests for cam_config's camera settings: one table of keys and
+ * limits for the parser and for camctl's edits.
+ */
+#include <string.h>
+
+#include "site/cam_config.h"
+#include "unit.h"
+
+/* Parse a configuration with one camera whose extra line is line. */
+static int
+parse_camera(const char *line, struct cam_err *e)
+{
+	struct cam_buf t = CAM_BUF_INIT;
+	struct cam_config cfg;
+	int rc;
+
+	cam_buf_addf(&t, "site: { name: s }\ncameras:\n  - id: c1\n"
+	    "    url: rtsp://10.0.0.1/s\n    %s\n", line);
+	cam_err_clear(e);
+	rc = cam_config_parse(&cfg, "camkit.yaml", cam_buf_str(&t), t.len, e);
+	cam_config_free(&cfg);
+	cam_buf_free(&t);
+	return rc;
+}
+
+int
+main(void)
+{
+	const char *vals[CAM_CAMERA_NKEYS] = { NULL };
+	struct cam_buf b = CAM_BUF_INIT;
+	struct cam_err e;
+
+	cam_buf_adds(&b, CAM_ROLE_NAMES);
+	for (unsigned bit = 1; cam_role_name(bit) != NULL; bit <<= 1) {
+		const char *at = strstr(cam_buf_str(&b), cam_role_name(bit));
+		CHECK(at != NULL && cam_role_parse(cam_role_name(bit)) == bit,
+		    "CAM_ROLE_NAMES names every role");
+	}
+	cam_buf_free(&b);
+
+	CHECK(cam_camera_key("id") == 0, "the id comes first");
+	CHECK(cam_camera_key("segment") > 0, "segment is a camera key");
+	CHECK(cam_camera_key("password") == -1, "password is not");
+
+	CHECK(cam_segment_valid(CAM_SEGMENT_MIN) &&
+	    cam_segment_valid(CAM_SEGMENT_MAX), "segment limits included");
+	CHECK(!cam_segment_valid(4) && !cam_segment_valid(3601),
+	    "segment limits: 5 s to 1 h");
+	CHECK(parse_camera("segment: 4s", &e) == -1 &&
+	    strstr(e.msg, "from 5s to 1h") != NULL,
+	    "the parser takes the same limits");
+	CHECK(parse_camera("segment: 1h", &e) == 0, "the parser takes 1h");
+	CHECK(parse_camera("transport: sctp", &e) == -1,
+	    "the parser refuses a transport other than tcp or udp");
+
+	cam_err_clear(&e);
+	CHECK(cam_camera_value_check("segment", "3601", &e) == -1,
+	    "camctl refuses a segment over 1 h");
+	CHECK_STR(e.msg, "segment 3601: must be from 5s to 1h",
+	    "with the option's message");
+	cam_err_clear(&e);
+	CHECK(cam_camera_value_check("transport", "udp", &e) == 0,
+	    "udp is a transport");
+	CHECK(cam_camera_value_check("transport", "sctp", &e) == -1,
+	    "sctp is not");
+
+	vals[cam_camera_key("url")] = "rtsp://10.0.0.1/s";
+	vals[cam_camera_key("name")] = "Gate: east";
+	vals[cam_camera_key("segment")] = "5m";
+	vals[cam_camera_key("credential")] = "1cam";
+	vals[cam_camera_key("enabled")] = "false";
+	cam_err_clear(&e);
+	CHECK(cam_camera_item(&b, "1cam", vals, &e) == 0, "an item is built");
+	CHECK_STR(cam_buf_str(&b), "id: 1cam\nname: \"Gate: east\"\n"
+	    "url: \"rtsp://10.0.0.1/s\"\nsegment: \"5m\"\ncredential: 1cam\n"
+	    "enabled: false\n", "in the table's order, quoted as needed");
+	cam_buf_free(&b);
+
+	{
+		struct cam_camera cams[2] = { { .credential = NULL },
+		    { .credential = (char *)"c2" } };
+		struct cam_config cfg = { .ncameras = 2, .cameras = cams };
+		CHECK(cam_config_credential_used(&cfg, "c2"),
+		    "a credential a camera names is used");
+		CHECK(!cam_config_credential_used(&cfg, "c1"),
+		    "one none names is not");
+	}
+
+	vals[cam_camera_key("url")] = "http://x";
+	vals[cam_camera_key("segment")] = "1s";
+	cam_err_clear(&e);
+	CHECK(cam_camera_item(&b, "c1", vals, &e) == -1 &&
+	    strncmp(e.msg, "url: ", 5) == 0, "the URL is checked first");
+	cam_buf_free(&b);
+	return UNIT_END();
+}
