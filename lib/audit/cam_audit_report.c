@@ -1,18 +1,29 @@
 /*
  * cam_monthly: see cam_monthly.h.  The frame of the report (its month,
- * header and result) and its sections of checks; the sections of what
- * the site holds are in cam_monthly_data.c.
+ * header and result), its sections of what the site holds (recording
+ * per camera, storage and retention, the logbook, the extractions and
+ * refusals of the audit trail) and its sections of checks.
  */
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
+#include "audit/cam_audit_report.h"
 #include "audit/cam_audit_cameras.h"
 #include "audit/cam_audit_config.h"
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_recordings.h"
 #include "base/cam_json.h"
-#include "audit/cam_audit_report.h"
 #include "base/cam_time.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_logbook.h"
+#include "journal/cam_trail.h"
+#include "media/cam_gaps.h"
+#include "media/cam_store.h"
 
 int
 cam_monthly_open(struct cam_monthly *p, struct cam_site *s, int as_json,
@@ -211,4 +222,366 @@ cam_monthly_free(struct cam_monthly *p)
 	cam_checks_free(&p->ck);
 	cam_buf_free(&p->txt);
 	cam_buf_free(&p->json);
+}
+
+static void
+span(int64_t s, char *buf, size_t len)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%lldd %02lldh%02lldm",
+		    (long long)(s / 86400), (long long)(s % 86400 / 3600),
+		    (long long)(s % 3600 / 60));
+	else if (s >= 3600)
+		snprintf(buf, len, "%lldh%02lldm%02llds", (long long)(s / 3600),
+		    (long long)(s % 3600 / 60), (long long)(s % 60));
+	else
+		snprintf(buf, len, "%lldm%02llds", (long long)(s / 60),
+		    (long long)(s % 60));
+}
+
+static void
+bytes_text(uint64_t b, char *buf, size_t len)
+{
+	const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)b;
+	int i = 0;
+
+	while (v >= 1024 && i < 5) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
+}
+void
+cam_monthly_recording(struct cam_monthly *p)
+{
+	struct cam_err e;
+	char a[32], b[32], c[32];
+	char **cams = NULL;
+	size_t n = 0;
+
+	cam_monthly_section(p, "Recording", "recording");
+	cam_buf_adds(&p->json, "[");
+	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1) {
+		cam_buf_addf(&p->txt, "   cannot list the cameras: %s\n",
+		    e.msg);
+		n = 0;
+	}
+	/* Cameras configured but never recorded are listed too. */
+	for (size_t i = 0; i < p->s->cfg.ncameras; i++) {
+		size_t k;
+		for (k = 0; k < n && strcmp(cams[k], p->s->cfg.cameras[i].id) != 0;
+		    k++)
+			;
+		if (k == n) {
+			cams = cam_xrealloc(cams, (n + 1) * sizeof(*cams));
+			cams[n++] = cam_xstrdup(p->s->cfg.cameras[i].id);
+		}
+	}
+	cam_buf_addf(&p->txt, "   %-16s %8s %14s %5s %12s %5s %9s %10s\n",
+	    "camera", "uptime", "recorded", "gaps", "gap time", "down",
+	    "unexpl.", "footage");
+	for (size_t i = 0; i < n; i++) {
+		struct cam_uptime u;
+		memset(&u, 0, sizeof(u));
+		u.from = p->from;
+		u.to = p->end;
+		cam_err_clear(&e);
+		if (cam_gaps_uptime(p->s->cfg.root, cams[i], &u, &e) == -1)
+			cam_buf_addf(&p->txt, "   %s: manifest: %s\n", cams[i],
+			    e.msg);
+		/* Expected: from the later of the month's start and the
+		 * first recording, to the month's end or now. */
+		time_t x = u.began > p->from ? u.began : p->from;
+		int64_t expect = u.began && p->end > x ? p->end - x : 0;
+		double pct = expect > 0 ? 100.0 * (double)u.recorded /
+		    (double)expect : 0;
+		if (pct > 100)
+			pct = 100;
+		span(u.recorded, a, sizeof(a));
+		span(u.gap_s, b, sizeof(b));
+		bytes_text(u.bytes, c, sizeof(c));
+		if (expect > 0)
+			cam_buf_addf(&p->txt, "   %-16s %7.2f%% %14s %5d %12s "
+			    "%5d %9d %10s\n", cams[i], pct, a, u.gaps, b,
+			    u.downs, u.unexplained, c);
+		else
+			cam_buf_addf(&p->txt, "   %-16s %8s %14s %5s %12s %5s "
+			    "%9s %10s\n", cams[i], "-", "not recording", "-",
+			    "-", "-", "-", "-");
+		if (u.disk_full || u.jumps || u.clock_steps)
+			cam_buf_addf(&p->txt, "   %-16s disk full %d times, "
+			    "timestamp jumps %d, clock steps %d\n", "",
+			    u.disk_full, u.jumps, u.clock_steps);
+		p->by_age += u.by_age;
+		p->by_cap += u.by_capacity + u.other_deleted;
+		cam_buf_adds(&p->json, i ? ",\n  " : "\n  ");
+		cam_json_begin(&p->json);
+		cam_json_add_str(&p->json, "camera", cams[i]);
+		cam_json_add_int(&p->json, "expected_s", expect);
+		cam_json_add_int(&p->json, "recorded_s", u.recorded);
+		snprintf(a, sizeof(a), "%.3f", pct);
+		cam_json_add_raw(&p->json, "uptime_percent", a);
+		cam_json_add_uint(&p->json, "segments", u.segments);
+		cam_json_add_uint(&p->json, "bytes", u.bytes);
+		cam_json_add_int(&p->json, "gaps", u.gaps);
+		cam_json_add_int(&p->json, "gap_s", u.gap_s);
+		cam_json_add_int(&p->json, "longest_gap_s", u.longest);
+		cam_json_add_int(&p->json, "gaps_without_camera_down",
+		    u.unexplained);
+		cam_json_add_int(&p->json, "camera_down", u.downs);
+		cam_json_add_int(&p->json, "disk_full", u.disk_full);
+		cam_json_add_int(&p->json, "timestamp_jumps", u.jumps);
+		cam_json_add_int(&p->json, "clock_steps", u.clock_steps);
+		cam_json_add_uint(&p->json, "deleted_by_age", u.by_age);
+		cam_json_add_uint(&p->json, "deleted_by_capacity",
+		    u.by_capacity);
+		cam_json_end(&p->json);
+		free(cams[i]);
+	}
+	free(cams);
+	if (n == 0)
+		cam_buf_adds(&p->txt, "   no camera\n");
+	cam_buf_adds(&p->json, "]");
+	cam_buf_adds(&p->txt, "   uptime: footage recorded over the time since "
+	    "the month began (or recording began), to its end or now;\n"
+	    "   unexpl.: gaps with no camera-down event before them.\n");
+}
+
+void
+cam_monthly_storage(struct cam_monthly *p)
+{
+	struct statvfs vf;
+	struct cam_holds h;
+	struct cam_err e;
+	char a[32], b[32], c[32], t[64];
+	char **cams = NULL;
+	size_t n = 0;
+	uint64_t live = 0, nseg = 0;
+	time_t oldest = 0;
+	int held = 0;
+
+	cam_monthly_section(p, "Storage and retention", "storage");
+	cam_buf_adds(&p->json, "{");
+	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct cam_segments sg;
+		memset(&sg, 0, sizeof(sg));
+		if (cam_store_segments(p->s->cfg.root, cams[i], &sg, &e) == 0)
+			for (size_t k = 0; k < sg.n; k++) {
+				live += sg.v[k].bytes;
+				nseg++;
+				if (oldest == 0 || sg.v[k].start < oldest)
+					oldest = sg.v[k].start;
+			}
+		cam_segments_free(&sg);
+		free(cams[i]);
+	}
+	free(cams);
+	memset(&h, 0, sizeof(h));
+	if (cam_store_holds(p->s->cfg.root, &h, &e) == 0)
+		for (size_t i = 0; i < h.n; i++)
+			held += !h.v[i].released;
+	cam_holds_free(&h);
+	bytes_text(live, a, sizeof(a));
+	cam_buf_addf(&p->txt, "   data root %s: %s in %" PRIu64 " segments",
+	    p->s->cfg.root, a, nseg);
+	if (oldest) {
+		cam_time_format_zone(oldest, p->s->cfg.timezone, t, sizeof(t));
+		cam_buf_addf(&p->txt, ", the oldest from %s", t);
+	}
+	cam_buf_adds(&p->txt, "\n");
+	cam_json_add_str(&p->json, "root", p->s->cfg.root);
+	cam_json_add_uint(&p->json, "footage_bytes", live);
+	cam_json_add_uint(&p->json, "segments", nseg);
+	if (statvfs(p->s->cfg.root, &vf) == 0) {
+		uint64_t total = (uint64_t)vf.f_blocks * vf.f_frsize;
+		uint64_t avail = (uint64_t)vf.f_bavail * vf.f_frsize;
+		uint64_t used = total - (uint64_t)vf.f_bfree * vf.f_frsize;
+		bytes_text(total, b, sizeof(b));
+		bytes_text(avail, c, sizeof(c));
+		cam_buf_addf(&p->txt, "   filesystem: %s, %.1f%% used, %s "
+		    "free\n", b, total ? 100.0 * (double)used /
+		    (double)total : 0, c);
+		cam_json_add_uint(&p->json, "fs_bytes", total);
+		cam_json_add_uint(&p->json, "fs_used_bytes", used);
+		cam_json_add_uint(&p->json, "fs_avail_bytes", avail);
+	}
+	if (p->s->cfg.max_bytes > 0)
+		bytes_text(p->s->cfg.max_bytes, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), "%d%% of the filesystem",
+		    p->s->cfg.max_percent);
+	cam_buf_addf(&p->txt, "   retention: %d days; capacity limit: %s\n",
+	    p->s->cfg.retention_days, b);
+	cam_buf_addf(&p->txt, "   pruned this month: %" PRIu64 " segments by "
+	    "age, %" PRIu64 " by capacity; evidence holds in force: %d\n",
+	    p->by_age, p->by_cap, held);
+	cam_json_add_int(&p->json, "retention_days", p->s->cfg.retention_days);
+	cam_json_add_str(&p->json, "max_usage", b);
+	cam_json_add_uint(&p->json, "pruned_by_age", p->by_age);
+	cam_json_add_uint(&p->json, "pruned_by_capacity", p->by_cap);
+	cam_json_add_int(&p->json, "holds", held);
+	if (oldest)
+		cam_json_add_time(&p->json, "oldest", oldest);
+	cam_buf_adds(&p->json, "}");
+}
+
+struct lbctx {
+	time_t from, to;
+	int entries, corrections, starts, ends, handovers, seals;
+	int kinds[5];
+};
+
+static const char *const lb_kinds[] = { "suspicious", "fault", "incident",
+	"maintenance", "note" };
+
+static int
+logbook_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct lbctx *l = arg;
+	char to[64];
+
+	if (r->time < l->from || r->time >= l->to)
+		return 0;
+	for (int i = 0; i < 5; i++)
+		if (strcmp(r->kind, lb_kinds[i]) == 0) {
+			l->kinds[i]++;
+			l->entries++;
+		}
+	if (strcmp(r->kind, "correction") == 0)
+		l->corrections++;
+	else if (strcmp(r->kind, "shift-start") == 0)
+		l->starts++;
+	else if (strcmp(r->kind, "shift-end") == 0) {
+		l->ends++;
+		if (cam_json_get_str(r->data, "handover_to", to,
+		    sizeof(to)) == 0)
+			l->handovers++;
+	} else if (strcmp(r->kind, "seal") == 0)
+		l->seals++;
+	return 0;
+}
+
+void
+cam_monthly_logbook(struct cam_monthly *p)
+{
+	struct lbctx l;
+	struct cam_err e;
+	char path[PATH_MAX];
+
+	memset(&l, 0, sizeof(l));
+	l.from = p->from;
+	l.to = p->to;
+	cam_monthly_section(p, "Logbook", "logbook");
+	if (cam_path(path, sizeof(path), &e, "%s/" CAM_LOGBOOK_FILE,
+	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
+	    cam_journal_foreach_since(path, l.from, logbook_cb, &l, &e) == -1)
+		cam_buf_addf(&p->txt, "   %s\n", e.msg);
+	cam_buf_addf(&p->txt, "   %d entries (", l.entries);
+	cam_json_begin(&p->json);
+	cam_json_add_int(&p->json, "entries", l.entries);
+	for (int i = 0; i < 5; i++) {
+		cam_buf_addf(&p->txt, "%s%s %d", i ? ", " : "", lb_kinds[i],
+		    l.kinds[i]);
+		cam_json_add_int(&p->json, lb_kinds[i], l.kinds[i]);
+	}
+	cam_buf_addf(&p->txt, "), %d corrections\n   shifts: %d started, %d "
+	    "ended, %d handed over by name; %d seals\n", l.corrections,
+	    l.starts, l.ends, l.handovers, l.seals);
+	cam_json_add_int(&p->json, "corrections", l.corrections);
+	cam_json_add_int(&p->json, "shifts_started", l.starts);
+	cam_json_add_int(&p->json, "shifts_ended", l.ends);
+	cam_json_add_int(&p->json, "handovers", l.handovers);
+	cam_json_add_int(&p->json, "seals", l.seals);
+	cam_json_end(&p->json);
+}
+
+struct acctx2 {
+	struct cam_monthly *p;
+	time_t from, to;
+	int extractions, refusals, failed;
+	struct cam_buf ext, ref, jext, jref;
+};
+
+static int
+access_month_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct acctx2 *a = arg;
+	char prog_[32], outcome[16], actor[64], object[256], reason[512],
+	    verb[64], t[64];
+
+	if (strcmp(r->kind, "audit") != 0 || r->time < a->from ||
+	    r->time >= a->to ||
+	    cam_json_get_str(r->data, "program", prog_, sizeof(prog_)) == -1 ||
+	    cam_json_get_str(r->data, "outcome", outcome,
+	    sizeof(outcome)) == -1)
+		return 0;
+	if (cam_json_get_str(r->data, "actor", actor, sizeof(actor)) == -1)
+		snprintf(actor, sizeof(actor), "?");
+	if (cam_json_get_str(r->data, "verb", verb, sizeof(verb)) == -1)
+		snprintf(verb, sizeof(verb), "?");
+	if (cam_json_get_str(r->data, "object", object, sizeof(object)) == -1)
+		snprintf(object, sizeof(object), "-");
+	if (cam_json_get_str(r->data, "reason", reason, sizeof(reason)) == -1)
+		snprintf(reason, sizeof(reason), "-");
+	cam_time_format_zone(r->time, a->p->s->cfg.timezone, t, sizeof(t));
+	if (strcmp(prog_, "camextract") == 0 && strcmp(verb, "run") == 0 &&
+	    strcmp(outcome, "granted") == 0) {
+		cam_buf_addf(&a->ext, "   %s  %s  %s\n", t, actor, object);
+		cam_buf_adds(&a->jext, a->extractions ? ",\n  " : "\n  ");
+		cam_json_begin(&a->jext);
+		cam_json_add_str(&a->jext, "time", t);
+		cam_json_add_str(&a->jext, "actor", actor);
+		cam_json_add_str(&a->jext, "object", object);
+		cam_json_end(&a->jext);
+		a->extractions++;
+	} else if (strcmp(outcome, "refused") == 0) {
+		cam_buf_addf(&a->ref, "   %s  %s  %s %s  %s: %s\n", t, actor,
+		    prog_, verb, object, reason);
+		cam_buf_adds(&a->jref, a->refusals ? ",\n  " : "\n  ");
+		cam_json_begin(&a->jref);
+		cam_json_add_str(&a->jref, "time", t);
+		cam_json_add_str(&a->jref, "actor", actor);
+		cam_json_add_str(&a->jref, "program", prog_);
+		cam_json_add_str(&a->jref, "verb", verb);
+		cam_json_add_str(&a->jref, "object", object);
+		cam_json_add_str(&a->jref, "reason", reason);
+		cam_json_end(&a->jref);
+		a->refusals++;
+	} else if (strcmp(outcome, "failed") == 0)
+		a->failed++;
+	return 0;
+}
+
+void
+cam_monthly_access(struct cam_monthly *p)
+{
+	struct acctx2 a;
+	struct cam_err e;
+	char path[PATH_MAX];
+
+	memset(&a, 0, sizeof(a));
+	a.p = p;
+	a.from = p->from;
+	a.to = p->to;
+	if (cam_path(path, sizeof(path), &e, "%s/" CAM_AUDIT_FILE,
+	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
+	    cam_journal_foreach_since(path, a.from, access_month_cb, &a,
+	    &e) == -1)
+		cam_buf_addf(&a.ref, "   the audit trail: %s\n", e.msg);
+	cam_monthly_section(p, "Extractions and refusals", "extractions");
+	cam_buf_addf(&p->txt, "   %d archives extracted:\n%s", a.extractions,
+	    cam_buf_str(&a.ext));
+	cam_buf_addf(&p->txt, "   %d refusals:\n%s", a.refusals,
+	    cam_buf_str(&a.ref));
+	cam_buf_addf(&p->txt, "   %d operations failed (see camaudit "
+	    "access)\n", a.failed);
+	cam_buf_addf(&p->json, "[%s\n ],\n \"refusals\": [%s\n ]",
+	    cam_buf_str(&a.jext), cam_buf_str(&a.jref));
+	cam_buf_free(&a.ext);
+	cam_buf_free(&a.ref);
+	cam_buf_free(&a.jext);
+	cam_buf_free(&a.jref);
 }
