@@ -38,10 +38,21 @@ int cam_cli_json_only(int argc, char **argv, const char *verb, int *json);
 struct cam_cli_verb {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	int sub;		/* "camera add": name the sub-verb too */
+	/* "camera add": name the sub-verb too (CAM_CLI_SUB), or whatever
+	 * word follows, an option too (CAM_CLI_SUB_ANY: camrec hold) */
+	int sub;
 };
+#define CAM_CLI_SUB	1
+#define CAM_CLI_SUB_ANY	2
 int cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
     size_t n, const char **dir);
+/*
+ * Before cam_cli_run: a global flag of the program's own, given before
+ * the verb (camrec -v), sets *set to 1; start, if not NULL, runs once
+ * the global options are parsed, before the verb.
+ */
+void cam_cli_flag(int c, int *set);
+void cam_cli_start(void (*start)(void));
 
 /*
  * Roles and the audit trail, alike in every program.  Name the verb
