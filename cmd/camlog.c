@@ -424,9 +424,8 @@ shift_end(struct ctx *c, struct cam_logbook *lb, const char *to,
 		return cam_errf(e, CAM_NO, "shift end: no shift is open "
 		    "(camlog shift start begins one)");
 	if (strcmp(open->author, c->actor.name) != 0 &&
-	    !c->actor.superuser && !(cam_config_user(&c->site.cfg,
-	    c->actor.name) != NULL && (cam_config_user(&c->site.cfg,
-	    c->actor.name)->roles & CAM_ROLE_OPERATOR)))
+	    !cam_policy_may(&c->site.cfg, &c->actor, CAM_ACT_SHIFT_TAKEOVER,
+	    why, sizeof(why)))
 		return cam_errf(e, CAM_NO, "shift end: the open shift is %s's "
 		    "(entry %" PRIu64 "): only %s or an operator may end it",
 		    open->author, open->seq, open->author);
