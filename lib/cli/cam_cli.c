@@ -14,7 +14,9 @@
 #include "site/cam_config.h"
 #include "journal/cam_journal.h"
 #include "base/cam_setid.h"
+#include "site/cam_secret.h"
 #include "site/cam_site.h"
+#include "base/cam_time.h"
 #include "base/cam_util.h"
 
 /* Set once by main, before anything can fail. */
@@ -224,6 +226,19 @@ cam_cli_status(int rc)
 	return cli_unrecorded && (rc == 0 || rc == CAM_NO) ? CAM_ENV : rc;
 }
 
+/*
+ * What the library takes from the environment, read here, where a
+ * program starts (after cam_priv_init: a set-id child's environment
+ * is PATH alone): the library reads none itself.
+ */
+static void
+take_env(void)
+{
+	cam_time_home_zone(getenv("TZ"));
+	cam_audit_bindir(getenv("CAMKIT_BINDIR"));
+	cam_secret_set_credentials_dir(getenv("CREDENTIALS_DIRECTORY"));
+}
+
 static int cli_flag;		/* a program's own global flag, or 0 */
 static int *cli_flag_set;
 static void (*cli_start)(void);
@@ -274,7 +289,8 @@ cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
 		cli_usage(stderr);
 		return CAM_USAGE;
 	}
-	*dir = cam_site_dir(opt_dir);
+	take_env();
+	*dir = cam_site_dir(opt_dir, getenv("CAMKIT_DIR"));
 	if (cli_start != NULL)
 		cli_start();
 	argc -= optind;

@@ -1125,7 +1125,7 @@ open_input(struct rec *r, char *why, size_t whylen)
 		/* Under systemd the unit hands the credentials over
 		 * (LoadCredential=camera:...), so that the recorder's user
 		 * need not read private/. */
-		const char *cdir = getenv("CREDENTIALS_DIRECTORY");
+		const char *cdir = cam_secret_credentials_dir();
 		char cpath[PATH_MAX];
 		int rc;
 		if (cdir != NULL && snprintf(cpath, sizeof(cpath), "%s/camera",
