@@ -32,27 +32,40 @@ main(void)
 		{ (char *)"guard", CAM_ROLE_GUARD },
 	};
 	struct cam_config cfg, empty;
-	const enum cam_action take = CAM_ACT_SHIFT_TAKEOVER;
+	static const struct {
+		int site;	/* 1: op and guard; 0: no users yet */
+		const char *name;
+		int superuser, service, owner;
+		enum cam_action act;
+		int may;
+		const char *what;
+	} cases[] = {
+		{ 1, "op", 0, 0, 0, CAM_ACT_SHIFT_TAKEOVER, 1,
+		    "an operator may end another's shift" },
+		{ 1, "guard", 0, 0, 0, CAM_ACT_SHIFT_TAKEOVER, 0,
+		    "a guard may not end another's shift" },
+		{ 1, "root", 1, 0, 0, CAM_ACT_SHIFT_TAKEOVER, 1,
+		    "the superuser may end another's shift" },
+		{ 1, "camkit", 0, 1, 0, CAM_ACT_SHIFT_TAKEOVER, 0,
+		    "the service account may not end another's shift" },
+		{ 0, "admin", 0, 0, 1, CAM_ACT_SHIFT_TAKEOVER, 0,
+		    "the owner of a site with no users may not end another's "
+		    "shift" },
+		{ 0, "admin", 0, 0, 1, CAM_ACT_LOG_WRITE, 1,
+		    "the owner of a site with no users may write the logbook" },
+		{ 1, "guard", 0, 0, 0, CAM_ACT_LOG_WRITE, 1,
+		    "a guard may write the logbook" },
+	};
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&empty, 0, sizeof(empty));
 	cfg.users = users;
 	cfg.nusers = 2;
-	CHECK(may(&cfg, "op", 0, 0, 0, take) == 1,
-	    "an operator may end another's shift");
-	CHECK(may(&cfg, "guard", 0, 0, 0, take) == 0,
-	    "a guard may not end another's shift");
-	CHECK(may(&cfg, "root", 1, 0, 0, take) == 1,
-	    "the superuser may end another's shift");
-	CHECK(may(&cfg, "camkit", 0, 1, 0, take) == 0,
-	    "the service account may not end another's shift");
-	CHECK(may(&empty, "admin", 0, 0, 1, take) == 0,
-	    "the owner of a site with no users may not end another's shift");
-	CHECK(may(&empty, "admin", 0, 0, 1, CAM_ACT_LOG_WRITE) == 1,
-	    "the owner of a site with no users may write the logbook");
-	CHECK(may(&cfg, "guard", 0, 0, 0, CAM_ACT_LOG_WRITE) == 1,
-	    "a guard may write the logbook");
-	CHECK(strcmp(cam_action_name(take), "shift-takeover") == 0,
-	    "the action's name");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(may(cases[i].site ? &cfg : &empty, cases[i].name,
+		    cases[i].superuser, cases[i].service, cases[i].owner,
+		    cases[i].act) == cases[i].may, cases[i].what);
+	CHECK(strcmp(cam_action_name(CAM_ACT_SHIFT_TAKEOVER),
+	    "shift-takeover") == 0, "the action's name");
 	return UNIT_END();
 }
