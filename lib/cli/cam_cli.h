@@ -32,7 +32,10 @@ int cam_cli_json_only(int argc, char **argv, const char *verb, int *json);
  * What every main does: -C dir, -h/--help, --version, then the verb
  * named by the first argument (its label "verb sub" when the verb has
  * sub-verbs, for messages and the audit trail), run with argv[0] the
- * verb and getopt reset.  *dir receives the configuration directory.
+ * verb and getopt reset.  *dir receives the configuration directory
+ * (-C, else $CAMKIT_DIR, else /etc/camkit).  Before the verb it hands
+ * the library what it takes from the environment, which the library
+ * never reads itself: $TZ, $CAMKIT_BINDIR, $CREDENTIALS_DIRECTORY.
  * Returns the exit status.
  */
 struct cam_cli_verb {
