@@ -158,7 +158,7 @@ run_helper(const char *confdir, const char *in, int check,
 	char path[PATH_MAX];
 	char *argv[6];
 	int fd[2], status, n = 0, rc;
-	pid_t pid;
+	pid_t pid = -1;
 
 	helper_path(path, sizeof(path));
 	if (access(path, X_OK) == -1)
