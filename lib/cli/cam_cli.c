@@ -235,7 +235,9 @@ static void
 take_env(void)
 {
 	cam_time_home_zone(getenv("TZ"));
-	cam_audit_bindir(getenv("CAMKIT_BINDIR"));
+	/* In the environment it started with: cam_time puts TZ back, and
+	 * nothing else in camkit changes it. */
+	cam_audit_helper(getenv("CAMKIT_BINDIR"), environ);
 	cam_secret_set_credentials_dir(getenv("CREDENTIALS_DIRECTORY"));
 }
 

@@ -90,16 +90,37 @@ probe(const char *root, const char *path, struct cam_err *e)
 	return cam_err_sys(e, "the audit trail cannot be written: %s", root);
 }
 
-extern char **environ;
-
 static char *helper_dir;	/* NULL: CAMKIT_BINDIR */
+static char **helper_env;	/* NULL: an empty environment */
+
+static void
+env_free(char ***env)
+{
+	if (*env == NULL)
+		return;
+	for (char **p = *env; *p != NULL; p++)
+		free(*p);
+	free(*env);
+	*env = NULL;
+}
 
 void
-cam_audit_bindir(const char *bindir)
+cam_audit_helper(const char *bindir, char *const *env)
 {
+	size_t n = 0;
+
 	free(helper_dir);
 	helper_dir = bindir != NULL && *bindir != '\0' ?
 	    cam_xstrdup(bindir) : NULL;
+	env_free(&helper_env);
+	if (env == NULL)
+		return;
+	while (env[n] != NULL)
+		n++;
+	helper_env = cam_xmalloc((n + 1) * sizeof(*helper_env));
+	for (size_t i = 0; i < n; i++)
+		helper_env[i] = cam_xstrdup(env[i]);
+	helper_env[n] = NULL;
 }
 
 static const char *
@@ -124,7 +145,8 @@ spawn_helper(const char *path, char **argv, int in, pid_t *pid,
 	}
 	err = posix_spawn_file_actions_adddup2(&fa, in, STDIN_FILENO);
 	if (err == 0)
-		err = posix_spawn(pid, path, &fa, NULL, argv, environ);
+		err = posix_spawn(pid, path, &fa, NULL, argv, helper_env ?
+		    helper_env : (char *[]){ NULL });
 	posix_spawn_file_actions_destroy(&fa);
 	if (err == EAGAIN || err == ENOMEM) {
 		errno = err;

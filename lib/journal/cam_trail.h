@@ -14,7 +14,7 @@
  * data root (a guard, an auditor) reaches the trail through the set-id
  * helper: camlog's internal verb "audit-record", run from the compiled-in
  * CAMKIT_BINDIR (the program's $CAMKIT_BINDIR, handed over with
- * cam_audit_bindir, wins: the helper runs with the caller's rights
+ * cam_audit_helper, wins: the helper runs with the caller's rights
  * unless it is set-id, so nothing is gained by pointing it elsewhere).  The helper reads the record on
  * standard input, as JSON with the members program, verb, object,
  * outcome, reason and detail (a string holding a JSON object), and
@@ -47,9 +47,11 @@ struct cam_audit_rec {
  * (cam_json.h): a record is never refused for its caller's text. */
 #define CAM_AUDIT_OBJECT_MAX	1024
 
-/* Where the helper is, if not the compiled-in CAMKIT_BINDIR (NULL or
- * "": that one): the program's $CAMKIT_BINDIR. */
-void cam_audit_bindir(const char *bindir);
+/* What the helper runs with, from the program: where it is, if not the
+ * compiled-in CAMKIT_BINDIR (bindir NULL or "": that one), the
+ * program's $CAMKIT_BINDIR; and its environment, env (copied; NULL:
+ * none), the program's own as it started. */
+void cam_audit_helper(const char *bindir, char *const *env);
 
 /*
  * Can this process append to root's audit trail, itself or (confdir
