@@ -424,9 +424,8 @@ shift_end(struct ctx *c, struct cam_logbook *lb, const char *to,
 		return cam_errf(e, CAM_NO, "shift end: no shift is open "
 		    "(camlog shift start begins one)");
 	if (strcmp(open->author, c->actor.name) != 0 &&
-	    !c->actor.superuser && !(cam_config_user(&c->site.cfg,
-	    c->actor.name) != NULL && (cam_config_user(&c->site.cfg,
-	    c->actor.name)->roles & CAM_ROLE_OPERATOR)))
+	    !cam_policy_may(&c->site.cfg, &c->actor, CAM_ACT_SHIFT_TAKEOVER,
+	    why, sizeof(why)))
 		return cam_errf(e, CAM_NO, "shift end: the open shift is %s's "
 		    "(entry %" PRIu64 "): only %s or an operator may end it",
 		    open->author, open->seq, open->author);
@@ -830,13 +829,24 @@ int
 main(int argc, char **argv)
 {
 	struct cam_err e;
+	int status;
 
 	cam_cli_setup(prog, usage);
 	cam_err_clear(&e);
 	/* First of all: if set-id, leave the caller's process behind and
 	 * carry on as the service account alone (cam_priv.h). */
-	if (cam_priv_init(&e) == -1)
+	switch (cam_priv_init(&status, &e)) {
+	case -1:
 		return cam_cli_fail(&e);
+	case CAM_PRIV_PARENT:
+		/* The caller's process, which only waited for the child:
+		 * _exit, as no exit handler of its may run (a sanitizer
+		 * build's could not trace it once its ids changed). */
+		if (e.msg[0] != '\0')
+			fprintf(stderr, "%s: %s\n",
+			    program_invocation_short_name, e.msg);
+		_exit(status);
+	}
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

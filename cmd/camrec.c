@@ -1,7 +1,8 @@
 /*
  * camrec: record the cameras of this host into crash-safe segments, and
- * recover what a crash left.  main() parses the global options and
- * dispatches to one function per verb; the work is done in lib/.
+ * recover what a crash left.  main() names the global -v and leaves
+ * the dispatch to cam_cli_run, one function per verb; the work is done
+ * in lib/.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -136,6 +137,16 @@ find_camera(struct cam_site *s, const char *id, const struct cam_camera **cam,
 	return 0;
 }
 
+/* The recorder's messages (cam_rec_conf.report). */
+static void
+report(void *arg, enum cam_rec_level level, const char *camera,
+    const char *msg)
+{
+	(void)arg;
+	(void)level;
+	fprintf(stderr, "%s: %s: %s\n", prog, camera, msg);
+}
+
 static void
 conf_init(struct cam_rec_conf *c, const struct cam_site *s,
     const struct cam_camera *cam, const char *host)
@@ -151,6 +162,7 @@ conf_init(struct cam_rec_conf *c, const struct cam_site *s,
 	c->backoff_max = 2;
 	c->stop = &stop;
 	c->verbose = verbose;
+	c->report = report;
 }
 
 static void
@@ -283,6 +295,38 @@ audit_prune(const struct cam_prune_result *res, const char *oldest,
 	cam_buf_free(&d);
 }
 
+/* What cmd_prune prints: each deletion (out) and the totals, between
+ * the oldest and newest segment deleted (a, b). */
+static void
+print_prune(const struct prune_out *out, const struct cam_prune_result *res,
+    int dry, const char *a, const char *b)
+{
+	if (out->json) {
+		printf("{\"dry_run\": %s, \"deleted\": [%s%s], "
+		    "\"count\": %llu, \"bytes\": %llu, \"by_age\": %llu, "
+		    "\"by_capacity\": %llu, \"held\": %llu, "
+		    "\"still_over\": %s}\n", dry ? "true" : "false",
+		    cam_buf_str(&out->b), out->n ? "\n" : "",
+		    (unsigned long long)res->deleted,
+		    (unsigned long long)res->deleted_bytes,
+		    (unsigned long long)res->by_age,
+		    (unsigned long long)res->by_capacity,
+		    (unsigned long long)res->held,
+		    res->still_over ? "true" : "false");
+	} else {
+		fputs(cam_buf_str(&out->b), stdout);
+		printf("%s\t%llu segments\t%llu bytes\t%llu by age\t"
+		    "%llu by capacity\t%llu held\t%s\t%s\n",
+		    dry ? "would delete" : "pruned",
+		    (unsigned long long)res->deleted,
+		    (unsigned long long)res->deleted_bytes,
+		    (unsigned long long)res->by_age,
+		    (unsigned long long)res->by_capacity,
+		    (unsigned long long)res->held,
+		    res->deleted ? a : "-", res->deleted ? b : "-");
+	}
+}
+
 static int
 cmd_prune(int argc, char **argv)
 {
@@ -333,30 +377,7 @@ cmd_prune(int argc, char **argv)
 	cam_time_format_utc(res.newest_deleted, b, sizeof(b));
 	if (!dry)
 		audit_prune(&res, a, b);
-	if (out.json) {
-		printf("{\"dry_run\": %s, \"deleted\": [%s%s], "
-		    "\"count\": %llu, \"bytes\": %llu, \"by_age\": %llu, "
-		    "\"by_capacity\": %llu, \"held\": %llu, "
-		    "\"still_over\": %s}\n", dry ? "true" : "false",
-		    cam_buf_str(&out.b), out.n ? "\n" : "",
-		    (unsigned long long)res.deleted,
-		    (unsigned long long)res.deleted_bytes,
-		    (unsigned long long)res.by_age,
-		    (unsigned long long)res.by_capacity,
-		    (unsigned long long)res.held,
-		    res.still_over ? "true" : "false");
-	} else {
-		fputs(cam_buf_str(&out.b), stdout);
-		printf("%s\t%llu segments\t%llu bytes\t%llu by age\t"
-		    "%llu by capacity\t%llu held\t%s\t%s\n",
-		    dry ? "would delete" : "pruned",
-		    (unsigned long long)res.deleted,
-		    (unsigned long long)res.deleted_bytes,
-		    (unsigned long long)res.by_age,
-		    (unsigned long long)res.by_capacity,
-		    (unsigned long long)res.held,
-		    res.deleted ? a : "-", res.deleted ? b : "-");
-	}
+	print_prune(&out, &res, dry, a, b);
 	if (res.still_over) {
 		fprintf(stderr, "%s: %s is still over its capacity limit "
 		    "(held footage, or files camkit did not write)\n", prog,
@@ -699,57 +720,28 @@ end:
 	return rc;
 }
 
-static const struct verb {
-	const char *name;
-	int (*fn)(int, char **);
-} verbs[] = {
-	{ "record", cmd_record },
-	{ "recover", cmd_recover },
-	{ "verify", cmd_verify },
-	{ "prune", cmd_prune },
-	{ "hold", cmd_hold },
+static const struct cam_cli_verb verbs[] = {
+	{ "record", cmd_record, 0 },
+	{ "recover", cmd_recover, 0 },
+	{ "verify", cmd_verify, 0 },
+	{ "prune", cmd_prune, 0 },
+	{ "hold", cmd_hold, CAM_CLI_SUB_ANY },
 };
+
+/* FFmpeg says nothing unless -v. */
+static void
+start(void)
+{
+	av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_QUIET);
+	av_log_set_callback(av_logger);
+}
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *opt_dir = NULL;
-	int c;
-
 	cam_cli_setup(prog, usage);
-
-	while ((c = getopt_long(argc, argv, "+C:hv", opts, NULL)) != -1)
-		switch (c) {
-		case 'C': opt_dir = optarg; break;
-		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("camrec %s\n", CAMKIT_VERSION); return 0;
-		default: usage(stderr); return CAM_USAGE;
-		}
-	if (optind >= argc) {
-		usage(stderr);
-		return CAM_USAGE;
-	}
-	dir = cam_site_dir(opt_dir);
-	av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_QUIET);
-	av_log_set_callback(av_logger);
-	argc -= optind;
-	argv += optind;
-	optind = 0;
-	{
-		char label[64];
-		int sub = argc > 1 && strcmp(argv[0], "hold") == 0;
-		snprintf(label, sizeof(label), "%s%s%s", argv[0],
-		    sub ? " " : "", sub ? argv[1] : "");
-		cam_cli_verb(label);
-	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(argv[0], verbs[i].name) == 0)
-			return cam_cli_status(verbs[i].fn(argc, argv));
-	return cam_cli_usage_error("unknown verb \"%s\"", argv[0]);
+	cam_cli_flag('v', &verbose);
+	cam_cli_start(start);
+	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
+	    &dir);
 }

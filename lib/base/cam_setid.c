@@ -18,15 +18,15 @@
 
 #include "base/cam_setid.h"
 
-extern char *program_invocation_short_name;
-
 static int setid;
 static uid_t ruid, suid;
 static gid_t rgid, sgid;
 
-/* The parent: the caller's own process, with the caller's ids only. */
-static void __attribute__((noreturn))
-wait_child(pid_t pid)
+/* The parent: the caller's own process, with the caller's ids only.
+ * Returns the status the program must exit with at once; e says why
+ * when the child did not end by itself. */
+static int
+wait_child(pid_t pid, struct cam_err *e)
 {
 	int st;
 
@@ -37,12 +37,12 @@ wait_child(pid_t pid)
 		abort();
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
-			_exit(3);
+			return 3;
 	if (WIFEXITED(st))
-		_exit(WEXITSTATUS(st));
-	fprintf(stderr, "%s: the service account's process died of signal "
-	    "%d\n", program_invocation_short_name, WTERMSIG(st));
-	_exit(3);
+		return WEXITSTATUS(st);
+	cam_errf(e, CAM_ENV, "the service account's process died of signal "
+	    "%d", WTERMSIG(st));
+	return 3;
 }
 
 /* Every soft limit up to its hard one: the caller's own limits must not
@@ -98,7 +98,7 @@ become_service(struct cam_err *e)
 }
 
 int
-cam_priv_init(struct cam_err *e)
+cam_priv_init(int *status, struct cam_err *e)
 {
 	struct passwd *pw;
 	uid_t r, eff, s;
@@ -134,8 +134,10 @@ cam_priv_init(struct cam_err *e)
 	fflush(NULL);
 	if ((pid = fork()) == -1)
 		return cam_err_sys(e, "fork");
-	if (pid > 0)
-		wait_child(pid);
+	if (pid > 0) {
+		*status = wait_child(pid, e);
+		return CAM_PRIV_PARENT;
+	}
 	if (become_service(e) == -1)
 		return -1;
 	return 1;

@@ -5,8 +5,9 @@
  *
  * cam_priv_init, first thing in main, remembers who called and, if the
  * program is set-id, forks.  The parent gives up the service account's
- * ids for good, waits, and exits with the child's status: it is all the
- * caller can stop or kill.  The child leaves the caller's session and
+ * ids for good, waits, and returns to main the child's status, which
+ * main exits with at once (_exit: nothing of the program runs there):
+ * it is all the caller can stop or kill.  The child leaves the caller's session and
  * process group (no terminal signal reaches it), takes the service
  * account's ids as real, effective and saved uid and gid (so the caller
  * can neither signal nor trace it, and libgit2's access(2) checks and
@@ -31,8 +32,11 @@
 #include "base/cam_err.h"
 
 /* Returns 1 if set-id (in the child), 0 if not, -1 if the ids cannot be
- * switched (the program must then exit).  The parent never returns. */
-int cam_priv_init(struct cam_err *e);
+ * switched (the program must then exit), CAM_PRIV_PARENT in the parent:
+ * the program must _exit(*status) at once, after printing e's message
+ * if it has one (the child died of a signal). */
+#define CAM_PRIV_PARENT	2
+int cam_priv_init(int *status, struct cam_err *e);
 int cam_priv_setid(void);
 /* The account the program is set to (its effective uid at start). */
 uid_t cam_priv_uid(void);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/cam_time.h"
+#include "base/cam_util.h"
 
 /* Dates up to 9999 and durations of 100 years need more than 32 bits. */
 _Static_assert(sizeof(time_t) >= 8, "camkit needs a 64-bit time_t");
@@ -188,27 +189,30 @@ cam_tz_valid(const char *zone)
 
 enum { TO_UTC, TO_LOCAL };
 
+static char *home_tz;		/* the program's $TZ; NULL: unset */
+
+void
+cam_time_home_zone(const char *tz)
+{
+	free(home_tz);
+	home_tz = tz != NULL ? cam_xstrdup(tz) : NULL;
+}
+
 /*
  * The only place that touches TZ.  The C library converts local time
  * only in the zone named by TZ, so set it for the one call and put the
- * old value back.  Not thread-safe (no getenv/setenv is), which camkit's
- * single-threaded programs can live with.  zone must have passed
- * cam_tz_valid().  TO_UTC: *t = mktime(tm); TO_LOCAL: *tm = local *t.
+ * program's own back (cam_time_home_zone).  Not thread-safe (no setenv
+ * is), which camkit's single-threaded programs can live with.  zone
+ * must have passed cam_tz_valid().  TO_UTC: *t = mktime(tm); TO_LOCAL:
+ * *tm = local *t.
  */
 static int
 in_zone(const char *zone, int dir, time_t *t, struct tm *tm)
 {
-	const char *cur = getenv("TZ");
-	char *old = NULL;
 	int rc = 0, saved;
 
-	/* setenv may free the string getenv returned. */
-	if (cur != NULL && (old = strdup(cur)) == NULL)
+	if (setenv("TZ", zone, 1) == -1)
 		return -1;
-	if (setenv("TZ", zone, 1) == -1) {
-		free(old);
-		return -1;
-	}
 	tzset();
 	errno = 0;
 	if (dir == TO_UTC)
@@ -216,12 +220,11 @@ in_zone(const char *zone, int dir, time_t *t, struct tm *tm)
 	else if (localtime_r(t, tm) == NULL)
 		rc = -1;
 	saved = errno;
-	if (old != NULL)
-		setenv("TZ", old, 1);
+	if (home_tz != NULL)
+		setenv("TZ", home_tz, 1);
 	else
 		unsetenv("TZ");
 	tzset();
-	free(old);
 	errno = saved;
 	return rc;
 }

@@ -30,6 +30,14 @@ void cam_duration_format(int64_t secs, char *buf, size_t len);
  * Refuses absolute paths, "..", and empty names. */
 int cam_tz_valid(const char *zone);
 
+/*
+ * The C library converts local time only in the zone $TZ names, so the
+ * conversions below set TZ for the one call and then put back the
+ * program's own: the value it found in $TZ (NULL: unset), handed over
+ * once at start (cam_cli_run does).  Not told, TZ is left unset.
+ */
+void cam_time_home_zone(const char *tz);
+
 /* Parse an instant; local forms are taken in zone (NULL means UTC). */
 int cam_time_parse(const char *s, const char *zone, time_t *out,
     struct cam_err *e);

@@ -14,7 +14,9 @@
 #include "site/cam_config.h"
 #include "journal/cam_journal.h"
 #include "base/cam_setid.h"
+#include "site/cam_secret.h"
 #include "site/cam_site.h"
+#include "base/cam_time.h"
 #include "base/cam_util.h"
 
 /* Set once by main, before anything can fail. */
@@ -224,6 +226,38 @@ cam_cli_status(int rc)
 	return cli_unrecorded && (rc == 0 || rc == CAM_NO) ? CAM_ENV : rc;
 }
 
+/*
+ * What the library takes from the environment, read here, where a
+ * program starts (after cam_priv_init: a set-id child's environment
+ * is PATH alone): the library reads none itself.
+ */
+static void
+take_env(void)
+{
+	cam_time_home_zone(getenv("TZ"));
+	/* In the environment it started with: cam_time puts TZ back, and
+	 * nothing else in camkit changes it. */
+	cam_audit_helper(getenv("CAMKIT_BINDIR"), environ);
+	cam_secret_set_credentials_dir(getenv("CREDENTIALS_DIRECTORY"));
+}
+
+static int cli_flag;		/* a program's own global flag, or 0 */
+static int *cli_flag_set;
+static void (*cli_start)(void);
+
+void
+cam_cli_flag(int c, int *set)
+{
+	cli_flag = c;
+	cli_flag_set = set;
+}
+
+void
+cam_cli_start(void (*start)(void))
+{
+	cli_start = start;
+}
+
 int
 cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
     size_t n, const char **dir)
@@ -234,29 +268,41 @@ cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *opt_dir = NULL;
-	char label[64];
+	char label[64], optstr[8] = "+C:h";
 	int c, sub;
 
+	if (cli_flag != 0)
+		optstr[4] = (char)cli_flag;
 	/* "+": stop at the verb; its own options are parsed by the verb. */
-	while ((c = getopt_long(argc, argv, "+C:h", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, optstr, opts, NULL)) != -1)
 		switch (c) {
 		case 'C': opt_dir = optarg; break;
 		case 'h': cli_usage(stdout); return 0;
 		case 'V': printf("%s %s\n", cli_prog, CAMKIT_VERSION); return 0;
-		default: cli_usage(stderr); return CAM_USAGE;
+		default:
+			if (cli_flag != 0 && c == cli_flag) {
+				*cli_flag_set = 1;
+				break;
+			}
+			cli_usage(stderr);
+			return CAM_USAGE;
 		}
 	if (optind >= argc) {
 		cli_usage(stderr);
 		return CAM_USAGE;
 	}
-	*dir = cam_site_dir(opt_dir);
+	take_env();
+	*dir = cam_site_dir(opt_dir, getenv("CAMKIT_DIR"));
+	if (cli_start != NULL)
+		cli_start();
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: 0 also resets its internal state */
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(argv[0], verbs[i].name) != 0)
 			continue;
-		sub = verbs[i].sub && argc > 1 && argv[1][0] != '-';
+		sub = verbs[i].sub && argc > 1 && (argv[1][0] != '-' ||
+		    verbs[i].sub == CAM_CLI_SUB_ANY);
 		snprintf(label, sizeof(label), "%s%s%s", argv[0],
 		    sub ? " " : "", sub ? argv[1] : "");
 		cam_cli_verb(label);

@@ -32,16 +32,30 @@ int cam_cli_json_only(int argc, char **argv, const char *verb, int *json);
  * What every main does: -C dir, -h/--help, --version, then the verb
  * named by the first argument (its label "verb sub" when the verb has
  * sub-verbs, for messages and the audit trail), run with argv[0] the
- * verb and getopt reset.  *dir receives the configuration directory.
+ * verb and getopt reset.  *dir receives the configuration directory
+ * (-C, else $CAMKIT_DIR, else /etc/camkit).  Before the verb it hands
+ * the library what it takes from the environment, which the library
+ * never reads itself: $TZ, $CAMKIT_BINDIR, $CREDENTIALS_DIRECTORY.
  * Returns the exit status.
  */
 struct cam_cli_verb {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	int sub;		/* "camera add": name the sub-verb too */
+	/* "camera add": name the sub-verb too (CAM_CLI_SUB), or whatever
+	 * word follows, an option too (CAM_CLI_SUB_ANY: camrec hold) */
+	int sub;
 };
+#define CAM_CLI_SUB	1
+#define CAM_CLI_SUB_ANY	2
 int cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
     size_t n, const char **dir);
+/*
+ * Before cam_cli_run: a global flag of the program's own, given before
+ * the verb (camrec -v), sets *set to 1; start, if not NULL, runs once
+ * the global options are parsed, before the verb.
+ */
+void cam_cli_flag(int c, int *set);
+void cam_cli_start(void (*start)(void));
 
 /*
  * Roles and the audit trail, alike in every program.  Name the verb

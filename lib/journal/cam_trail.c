@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,15 +90,82 @@ probe(const char *root, const char *path, struct cam_err *e)
 	return cam_err_sys(e, "the audit trail cannot be written: %s", root);
 }
 
+static char *helper_dir;	/* NULL: CAMKIT_BINDIR */
+static char **helper_env;	/* NULL: an empty environment */
+
+static void
+env_free(char ***env)
+{
+	if (*env == NULL)
+		return;
+	for (char **p = *env; *p != NULL; p++)
+		free(*p);
+	free(*env);
+	*env = NULL;
+}
+
+void
+cam_audit_helper(const char *bindir, char *const *env)
+{
+	size_t n = 0;
+
+	free(helper_dir);
+	helper_dir = bindir != NULL && *bindir != '\0' ?
+	    cam_xstrdup(bindir) : NULL;
+	env_free(&helper_env);
+	if (env == NULL)
+		return;
+	while (env[n] != NULL)
+		n++;
+	helper_env = cam_xmalloc((n + 1) * sizeof(*helper_env));
+	for (size_t i = 0; i < n; i++)
+		helper_env[i] = cam_xstrdup(env[i]);
+	helper_env[n] = NULL;
+}
+
 static const char *
 helper_path(char *buf, size_t len)
 {
-	const char *bindir = getenv("CAMKIT_BINDIR");
-
-	if (bindir == NULL || *bindir == '\0')
-		bindir = CAMKIT_BINDIR;
-	snprintf(buf, len, "%s/%s", bindir, CAM_AUDIT_HELPER);
+	snprintf(buf, len, "%s/%s", helper_dir != NULL ? helper_dir :
+	    CAMKIT_BINDIR, CAM_AUDIT_HELPER);
 	return buf;
+}
+
+/* Start the helper at path with argv, its standard input from in. */
+static int
+spawn_helper(const char *path, char **argv, int in, pid_t *pid,
+    struct cam_err *e)
+{
+	posix_spawn_file_actions_t fa;
+	int err;
+
+	if ((err = posix_spawn_file_actions_init(&fa)) != 0) {
+		errno = err;
+		return cam_err_sys(e, "fork");
+	}
+	err = posix_spawn_file_actions_adddup2(&fa, in, STDIN_FILENO);
+	if (err == 0)
+		err = posix_spawn(pid, path, &fa, NULL, argv, helper_env ?
+		    helper_env : (char *[]){ NULL });
+	posix_spawn_file_actions_destroy(&fa);
+	if (err == EAGAIN || err == ENOMEM) {
+		errno = err;
+		return cam_err_sys(e, "fork");
+	}
+	/* A helper that cannot be run is told as one that exited with 127,
+	 * the shell's "cannot execute". */
+	return err == 0 ? 0 : 1;
+}
+
+/* The helper ended with status (waitpid's) other than success. */
+static int
+helper_failed(const char *path, int status, struct cam_err *e)
+{
+	return cam_errf(e, CAM_ENV, "the audit trail cannot be written: its "
+	    "set-id helper %s %s %d (is it installed set-user-id to the "
+	    "service account, as \"make install\" as root does?)", path,
+	    WIFEXITED(status) ? "exited with" : "was killed by signal",
+	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
 /*
@@ -111,8 +179,8 @@ run_helper(const char *confdir, const char *in, int check,
 {
 	char path[PATH_MAX];
 	char *argv[6];
-	int fd[2], status, n = 0;
-	pid_t pid;
+	int fd[2], status, n = 0, rc;
+	pid_t pid = -1;
 
 	helper_path(path, sizeof(path));
 	if (access(path, X_OK) == -1)
@@ -128,18 +196,14 @@ run_helper(const char *confdir, const char *in, int check,
 	argv[n] = NULL;
 	if (pipe2(fd, O_CLOEXEC) == -1)
 		return cam_err_sys(e, "pipe");
-	if ((pid = fork()) == -1) {
-		close(fd[0]);
-		close(fd[1]);
-		return cam_err_sys(e, "fork");
-	}
-	if (pid == 0) {
-		if (dup2(fd[0], STDIN_FILENO) == -1)
-			_exit(127);
-		execv(path, argv);
-		_exit(127);
-	}
+	rc = spawn_helper(path, argv, fd[0], &pid, e);
 	close(fd[0]);
+	if (rc != 0) {
+		close(fd[1]);
+		if (rc == -1)
+			return -1;
+		return helper_failed(path, W_EXITCODE(127, 0), e);
+	}
 	{
 		/* A helper that died early must not kill us with SIGPIPE. */
 		struct sigaction ign, old;
@@ -164,11 +228,7 @@ run_helper(const char *confdir, const char *in, int check,
 			return cam_err_sys(e, "waitpid");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	return cam_errf(e, CAM_ENV, "the audit trail cannot be written: its "
-	    "set-id helper %s %s %d (is it installed set-user-id to the "
-	    "service account, as \"make install\" as root does?)", path,
-	    WIFEXITED(status) ? "exited with" : "was killed by signal",
-	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return helper_failed(path, status, e);
 }
 
 /*

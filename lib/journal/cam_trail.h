@@ -13,9 +13,9 @@
  * (CAM_ENV) that says how to fix it.  A caller who may not write the
  * data root (a guard, an auditor) reaches the trail through the set-id
  * helper: camlog's internal verb "audit-record", run from the compiled-in
- * CAMKIT_BINDIR (the environment's CAMKIT_BINDIR, when set, wins: the
- * helper runs with the caller's rights unless it is set-id, so nothing
- * is gained by pointing it elsewhere).  The helper reads the record on
+ * CAMKIT_BINDIR (the program's $CAMKIT_BINDIR, handed over with
+ * cam_audit_helper, wins: the helper runs with the caller's rights
+ * unless it is set-id, so nothing is gained by pointing it elsewhere).  The helper reads the record on
  * standard input, as JSON with the members program, verb, object,
  * outcome, reason and detail (a string holding a JSON object), and
  * writes the actor and uid itself from its real uid: a record that
@@ -46,6 +46,12 @@ struct cam_audit_rec {
  * cut and ends in "...".  Strings that are not UTF-8 are escaped
  * (cam_json.h): a record is never refused for its caller's text. */
 #define CAM_AUDIT_OBJECT_MAX	1024
+
+/* What the helper runs with, from the program: where it is, if not the
+ * compiled-in CAMKIT_BINDIR (bindir NULL or "": that one), the
+ * program's $CAMKIT_BINDIR; and its environment, env (copied; NULL:
+ * none), the program's own as it started. */
+void cam_audit_helper(const char *bindir, char *const *env);
 
 /*
  * Can this process append to root's audit trail, itself or (confdir

@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,8 +185,33 @@ stopping(const struct rec *r)
 	    (r->end_at != 0 && av_gettime_relative() >= r->end_at);
 }
 
-/* Journal an event in the camera's manifest.  A failure is reported on
- * stderr and otherwise ignored: the recording goes on. */
+/* Tell the program (c->report) what happened to the camera: the library
+ * prints nothing itself. */
+static void __attribute__((format(printf, 3, 4)))
+tell(const struct cam_rec_conf *c, enum cam_rec_level level,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int n;
+
+	if (c->report == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	msg = cam_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	c->report(c->report_arg, level, c->cam->id, msg);
+	free(msg);
+}
+
+/* Journal an event in the camera's manifest.  A failure is reported
+ * (tell) and otherwise ignored: the recording goes on. */
 static int
 event(struct rec *r, const char *kind, struct cam_buf *data)
 {
@@ -194,13 +220,12 @@ event(struct rec *r, const char *kind, struct cam_buf *data)
 	cam_err_clear(&e);
 	if (cam_journal_append(r->manifest, kind, cam_buf_str(data), NULL,
 	    &e) == -1) {
-		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
 		cam_buf_free(data);
 		return -1;
 	}
 	if (r->c->verbose)
-		fprintf(stderr, "camrec: %s: %s %s\n", r->c->cam->id, kind,
-		    cam_buf_str(data));
+		tell(r->c, CAM_REC_INFO, "%s %s", kind, cam_buf_str(data));
 	cam_buf_free(data);
 	return 0;
 }
@@ -700,8 +725,8 @@ prune_start(struct rec *r)
 	err = pthread_create(&r->prune_thread, NULL, prune_main, r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err != 0) {
-		fprintf(stderr, "camrec: %s: starting the prune: %s\n",
-		    r->c->cam->id, strerror(err));
+		tell(r->c, CAM_REC_ERROR, "starting the prune: %s",
+		    strerror(err));
 		return;
 	}
 	r->pruning = 1;
@@ -740,7 +765,7 @@ finish_deferred(struct rec *r, const struct deferred *d, int deleted)
 	else
 		cam_dir_sync_of(d->final, &e);
 	if (e.msg[0] != '\0')
-		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
 }
 
 /*
@@ -822,7 +847,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	cam_err_clear(&e);
 	if (seg_finish(&r->seg, sha, &e) == -1) {
 		/* The .partial stays; the next start recovers it. */
-		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT)
 			r->disk_full = 1;
 		seg_free(&r->seg);
@@ -843,7 +868,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	}
 	if (seg_names(&r->seg, r->c->root, r->c->cam->id, r->seg.wall_start,
 	    r->seg.partial, &e) == -1) {
-		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
 		seg_free(&r->seg);
 		return -1;
 	}
@@ -853,8 +878,8 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	if (snprintf(moved, sizeof(moved), "%s.partial", r->seg.final) <
 	    (int)sizeof(moved) && strcmp(moved, r->seg.partial) != 0) {
 		if (rename(r->seg.partial, moved) == -1) {
-			fprintf(stderr, "camrec: %s: rename %s: %s\n",
-			    r->c->cam->id, r->seg.partial, strerror(errno));
+			tell(r->c, CAM_REC_ERROR, "rename %s: %s",
+			    r->seg.partial, strerror(errno));
 			seg_free(&r->seg);
 			return -1;
 		}
@@ -863,7 +888,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	seg_record(&b, &r->seg, r->seg.oc, end, sha, why);
 	cam_json_end(&b);
 	if (seg_commit(r->manifest, &r->seg, &b, r->pruning, &e) == -1) {
-		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
 		if (strstr(e.msg, "No space") != NULL)
 			r->disk_full = 1;
 		rc = -1;
@@ -873,9 +898,8 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 		if (next_us != AV_NOPTS_VALUE && end_us != INT64_MIN)
 			r->chain_us = end_us;
 		if (r->c->verbose)
-			fprintf(stderr, "camrec: %s: segment %s (%lld frames, "
-			    "%s)\n", r->c->cam->id, r->seg.rel,
-			    (long long)r->seg.frames, why);
+			tell(r->c, CAM_REC_INFO, "segment %s (%lld frames, "
+			    "%s)", r->seg.rel, (long long)r->seg.frames, why);
 	}
 	cam_buf_free(&b);
 	seg_free(&r->seg);
@@ -1101,7 +1125,7 @@ open_input(struct rec *r, char *why, size_t whylen)
 		/* Under systemd the unit hands the credentials over
 		 * (LoadCredential=camera:...), so that the recorder's user
 		 * need not read private/. */
-		const char *cdir = getenv("CREDENTIALS_DIRECTORY");
+		const char *cdir = cam_secret_credentials_dir();
 		char cpath[PATH_MAX];
 		int rc;
 		if (cdir != NULL && snprintf(cpath, sizeof(cpath), "%s/camera",
@@ -1285,7 +1309,7 @@ take(struct rec *r, int slot, AVPacket *pkt, int64_t read_at, char *why,
 	if (av_gettime_relative() >= r->seg.next_sync &&
 	    seg_sync(&r->seg, &e) == -1) {
 		/* What was written stays; the next sync tries again. */
-		fprintf(stderr, "camrec: %s: %s\n", r->c->cam->id, e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT ||
 		    errno == ENOSPC) {
 			r->disk_full = 1;
@@ -1600,7 +1624,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	{
 		struct cam_err re;
 		if (cam_rec_reserve(c->root, 1, &re) == -1)
-			fprintf(stderr, "camrec: %s: %s\n", c->cam->id, re.msg);
+			tell(c, CAM_REC_ERROR, "%s", re.msg);
 	}
 	if (cam_rec_manifest(path, sizeof(path), c->root, c->cam->id,
 	    e) == -1 || cam_journal_open(&r.manifest, path, c->host, e) == -1)
@@ -1652,14 +1676,12 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			}
 			r.disk_full = 0;
 			if (cam_rec_reserve(c->root, 1, &re) == -1)
-				fprintf(stderr, "camrec: %s: %s\n", c->cam->id,
-				    re.msg);
+				tell(c, CAM_REC_ERROR, "%s", re.msg);
 			/* What the full disk cut short is recovered now. */
 			cam_journal_close(&r.manifest);
 			cam_err_clear(e);
 			if (cam_rec_recover(c, &recovered, e) == -1)
-				fprintf(stderr, "camrec: %s: %s\n", c->cam->id,
-				    e->msg);
+				tell(c, CAM_REC_ERROR, "%s", e->msg);
 			cam_err_clear(e);
 			if (cam_journal_open(&r.manifest, path, c->host,
 			    e) == -1)

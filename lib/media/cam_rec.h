@@ -39,6 +39,12 @@
 
 #define CAM_SEGMENT_EXT		"mkv"
 
+/* What the recorder tells its program (cam_rec_conf.report). */
+enum cam_rec_level {
+	CAM_REC_ERROR,		/* a failure it goes on past */
+	CAM_REC_INFO,		/* progress, only when verbose */
+};
+
 struct cam_rec_conf {
 	const char *site_dir;		/* for private/credentials */
 	const char *root;		/* storage root */
@@ -48,7 +54,15 @@ struct cam_rec_conf {
 	int io_timeout;			/* seconds without data = camera down */
 	int backoff_max;		/* seconds between reconnects, at most */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
-	int verbose;			/* progress lines on stderr */
+	int verbose;			/* report progress too */
+	/*
+	 * What went wrong while recording (and, when verbose, progress),
+	 * one message at a time for the camera named: the library prints
+	 * nothing.  NULL: not told.  Called from the recorder's thread.
+	 */
+	void (*report)(void *arg, enum cam_rec_level level,
+	    const char *camera, const char *msg);
+	void *report_arg;
 	/*
 	 * The prune by capacity, or NULL.  The recorder calls it when free
 	 * space runs low as a segment opens, in a thread of its own (at

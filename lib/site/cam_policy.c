@@ -15,6 +15,9 @@ static const struct {
 	const char	*what;		/* "may not <what>" */
 	unsigned	 roles;
 	int		 service;	/* the service account may */
+	/* Not the owner's of a site with no users: an act on another
+	 * user's work, not the setting up of a site. */
+	int		 not_owner;
 } table[CAM_ACT_COUNT] = {
 	[CAM_ACT_CONFIG_READ] = { "config-read", "read the configuration",
 	    CAM_ROLE_DIRECTOR | CAM_ROLE_CHIEF | CAM_ROLE_OPERATOR |
@@ -38,6 +41,8 @@ static const struct {
 	    CAM_ROLE_OPERATOR, 0 },
 	[CAM_ACT_AUDIT] = { "audit", "read the audit trail and verify",
 	    CAM_ROLE_AUDITOR | CAM_ROLE_OPERATOR | CAM_ROLE_DIRECTOR, 1 },
+	[CAM_ACT_SHIFT_TAKEOVER] = { "shift-takeover",
+	    "end a shift another user opened", CAM_ROLE_OPERATOR, 0, 1 },
 };
 
 void
@@ -103,8 +108,8 @@ cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
 		return 1;
 	if (a->service && table[act].service)
 		return 1;
-	if (a->owner && cfg != NULL && cfg->nusers == 0 &&
-	    (table[act].roles & CAM_ROLE_OPERATOR))
+	if (a->owner && !table[act].not_owner && cfg != NULL &&
+	    cfg->nusers == 0 && (table[act].roles & CAM_ROLE_OPERATOR))
 		return 1;
 	u = cfg != NULL ? cam_config_user(cfg, a->name) : NULL;
 	if (u != NULL && (u->roles & table[act].roles))

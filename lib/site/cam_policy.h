@@ -36,6 +36,7 @@ enum cam_action {
 	CAM_ACT_VIEW,		/* view stored footage without a request */
 	CAM_ACT_EXTRACT,	/* extract footage on a signed request */
 	CAM_ACT_AUDIT,		/* read every log, verify every archive */
+	CAM_ACT_SHIFT_TAKEOVER,	/* end a shift another user opened */
 	CAM_ACT_COUNT
 };
 

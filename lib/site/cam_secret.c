@@ -103,6 +103,22 @@ cam_secret_write(const char *dir, const char *name, const char *user,
 	return rc;
 }
 
+static char cred_dir[PATH_MAX];
+static int has_cred_dir;
+
+void
+cam_secret_set_credentials_dir(const char *dir)
+{
+	has_cred_dir = dir != NULL;
+	snprintf(cred_dir, sizeof(cred_dir), "%s", dir != NULL ? dir : "");
+}
+
+const char *
+cam_secret_credentials_dir(void)
+{
+	return has_cred_dir ? cred_dir : NULL;
+}
+
 int
 cam_secret_read_file(const char *path, char **user, char **pass,
     struct cam_err *e)
@@ -207,7 +223,9 @@ cam_secret_read_line(const char *path, char **out, struct cam_err *e)
 end:
 	if (echo_off) {
 		tcsetattr(fd, TCSAFLUSH, &saved);
-		fputs("\n", stderr);
+		/* The newline typed was not echoed: end the prompt's line on
+		 * the terminal itself. */
+		(void)!write(fd, "\n", 1);
 	}
 	cam_buf_free(&b);
 	if (fd != STDIN_FILENO)

@@ -24,6 +24,10 @@ int cam_secret_read(const char *dir, const char *name, char **user,
  * $CREDENTIALS_DIRECTORY); refused if others may read it. */
 int cam_secret_read_file(const char *path, char **user, char **pass,
     struct cam_err *e);
+/* systemd's credentials directory, as the program found it in
+ * $CREDENTIALS_DIRECTORY (NULL: none), and back. */
+void cam_secret_set_credentials_dir(const char *dir);
+const char *cam_secret_credentials_dir(void);
 /* Remove them (absent is fine). */
 int cam_secret_remove(const char *dir, const char *name, struct cam_err *e);
 /* Read a password: the first line of path ("-": standard input). */

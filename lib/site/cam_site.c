@@ -17,10 +17,8 @@
 extern const char cam_starter_yaml[];	/* conf/camkit.yaml, compiled in */
 
 const char *
-cam_site_dir(const char *opt)
+cam_site_dir(const char *opt, const char *env)
 {
-	const char *env = getenv("CAMKIT_DIR");
-
 	if (opt != NULL)
 		return opt;
 	if (env != NULL && *env != '\0')

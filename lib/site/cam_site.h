@@ -19,9 +19,9 @@ struct cam_site {
 	char rev[41];		/* HEAD's commit id */
 };
 
-/* The configuration directory: opt (-C), else $CAMKIT_DIR, else
- * /etc/camkit. */
-const char *cam_site_dir(const char *opt);
+/* The configuration directory: opt (-C), else env (the program's
+ * $CAMKIT_DIR) if not empty, else /etc/camkit. */
+const char *cam_site_dir(const char *opt, const char *env);
 
 /* Create a site: repository, starter camkit.yaml (site name, host and
  * zone filled in), private/ with mode 0700, first commit. */
