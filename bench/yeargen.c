@@ -62,13 +62,13 @@
 
 #include <openssl/evp.h>
 
-#include "cli/cam_cli.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
-#include "journal/cam_seal.h"
-#include "media/cam_store.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "cli/cam_cli.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_seal.h"
+#include "media/cam_store.h"
 
 #define SEG		60		/* segment length, seconds */
 #define IO_TIMEOUT	10		/* camrec's seconds without data */

@@ -5,8 +5,8 @@
  * journals (every journal of the site: chain, seals, witness),
  * recordings, access, config (the configuration's git history), cameras
  * (the security of each camera) and report (the month, for the
- * director).  The checks themselves are in lib/: cam_verify,
- * cam_integrity, cam_trail, cam_history, cam_camsec, cam_monthly; here
+ * director).  The checks themselves are in lib/: cam_audit_archive,
+ * cam_audit_journals, cam_trail, cam_audit_config, cam_audit_cameras, cam_audit_report; here
  * are the options, the authorization, the output and the audit record
  * of each run.
  */
@@ -18,19 +18,19 @@
 
 #include <libavutil/log.h>
 
+#include "audit/cam_audit_archive.h"
 #include "audit/cam_audit_cameras.h"
-#include "base/cam_checklist.h"
-#include "cli/cam_cli.h"
-#include "site/cam_config.h"
 #include "audit/cam_audit_config.h"
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_recordings.h"
 #include "audit/cam_audit_report.h"
-#include "site/cam_site.h"
+#include "base/cam_checklist.h"
 #include "base/cam_time.h"
-#include "journal/cam_trail_read.h"
 #include "base/cam_util.h"
-#include "audit/cam_audit_archive.h"
+#include "cli/cam_cli.h"
+#include "journal/cam_trail.h"
+#include "site/cam_config.h"
+#include "site/cam_site.h"
 
 static const char *prog = "camaudit";
 static const char *dir;		/* the configuration directory */
@@ -69,16 +69,16 @@ open_site(struct cam_site *s)
 
 /* Print the checks; the exit status they call for. */
 static int
-finish(struct cam_checks *ck)
+finish(struct cam_checklist *ck)
 {
 	struct cam_buf out = CAM_BUF_INIT;
 	int rc;
 
-	cam_checks_render(ck, &out);
+	cam_checklist_render(ck, &out);
 	fputs(cam_buf_str(&out), stdout);
 	cam_buf_free(&out);
-	rc = cam_checks_status(ck);
-	cam_checks_free(ck);
+	rc = cam_checklist_status(ck);
+	cam_checklist_free(ck);
 	return fflush(stdout) == 0 ? rc : CAM_ENV;
 }
 
@@ -93,8 +93,8 @@ cmd_verify(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cam_checks ck = { 0 };
-	struct cam_verify_trust t;
+	struct cam_checklist ck = { 0 };
+	struct cam_audit_archive_trust t;
 	struct cam_err e;
 	const char *tdir = NULL, *key = NULL, *path;
 	time_t at = time(NULL);
@@ -111,18 +111,18 @@ cmd_verify(int argc, char **argv)
 		return cam_cli_usage_error("verify: give one archive");
 	path = argv[optind];
 	cam_err_clear(&e);
-	if (cam_verify_trust_load(&t, dir, tdir, &e) == -1) {
-		cam_verify_trust_free(&t);
+	if (cam_audit_archive_trust_load(&t, dir, tdir, &e) == -1) {
+		cam_audit_archive_trust_free(&t);
 		return cam_cli_fail(&e);
 	}
 	if (t.have_site && (rc = cam_cli_authorize(&t.site.cfg, dir,
 	    CAM_ACT_AUDIT)) != 0) {
-		cam_verify_trust_free(&t);
+		cam_audit_archive_trust_free(&t);
 		return rc;
 	}
-	if (cam_verify_archive(path, key, &t, getenv("TMPDIR") ?
+	if (cam_audit_archive(path, key, &t, getenv("TMPDIR") ?
 	    getenv("TMPDIR") : "/tmp", at, &ck, &e) == -1) {
-		cam_checks_free(&ck);
+		cam_checklist_free(&ck);
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
@@ -130,7 +130,7 @@ cmd_verify(int argc, char **argv)
 	cam_cli_audit(path, rc == 0 ? "granted" : "failed",
 	    rc == 0 ? NULL : "verification failed", NULL);
 end:
-	cam_verify_trust_free(&t);
+	cam_audit_archive_trust_free(&t);
 	return rc;
 }
 
@@ -139,7 +139,7 @@ end:
 static int
 cmd_journals(int argc, char **argv)
 {
-	struct cam_checks ck = { 0 };
+	struct cam_checklist ck = { 0 };
 	struct cam_site s;
 	struct cam_err e;
 	int rc;
@@ -149,9 +149,9 @@ cmd_journals(int argc, char **argv)
 	cam_err_clear(&e);
 	if ((rc = open_site(&s)) != 0)
 		return rc;
-	if (cam_integrity_journals(&s, &ck, &e) == -1) {
+	if (cam_audit_journals(&s, &ck, &e) == -1) {
 		cam_site_close(&s);
-		cam_checks_free(&ck);
+		cam_checklist_free(&ck);
 		return cam_cli_fail(&e);
 	}
 	rc = finish(&ck);
@@ -174,7 +174,7 @@ cmd_recordings(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *camera = NULL, *from = NULL, *to = NULL;
-	struct cam_checks ck = { 0 };
+	struct cam_checklist ck = { 0 };
 	struct cam_site s;
 	struct cam_err e;
 	time_t tfrom = 0, tto = 0;
@@ -201,9 +201,9 @@ cmd_recordings(int argc, char **argv)
 		cam_site_close(&s);
 		return cam_cli_usage_error("recordings: %s", e.msg);
 	}
-	if (cam_integrity_recordings(&s, camera, tfrom, tto, &ck, &e) == -1) {
+	if (cam_audit_recordings(&s, camera, tfrom, tto, &ck, &e) == -1) {
 		cam_site_close(&s);
-		cam_checks_free(&ck);
+		cam_checklist_free(&ck);
 		return cam_cli_fail(&e);
 	}
 	rc = finish(&ck);
@@ -276,10 +276,10 @@ cmd_config(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *since = NULL;
-	struct cam_checks ck = { 0 };
+	struct cam_checklist ck = { 0 };
 	struct cam_site s;
 	struct cam_err e;
-	struct cam_history c;
+	struct cam_audit_config c;
 	int k, rc;
 
 	memset(&c, 0, sizeof(c));
@@ -302,7 +302,7 @@ cmd_config(int argc, char **argv)
 		rc = cam_cli_usage_error("config: --since: %s", e.msg);
 		goto end;
 	}
-	if (cam_history_check(&c, &e) == -1) {
+	if (cam_audit_config_check(&c, &e) == -1) {
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
@@ -310,7 +310,7 @@ cmd_config(int argc, char **argv)
 		printf("{\"ok\": %s, \"changes\": [%s\n], \"checks\": "
 		    "[%s\n]}\n", ck.failed || ck.skipped ? "false" : "true",
 		    cam_buf_str(&c.changes), cam_buf_str(&ck.out));
-		rc = cam_checks_status(&ck);
+		rc = cam_checklist_status(&ck);
 	} else {
 		fputs(cam_buf_str(&c.changes), stdout);
 		rc = finish(&ck);
@@ -320,8 +320,8 @@ cmd_config(int argc, char **argv)
 	cam_cli_audit("config", rc == 0 ? "granted" : "failed", rc == 0 ?
 	    NULL : "findings", NULL);
 end:
-	cam_checks_free(&ck);
-	cam_history_free(&c);
+	cam_checklist_free(&ck);
+	cam_audit_config_free(&c);
 	cam_site_close(&s);
 	return rc;
 }
@@ -338,8 +338,8 @@ cmd_cameras(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *camera = NULL, *dpath = NULL;
-	struct cam_checks ck = { 0 };
-	struct cam_defaults defs;
+	struct cam_checklist ck = { 0 };
+	struct cam_factory_creds defs;
 	struct cam_site s;
 	struct cam_err e;
 	int ch, rc;
@@ -357,7 +357,7 @@ cmd_cameras(int argc, char **argv)
 	cam_err_clear(&e);
 	if ((rc = open_site(&s)) != 0)
 		return rc;
-	if (cam_camsec_defaults(dpath, &defs, &e) == -1) {
+	if (cam_audit_cameras_defaults(dpath, &defs, &e) == -1) {
 		cam_site_close(&s);
 		rc = cam_cli_fail(&e);
 		cam_cli_audit("cameras", "failed", "bad defaults list", NULL);
@@ -370,13 +370,13 @@ cmd_cameras(int argc, char **argv)
 		cam_cli_audit(camera, "failed", e.msg, NULL);
 		goto end;
 	}
-	cam_camsec_audit(&s, camera, &defs, &ck);
+	cam_audit_cameras(&s, camera, &defs, &ck);
 	rc = finish(&ck);
 	cam_cli_audit(camera != NULL ? camera : "cameras", rc == 0 ?
 	    "granted" : "failed", rc == 0 ? NULL : "findings", NULL);
 end:
-	cam_checks_free(&ck);
-	cam_defaults_free(&defs);
+	cam_checklist_free(&ck);
+	cam_factory_creds_free(&defs);
 	cam_site_close(&s);
 	return rc;
 }
@@ -392,7 +392,7 @@ cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *month = NULL;
-	struct cam_monthly p;
+	struct cam_audit_report p;
 	struct cam_site s;
 	struct cam_err e;
 	char host[256];
@@ -416,26 +416,26 @@ cmd_report(int argc, char **argv)
 		return rc;
 	cam_err_clear(&e);
 	cam_cli_host(host, sizeof(host));
-	if (cam_monthly_open(&p, &s, json, y, m, time(NULL), host,
+	if (cam_audit_report_open(&p, &s, json, y, m, time(NULL), host,
 	    cam_cli_actor() ? cam_cli_actor()->name : "?", &e) == -1) {
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
-	cam_monthly_recording(&p);
-	cam_monthly_storage(&p);
-	cam_monthly_logbook(&p);
-	cam_monthly_access(&p);
-	cam_monthly_config(&p);
-	cam_monthly_cameras(&p);
-	cam_monthly_verification(&p);
-	fputs(cam_monthly_text(&p), stdout);
-	rc = cam_monthly_status(&p);
+	cam_audit_report_recording(&p);
+	cam_audit_report_storage(&p);
+	cam_audit_report_logbook(&p);
+	cam_audit_report_access(&p);
+	cam_audit_report_config(&p);
+	cam_audit_report_cameras(&p);
+	cam_audit_report_verification(&p);
+	fputs(cam_audit_report_text(&p), stdout);
+	rc = cam_audit_report_status(&p);
 	if (fflush(stdout) != 0)
 		rc = CAM_ENV;
 	cam_cli_audit("report", rc == 0 ? "granted" : "failed", rc == 0 ?
 	    NULL : "findings", NULL);
 end:
-	cam_monthly_free(&p);
+	cam_audit_report_free(&p);
 	cam_site_close(&s);
 	return rc;
 }

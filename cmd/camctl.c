@@ -16,19 +16,19 @@
 
 #include <libavutil/log.h>
 
-#include "journal/cam_trail.h"
+#include "base/cam_time.h"
+#include "base/cam_util.h"
 #include "cli/cam_cli.h"
-#include "site/cam_config.h"
-#include "site/cam_policy.h"
 #include "journal/cam_seal.h"
+#include "journal/cam_trail.h"
 #include "media/cam_gaps.h"
-#include "site/cam_secret.h"
-#include "site/cam_site.h"
 #include "media/cam_rec.h"
 #include "media/cam_store.h"
-#include "base/cam_time.h"
+#include "site/cam_config.h"
+#include "site/cam_policy.h"
+#include "site/cam_secret.h"
+#include "site/cam_site.h"
 #include "site/cam_systemd.h"
-#include "base/cam_util.h"
 
 static const char *prog = "camctl";
 static const char *dir;		/* the configuration directory */
@@ -1139,7 +1139,7 @@ cmd_units(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bindir = CAMKIT_BINDIR;
-	struct cam_units_conf u;
+	struct cam_systemd_conf u;
 	struct cam_buf written = CAM_BUF_INIT;
 	struct cam_site s;
 	struct cam_err e;
@@ -1172,7 +1172,7 @@ cmd_units(int argc, char **argv)
 	u.bindir = bindir;
 	u.cron = cron;
 	u.outdir = out ? out : cron ? "/etc/cron.d" : "/etc/systemd/system";
-	n = cam_units_write(&u, &written, &e);
+	n = cam_systemd_write(&u, &written, &e);
 	cam_cli_audit_rc(u.outdir, n == -1 ? -1 : 0, &e, NULL);
 	if (n == -1)
 		rc = cam_cli_fail(&e);

@@ -1,16 +1,16 @@
 /*
  * camlog: the guard's logbook.  main() parses the global options and
  * dispatches to one function per verb; the logbook's format and state
- * are lib/cam_logbook, the chain lib/cam_journal, seals lib/cam_seal.
+ * are lib/journal/cam_logbook, the chain lib/journal/cam_journal, seals lib/journal/cam_seal.
  *
  * camlog may be installed set-user-id and set-group-id to the service
  * account, which alone may write the data directory: a guard then
  * appends through camlog but cannot change the file.  A set-id camlog
  * does its work in a child whose every id is the service account's,
- * which the guard can neither stop nor kill (cam_priv); it ignores the
+ * which the guard can neither stop nor kill (cam_setid); it ignores the
  * environment, and trusts a configuration directory and a data root
  * only if nobody but root and the service account can change any
- * directory on their paths (cam_priv_trusted_dir).
+ * directory on their paths (cam_setid_trusted_dir).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,19 +21,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "journal/cam_trail.h"
-#include "cli/cam_cli.h"
-#include "base/cam_crypto.h"
 #include "audit/cam_audit_journals.h"
-#include "journal/cam_journal.h"
+#include "base/cam_crypto.h"
 #include "base/cam_json.h"
-#include "journal/cam_logbook.h"
-#include "site/cam_policy.h"
 #include "base/cam_setid.h"
-#include "journal/cam_seal.h"
-#include "site/cam_site.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "cli/cam_cli.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_logbook.h"
+#include "journal/cam_seal.h"
+#include "journal/cam_trail.h"
+#include "site/cam_policy.h"
+#include "site/cam_site.h"
 
 static const char *prog = "camlog";
 static const char *dir;		/* the configuration directory */
@@ -84,7 +84,7 @@ audit(struct ctx *c, const char *object, const char *outcome,
  * many records the verb may append to the logbook.  Every verb may
  * write an audit record, and the file-size limit must leave room for
  * all of them before anything is done (a set-id camlog runs with the
- * caller's hard limits, cam_priv.h).
+ * caller's hard limits, cam_setid.h).
  */
 static int
 ctx_open(struct ctx *c, const char *verb, enum cam_action act,
@@ -97,7 +97,7 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act,
 	memset(c, 0, sizeof(*c));
 	c->verb = verb;
 	cam_err_clear(&e);
-	if (!cam_priv_trusted_dir(dir, why, sizeof(why))) {
+	if (!cam_setid_trusted_dir(dir, why, sizeof(why))) {
 		fprintf(stderr, "%s: refused: %s\n", prog, why);
 		return CAM_NO;
 	}
@@ -105,7 +105,7 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act,
 		return cam_cli_fail(&e);
 	c->open = 1;
 	cam_actor_self(&c->actor, c->site.cfg.root, dir);
-	if (!cam_priv_trusted_dir(c->site.cfg.root, why, sizeof(why))) {
+	if (!cam_setid_trusted_dir(c->site.cfg.root, why, sizeof(why))) {
 		fprintf(stderr, "%s: refused: the data root: %s\n", prog, why);
 		ctx_close(c);
 		return CAM_NO;
@@ -113,9 +113,9 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act,
 	if (cam_path(c->path, sizeof(c->path), &e, "%s/%s",
 	    c->site.cfg.root, CAM_LOGBOOK_FILE) == -1 ||
 	    cam_path(audit_path, sizeof(audit_path), &e, "%s/%s",
-	    c->site.cfg.root, CAM_AUDIT_FILE) == -1 ||
-	    cam_priv_room(audit_path, CAM_JOURNAL_LINE_MAX, &e) == -1 ||
-	    (lb_records > 0 && cam_priv_room(c->path, (size_t)lb_records *
+	    c->site.cfg.root, CAM_TRAIL_FILE) == -1 ||
+	    cam_setid_room(audit_path, CAM_JOURNAL_LINE_MAX, &e) == -1 ||
+	    (lb_records > 0 && cam_setid_room(c->path, (size_t)lb_records *
 	    CAM_JOURNAL_LINE_MAX, &e) == -1)) {
 		ctx_close(c);
 		return cam_cli_fail(&e);
@@ -142,10 +142,10 @@ load_since(struct ctx *c, struct cam_logbook *lb, time_t since,
 {
 	int rc;
 
-	if (cam_priv_raise(e) == -1)
+	if (cam_setid_raise(e) == -1)
 		return -1;
 	rc = cam_logbook_load_since(lb, c->path, since, e);
-	cam_priv_lower();
+	cam_setid_lower();
 	return rc;
 }
 
@@ -201,13 +201,13 @@ append(struct ctx *c, const char *kind, const char *data,
 	struct cam_journal *j = NULL;
 	int rc;
 
-	if (cam_priv_raise(e) == -1)
+	if (cam_setid_raise(e) == -1)
 		return -1;
 	rc = cam_journal_open(&j, c->path, NULL, e);
 	if (rc == 0)
 		rc = cam_journal_append(j, kind, data, out, e);
 	cam_journal_close(&j);
-	cam_priv_lower();
+	cam_setid_lower();
 	return rc;
 }
 
@@ -363,14 +363,14 @@ seal_logbook(struct ctx *c, struct cam_err *e)
 	    c->site.dir) == -1 || cam_path(crt, sizeof(crt), e,
 	    "%s/private/site.crt", c->site.dir) == -1)
 		return -1;
-	if (cam_priv_raise(e) == -1)
+	if (cam_setid_raise(e) == -1)
 		return -1;
-	if (!cam_priv_trusted_tree(key_dir, why, sizeof(why))) {
-		cam_priv_lower();
+	if (!cam_setid_trusted_tree(key_dir, why, sizeof(why))) {
+		cam_setid_lower();
 		return cam_errf(e, CAM_NO, "refused: %s", why);
 	}
 	if (access(key, F_OK) == -1 && errno == ENOENT) {
-		cam_priv_lower();
+		cam_setid_lower();
 		fprintf(stderr, "%s: warning: logbook not sealed: this host "
 		    "has no site key (%s)\n", prog, key);
 		return 1;
@@ -382,7 +382,7 @@ seal_logbook(struct ctx *c, struct cam_err *e)
 		rc = cam_seal(j, CAM_LOGBOOK_FILE, s, c->site.dir, e);
 	cam_journal_close(&j);
 	cam_sealer_free(&s);
-	cam_priv_lower();
+	cam_setid_lower();
 	return rc;
 }
 
@@ -503,14 +503,14 @@ cmd_shift(int argc, char **argv)
 		cam_logbook_free(&lb);
 		if (rc == -1)
 			break;
-		if ((rc = cam_priv_raise(&e)) == -1)
+		if ((rc = cam_setid_raise(&e)) == -1)
 			break;
 		rc = cam_journal_open(&j, c.path, NULL, &e);
 		if (rc == 0)
 			rc = cam_journal_append_fn(j, start ? "shift-start" :
 			    "shift-end", shift_data, &op, &rec, &e);
 		cam_journal_close(&j);
-		cam_priv_lower();
+		cam_setid_lower();
 		if (rc == 0 || e.code != CAM_OK || tries == 20)
 			break;
 		cam_err_clear(&e);
@@ -770,7 +770,7 @@ cmd_verify(int argc, char **argv)
 		return rc;
 	memset(&rep, 0, sizeof(rep));
 	rc = cam_site_trust(&c.site, &trust, &e);
-	if (rc == 0 && (rc = cam_priv_raise(&e)) == 0) {
+	if (rc == 0 && (rc = cam_setid_raise(&e)) == 0) {
 		if (access(c.path, F_OK) == -1 && errno == ENOENT)
 			rc = cam_errf(&e, CAM_NO, "%s: no logbook yet",
 			    c.path);
@@ -779,9 +779,9 @@ cmd_verify(int argc, char **argv)
 			    c.site.dir, &rep, &e);
 		/* A logbook that should be sealed and is not is a finding. */
 		if (rc == 0)
-			rc = cam_integrity_unsealed(c.path, &rep, &unsealed,
+			rc = cam_audit_journals_unsealed(c.path, &rep, &unsealed,
 			    &oldest, &e);
-		cam_priv_lower();
+		cam_setid_lower();
 	}
 	if (rc == 0 && unsealed > 0 && oldest < time(NULL) - CAM_SEAL_GRACE) {
 		char t[64];
@@ -822,7 +822,7 @@ static const struct cam_cli_verb verbs[] = {
 	{ "verify", cmd_verify, 0 },
 	/* Internal, not in usage(): the audit trail's set-id helper for
 	 * the other programs (camkit-journal(5)). */
-	{ CAM_AUDIT_HELPER_VERB, cmd_audit_record, 0 },
+	{ CAM_TRAIL_HELPER_VERB, cmd_audit_record, 0 },
 };
 
 int
@@ -834,11 +834,11 @@ main(int argc, char **argv)
 	cam_cli_setup(prog, usage);
 	cam_err_clear(&e);
 	/* First of all: if set-id, leave the caller's process behind and
-	 * carry on as the service account alone (cam_priv.h). */
-	switch (cam_priv_init(&status, &e)) {
+	 * carry on as the service account alone (cam_setid.h). */
+	switch (cam_setid_init(&status, &e)) {
 	case -1:
 		return cam_cli_fail(&e);
-	case CAM_PRIV_PARENT:
+	case CAM_SETID_PARENT:
 		/* The caller's process, which only waited for the child:
 		 * _exit, as no exit handler of its may run (a sanitizer
 		 * build's could not trace it once its ids changed). */

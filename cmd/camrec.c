@@ -19,13 +19,13 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
-#include "cli/cam_cli.h"
 #include "base/cam_json.h"
-#include "media/cam_rec.h"
-#include "site/cam_site.h"
-#include "media/cam_store.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "cli/cam_cli.h"
+#include "media/cam_rec.h"
+#include "media/cam_store.h"
+#include "site/cam_site.h"
 
 static const char *prog = "camrec";
 static const char *dir;

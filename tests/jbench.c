@@ -1,5 +1,5 @@
 /*
- * jbench: the driver of bench/journal, timing lib/cam_journal.c.
+ * jbench: the driver of bench/journal, timing lib/journal/cam_journal.c.
  *
  *	jbench append PATH N	N synced appends to the journal PATH, each
  *				timed, interleaved with N write+fdatasync
@@ -22,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "journal/cam_journal.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
 
 /* The host every record names: fixed, so that line lengths are too. */
 #define HOST	"guard-desk-1"

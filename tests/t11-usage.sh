@@ -289,7 +289,7 @@ parsed() {
 	{ sed -n 's/.*{ "\([a-z][a-z0-9-]*\)", *[a-z]*_argument.*/--\1/p' "$src" &&
 	  grep -o '\(getopt_long\|next_opt\)(argc, argv, "[^"]*"' "$src" |
 	      sed 's/.*argv, "+*//; s/[:"]//g' | fold -w1 | sed -n 's/^./-&/p' &&
-	  # the parsers of lib/cam_cli.c the program calls
+	  # the parsers of lib/cli/cam_cli.c the program calls
 	  if grep -q cam_cli_run "$src"; then
 		printf '%s\n' -C -h --help --version
 	  fi &&

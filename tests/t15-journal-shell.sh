@@ -1,5 +1,5 @@
 # The chain-check scripts of camkit-journal(5), taken from the man page
-# and run exactly as printed, on journals written by lib/cam_journal.c
+# and run exactly as printed, on journals written by lib/journal/cam_journal.c
 # (through tests/unit/test_journal.c --write, until a program writes one).
 . "$CAMKIT_TOP/tests/lib.sh"
 

@@ -254,7 +254,7 @@ expect_success 'camrec record: the camera password is found while connected, not
 
 expect_success 'camaudit cameras: the passwords are found while checked, not at exit' '
 	cat pw1.pieces pw2.pieces pw3.pieces >pw123.pieces &&
-	under_gdb audit "break cam_defaults_match" run -- \
+	under_gdb audit "break cam_factory_creds_match" run -- \
 	    "$CAMKIT_BIN/camaudit" -C site cameras &&
 	test "$(cat audit.rc)" = 1 &&
 	somewhere audit.held.core pw123.pieces &&

@@ -1,12 +1,12 @@
 /*
- * cam_verify: an archive made by camextract, checked as a compliance
+ * cam_audit_archive: an archive made by camextract, checked as a compliance
  * officer would: the tar itself, SHA256SUMS against every member, the
  * site's signature over it, the request and its signatures as camextract
  * checked them, custody naming this request, and each clip against its
- * sources and its own media (cam_verify_clips.c).  An encrypted archive
+ * sources and its own media (cam_audit_archive_clips.c).  An encrypted archive
  * is opened with a recipient's key into a file no one else can open.
  *
- * Every finding is a check line (cam_checks); only what stops the
+ * Every finding is a check line (cam_checklist); only what stops the
  * verification itself (I/O, memory) is an error.
  */
 #include <fcntl.h>
@@ -20,19 +20,19 @@
 #include <archive_entry.h>
 #include <openssl/evp.h>
 
-#include "evidence/cam_archive.h"
-#include "base/cam_crypto.h"
+#include "audit/cam_audit_archive.h"
 #include "audit/cam_factory_creds.h"
-#include "evidence/cam_custody.h"
-#include "evidence/cam_request.h"
+#include "base/cam_crypto.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
-#include "audit/cam_audit_archive.h"
+#include "evidence/cam_archive.h"
+#include "evidence/cam_custody.h"
+#include "evidence/cam_request.h"
 
 #define SMALL_MAX	(4 << 20)
 
-const struct cam_verify_member *
-cam_verify_member(const struct cam_verify_view *v, const char *name)
+const struct cam_audit_archive_member *
+cam_audit_archive_member(const struct cam_audit_archive_view *v, const char *name)
 {
 	for (size_t i = 0; i < v->n; i++)
 		if (strcmp(v->m[i].name, name) == 0)
@@ -106,8 +106,8 @@ pax_nul(int fd, uint64_t from, uint64_t to)
  * data lies.  The blocks are hashed where libarchive read them, never
  * copied: hashing is what bounds the speed of a multi-gigabyte verify. */
 static int
-read_archive(int fd, const char *path, struct cam_verify_view *v,
-    struct cam_checks *ck, struct cam_err *e)
+read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
+    struct cam_checklist *ck, struct cam_err *e)
 {
 	static const char zero[4096];
 	struct archive *a = archive_read_new();
@@ -120,14 +120,14 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 		return cam_errf(e, CAM_ENV, "out of memory");
 	archive_read_support_format_tar(a);
 	if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK) {
-		cam_checks_add(ck, 0, "tar", "%s: %s", path,
+		cam_checklist_add(ck, 0, "tar", "%s: %s", path,
 		    archive_error_string(a));
 		rc = 0;
 		goto end;
 	}
 	while ((r = archive_read_next_header(a, &en)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(en);
-		struct cam_verify_member *m;
+		struct cam_audit_archive_member *m;
 		unsigned char d[EVP_MAX_MD_SIZE];
 		unsigned int dl;
 		const void *blk;
@@ -135,27 +135,27 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 		la_int64_t at;
 
 		if (name == NULL || !name_safe(name)) {
-			cam_checks_add(ck, 0, "tar", "unsafe member name "
+			cam_checklist_add(ck, 0, "tar", "unsafe member name "
 			    "\"%s\"", name ? name : "");
 			bad = 1;
 			continue;
 		}
 		if (pax_nul(fd, hdr_from,
 		    (uint64_t)archive_filter_bytes(a, 0))) {
-			cam_checks_add(ck, 0, "tar", "unsafe member name "
+			cam_checklist_add(ck, 0, "tar", "unsafe member name "
 			    "\"%s\": its pax path holds a NUL byte", name);
 			bad = 1;
 			continue;
 		}
 		if (archive_entry_filetype(en) != AE_IFREG) {
-			cam_checks_add(ck, 0, "tar", "%s: not a regular file",
+			cam_checklist_add(ck, 0, "tar", "%s: not a regular file",
 			    name);
 			bad = 1;
 			continue;
 		}
 		for (size_t i = 0; i < v->n; i++)
 			if (strcmp(v->m[i].name, name) == 0) {
-				cam_checks_add(ck, 0, "tar", "%s appears twice",
+				cam_checklist_add(ck, 0, "tar", "%s appears twice",
 				    name);
 				bad = 1;
 			}
@@ -184,7 +184,7 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 			m->size += n;
 		}
 		if (r != ARCHIVE_EOF) {
-			cam_checks_add(ck, 0, "tar", "%s: %s (truncated "
+			cam_checklist_add(ck, 0, "tar", "%s: %s (truncated "
 			    "archive?)", name, archive_error_string(a));
 			bad = 1;
 			break;
@@ -204,12 +204,12 @@ read_archive(int fd, const char *path, struct cam_verify_view *v,
 		    512 * 512;
 	}
 	if (r != ARCHIVE_EOF && !bad) {
-		cam_checks_add(ck, 0, "tar", "%s: %s (truncated archive?)",
+		cam_checklist_add(ck, 0, "tar", "%s: %s (truncated archive?)",
 		    path, archive_error_string(a));
 		bad = 1;
 	}
 	if (!bad)
-		cam_checks_add(ck, 1, "tar", "%zu members, POSIX tar", v->n);
+		cam_checklist_add(ck, 1, "tar", "%zu members, POSIX tar", v->n);
 	rc = 0;
 end:
 	EVP_MD_CTX_free(md);
@@ -219,14 +219,14 @@ end:
 
 /* SHA256SUMS must list exactly the other members, with their hashes. */
 static void
-check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
+check_sums(const struct cam_audit_archive_view *v, struct cam_checklist *ck)
 {
-	const struct cam_verify_member *s = cam_verify_member(v, "SHA256SUMS");
+	const struct cam_audit_archive_member *s = cam_audit_archive_member(v, "SHA256SUMS");
 	size_t listed = 0, bad = 0;
 	char *text, *line, *save = NULL;
 
 	if (s == NULL) {
-		cam_checks_add(ck, 0, "SHA256SUMS", "missing");
+		cam_checklist_add(ck, 0, "SHA256SUMS", "missing");
 		return;
 	}
 	text = cam_xstrdup(cam_buf_str((struct cam_buf *)&s->data));
@@ -238,7 +238,7 @@ check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
 		size_t k;
 
 		if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ') {
-			cam_checks_add(ck, 0, "SHA256SUMS", "bad line "
+			cam_checklist_add(ck, 0, "SHA256SUMS", "bad line "
 			    "\"%.80s\"", line);
 			bad++;
 			continue;
@@ -247,7 +247,7 @@ check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
 			if (strcmp(v->m[k].name, name) == 0)
 				break;
 		if (k == v->n) {
-			cam_checks_add(ck, 0, "SHA256SUMS", "%s is listed but "
+			cam_checklist_add(ck, 0, "SHA256SUMS", "%s is listed but "
 			    "not in the archive", name);
 			bad++;
 			continue;
@@ -255,7 +255,7 @@ check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
 		seen[k] = 1;
 		listed++;
 		if (strncmp(line, v->m[k].sha256, 64) != 0) {
-			cam_checks_add(ck, 0, "SHA256SUMS", "%s: SHA-256 does "
+			cam_checklist_add(ck, 0, "SHA256SUMS", "%s: SHA-256 does "
 			    "not match (altered)", name);
 			bad++;
 		}
@@ -263,12 +263,12 @@ check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
 	for (size_t k = 0; k < v->n; k++)
 		if (!seen[k] && strcmp(v->m[k].name, "SHA256SUMS") != 0 &&
 		    strcmp(v->m[k].name, "SHA256SUMS.p7s") != 0) {
-			cam_checks_add(ck, 0, "SHA256SUMS", "%s is in the "
+			cam_checklist_add(ck, 0, "SHA256SUMS", "%s is in the "
 			    "archive but not listed (added)", v->m[k].name);
 			bad++;
 		}
 	if (bad == 0)
-		cam_checks_add(ck, 1, "SHA256SUMS", "%zu members listed, every "
+		cam_checklist_add(ck, 1, "SHA256SUMS", "%zu members listed, every "
 		    "hash matches", listed);
 	free(seen);
 	free(text);
@@ -280,7 +280,7 @@ check_sums(const struct cam_verify_view *v, struct cam_checks *ck)
  * failure. */
 static int
 open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
-    struct cam_checks *ck, struct cam_err *e)
+    struct cam_checklist *ck, struct cam_err *e)
 {
 	struct cam_envelope env;
 	int enc;
@@ -288,23 +288,23 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 	/* An encrypted archive: what can be seen without the key, then
 	 * (with it) the clear tar, in a file no one else can open. */
 	if ((enc = cam_archive_envelope(path, &env, e)) == -1) {
-		cam_checks_add(ck, 0, e->code == CAM_NO ? "encryption" : "tar",
+		cam_checklist_add(ck, 0, e->code == CAM_NO ? "encryption" : "tar",
 		    "%s", e->msg);
 		cam_err_clear(e);
 		return 1;
 	}
 	if (enc == 1) {
-		cam_checks_add(ck, 1, "encryption", "CMS EnvelopedData, "
+		cam_checklist_add(ck, 1, "encryption", "CMS EnvelopedData, "
 		    "content cipher %s, %zu recipient%s", env.cipher, env.n,
 		    env.n == 1 ? "" : "s");
 		for (size_t i = 0; i < env.n; i++)
-			cam_checks_add(ck, 1, "recipient", "%s: issuer %s, "
+			cam_checklist_add(ck, 1, "recipient", "%s: issuer %s, "
 			    "serial %s", env.r[i].kind, env.r[i].issuer[0] ?
 			    env.r[i].issuer : "-", env.r[i].serial[0] ?
 			    env.r[i].serial : "-");
 		cam_archive_envelope_free(&env);
 		if (key == NULL) {
-			cam_checks_add(ck, CAM_CHECK_SKIP, "contents", "not "
+			cam_checklist_add(ck, CAM_CHECK_SKIP, "contents", "not "
 			    "verified: the archive is encrypted; give --key "
 			    "FILE, a recipient's private key");
 			return 1;
@@ -312,13 +312,13 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 		if (cam_archive_decrypt(path, key, tmpdir, fd, e) == -1) {
 			if (e->code != CAM_NO)
 				return -1;
-			cam_checks_add(ck, 0, "decrypt", "%s", e->msg);
+			cam_checklist_add(ck, 0, "decrypt", "%s", e->msg);
 			cam_err_clear(e);
 			return 1;
 		}
-		cam_checks_add(ck, 1, "decrypt", "with the key %s", key);
+		cam_checklist_add(ck, 1, "decrypt", "with the key %s", key);
 	} else if (key != NULL) {
-		cam_checks_add(ck, 0, "decrypt", "--key %s given, but %s is "
+		cam_checklist_add(ck, 0, "decrypt", "--key %s given, but %s is "
 		    "not encrypted", key, path);
 		return 1;
 	} else if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
@@ -329,9 +329,9 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 /* The clips' cameras are the request's, custody's clip times inside its
  * window (from the keyframe before it). */
 static void
-check_window(const struct cam_verify_view *v,
+check_window(const struct cam_audit_archive_view *v,
     const struct cam_custody *custody, const struct cam_request *req,
-    struct cam_checks *ck)
+    struct cam_checklist *ck)
 {
 
 	for (size_t i = 0; i < v->n; i++) {
@@ -344,7 +344,7 @@ check_window(const struct cam_verify_view *v,
 		for (k = 0; k < req->ncameras; k++)
 			if (strcmp(req->cameras[k], cam) == 0)
 				break;
-		cam_checks_add(ck, k < req->ncameras, "clip",
+		cam_checklist_add(ck, k < req->ncameras, "clip",
 		    k < req->ncameras ? "%s: camera %s is in the request" :
 		    "%s: camera %s is not in the request", n, cam);
 	}
@@ -359,7 +359,7 @@ check_window(const struct cam_verify_view *v,
 		cam_time_format_utc(tl, l2, sizeof(l2));
 		/* A GOP may start up to a minute before the window. */
 		int ok = tf >= req->from - 60 && tl <= req->to;
-		cam_checks_add(ck, ok, "window", ok ? "clip %s to %s inside "
+		cam_checklist_add(ck, ok, "window", ok ? "clip %s to %s inside "
 		    "the request's window" : "clip %s to %s outside the "
 		    "request's window", f, l2);
 	}
@@ -389,12 +389,12 @@ member_msg(char *msg, size_t size, const char *tmp)
  * it.  Its window into window[2], *have_window set, when it loads.
  * -1 only when the files cannot be written out. */
 static int
-check_request(struct cam_verify_view *v, const struct cam_custody *custody,
-    const struct cam_verify_trust *t, time_t at, const char *tmpdir,
-    time_t *window, int *have_window, struct cam_checks *ck,
+check_request(struct cam_audit_archive_view *v, const struct cam_custody *custody,
+    const struct cam_audit_archive_trust *t, time_t at, const char *tmpdir,
+    time_t *window, int *have_window, struct cam_checklist *ck,
     struct cam_err *e)
 {
-	const struct cam_verify_member *reqm = NULL;
+	const struct cam_audit_archive_member *reqm = NULL;
 	struct cam_request req;
 	struct cam_request_sigs sigs = { 0 };
 	struct cam_request_trust rt = { t->ca, t->dir, t->ndir, t->uh,
@@ -410,7 +410,7 @@ check_request(struct cam_verify_view *v, const struct cam_custody *custody,
 			reqm = &v->m[i];
 	}
 	if (reqm == NULL) {
-		cam_checks_add(ck, 0, "request", "no request/ member");
+		cam_checklist_add(ck, 0, "request", "no request/ member");
 		return 0;
 	}
 	snprintf(v->tmp, sizeof(v->tmp), "%s/camaudit.XXXXXX", tmpdir);
@@ -432,7 +432,7 @@ check_request(struct cam_verify_view *v, const struct cam_custody *custody,
 	if (cam_request_load(&req, rpath, t->have_site ?
 	    t->site.cfg.timezone : CAM_DEFAULT_ZONE, e) == -1) {
 		member_msg(e->msg, sizeof(e->msg), v->tmp);
-		cam_checks_add(ck, 0, "request", "%s", e->msg);
+		cam_checklist_add(ck, 0, "request", "%s", e->msg);
 		cam_err_clear(e);
 		return 0;
 	}
@@ -440,12 +440,12 @@ check_request(struct cam_verify_view *v, const struct cam_custody *custody,
 	/* The request's own expiry was judged at extraction; the archive
 	 * outlives it. */
 	if (ref == CAM_REQ_OK || ref == CAM_REQ_EXPIRED)
-		cam_checks_add(ck, 1, "request signatures", "%zu signer%s, the "
+		cam_checklist_add(ck, 1, "request signatures", "%zu signer%s, the "
 		    "director's among them%s", sigs.n, sigs.n == 1 ? "" : "s",
 		    t->need_unit_head ? " and a unit head's" : "");
 	else {
 		member_msg(e->msg, sizeof(e->msg), v->tmp);
-		cam_checks_add(ck, 0, "request signatures", "%s (%s)", e->msg,
+		cam_checklist_add(ck, 0, "request signatures", "%s (%s)", e->msg,
 		    ref == -1 ? "error" : cam_request_refusal_name(ref));
 	}
 	cam_err_clear(e);
@@ -454,7 +454,7 @@ check_request(struct cam_verify_view *v, const struct cam_custody *custody,
 		    strcmp(custody->req_id, req.id) == 0 &&
 		    custody->req_sha256 != NULL &&
 		    strcmp(custody->req_sha256, reqm->sha256) == 0;
-		cam_checks_add(ck, ok, "custody", ok ? "names this request "
+		cam_checklist_add(ck, ok, "custody", ok ? "names this request "
 		    "(%s) and its SHA-256" : "does not name this request (%s) "
 		    "or its SHA-256", req.id);
 	}
@@ -468,12 +468,12 @@ check_request(struct cam_verify_view *v, const struct cam_custody *custody,
 }
 
 int
-cam_verify_archive(const char *path, const char *key,
-    const struct cam_verify_trust *t, const char *tmpdir, time_t now,
-    struct cam_checks *ck, struct cam_err *e)
+cam_audit_archive(const char *path, const char *key,
+    const struct cam_audit_archive_trust *t, const char *tmpdir, time_t now,
+    struct cam_checklist *ck, struct cam_err *e)
 {
-	struct cam_verify_view v = { 0 };
-	const struct cam_verify_member *sums, *sig, *cust;
+	struct cam_audit_archive_view v = { 0 };
+	const struct cam_audit_archive_member *sums, *sig, *cust;
 	struct cam_custody custody, *cy = NULL;
 	char signer[512], why[512];
 	time_t window[2], at = now;
@@ -492,10 +492,10 @@ cam_verify_archive(const char *path, const char *key,
 	check_sums(&v, ck);
 
 	/* The extraction's time: certificates are judged as then. */
-	cust = cam_verify_member(&v, CAM_CUSTODY_FILE);
+	cust = cam_audit_archive_member(&v, CAM_CUSTODY_FILE);
 	if (cust == NULL || cam_custody_read(&custody, cust->data.s,
 	    cust->data.len, e) == -1)
-		cam_checks_add(ck, 0, "custody", "custody.json %s",
+		cam_checklist_add(ck, 0, "custody", "custody.json %s",
 		    cust == NULL ? "missing" : "is not valid JSON");
 	else {
 		cy = &custody;
@@ -503,25 +503,25 @@ cam_verify_archive(const char *path, const char *key,
 			at = cy->at;
 	}
 
-	sums = cam_verify_member(&v, "SHA256SUMS");
-	sig = cam_verify_member(&v, "SHA256SUMS.p7s");
+	sums = cam_audit_archive_member(&v, "SHA256SUMS");
+	sig = cam_audit_archive_member(&v, "SHA256SUMS.p7s");
 	if (sums == NULL || sig == NULL)
-		cam_checks_add(ck, 0, "site signature", "SHA256SUMS.p7s "
+		cam_checklist_add(ck, 0, "site signature", "SHA256SUMS.p7s "
 		    "missing");
 	else if (cam_crypto_verify_detached(t->ca, sig->data.s, sig->data.len,
 	    sums->data.s, sums->data.len, at, signer, sizeof(signer), why,
 	    sizeof(why)) == -1)
-		cam_checks_add(ck, 0, "site signature", "SHA256SUMS.p7s: %s",
+		cam_checklist_add(ck, 0, "site signature", "SHA256SUMS.p7s: %s",
 		    why);
 	else
-		cam_checks_add(ck, 1, "site signature", "SHA256SUMS signed by "
+		cam_checklist_add(ck, 1, "site signature", "SHA256SUMS signed by "
 		    "%s", signer);
 
 	if (check_request(&v, cy, t, at, tmpdir, window, &have_window, ck,
 	    e) == -1)
 		goto end;
 	if (cy != NULL)
-		cam_verify_clips(fd, &v, cy, t, have_window ? window : NULL,
+		cam_audit_archive_clips(fd, &v, cy, t, have_window ? window : NULL,
 		    ck);
 	rc = 0;
 end:

@@ -1,11 +1,11 @@
 /*
- * cam_verify: the verification of an archive made by camextract (see
- * cam_verify.c for what is checked).  Findings are check lines into a
- * struct cam_checks; a function fails (-1, cam_err) only when the
+ * cam_audit_archive: the verification of an archive made by camextract (see
+ * cam_audit_archive.c for what is checked).  Findings are check lines into a
+ * struct cam_checklist; a function fails (-1, cam_err) only when the
  * verification itself cannot go on.
  */
-#ifndef CAM_VERIFY_H
-#define CAM_VERIFY_H
+#ifndef CAM_AUDIT_ARCHIVE_H
+#define CAM_AUDIT_ARCHIVE_H
 
 #include <limits.h>
 #include <stdint.h>
@@ -14,14 +14,14 @@
 #include "base/cam_checklist.h"
 #include "base/cam_crypto.h"
 #include "base/cam_err.h"
+#include "base/cam_util.h"
 #include "evidence/cam_custody.h"
 #include "site/cam_site.h"
-#include "base/cam_util.h"
 
 /* What the signatures are checked against: --trust DIR (every
  * certificate in it an anchor; director*.pem and unit-head*.pem also
  * name those), else the configuration in force. */
-struct cam_verify_trust {
+struct cam_audit_archive_trust {
 	struct cam_trust *ca;
 	struct cam_buf *dir, *uh;
 	size_t ndir, nuh;
@@ -33,20 +33,20 @@ struct cam_verify_trust {
 
 /* The site in confdir if given and it opens (it must when tdir is NULL),
  * and the trust of tdir or else of that site.  Free t even on failure. */
-int cam_verify_trust_load(struct cam_verify_trust *t, const char *confdir,
+int cam_audit_archive_trust_load(struct cam_audit_archive_trust *t, const char *confdir,
     const char *tdir, struct cam_err *e);
-void cam_verify_trust_free(struct cam_verify_trust *t);
+void cam_audit_archive_trust_free(struct cam_audit_archive_trust *t);
 
 /* Verify the archive at path (decrypted with key, a recipient's private
  * key file, when it is encrypted; temporary files under tmpdir), every
  * finding into ck; now: the time certificates are judged at when
  * custody gives no extraction time. */
-int cam_verify_archive(const char *path, const char *key,
-    const struct cam_verify_trust *t, const char *tmpdir, time_t now,
-    struct cam_checks *ck, struct cam_err *e);
+int cam_audit_archive(const char *path, const char *key,
+    const struct cam_audit_archive_trust *t, const char *tmpdir, time_t now,
+    struct cam_checklist *ck, struct cam_err *e);
 
 /* The archive as read once: every member hashed, the small ones kept. */
-struct cam_verify_member {
+struct cam_audit_archive_member {
 	char *name;
 	char sha256[65];
 	uint64_t size;
@@ -57,21 +57,21 @@ struct cam_verify_member {
 	int contiguous;
 };
 
-struct cam_verify_view {
-	struct cam_verify_member *m;
+struct cam_audit_archive_view {
+	struct cam_audit_archive_member *m;
 	size_t n;
 	char tmp[PATH_MAX];	/* request files written out, for the
 				 * signature check beside the request */
 };
 
-const struct cam_verify_member *cam_verify_member(
-    const struct cam_verify_view *v, const char *name);
+const struct cam_audit_archive_member *cam_audit_archive_member(
+    const struct cam_audit_archive_view *v, const char *name);
 /* Every clip custody describes: its sources against its camera's
  * manifest, its media read in place from the tar (fd) and inside
  * window[2] (NULL: no request's window known); and no clip member that
  * custody does not describe. */
-void cam_verify_clips(int fd, const struct cam_verify_view *v,
-    const struct cam_custody *custody, const struct cam_verify_trust *t,
-    const time_t *window, struct cam_checks *ck);
+void cam_audit_archive_clips(int fd, const struct cam_audit_archive_view *v,
+    const struct cam_custody *custody, const struct cam_audit_archive_trust *t,
+    const time_t *window, struct cam_checklist *ck);
 
 #endif

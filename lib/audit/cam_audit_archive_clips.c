@@ -1,7 +1,7 @@
 /*
- * cam_verify_clips: the clips of an archive against their sources (the
+ * cam_audit_archive_clips: the clips of an archive against their sources (the
  * camera's manifest) and their own media, as custody.json describes
- * them.  Part of cam_verify (see cam_verify.h).
+ * them.  Part of cam_audit_archive (see cam_audit_archive.h).
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -10,13 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "journal/cam_journal.h"
+#include "audit/cam_audit_archive.h"
 #include "base/cam_json.h"
-#include "media/cam_media.h"
-#include "media/cam_store.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
-#include "audit/cam_audit_archive.h"
+#include "journal/cam_journal.h"
+#include "media/cam_media.h"
+#include "media/cam_store.h"
 
 /* Every segment a camera's manifest ever listed (deleted ones too: the
  * archive may outlive them), from a walk that checks the chain. */
@@ -58,8 +58,8 @@ listed_free(struct listed *l)
 /* Each source segment custody names for a clip is in the camera's
  * manifest with that hash and size, when the manifest is at hand. */
 static void
-check_sources(const struct cam_verify_trust *t,
-    const struct cam_custody_clip *clip, struct cam_checks *ck)
+check_sources(const struct cam_audit_archive_trust *t,
+    const struct cam_custody_clip *clip, struct cam_checklist *ck)
 {
 	const char *cname = clip->file, *camera = clip->camera;
 	struct listed l = { 0 };
@@ -69,7 +69,7 @@ check_sources(const struct cam_verify_trust *t,
 
 	cam_err_clear(&e);
 	if (!t->have_site) {
-		cam_checks_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
 		    "checked: no site "
 		    "configuration here, so no manifest to compare with",
 		    cname);
@@ -77,14 +77,14 @@ check_sources(const struct cam_verify_trust *t,
 	}
 	if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
 	    t->site.cfg.root, camera) == -1 || access(path, R_OK) == -1) {
-		cam_checks_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
 		    "checked: no readable "
 		    "manifest of camera %s under %s (recorded on another "
 		    "host?)", cname, camera, t->site.cfg.root);
 		return;
 	}
 	if (cam_journal_foreach(path, listed_cb, &l, &e) == -1) {
-		cam_checks_add(ck, 0, "sources", "%s: the manifest of %s is "
+		cam_checklist_add(ck, 0, "sources", "%s: the manifest of %s is "
 		    "broken: %s", cname, camera, e.msg);
 		listed_free(&l);
 		return;
@@ -97,7 +97,7 @@ check_sources(const struct cam_verify_trust *t,
 
 		n++;
 		if (file == NULL || sha == NULL || bytes == -1) {
-			cam_checks_add(ck, 0, "sources", "%s: source %zu: no "
+			cam_checklist_add(ck, 0, "sources", "%s: source %zu: no "
 			    "file, sha256 or bytes in custody.json", cname, n);
 			bad++;
 			continue;
@@ -106,28 +106,28 @@ check_sources(const struct cam_verify_trust *t,
 			if (strcmp(l.v[k].file, file) == 0)
 				break;
 		if (k == l.n) {
-			cam_checks_add(ck, 0, "sources", "%s: segment %s is "
+			cam_checklist_add(ck, 0, "sources", "%s: segment %s is "
 			    "not in the manifest of %s", cname, file, camera);
 			bad++;
 		} else if (strcmp(l.v[k].sha256, sha) != 0) {
-			cam_checks_add(ck, 0, "sources", "%s: segment %s: "
+			cam_checklist_add(ck, 0, "sources", "%s: segment %s: "
 			    "SHA-256 %.12s... is not the manifest's %.12s...",
 			    cname, file, sha, l.v[k].sha256);
 			bad++;
 		} else if (l.v[k].bytes != (uint64_t)bytes) {
-			cam_checks_add(ck, 0, "sources", "%s: segment %s: "
+			cam_checklist_add(ck, 0, "sources", "%s: segment %s: "
 			    "%" PRId64 " bytes, the manifest says %" PRIu64,
 			    cname, file, bytes, l.v[k].bytes);
 			bad++;
 		}
 	}
 	if (n == 0) {
-		cam_checks_add(ck, 0, "sources", "%s: custody.json lists no "
+		cam_checklist_add(ck, 0, "sources", "%s: custody.json lists no "
 		    "source segment", cname);
 		bad++;
 	}
 	if (bad == 0)
-		cam_checks_add(ck, 1, "sources", "%s: %zu segment%s listed in "
+		cam_checklist_add(ck, 1, "sources", "%s: %zu segment%s listed in "
 		    "the manifest of %s (chain valid) with the same SHA-256 "
 		    "and size", cname, n, n == 1 ? "" : "s", camera);
 	listed_free(&l);
@@ -153,9 +153,9 @@ near_s(double t, time_t c)
  * inside the window, timestamps increasing.  Read in place from the
  * tar (fd), from the MP4's index. */
 static void
-check_media(int fd, const struct cam_verify_member *m,
+check_media(int fd, const struct cam_audit_archive_member *m,
     const struct cam_custody_clip *clip, const time_t *window,
-    struct cam_checks *ck)
+    struct cam_checklist *ck)
 {
 	struct cam_media_info mi;
 	struct cam_err e;
@@ -167,33 +167,33 @@ check_media(int fd, const struct cam_verify_member *m,
 
 	cam_err_clear(&e);
 	if (!m->contiguous) {
-		cam_checks_add(ck, 0, "media", "%s: its data is not contiguous "
+		cam_checklist_add(ck, 0, "media", "%s: its data is not contiguous "
 		    "in the tar (sparse?): cannot be read in place", m->name);
 		return;
 	}
 	if (cam_media_probe_range(fd, m->offset, m->size, m->name, &mi,
 	    &e) == -1) {
-		cam_checks_add(ck, 0, "media", "%s: not a readable clip: %s",
+		cam_checklist_add(ck, 0, "media", "%s: not a readable clip: %s",
 		    m->name, e.msg);
 		return;
 	}
 	if (codec == NULL || cf == (time_t)-1 || cl == (time_t)-1 ||
 	    !clip->have_duration) {
-		cam_checks_add(ck, 0, "media", "%s: custody.json lacks its "
+		cam_checklist_add(ck, 0, "media", "%s: custody.json lacks its "
 		    "codec, first, last or duration", m->name);
 		return;
 	}
 	if (mi.packets == 0) {
-		cam_checks_add(ck, 0, "media", "%s: holds no packet", m->name);
+		cam_checklist_add(ck, 0, "media", "%s: holds no packet", m->name);
 		return;
 	}
 	if (strcmp(mi.codec, codec) != 0) {
-		cam_checks_add(ck, 0, "media", "%s: codec %s, custody says %s",
+		cam_checklist_add(ck, 0, "media", "%s: codec %s, custody says %s",
 		    m->name, mi.codec[0] ? mi.codec : "none", codec);
 		bad++;
 	}
 	if (mi.created == (time_t)-1) {
-		cam_checks_add(ck, 0, "media", "%s: no creation time: its "
+		cam_checklist_add(ck, 0, "media", "%s: no creation time: its "
 		    "footage cannot be placed in time", m->name);
 		return;
 	}
@@ -210,47 +210,47 @@ check_media(int fd, const struct cam_verify_member *m,
 	 * B-frame delay before presentation: well inside that.) */
 	if (!near_s((double)mi.created + mi.first, cf) ||
 	    !near_s((double)mi.created + mi.last, cl)) {
-		cam_checks_add(ck, 0, "media", "%s: its packets run from %s to "
+		cam_checklist_add(ck, 0, "media", "%s: its packets run from %s to "
 		    "%s, custody says %s to %s", m->name, mf, ml, f, l);
 		bad++;
 	}
 	if (mi.duration - dur > 1.0 || dur - mi.duration > 1.0) {
-		cam_checks_add(ck, 0, "media", "%s: lasts %.3f s, custody says "
+		cam_checklist_add(ck, 0, "media", "%s: lasts %.3f s, custody says "
 		    "%.3f s", m->name, mi.duration, dur);
 		bad++;
 	}
 	if (mi.disorder[0] != '\0') {
-		cam_checks_add(ck, 0, "media", "%s: timestamps go back: %s",
+		cam_checklist_add(ck, 0, "media", "%s: timestamps go back: %s",
 		    m->name, mi.disorder);
 		bad++;
 	}
 	/* The allowance of the custody window check: the keyframe before
 	 * the window may be up to a minute early. */
 	if (window != NULL && (wf < window[0] - 60 || wl > window[1])) {
-		cam_checks_add(ck, 0, "media", "%s: its footage, %s to %s, is "
+		cam_checklist_add(ck, 0, "media", "%s: its footage, %s to %s, is "
 		    "outside the request's window", m->name, mf, ml);
 		bad++;
 	}
 	if (bad == 0)
-		cam_checks_add(ck, 1, "media", "%s: %s, %.1f s, %s to %s as "
+		cam_checklist_add(ck, 1, "media", "%s: %s, %.1f s, %s to %s as "
 		    "custody says%s", m->name, mi.codec, mi.duration, mf, ml,
 		    window != NULL ? ", inside the request's window" : "");
 }
 
 void
-cam_verify_clips(int fd, const struct cam_verify_view *v,
-    const struct cam_custody *custody, const struct cam_verify_trust *t,
-    const time_t *window, struct cam_checks *ck)
+cam_audit_archive_clips(int fd, const struct cam_audit_archive_view *v,
+    const struct cam_custody *custody, const struct cam_audit_archive_trust *t,
+    const time_t *window, struct cam_checklist *ck)
 {
 	char *described = cam_xmalloc(v->n + 1);
 
 	memset(described, 0, v->n + 1);
 	for (size_t k = 0; k < custody->nclips; k++) {
 		const struct cam_custody_clip *clip = &custody->clips[k];
-		const struct cam_verify_member *m = NULL;
+		const struct cam_audit_archive_member *m = NULL;
 
 		if (clip->file == NULL || clip->camera == NULL) {
-			cam_checks_add(ck, 0, "media", "custody.json: a clip "
+			cam_checklist_add(ck, 0, "media", "custody.json: a clip "
 			    "without file or camera");
 			continue;
 		}
@@ -261,14 +261,14 @@ cam_verify_clips(int fd, const struct cam_verify_view *v,
 			}
 		check_sources(t, clip, ck);
 		if (m == NULL)
-			cam_checks_add(ck, 0, "media", "%s: in custody.json, "
+			cam_checklist_add(ck, 0, "media", "%s: in custody.json, "
 			    "not in the archive", clip->file);
 		else
 			check_media(fd, m, clip, window, ck);
 	}
 	for (size_t i = 0; i < v->n; i++)
 		if (!described[i] && strncmp(v->m[i].name, "clips/", 6) == 0)
-			cam_checks_add(ck, 0, "media", "%s: a clip "
+			cam_checklist_add(ck, 0, "media", "%s: a clip "
 			    "custody.json does not describe", v->m[i].name);
 	free(described);
 }

@@ -1,19 +1,19 @@
 /*
- * cam_verify_trust: what an archive's signatures are checked against:
+ * cam_audit_archive_trust: what an archive's signatures are checked against:
  * the certificates of a --trust directory, or the trust lists of the
- * configuration in force.  Part of cam_verify (see cam_verify.h).
+ * configuration in force.  Part of cam_audit_archive (see cam_audit_archive.h).
  */
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/cam_audit_archive.h"
 #include "base/cam_crypto.h"
 #include "base/cam_util.h"
-#include "audit/cam_audit_archive.h"
 
 static int
-trust_from_dir(struct cam_verify_trust *t, const char *tdir, struct cam_err *e)
+trust_from_dir(struct cam_audit_archive_trust *t, const char *tdir, struct cam_err *e)
 {
 	struct dirent *de;
 	DIR *d;
@@ -54,7 +54,7 @@ trust_from_dir(struct cam_verify_trust *t, const char *tdir, struct cam_err *e)
 }
 
 int
-cam_verify_trust_load(struct cam_verify_trust *t, const char *confdir,
+cam_audit_archive_trust_load(struct cam_audit_archive_trust *t, const char *confdir,
     const char *tdir, struct cam_err *e)
 {
 	memset(t, 0, sizeof(*t));
@@ -79,7 +79,7 @@ cam_verify_trust_load(struct cam_verify_trust *t, const char *confdir,
 }
 
 void
-cam_verify_trust_free(struct cam_verify_trust *t)
+cam_audit_archive_trust_free(struct cam_audit_archive_trust *t)
 {
 	cam_trust_free(&t->ca);
 	for (size_t i = 0; i < t->ndir; i++)

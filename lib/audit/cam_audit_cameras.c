@@ -1,5 +1,5 @@
 /*
- * cam_camsec: see cam_camsec.h.
+ * cam_audit_cameras: see cam_audit_cameras.h.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -8,10 +8,10 @@
 #include <strings.h>
 
 #include "audit/cam_audit_cameras.h"
-#include "site/cam_config.h"
-#include "media/cam_rec.h"
-#include "site/cam_secret.h"
 #include "base/cam_util.h"
+#include "media/cam_rec.h"
+#include "site/cam_config.h"
+#include "site/cam_secret.h"
 
 /* Severities, least first; medium and worse fail the run. */
 enum sev { SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
@@ -21,7 +21,7 @@ static const char *const sev_names[] = { "low", "medium", "high",
 #define PROBE_TIMEOUT	5	/* seconds for the unauthenticated probe */
 
 struct camctx {
-	struct cam_checks *ck;
+	struct cam_checklist *ck;
 	const struct cam_camera *cam;
 	char name[64];		/* the check: "camera ID" */
 	int findings;
@@ -42,7 +42,7 @@ finding(struct camctx *c, enum sev sev, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	c->findings++;
-	cam_checks_line(c->ck, sev < SEV_MEDIUM, c->cam->id, sev_names[sev],
+	cam_checklist_line(c->ck, sev < SEV_MEDIUM, c->cam->id, sev_names[sev],
 	    c->name, "%s: %s", sev_names[sev], what);
 }
 
@@ -50,10 +50,10 @@ finding(struct camctx *c, enum sev sev, const char *fmt, ...)
  * secret is only compared, never shown, and wiped at once. */
 static void
 check_credentials(struct camctx *c, const char *site_dir,
-    const struct cam_defaults *defs)
+    const struct cam_factory_creds *defs)
 {
 	const struct cam_camera *cam = c->cam;
-	const struct cam_default *d;
+	const struct cam_factory_cred *d;
 	char *user = NULL, *pass = NULL;
 	struct cam_err e;
 	int err;
@@ -73,7 +73,7 @@ check_credentials(struct camctx *c, const char *site_dir,
 			/* Not a finding about the camera: the check was not
 			 * done, and the run cannot vouch for it. */
 			c->findings++;
-			cam_checks_line(c->ck, CAM_CHECK_SKIP, cam->id, NULL,
+			cam_checklist_line(c->ck, CAM_CHECK_SKIP, cam->id, NULL,
 			    c->name, "not "
 			    "done: credentials \"%s\" not checked: this user "
 			    "may not read %s/private (run camaudit cameras as "
@@ -87,7 +87,7 @@ check_credentials(struct camctx *c, const char *site_dir,
 	if (pass[0] == '\0')
 		finding(c, SEV_CRITICAL, "empty password for user \"%s\" "
 		    "(credentials \"%s\")", user, cam->credential);
-	else if ((d = cam_defaults_match(defs, user, pass)) != NULL)
+	else if ((d = cam_factory_creds_match(defs, user, pass)) != NULL)
 		finding(c, SEV_CRITICAL, "user \"%s\" has a factory-default "
 		    "password (%s, line %d of the defaults list): change it "
 		    "on the camera, then camctl camera add %s --username U "
@@ -168,29 +168,29 @@ check_model(struct camctx *c, const struct cam_config *cfg)
 }
 
 int
-cam_camsec_defaults(const char *path, struct cam_defaults *defs,
+cam_audit_cameras_defaults(const char *path, struct cam_factory_creds *defs,
     struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
 	int rc;
 
 	if (path == NULL)
-		return cam_defaults_builtin(defs, e);
+		return cam_factory_creds_builtin(defs, e);
 	if (cam_file_read(path, 1 << 20, &b, e) == -1)
 		return -1;
-	rc = cam_defaults_parse(defs, path, b.s ? b.s : "", b.len, e);
+	rc = cam_factory_creds_parse(defs, path, b.s ? b.s : "", b.len, e);
 	cam_buf_free(&b);
 	return rc;
 }
 
 void
-cam_camsec_audit(struct cam_site *s, const char *camera,
-    const struct cam_defaults *defs, struct cam_checks *ck)
+cam_audit_cameras(struct cam_site *s, const char *camera,
+    const struct cam_factory_creds *defs, struct cam_checklist *ck)
 {
 	size_t n = 0;
 
 	if (s->cfg.napproved == 0)
-		cam_checks_line(ck, CAM_CHECK_SKIP, NULL, sev_names[SEV_LOW],
+		cam_checklist_line(ck, CAM_CHECK_SKIP, NULL, sev_names[SEV_LOW],
 		    "approved "
 		    "cameras", "low: not configured: policy.approved_cameras "
 		    "is empty, models and firmware are not checked "
@@ -207,13 +207,13 @@ cam_camsec_audit(struct cam_site *s, const char *camera,
 		check_rtsp(&c);
 		check_model(&c, &s->cfg);
 		if (c.findings == 0)
-			cam_checks_line(ck, 1, cam->id, NULL, c.name, "%s, "
+			cam_checklist_line(ck, 1, cam->id, NULL, c.name, "%s, "
 			    "firmware %s: no finding", cam->model ? cam->model :
 			    "model not recorded", cam->firmware ?
 			    cam->firmware : "not recorded");
 	}
 	if (n == 0)
-		cam_checks_line(ck, 1, NULL, NULL, "cameras", "no camera in "
+		cam_checklist_line(ck, 1, NULL, NULL, "cameras", "no camera in "
 		    "the configuration in force");
 }
 

@@ -1,5 +1,5 @@
 /*
- * cam_history: see cam_history.h.
+ * cam_audit_config: see cam_audit_config.h.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -9,14 +9,14 @@
 
 #include "audit/cam_audit_config.h"
 #include "base/cam_json.h"
-#include "journal/cam_seal.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "journal/cam_seal.h"
 
 static int
 config_cb(void *arg, const struct cam_commit_view *v)
 {
-	struct cam_history *c = arg;
+	struct cam_audit_config *c = arg;
 	struct cam_buf what = CAM_BUF_INIT, found = CAM_BUF_INIT;
 	struct cam_err e;
 	char t[64];
@@ -24,13 +24,13 @@ config_cb(void *arg, const struct cam_commit_view *v)
 	cam_time_format_zone(v->info.when, c->s->cfg.timezone, t, sizeof(t));
 	/* Secrets: in every commit any reference reaches. */
 	if (cam_tree_secrets(&v->tree, v->changes, &found, &e) == -1) {
-		cam_checks_add(c->ck, 0, "secrets", "commit %.12s: %s",
+		cam_checklist_add(c->ck, 0, "secrets", "commit %.12s: %s",
 		    v->info.id, e.msg);
 	} else
 		for (const char *p = cam_buf_str(&found); *p != '\0'; ) {
 			size_t n = strcspn(p, "\n");
 			const char *tab = memchr(p, '\t', n);
-			cam_checks_add(c->ck, 0, "secret", "commit %.12s (%s, "
+			cam_checklist_add(c->ck, 0, "secret", "commit %.12s (%s, "
 			    "%s%s): %.*s%s%.*s", v->info.id, t, v->info.author,
 			    v->on_head ? "" : ", not on the history in force",
 			    tab ? (int)(tab - p) : (int)n, p, tab ? ": " : "",
@@ -51,7 +51,7 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		for (char *p = e.msg; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
-		cam_checks_add(c->ck, 0, "validation", "commit %.12s (%s, %s): "
+		cam_checklist_add(c->ck, 0, "validation", "commit %.12s (%s, %s): "
 		    "%s", v->info.id, t, v->info.author, e.msg);
 		c->invalid++;
 	}
@@ -67,11 +67,11 @@ config_cb(void *arg, const struct cam_commit_view *v)
 	else
 		after = c->trail.start != 0 && v->info.when > c->trail.start;
 	if (after == -1) {
-		cam_checks_add(c->ck, 0, "audit trail", "%s", e.msg);
+		cam_checklist_add(c->ck, 0, "audit trail", "%s", e.msg);
 		after = 0;
 	}
 	if (v->nparents > 0 && cam_trail_find(&c->trail, v->info.id) == NULL) {
-		cam_checks_add(c->ck, 0, "audit trail", "commit %.12s (%s, %s, "
+		cam_checklist_add(c->ck, 0, "audit trail", "commit %.12s (%s, %s, "
 		    "\"%s\") has no record in the audit trail: %s", v->info.id,
 		    t, v->info.author, v->info.summary, after ? "it was not "
 		    "made with camctl" : "it was made before the audit trail "
@@ -81,7 +81,7 @@ config_cb(void *arg, const struct cam_commit_view *v)
 	if ((c->since != 0 && v->info.when < c->since) ||
 	    (c->until != 0 && v->info.when >= c->until))
 		return 0;
-	cam_history_describe(v, &what);
+	cam_audit_config_describe(v, &what);
 	if (c->json) {
 		cam_buf_adds(&c->changes, c->nchanges++ ? ",\n  " : "\n  ");
 		cam_json_begin(&c->changes);
@@ -106,7 +106,7 @@ config_cb(void *arg, const struct cam_commit_view *v)
 }
 
 struct wctx {
-	struct cam_history *c;
+	struct cam_audit_config *c;
 	struct cam_repo *r;
 	int n, bad;
 	struct cam_err *e;
@@ -128,7 +128,7 @@ config_witness(void *arg, const char *msg)
 	if (k == -1)
 		return -1;
 	if (k == 0) {
-		cam_checks_add(w->c->ck, 0, "witness", "commit %.12s, "
+		cam_checklist_add(w->c->ck, 0, "witness", "commit %.12s, "
 		    "witnessed as the configuration in force on %s, is not in "
 		    "the history: the history was rewritten", id, host);
 		w->bad++;
@@ -140,17 +140,17 @@ config_witness(void *arg, const char *msg)
  * c->since to c->until) and make every check of the configuration into
  * c->ck.  -1 only when the repository cannot be read. */
 int
-cam_history_check(struct cam_history *c, struct cam_err *e)
+cam_audit_config_check(struct cam_audit_config *c, struct cam_err *e)
 {
 	struct cam_site *s = c->s;
-	struct cam_checks *ck = c->ck;
+	struct cam_checklist *ck = c->ck;
 	struct cam_buf loose = CAM_BUF_INIT;
 	struct wctx w;
 	int k, rc = -1;
 
 	/* The trail's commits first: each commit is looked up in it. */
 	if (cam_trail_commits(s->cfg.root, &c->trail, e) == -1)
-		cam_checks_add(ck, 0, "audit trail", "%s", e->msg);
+		cam_checklist_add(ck, 0, "audit trail", "%s", e->msg);
 	cam_err_clear(e);
 	for (size_t i = 0; i < c->trail.n && c->first == NULL; i++) {
 		k = cam_repo_in_history(&s->repo, c->trail.v[i].id, e);
@@ -162,7 +162,7 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 	if (cam_repo_walk(&s->repo, 1, config_cb, c, e) == -1)
 		goto end;
 	if (c->invalid == 0)
-		cam_checks_add(ck, 1, "validation", "%d commit%s in the "
+		cam_checklist_add(ck, 1, "validation", "%d commit%s in the "
 		    "history, each valid as camctl checks it", c->commits,
 		    c->commits == 1 ? "" : "s");
 	/* The trail's commits must all still be in the history. */
@@ -174,7 +174,7 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 		if (k == 0) {
 			cam_time_format_zone(c->trail.v[i].time,
 			    s->cfg.timezone, t, sizeof(t));
-			cam_checks_add(ck, 0, "history", "commit %.12s, made "
+			cam_checklist_add(ck, 0, "history", "commit %.12s, made "
 			    "by %s at %s (audit record %" PRIu64 "), is not in "
 			    "the history: the history was rewritten",
 			    c->trail.v[i].id, c->trail.v[i].actor, t,
@@ -183,7 +183,7 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 		}
 	}
 	if (c->unaudited == 0)
-		cam_checks_add(ck, 1, "audit trail", "every commit but the "
+		cam_checklist_add(ck, 1, "audit trail", "every commit but the "
 		    "first (camctl init) has its record in the audit trail "
 		    "(%zu recorded), and every recorded commit is in the "
 		    "history", c->trail.n);
@@ -195,7 +195,7 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 	    config_witness, &w, e) != 0)
 		goto end;
 	if (w.bad == 0)
-		cam_checks_add(ck, 1, "witness", w.n ? "%d witnessed "
+		cam_checklist_add(ck, 1, "witness", w.n ? "%d witnessed "
 		    "configuration head%s, all in the history" : "no "
 		    "configuration head witnessed yet (camctl seal witnesses "
 		    "it)", w.n, w.n == 1 ? "" : "s");
@@ -203,12 +203,12 @@ cam_history_check(struct cam_history *c, struct cam_err *e)
 		goto end;
 	for (const char *p = cam_buf_str(&loose); *p != '\0'; ) {
 		size_t n = strcspn(p, "\n");
-		cam_checks_add(ck, 0, "secret", "object %.*s", (int)n, p);
+		cam_checklist_add(ck, 0, "secret", "object %.*s", (int)n, p);
 		p += n + (p[n] == '\n');
 	}
 	c->secrets += k;
 	if (c->secrets == 0)
-		cam_checks_add(ck, 1, "secrets", "no private key, password or "
+		cam_checklist_add(ck, 1, "secrets", "no private key, password or "
 		    "credential in any commit (%d on the history in force, "
 		    "%d elsewhere) or unreachable object", c->commits,
 		    c->other);
@@ -219,7 +219,7 @@ end:
 }
 
 void
-cam_history_free(struct cam_history *c)
+cam_audit_config_free(struct cam_audit_config *c)
 {
 	cam_buf_free(&c->changes);
 	cam_trail_commits_free(&c->trail);

@@ -1,25 +1,25 @@
 /*
- * cam_history: the audit of the configuration's git history.  Who
+ * cam_audit_config: the audit of the configuration's git history.  Who
  * changed the configuration and what each commit changed; whether each
  * commit on the history in force is valid as camctl checks it and was
  * made with camctl (has its record in the audit trail, once the trail
  * exists); whether a commit the trail or a witness names has been
  * rewritten away; and whether a secret was ever committed.
  */
-#ifndef CAM_HISTORY_H
-#define CAM_HISTORY_H
+#ifndef CAM_AUDIT_CONFIG_H
+#define CAM_AUDIT_CONFIG_H
 
 #include <time.h>
 
 #include "base/cam_checklist.h"
 #include "base/cam_err.h"
+#include "journal/cam_trail.h"
 #include "site/cam_repo.h"
 #include "site/cam_site.h"
-#include "journal/cam_trail_read.h"
 
-struct cam_history {
+struct cam_audit_config {
 	/* Set by the caller (the rest zeroed). */
-	struct cam_checks *ck;	/* the checks go here */
+	struct cam_checklist *ck;	/* the checks go here */
 	struct cam_site *s;
 	time_t since, until;	/* of the changes listed; 0: open */
 	int json;		/* changes as JSON objects, else lines */
@@ -38,13 +38,13 @@ struct cam_history {
 /* Read the audit trail, walk the history (listing the changes) and
  * make every check of the configuration into h->ck.  -1 only when the
  * repository cannot be read. */
-int cam_history_check(struct cam_history *h, struct cam_err *e);
-void cam_history_free(struct cam_history *h);
+int cam_audit_config_check(struct cam_audit_config *h, struct cam_err *e);
+void cam_audit_config_free(struct cam_audit_config *h);
 
 /* What a commit changed, one phrase per change into what ("camera gate
  * added", "retention_days 30 -> 60"), files besides camkit.yaml by
  * name. */
-void cam_history_describe(const struct cam_commit_view *v,
+void cam_audit_config_describe(const struct cam_commit_view *v,
     struct cam_buf *what);
 
 #endif

@@ -1,14 +1,14 @@
 /*
- * cam_history_delta: what a configuration commit changed, said in the
- * configuration's own terms.  Part of cam_history (see cam_history.h).
+ * cam_audit_config_delta: what a configuration commit changed, said in the
+ * configuration's own terms.  Part of cam_audit_config (see cam_audit_config.h).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "site/cam_config.h"
 #include "audit/cam_audit_config.h"
-#include "site/cam_policy.h"
 #include "base/cam_util.h"
+#include "site/cam_config.h"
+#include "site/cam_policy.h"
 
 static int
 same(const char *a, const char *b)
@@ -134,7 +134,7 @@ tree_config(const struct cam_tree *t, struct cam_config *cfg)
 }
 
 void
-cam_history_describe(const struct cam_commit_view *v, struct cam_buf *what)
+cam_audit_config_describe(const struct cam_commit_view *v, struct cam_buf *what)
 {
 	struct cam_config a, b;
 	int ka, kb;

@@ -1,21 +1,21 @@
 /*
- * cam_integrity (journals): see cam_audit_journals.h.
+ * cam_audit_journals (journals): see cam_audit_journals.h.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "base/cam_crypto.h"
 #include "audit/cam_audit_journals.h"
-#include "journal/cam_journal.h"
+#include "base/cam_crypto.h"
 #include "base/cam_json.h"
-#include "journal/cam_seal.h"
-#include "media/cam_store.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_seal.h"
+#include "media/cam_store.h"
 
 struct jctx {
-	struct cam_checks *ck;
+	struct cam_checklist *ck;
 	struct cam_trust *ca;
 	const char *repo;
 	const char *zone;
@@ -41,7 +41,7 @@ unsealed_cb(void *arg, const struct cam_journal_rec *r)
 }
 
 int
-cam_integrity_unsealed(const char *path, const struct cam_seal_report *rep,
+cam_audit_journals_unsealed(const char *path, const struct cam_seal_report *rep,
     uint64_t *n, time_t *oldest, struct cam_err *e)
 {
 	/* A seal is the record right after the one it covers. */
@@ -73,23 +73,23 @@ journal_cb(void *arg, const char *name, const char *path)
 	cam_err_clear(&e);
 	if (cam_seal_verify_since(path, name, j->since, j->ca, j->repo, &sr,
 	    &e) == -1) {
-		cam_checks_add(j->ck, 0, name, "%s", e.msg);
+		cam_checklist_add(j->ck, 0, name, "%s", e.msg);
 		return 0;
 	}
-	if (cam_integrity_unsealed(path, &sr, &n, &oldest, &e) == -1) {
-		cam_checks_add(j->ck, 0, name, "%s", e.msg);
+	if (cam_audit_journals_unsealed(path, &sr, &n, &oldest, &e) == -1) {
+		cam_checklist_add(j->ck, 0, name, "%s", e.msg);
 		return 0;
 	}
 	if (n > 0 && oldest < time(NULL) - CAM_SEAL_GRACE) {
 		cam_time_format_zone(oldest, j->zone, t, sizeof(t));
-		cam_checks_add(j->ck, 0, name, "not sealed: %" PRIu64 " of %"
+		cam_checklist_add(j->ck, 0, name, "not sealed: %" PRIu64 " of %"
 		    PRIu64 " records are covered by no seal, the oldest from "
 		    "%s, more than %d hours ago (%" PRIu64 " seals; camctl "
 		    "seal seals every journal)", n, sr.records, t,
 		    CAM_SEAL_GRACE / 3600, sr.seals);
 		return 0;
 	}
-	cam_checks_add(j->ck, 1, name, "%" PRIu64 " records, %" PRIu64
+	cam_checklist_add(j->ck, 1, name, "%" PRIu64 " records, %" PRIu64
 	    " seals (the last covers record %" PRIu64 "), %" PRIu64
 	    " witnessed%s", sr.records, sr.seals, sr.sealed, sr.witnessed,
 	    n > 0 ? "; the newest not sealed yet, within the seal interval" :
@@ -98,15 +98,15 @@ journal_cb(void *arg, const char *name, const char *path)
 }
 
 int
-cam_integrity_journals(struct cam_site *s, struct cam_checks *ck,
+cam_audit_journals(struct cam_site *s, struct cam_checklist *ck,
     struct cam_err *e)
 {
-	return cam_integrity_journals_since(s, CAM_JOURNAL_ALL, ck, e);
+	return cam_audit_journals_since(s, CAM_JOURNAL_ALL, ck, e);
 }
 
 int
-cam_integrity_journals_since(struct cam_site *s, time_t since,
-    struct cam_checks *ck, struct cam_err *e)
+cam_audit_journals_since(struct cam_site *s, time_t since,
+    struct cam_checklist *ck, struct cam_err *e)
 {
 	struct jctx j;
 	int rc;
@@ -120,7 +120,7 @@ cam_integrity_journals_since(struct cam_site *s, time_t since,
 	if (rc == 0)
 		rc = cam_store_journals(s->cfg.root, journal_cb, &j, e);
 	if (rc == 0 && ck->n == 0 && ck->out.len == 0)
-		cam_checks_add(ck, 0, "journals", "no journal under %s",
+		cam_checklist_add(ck, 0, "journals", "no journal under %s",
 		    s->cfg.root);
 	cam_trust_free(&j.ca);
 	return rc;

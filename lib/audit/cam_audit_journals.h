@@ -1,10 +1,10 @@
 /*
- * cam_integrity (journals): the integrity of a site's journals, as
+ * cam_audit_journals: the integrity of a site's journals, as
  * check lines: every journal's chain, seals and witness (camaudit
  * journals).  The recordings are cam_audit_recordings.h.
  */
-#ifndef CAM_INTEGRITY_H
-#define CAM_INTEGRITY_H
+#ifndef CAM_AUDIT_JOURNALS_H
+#define CAM_AUDIT_JOURNALS_H
 
 #include <stdint.h>
 #include <time.h>
@@ -27,7 +27,7 @@ struct cam_seal_report;
 /* The records of the journal at path after its last seal (rep from
  * cam_seal_verify of it): how many into *n, and the time of the oldest
  * into *oldest (0 if none).  0, or -1 if it cannot be read. */
-int cam_integrity_unsealed(const char *path,
+int cam_audit_journals_unsealed(const char *path,
     const struct cam_seal_report *rep, uint64_t *n, time_t *oldest,
     struct cam_err *e);
 
@@ -35,11 +35,11 @@ int cam_integrity_unsealed(const char *path,
  * there is none and ck holds nothing yet; a failing one when records
  * older than CAM_SEAL_GRACE are not sealed).  -1 when the site's trust
  * or its journals cannot be listed. */
-int cam_integrity_journals(struct cam_site *s, struct cam_checks *ck,
+int cam_audit_journals(struct cam_site *s, struct cam_checklist *ck,
     struct cam_err *e);
 /* The same, each journal from the volume that holds time since on
  * (cam_seal_verify_since): what a report on a month needs. */
-int cam_integrity_journals_since(struct cam_site *s, time_t since,
-    struct cam_checks *ck, struct cam_err *e);
+int cam_audit_journals_since(struct cam_site *s, time_t since,
+    struct cam_checklist *ck, struct cam_err *e);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * cam_integrity (recordings): see cam_audit_recordings.h.
+ * cam_audit_recordings: see cam_audit_recordings.h.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -7,16 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "media/cam_gaps.h"
 #include "audit/cam_audit_recordings.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
-#include "media/cam_store.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "media/cam_gaps.h"
+#include "media/cam_store.h"
 
 struct rctx {
-	struct cam_checks *ck;
+	struct cam_checklist *ck;
 	const char *camera;
 	const char *zone;
 	time_t from, to;	/* 0: open */
@@ -54,35 +54,35 @@ gap(struct rctx *c, time_t start)
 		cam_time_format_zone(ev->stop_at, c->zone, d, sizeof(d));
 	switch (why) {
 	case CAM_GAP_BEFORE_DOWN:
-		cam_checks_add(c->ck, ok, "gap", "%s: no footage for %lld s "
+		cam_checklist_add(c->ck, ok, "gap", "%s: no footage for %lld s "
 		    "before the camera-down at %s", head,
 		    (long long)(ev->down_at - c->prev_end), d);
 		break;
 	case CAM_GAP_AFTER_UP:
-		cam_checks_add(c->ck, ok, "gap", "%s: the camera was back at "
+		cam_checklist_add(c->ck, ok, "gap", "%s: the camera was back at "
 		    "%s, no footage for %lld s after", head, u,
 		    (long long)(start - (ev->up_at ? ev->up_at : start)));
 		break;
 	case CAM_GAP_DOWN:
-		cam_checks_add(c->ck, ok, "gap", "%s, the camera was down "
+		cam_checklist_add(c->ck, ok, "gap", "%s, the camera was down "
 		    "(journaled)", head);
 		break;
 	case CAM_GAP_CLOCK_STEP:
-		cam_checks_add(c->ck, ok, "gap", "%s, the system clock was "
+		cam_checklist_add(c->ck, ok, "gap", "%s, the system clock was "
 		    "stepped forwards by %lld s (journaled)", head,
 		    (long long)ev->clock_step);
 		break;
 	case CAM_GAP_DISK_FULL:
-		cam_checks_add(c->ck, ok, "gap", "%s, the disk was full "
+		cam_checklist_add(c->ck, ok, "gap", "%s, the disk was full "
 		    "(journaled)", head);
 		break;
 	case CAM_GAP_STOPPED:
-		cam_checks_add(c->ck, ok, "gap", "%s: recording was stopped "
+		cam_checklist_add(c->ck, ok, "gap", "%s: recording was stopped "
 		    "at %s (record-stop, reason %s) and not resumed until %s",
 		    head, d, ev->stop_why, b);
 		break;
 	case CAM_GAP_UNEXPLAINED:
-		cam_checks_add(c->ck, ok, "gap", "%s, and no camera-down "
+		cam_checklist_add(c->ck, ok, "gap", "%s, and no camera-down "
 		    "event: the recorder was not recording", head);
 		break;
 	}
@@ -108,7 +108,7 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 		    sizeof(reason)) == -1)
 			snprintf(reason, sizeof(reason), "none given");
 		cam_time_format_zone(r->time, c->zone, a, sizeof(a));
-		cam_checks_add(c->ck, 1, "deleted", "%s: deleted %s, reason: "
+		cam_checklist_add(c->ck, 1, "deleted", "%s: deleted %s, reason: "
 		    "%s", file, a, reason);
 		return 0;
 	}
@@ -130,12 +130,12 @@ rec_report(void *arg, const char *what, const char *msg)
 {
 	struct rctx *c = arg;
 
-	cam_checks_add(c->ck, 0, what, "%s", msg);
+	cam_checklist_add(c->ck, 0, what, "%s", msg);
 }
 
 int
-cam_integrity_recordings(struct cam_site *s, const char *camera,
-    time_t from, time_t to, struct cam_checks *ck, struct cam_err *e)
+cam_audit_recordings(struct cam_site *s, const char *camera,
+    time_t from, time_t to, struct cam_checklist *ck, struct cam_err *e)
 {
 	struct rctx c;
 	char path[PATH_MAX];
@@ -163,7 +163,7 @@ cam_integrity_recordings(struct cam_site *s, const char *camera,
 		found = cam_store_verify_since(s->cfg.root, cams[i],
 		    from ? from : CAM_JOURNAL_ALL, rec_report, &c, &checked, e);
 		if (found == -1) {
-			cam_checks_add(ck, 0, cams[i], "%s", e->msg);
+			cam_checklist_add(ck, 0, cams[i], "%s", e->msg);
 			cam_err_clear(e);
 			continue;
 		}
@@ -171,15 +171,15 @@ cam_integrity_recordings(struct cam_site *s, const char *camera,
 		    s->cfg.root, cams[i]) == 0 &&
 		    cam_journal_foreach_since(path, from ? from :
 		    CAM_JOURNAL_ALL, rec_cb, &c, e) == -1) {
-			cam_checks_add(ck, 0, cams[i], "%s", e->msg);
+			cam_checklist_add(ck, 0, cams[i], "%s", e->msg);
 			cam_err_clear(e);
 		}
 		if (found == 0)
-			cam_checks_add(ck, 1, cams[i], "%" PRIu64 " segments "
+			cam_checklist_add(ck, 1, cams[i], "%" PRIu64 " segments "
 			    "match their manifest", checked);
 	}
 	if (n == 0)
-		cam_checks_add(ck, 0, "recordings", "no camera has a manifest "
+		cam_checklist_add(ck, 0, "recordings", "no camera has a manifest "
 		    "under %s", s->cfg.root);
 	for (size_t i = 0; i < n; i++)
 		free(cams[i]);

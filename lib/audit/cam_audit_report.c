@@ -1,5 +1,5 @@
 /*
- * cam_monthly: see cam_monthly.h.  The frame of the report (its month,
+ * cam_audit_report: see cam_audit_report.h.  The frame of the report (its month,
  * header and result), its sections of what the site holds (recording
  * per camera, storage and retention, the logbook, the extractions and
  * refusals of the audit trail) and its sections of checks.
@@ -12,11 +12,11 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "audit/cam_audit_report.h"
 #include "audit/cam_audit_cameras.h"
 #include "audit/cam_audit_config.h"
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_recordings.h"
+#include "audit/cam_audit_report.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "journal/cam_journal.h"
@@ -26,7 +26,7 @@
 #include "media/cam_store.h"
 
 int
-cam_monthly_open(struct cam_monthly *p, struct cam_site *s, int as_json,
+cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s, int as_json,
     int y, int m, time_t now, const char *host, const char *by,
     struct cam_err *e)
 {
@@ -80,7 +80,7 @@ cam_monthly_open(struct cam_monthly *p, struct cam_site *s, int as_json,
 }
 
 void
-cam_monthly_section(struct cam_monthly *p, const char *title,
+cam_audit_report_section(struct cam_audit_report *p, const char *title,
     const char *key)
 {
 	cam_buf_addf(&p->txt, "\n%d. %s\n", ++p->nsec, title);
@@ -116,13 +116,13 @@ indent_fields(struct cam_buf *out, const char *lines, int checks)
 /* Configuration changes, and the checks of its history (into the
  * verification's). */
 void
-cam_monthly_config(struct cam_monthly *p)
+cam_audit_report_config(struct cam_audit_report *p)
 {
-	struct cam_history c;
+	struct cam_audit_config c;
 	struct cam_err e;
 
 	cam_err_clear(&e);
-	cam_monthly_section(p, "Configuration changes",
+	cam_audit_report_section(p, "Configuration changes",
 	    "configuration_changes");
 	memset(&c, 0, sizeof(c));
 	c.ck = &p->ck;
@@ -130,8 +130,8 @@ cam_monthly_config(struct cam_monthly *p)
 	c.json = p->as_json;
 	c.since = p->from;
 	c.until = p->to;
-	if (cam_history_check(&c, &e) == -1)
-		cam_checks_add(&p->ck, 0, "configuration", "%s", e.msg);
+	if (cam_audit_config_check(&c, &e) == -1)
+		cam_checklist_add(&p->ck, 0, "configuration", "%s", e.msg);
 	if (p->as_json)
 		cam_buf_addf(&p->json, "[%s\n ]", cam_buf_str(&c.changes));
 	else {
@@ -139,25 +139,25 @@ cam_monthly_config(struct cam_monthly *p)
 		    c.nchanges == 1 ? "" : "s");
 		indent_fields(&p->txt, cam_buf_str(&c.changes), 0);
 	}
-	cam_history_free(&c);
+	cam_audit_config_free(&c);
 }
 
 /* The cameras' security (directive 004), a section of its own; its
  * failures count in the result. */
 void
-cam_monthly_cameras(struct cam_monthly *p)
+cam_audit_report_cameras(struct cam_audit_report *p)
 {
-	struct cam_checks cr = { 0 };
-	struct cam_defaults defs;
+	struct cam_checklist cr = { 0 };
+	struct cam_factory_creds defs;
 	struct cam_err e;
 
-	cam_monthly_section(p, "Camera security", "cameras");
+	cam_audit_report_section(p, "Camera security", "cameras");
 	cr.json = p->as_json;
-	if (cam_camsec_defaults(NULL, &defs, &e) == -1)
-		cam_checks_add(&cr, 0, "cameras", "%s", e.msg);
+	if (cam_audit_cameras_defaults(NULL, &defs, &e) == -1)
+		cam_checklist_add(&cr, 0, "cameras", "%s", e.msg);
 	else {
-		cam_camsec_audit(p->s, NULL, &defs, &cr);
-		cam_defaults_free(&defs);
+		cam_audit_cameras(p->s, NULL, &defs, &cr);
+		cam_factory_creds_free(&defs);
 	}
 	if (p->as_json)
 		cam_buf_addf(&p->json, "[%s\n ]", cam_buf_str(&cr.out));
@@ -166,28 +166,28 @@ cam_monthly_cameras(struct cam_monthly *p)
 	p->cam_failed = cr.failed;
 	p->cam_skipped = cr.skipped;
 	p->cam_n = cr.n;
-	cam_checks_free(&cr);
+	cam_checklist_free(&cr);
 }
 
 void
-cam_monthly_verification(struct cam_monthly *p)
+cam_audit_report_verification(struct cam_audit_report *p)
 {
-	struct cam_checks *ck = &p->ck;
+	struct cam_checklist *ck = &p->ck;
 	struct cam_err e;
 
 	cam_err_clear(&e);
 	/* The volumes that hold the month, each from its sealed start:
 	 * not the whole history (camaudit journals checks that). */
-	if (cam_integrity_journals_since(p->s, p->from, ck, &e) == -1) {
-		cam_checks_add(ck, 0, "journals", "%s", e.msg);
+	if (cam_audit_journals_since(p->s, p->from, ck, &e) == -1) {
+		cam_checklist_add(ck, 0, "journals", "%s", e.msg);
 		cam_err_clear(&e);
 	}
-	if (cam_integrity_recordings(p->s, NULL, p->from, p->to, ck,
+	if (cam_audit_recordings(p->s, NULL, p->from, p->to, ck,
 	    &e) == -1) {
-		cam_checks_add(ck, 0, "recordings", "%s", e.msg);
+		cam_checklist_add(ck, 0, "recordings", "%s", e.msg);
 		cam_err_clear(&e);
 	}
-	cam_monthly_section(p, "Verification", "checks");
+	cam_audit_report_section(p, "Verification", "checks");
 	ck->failed += p->cam_failed;
 	ck->skipped += p->cam_skipped;
 	ck->n += p->cam_n;
@@ -205,21 +205,21 @@ cam_monthly_verification(struct cam_monthly *p)
 }
 
 const char *
-cam_monthly_text(const struct cam_monthly *p)
+cam_audit_report_text(const struct cam_audit_report *p)
 {
 	return p->as_json ? cam_buf_str(&p->json) : cam_buf_str(&p->txt);
 }
 
 int
-cam_monthly_status(const struct cam_monthly *p)
+cam_audit_report_status(const struct cam_audit_report *p)
 {
-	return cam_checks_status(&p->ck);
+	return cam_checklist_status(&p->ck);
 }
 
 void
-cam_monthly_free(struct cam_monthly *p)
+cam_audit_report_free(struct cam_audit_report *p)
 {
-	cam_checks_free(&p->ck);
+	cam_checklist_free(&p->ck);
 	cam_buf_free(&p->txt);
 	cam_buf_free(&p->json);
 }
@@ -253,14 +253,14 @@ bytes_text(uint64_t b, char *buf, size_t len)
 	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
 }
 void
-cam_monthly_recording(struct cam_monthly *p)
+cam_audit_report_recording(struct cam_audit_report *p)
 {
 	struct cam_err e;
 	char a[32], b[32], c[32];
 	char **cams = NULL;
 	size_t n = 0;
 
-	cam_monthly_section(p, "Recording", "recording");
+	cam_audit_report_section(p, "Recording", "recording");
 	cam_buf_adds(&p->json, "[");
 	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1) {
 		cam_buf_addf(&p->txt, "   cannot list the cameras: %s\n",
@@ -349,7 +349,7 @@ cam_monthly_recording(struct cam_monthly *p)
 }
 
 void
-cam_monthly_storage(struct cam_monthly *p)
+cam_audit_report_storage(struct cam_audit_report *p)
 {
 	struct statvfs vf;
 	struct cam_holds h;
@@ -361,7 +361,7 @@ cam_monthly_storage(struct cam_monthly *p)
 	time_t oldest = 0;
 	int held = 0;
 
-	cam_monthly_section(p, "Storage and retention", "storage");
+	cam_audit_report_section(p, "Storage and retention", "storage");
 	cam_buf_adds(&p->json, "{");
 	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1)
 		n = 0;
@@ -465,7 +465,7 @@ logbook_cb(void *arg, const struct cam_journal_rec *r)
 }
 
 void
-cam_monthly_logbook(struct cam_monthly *p)
+cam_audit_report_logbook(struct cam_audit_report *p)
 {
 	struct lbctx l;
 	struct cam_err e;
@@ -474,7 +474,7 @@ cam_monthly_logbook(struct cam_monthly *p)
 	memset(&l, 0, sizeof(l));
 	l.from = p->from;
 	l.to = p->to;
-	cam_monthly_section(p, "Logbook", "logbook");
+	cam_audit_report_section(p, "Logbook", "logbook");
 	if (cam_path(path, sizeof(path), &e, "%s/" CAM_LOGBOOK_FILE,
 	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
 	    cam_journal_foreach_since(path, l.from, logbook_cb, &l, &e) == -1)
@@ -499,7 +499,7 @@ cam_monthly_logbook(struct cam_monthly *p)
 }
 
 struct acctx2 {
-	struct cam_monthly *p;
+	struct cam_audit_report *p;
 	time_t from, to;
 	int extractions, refusals, failed;
 	struct cam_buf ext, ref, jext, jref;
@@ -556,7 +556,7 @@ access_month_cb(void *arg, const struct cam_journal_rec *r)
 }
 
 void
-cam_monthly_access(struct cam_monthly *p)
+cam_audit_report_access(struct cam_audit_report *p)
 {
 	struct acctx2 a;
 	struct cam_err e;
@@ -566,12 +566,12 @@ cam_monthly_access(struct cam_monthly *p)
 	a.p = p;
 	a.from = p->from;
 	a.to = p->to;
-	if (cam_path(path, sizeof(path), &e, "%s/" CAM_AUDIT_FILE,
+	if (cam_path(path, sizeof(path), &e, "%s/" CAM_TRAIL_FILE,
 	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
 	    cam_journal_foreach_since(path, a.from, access_month_cb, &a,
 	    &e) == -1)
 		cam_buf_addf(&a.ref, "   the audit trail: %s\n", e.msg);
-	cam_monthly_section(p, "Extractions and refusals", "extractions");
+	cam_audit_report_section(p, "Extractions and refusals", "extractions");
 	cam_buf_addf(&p->txt, "   %d archives extracted:\n%s", a.extractions,
 	    cam_buf_str(&a.ext));
 	cam_buf_addf(&p->txt, "   %d refusals:\n%s", a.refusals,

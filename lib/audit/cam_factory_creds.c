@@ -1,5 +1,5 @@
 /*
- * cam_defaults: factory-default camera credentials.  The list is data,
+ * cam_factory_creds: factory-default camera credentials.  The list is data,
  * not code, so that a site can audit against a longer one (--defaults)
  * without a new build.
  */
@@ -8,19 +8,19 @@
 #include <string.h>
 
 #include "audit/cam_factory_creds.h"
-#include "site/cam_secret.h"
 #include "base/cam_util.h"
+#include "site/cam_secret.h"
 
 extern const char cam_camera_defaults[];	/* conf/camera-defaults */
 
 static char *
 field(const char *s)
 {
-	return cam_xstrdup(strcmp(s, CAM_DEFAULTS_EMPTY) == 0 ? "" : s);
+	return cam_xstrdup(strcmp(s, CAM_FACTORY_CREDS_EMPTY) == 0 ? "" : s);
 }
 
 int
-cam_defaults_parse(struct cam_defaults *l, const char *file,
+cam_factory_creds_parse(struct cam_factory_creds *l, const char *file,
     const char *text, size_t len, struct cam_err *e)
 {
 	char *copy, *line, *next;
@@ -54,7 +54,7 @@ cam_defaults_parse(struct cam_defaults *l, const char *file,
 		    f[2][0] == '\0') {
 			cam_err_addf(e, CAM_NO, "%s:%d: want vendor<TAB>user"
 			    "<TAB>password, with %s for an empty user or "
-			    "password", file, lineno, CAM_DEFAULTS_EMPTY);
+			    "password", file, lineno, CAM_FACTORY_CREDS_EMPTY);
 			bad++;
 			continue;
 		}
@@ -78,16 +78,16 @@ cam_defaults_parse(struct cam_defaults *l, const char *file,
 	}
 	free(copy);
 	if (bad) {
-		cam_defaults_free(l);
+		cam_factory_creds_free(l);
 		return -1;
 	}
 	return 0;
 }
 
 int
-cam_defaults_builtin(struct cam_defaults *l, struct cam_err *e)
+cam_factory_creds_builtin(struct cam_factory_creds *l, struct cam_err *e)
 {
-	return cam_defaults_parse(l, "camera-defaults (built in)",
+	return cam_factory_creds_parse(l, "camera-defaults (built in)",
 	    cam_camera_defaults, strlen(cam_camera_defaults), e);
 }
 
@@ -107,11 +107,11 @@ ct_equal(const char *a, const char *b)
 	return diff == 0;
 }
 
-const struct cam_default *
-cam_defaults_match(const struct cam_defaults *l, const char *user,
+const struct cam_factory_cred *
+cam_factory_creds_match(const struct cam_factory_creds *l, const char *user,
     const char *pass)
 {
-	const struct cam_default *found = NULL;
+	const struct cam_factory_cred *found = NULL;
 
 	/* No early exit: the whole list is compared every time. */
 	for (size_t i = 0; i < l->n; i++) {
@@ -124,7 +124,7 @@ cam_defaults_match(const struct cam_defaults *l, const char *user,
 }
 
 void
-cam_defaults_free(struct cam_defaults *l)
+cam_factory_creds_free(struct cam_factory_creds *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->d[i].vendor);

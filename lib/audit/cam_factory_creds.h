@@ -1,40 +1,40 @@
 /*
- * cam_defaults: the list of factory-default camera credentials that
+ * cam_factory_creds: the list of factory-default camera credentials that
  * camaudit checks each camera's stored user name and password against
  * (conf/camera-defaults, compiled in; format in camaudit(1)).  One entry
  * a line, "vendor<TAB>user<TAB>password", '#' comments, "<empty>" for
  * an empty field.  Matching compares every entry in full, in a time
  * that does not depend on where the stored secret differs.
  */
-#ifndef CAM_DEFAULTS_H
-#define CAM_DEFAULTS_H
+#ifndef CAM_FACTORY_CREDS_H
+#define CAM_FACTORY_CREDS_H
 
 #include <stddef.h>
 
 #include "base/cam_err.h"
 
-#define CAM_DEFAULTS_EMPTY	"<empty>"
+#define CAM_FACTORY_CREDS_EMPTY	"<empty>"
 
-struct cam_default {
+struct cam_factory_cred {
 	char *vendor;
 	char *user;
 	char *pass;		/* "" for <empty> */
 	int line;
 };
 
-struct cam_defaults {
+struct cam_factory_creds {
 	size_t n;
-	struct cam_default *d;
+	struct cam_factory_cred *d;
 };
 
 /* Parse a list; every bad line is reported as file:line. */
-int cam_defaults_parse(struct cam_defaults *l, const char *file,
+int cam_factory_creds_parse(struct cam_factory_creds *l, const char *file,
     const char *text, size_t len, struct cam_err *e);
 /* The list compiled into the programs. */
-int cam_defaults_builtin(struct cam_defaults *l, struct cam_err *e);
+int cam_factory_creds_builtin(struct cam_factory_creds *l, struct cam_err *e);
 /* The first entry whose user and password are these, or NULL. */
-const struct cam_default *cam_defaults_match(const struct cam_defaults *l,
+const struct cam_factory_cred *cam_factory_creds_match(const struct cam_factory_creds *l,
     const char *user, const char *pass);
-void cam_defaults_free(struct cam_defaults *l);
+void cam_factory_creds_free(struct cam_factory_creds *l);
 
 #endif

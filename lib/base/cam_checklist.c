@@ -1,5 +1,5 @@
 /*
- * cam_checks: see cam_checks.h.
+ * cam_checklist: see cam_checklist.h.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,7 +33,7 @@ add_clean(struct cam_buf *b, const char *s, size_t len)
 }
 
 static void
-one_line(struct cam_checks *c, int ok, const char *camera,
+one_line(struct cam_checklist *c, int ok, const char *camera,
     const char *severity, const char *name, const char *detail, size_t len)
 {
 	struct cam_buf d = CAM_BUF_INIT;
@@ -64,7 +64,7 @@ one_line(struct cam_checks *c, int ok, const char *camera,
 }
 
 void
-cam_checks_vline(struct cam_checks *c, int ok, const char *camera,
+cam_checklist_vline(struct cam_checklist *c, int ok, const char *camera,
     const char *severity, const char *name, const char *fmt, va_list ap)
 {
 	char detail[2048];
@@ -87,29 +87,29 @@ cam_checks_vline(struct cam_checks *c, int ok, const char *camera,
 }
 
 void
-cam_checks_line(struct cam_checks *c, int ok, const char *camera,
+cam_checklist_line(struct cam_checklist *c, int ok, const char *camera,
     const char *severity, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	cam_checks_vline(c, ok, camera, severity, name, fmt, ap);
+	cam_checklist_vline(c, ok, camera, severity, name, fmt, ap);
 	va_end(ap);
 }
 
 void
-cam_checks_add(struct cam_checks *c, int ok, const char *name,
+cam_checklist_add(struct cam_checklist *c, int ok, const char *name,
     const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	cam_checks_vline(c, ok, NULL, NULL, name, fmt, ap);
+	cam_checklist_vline(c, ok, NULL, NULL, name, fmt, ap);
 	va_end(ap);
 }
 
 void
-cam_checks_render(const struct cam_checks *c, struct cam_buf *out)
+cam_checklist_render(const struct cam_checklist *c, struct cam_buf *out)
 {
 	if (c->json)
 		cam_buf_addf(out, "{\"ok\": %s, \"skipped\": %d, \"checks\": "
@@ -118,25 +118,25 @@ cam_checks_render(const struct cam_checks *c, struct cam_buf *out)
 	else {
 		cam_buf_adds(out, cam_buf_str(&c->out));
 		if (c->skipped)
-			cam_checks_summary(c, out);
+			cam_checklist_summary(c, out);
 	}
 }
 
 void
-cam_checks_summary(const struct cam_checks *c, struct cam_buf *out)
+cam_checklist_summary(const struct cam_checklist *c, struct cam_buf *out)
 {
 	cam_buf_addf(out, "summary\t%d ok, %d failed, %d not checked\n",
 	    c->n - c->failed - c->skipped, c->failed, c->skipped);
 }
 
 int
-cam_checks_status(const struct cam_checks *c)
+cam_checklist_status(const struct cam_checklist *c)
 {
 	return c->failed || c->skipped ? CAM_NO : 0;
 }
 
 void
-cam_checks_free(struct cam_checks *c)
+cam_checklist_free(struct cam_checklist *c)
 {
 	cam_buf_free(&c->out);
 }

@@ -1,5 +1,5 @@
 /*
- * cam_priv: a set-id program's privileged child (see cam_priv.h).
+ * cam_setid: a set-id program's privileged child (see cam_setid.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -98,7 +98,7 @@ become_service(struct cam_err *e)
 }
 
 int
-cam_priv_init(int *status, struct cam_err *e)
+cam_setid_init(int *status, struct cam_err *e)
 {
 	struct passwd *pw;
 	uid_t r, eff, s;
@@ -136,7 +136,7 @@ cam_priv_init(int *status, struct cam_err *e)
 		return cam_err_sys(e, "fork");
 	if (pid > 0) {
 		*status = wait_child(pid, e);
-		return CAM_PRIV_PARENT;
+		return CAM_SETID_PARENT;
 	}
 	if (become_service(e) == -1)
 		return -1;
@@ -144,32 +144,32 @@ cam_priv_init(int *status, struct cam_err *e)
 }
 
 int
-cam_priv_setid(void)
+cam_setid_active(void)
 {
 	return setid;
 }
 
 uid_t
-cam_priv_uid(void)
+cam_setid_uid(void)
 {
 	return setid ? suid : geteuid();
 }
 
 uid_t
-cam_priv_caller(void)
+cam_setid_caller(void)
 {
 	return setid ? ruid : getuid();
 }
 
 int
-cam_priv_raise(struct cam_err *e)
+cam_setid_raise(struct cam_err *e)
 {
 	(void)e;
 	return 0;
 }
 
 void
-cam_priv_lower(void)
+cam_setid_lower(void)
 {
 }
 
@@ -201,7 +201,7 @@ dir_ok(const struct stat *st, const char *path, int last, char *why,
 }
 
 int
-cam_priv_trusted_dir(const char *dir, char *why, size_t len)
+cam_setid_trusted_dir(const char *dir, char *why, size_t len)
 {
 	char abs[PATH_MAX], canon[PATH_MAX], above[512];
 	struct stat st;
@@ -352,7 +352,7 @@ tree_walk(int fd, const char *path, int depth, char *why, size_t len)
 }
 
 int
-cam_priv_trusted_tree(const char *dir, char *why, size_t len)
+cam_setid_trusted_tree(const char *dir, char *why, size_t len)
 {
 	int fd;
 
@@ -371,7 +371,7 @@ cam_priv_trusted_tree(const char *dir, char *why, size_t len)
 }
 
 int
-cam_priv_room(const char *path, size_t need, struct cam_err *e)
+cam_setid_room(const char *path, size_t need, struct cam_err *e)
 {
 	struct rlimit rl;
 	struct stat st;

@@ -1,9 +1,9 @@
 /*
- * cam_priv: a program installed set-user-id and set-group-id to the
+ * cam_setid: a program installed set-user-id and set-group-id to the
  * service account, such as camlog, which lets a guard append to a
  * logbook (and the audit trail) the guard may not write.
  *
- * cam_priv_init, first thing in main, remembers who called and, if the
+ * cam_setid_init, first thing in main, remembers who called and, if the
  * program is set-id, forks.  The parent gives up the service account's
  * ids for good, waits, and returns to main the child's status, which
  * main exits with at once (_exit: nothing of the program runs there):
@@ -17,36 +17,36 @@
  * of the program.  The child's stdin, stdout and stderr are the
  * caller's.  So a set-id program's privileged work (a journal append,
  * which holds the journal's lock; a seal; an audit record) needs no
- * more than calling the library after cam_priv_init: that is the
+ * more than calling the library after cam_setid_init: that is the
  * privileged-append path, for any verb of a set-id program.
  *
  * What the child must not trust is the caller's: the directories it is
- * named (cam_priv_trusted_dir), the resource limits (cam_priv_room) and
- * the caller's identity, which is cam_priv_caller(), not getuid().
+ * named (cam_setid_trusted_dir), the resource limits (cam_setid_room) and
+ * the caller's identity, which is cam_setid_caller(), not getuid().
  */
-#ifndef CAM_PRIV_H
-#define CAM_PRIV_H
+#ifndef CAM_SETID_H
+#define CAM_SETID_H
 
 #include <sys/types.h>
 
 #include "base/cam_err.h"
 
 /* Returns 1 if set-id (in the child), 0 if not, -1 if the ids cannot be
- * switched (the program must then exit), CAM_PRIV_PARENT in the parent:
+ * switched (the program must then exit), CAM_SETID_PARENT in the parent:
  * the program must _exit(*status) at once, after printing e's message
  * if it has one (the child died of a signal). */
-#define CAM_PRIV_PARENT	2
-int cam_priv_init(int *status, struct cam_err *e);
-int cam_priv_setid(void);
+#define CAM_SETID_PARENT	2
+int cam_setid_init(int *status, struct cam_err *e);
+int cam_setid_active(void);
 /* The account the program is set to (its effective uid at start). */
-uid_t cam_priv_uid(void);
+uid_t cam_setid_uid(void);
 /* Who ran the program: the real uid at start (getuid() in a set-id
  * child is the service account). */
-uid_t cam_priv_caller(void);
+uid_t cam_setid_caller(void);
 /* Kept for the callers of the old model: with every id already the
  * service account's, there is nothing to raise or lower. */
-int cam_priv_raise(struct cam_err *e);
-void cam_priv_lower(void);
+int cam_setid_raise(struct cam_err *e);
+void cam_setid_lower(void);
 /*
  * May a set-id program trust dir as a configuration or data directory
  * named by its caller?  Only if dir and every directory above it is a
@@ -58,20 +58,20 @@ void cam_priv_lower(void);
  * taken from the working directory, which must pass too.  Always 1
  * when not set-id.  why says what is wrong (dir itself first).
  */
-int cam_priv_trusted_dir(const char *dir, char *why, size_t len);
+int cam_setid_trusted_dir(const char *dir, char *why, size_t len);
 /*
  * The same for a tree inside a trusted directory (a site's .git): every
  * directory under dir, dir included, is a directory owned by root or
  * the service account that neither group nor others may write, and
  * holds no symbolic link to a directory.  Always 1 when not set-id.
  */
-int cam_priv_trusted_tree(const char *dir, char *why, size_t len);
+int cam_setid_trusted_tree(const char *dir, char *why, size_t len);
 /*
  * Can path grow by need bytes under the file-size limit (ulimit -f)?
  * In a set-id child the soft limit was raised to the hard one; a caller
  * who lowered the hard limit gets CAM_ENV and a message saying nothing
  * was done, before anything is.  0 if there is room.
  */
-int cam_priv_room(const char *path, size_t need, struct cam_err *e);
+int cam_setid_room(const char *path, size_t need, struct cam_err *e);
 
 #endif

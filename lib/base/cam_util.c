@@ -492,7 +492,7 @@ const char *
 cam_user_name(void)
 {
 	static char name[LOGIN_NAME_MAX + 1];
-	struct passwd *pw = getpwuid(cam_priv_caller());
+	struct passwd *pw = getpwuid(cam_setid_caller());
 
 	if (pw == NULL || pw->pw_name == NULL)
 		return NULL;

@@ -9,15 +9,15 @@
 
 #include <limits.h>
 
-#include "journal/cam_trail.h"
-#include "cli/cam_cli.h"
-#include "site/cam_config.h"
-#include "journal/cam_journal.h"
 #include "base/cam_setid.h"
-#include "site/cam_secret.h"
-#include "site/cam_site.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "cli/cam_cli.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_trail.h"
+#include "site/cam_config.h"
+#include "site/cam_secret.h"
+#include "site/cam_site.h"
 
 /* Set once by main, before anything can fail. */
 static const char *cli_prog = "camkit";
@@ -175,10 +175,10 @@ cam_cli_audit_ready(struct cam_err *e)
 	if (cli_root[0] == '\0')
 		return cam_errf(e, CAM_ENV, "no data root is known, so the "
 		    "act cannot be recorded");
-	if (cam_priv_raise(e) == 0) {
-		rc = cam_audit_ready(cli_root, cam_priv_setid() ||
+	if (cam_setid_raise(e) == 0) {
+		rc = cam_trail_ready(cli_root, cam_setid_active() ||
 		    cli_confdir[0] == '\0' ? NULL : cli_confdir, e);
-		cam_priv_lower();
+		cam_setid_lower();
 	}
 	return rc;
 }
@@ -187,7 +187,7 @@ int
 cam_cli_audit(const char *object, const char *outcome, const char *reason,
     const char *detail)
 {
-	struct cam_audit_rec r = { cli_prog, cli_verb, object, outcome,
+	struct cam_trail_rec r = { cli_prog, cli_verb, object, outcome,
 	    reason, detail };
 	struct cam_err e;
 	int rc = -1;
@@ -197,12 +197,12 @@ cam_cli_audit(const char *object, const char *outcome, const char *reason,
 	if (cli_root[0] == '\0')
 		return 0;
 	cam_err_clear(&e);
-	if (cam_priv_raise(&e) == 0) {
+	if (cam_setid_raise(&e) == 0) {
 		/* The set-id helper itself never falls back to itself. */
-		rc = cam_audit(cli_root, cam_priv_setid() ||
+		rc = cam_trail_append(cli_root, cam_setid_active() ||
 		    cli_confdir[0] == '\0' ? NULL : cli_confdir, NULL,
 		    &cli_actor, &r, &e);
-		cam_priv_lower();
+		cam_setid_lower();
 	}
 	if (rc == -1) {
 		fprintf(stderr, "%s: %s: %s, yet not in the audit trail: %s\n",
@@ -228,7 +228,7 @@ cam_cli_status(int rc)
 
 /*
  * What the library takes from the environment, read here, where a
- * program starts (after cam_priv_init: a set-id child's environment
+ * program starts (after cam_setid_init: a set-id child's environment
  * is PATH alone): the library reads none itself.
  */
 static void
@@ -237,7 +237,7 @@ take_env(void)
 	cam_time_home_zone(getenv("TZ"));
 	/* In the environment it started with: cam_time puts TZ back, and
 	 * nothing else in camkit changes it. */
-	cam_audit_helper(getenv("CAMKIT_BINDIR"), environ);
+	cam_trail_helper(getenv("CAMKIT_BINDIR"), environ);
 	cam_secret_set_credentials_dir(getenv("CREDENTIALS_DIRECTORY"));
 }
 
@@ -312,7 +312,7 @@ cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
 }
 
 /*
- * The set-id helper's verb (cam_audit.h): one record on standard input,
+ * The set-id helper's verb (cam_trail.h): one record on standard input,
  * the actor taken from the real uid, appended with the service
  * account's rights.  --check: only say whether it could be.  The record
  * of a refused request (a forged actor) is itself appended.
@@ -321,7 +321,7 @@ int
 cam_cli_audit_record(int argc, char **argv, const char *confdir)
 {
 	struct cam_buf in = CAM_BUF_INIT;
-	struct cam_audit_rec r;
+	struct cam_trail_rec r;
 	struct cam_site s;
 	struct cam_err e;
 	char why[512], *buf = NULL;
@@ -333,7 +333,7 @@ cam_cli_audit_record(int argc, char **argv, const char *confdir)
 		return cam_cli_usage_error("%s: takes no argument but --check",
 		    argv[0]);
 	cam_err_clear(&e);
-	if (!cam_priv_trusted_dir(confdir, why, sizeof(why))) {
+	if (!cam_setid_trusted_dir(confdir, why, sizeof(why))) {
 		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, argv[0],
 		    why);
 		return CAM_NO;
@@ -353,7 +353,7 @@ cam_cli_audit_record(int argc, char **argv, const char *confdir)
 		goto end;
 	}
 	buf = cam_xmalloc(in.len + 1);
-	if (cam_audit_parse_request(cam_buf_str(&in), in.len, &r, buf,
+	if (cam_trail_parse_request(cam_buf_str(&in), in.len, &r, buf,
 	    in.len + 1, &e) == -1) {
 		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, argv[0],
 		    e.msg);
@@ -363,9 +363,9 @@ cam_cli_audit_record(int argc, char **argv, const char *confdir)
 	}
 	cam_err_clear(&e);
 	rc = -1;
-	if (cam_priv_raise(&e) == 0) {
-		rc = cam_audit(cli_root, NULL, NULL, &cli_actor, &r, &e);
-		cam_priv_lower();
+	if (cam_setid_raise(&e) == 0) {
+		rc = cam_trail_append(cli_root, NULL, NULL, &cli_actor, &r, &e);
+		cam_setid_lower();
 	}
 	rc = rc == 0 ? 0 : cam_cli_fail(&e);
 end:

@@ -74,7 +74,7 @@ void cam_cli_start(void (*start)(void));
  * is none: an act outside any site, such as an archive verified
  * offline), with the set-id
  * rights if the program has them, else through the set-id helper when
- * this user may not write it (cam_audit.h).  A record that cannot be
+ * this user may not write it (cam_trail.h).  A record that cannot be
  * written is printed as an error, returns -1 and makes cam_cli_status
  * (which cam_cli_run applies to every verb's status) turn a 0 or 1 into
  * CAM_ENV: an act never ends as if recorded when it was not.
@@ -90,7 +90,7 @@ const struct cam_actor *cam_cli_actor(void);
  * confdir: for an act not authorized against a configuration (the
  * superuser repairing one that cannot be read). */
 void cam_cli_audit_root(const char *root, const char *confdir);
-/* Is the trail writable (cam_audit_ready)?  0, or -1 and why. */
+/* Is the trail writable (cam_trail_ready)?  0, or -1 and why. */
 int cam_cli_audit_ready(struct cam_err *e);
 int cam_cli_audit(const char *object, const char *outcome,
     const char *reason, const char *detail);
@@ -98,7 +98,7 @@ int cam_cli_audit(const char *object, const char *outcome,
  * message as the reason. */
 int cam_cli_audit_rc(const char *object, int rc, const struct cam_err *e,
     const char *detail);
-/* camlog's internal verb "audit-record" [--check] (cam_audit.h), run
+/* camlog's internal verb "audit-record" [--check] (cam_trail.h), run
  * set-id for callers who may not write the trail themselves. */
 int cam_cli_audit_record(int argc, char **argv, const char *confdir);
 /* rc, or CAM_ENV if a record of this run could not be written. */

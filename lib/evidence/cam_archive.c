@@ -20,9 +20,9 @@
 #include <openssl/x509.h>
 #include <openssl/bn.h>
 
-#include "evidence/cam_archive.h"
 #include "base/cam_crypto.h"
 #include "base/cam_util.h"
+#include "evidence/cam_archive.h"
 
 struct cam_archive {
 	struct archive	*ar;

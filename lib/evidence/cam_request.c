@@ -36,13 +36,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "site/cam_config.h"
 #include "base/cam_crypto.h"
-#include "evidence/cam_request.h"
 #include "base/cam_schema.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "base/cam_yaml.h"
+#include "evidence/cam_request.h"
+#include "site/cam_config.h"
 
 #define TEXT_MAX	1024		/* names, units */
 #define PURPOSE_MAX	4096

@@ -35,10 +35,10 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "site/cam_config.h"	/* CAM_ROLE_* */
 #include "base/cam_crypto.h"
 #include "base/cam_err.h"
 #include "base/cam_util.h"
+#include "site/cam_config.h"	/* CAM_ROLE_* */
 
 #define CAM_REQUEST_MAX		(1024 * 1024)	/* request and .p7s files */
 #define CAM_REQUEST_ID_MAX	64

@@ -28,10 +28,10 @@
 #include <openssl/evp.h>
 
 #include "base/cam_crypto.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
 
 #define JLINE_MAX	CAM_JOURNAL_LINE_MAX
 #define NFIELDS		6

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
-#include "journal/cam_logbook.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_logbook.h"
 
 static const char *const entry_kinds[] = {
 	"suspicious", "fault", "incident", "maintenance", "note", NULL,

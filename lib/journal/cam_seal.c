@@ -27,9 +27,9 @@
 
 #include "base/cam_crypto.h"
 #include "base/cam_json.h"
-#include "site/cam_repo.h"
-#include "journal/cam_seal.h"
 #include "base/cam_util.h"
+#include "journal/cam_seal.h"
+#include "site/cam_repo.h"
 
 #define SEAL_KIND	"seal"
 #define SEAL_MAGIC	"camkit-seal-1"

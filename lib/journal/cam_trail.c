@@ -1,6 +1,6 @@
 /*
- * cam_audit: append to the audit trail, directly or through the set-id
- * helper (cam_audit.h).
+ * cam_trail: append to the audit trail, directly or through the set-id
+ * helper (cam_trail.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "journal/cam_trail.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_trail.h"
 
 /* A caller's string cut to fit any record (the reason, a cam_err
  * message, is bounded already): at most max bytes, then "...". */
@@ -105,7 +105,7 @@ env_free(char ***env)
 }
 
 void
-cam_audit_helper(const char *bindir, char *const *env)
+cam_trail_helper(const char *bindir, char *const *env)
 {
 	size_t n = 0;
 
@@ -127,7 +127,7 @@ static const char *
 helper_path(char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", helper_dir != NULL ? helper_dir :
-	    CAMKIT_BINDIR, CAM_AUDIT_HELPER);
+	    CAMKIT_BINDIR, CAM_TRAIL_HELPER);
 	return buf;
 }
 
@@ -187,10 +187,10 @@ run_helper(const char *confdir, const char *in, int check,
 		return cam_err_sys(e, "the audit trail cannot be written by "
 		    "this user, and its set-id helper %s cannot be run "
 		    "(\"make install\" as root installs it)", path);
-	argv[n++] = (char *)CAM_AUDIT_HELPER;
+	argv[n++] = (char *)CAM_TRAIL_HELPER;
 	argv[n++] = (char *)"-C";
 	argv[n++] = (char *)confdir;
-	argv[n++] = (char *)CAM_AUDIT_HELPER_VERB;
+	argv[n++] = (char *)CAM_TRAIL_HELPER_VERB;
 	if (check)
 		argv[n++] = (char *)"--check";
 	argv[n] = NULL;
@@ -238,9 +238,9 @@ run_helper(const char *confdir, const char *in, int check,
  */
 static void
 record_json(struct cam_buf *b, const struct cam_actor *a,
-    const struct cam_audit_rec *r)
+    const struct cam_trail_rec *r)
 {
-	char obj[CAM_AUDIT_OBJECT_MAX + 4];
+	char obj[CAM_TRAIL_OBJECT_MAX + 4];
 
 	cam_json_begin(b);
 	if (a != NULL) {
@@ -251,7 +251,7 @@ record_json(struct cam_buf *b, const struct cam_actor *a,
 	cam_json_add_str(b, "verb", r->verb);
 	if (r->object != NULL)
 		cam_json_add_str(b, "object", cut(r->object, obj,
-		    CAM_AUDIT_OBJECT_MAX));
+		    CAM_TRAIL_OBJECT_MAX));
 	cam_json_add_str(b, "outcome", r->outcome);
 	if (r->reason != NULL)
 		cam_json_add_str(b, "reason", r->reason);
@@ -265,13 +265,13 @@ record_json(struct cam_buf *b, const struct cam_actor *a,
 }
 
 int
-cam_audit_ready(const char *root, const char *confdir, struct cam_err *e)
+cam_trail_ready(const char *root, const char *confdir, struct cam_err *e)
 {
 	char path[PATH_MAX];
 	int k;
 
 	if (root != NULL && cam_path(path, sizeof(path), e, "%s/%s", root,
-	    CAM_AUDIT_FILE) == -1)
+	    CAM_TRAIL_FILE) == -1)
 		return -1;
 	if ((k = probe(root, path, e)) <= 0)
 		return k;
@@ -282,8 +282,8 @@ cam_audit_ready(const char *root, const char *confdir, struct cam_err *e)
 }
 
 int
-cam_audit(const char *root, const char *confdir, const char *host,
-    const struct cam_actor *a, const struct cam_audit_rec *r,
+cam_trail_append(const char *root, const char *confdir, const char *host,
+    const struct cam_actor *a, const struct cam_trail_rec *r,
     struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
@@ -292,7 +292,7 @@ cam_audit(const char *root, const char *confdir, const char *host,
 	int k, rc = -1;
 
 	if (root != NULL && cam_path(path, sizeof(path), e, "%s/%s", root,
-	    CAM_AUDIT_FILE) == -1)
+	    CAM_TRAIL_FILE) == -1)
 		return -1;
 	if ((k = probe(root, path, e)) == -1)
 		return -1;
@@ -345,8 +345,8 @@ member(const char *in, const char *key, char *buf, size_t len, size_t *off)
 }
 
 int
-cam_audit_parse_request(const char *in, size_t inlen,
-    struct cam_audit_rec *r, char *buf, size_t len, struct cam_err *e)
+cam_trail_parse_request(const char *in, size_t inlen,
+    struct cam_trail_rec *r, char *buf, size_t len, struct cam_err *e)
 {
 	size_t off = 0;
 

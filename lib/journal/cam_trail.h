@@ -1,6 +1,6 @@
 /*
- * cam_audit: the audit trail, a journal (camkit-journal(5)) of who did
- * what: <root>/audit.journal, one record of KIND "audit" per action
+ * cam_trail: the audit trail, a journal (camkit-journal(5)) of who did
+ * what, appended to (cam_trail.c) and read (cam_trail_read.c) here: <root>/audit.journal, one record of KIND "audit" per action
  * granted, refused or failed, with DATA
  *	{"actor":"alice","uid":1001,"program":"camctl","verb":"camera add",
  *	 "object":"gate","outcome":"granted","reason":"..."}
@@ -14,26 +14,30 @@
  * data root (a guard, an auditor) reaches the trail through the set-id
  * helper: camlog's internal verb "audit-record", run from the compiled-in
  * CAMKIT_BINDIR (the program's $CAMKIT_BINDIR, handed over with
- * cam_audit_helper, wins: the helper runs with the caller's rights
- * unless it is set-id, so nothing is gained by pointing it elsewhere).  The helper reads the record on
- * standard input, as JSON with the members program, verb, object,
+ * cam_trail_helper, wins: the helper runs with the caller's rights
+ * unless it is set-id, so nothing is gained by pointing it elsewhere).
+ * The helper reads the record on standard input, as JSON with the members program, verb, object,
  * outcome, reason and detail (a string holding a JSON object), and
  * writes the actor and uid itself from its real uid: a record that
  * names its own actor or uid is refused.
  */
-#ifndef CAM_AUDIT_H
-#define CAM_AUDIT_H
+#ifndef CAM_TRAIL_H
+#define CAM_TRAIL_H
+
+#include <stdint.h>
+#include <time.h>
 
 #include "base/cam_err.h"
+#include "base/cam_util.h"
 #include "site/cam_policy.h"
 
-#define CAM_AUDIT_FILE		"audit.journal"
-#define CAM_AUDIT_HELPER	"camlog"
-#define CAM_AUDIT_HELPER_VERB	"audit-record"
+#define CAM_TRAIL_FILE		"audit.journal"
+#define CAM_TRAIL_HELPER	"camlog"
+#define CAM_TRAIL_HELPER_VERB	"audit-record"
 
 struct cam_buf;
 
-struct cam_audit_rec {
+struct cam_trail_rec {
 	const char	*program;	/* "camctl" */
 	const char	*verb;		/* "camera add" */
 	const char	*object;	/* "gate", or NULL */
@@ -45,13 +49,13 @@ struct cam_audit_rec {
 /* The longest object kept whole; a longer one (a caller's argument) is
  * cut and ends in "...".  Strings that are not UTF-8 are escaped
  * (cam_json.h): a record is never refused for its caller's text. */
-#define CAM_AUDIT_OBJECT_MAX	1024
+#define CAM_TRAIL_OBJECT_MAX	1024
 
 /* What the helper runs with, from the program: where it is, if not the
  * compiled-in CAMKIT_BINDIR (bindir NULL or "": that one), the
  * program's $CAMKIT_BINDIR; and its environment, env (copied; NULL:
  * none), the program's own as it started. */
-void cam_audit_helper(const char *bindir, char *const *env);
+void cam_trail_helper(const char *bindir, char *const *env);
 
 /*
  * Can this process append to root's audit trail, itself or (confdir
@@ -59,7 +63,7 @@ void cam_audit_helper(const char *bindir, char *const *env);
  * before an act whose effect comes before its record.  Returns 0, or -1
  * with CAM_ENV and a message that says how to fix it.
  */
-int cam_audit_ready(const char *root, const char *confdir,
+int cam_trail_ready(const char *root, const char *confdir,
     struct cam_err *e);
 
 /*
@@ -69,8 +73,8 @@ int cam_audit_ready(const char *root, const char *confdir,
  * itself).  Returns 0, or -1 (CAM_ENV: a missing data root, no right
  * to write, a broken trail).
  */
-int cam_audit(const char *root, const char *confdir, const char *host,
-    const struct cam_actor *a, const struct cam_audit_rec *r,
+int cam_trail_append(const char *root, const char *confdir, const char *host,
+    const struct cam_actor *a, const struct cam_trail_rec *r,
     struct cam_err *e);
 
 /*
@@ -81,7 +85,43 @@ int cam_audit(const char *root, const char *confdir, const char *host,
  * that is not camkit's, an unknown outcome, a detail that is not an
  * object, text that is not clean UTF-8.
  */
-int cam_audit_parse_request(const char *in, size_t inlen,
-    struct cam_audit_rec *r, char *buf, size_t len, struct cam_err *e);
+int cam_trail_parse_request(const char *in, size_t inlen,
+    struct cam_trail_rec *r, char *buf, size_t len, struct cam_err *e);
+
+/*
+ * Reading the trail: the footage handed out and every refusal, as
+ * camaudit access lists them, and the configuration commits camctl
+ * recorded there.
+ */
+
+/* Extractions and refusals of root's trail from since on: one TAB-
+ * separated line each into out (time in zone, host, actor, program and
+ * verb, object, outcome, reason), or with json one object each, the
+ * objects joined as an array's members.  A trail that does not exist
+ * lists nothing; -1 when it is broken (a finding: e says where). */
+int cam_trail_access(const char *root, const char *zone, time_t since,
+    int json, struct cam_buf *out, struct cam_err *e);
+
+/* A configuration commit camctl made, as the trail recorded it. */
+struct cam_trail_commit {
+	char id[41];
+	uint64_t seq;
+	time_t time;
+	char actor[64];
+};
+
+struct cam_trail_commits {
+	struct cam_trail_commit *v;
+	size_t n;
+	time_t start;		/* first record of the trail, 0: none */
+};
+
+/* The commits of root's trail into tc (zeroed by the caller; what was
+ * read before a break stays).  -1 when the trail is broken. */
+int cam_trail_commits(const char *root, struct cam_trail_commits *tc,
+    struct cam_err *e);
+const struct cam_trail_commit *cam_trail_find(
+    const struct cam_trail_commits *tc, const char *id);
+void cam_trail_commits_free(struct cam_trail_commits *tc);
 
 #endif

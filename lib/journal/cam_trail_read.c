@@ -1,5 +1,5 @@
 /*
- * cam_trail: see cam_trail.h.
+ * cam_trail: reading the audit trail (see cam_trail.h).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -7,11 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "journal/cam_trail.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
-#include "journal/cam_trail_read.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_trail.h"
 
 struct actx {
 	time_t since;
@@ -70,7 +69,7 @@ cam_trail_access(const char *root, const char *zone, time_t since, int json,
 	char path[PATH_MAX];
 	struct stat st;
 
-	if (cam_path(path, sizeof(path), e, "%s/" CAM_AUDIT_FILE, root) == -1)
+	if (cam_path(path, sizeof(path), e, "%s/" CAM_TRAIL_FILE, root) == -1)
 		return -1;
 	if (stat(path, &st) == 0 && cam_journal_foreach_since(path,
 	    since ? since : (time_t)-1, access_cb, &a, e) == -1)
@@ -118,7 +117,7 @@ cam_trail_commits(const char *root, struct cam_trail_commits *tc,
 	char path[PATH_MAX];
 	struct stat st;
 
-	if (cam_path(path, sizeof(path), e, "%s/" CAM_AUDIT_FILE, root) == 0 &&
+	if (cam_path(path, sizeof(path), e, "%s/" CAM_TRAIL_FILE, root) == 0 &&
 	    stat(path, &st) == 0 &&
 	    cam_journal_foreach(path, trail_cb, tc, e) == -1)
 		return -1;

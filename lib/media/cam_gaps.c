@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "media/cam_gaps.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "media/cam_gaps.h"
 
 int64_t
 cam_gaps_between(time_t prev_end, time_t start)

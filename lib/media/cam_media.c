@@ -20,9 +20,9 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
-#include "media/cam_media.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "media/cam_media.h"
 
 #define US		1000000LL
 #define IO_BUF		65536

@@ -29,12 +29,12 @@
 #include <libavutil/time.h>
 
 #include "base/cam_crypto.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
-#include "media/cam_rec.h"
-#include "site/cam_secret.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "media/cam_rec.h"
+#include "site/cam_secret.h"
 
 #define MAX_STREAMS	2	/* video, and audio if the camera sends it */
 #define IO_BUF		65536

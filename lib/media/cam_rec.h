@@ -34,8 +34,8 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "site/cam_config.h"
 #include "base/cam_err.h"
+#include "site/cam_config.h"
 
 #define CAM_SEGMENT_EXT		"mkv"
 

@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "base/cam_crypto.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
-#include "media/cam_rec.h"
-#include "media/cam_store.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "media/cam_rec.h"
+#include "media/cam_store.h"
 
 /* ---- segments ---- */
 

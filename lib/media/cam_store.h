@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "site/cam_config.h"
 #include "base/cam_err.h"
+#include "site/cam_config.h"
 
 struct cam_segment {
 	char *camera;

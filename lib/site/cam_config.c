@@ -10,12 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "site/cam_config.h"
 #include "base/cam_crypto.h"
 #include "base/cam_schema.h"
-#include "site/cam_site.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "site/cam_config.h"
+#include "site/cam_site.h"
 
 static const char *const role_names[] = {
 	"director", "chief-of-office", "operator", "guard", "department",

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "site/cam_policy.h"
 #include "base/cam_setid.h"
+#include "site/cam_policy.h"
 
 static const struct {
 	const char	*name;
@@ -52,7 +52,7 @@ cam_actor_self(struct cam_actor *a, const char *root, const char *confdir)
 	struct stat st;
 
 	memset(a, 0, sizeof(*a));
-	a->uid = cam_priv_caller();	/* not getuid(): see cam_priv.h */
+	a->uid = cam_setid_caller();	/* not getuid(): see cam_setid.h */
 	pw = getpwuid(a->uid);
 	if (pw != NULL && pw->pw_name != NULL &&
 	    strlen(pw->pw_name) < sizeof(a->name))

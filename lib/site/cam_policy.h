@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "site/cam_config.h"
 #include "base/cam_err.h"
+#include "site/cam_config.h"
 
 enum cam_action {
 	CAM_ACT_CONFIG_READ,	/* configuration, status, history */

@@ -17,9 +17,9 @@
 
 #include <git2.h>
 
-#include "site/cam_config.h"
 #include "base/cam_crypto.h"
 #include "base/cam_setid.h"
+#include "site/cam_config.h"
 #include "site/cam_repo.h"
 
 #define LOCK_NAME	".git/camkit.lock"
@@ -53,13 +53,13 @@ cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
 		    dir, dir);
 		goto fail;
 	}
-	if (cam_priv_setid()) {
+	if (cam_setid_active()) {
 		char why[512];
 		/* libgit2 opens by name: a set-id program takes the
 		 * repository only if nobody but root and the service account
-		 * can have changed any of it (cam_priv.h); and it reads no
+		 * can have changed any of it (cam_setid.h); and it reads no
 		 * git configuration but the repository's own. */
-		if (!cam_priv_trusted_tree(path, why, sizeof(why))) {
+		if (!cam_setid_trusted_tree(path, why, sizeof(why))) {
 			cam_errf(e, CAM_NO, "refused: %s", why);
 			goto fail;
 		}
@@ -245,7 +245,7 @@ signature(git_signature **sig, struct cam_err *e)
 
 	if (user == NULL)
 		return cam_errf(e, CAM_ENV, "cannot tell who runs this program "
-		    "(uid %ld has no passwd entry)", (long)cam_priv_caller());
+		    "(uid %ld has no passwd entry)", (long)cam_setid_caller());
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';

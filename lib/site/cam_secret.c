@@ -11,9 +11,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/cam_util.h"
 #include "site/cam_config.h"
 #include "site/cam_secret.h"
-#include "base/cam_util.h"
 
 void
 cam_secret_free(char **s)

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "base/cam_crypto.h"
-#include "site/cam_site.h"
 #include "base/cam_util.h"
+#include "site/cam_site.h"
 
 extern const char cam_starter_yaml[];	/* conf/camkit.yaml, compiled in */
 

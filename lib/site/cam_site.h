@@ -8,9 +8,9 @@
 #ifndef CAM_SITE_H
 #define CAM_SITE_H
 
+#include "base/cam_yaml.h"
 #include "site/cam_config.h"
 #include "site/cam_repo.h"
-#include "base/cam_yaml.h"
 
 struct cam_site {
 	char *dir;

@@ -1,12 +1,12 @@
 /*
- * cam_units: see cam_units.h.
+ * cam_systemd: see cam_systemd.h.
  */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "site/cam_systemd.h"
 #include "base/cam_util.h"
+#include "site/cam_systemd.h"
 
 extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[],
     cam_unit_seal[], cam_unit_seal_timer[];
@@ -14,7 +14,7 @@ extern const char cam_cron_head[];
 
 /* Replace @CONFDIR@, @BINDIR@ and @STORAGE@ in a template. */
 static void
-fill(struct cam_buf *out, const char *tmpl, const struct cam_units_conf *u)
+fill(struct cam_buf *out, const char *tmpl, const struct cam_systemd_conf *u)
 {
 	static const char *const keys[] = { "@CONFDIR@", "@BINDIR@",
 	    "@STORAGE@" };
@@ -36,7 +36,7 @@ fill(struct cam_buf *out, const char *tmpl, const struct cam_units_conf *u)
 }
 
 static int
-put(const struct cam_units_conf *u, const char *name, struct cam_buf *text,
+put(const struct cam_systemd_conf *u, const char *name, struct cam_buf *text,
     struct cam_buf *written, struct cam_err *e)
 {
 	char path[PATH_MAX];
@@ -51,7 +51,7 @@ put(const struct cam_units_conf *u, const char *name, struct cam_buf *text,
 /* The camera's credentials, handed over by systemd (which reads them as
  * root) so that the recorder's own user needs no access to private/. */
 static int
-credential_dropin(const struct cam_units_conf *u, const struct cam_camera *c,
+credential_dropin(const struct cam_systemd_conf *u, const struct cam_camera *c,
     struct cam_buf *written, struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
@@ -73,7 +73,7 @@ credential_dropin(const struct cam_units_conf *u, const struct cam_camera *c,
 
 /* The cameras this host records: enabled, and assigned to it. */
 static int
-ours(const struct cam_units_conf *u, const struct cam_camera *c)
+ours(const struct cam_systemd_conf *u, const struct cam_camera *c)
 {
 	const char *h = c->host ? c->host : u->cfg->host;
 
@@ -81,7 +81,7 @@ ours(const struct cam_units_conf *u, const struct cam_camera *c)
 }
 
 int
-cam_units_write(const struct cam_units_conf *u, struct cam_buf *written,
+cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
     struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;

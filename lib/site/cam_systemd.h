@@ -1,15 +1,15 @@
 /*
- * cam_units: the systemd units (or the crontab) that run the recorders
+ * cam_systemd: the systemd units (or the crontab) that run the recorders
  * of this host's cameras and the hourly prune, written from the
  * templates in conf/ (compiled in).
  */
-#ifndef CAM_UNITS_H
-#define CAM_UNITS_H
+#ifndef CAM_SYSTEMD_H
+#define CAM_SYSTEMD_H
 
-#include "site/cam_config.h"
 #include "base/cam_err.h"
+#include "site/cam_config.h"
 
-struct cam_units_conf {
+struct cam_systemd_conf {
 	const struct cam_config *cfg;
 	const char *host;	/* this host: its cameras are recorded here */
 	const char *confdir;	/* absolute configuration directory */
@@ -20,7 +20,7 @@ struct cam_units_conf {
 
 /* Write the files; each written path is appended to written, one a line.
  * Returns the number of cameras given a recorder. */
-int cam_units_write(const struct cam_units_conf *u, struct cam_buf *written,
+int cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
     struct cam_err *e);
 
 #endif

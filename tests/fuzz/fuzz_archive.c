@@ -10,8 +10,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "evidence/cam_archive.h"
 #include "base/cam_json.h"
+#include "evidence/cam_archive.h"
 
 #define SMALL_MAX	(1 << 20)
 

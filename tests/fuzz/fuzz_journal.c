@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
+#include "journal/cam_journal.h"
 
 static int
 each(void *arg, const struct cam_journal_rec *r)

@@ -9,8 +9,8 @@
 
 #include <stdio.h>
 
-#include "site/cam_config.h"
 #include "base/cam_time.h"
+#include "site/cam_config.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

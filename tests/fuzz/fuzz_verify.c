@@ -1,9 +1,9 @@
 /*
- * Whole archives, as `camaudit verify` checks them (cam_verify_archive):
+ * Whole archives, as `camaudit verify` checks them (cam_audit_archive):
  * the tar read and every member hashed, the SHA256SUMS lines, custody.json
  * and its fields, the site's signature, the request member written out
  * and its signatures checked, the window, and each clip against the
- * camera's manifest and its own media (cam_verify_clips).  The input is
+ * camera's manifest and its own media (cam_audit_archive_clips).  The input is
  * an in-memory file (memfd) named by its /proc/self/fd path.
  *
  * Made once, in a temporary directory removed at exit: a site (a git
@@ -32,10 +32,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "base/cam_json.h"
-#include "site/cam_repo.h"
 #include "audit/cam_audit_archive.h"
+#include "base/cam_json.h"
 #include "base/cam_yaml.h"
+#include "site/cam_repo.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -46,7 +46,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static char top[PATH_MAX];		/* the temporary directory */
 static char tmp[PATH_MAX];		/* this input's tmpdir, under top/tmp */
-static struct cam_verify_trust trust;
+static struct cam_audit_archive_trust trust;
 
 static void
 need(int ok, const char *what, const struct cam_err *e)
@@ -71,7 +71,7 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
 static void
 cleanup(void)
 {
-	cam_verify_trust_free(&trust);
+	cam_audit_archive_trust_free(&trust);
 	if (top[0] != '\0')
 		nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -158,7 +158,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(path, sizeof(path), "%s/store/gate/manifest", top);
 	need(cam_file_write_atomic(path, manifest.s, manifest.len, 0600,
 	    &e) == 0, path, &e);
-	need(cam_verify_trust_load(&trust, site, NULL, &e) == 0 &&
+	need(cam_audit_archive_trust_load(&trust, site, NULL, &e) == 0 &&
 	    trust.have_site && trust.need_unit_head, site, &e);
 
 	cam_buf_free(&yaml);
@@ -169,7 +169,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Is the check line o[0..len), as cam_checks writes it in JSON, well
+/* Is the check line o[0..len), as cam_checklist writes it in JSON, well
  * formed?  Its name into name; *failed: its status is FAIL; *skipped:
  * skip (a check not done, which says ok false too). */
 static int
@@ -212,7 +212,7 @@ end:
 /* Every line of ck well formed, the count and failures right; with no
  * failure, the essential checks were made. */
 static void
-check_lines(const struct cam_checks *ck)
+check_lines(const struct cam_checklist *ck)
 {
 	static const char *const must[] = { "tar", "SHA256SUMS",
 	    "site signature", "request signatures", "custody" };
@@ -279,7 +279,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *path;
-	struct cam_checks ck = { 0 };
+	struct cam_checklist ck = { 0 };
 	struct cam_err e;
 
 	path = fuzz_file("verify", data, size);
@@ -291,13 +291,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	ck.json = 1;
 	cam_err_clear(&e);
-	if (cam_verify_archive(path, NULL, &trust, tmp, SEED_TIME, &ck,
+	if (cam_audit_archive(path, NULL, &trust, tmp, SEED_TIME, &ck,
 	    &e) == -1) {
 		fprintf(stderr, "fuzz_verify: %s\n", e.msg);
 		abort();
 	}
 	check_lines(&ck);
 	check_empty(tmp);
-	cam_checks_free(&ck);
+	cam_checklist_free(&ck);
 	return 0;
 }

@@ -9,8 +9,8 @@
  */
 #include "fuzz.h"
 
-#include "site/cam_config.h"
 #include "base/cam_yaml.h"
+#include "site/cam_config.h"
 
 /* The first mapping or sequence met walking down from n by the bits of
  * path, or n itself. */

@@ -1,27 +1,27 @@
 /*
- * Unit tests for cam_audit_parse_request: what the set-id helper takes
+ * Unit tests for cam_trail_parse_request: what the set-id helper takes
  * from a caller, and what it refuses (a record in someone else's name
  * above all).
  */
 #include <string.h>
 
-#include "journal/cam_trail.h"
 #include "base/cam_err.h"
+#include "journal/cam_trail.h"
 #include "unit.h"
 
 static int
-parse(const char *in, struct cam_audit_rec *r, struct cam_err *e)
+parse(const char *in, struct cam_trail_rec *r, struct cam_err *e)
 {
 	static char buf[4096];
 
 	cam_err_clear(e);
-	return cam_audit_parse_request(in, strlen(in), r, buf, sizeof(buf), e);
+	return cam_trail_parse_request(in, strlen(in), r, buf, sizeof(buf), e);
 }
 
 int
 main(void)
 {
-	struct cam_audit_rec r;
+	struct cam_trail_rec r;
 	struct cam_err e;
 
 	CHECK(parse("{\"program\":\"camextract\",\"verb\":\"run\","

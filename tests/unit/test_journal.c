@@ -25,9 +25,9 @@
 
 #include <openssl/evp.h>
 
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
 #include "unit.h"
 
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"

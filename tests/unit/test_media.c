@@ -24,8 +24,8 @@
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
 
-#include "media/cam_media.h"
 #include "base/cam_time.h"
+#include "media/cam_media.h"
 #include "unit.h"
 
 /* ---- the driver ---- */

@@ -1,7 +1,7 @@
 /*
  * What keeps a set-id program's records whatever its caller hands it:
  * cam_json_str escapes what is not UTF-8 (so a journal takes the
- * record), cam_audit cuts a huge object, cam_priv_room refuses before
+ * record), cam_trail_append cuts a huge object, cam_setid_room refuses before
  * a file-size limit would cut a record, and the trusted-directory
  * checks pass everything when the program is not set-id.
  */
@@ -10,11 +10,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "journal/cam_trail.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
 #include "base/cam_setid.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_trail.h"
 #include "unit.h"
 
 static const char *
@@ -90,7 +90,7 @@ main(void)
 	CHECK(journal_takes(dir, "cổng\xff\xfe\xc2\x9b\x01"),
 	    "a journal takes a record built from any bytes");
 
-	struct cam_audit_rec r = { "camlog", "add", NULL, "refused", "no",
+	struct cam_trail_rec r = { "camlog", "add", NULL, "refused", "no",
 	    NULL };
 	struct cam_actor a;
 	memset(&a, 0, sizeof(a));
@@ -102,41 +102,41 @@ main(void)
 	big[1024] = '\xa1';
 	r.object = big;
 	cam_err_clear(&e);
-	CHECK(cam_audit(dir, NULL, "host", &a, &r, &e) == 0,
+	CHECK(cam_trail_append(dir, NULL, "host", &a, &r, &e) == 0,
 	    "an audit record with a 200 000-byte object is written");
-	snprintf(path, sizeof(path), "%s/%s", dir, CAM_AUDIT_FILE);
+	snprintf(path, sizeof(path), "%s/%s", dir, CAM_TRAIL_FILE);
 	CHECK(cam_journal_verify(path, NULL, &e) == 0, "... and verifies");
 	free(big);
 
-	/* cam_priv_room against a real file-size limit. */
+	/* cam_setid_room against a real file-size limit. */
 	cam_err_clear(&e);
 	snprintf(path, sizeof(path), "%s/room", dir);
 	if (getrlimit(RLIMIT_FSIZE, &old) == 0) {
 		rl = old;
 		rl.rlim_cur = 100000;
 		CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0, "lower the soft limit");
-		CHECK(cam_priv_room(path, CAM_JOURNAL_LINE_MAX, &e) == 0,
+		CHECK(cam_setid_room(path, CAM_JOURNAL_LINE_MAX, &e) == 0,
 		    "an empty file has room for a line under 100000 bytes");
 		FILE *f = fopen(path, "w");
 		for (int i = 0; f != NULL && i < 40000; i++)
 			fputc('x', f);
 		if (f != NULL)
 			fclose(f);
-		CHECK(cam_priv_room(path, CAM_JOURNAL_LINE_MAX, &e) == -1 &&
+		CHECK(cam_setid_room(path, CAM_JOURNAL_LINE_MAX, &e) == -1 &&
 		    e.code == CAM_ENV && strstr(e.msg, "ulimit -f") != NULL &&
 		    strstr(e.msg, "nothing was done") != NULL,
 		    "40000 bytes + a line do not fit: CAM_ENV, says so");
 		printf("#   %s\n", e.msg);
 		(void)setrlimit(RLIMIT_FSIZE, &old);
 	}
-	CHECK(cam_priv_setid() == 0, "a test is not set-id");
-	CHECK(cam_priv_trusted_dir("/nonexistent", why, sizeof(why)) == 1 &&
-	    cam_priv_trusted_tree("/nonexistent", why, sizeof(why)) == 1,
+	CHECK(cam_setid_active() == 0, "a test is not set-id");
+	CHECK(cam_setid_trusted_dir("/nonexistent", why, sizeof(why)) == 1 &&
+	    cam_setid_trusted_tree("/nonexistent", why, sizeof(why)) == 1,
 	    "not set-id: every directory is trusted (the caller's own rights)");
-	CHECK(cam_priv_caller() == getuid(), "the caller is the real uid");
+	CHECK(cam_setid_caller() == getuid(), "the caller is the real uid");
 
 	cam_buf_free(&b);
-	static const char *const made[] = { "j", CAM_AUDIT_FILE, "room" };
+	static const char *const made[] = { "j", CAM_TRAIL_FILE, "room" };
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, made[i]);
 		(void)unlink(path);

@@ -26,11 +26,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "site/cam_config.h"
 #include "base/cam_crypto.h"
-#include "evidence/cam_request.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "evidence/cam_request.h"
+#include "site/cam_config.h"
 #include "unit.h"
 
 #define ZONE	"Asia/Ho_Chi_Minh"

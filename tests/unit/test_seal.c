@@ -28,11 +28,11 @@
 #include <openssl/x509v3.h>
 
 #include "base/cam_crypto.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
-#include "site/cam_repo.h"
-#include "journal/cam_seal.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "journal/cam_seal.h"
+#include "site/cam_repo.h"
 #include "unit.h"
 
 #define HOST	"cam-host1"

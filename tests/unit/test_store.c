@@ -35,11 +35,11 @@
 #include <openssl/evp.h>
 
 #include "base/cam_err.h"
-#include "journal/cam_journal.h"
 #include "base/cam_json.h"
-#include "media/cam_store.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "journal/cam_journal.h"
+#include "media/cam_store.h"
 #include "unit.h"
 
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "site/cam_config.h"
 #include "base/cam_crypto.h"
 #include "base/cam_schema.h"
 #include "base/cam_yaml.h"
+#include "site/cam_config.h"
 #include "unit.h"
 
 static struct cam_ydoc doc;
