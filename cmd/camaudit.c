@@ -6,9 +6,9 @@
  * recordings, access, config (the configuration's git history), cameras
  * (the security of each camera) and report (the month, for the
  * director).  The checks themselves are in lib/: cam_audit_archive,
- * cam_audit_journals, cam_trail, cam_audit_config, cam_audit_cameras, cam_audit_report; here
- * are the options, the authorization, the output and the audit record
- * of each run.
+ * cam_audit_journals, cam_trail, cam_audit_config, cam_audit_cameras,
+ * cam_audit_report; here are the options, the authorization, the output
+ * and the audit record of each run.
  */
 #include <getopt.h>
 #include <stdio.h>

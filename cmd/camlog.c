@@ -1,7 +1,8 @@
 /*
  * camlog: the guard's logbook.  main() parses the global options and
  * dispatches to one function per verb; the logbook's format and state
- * are lib/journal/cam_logbook, the chain lib/journal/cam_journal, seals lib/journal/cam_seal.
+ * are lib/journal/cam_logbook, the chain lib/journal/cam_journal, seals
+ * lib/journal/cam_seal.
  *
  * camlog may be installed set-user-id and set-group-id to the service
  * account, which alone may write the data directory: a guard then
@@ -779,8 +780,8 @@ cmd_verify(int argc, char **argv)
 			    c.site.dir, &rep, &e);
 		/* A logbook that should be sealed and is not is a finding. */
 		if (rc == 0)
-			rc = cam_audit_journals_unsealed(c.path, &rep, &unsealed,
-			    &oldest, &e);
+			rc = cam_audit_journals_unsealed(c.path, &rep,
+			    &unsealed, &oldest, &e);
 		cam_setid_lower();
 	}
 	if (rc == 0 && unsealed > 0 && oldest < time(NULL) - CAM_SEAL_GRACE) {

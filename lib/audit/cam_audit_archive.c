@@ -32,7 +32,8 @@
 #define SMALL_MAX	(4 << 20)
 
 const struct cam_audit_archive_member *
-cam_audit_archive_member(const struct cam_audit_archive_view *v, const char *name)
+cam_audit_archive_member(const struct cam_audit_archive_view *v,
+    const char *name)
 {
 	for (size_t i = 0; i < v->n; i++)
 		if (strcmp(v->m[i].name, name) == 0)
@@ -148,15 +149,15 @@ read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
 			continue;
 		}
 		if (archive_entry_filetype(en) != AE_IFREG) {
-			cam_checklist_add(ck, 0, "tar", "%s: not a regular file",
-			    name);
+			cam_checklist_add(ck, 0, "tar",
+			    "%s: not a regular file", name);
 			bad = 1;
 			continue;
 		}
 		for (size_t i = 0; i < v->n; i++)
 			if (strcmp(v->m[i].name, name) == 0) {
-				cam_checklist_add(ck, 0, "tar", "%s appears twice",
-				    name);
+				cam_checklist_add(ck, 0, "tar",
+				    "%s appears twice", name);
 				bad = 1;
 			}
 		v->m = cam_xrealloc(v->m, (v->n + 1) * sizeof(*v->m));
@@ -221,7 +222,8 @@ end:
 static void
 check_sums(const struct cam_audit_archive_view *v, struct cam_checklist *ck)
 {
-	const struct cam_audit_archive_member *s = cam_audit_archive_member(v, "SHA256SUMS");
+	const struct cam_audit_archive_member *s =
+	    cam_audit_archive_member(v, "SHA256SUMS");
 	size_t listed = 0, bad = 0;
 	char *text, *line, *save = NULL;
 
@@ -247,16 +249,16 @@ check_sums(const struct cam_audit_archive_view *v, struct cam_checklist *ck)
 			if (strcmp(v->m[k].name, name) == 0)
 				break;
 		if (k == v->n) {
-			cam_checklist_add(ck, 0, "SHA256SUMS", "%s is listed but "
-			    "not in the archive", name);
+			cam_checklist_add(ck, 0, "SHA256SUMS", "%s is listed "
+			    "but not in the archive", name);
 			bad++;
 			continue;
 		}
 		seen[k] = 1;
 		listed++;
 		if (strncmp(line, v->m[k].sha256, 64) != 0) {
-			cam_checklist_add(ck, 0, "SHA256SUMS", "%s: SHA-256 does "
-			    "not match (altered)", name);
+			cam_checklist_add(ck, 0, "SHA256SUMS", "%s: SHA-256 "
+			    "does not match (altered)", name);
 			bad++;
 		}
 	}
@@ -268,8 +270,8 @@ check_sums(const struct cam_audit_archive_view *v, struct cam_checklist *ck)
 			bad++;
 		}
 	if (bad == 0)
-		cam_checklist_add(ck, 1, "SHA256SUMS", "%zu members listed, every "
-		    "hash matches", listed);
+		cam_checklist_add(ck, 1, "SHA256SUMS", "%zu members listed, "
+		    "every hash matches", listed);
 	free(seen);
 	free(text);
 }
@@ -288,8 +290,8 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 	/* An encrypted archive: what can be seen without the key, then
 	 * (with it) the clear tar, in a file no one else can open. */
 	if ((enc = cam_archive_envelope(path, &env, e)) == -1) {
-		cam_checklist_add(ck, 0, e->code == CAM_NO ? "encryption" : "tar",
-		    "%s", e->msg);
+		cam_checklist_add(ck, 0,
+		    e->code == CAM_NO ? "encryption" : "tar", "%s", e->msg);
 		cam_err_clear(e);
 		return 1;
 	}
@@ -389,7 +391,8 @@ member_msg(char *msg, size_t size, const char *tmp)
  * it.  Its window into window[2], *have_window set, when it loads.
  * -1 only when the files cannot be written out. */
 static int
-check_request(struct cam_audit_archive_view *v, const struct cam_custody *custody,
+check_request(struct cam_audit_archive_view *v,
+    const struct cam_custody *custody,
     const struct cam_audit_archive_trust *t, time_t at, const char *tmpdir,
     time_t *window, int *have_window, struct cam_checklist *ck,
     struct cam_err *e)
@@ -440,12 +443,14 @@ check_request(struct cam_audit_archive_view *v, const struct cam_custody *custod
 	/* The request's own expiry was judged at extraction; the archive
 	 * outlives it. */
 	if (ref == CAM_REQ_OK || ref == CAM_REQ_EXPIRED)
-		cam_checklist_add(ck, 1, "request signatures", "%zu signer%s, the "
-		    "director's among them%s", sigs.n, sigs.n == 1 ? "" : "s",
+		cam_checklist_add(ck, 1, "request signatures", "%zu signer%s, "
+		    "the director's among them%s", sigs.n,
+		    sigs.n == 1 ? "" : "s",
 		    t->need_unit_head ? " and a unit head's" : "");
 	else {
 		member_msg(e->msg, sizeof(e->msg), v->tmp);
-		cam_checklist_add(ck, 0, "request signatures", "%s (%s)", e->msg,
+		cam_checklist_add(ck, 0, "request signatures", "%s (%s)",
+		    e->msg,
 		    ref == -1 ? "error" : cam_request_refusal_name(ref));
 	}
 	cam_err_clear(e);
@@ -511,18 +516,18 @@ cam_audit_archive(const char *path, const char *key,
 	else if (cam_crypto_verify_detached(t->ca, sig->data.s, sig->data.len,
 	    sums->data.s, sums->data.len, at, signer, sizeof(signer), why,
 	    sizeof(why)) == -1)
-		cam_checklist_add(ck, 0, "site signature", "SHA256SUMS.p7s: %s",
-		    why);
+		cam_checklist_add(ck, 0, "site signature",
+		    "SHA256SUMS.p7s: %s", why);
 	else
-		cam_checklist_add(ck, 1, "site signature", "SHA256SUMS signed by "
-		    "%s", signer);
+		cam_checklist_add(ck, 1, "site signature", "SHA256SUMS signed "
+		    "by %s", signer);
 
 	if (check_request(&v, cy, t, at, tmpdir, window, &have_window, ck,
 	    e) == -1)
 		goto end;
 	if (cy != NULL)
-		cam_audit_archive_clips(fd, &v, cy, t, have_window ? window : NULL,
-		    ck);
+		cam_audit_archive_clips(fd, &v, cy, t,
+		    have_window ? window : NULL, ck);
 	rc = 0;
 end:
 	if (v.tmp[0] != '\0') {

@@ -33,8 +33,8 @@ struct cam_audit_archive_trust {
 
 /* The site in confdir if given and it opens (it must when tdir is NULL),
  * and the trust of tdir or else of that site.  Free t even on failure. */
-int cam_audit_archive_trust_load(struct cam_audit_archive_trust *t, const char *confdir,
-    const char *tdir, struct cam_err *e);
+int cam_audit_archive_trust_load(struct cam_audit_archive_trust *t,
+    const char *confdir, const char *tdir, struct cam_err *e);
 void cam_audit_archive_trust_free(struct cam_audit_archive_trust *t);
 
 /* Verify the archive at path (decrypted with key, a recipient's private

@@ -97,8 +97,9 @@ check_sources(const struct cam_audit_archive_trust *t,
 
 		n++;
 		if (file == NULL || sha == NULL || bytes == -1) {
-			cam_checklist_add(ck, 0, "sources", "%s: source %zu: no "
-			    "file, sha256 or bytes in custody.json", cname, n);
+			cam_checklist_add(ck, 0, "sources", "%s: source %zu: "
+			    "no file, sha256 or bytes in custody.json", cname,
+			    n);
 			bad++;
 			continue;
 		}
@@ -127,8 +128,8 @@ check_sources(const struct cam_audit_archive_trust *t,
 		bad++;
 	}
 	if (bad == 0)
-		cam_checklist_add(ck, 1, "sources", "%s: %zu segment%s listed in "
-		    "the manifest of %s (chain valid) with the same SHA-256 "
+		cam_checklist_add(ck, 1, "sources", "%s: %zu segment%s listed "
+		    "in the manifest of %s (chain valid) with the same SHA-256 "
 		    "and size", cname, n, n == 1 ? "" : "s", camera);
 	listed_free(&l);
 }
@@ -167,8 +168,9 @@ check_media(int fd, const struct cam_audit_archive_member *m,
 
 	cam_err_clear(&e);
 	if (!m->contiguous) {
-		cam_checklist_add(ck, 0, "media", "%s: its data is not contiguous "
-		    "in the tar (sparse?): cannot be read in place", m->name);
+		cam_checklist_add(ck, 0, "media", "%s: its data is not "
+		    "contiguous in the tar (sparse?): cannot be read in place",
+		    m->name);
 		return;
 	}
 	if (cam_media_probe_range(fd, m->offset, m->size, m->name, &mi,
@@ -184,12 +186,13 @@ check_media(int fd, const struct cam_audit_archive_member *m,
 		return;
 	}
 	if (mi.packets == 0) {
-		cam_checklist_add(ck, 0, "media", "%s: holds no packet", m->name);
+		cam_checklist_add(ck, 0, "media", "%s: holds no packet",
+		    m->name);
 		return;
 	}
 	if (strcmp(mi.codec, codec) != 0) {
-		cam_checklist_add(ck, 0, "media", "%s: codec %s, custody says %s",
-		    m->name, mi.codec[0] ? mi.codec : "none", codec);
+		cam_checklist_add(ck, 0, "media", "%s: codec %s, custody "
+		    "says %s", m->name, mi.codec[0] ? mi.codec : "none", codec);
 		bad++;
 	}
 	if (mi.created == (time_t)-1) {
@@ -210,13 +213,13 @@ check_media(int fd, const struct cam_audit_archive_member *m,
 	 * B-frame delay before presentation: well inside that.) */
 	if (!near_s((double)mi.created + mi.first, cf) ||
 	    !near_s((double)mi.created + mi.last, cl)) {
-		cam_checklist_add(ck, 0, "media", "%s: its packets run from %s to "
-		    "%s, custody says %s to %s", m->name, mf, ml, f, l);
+		cam_checklist_add(ck, 0, "media", "%s: its packets run from "
+		    "%s to %s, custody says %s to %s", m->name, mf, ml, f, l);
 		bad++;
 	}
 	if (mi.duration - dur > 1.0 || dur - mi.duration > 1.0) {
-		cam_checklist_add(ck, 0, "media", "%s: lasts %.3f s, custody says "
-		    "%.3f s", m->name, mi.duration, dur);
+		cam_checklist_add(ck, 0, "media", "%s: lasts %.3f s, custody "
+		    "says %.3f s", m->name, mi.duration, dur);
 		bad++;
 	}
 	if (mi.disorder[0] != '\0') {
@@ -227,8 +230,8 @@ check_media(int fd, const struct cam_audit_archive_member *m,
 	/* The allowance of the custody window check: the keyframe before
 	 * the window may be up to a minute early. */
 	if (window != NULL && (wf < window[0] - 60 || wl > window[1])) {
-		cam_checklist_add(ck, 0, "media", "%s: its footage, %s to %s, is "
-		    "outside the request's window", m->name, mf, ml);
+		cam_checklist_add(ck, 0, "media", "%s: its footage, %s to %s, "
+		    "is outside the request's window", m->name, mf, ml);
 		bad++;
 	}
 	if (bad == 0)
@@ -250,8 +253,8 @@ cam_audit_archive_clips(int fd, const struct cam_audit_archive_view *v,
 		const struct cam_audit_archive_member *m = NULL;
 
 		if (clip->file == NULL || clip->camera == NULL) {
-			cam_checklist_add(ck, 0, "media", "custody.json: a clip "
-			    "without file or camera");
+			cam_checklist_add(ck, 0, "media", "custody.json: a "
+			    "clip without file or camera");
 			continue;
 		}
 		for (size_t i = 0; i < v->n; i++)
@@ -261,8 +264,8 @@ cam_audit_archive_clips(int fd, const struct cam_audit_archive_view *v,
 			}
 		check_sources(t, clip, ck);
 		if (m == NULL)
-			cam_checklist_add(ck, 0, "media", "%s: in custody.json, "
-			    "not in the archive", clip->file);
+			cam_checklist_add(ck, 0, "media", "%s: in "
+			    "custody.json, not in the archive", clip->file);
 		else
 			check_media(fd, m, clip, window, ck);
 	}

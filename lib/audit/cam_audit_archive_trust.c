@@ -13,7 +13,8 @@
 #include "base/cam_util.h"
 
 static int
-trust_from_dir(struct cam_audit_archive_trust *t, const char *tdir, struct cam_err *e)
+trust_from_dir(struct cam_audit_archive_trust *t, const char *tdir,
+    struct cam_err *e)
 {
 	struct dirent *de;
 	DIR *d;
@@ -54,8 +55,8 @@ trust_from_dir(struct cam_audit_archive_trust *t, const char *tdir, struct cam_e
 }
 
 int
-cam_audit_archive_trust_load(struct cam_audit_archive_trust *t, const char *confdir,
-    const char *tdir, struct cam_err *e)
+cam_audit_archive_trust_load(struct cam_audit_archive_trust *t,
+    const char *confdir, const char *tdir, struct cam_err *e)
 {
 	memset(t, 0, sizeof(*t));
 	if (confdir == NULL && tdir == NULL)

@@ -30,8 +30,9 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		for (const char *p = cam_buf_str(&found); *p != '\0'; ) {
 			size_t n = strcspn(p, "\n");
 			const char *tab = memchr(p, '\t', n);
-			cam_checklist_add(c->ck, 0, "secret", "commit %.12s (%s, "
-			    "%s%s): %.*s%s%.*s", v->info.id, t, v->info.author,
+			cam_checklist_add(c->ck, 0, "secret", "commit %.12s "
+			    "(%s, %s%s): %.*s%s%.*s", v->info.id, t,
+			    v->info.author,
 			    v->on_head ? "" : ", not on the history in force",
 			    tab ? (int)(tab - p) : (int)n, p, tab ? ": " : "",
 			    tab ? (int)(n - (size_t)(tab - p) - 1) : 0,
@@ -51,8 +52,8 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		for (char *p = e.msg; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
-		cam_checklist_add(c->ck, 0, "validation", "commit %.12s (%s, %s): "
-		    "%s", v->info.id, t, v->info.author, e.msg);
+		cam_checklist_add(c->ck, 0, "validation", "commit %.12s "
+		    "(%s, %s): %s", v->info.id, t, v->info.author, e.msg);
 		c->invalid++;
 	}
 	/* Made through camctl, with its record?  Every commit needs one
@@ -71,8 +72,9 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		after = 0;
 	}
 	if (v->nparents > 0 && cam_trail_find(&c->trail, v->info.id) == NULL) {
-		cam_checklist_add(c->ck, 0, "audit trail", "commit %.12s (%s, %s, "
-		    "\"%s\") has no record in the audit trail: %s", v->info.id,
+		cam_checklist_add(c->ck, 0, "audit trail", "commit %.12s "
+		    "(%s, %s, \"%s\") has no record in the audit trail: %s",
+		    v->info.id,
 		    t, v->info.author, v->info.summary, after ? "it was not "
 		    "made with camctl" : "it was made before the audit trail "
 		    "began");
@@ -174,9 +176,9 @@ cam_audit_config_check(struct cam_audit_config *c, struct cam_err *e)
 		if (k == 0) {
 			cam_time_format_zone(c->trail.v[i].time,
 			    s->cfg.timezone, t, sizeof(t));
-			cam_checklist_add(ck, 0, "history", "commit %.12s, made "
-			    "by %s at %s (audit record %" PRIu64 "), is not in "
-			    "the history: the history was rewritten",
+			cam_checklist_add(ck, 0, "history", "commit %.12s, "
+			    "made by %s at %s (audit record %" PRIu64 "), "
+			    "is not in the history: the history was rewritten",
 			    c->trail.v[i].id, c->trail.v[i].actor, t,
 			    c->trail.v[i].seq);
 			c->unaudited++;
@@ -208,8 +210,8 @@ cam_audit_config_check(struct cam_audit_config *c, struct cam_err *e)
 	}
 	c->secrets += k;
 	if (c->secrets == 0)
-		cam_checklist_add(ck, 1, "secrets", "no private key, password or "
-		    "credential in any commit (%d on the history in force, "
+		cam_checklist_add(ck, 1, "secrets", "no private key, password "
+		    "or credential in any commit (%d on the history in force, "
 		    "%d elsewhere) or unreachable object", c->commits,
 		    c->other);
 	rc = 0;

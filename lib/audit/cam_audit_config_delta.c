@@ -1,6 +1,7 @@
 /*
- * cam_audit_config_delta: what a configuration commit changed, said in the
- * configuration's own terms.  Part of cam_audit_config (see cam_audit_config.h).
+ * cam_audit_config_delta: what a configuration commit changed, said in
+ * the configuration's own terms.  Part of cam_audit_config (see
+ * cam_audit_config.h).
  */
 #include <stdio.h>
 #include <string.h>

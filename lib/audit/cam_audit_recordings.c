@@ -59,8 +59,8 @@ gap(struct rctx *c, time_t start)
 		    (long long)(ev->down_at - c->prev_end), d);
 		break;
 	case CAM_GAP_AFTER_UP:
-		cam_checklist_add(c->ck, ok, "gap", "%s: the camera was back at "
-		    "%s, no footage for %lld s after", head, u,
+		cam_checklist_add(c->ck, ok, "gap", "%s: the camera was back "
+		    "at %s, no footage for %lld s after", head, u,
 		    (long long)(start - (ev->up_at ? ev->up_at : start)));
 		break;
 	case CAM_GAP_DOWN:
@@ -108,8 +108,8 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 		    sizeof(reason)) == -1)
 			snprintf(reason, sizeof(reason), "none given");
 		cam_time_format_zone(r->time, c->zone, a, sizeof(a));
-		cam_checklist_add(c->ck, 1, "deleted", "%s: deleted %s, reason: "
-		    "%s", file, a, reason);
+		cam_checklist_add(c->ck, 1, "deleted", "%s: deleted %s, "
+		    "reason: %s", file, a, reason);
 		return 0;
 	}
 	if (strcmp(r->kind, "segment") != 0)
@@ -175,12 +175,12 @@ cam_audit_recordings(struct cam_site *s, const char *camera,
 			cam_err_clear(e);
 		}
 		if (found == 0)
-			cam_checklist_add(ck, 1, cams[i], "%" PRIu64 " segments "
-			    "match their manifest", checked);
+			cam_checklist_add(ck, 1, cams[i], "%" PRIu64 " "
+			    "segments match their manifest", checked);
 	}
 	if (n == 0)
-		cam_checklist_add(ck, 0, "recordings", "no camera has a manifest "
-		    "under %s", s->cfg.root);
+		cam_checklist_add(ck, 0, "recordings", "no camera has a "
+		    "manifest under %s", s->cfg.root);
 	for (size_t i = 0; i < n; i++)
 		free(cams[i]);
 	free(cams);

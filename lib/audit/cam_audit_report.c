@@ -1,8 +1,9 @@
 /*
- * cam_audit_report: see cam_audit_report.h.  The frame of the report (its month,
- * header and result), its sections of what the site holds (recording
- * per camera, storage and retention, the logbook, the extractions and
- * refusals of the audit trail) and its sections of checks.
+ * cam_audit_report: see cam_audit_report.h.  The frame of the report
+ * (its month, header and result), its sections of what the site holds
+ * (recording per camera, storage and retention, the logbook, the
+ * extractions and refusals of the audit trail) and its sections of
+ * checks.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -26,8 +27,8 @@
 #include "media/cam_store.h"
 
 int
-cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s, int as_json,
-    int y, int m, time_t now, const char *host, const char *by,
+cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
+    int as_json, int y, int m, time_t now, const char *host, const char *by,
     struct cam_err *e)
 {
 	char label[32], day[32], t[64];

@@ -31,8 +31,8 @@ struct cam_audit_report {
 /* Begin the report of month m of year y (y 0: the month before now's,
  * in the site's zone), made at now on host by by: its window and
  * header.  Free p even on failure. */
-int cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s, int as_json,
-    int y, int m, time_t now, const char *host, const char *by,
+int cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
+    int as_json, int y, int m, time_t now, const char *host, const char *by,
     struct cam_err *e);
 /* A section's title in the text, its key in the JSON object. */
 void cam_audit_report_section(struct cam_audit_report *p, const char *title,

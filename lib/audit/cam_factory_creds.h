@@ -33,8 +33,8 @@ int cam_factory_creds_parse(struct cam_factory_creds *l, const char *file,
 /* The list compiled into the programs. */
 int cam_factory_creds_builtin(struct cam_factory_creds *l, struct cam_err *e);
 /* The first entry whose user and password are these, or NULL. */
-const struct cam_factory_cred *cam_factory_creds_match(const struct cam_factory_creds *l,
-    const char *user, const char *pass);
+const struct cam_factory_cred *cam_factory_creds_match(
+    const struct cam_factory_creds *l, const char *user, const char *pass);
 void cam_factory_creds_free(struct cam_factory_creds *l);
 
 #endif

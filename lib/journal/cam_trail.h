@@ -1,7 +1,8 @@
 /*
  * cam_trail: the audit trail, a journal (camkit-journal(5)) of who did
- * what, appended to (cam_trail.c) and read (cam_trail_read.c) here: <root>/audit.journal, one record of KIND "audit" per action
- * granted, refused or failed, with DATA
+ * what, appended to (cam_trail.c) and read (cam_trail_read.c) here:
+ * <root>/audit.journal, one record of KIND "audit" per action granted,
+ * refused or failed, with DATA
  *	{"actor":"alice","uid":1001,"program":"camctl","verb":"camera add",
  *	 "object":"gate","outcome":"granted","reason":"..."}
  * plus, for some verbs, a "detail" object (prune counts and windows).
@@ -16,10 +17,10 @@
  * CAMKIT_BINDIR (the program's $CAMKIT_BINDIR, handed over with
  * cam_trail_helper, wins: the helper runs with the caller's rights
  * unless it is set-id, so nothing is gained by pointing it elsewhere).
- * The helper reads the record on standard input, as JSON with the members program, verb, object,
- * outcome, reason and detail (a string holding a JSON object), and
- * writes the actor and uid itself from its real uid: a record that
- * names its own actor or uid is refused.
+ * The helper reads the record on standard input, as JSON with the
+ * members program, verb, object, outcome, reason and detail (a string
+ * holding a JSON object), and writes the actor and uid itself from its
+ * real uid: a record that names its own actor or uid is refused.
  */
 #ifndef CAM_TRAIL_H
 #define CAM_TRAIL_H

@@ -24,7 +24,8 @@ main(void)
 	CHECK_STR(cam_buf_str(&out), "ok\ttar\t3 members\n"
 	    "FAIL\tSHA256SUMS\ta.mp4: altered\n", "text lines");
 	CHECK(c.n == 2 && c.failed == 1, "counted");
-	CHECK(cam_checklist_status(&c) == CAM_NO, "a failure: the answer is no");
+	CHECK(cam_checklist_status(&c) == CAM_NO,
+	    "a failure: the answer is no");
 	cam_buf_free(&out);
 	cam_checklist_free(&c);
 

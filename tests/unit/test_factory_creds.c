@@ -20,11 +20,13 @@ main(void)
 	    "acme\tadmin\t1\n";
 
 	cam_err_clear(&e);
-	CHECK(cam_factory_creds_builtin(&l, &e) == 0, "the built-in list parses");
+	CHECK(cam_factory_creds_builtin(&l, &e) == 0,
+	    "the built-in list parses");
 	CHECK(l.n > 50, "the built-in list is not short");
 	CHECK((d = cam_factory_creds_match(&l, "admin", "12345")) != NULL &&
 	    strcmp(d->vendor, "hikvision") == 0, "admin/12345 is hikvision's");
-	CHECK(cam_factory_creds_match(&l, "admin", "") != NULL, "admin/<empty>");
+	CHECK(cam_factory_creds_match(&l, "admin", "") != NULL,
+	    "admin/<empty>");
 	CHECK(cam_factory_creds_match(&l, "root", "pass") != NULL, "root/pass");
 	CHECK(cam_factory_creds_match(&l, "admin", "k7#Vq9!mZp2x") == NULL,
 	    "a strong password is no default");
