@@ -1485,21 +1485,13 @@ seal_one(void *arg, const char *name, const char *path)
 	return 0;
 }
 
-/* The site key: systemd's credentials if the unit passed them, else
- * private/. */
+/* The site key, where cam_secret_site_key says it is. */
 static int
 open_sealer(struct cam_sealer **s, struct cam_err *e)
 {
-	const char *cred = getenv("CREDENTIALS_DIRECTORY");
 	char key[PATH_MAX], crt[PATH_MAX];
 
-	if (cred != NULL && cam_path(key, sizeof(key), e, "%s/site.key",
-	    cred) == 0 && access(key, F_OK) == 0) {
-		if (cam_path(crt, sizeof(crt), e, "%s/site.crt", cred) == -1)
-			return -1;
-	} else if (cam_path(key, sizeof(key), e, "%s/private/site.key",
-	    dir) == -1 || cam_path(crt, sizeof(crt), e,
-	    "%s/private/site.crt", dir) == -1)
+	if (cam_secret_site_key(dir, key, crt, e) == -1)
 		return -1;
 	return cam_sealer_open(s, key, crt, e);
 }

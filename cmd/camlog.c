@@ -34,6 +34,7 @@
 #include "journal/cam_seal.h"
 #include "journal/cam_trail.h"
 #include "site/cam_policy.h"
+#include "site/cam_secret.h"
 #include "site/cam_site.h"
 
 static const char *prog = "camlog";
@@ -358,12 +359,11 @@ seal_logbook(struct ctx *c, struct cam_err *e)
 	char key[PATH_MAX], crt[PATH_MAX], key_dir[PATH_MAX], why[512];
 	int rc;
 
-	if (cam_path(key_dir, sizeof(key_dir), e, "%s/private",
-	    c->site.dir) == -1 ||
-	    cam_path(key, sizeof(key), e, "%s/private/site.key",
-	    c->site.dir) == -1 || cam_path(crt, sizeof(crt), e,
-	    "%s/private/site.crt", c->site.dir) == -1)
+	if (cam_secret_site_key(c->site.dir, key, crt, e) == -1)
 		return -1;
+	/* The directory the key is read from must be trusted whole. */
+	snprintf(key_dir, sizeof(key_dir), "%s", key);
+	*strrchr(key_dir, '/') = '\0';
 	if (cam_setid_raise(e) == -1)
 		return -1;
 	if (!cam_setid_trusted_tree(key_dir, why, sizeof(why))) {

@@ -19,6 +19,7 @@
 #include "evidence/cam_custody.h"
 #include "evidence/cam_extract.h"
 #include "journal/cam_journal.h"
+#include "site/cam_secret.h"
 
 /* Beside the journal: held from the replay check until the extraction
  * is journaled. */
@@ -211,10 +212,7 @@ check_keys(struct cam_extract *x, struct cam_err *e)
 		    "encrypt to", enc != NULL ? enc : "recipient.certificate");
 		return refuse(x, "bad-recipient");
 	}
-	if (cam_path(key, sizeof(key), e, "%s/private/site.key",
-	    x->o->confdir) == -1 ||
-	    cam_path(crt, sizeof(crt), e, "%s/private/site.crt",
-	    x->o->confdir) == -1)
+	if (cam_secret_site_key(x->o->confdir, key, crt, e) == -1)
 		return -1;
 	return cam_sealer_open(&x->sealer, key, crt, e);
 }

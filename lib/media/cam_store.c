@@ -17,6 +17,8 @@
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "journal/cam_journal.h"
+#include "journal/cam_logbook.h"
+#include "journal/cam_trail.h"
 #include "media/cam_rec.h"
 #include "media/cam_store.h"
 
@@ -340,7 +342,7 @@ cam_store_rotate(const char *name, struct cam_journal *j, time_t now,
 	const char *slash = strchr(name, '/');
 	int rc;
 
-	if (strcmp(name, "holds.journal") == 0 ||
+	if (strcmp(name, CAM_HOLDS_FILE) == 0 ||
 	    strcmp(name, CAM_EXTRACTIONS_FILE) == 0)
 		return 1;	/* small, and whole: never rotated */
 	if (slash == NULL || strcmp(slash, "/manifest") != 0)
@@ -367,7 +369,7 @@ cam_store_rotate(const char *name, struct cam_journal *j, time_t now,
 static int
 holds_path(char *buf, size_t len, const char *root, struct cam_err *e)
 {
-	return cam_path(buf, len, e, "%s/holds.journal", root);
+	return cam_path(buf, len, e, "%s/" CAM_HOLDS_FILE, root);
 }
 
 static int
@@ -866,8 +868,8 @@ cam_store_journals(const char *root,
     int (*cb)(void *arg, const char *name, const char *path), void *arg,
     struct cam_err *e)
 {
-	static const char *const top[] = { "audit.journal",
-	    "logbook.journal", "holds.journal", CAM_EXTRACTIONS_FILE, NULL };
+	static const char *const top[] = { CAM_TRAIL_FILE,
+	    CAM_LOGBOOK_FILE, CAM_HOLDS_FILE, CAM_EXTRACTIONS_FILE, NULL };
 	char path[PATH_MAX], name[PATH_MAX];
 	char **cams = NULL;
 	size_t n = 0;

@@ -40,8 +40,10 @@ struct cam_segments {
 int cam_store_cameras(const char *root, char ***out, size_t *n,
     struct cam_err *e);
 
-/* The journal of extractions under the storage root (cam_extract): one
- * record a request used. */
+/* The journals of holds and of extractions under the storage root (the
+ * latter cam_extract's: one record a request used).  Neither is ever
+ * rotated into volumes. */
+#define CAM_HOLDS_FILE		"holds.journal"
 #define CAM_EXTRACTIONS_FILE	"extractions.journal"
 
 /*

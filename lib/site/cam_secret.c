@@ -120,6 +120,18 @@ cam_secret_credentials_dir(void)
 }
 
 int
+cam_secret_site_key(const char *dir, char *key, char *crt,
+    struct cam_err *e)
+{
+	if (has_cred_dir && cam_path(key, PATH_MAX, e, "%s/site.key",
+	    cred_dir) == 0 && access(key, F_OK) == 0)
+		return cam_path(crt, PATH_MAX, e, "%s/site.crt", cred_dir);
+	if (cam_path(key, PATH_MAX, e, "%s/private/site.key", dir) == -1)
+		return -1;
+	return cam_path(crt, PATH_MAX, e, "%s/private/site.crt", dir);
+}
+
+int
 cam_secret_read_file(const char *path, char **user, char **pass,
     struct cam_err *e)
 {

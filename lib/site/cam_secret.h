@@ -28,6 +28,12 @@ int cam_secret_read_file(const char *path, char **user, char **pass,
  * $CREDENTIALS_DIRECTORY (NULL: none), and back. */
 void cam_secret_set_credentials_dir(const char *dir);
 const char *cam_secret_credentials_dir(void);
+/* Where the site key and its certificate are (the seals' and the
+ * archives' signer): systemd's credentials directory when it holds
+ * site.key (the sealing timer's unit passes them so), else private/ of
+ * the configuration directory dir.  Paths of at most PATH_MAX bytes. */
+int cam_secret_site_key(const char *dir, char *key, char *crt,
+    struct cam_err *e);
 /* Remove them (absent is fine). */
 int cam_secret_remove(const char *dir, const char *name, struct cam_err *e);
 /* Read a password: the first line of path ("-": standard input). */
