@@ -37,6 +37,22 @@ expect_success 'a site key that is a symbolic link is refused' '
 	rm site/private/site.key && mv site/private/real.key site/private/site.key
 '
 
+expect_success 'camctl seal takes the site key from $CREDENTIALS_DIRECTORY when it holds site.key (the sealing unit), else from private/' '
+	mkdir -p creds && chmod 700 creds &&
+	install -m 600 site/private/site.key creds/site.key &&
+	install -m 644 site/private/site.crt creds/site.crt &&
+	mv site/private/site.key site/private/away.key &&
+	must_fail 3 camctl -C site seal 2>err && has "site/private/site.key: No such file" err &&
+	CREDENTIALS_DIRECTORY=$T/creds camctl -C site seal >out &&
+	has "^sealed	audit.journal	" out &&
+	mkdir -p nokey && CREDENTIALS_DIRECTORY=$T/nokey must_fail 3 camctl -C site seal 2>err &&
+	has "site/private/site.key: No such file" err &&
+	mv site/private/away.key site/private/site.key &&
+	CREDENTIALS_DIRECTORY=$T/nokey camctl -C site seal >out &&
+	has "^sealed	audit.journal	" out &&
+	camaudit -C site journals >j && hasnt "^FAIL" j
+'
+
 expect_success 'a 0640 credentials file is refused with a clear message, the password never shown' '
 	chmod 640 site/private/credentials/door &&
 	camrec -C site record door --for 2s >out 2>&1 &&
