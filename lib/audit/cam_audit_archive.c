@@ -223,7 +223,7 @@ static void
 check_sums(const struct cam_audit_archive_view *v, struct cam_checklist *ck)
 {
 	const struct cam_audit_archive_member *s =
-	    cam_audit_archive_member(v, "SHA256SUMS");
+	    cam_audit_archive_member(v, CAM_ARCHIVE_SUMS);
 	size_t listed = 0, bad = 0;
 	char *text, *line, *save = NULL;
 
@@ -263,8 +263,8 @@ check_sums(const struct cam_audit_archive_view *v, struct cam_checklist *ck)
 		}
 	}
 	for (size_t k = 0; k < v->n; k++)
-		if (!seen[k] && strcmp(v->m[k].name, "SHA256SUMS") != 0 &&
-		    strcmp(v->m[k].name, "SHA256SUMS.p7s") != 0) {
+		if (!seen[k] && strcmp(v->m[k].name, CAM_ARCHIVE_SUMS) != 0 &&
+		    strcmp(v->m[k].name, CAM_ARCHIVE_SUMS_SIG) != 0) {
 			cam_checklist_add(ck, 0, "SHA256SUMS", "%s is in the "
 			    "archive but not listed (added)", v->m[k].name);
 			bad++;
@@ -335,14 +335,16 @@ check_window(const struct cam_audit_archive_view *v,
     const struct cam_custody *custody, const struct cam_request *req,
     struct cam_checklist *ck)
 {
+	const size_t pre = strlen(CAM_ARCHIVE_CLIPS);
 
 	for (size_t i = 0; i < v->n; i++) {
 		const char *n = v->m[i].name;
 		char cam[64];
 		size_t l = strlen(n), k;
-		if (strncmp(n, "clips/", 6) != 0 || l < 11)
+		/* CAM_ARCHIVE_CLIPS "CAMERA.mp4" */
+		if (strncmp(n, CAM_ARCHIVE_CLIPS, pre) != 0 || l < pre + 5)
 			continue;
-		snprintf(cam, sizeof(cam), "%.*s", (int)(l - 10), n + 6);
+		snprintf(cam, sizeof(cam), "%.*s", (int)(l - pre - 4), n + pre);
 		for (k = 0; k < req->ncameras; k++)
 			if (strcmp(req->cameras[k], cam) == 0)
 				break;
@@ -359,8 +361,8 @@ check_window(const struct cam_audit_archive_view *v,
 			continue;
 		cam_time_format_utc(tf, f, sizeof(f));
 		cam_time_format_utc(tl, l2, sizeof(l2));
-		/* A GOP may start up to a minute before the window. */
-		int ok = tf >= req->from - 60 && tl <= req->to;
+		int ok = tf >= req->from - CAM_AUDIT_ARCHIVE_LEAD &&
+		    tl <= req->to;
 		cam_checklist_add(ck, ok, "window", ok ? "clip %s to %s inside "
 		    "the request's window" : "clip %s to %s outside the "
 		    "request's window", f, l2);
@@ -408,7 +410,8 @@ check_request(struct cam_audit_archive_view *v,
 	for (size_t i = 0; i < v->n; i++) {
 		const char *n = v->m[i].name;
 		size_t l = strlen(n);
-		if (strncmp(n, "request/", 8) == 0 && l > 5 &&
+		if (strncmp(n, CAM_ARCHIVE_REQUEST,
+		    strlen(CAM_ARCHIVE_REQUEST)) == 0 && l > 5 &&
 		    strcmp(n + l - 4, ".p7s") != 0)
 			reqm = &v->m[i];
 	}
@@ -423,7 +426,8 @@ check_request(struct cam_audit_archive_view *v,
 		return -1;
 	}
 	for (size_t i = 0; i < v->n; i++) {
-		if (strncmp(v->m[i].name, "request/", 8) != 0 ||
+		if (strncmp(v->m[i].name, CAM_ARCHIVE_REQUEST,
+		    strlen(CAM_ARCHIVE_REQUEST)) != 0 ||
 		    strchr(v->m[i].name + 8, '/') != NULL)
 			continue;
 		cam_path(rpath, sizeof(rpath), e, "%s/%s", v->tmp,
@@ -508,8 +512,8 @@ cam_audit_archive(const char *path, const char *key,
 			at = cy->at;
 	}
 
-	sums = cam_audit_archive_member(&v, "SHA256SUMS");
-	sig = cam_audit_archive_member(&v, "SHA256SUMS.p7s");
+	sums = cam_audit_archive_member(&v, CAM_ARCHIVE_SUMS);
+	sig = cam_audit_archive_member(&v, CAM_ARCHIVE_SUMS_SIG);
 	if (sums == NULL || sig == NULL)
 		cam_checklist_add(ck, 0, "site signature", "SHA256SUMS.p7s "
 		    "missing");
@@ -533,7 +537,8 @@ end:
 	if (v.tmp[0] != '\0') {
 		for (size_t i = 0; i < v.n; i++) {
 			char p[PATH_MAX];
-			if (strncmp(v.m[i].name, "request/", 8) == 0 &&
+			if (strncmp(v.m[i].name, CAM_ARCHIVE_REQUEST,
+		    strlen(CAM_ARCHIVE_REQUEST)) == 0 &&
 			    snprintf(p, sizeof(p), "%s/%s", v.tmp,
 			    v.m[i].name + 8) < (int)sizeof(p))
 				unlink(p);

@@ -16,7 +16,13 @@
 #include "base/cam_err.h"
 #include "base/cam_util.h"
 #include "evidence/cam_custody.h"
+#include "evidence/cam_archive.h"
 #include "site/cam_site.h"
+
+/* How early a clip may start before the request's window: the cut
+ * starts at the keyframe at or before the window (cam_media.h), which
+ * may be up to a minute early. */
+#define CAM_AUDIT_ARCHIVE_LEAD	60
 
 /* What the signatures are checked against: --trust DIR (every
  * certificate in it an anchor; director*.pem and unit-head*.pem also

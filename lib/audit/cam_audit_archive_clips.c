@@ -227,9 +227,8 @@ check_media(int fd, const struct cam_audit_archive_member *m,
 		    m->name, mi.disorder);
 		bad++;
 	}
-	/* The allowance of the custody window check: the keyframe before
-	 * the window may be up to a minute early. */
-	if (window != NULL && (wf < window[0] - 60 || wl > window[1])) {
+	if (window != NULL && (wf < window[0] - CAM_AUDIT_ARCHIVE_LEAD ||
+	    wl > window[1])) {
 		cam_checklist_add(ck, 0, "media", "%s: its footage, %s to %s, "
 		    "is outside the request's window", m->name, mf, ml);
 		bad++;
@@ -270,7 +269,8 @@ cam_audit_archive_clips(int fd, const struct cam_audit_archive_view *v,
 			check_media(fd, m, clip, window, ck);
 	}
 	for (size_t i = 0; i < v->n; i++)
-		if (!described[i] && strncmp(v->m[i].name, "clips/", 6) == 0)
+		if (!described[i] && strncmp(v->m[i].name,
+		    CAM_ARCHIVE_CLIPS, strlen(CAM_ARCHIVE_CLIPS)) == 0)
 			cam_checklist_add(ck, 0, "media", "%s: a clip "
 			    "custody.json does not describe", v->m[i].name);
 	free(described);

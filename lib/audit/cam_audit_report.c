@@ -460,7 +460,7 @@ logbook_cb(void *arg, const struct cam_journal_rec *r)
 		if (cam_json_get_str(r->data, "handover_to", to,
 		    sizeof(to)) == 0)
 			l->handovers++;
-	} else if (strcmp(r->kind, "seal") == 0)
+	} else if (strcmp(r->kind, CAM_SEAL_KIND) == 0)
 		l->seals++;
 	return 0;
 }

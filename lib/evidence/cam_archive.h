@@ -43,6 +43,18 @@ int cam_archive_commit(struct cam_archive **a, const char *encrypt_pem,
 void cam_archive_abort(struct cam_archive **a);
 
 /*
+ * The members of an evidence archive besides custody.json
+ * (cam_custody.h), as camextract(1) lays them out and camaudit verify
+ * reads them: one clip per camera, CAM_ARCHIVE_CLIPS "CAMERA.mp4"; the
+ * request and its signatures under CAM_ARCHIVE_REQUEST; the SHA-256 of
+ * every member and the site's signature over that list.
+ */
+#define CAM_ARCHIVE_CLIPS	"clips/"
+#define CAM_ARCHIVE_REQUEST	"request/"
+#define CAM_ARCHIVE_SUMS	"SHA256SUMS"
+#define CAM_ARCHIVE_SUMS_SIG	"SHA256SUMS.p7s"
+
+/*
  * Reading an encrypted archive (CMS EnvelopedData, BER or DER, as
  * cam_archive_commit or openssl cms -encrypt write it) without holding
  * it in memory: only the part before the encrypted content (the

@@ -132,7 +132,8 @@ find_clip(struct cam_extract *x, struct cam_extract_clip *c,
 		    "to %s (outside what is recorded, or pruned)", c->camera,
 		    a, b);
 	}
-	snprintf(c->member, sizeof(c->member), "clips/%s.mp4", c->camera);
+	snprintf(c->member, sizeof(c->member), CAM_ARCHIVE_CLIPS "%s.mp4",
+	    c->camera);
 	return 0;
 }
 
@@ -281,7 +282,7 @@ add_request(struct cam_extract *x, struct cam_err *e)
 	const char *base = strrchr(x->o->request, '/');
 
 	base = base ? base + 1 : x->o->request;
-	snprintf(member, sizeof(member), "request/%s", base);
+	snprintf(member, sizeof(member), CAM_ARCHIVE_REQUEST "%s", base);
 	if (cam_archive_add_mem(x->ar, member, x->req.raw.s, x->req.raw.len,
 	    sha, e) == -1)
 		return -1;
@@ -289,7 +290,7 @@ add_request(struct cam_extract *x, struct cam_err *e)
 	for (size_t i = 0; i < x->sigs.nfiles; i++) {
 		const char *f = x->sigs.files[i], *fb = strrchr(f, '/');
 		fb = fb ? fb + 1 : f;
-		snprintf(member, sizeof(member), "request/%s", fb);
+		snprintf(member, sizeof(member), CAM_ARCHIVE_REQUEST "%s", fb);
 		if (cam_archive_add_file(x->ar, member, f, sha, NULL, NULL,
 		    e) == -1)
 			return -1;
@@ -430,12 +431,12 @@ write_archive(struct cam_extract *x, struct cam_err *e)
 	    e) == -1)
 		goto end;
 	sum_line(x, sha, CAM_CUSTODY_FILE);
-	if (cam_archive_add_mem(x->ar, "SHA256SUMS", x->sums.s, x->sums.len,
+	if (cam_archive_add_mem(x->ar, CAM_ARCHIVE_SUMS, x->sums.s, x->sums.len,
 	    NULL, e) == -1 ||
 	    cam_sealer_sign_der(x->sealer, x->sums.s, x->sums.len, &der,
 	    e) == -1 ||
-	    cam_archive_add_mem(x->ar, "SHA256SUMS.p7s", der.s, der.len, NULL,
-	    e) == -1 ||
+	    cam_archive_add_mem(x->ar, CAM_ARCHIVE_SUMS_SIG, der.s, der.len,
+	    NULL, e) == -1 ||
 	    cam_archive_commit(&x->ar, x->encrypted ? x->recipient.s : NULL,
 	    x->recipient.len, e) == -1)
 		goto end;

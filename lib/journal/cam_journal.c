@@ -1849,7 +1849,7 @@ cam_journal_rotate(struct cam_journal *j, time_t now,
 	buf = cam_xmalloc(JLINE_MAX + 1);
 	if (last_record(j->fd, j->path, j->end, buf, &last, e) == -1)
 		goto fail;
-	if (last.kind == NULL || strcmp(last.kind, "seal") != 0)
+	if (last.kind == NULL || strcmp(last.kind, CAM_SEAL_KIND) != 0)
 		goto end;
 	if (cam_path(vol, sizeof(vol), e, "%s.%s", j->path,
 	    first_month) == -1 || cam_path(tmp, sizeof(tmp), e,

@@ -148,6 +148,9 @@ void cam_journal_set_time(struct cam_journal *j, time_t t);
  * name: the next rotation goes on) or the rotation done.
  */
 #define CAM_JOURNAL_VOLUME_KIND	"volume"
+/* The KIND of the record that seals a journal (cam_seal.h writes and
+ * checks it); a volume is closed only after one. */
+#define CAM_SEAL_KIND		"seal"
 typedef int (*cam_journal_put_fn)(void *put_arg, const char *kind,
     const char *data_json, struct cam_err *e);
 struct cam_journal_carry {

@@ -31,7 +31,6 @@
 #include "journal/cam_seal.h"
 #include "site/cam_repo.h"
 
-#define SEAL_KIND	"seal"
 #define SEAL_MAGIC	"camkit-seal-1"
 /* A journal's name, as it appears in the signed text and the witness. */
 #define NAME_MAX_LEN	1024
@@ -298,8 +297,8 @@ last_is_seal(struct cam_journal *j, const char *head, int *yes,
 	for (int i = 0; i < 4 && line != NULL; i++)
 		if ((line = strchr(line, '\t')) != NULL)
 			line++;
-	*yes = line != NULL && strncmp(line, SEAL_KIND "\t",
-	    sizeof(SEAL_KIND)) == 0;
+	*yes = line != NULL && strncmp(line, CAM_SEAL_KIND "\t",
+	    sizeof(CAM_SEAL_KIND)) == 0;
 	rc = 0;
 	goto end;
 changed:
@@ -385,7 +384,7 @@ cam_seal(struct cam_journal *j, const char *name, struct cam_sealer *s,
 	if (!valid_name(name))
 		return cam_errf(e, CAM_NO, "%s: bad journal name \"%.64s\"",
 		    cam_journal_path(j), name);
-	rc = cam_journal_append_fn(j, SEAL_KIND, seal_data, &op, &rec, e);
+	rc = cam_journal_append_fn(j, CAM_SEAL_KIND, seal_data, &op, &rec, e);
 	if (rc == -1 && op.nothing)
 		rc = 1;
 	if (rc != 0 || repo_dir == NULL)
@@ -678,7 +677,7 @@ verify_rec(void *arg, const struct cam_journal_rec *r)
 		v->w[i].seen = 1;
 	}
 	/* After a bad seal, later ones cannot be the first bad record. */
-	if (strcmp(r->kind, SEAL_KIND) != 0 || v->bad_line != 0)
+	if (strcmp(r->kind, CAM_SEAL_KIND) != 0 || v->bad_line != 0)
 		return 0;
 	if (check_seal(v, r, &covers, v->why, sizeof(v->why)) == -1) {
 		v->bad_line = r->seq;
