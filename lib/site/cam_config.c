@@ -425,6 +425,60 @@ parse_storage(struct cam_schema *v, const struct cam_ynode *n,
 	}
 }
 
+/* view: camview's listening address, the runtime directory where camrec
+ * publishes live streams, and the idle time that ends a session. */
+static void
+parse_view(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
+{
+	static const char *const keys[] = { "listen", "run_dir",
+	    "idle_minutes", NULL };
+
+	if (cam_schema_null(n) || !cam_schema_map(v, n, "view", keys))
+		return;
+	char *listen = get_str(v, n, "listen", "view", 0);
+	if (listen != NULL) {
+		if (!cam_listen_valid(listen))
+			cam_schema_err(v, cam_yaml_get(n, "listen"), "view: "
+			    "\"listen\" must be ADDRESS:PORT (\"0.0.0.0:8443\","
+			    " \"[::1]:8443\")");
+		free(cfg->view_listen);
+		cfg->view_listen = listen;
+	}
+	char *run = get_str(v, n, "run_dir", "view", 0);
+	if (run != NULL) {
+		if (run[0] != '/' || strstr(run, "/..") != NULL ||
+		    strlen(run) > CAM_VIEW_RUN_DIR_MAX)
+			cam_schema_err(v, cam_yaml_get(n, "run_dir"), "view: "
+			    "\"run_dir\" must be an absolute path without "
+			    "\"..\", at most %d bytes", CAM_VIEW_RUN_DIR_MAX);
+		free(cfg->view_run_dir);
+		cfg->view_run_dir = run;
+	}
+	cam_schema_int(v, n, "idle_minutes", "view", 1, 1440,
+	    &cfg->view_idle_minutes);
+}
+
+int
+cam_listen_valid(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+
+	if (colon == NULL || colon == s || strlen(s) > 80)
+		return 0;
+	if (s[0] == '[' ? colon[-1] != ']' : memchr(s, ']', 1) != NULL)
+		return 0;
+	if (!isdigit((unsigned char)colon[1]))
+		return 0;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || errno || port < 1 || port > 65535)
+		return 0;
+	return strspn(s, "0123456789abcdefABCDEF.:[]") == strlen(s) ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-:") == strlen(s);
+}
+
 static void
 parse_camera(struct cam_schema *v, const struct cam_ynode *n,
     struct cam_camera *c)
@@ -449,6 +503,12 @@ parse_camera(struct cam_schema *v, const struct cam_ynode *n,
 	    strncmp(why, "credentials", 11) != 0)
 		cam_schema_err(v, cam_yaml_get(n, "url"), "camera %s: %s: "
 		    "\"%s\"", c->id ? c->id : "?", why, c->url);
+	c->live_url = get_str(v, n, "live_url", "camera", 0);
+	if (c->live_url != NULL && cam_url_check(c->live_url, why,
+	    sizeof(why)) == -1 && strncmp(why, "credentials", 11) != 0)
+		cam_schema_err(v, cam_yaml_get(n, "live_url"), "camera %s: "
+		    "live_url: %s: \"%s\"", c->id ? c->id : "?", why,
+		    c->live_url);
 	c->credential = get_str(v, n, "credential", "camera", 0);
 	if (c->credential != NULL && !cam_id_valid(c->credential))
 		cam_schema_err(v, cam_yaml_get(n, "credential"), "camera: bad "
@@ -598,7 +658,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
     struct cam_err *e)
 {
 	static const char *const top[] = { "site", "storage", "cameras",
-	    "users", "policy", "trust", NULL };
+	    "users", "policy", "trust", "view", NULL };
 	static const char *const policy_keys[] = { "unit_head_signature",
 	    "approved_cameras", NULL };
 	static const char *const trust_keys[] = { "ca", "director",
@@ -612,6 +672,9 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	cfg->retention_days = 30;
 	cfg->max_percent = 90;
 	cfg->unit_head_signature = 1;
+	cfg->view_listen = cam_xstrdup(CAM_VIEW_LISTEN);
+	cfg->view_run_dir = cam_xstrdup(CAM_VIEW_RUN_DIR);
+	cfg->view_idle_minutes = CAM_VIEW_IDLE_MINUTES;
 	if (root == NULL) {
 		cam_schema_err(&v, NULL, "empty configuration");
 		return -1;
@@ -622,6 +685,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	parse_site(&v, cam_yaml_get(root, "site"), cfg);
 	parse_storage(&v, cam_yaml_get(root, "storage"), cfg);
 	parse_cameras(&v, cam_yaml_get(root, "cameras"), cfg);
+	parse_view(&v, cam_yaml_get(root, "view"), cfg);
 	parse_users(&v, cam_yaml_get(root, "users"), cfg);
 	n = cam_yaml_get(root, "policy");
 	if (!cam_schema_null(n) && cam_schema_map(&v, n, "policy",
@@ -688,6 +752,8 @@ cam_config_free(struct cam_config *cfg)
 	free(cfg->timezone);
 	free(cfg->host);
 	free(cfg->root);
+	free(cfg->view_listen);
+	free(cfg->view_run_dir);
 	paths_free(&cfg->trust_ca);
 	paths_free(&cfg->trust_director);
 	paths_free(&cfg->trust_unit_head);
@@ -697,6 +763,7 @@ cam_config_free(struct cam_config *cfg)
 		free(c->name);
 		free(c->location);
 		free(c->url);
+		free(c->live_url);
 		free(c->credential);
 		free(c->host);
 		free(c->transport);
@@ -757,7 +824,7 @@ cam_config_user(const struct cam_config *cfg, const char *name)
 
 const char *const cam_camera_keys[CAM_CAMERA_NKEYS + 1] = { "id", "name",
 	"location", "host", "url", "segment", "transport", "model",
-	"firmware", "credential", "enabled", NULL };
+	"firmware", "credential", "enabled", "live_url", NULL };
 
 int
 cam_camera_key(const char *key)
@@ -789,9 +856,9 @@ cam_camera_value_check(const char *key, const char *val, struct cam_err *e)
 	if (!cam_utf8_clean(val, strlen(val), 0))
 		return cam_errf(e, CAM_USAGE, "%s: control characters or "
 		    "invalid UTF-8", key);
-	if (strcmp(key, "url") == 0 && cam_url_check(val, why,
-	    sizeof(why)) == -1)
-		return cam_errf(e, CAM_NO, "url: %s", why);
+	if ((strcmp(key, "url") == 0 || strcmp(key, "live_url") == 0) &&
+	    cam_url_check(val, why, sizeof(why)) == -1)
+		return cam_errf(e, CAM_NO, "%s: %s", key, why);
 	if (strcmp(key, "segment") == 0) {
 		if (cam_duration_parse(val, &secs, e) == -1)
 			return -1;

@@ -18,6 +18,11 @@
 #define CAM_DEFAULT_DIR		"/etc/camkit"
 #define CAM_DEFAULT_ROOT	"/var/lib/camkit"
 #define CAM_DEFAULT_ZONE	"Asia/Ho_Chi_Minh"
+/* view: defaults */
+#define CAM_VIEW_LISTEN		"0.0.0.0:8443"
+#define CAM_VIEW_RUN_DIR	"/run/camkit"
+#define CAM_VIEW_RUN_DIR_MAX	64	/* a socket path must fit sun_path */
+#define CAM_VIEW_IDLE_MINUTES	15
 #define CAM_ID_MAX		32
 
 /* Roles (REQUIREMENTS.md), as bits. */
@@ -44,6 +49,9 @@ struct cam_camera {
 	char *name;
 	char *location;
 	char *url;		/* rtsp:// or rtsps://, never credentials */
+	char *live_url;		/* a second, smaller stream for the wall
+				 * (not recorded), or NULL: the wall shows
+				 * the recorded stream */
 	char *credential;	/* name of private/credentials/<name>, or NULL */
 	char *host;		/* recording host; NULL: the site's host */
 	char *transport;	/* "tcp" or "udp" */
@@ -90,6 +98,10 @@ struct cam_config {
 	struct cam_camera *cameras;
 	size_t nusers;
 	struct cam_user *users;
+	/* view: (camview) */
+	char *view_listen;	/* ADDRESS:PORT */
+	char *view_run_dir;	/* live sockets in <run_dir>/live/ */
+	int view_idle_minutes;	/* an idle session ends */
 };
 
 /* Parse and validate text; file names the source in messages. */
@@ -139,10 +151,13 @@ int cam_size_parse(const char *s, uint64_t *bytes, int *percent);
 /* A camera's keys in camkit.yaml, in the order camctl camera add writes
  * them (id first), NULL-terminated. */
 extern const char *const cam_camera_keys[];
-#define CAM_CAMERA_NKEYS	11
+#define CAM_CAMERA_NKEYS	12
 /* The index of key in cam_camera_keys, or -1. */
 int cam_camera_key(const char *key);
 int cam_segment_valid(int64_t secs);
+/* ADDRESS:PORT as view.listen takes it ("0.0.0.0:8443", "[::1]:8443",
+ * "localhost:8443"). */
+int cam_listen_valid(const char *s);
 int cam_transport_valid(const char *transport);	/* tcp or udp */
 /* A value for a camera key as camctl takes it on its command line:
  * checked before it reaches the file, so that the message speaks of

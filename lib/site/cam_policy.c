@@ -35,8 +35,11 @@ static const struct {
 	[CAM_ACT_LOG_READ] = { "log-read", "read the logbook",
 	    CAM_ROLE_GUARD | CAM_ROLE_OPERATOR | CAM_ROLE_CHIEF |
 	    CAM_ROLE_DIRECTOR | CAM_ROLE_AUDITOR, 1 },
+	[CAM_ACT_WATCH_LIVE] = { "watch-live", "watch cameras live",
+	    CAM_ROLE_GUARD | CAM_ROLE_OPERATOR | CAM_ROLE_CHIEF |
+	    CAM_ROLE_DIRECTOR, 0 },
 	[CAM_ACT_VIEW] = { "view", "view stored footage",
-	    CAM_ROLE_CHIEF | CAM_ROLE_OPERATOR, 0 },
+	    CAM_ROLE_CHIEF | CAM_ROLE_DIRECTOR, 0 },
 	[CAM_ACT_EXTRACT] = { "extract", "extract footage",
 	    CAM_ROLE_OPERATOR, 0 },
 	[CAM_ACT_AUDIT] = { "audit", "read the audit trail and verify",

@@ -33,6 +33,7 @@ enum cam_action {
 	CAM_ACT_SEAL,		/* seal journals */
 	CAM_ACT_LOG_WRITE,	/* logbook entries and shifts */
 	CAM_ACT_LOG_READ,	/* read and check the logbook */
+	CAM_ACT_WATCH_LIVE,	/* watch cameras live (camview's wall) */
 	CAM_ACT_VIEW,		/* view stored footage without a request */
 	CAM_ACT_EXTRACT,	/* extract footage on a signed request */
 	CAM_ACT_AUDIT,		/* read every log, verify every archive */
