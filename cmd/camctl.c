@@ -46,7 +46,8 @@ usage(FILE *f)
 "       camctl [-C dir] camera add id --url url [--name name]\n"
 "              [--location text] [--host host] [--segment duration]\n"
 "              [--transport tcp | udp] [--model model] [--firmware version]\n"
-"              [--disabled] [--username user [--password-file file]]\n"
+"              [--live-url url] [--disabled]\n"
+"              [--username user [--password-file file]]\n"
 "       camctl [-C dir] camera rm id\n"
 "       camctl [-C dir] camera list [--json]\n"
 "       camctl [-C dir] camera show id [--json]\n"
@@ -702,6 +703,7 @@ camera_add(int argc, char **argv)
 		{ "transport", required_argument, NULL, 't' },
 		{ "model", required_argument, NULL, 'M' },
 		{ "firmware", required_argument, NULL, 'f' },
+		{ "live-url", required_argument, NULL, 'L' },
 		{ "disabled", no_argument, NULL, 'd' },
 		{ "username", required_argument, NULL, 'U' },
 		{ "password-file", required_argument, NULL, 'P' },
@@ -717,6 +719,7 @@ camera_add(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, &li)) != -1)
 		switch (c) {
 		case 'd': vals[cam_camera_key("enabled")] = "false"; break;
+		case 'L': vals[cam_camera_key("live_url")] = optarg; break;
 		case 'U': username = optarg; break;
 		case 'P': pwfile = optarg; break;
 		case '?': case ':':
@@ -888,12 +891,12 @@ camera_json(struct cam_buf *b, const struct cam_camera *c,
     const struct cam_config *cfg)
 {
 	const char *skeys[] = { "id", "name", "location", "url", "credential",
-	    "transport", "model", "firmware" };
+	    "transport", "model", "firmware", "live_url" };
 	const char *svals[] = { c->id, c->name, c->location, c->url,
-	    c->credential, c->transport, c->model, c->firmware };
+	    c->credential, c->transport, c->model, c->firmware, c->live_url };
 
 	cam_buf_adds(b, "{");
-	for (int i = 0; i < 8; i++) {
+	for (size_t i = 0; i < sizeof(skeys) / sizeof(skeys[0]); i++) {
 		cam_buf_addf(b, "%s\"%s\": ", i ? ", " : "", skeys[i]);
 		if (svals[i] == NULL)
 			cam_buf_adds(b, "null");
@@ -961,12 +964,12 @@ camera_list(int argc, char **argv, int show)
 			cam_buf_addf(&out, "id\t%s\nname\t%s\nlocation\t%s\n"
 			    "url\t%s\ncredential\t%s\nhost\t%s\nenabled\t%s\n"
 			    "segment\t%s\ntransport\t%s\nmodel\t%s\n"
-			    "firmware\t%s\n", cam->id, field(cam->name),
-			    field(cam->location), cam->url,
+			    "firmware\t%s\nlive_url\t%s\n", cam->id,
+			    field(cam->name), field(cam->location), cam->url,
 			    field(cam->credential), field(host),
 			    cam->enabled ? "true" : "false", seg,
 			    cam->transport, field(cam->model),
-			    field(cam->firmware));
+			    field(cam->firmware), field(cam->live_url));
 		} else
 			cam_buf_addf(&out, "%s\t%s\t%s\t%s\t%s\t%s\n", cam->id,
 			    cam->enabled ? "enabled" : "disabled",

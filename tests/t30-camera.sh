@@ -94,6 +94,24 @@ expect_success 'camera set refuses bad values before touching anything' '
 	test "$(commits)" = "$n" && test -z "$(git -C site status --porcelain)"
 '
 
+expect_success 'a camera names its wall stream: --live-url, live_url=' '
+	camctl -C site camera add hall --url rtsp://10.0.0.9/main \
+	    --live-url rtsp://10.0.0.9/sub >out &&
+	camctl -C site camera show hall --json >j &&
+	test "$(jq -r .live_url j)" = rtsp://10.0.0.9/sub &&
+	camctl -C site camera show hall >out &&
+	has "^live_url	rtsp://10.0.0.9/sub$" out &&
+	n=$(commits) &&
+	must_fail 1 camctl -C site camera set hall live_url=http://10.0.0.9/x 2>err &&
+	has "live_url: not an rtsp:// or rtsps:// URL" err &&
+	must_fail 1 camctl -C site camera set hall live_url=rtsp://u:p@10.0.0.9/x 2>err &&
+	has "credentials in the URL" err &&
+	test "$(commits)" = "$n" &&
+	camctl -C site camera set hall live_url= >/dev/null &&
+	test "$(camctl -C site camera show hall --json | jq -r .live_url)" = null &&
+	camctl -C site camera rm hall >/dev/null
+'
+
 expect_success 'camera disable and enable' '
 	camctl -C site camera disable yard >out && has "camera disable yard" out &&
 	test "$(camctl -C site camera show yard --json | jq .enabled)" = false &&

@@ -87,6 +87,55 @@ main(void)
 		    "one none names is not");
 	}
 
+	/* camview's settings */
+	CHECK(parse_camera("live_url: rtsp://10.0.0.1/sub", &e) == 0,
+	    "a camera may name a live_url");
+	CHECK(parse_camera("live_url: http://10.0.0.1/sub", &e) == -1 &&
+	    strstr(e.msg, "camkit.yaml:5:") != NULL &&
+	    strstr(e.msg, "live_url: not an rtsp") != NULL,
+	    "a live_url that is not RTSP: file:line and why");
+	CHECK(cam_camera_value_check("live_url", "rtsp://u:p@h/s", &e) == -1 &&
+	    strstr(e.msg, "credentials") != NULL,
+	    "camctl refuses credentials in a live_url");
+	CHECK(cam_listen_valid("0.0.0.0:8443") &&
+	    cam_listen_valid("[::1]:443") && cam_listen_valid("localhost:8443"),
+	    "listen addresses");
+	CHECK(!cam_listen_valid("8443") && !cam_listen_valid(":8443") &&
+	    !cam_listen_valid("0.0.0.0:0") && !cam_listen_valid("h:65536") &&
+	    !cam_listen_valid("h:80x") && !cam_listen_valid("a b:80") &&
+	    !cam_listen_valid("::1:80]"), "not listen addresses");
+	{
+		static const char y[] = "site: { name: s }\nview:\n"
+		    "  listen: \"127.0.0.1:9443\"\n  run_dir: /tmp/r\n"
+		    "  idle_minutes: 5\n";
+		static const char bad[] = "site: { name: s }\nview:\n"
+		    "  run_dir: tmp/r\n  idle_minutes: 0\n  port: 3\n";
+		struct cam_config cfg;
+
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", y, sizeof(y) - 1,
+		    &e) == 0 && strcmp(cfg.view_listen, "127.0.0.1:9443") == 0 &&
+		    strcmp(cfg.view_run_dir, "/tmp/r") == 0 &&
+		    cfg.view_idle_minutes == 5, "view: is read");
+		cam_config_free(&cfg);
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", y, 18, &e) == 0 &&
+		    strcmp(cfg.view_listen, CAM_VIEW_LISTEN) == 0 &&
+		    strcmp(cfg.view_run_dir, CAM_VIEW_RUN_DIR) == 0 &&
+		    cfg.view_idle_minutes == CAM_VIEW_IDLE_MINUTES,
+		    "view: defaults");
+		cam_config_free(&cfg);
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", bad,
+		    sizeof(bad) - 1, &e) == -1 &&
+		    strstr(e.msg, "camkit.yaml:3:") != NULL &&
+		    strstr(e.msg, "run_dir") != NULL &&
+		    strstr(e.msg, "idle_minutes") != NULL &&
+		    strstr(e.msg, "port") != NULL,
+		    "every problem of view: at its line");
+		cam_config_free(&cfg);
+	}
+
 	vals[cam_camera_key("url")] = "http://x";
 	vals[cam_camera_key("segment")] = "1s";
 	cam_err_clear(&e);
