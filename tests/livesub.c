@@ -13,8 +13,10 @@
  * 1 when the recorder went away or sent garbage, 2 on bad usage.
  * -w: wait (up to SECONDS) for the socket to be there.
  * -m: measure instead of printing: at the end, "latency_us p50 P50
- * p99 P99 n N" (RECV_US - READ_US of every packet) and "first_key_ms
- * MS" (from connecting to the first keyframe).
+ * p99 P99 max MAX n N" (RECV_US - READ_US of every packet camrec read
+ * after this subscriber connected: the held GOP it is sent first is
+ * not late, it is the start) and "first_key_ms MS" (from connecting to
+ * the first keyframe).
  * -S: stall: connect, never read, until SECONDS have passed.
  */
 #include <errno.h>
@@ -56,7 +58,7 @@ main(int argc, char **argv)
 	double seconds = 10;
 	long max = -1, count = 0;
 	int c, wait = 0, measure = 0, stall = 0, rc = 0;
-	int64_t *lat = NULL, t0, end, first_key = -1;
+	int64_t *lat = NULL, t0, t0_real, end, first_key = -1;
 	size_t nlat = 0, cap = 0;
 
 	while ((c = getopt(argc, argv, "t:n:s:wmS")) != -1)
@@ -89,6 +91,7 @@ main(int argc, char **argv)
 		usleep(20 * 1000);
 	}
 	t0 = now_us(CLOCK_MONOTONIC);
+	t0_real = now_us(CLOCK_REALTIME);
 	if (stall) {
 		while (now_us(CLOCK_MONOTONIC) < end)
 			usleep(50 * 1000);
@@ -112,7 +115,7 @@ main(int argc, char **argv)
 		if (m.type == CAM_LIVE_PACKET && m.key && first_key < 0)
 			first_key = now_us(CLOCK_MONOTONIC) - t0;
 		if (measure) {
-			if (m.type != CAM_LIVE_PACKET)
+			if (m.type != CAM_LIVE_PACKET || m.read_us < t0_real)
 				continue;
 			if (nlat == cap) {
 				cap = cap ? 2 * cap : 1024;
@@ -141,9 +144,10 @@ main(int argc, char **argv)
 	if (measure) {
 		if (nlat > 0) {
 			qsort(lat, nlat, sizeof(*lat), cmp64);
-			printf("latency_us p50 %lld p99 %lld n %zu\n",
+			printf("latency_us p50 %lld p99 %lld max %lld n %zu\n",
 			    (long long)lat[nlat / 2],
-			    (long long)lat[(nlat * 99) / 100], nlat);
+			    (long long)lat[(nlat * 99) / 100],
+			    (long long)lat[nlat - 1], nlat);
 		}
 		printf("first_key_ms %lld\n", first_key < 0 ? -1LL :
 		    (long long)(first_key / 1000));
