@@ -31,6 +31,9 @@
 /* The held GOP, at most (a camera with very long GOPs). */
 #define GOP_MAX_BYTES	(CAM_LIVE_QUEUE_MAX / 2)
 #define GOP_MAX_MSGS	1024
+/* New subscribers are accepted this often at most (microseconds): a
+ * syscall per packet saved, a new viewer's start delayed that much. */
+#define ACCEPT_US	20000
 /* Messages written by one sendmsg, at most. */
 #define IOV_N		64
 /* The fixed part of a packet message after the length: type, flags,
@@ -126,7 +129,17 @@ struct cam_live_pub {
 	int gopfull;		/* stopped holding: too long a GOP */
 	struct sub *subs;
 	size_t nsubs, subcap;
+	int64_t next_accept;	/* CLOCK_MONOTONIC microseconds */
 };
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 int
 cam_live_path(char *buf, size_t len, const char *run_dir, const char *camera,
@@ -366,7 +379,11 @@ cam_live_pub_poll(struct cam_live_pub *p)
 
 	if (p == NULL)
 		return;
-	accept_new(p);
+	int64_t now = mono_us();
+	if (now >= p->next_accept) {
+		accept_new(p);
+		p->next_accept = now + ACCEPT_US;
+	}
 	for (size_t i = 0; i < p->nsubs; i++) {
 		sub_flush(&p->subs[i]);
 		if (p->subs[i].dead)

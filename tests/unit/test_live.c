@@ -20,6 +20,23 @@
 static char dir[] = "/tmp/camkit-live.XXXXXX";
 static AVCodecParameters *par;
 
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Serve new subscribers: they are accepted every 20 ms at most. */
+static void
+serve(struct cam_live_pub *p)
+{
+	usleep(25 * 1000);
+	cam_live_pub_poll(p);
+}
+
 static AVPacket *
 packet(int key, int64_t dts, size_t size)
 {
@@ -120,7 +137,7 @@ test_stream(void)
 
 	CHECK(cam_live_sub_open(&s, run, "gate", CAM_LIVE_MAIN, &e) == 0,
 	    "a subscriber connects");
-	cam_live_pub_poll(p);
+	serve(p);
 	CHECK(next(s, &m) == 'H', "the header first");
 	CHECK_STR(m.codec, "h264", "its codec");
 	CHECK(m.width == 640 && m.height == 360 && m.tb_num == 1 &&
@@ -150,7 +167,7 @@ test_stream(void)
 	send_pkt(p, 0, 21000, 30);
 	CHECK(cam_live_sub_open(&t, run, "gate", CAM_LIVE_MAIN, &e) == 0,
 	    "a second subscriber");
-	cam_live_pub_poll(p);
+	serve(p);
 	CHECK(next(t, &m) == 'H' && next(t, &m) == 'P' && m.key &&
 	    m.dts == 18000 && next(t, &m) == 'P' && m.dts == 21000,
 	    "it gets the header and the last GOP only");
@@ -165,7 +182,7 @@ test_stream(void)
 	cam_live_sub_close(t);
 	CHECK(cam_live_sub_open(&t, run, "gate", CAM_LIVE_MAIN, &e) == 0,
 	    "a subscriber while it is down");
-	cam_live_pub_poll(p);
+	serve(p);
 	CHECK(next(t, &m) == 'H' && next(t, &m) == 'D' &&
 	    cam_live_sub_read(t, &m, 50, &e) == 0,
 	    "gets the last header, the down, and no footage");
@@ -195,15 +212,6 @@ test_stream(void)
 	cam_live_sub_close(s);
 }
 
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* A subscriber that never reads: the publisher never waits, skips it to
  * a keyframe, then drops it. */
 static void
@@ -226,7 +234,7 @@ test_stalled(void)
 		printf("# %s\n", e.msg);
 		return;
 	}
-	cam_live_pub_poll(p);
+	serve(p);
 	/* 48 MiB in 512 KiB packets, a keyframe every 8: six times the
 	 * queue's limit. */
 	for (int i = 0; i < 96; i++) {
