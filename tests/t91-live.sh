@@ -135,11 +135,12 @@ expect_success 'the camera stopped mid-view: D with the reason, then H when it i
 	stop_camera flaky
 '
 
-expect_success 'a live_url camera: its wall stream on .wall.sock, not recorded' '
+expect_success 'a live_url camera: its wall stream on .wall.sock, not recorded, back by itself' '
 	start_camera small --live --size 160x120 --fps 10 --gop 20 &&
+	port=$(camera_port small) &&
 	camctl -C site camera add door --url "$(camera_url gate)" --segment 5s >/dev/null &&
 	camctl -C site camera set door "live_url=$(camera_url small)" >/dev/null &&
-	{ camrec -C site record door --for 12s 2>err & } &&
+	{ camrec -C site record door --for 30s 2>err & } &&
 	pid=$! &&
 	live -w -t 8 -n 10 -s wall "$RUN" door >wall &&
 	live -w -t 8 -n 10 "$RUN" door >main &&
@@ -148,10 +149,25 @@ expect_success 'a live_url camera: its wall stream on .wall.sock, not recorded' 
 	test "$(sed -n 2p wall | cut -d" " -f1-2)" = "P 1" &&
 	dts_increase wall &&
 	first_is_key main &&
+	# The wall stream fails and comes back; the recording does not notice.
+	{ live -t 20 -s wall "$RUN" door >wall2 & } &&
+	sp=$! &&
+	wait_for grep -q "^P 1 " wall2 &&
+	stop_camera small KILL &&
+	wait_for grep -q "^D " wall2 &&
+	PORT=$port start_camera small --live --size 160x120 --fps 10 --gop 20 &&
+	wait_for awk "/^D / { d = 1 } d && /^H h264 160 120/ { h = 1 } h && /^P 1 / { k = 1 } END { exit !k }" wall2 &&
 	wait $pid &&
+	kill_any $sp &&
+	has "wall stream: " err &&
+	test "$(grep -c "wall stream: " err)" = 1 &&
 	grep "	segment	" site.store/door/manifest | cut -f6 |
 	    jq -r "\"\(.width)x\(.height)\"" | sort -u >sizes &&
 	test "$(cat sizes)" = 320x240 &&
+	manifest_kinds site door >kinds &&
+	hasnt "^camera-down$" kinds &&
+	run_rate site door >door &&
+	awk "{ r = \$1 * 1000 / \$2; if (r < 9.8 || r > 10.2) bad = 1 } END { exit bad }" door &&
 	test ! -e "$RUN/live/door.wall.sock" &&
 	stop_camera small
 '

@@ -1649,14 +1649,14 @@ wall_main(void *arg)
 	struct rec *w = arg;
 	AVPacket *pkt = av_packet_alloc();
 	char why[512];
-	int backoff = 1, down = 0;
+	int backoff = 1, down = 0, told = 0;
 
 	if (pkt == NULL)
 		return NULL;
 	while (!stopping(w)) {
 		why[0] = '\0';
 		if (open_input(w, why, sizeof(why)) == 0) {
-			if (down)
+			if (down && w->c->verbose)
 				tell(w->c, CAM_REC_INFO, "wall stream: back");
 			backoff = 1;
 			down = 0;
@@ -1710,8 +1710,12 @@ wall_main(void *arg)
 		if (!down) {
 			cam_live_pub_down(w->live, (int64_t)time(NULL),
 			    why[0] ? why : "unknown");
-			tell(w->c, CAM_REC_ERROR, "wall stream: %s", why[0] ?
-			    why : "unknown");
+			/* Not journaled (it is not recorded): told the first
+			 * time, and every time when verbose. */
+			if (!told || w->c->verbose)
+				tell(w->c, CAM_REC_ERROR, "wall stream: %s",
+				    why[0] ? why : "unknown");
+			told = 1;
 			down = 1;
 		}
 		nap(w, backoff);
