@@ -130,6 +130,8 @@ struct cam_live_pub {
 	struct sub *subs;
 	size_t nsubs, subcap;
 	int64_t next_accept;	/* CLOCK_MONOTONIC microseconds */
+	char camera[128];
+	const char *stream;	/* CAM_LIVE_MAIN or CAM_LIVE_WALL */
 };
 
 static int64_t
@@ -422,6 +424,9 @@ cam_live_pub_open(struct cam_live_pub **pp, const char *run_dir,
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return cam_errf(e, CAM_ENV, "out of memory");
 	p->lfd = -1;
+	snprintf(p->camera, sizeof(p->camera), "%s", camera);
+	p->stream = strcmp(stream, CAM_LIVE_WALL) == 0 ? CAM_LIVE_WALL :
+	    CAM_LIVE_MAIN;
 	if (cam_live_path(p->path, sizeof(p->path), run_dir, camera, stream,
 	    e) == -1) {
 		free(p);
@@ -466,7 +471,7 @@ cam_live_pub_header(struct cam_live_pub *p,
 {
 	struct cam_buf b = CAM_BUF_INIT;
 	const char *name;
-	char *cam, tb[64];
+	char tb[64];
 	struct lmsg *m;
 
 	if (p == NULL)
@@ -474,15 +479,9 @@ cam_live_pub_header(struct cam_live_pub *p,
 	name = par->codec_id == AV_CODEC_ID_H264 ? "h264" :
 	    par->codec_id == AV_CODEC_ID_HEVC ? "hevc" :
 	    avcodec_get_name(par->codec_id);
-	/* The camera's id, from the socket's name. */
-	cam = strrchr(p->path, '/') + 1;
-	size_t idlen = strcspn(cam, ".");
-	char id[256];
-	snprintf(id, sizeof(id), "%.*s", (int)idlen, cam);
 	cam_json_begin(&b);
-	cam_json_add_str(&b, "camera", id);
-	cam_json_add_str(&b, "stream", strstr(cam, ".wall.sock") ?
-	    CAM_LIVE_WALL : CAM_LIVE_MAIN);
+	cam_json_add_str(&b, "camera", p->camera);
+	cam_json_add_str(&b, "stream", p->stream);
 	cam_json_add_str(&b, "codec", name);
 	cam_json_add_int(&b, "width", par->width);
 	cam_json_add_int(&b, "height", par->height);
