@@ -189,4 +189,28 @@ expect_success 'run_dir unusable: the recording goes on, and says why once' '
 	camctl -C site commit -m "run_dir back" >/dev/null
 '
 
+expect_success 'under valgrind: subscribers, a stalled one, the wall stream: no error, no leak' '
+	case $CAMKIT_BIN in */asan) skip_test "valgrind cannot run a sanitized build" ;; esac &&
+	{ command -v valgrind >/dev/null || skip_test "no valgrind (make deps)"; } &&
+	shim=$CAMKIT_BIN/tests/hwytimer.so &&
+	{ [ -f "$shim" ] || skip_test "no $shim (make all-tests)"; } &&
+	start_camera tiny --live --size 160x120 --fps 10 --gop 20 &&
+	camctl -C site camera set door "live_url=$(camera_url tiny)" >/dev/null &&
+	{ LD_PRELOAD=$shim valgrind -q --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	    --track-fds=no --log-file="$T/rec.vg" \
+	    "$CAMKIT_BIN/camrec" -C site record door --for 20s 2>err & } &&
+	pid=$! &&
+	{ live -w -S -t 18 "$RUN" door & } &&
+	s1=$! &&
+	live -w -t 15 -n 30 "$RUN" door >vmain &&
+	live -w -t 15 -n 30 -s wall "$RUN" door >vwall &&
+	wait $pid &&
+	wait $s1 &&
+	first_is_key vmain &&
+	test "$(sed -n 1p vwall | cut -d" " -f1-4)" = "H h264 160 120" &&
+	{ test ! -s rec.vg || { head -60 rec.vg >&2; false; }; } &&
+	stop_camera tiny
+'
+
 done_testing

@@ -1656,6 +1656,10 @@ wall_main(void *arg)
 	while (!stopping(w)) {
 		why[0] = '\0';
 		if (open_input(w, why, sizeof(why)) == 0) {
+			/* Video only: the wall has no sound. */
+			if (w->in_index[1] >= 0)
+				w->ic->streams[w->in_index[1]]->discard =
+				    AVDISCARD_ALL;
 			if (down && w->c->verbose)
 				tell(w->c, CAM_REC_INFO, "wall stream: back");
 			backoff = 1;
