@@ -184,13 +184,14 @@ sub_push(struct sub *s, struct lmsg *m)
 	if (s->n == s->cap) {
 		if (s->head > 0) {
 			memmove(s->q, s->q + s->head,
-			    (s->n - s->head) * sizeof(*s->q));
+			    (s->n - s->head) * sizeof(struct lmsg *));
 			s->n -= s->head;
 			s->head = 0;
 		}
 		if (s->n == s->cap) {
 			size_t cap = s->cap ? 2 * s->cap : 64;
-			struct lmsg **q = realloc(s->q, cap * sizeof(*q));
+			struct lmsg **q = realloc(s->q,
+			    cap * sizeof(struct lmsg *));
 			if (q == NULL) {
 				s->dead = 1;
 				return;
@@ -321,7 +322,7 @@ gop_add(struct cam_live_pub *p, struct lmsg *m)
 	}
 	if (p->ngop == p->gopcap) {
 		size_t cap = p->gopcap ? 2 * p->gopcap : 128;
-		struct lmsg **g = realloc(p->gop, cap * sizeof(*g));
+		struct lmsg **g = realloc(p->gop, cap * sizeof(struct lmsg *));
 		if (g == NULL) {
 			p->gopfull = 1;
 			return;

@@ -1698,8 +1698,9 @@ wall_main(void *arg)
 					break;
 				}
 				w->last_dts[0] = pkt->dts;
-				int64_t dts_us = av_rescale_q(pkt->dts,
-				    w->ic->streams[pkt->stream_index]->time_base,
+				AVRational tb = w->ic->streams[
+				    pkt->stream_index]->time_base;
+				int64_t dts_us = av_rescale_q(pkt->dts, tb,
 				    AV_TIME_BASE_Q);
 				if (read_at - dts_us < w->offset_us)
 					w->offset_us = read_at - dts_us;
