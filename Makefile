@@ -79,6 +79,8 @@ all: $(BINS)
 
 # The test camera: an RTSP server (GStreamer) the tests start on loopback.
 include tests/rtspd.mk
+# The live-view subscriber of the tests and the bench.
+include tests/livesub.mk
 include bench/jbench.mk
 include bench/yeargen.mk
 # The power-cut simulator: an fsync-tracking LD_PRELOAD shim.
@@ -146,7 +148,7 @@ check: deps
 	$(MAKE) all-tests
 	tests/run $(B)
 
-all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/jbench $(B)/bench/yeargen \
+all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/livesub $(B)/tests/jbench $(B)/bench/yeargen \
 	$(B)/tests/hwytimer.so $(B)/tests/powercut $(B)/tests/powercut.so
 
 # Preloaded by tests/t78-valgrind.sh (see the file); never sanitized.

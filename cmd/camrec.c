@@ -610,6 +610,9 @@ cmd_record(int argc, char **argv)
 	full.host = host;
 	conf.prune = on_low_space;
 	conf.prune_arg = &full;
+	/* camview's live view: the streams are published in view.run_dir
+	 * (a failure there is told, and the recording goes on). */
+	conf.live_dir = s.cfg.view_run_dir;
 	cam_cli_verb("record start");
 	/* The recorder makes the root anyway: make it first, so that the
 	 * start has its place in the audit trail. */

@@ -247,6 +247,11 @@ recording_site() {
 test_root() {
 	mkdir -p "$T/$1.store" &&
 	sed -i "s|^  root: /var/lib/camkit |  root: $T/$1.store|" "$1/camkit.yaml" &&
+	# The recorders' live sockets (camview) in the test's own directory,
+	# if its path fits a socket's (view.run_dir: 64 bytes at most).
+	{ grep -q "^view:" "$1/camkit.yaml" ||
+	    [ $((${#T} + ${#1} + 5)) -gt 64 ] ||
+	    printf "view:\n  run_dir: %s/%s.run\n" "$T" "$1" >>"$1/camkit.yaml"; } &&
 	camctl -C "$1" commit -m "storage for the tests" >/dev/null
 }
 

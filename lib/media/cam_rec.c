@@ -33,6 +33,7 @@
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "journal/cam_journal.h"
+#include "media/cam_live.h"
 #include "media/cam_rec.h"
 #include "site/cam_secret.h"
 
@@ -157,7 +158,20 @@ struct rec {
 	size_t npruned, pruned_cap;
 	struct deferred *deferred;
 	size_t ndeferred;
+	/* Live view (cam_live.h): the stream's publisher or NULL; its
+	 * header is sent at the first keyframe of each connection. */
+	struct cam_live_pub *live;
+	int live_hdr;
+	int64_t live_poll;		/* av_gettime_relative() of the next */
+	/* The wall stream's reader: its URL (NULL: the camera's), and
+	 * the recorder's signal that it must end. */
+	const char *url;
+	atomic_int *quit;
 };
+
+/* Subscribers are served this often at least while the camera sends
+ * nothing (a connection being made, a camera down). */
+#define LIVE_POLL_US	(50LL * 1000)
 
 /* ---- small helpers ---- */
 
@@ -165,10 +179,17 @@ static int
 interrupt_cb(void *opaque)
 {
 	struct rec *r = opaque;
+	int64_t now = av_gettime_relative();
 
 	if (r->c->stop != NULL && *r->c->stop)
 		return 1;
-	return av_gettime_relative() > r->deadline;
+	if (r->quit != NULL && atomic_load(r->quit))
+		return 1;
+	if (r->live != NULL && now >= r->live_poll) {
+		cam_live_pub_poll(r->live);
+		r->live_poll = now + LIVE_POLL_US;
+	}
+	return now > r->deadline;
 }
 
 static void
@@ -182,6 +203,7 @@ static int
 stopping(const struct rec *r)
 {
 	return (r->c->stop != NULL && *r->c->stop) ||
+	    (r->quit != NULL && atomic_load(r->quit)) ||
 	    (r->end_at != 0 && av_gettime_relative() >= r->end_at);
 }
 
@@ -1138,8 +1160,9 @@ open_input(struct rec *r, char *why, size_t whylen)
 			snprintf(why, whylen, "credentials: %.400s", e.msg);
 			return -1;
 		}
-		const char *rest = strstr(cam->url, "://") + 3;
-		cam_buf_add(&url, cam->url, (size_t)(rest - cam->url));
+		const char *u = r->url != NULL ? r->url : cam->url;
+		const char *rest = strstr(u, "://") + 3;
+		cam_buf_add(&url, u, (size_t)(rest - u));
 		url_escape(&url, user);
 		cam_buf_adds(&url, ":");
 		url_escape(&url, pass);
@@ -1148,7 +1171,7 @@ open_input(struct rec *r, char *why, size_t whylen)
 		cam_secret_free(&user);
 		cam_secret_free(&pass);
 	} else
-		cam_buf_adds(&url, cam->url);
+		cam_buf_adds(&url, r->url != NULL ? r->url : cam->url);
 
 	if ((r->ic = avformat_alloc_context()) == NULL) {
 		cam_buf_free(&url);
@@ -1199,6 +1222,7 @@ open_input(struct rec *r, char *why, size_t whylen)
 	r->npend = 0;
 	r->pend_bytes = 0;
 	r->settled = 0;
+	r->live_hdr = 0;
 	r->conn_at = av_gettime_relative();
 	for (unsigned i = 0; i < r->ic->nb_streams; i++)
 		if ((int)i != v && (int)i != a)
@@ -1255,6 +1279,37 @@ clock_stepped(struct rec *r)
 }
 
 /*
+ * A video packet, its timestamps fixed, to the live viewers (cam_live.h),
+ * read at read_at (av_gettime()), wall_us its wall clock.  The stream's
+ * header goes first, at the connection's first keyframe: the parameter
+ * sets may come only in-band (find_extradata has run on it).
+ */
+static void
+publish(struct rec *r, const AVPacket *pkt, int key, int64_t read_at,
+    int64_t wall_us)
+{
+	if (r->live == NULL)
+		return;
+	if (!r->live_hdr) {
+		const AVStream *st = r->ic->streams[r->in_index[0]];
+		AVCodecParameters par = *st->codecpar;
+		struct cam_err e;
+		if (!key)
+			return;
+		if (par.extradata_size == 0 && r->extradata != NULL) {
+			par.extradata = r->extradata;
+			par.extradata_size = r->extradata_size;
+		}
+		if (cam_live_pub_header(r->live, &par, st->time_base.num,
+		    st->time_base.den, &e) == -1)
+			return;
+		r->live_hdr = 1;
+	}
+	cam_live_pub_packet(r->live, pkt, read_at, wall_us);
+	r->live_poll = av_gettime_relative() + LIVE_POLL_US;
+}
+
+/*
  * The rest of a packet's way once its timestamps are fixed: the clock,
  * the anchor, the segment boundary, and the write.  Takes pkt's data.
  * Returns -1 when recording on this connection must stop (why says why).
@@ -1282,6 +1337,7 @@ take(struct rec *r, int slot, AVPacket *pkt, int64_t read_at, char *why,
 			r->offset_us = o;
 		pkt_us = dts_us + r->offset_us;
 		pkt_wall = (time_t)floor_div(pkt_us, 1000000);
+		publish(r, pkt, key, read_at, pkt_us);
 	}
 	cam_err_clear(&e);
 	if (r->open && key && past_boundary(r, pkt_us))
@@ -1445,6 +1501,7 @@ handle(struct rec *r, AVPacket *pkt, int64_t read_at, char *why,
 		for (int i = 0; i < MAX_STREAMS; i++)
 			r->last_dts[i] = INT64_MIN;
 		r->offset_us = INT64_MAX;
+		r->live_hdr = 0;	/* a new timeline for the viewers */
 		if (!key) {
 			av_packet_unref(pkt);
 			return 0;
@@ -1571,8 +1628,171 @@ pump(struct rec *r, char *why, size_t whylen)
 static void
 nap(struct rec *r, int seconds)
 {
-	for (int i = 0; i < seconds * 10 && !stopping(r); i++)
+	for (int i = 0; i < seconds * 10 && !stopping(r); i++) {
+		cam_live_pub_poll(r->live);
 		usleep(100 * 1000);
+	}
+}
+
+/* The live_url stream's reader gives up between tries at most this
+ * long: it is only the wall's. */
+#define WALL_BACKOFF_MAX	10
+
+/*
+ * The camera's wall stream (live_url): read in a thread of its own and
+ * published on <camera>.wall.sock, never recorded.  It reconnects by
+ * itself, and nothing it meets reaches the recording.
+ */
+static void *
+wall_main(void *arg)
+{
+	struct rec *w = arg;
+	AVPacket *pkt = av_packet_alloc();
+	char why[512];
+	int backoff = 1, down = 0, told = 0;
+
+	if (pkt == NULL)
+		return NULL;
+	while (!stopping(w)) {
+		why[0] = '\0';
+		if (open_input(w, why, sizeof(why)) == 0) {
+			/* Video only: the wall has no sound. */
+			if (w->in_index[1] >= 0)
+				w->ic->streams[w->in_index[1]]->discard =
+				    AVDISCARD_ALL;
+			if (down && w->c->verbose)
+				tell(w->c, CAM_REC_INFO, "wall stream: back");
+			backoff = 1;
+			down = 0;
+			for (;;) {
+				arm(w);
+				int ret = av_read_frame(w->ic, pkt);
+				int64_t read_at = av_gettime();
+				if (ret < 0) {
+					if (stopping(w))
+						break;
+					if (interrupt_cb(w))
+						snprintf(why, sizeof(why),
+						    "no data for %d s",
+						    w->c->io_timeout);
+					else
+						av_strerror(ret, why,
+						    sizeof(why));
+					break;
+				}
+				if (pkt->stream_index != w->in_index[0]) {
+					av_packet_unref(pkt);
+					continue;
+				}
+				int key = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
+				if (key)
+					find_extradata(w, pkt);
+				switch (fix_timestamps(w, 0, pkt)) {
+				case 1:
+					av_packet_unref(pkt);
+					continue;
+				case 2:
+					w->last_dts[0] = INT64_MIN;
+					w->offset_us = INT64_MAX;
+					w->live_hdr = 0;
+					break;
+				}
+				w->last_dts[0] = pkt->dts;
+				AVRational tb = w->ic->streams[
+				    pkt->stream_index]->time_base;
+				int64_t dts_us = av_rescale_q(pkt->dts, tb,
+				    AV_TIME_BASE_Q);
+				if (read_at - dts_us < w->offset_us)
+					w->offset_us = read_at - dts_us;
+				publish(w, pkt, key, read_at,
+				    dts_us + w->offset_us);
+				av_packet_unref(pkt);
+			}
+		}
+		close_input(w);
+		if (stopping(w))
+			break;
+		if (!down) {
+			cam_live_pub_down(w->live, (int64_t)time(NULL),
+			    why[0] ? why : "unknown");
+			/* Not journaled (it is not recorded): told the first
+			 * time, and every time when verbose. */
+			if (!told || w->c->verbose)
+				tell(w->c, CAM_REC_ERROR, "wall stream: %s",
+				    why[0] ? why : "unknown");
+			told = 1;
+			down = 1;
+		}
+		nap(w, backoff);
+		backoff = backoff * 2 > WALL_BACKOFF_MAX ? WALL_BACKOFF_MAX :
+		    backoff * 2;
+	}
+	av_packet_free(&pkt);
+	return NULL;
+}
+
+/* The wall stream's reader, beside the recorder. */
+struct wall {
+	struct rec w;
+	atomic_int quit;
+	pthread_t thread;
+};
+
+/* Publish the camera's streams, if c->live_dir says where: a failure is
+ * told once, and the recording goes on without. */
+static void
+live_start(struct rec *r, struct wall **wp)
+{
+	const struct cam_rec_conf *c = r->c;
+	struct cam_live_pub *pub;
+	struct wall *wl;
+	struct cam_err e;
+
+	*wp = NULL;
+	if (c->live_dir == NULL)
+		return;
+	if (cam_live_pub_open(&r->live, c->live_dir, c->cam->id,
+	    CAM_LIVE_MAIN, &e) == -1) {
+		tell(c, CAM_REC_ERROR, "live view: %s; recording goes on "
+		    "without it", e.msg);
+		return;
+	}
+	if (c->cam->live_url == NULL)
+		return;
+	if (cam_live_pub_open(&pub, c->live_dir, c->cam->id, CAM_LIVE_WALL,
+	    &e) == -1) {
+		tell(c, CAM_REC_ERROR, "live view: %s", e.msg);
+		return;
+	}
+	wl = cam_xmalloc(sizeof(*wl));
+	memset(wl, 0, sizeof(*wl));
+	atomic_init(&wl->quit, 0);
+	wl->w.c = c;
+	wl->w.url = c->cam->live_url;
+	wl->w.quit = &wl->quit;
+	wl->w.live = pub;
+	wl->w.skew_us = INT64_MIN;
+	if (pthread_create(&wl->thread, NULL, wall_main, &wl->w) != 0) {
+		tell(c, CAM_REC_ERROR, "live view: no thread for the wall "
+		    "stream");
+		cam_live_pub_close(pub);
+		free(wl);
+		return;
+	}
+	*wp = wl;
+}
+
+static void
+live_stop(struct rec *r, struct wall *wl)
+{
+	if (wl != NULL) {
+		atomic_store(&wl->quit, 1);
+		pthread_join(wl->thread, NULL);
+		cam_live_pub_close(wl->w.live);
+		free(wl);
+	}
+	cam_live_pub_close(r->live);
+	r->live = NULL;
 }
 
 int
@@ -1602,6 +1822,7 @@ int
 cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 {
 	struct rec r;
+	struct wall *wall = NULL;
 	struct cam_buf b = CAM_BUF_INIT;
 	char path[PATH_MAX], why[512];
 	int backoff = 1, lockfd = -1, rc = -1, recovered = 0;
@@ -1636,6 +1857,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	cam_json_add_int(&b, "pid", (int64_t)getpid());
 	cam_json_end(&b);
 	event(&r, "record-start", &b);
+	live_start(&r, &wall);
 
 	while (!stopping(&r)) {
 		why[0] = '\0';
@@ -1694,6 +1916,8 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			event(&r, "camera-down", &b);
 			r.down = 1;
 			r.down_since = time(NULL);
+			cam_live_pub_down(r.live, (int64_t)r.down_since,
+			    why[0] ? why : "unknown");
 		}
 		nap(&r, backoff);
 		backoff = backoff * 2 > c->backoff_max ? c->backoff_max :
@@ -1709,6 +1933,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	event(&r, "record-stop", &b);
 	rc = 0;
 end:
+	live_stop(&r, wall);
 	close_segment(&r, "stop", AV_NOPTS_VALUE);
 	close_input(&r);
 	prune_reap(&r, 1);	/* r is on this stack: never left running */

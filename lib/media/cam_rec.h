@@ -56,9 +56,17 @@ struct cam_rec_conf {
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
 	int verbose;			/* report progress too */
 	/*
+	 * Live view (media/cam_live.h): the directory of the sockets the
+	 * recorder publishes its streams on (<live_dir>/live/), and the
+	 * camera's live_url stream too, read beside the recording and not
+	 * recorded.  NULL: nothing is published.
+	 */
+	const char *live_dir;
+	/*
 	 * What went wrong while recording (and, when verbose, progress),
 	 * one message at a time for the camera named: the library prints
-	 * nothing.  NULL: not told.  Called from the recorder's thread.
+	 * nothing.  NULL: not told.  Called from the recorder's thread,
+	 * and from its wall stream's reader (live_url) when there is one.
 	 */
 	void (*report)(void *arg, enum cam_rec_level level,
 	    const char *camera, const char *msg);
