@@ -262,6 +262,8 @@ cam_fmp4_open(struct cam_fmp4 **mp, const char *codec,
 	st->codecpar->extradata_size = (int)extradata_len;
 	st->time_base = (AVRational){ 1, TIMESCALE };
 
+	/* Set before the init segment goes out: out may ask the MIME. */
+	*mp = m;
 	av_dict_set(&opts, "movflags", per_frame ?
 	    "frag_keyframe+empty_moov+default_base_moof+frag_custom" :
 	    "frag_keyframe+empty_moov+default_base_moof", 0);
@@ -288,6 +290,7 @@ cam_fmp4_open(struct cam_fmp4 **mp, const char *codec,
 nomem:
 	cam_errf(e, CAM_ENV, "out of memory");
 fail:
+	*mp = NULL;
 	cam_fmp4_close(m);
 	return -1;
 }
