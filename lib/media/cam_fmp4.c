@@ -6,11 +6,17 @@
  *
  * A fragment is written out when it is complete: with per_frame after
  * every frame (av_write_frame(oc, NULL) flushes it), else when the next
- * keyframe starts a new one, or at cam_fmp4_flush.  A sample's duration
- * is not known before the next frame comes: it is taken as the interval
- * between the last two frames (40 ms for the first), and the muxer's
- * decode time of every fragment (tfdt) follows the DTS given, so an
- * estimate never drifts.
+ * keyframe starts a new one, or at cam_fmp4_flush.
+ *
+ * Timing.  Every fragment's decode time (tfdt) is the DTS given, set
+ * through the muxer's frag_discont: so a gap stays a gap and nothing
+ * drifts.  The last sample of a fragment needs a duration before the
+ * next frame is known; the muxer moves a frame that comes before the
+ * end of that duration to its end, so the duration taken is the
+ * shortest of the last STEPS intervals (40 ms at first): never longer
+ * than the next interval unless the frame rate rises, at worst a
+ * little short (a hole of a few milliseconds between two pictures,
+ * which Media Source Extensions bridge).
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +26,7 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/opt.h>
 
 #include "base/cam_util.h"
 #include "media/cam_fmp4.h"
@@ -28,6 +35,8 @@
 #define TIMESCALE	90000
 /* A frame interval to assume when nothing says better (25 fps). */
 #define STEP_US		40000LL
+/* A sample's duration: the shortest of this many last intervals. */
+#define STEPS		8
 
 struct cam_fmp4 {
 	AVFormatContext *oc;
@@ -37,7 +46,8 @@ struct cam_fmp4 {
 	int per_frame;
 	int stopped;		/* out returned -1 */
 	int64_t last_dts;	/* microseconds; INT64_MIN: none yet */
-	int64_t step;		/* last frame interval, microseconds */
+	int64_t gaps[STEPS];	/* the last frame intervals, microseconds */
+	int ngaps;
 	char mime[96];
 };
 
@@ -227,7 +237,6 @@ cam_fmp4_open(struct cam_fmp4 **mp, const char *codec,
 	m->arg = arg;
 	m->per_frame = per_frame;
 	m->last_dts = INT64_MIN;
-	m->step = STEP_US;
 	snprintf(m->mime, sizeof(m->mime), "video/mp4; codecs=\"%s\"", cs);
 	if ((m->pkt = av_packet_alloc()) == NULL)
 		goto nomem;
@@ -307,6 +316,7 @@ cam_fmp4_write(struct cam_fmp4 *m, const uint8_t *data, size_t size,
 {
 	AVPacket *pkt = m->pkt;
 	AVRational us = { 1, 1000000 }, tb;
+	int64_t step;
 	int ret;
 
 	if (m->stopped)
@@ -320,8 +330,12 @@ cam_fmp4_write(struct cam_fmp4 *m, const uint8_t *data, size_t size,
 	if (pts_us < dts_us)
 		pts_us = dts_us;
 	if (m->last_dts != INT64_MIN)
-		m->step = dts_us - m->last_dts;
+		m->gaps[m->ngaps++ % STEPS] = dts_us - m->last_dts;
 	m->last_dts = dts_us;
+	step = STEP_US;
+	for (int i = 0; i < STEPS && i < m->ngaps; i++)
+		if (i == 0 || m->gaps[i] < step)
+			step = m->gaps[i];
 	tb = m->oc->streams[0]->time_base;
 	if ((ret = av_new_packet(pkt, (int)size)) < 0)
 		return cam_err_av(e, ret, "frame");
@@ -329,9 +343,19 @@ cam_fmp4_write(struct cam_fmp4 *m, const uint8_t *data, size_t size,
 	pkt->stream_index = 0;
 	pkt->pts = av_rescale_q(pts_us, us, tb);
 	pkt->dts = av_rescale_q(dts_us, us, tb);
-	pkt->duration = av_rescale_q(m->step, us, tb);
+	pkt->duration = av_rescale_q(step, us, tb);
+	if (pkt->duration < 1)
+		pkt->duration = 1;
 	if (key)
 		pkt->flags |= AV_PKT_FLAG_KEY;
+	/* A frame that starts a fragment: its decode time (tfdt) is its
+	 * own DTS, not the sum of the durations the muxer has written
+	 * (frag_discont, which the muxer clears once taken). */
+	if ((m->per_frame || key) && (ret = av_opt_set(m->oc->priv_data,
+	    "movflags", "+frag_discont", 0)) < 0) {
+		av_packet_unref(pkt);
+		return cam_err_av(e, ret, "MP4 fragment");
+	}
 	/* av_write_frame: no interleaving queue (one stream), the packet
 	 * goes to the muxer now. */
 	ret = av_write_frame(m->oc, pkt);

@@ -295,12 +295,14 @@ seg_play(struct play *p, AVPacket *pkt)
 			continue;
 		}
 		need_key = 0;
-		/* Matroska keeps presentation times; a missing DTS follows
-		 * the last one. */
+		/* Matroska keeps presentation times only: without B-frames
+		 * (cameras' streams) they are the decoding times too; a
+		 * picture shown before the last one decoded (a B-frame) is
+		 * decoded just after it. */
 		if (pkt->dts == AV_NOPTS_VALUE)
-			pkt->dts = p->last_dts_in != INT64_MIN ?
-			    p->last_dts_in + av_rescale_q(p->step,
-			    AV_TIME_BASE_Q, tb) : pkt->pts;
+			pkt->dts = p->last_dts_in == INT64_MIN ||
+			    pkt->pts > p->last_dts_in ? pkt->pts :
+			    p->last_dts_in + 1;
 		if (pkt->pts == AV_NOPTS_VALUE || pkt->pts < pkt->dts)
 			pkt->pts = pkt->dts;
 		if (p->last_dts_in != INT64_MIN && pkt->dts > p->last_dts_in)
@@ -595,8 +597,7 @@ hole(struct cam_timeline *t, size_t *cap, const struct events *ev,
 	/* The cause of the gap, from the events between the footage. */
 	memset(&g, 0, sizeof(g));
 	for (size_t i = 0; i < ev->n; i++) {
-		time_t lo = prev_end != 0 ? prev_end - CAM_GAPS_DOWN_SLACK :
-		    (time_t)(a / US) - CAM_GAPS_DOWN_SLACK;
+		time_t lo = prev_end;
 		time_t hi = start != 0 ? start : (time_t)(b / US);
 		if (ev->v[i].at >= lo && ev->v[i].at <= hi)
 			(void)cam_gaps_event(&g, &ev->v[i].rec);
@@ -608,7 +609,9 @@ hole(struct cam_timeline *t, size_t *cap, const struct events *ev,
 	 * down before the hole is down from its start) to its camera-up. */
 	for (size_t i = 0; i < ev->n; i++) {
 		int64_t x = (int64_t)ev->v[i].at * US;
-		if (ev->v[i].kind == 0 && down_from == INT64_MIN) {
+		/* An outage begins after the footage before it ended. */
+		if (ev->v[i].kind == 0 && down_from == INT64_MIN &&
+		    ev->v[i].at >= prev_end) {
 			down_from = x < a ? a : x;
 			down_why = ev->v[i].reason;
 		} else if (ev->v[i].kind == 1 && down_from != INT64_MIN) {
