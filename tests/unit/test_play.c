@@ -13,7 +13,8 @@
  *
  * With  --play ROOT CAMERA FROM TO OUT  it writes what cam_play_stream
  * gives to OUT (FROM and TO in RFC 3339) and prints the result as
- * key=value lines (for the benchmark and for trying by hand).
+ * key=value lines (tests/t92-play.sh, trying by hand); --layout and
+ * --seek serve bench/playseek (see each below).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libavcodec/avcodec.h>
@@ -592,14 +593,23 @@ setup(void)
 
 /* ---- the driver ---- */
 
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * US + ts.tv_nsec / 1000;
+}
+
 static int
-drive(int argc, char **argv)
+drive_play(int argc, char **argv)
 {
 	struct cam_play_result res;
 	struct cam_play_req r;
 	struct cam_err e;
 	struct sink s;
-	struct timeval t0, t1;
+	int64_t t0, t1;
 	time_t from, to;
 	FILE *fp;
 
@@ -620,13 +630,13 @@ drive(int argc, char **argv)
 	r.camera = argv[3];
 	r.from_us = (int64_t)from * US;
 	r.to_us = (int64_t)to * US;
-	gettimeofday(&t0, NULL);
+	t0 = now_us();
 	if (cam_play_stream(&r, sink_out, &s, &res, &e) == -1) {
 		fprintf(stderr, "unit_play: %s\n", e.msg);
 		free(s.buf);
 		return e.code;
 	}
-	gettimeofday(&t1, NULL);
+	t1 = now_us();
 	if ((fp = fopen(argv[6], "wb")) == NULL ||
 	    fwrite(s.buf, 1, s.len, fp) != s.len || fclose(fp) != 0) {
 		fprintf(stderr, "unit_play: %s: %s\n", argv[6],
@@ -637,10 +647,154 @@ drive(int argc, char **argv)
 	printf("first_us=%lld\nlast_us=%lld\nframes=%lld\nbytes=%lld\n"
 	    "mime=%s\nseconds=%.6f\n", (long long)res.first_us,
 	    (long long)res.last_us, (long long)res.frames,
-	    (long long)res.bytes, res.mime,
-	    (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_usec - t0.tv_usec) / 1e6);
+	    (long long)res.bytes, res.mime, (double)(t1 - t0) / 1e6);
 	free(s.buf);
+	return 0;
+}
+
+/*
+ * --layout ROOT CAMERA CLIP START N SECONDS: N segments of SECONDS each
+ * from START (RFC 3339) on, each a hard link to CLIP (a Matroska file
+ * of that length), indexed in CAMERA's manifest as camrec indexes its
+ * segments: a synthetic day of footage for bench/playseek.
+ */
+static int
+drive_layout(int argc, char **argv)
+{
+	struct cam_journal *j = NULL;
+	struct cam_err e;
+	struct stat st;
+	time_t start;
+	int n, len;
+
+	cam_err_clear(&e);
+	if (argc != 8 || (n = atoi(argv[6])) <= 0 ||
+	    (len = atoi(argv[7])) <= 0) {
+		fprintf(stderr, "usage: unit_play --layout ROOT CAMERA CLIP "
+		    "START N SECONDS\n");
+		return 2;
+	}
+	char mdir[1024], mpath[1100];
+	snprintf(mdir, sizeof(mdir), "%s/%s", argv[2], argv[3]);
+	snprintf(mpath, sizeof(mpath), "%s/manifest", mdir);
+	if (cam_time_parse(argv[5], NULL, &start, &e) == -1 ||
+	    stat(argv[4], &st) == -1 || cam_mkdir_p(mdir, 0750, &e) == -1 ||
+	    cam_journal_open(&j, mpath, "bench", &e) == -1) {
+		fprintf(stderr, "unit_play: %s\n", e.msg[0] ? e.msg :
+		    strerror(errno));
+		return 2;
+	}
+	cam_journal_set_sync(j, 0);
+	for (int i = 0; i < n; i++) {
+		struct cam_buf b = CAM_BUF_INIT;
+		char rel[512], dir[1024], path[1200], stamp[32];
+		time_t t = start + (time_t)i * len;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		cam_time_format_compact(t, stamp, sizeof(stamp));
+		snprintf(rel, sizeof(rel), "%s/%04d/%02d/%02d/%s-%s.mkv",
+		    argv[3], tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    argv[3], stamp);
+		snprintf(dir, sizeof(dir), "%s/%s/%04d/%02d/%02d", argv[2],
+		    argv[3], tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		snprintf(path, sizeof(path), "%s/%s", argv[2], rel);
+		if (cam_mkdir_p(dir, 0750, &e) == -1 ||
+		    link(argv[4], path) == -1) {
+			fprintf(stderr, "unit_play: %s: %s\n", path,
+			    e.msg[0] ? e.msg : strerror(errno));
+			cam_journal_close(&j);
+			return 3;
+		}
+		cam_json_begin(&b);
+		cam_json_add_str(&b, "file", rel);
+		cam_json_add_time(&b, "start", t);
+		cam_json_add_time(&b, "end", t + len);
+		cam_json_add_int(&b, "duration_ms", (int64_t)len * 1000);
+		cam_json_add_int(&b, "frames", (int64_t)len * 25);
+		cam_json_add_uint(&b, "bytes", (uint64_t)st.st_size);
+		cam_json_add_str(&b, "sha256", "00000000000000000000000000"
+		    "00000000000000000000000000000000000000");
+		cam_json_add_str(&b, "codec", "h264");
+		cam_json_add_str(&b, "closed", "boundary");
+		cam_json_end(&b);
+		cam_journal_set_time(j, t + len);
+		int rc = cam_journal_append(j, "segment", cam_buf_str(&b),
+		    NULL, &e);
+		cam_buf_free(&b);
+		if (rc == -1) {
+			fprintf(stderr, "unit_play: %s\n", e.msg);
+			cam_journal_close(&j);
+			return 3;
+		}
+	}
+	cam_journal_close(&j);
+	return 0;
+}
+
+/* Until the first frame: the time of the first byte (the init segment)
+ * and of the first frame's fragment, then stop. */
+struct first {
+	int64_t t0, byte_us, frame_us;
+	int calls;
+};
+
+static int
+first_out(void *arg, const uint8_t *buf, size_t len)
+{
+	struct first *f = arg;
+
+	(void)buf;
+	(void)len;
+	if (f->calls++ == 0) {
+		f->byte_us = now_us() - f->t0;
+		return 0;
+	}
+	f->frame_us = now_us() - f->t0;
+	return -1;
+}
+
+/*
+ * --seek ROOT CAMERA INSTANT...: for each instant (RFC 3339), start a
+ * playback there and stop at its first frame; print the instant, the
+ * microseconds to the first byte and to the first frame's fragment, and
+ * the wall time of that frame.
+ */
+static int
+drive_seek(int argc, char **argv)
+{
+	struct cam_play_result res;
+	struct cam_err e;
+
+	if (argc < 5) {
+		fprintf(stderr, "usage: unit_play --seek ROOT CAMERA "
+		    "INSTANT...\n");
+		return 2;
+	}
+	for (int i = 4; i < argc; i++) {
+		struct cam_play_req r;
+		struct first f;
+		time_t at;
+
+		cam_err_clear(&e);
+		if (cam_time_parse(argv[i], NULL, &at, &e) == -1) {
+			fprintf(stderr, "unit_play: %s\n", e.msg);
+			return 2;
+		}
+		memset(&r, 0, sizeof(r));
+		memset(&f, 0, sizeof(f));
+		r.root = argv[2];
+		r.camera = argv[3];
+		r.from_us = (int64_t)at * US;
+		r.to_us = r.from_us + 3600 * US;
+		f.t0 = now_us();
+		if (cam_play_stream(&r, first_out, &f, &res, &e) == -1) {
+			fprintf(stderr, "unit_play: %s\n", e.msg);
+			return e.code;
+		}
+		printf("%s %lld %lld %lld\n", argv[i], (long long)f.byte_us,
+		    (long long)f.frame_us, (long long)res.first_us);
+	}
 	return 0;
 }
 
@@ -651,7 +805,11 @@ main(int argc, char **argv)
 
 	av_log_set_level(AV_LOG_ERROR);
 	if (argc > 1 && strcmp(argv[1], "--play") == 0)
-		return drive(argc, argv);
+		return drive_play(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--layout") == 0)
+		return drive_layout(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--seek") == 0)
+		return drive_seek(argc, argv);
 	if (mkdtemp(root) == NULL) {
 		perror("mkdtemp");
 		return 1;
