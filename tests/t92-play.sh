@@ -125,4 +125,25 @@ expect_success 'H.265 camera: hvc1 across a cut, decodes' '
 	test "$step" -le 150
 '
 
+start_camera bfr --live --bframes 2 --fps 10 --gop 10
+camctl -C site camera add bfr --url "$(camera_url bfr)" --segment 5s >/dev/null
+
+expect_success 'H.264 with B-frames: pictures in order, decodes, across a cut' '
+	camrec -C site record bfr --for 17s 2>err &&
+	# The cut between the second and third segments, away from the
+	# start of the recording (which may lack a picture of its GOP).
+	s3=$(secs "$(starts bfr | sed -n 3p)") &&
+	play bfr "$(at $((s3 - 2)))" "$(at $((s3 + 2)))" bfr.mp4 &&
+	check bfr.mp4 h264 &&
+	step=$(max_step bfr.mp4) &&
+	echo "largest DTS step $step ms" &&
+	test "$step" -le 150 &&
+	# Presentation times, sorted, step by one frame: none lost or
+	# doubled by the reordering.
+	ffprobe -v error -select_streams v:0 -show_entries packet=pts_time \
+	    -of csv=p=0 bfr.mp4 | sort -g |
+	    awk "NR > 1 { d = (\$1 - p) * 1000; if (d < 50 || d > 150) bad = 1 }
+		{ p = \$1 } END { exit bad }"
+'
+
 done_testing

@@ -41,6 +41,8 @@
 #define STEP_US		40000LL
 /* Recorded spans at most this far apart are one (the timeline). */
 #define SPAN_JOIN_S	2
+/* Packets held at most until a decoding time is known. */
+#define MAX_PENDING	32
 
 /* ---- opening a segment, never through a symlink ---- */
 
@@ -128,6 +130,9 @@ struct play {
 	int64_t seg_off;	/* line time of the origin */
 	int64_t step;
 	int64_t last_dts_in;	/* input time base; INT64_MIN: none */
+	AVPacket *pend[MAX_PENDING];	/* read, DTS not known yet */
+	int npend, ipend;
+	int settled;		/* pend holds packets to hand out */
 
 	/* What was sent. */
 	int started;
@@ -164,6 +169,9 @@ to_us(int64_t ts, AVRational tb)
 static void
 seg_close(struct play *p)
 {
+	for (int i = p->ipend; i < p->npend; i++)
+		av_packet_free(&p->pend[i]);
+	p->npend = p->ipend = p->settled = 0;
 	if (p->ic != NULL)
 		cam_media_close_range(&p->ic);
 	if (p->fd != -1)
@@ -188,6 +196,13 @@ seg_open(struct play *p, const struct cam_segment *s)
 	if (cam_media_open_range(&p->ic, p->fd, 0, (uint64_t)st.st_size,
 	    s->file, p->e) == -1)
 		return -1;
+	/* The streams' parsers: with B-frames, the demuxer works out the
+	 * decoding times Matroska does not keep.  A short look is enough
+	 * (the header holds the parameters). */
+	p->ic->max_analyze_duration = 500000;
+	int ret = avformat_find_stream_info(p->ic, NULL);
+	if (ret < 0)
+		return cam_err_av(p->e, ret, "%s", s->file);
 	p->vin = -1;
 	for (unsigned i = 0; i < p->ic->nb_streams; i++)
 		if (p->ic->streams[i]->codecpar->codec_type ==
@@ -260,6 +275,83 @@ start_stream(struct play *p)
 	return 0;
 }
 
+/* Give the held packets decoding times back from known, a frame step
+ * apart (never after their presentation); AV_NOPTS_VALUE: their
+ * presentation times stand in. */
+static void
+settle(struct play *p, int64_t known)
+{
+	AVRational tb = p->ic->streams[p->vin]->time_base;
+	int64_t step = av_rescale_q(p->step, AV_TIME_BASE_Q, tb), d = known;
+
+	if (step < 1)
+		step = 1;
+	for (int i = p->npend; i-- > 0;) {
+		AVPacket *q = p->pend[i];
+		if (known == AV_NOPTS_VALUE) {
+			q->dts = q->pts;
+			continue;
+		}
+		d -= step;
+		q->dts = q->pts != AV_NOPTS_VALUE && q->pts < d ? q->pts : d;
+		d = q->dts;
+	}
+	p->ipend = 0;
+	p->settled = 1;
+}
+
+/*
+ * The next video packet of the segment with a decoding time: Matroska
+ * keeps presentation times, and the demuxer's parser works out the
+ * decoding times of a stream with B-frames only once it has seen a few
+ * pictures: the first ones are held until a packet with a known DTS
+ * comes, and theirs are worked back from it.  0, AVERROR_EOF, or
+ * another AVERROR.
+ */
+static int
+next_packet(struct play *p, AVPacket *pkt)
+{
+	int ret;
+
+	for (;;) {
+		if (p->settled && p->ipend < p->npend) {
+			av_packet_move_ref(pkt, p->pend[p->ipend]);
+			av_packet_free(&p->pend[p->ipend]);
+			if (++p->ipend == p->npend)
+				p->npend = p->ipend = p->settled = 0;
+			return 0;
+		}
+		ret = av_read_frame(p->ic, pkt);
+		if (ret < 0) {
+			if (p->npend > 0) {
+				settle(p, AV_NOPTS_VALUE);
+				continue;
+			}
+			return ret == AVERROR_EOF ? AVERROR_EOF : ret;
+		}
+		if (pkt->stream_index != p->vin ||
+		    (pkt->pts == AV_NOPTS_VALUE && pkt->dts == AV_NOPTS_VALUE)) {
+			av_packet_unref(pkt);
+			continue;
+		}
+		if (pkt->dts != AV_NOPTS_VALUE && p->npend == 0)
+			return 0;
+		/* Held: a DTS not known yet, or the one that settles them. */
+		if ((p->pend[p->npend] = av_packet_alloc()) == NULL) {
+			av_packet_unref(pkt);
+			return AVERROR(ENOMEM);
+		}
+		av_packet_move_ref(p->pend[p->npend], pkt);
+		p->npend++;
+		if (p->pend[p->npend - 1]->dts != AV_NOPTS_VALUE) {
+			AVPacket *last = p->pend[--p->npend];
+			settle(p, last->dts);
+			p->pend[p->npend++] = last;
+		} else if (p->npend == MAX_PENDING - 1)
+			settle(p, AV_NOPTS_VALUE);
+	}
+}
+
 /*
  * Read the open segment from where it stands; from_us: the first frame
  * sent is the keyframe at or before it (the caller sought there).
@@ -279,16 +371,11 @@ seg_play(struct play *p, AVPacket *pkt)
 		int64_t rd, rp, wd, wp, od, op;
 		int key;
 
-		ret = av_read_frame(p->ic, pkt);
+		ret = next_packet(p, pkt);
 		if (ret == AVERROR_EOF)
 			return 0;
 		if (ret < 0)
 			return cam_err_av(p->e, ret, "%s", p->seg->file);
-		if (pkt->stream_index != p->vin ||
-		    (pkt->pts == AV_NOPTS_VALUE && pkt->dts == AV_NOPTS_VALUE)) {
-			av_packet_unref(pkt);
-			continue;
-		}
 		key = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
 		if (need_key && !key) {
 			av_packet_unref(pkt);
@@ -321,8 +408,12 @@ seg_play(struct play *p, AVPacket *pkt)
 			placed = 1;
 		}
 		if (!p->started) {
-			p->t0 = p->seg_off + rp;
-			p->res->first_us = wp;
+			/* Time zero at the first frame's decoding time, so
+			 * that no DTS is negative: with B-frames the first
+			 * picture shows a frame or two later, and first_us
+			 * + currentTime is still its wall time. */
+			p->t0 = p->seg_off + rd;
+			p->res->first_us = wd;
 			p->started = 1;
 			if ((ret = start_stream(p)) != 0) {
 				av_packet_unref(pkt);
