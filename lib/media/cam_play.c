@@ -41,8 +41,9 @@
 #define STEP_US		40000LL
 /* Recorded spans at most this far apart are one (the timeline). */
 #define SPAN_JOIN_S	2
-/* Packets held at most until a decoding time is known. */
-#define MAX_PENDING	32
+/* Pictures read ahead at the start of a run (a segment, or a seek in
+ * it) to know its reordering depth: more than a GOP's B-frames. */
+#define LOOKAHEAD	16
 
 /* ---- opening a segment, never through a symlink ---- */
 
@@ -130,9 +131,15 @@ struct play {
 	int64_t seg_off;	/* line time of the origin */
 	int64_t step;
 	int64_t last_dts_in;	/* input time base; INT64_MIN: none */
-	AVPacket *pend[MAX_PENDING];	/* read, DTS not known yet */
+	AVPacket *pend[LOOKAHEAD];	/* read ahead, DTS not known yet */
 	int npend, ipend;
-	int settled;		/* pend holds packets to hand out */
+	int settled;		/* the run's delay is known */
+	int run;		/* pictures of the run so far */
+	int delay;		/* reordering depth, pictures */
+	int64_t lowest;		/* lowest presentation time seen ahead */
+	int64_t step_tb;	/* frame interval, input time base */
+	int64_t sp[LOOKAHEAD + 1];	/* PTS not given out as DTS, sorted */
+	int nsp;
 
 	/* What was sent. */
 	int started;
@@ -166,17 +173,76 @@ to_us(int64_t ts, AVRational tb)
 	return av_rescale_q(ts, tb, AV_TIME_BASE_Q);
 }
 
+static void drop_ahead(struct play *p);
+
 static void
 seg_close(struct play *p)
 {
-	for (int i = p->ipend; i < p->npend; i++)
-		av_packet_free(&p->pend[i]);
-	p->npend = p->ipend = p->settled = 0;
+	drop_ahead(p);
 	if (p->ic != NULL)
 		cam_media_close_range(&p->ic);
 	if (p->fd != -1)
 		close(p->fd);
 	p->fd = -1;
+}
+
+/*
+ * The first pictures of the segment, read ahead into pend: the origin
+ * is the lowest presentation time among them (camrec writes the first
+ * picture at zero, later with B-frames), the frame interval the
+ * smallest step between their presentation times (the header need not
+ * say).  They start the first run unless the caller seeks.
+ */
+static int
+read_ahead(struct play *p)
+{
+	AVRational tb = p->ic->streams[p->vin]->time_base;
+	int64_t pts[LOOKAHEAD], best = INT64_MAX;
+	AVPacket *pkt;
+	int ret = 0, n = 0;
+
+	if ((pkt = av_packet_alloc()) == NULL)
+		return cam_errf(p->e, CAM_ENV, "out of memory");
+	while (p->npend < LOOKAHEAD) {
+		if ((ret = av_read_frame(p->ic, pkt)) < 0)
+			break;
+		if (pkt->stream_index != p->vin || pkt->pts == AV_NOPTS_VALUE) {
+			av_packet_unref(pkt);
+			continue;
+		}
+		if ((p->pend[p->npend] = av_packet_alloc()) == NULL) {
+			ret = AVERROR(ENOMEM);
+			break;
+		}
+		av_packet_move_ref(p->pend[p->npend++], pkt);
+	}
+	av_packet_free(&pkt);
+	if (ret < 0 && ret != AVERROR_EOF)
+		return cam_err_av(p->e, ret, "%s", p->seg->file);
+	for (int i = 0; i < p->npend; i++) {
+		int k = n++;
+		while (k > 0 && pts[k - 1] > p->pend[i]->pts) {
+			pts[k] = pts[k - 1];
+			k--;
+		}
+		pts[k] = p->pend[i]->pts;
+	}
+	for (int i = 1; i < n; i++)
+		if (pts[i] > pts[i - 1] && pts[i] - pts[i - 1] < best)
+			best = pts[i] - pts[i - 1];
+	if (best != INT64_MAX && to_us(best, tb) > 0)
+		p->step = to_us(best, tb);
+	p->origin = n > 0 ? to_us(pts[0], tb) : 0;
+	return 0;
+}
+
+/* Drop what was read ahead (before a seek). */
+static void
+drop_ahead(struct play *p)
+{
+	for (int i = p->ipend; i < p->npend; i++)
+		av_packet_free(&p->pend[i]);
+	p->npend = p->ipend = p->settled = p->run = p->nsp = 0;
 }
 
 static int
@@ -196,13 +262,6 @@ seg_open(struct play *p, const struct cam_segment *s)
 	if (cam_media_open_range(&p->ic, p->fd, 0, (uint64_t)st.st_size,
 	    s->file, p->e) == -1)
 		return -1;
-	/* The streams' parsers: with B-frames, the demuxer works out the
-	 * decoding times Matroska does not keep.  A short look is enough
-	 * (the header holds the parameters). */
-	p->ic->max_analyze_duration = 500000;
-	int ret = avformat_find_stream_info(p->ic, NULL);
-	if (ret < 0)
-		return cam_err_av(p->e, ret, "%s", s->file);
 	p->vin = -1;
 	for (unsigned i = 0; i < p->ic->nb_streams; i++)
 		if (p->ic->streams[i]->codecpar->codec_type ==
@@ -226,9 +285,7 @@ seg_open(struct play *p, const struct cam_segment *s)
 		    AV_TIME_BASE_Q);
 	if (p->step <= 0)
 		p->step = STEP_US;
-	p->origin = v->start_time != AV_NOPTS_VALUE ?
-	    to_us(v->start_time, v->time_base) : 0;
-	return 0;
+	return read_ahead(p);
 }
 
 /* The segment's place on the line (its first video DTS less the origin
@@ -275,38 +332,51 @@ start_stream(struct play *p)
 	return 0;
 }
 
-/* Give the held packets decoding times back from known, a frame step
- * apart (never after their presentation); AV_NOPTS_VALUE: their
- * presentation times stand in. */
+/* Insert pts into the sorted array of pts not yet given out as DTS. */
 static void
-settle(struct play *p, int64_t known)
+sorted_push(struct play *p, int64_t pts)
 {
-	AVRational tb = p->ic->streams[p->vin]->time_base;
-	int64_t step = av_rescale_q(p->step, AV_TIME_BASE_Q, tb), d = known;
+	int i = p->nsp;
 
-	if (step < 1)
-		step = 1;
-	for (int i = p->npend; i-- > 0;) {
-		AVPacket *q = p->pend[i];
-		if (known == AV_NOPTS_VALUE) {
-			q->dts = q->pts;
-			continue;
-		}
-		d -= step;
-		q->dts = q->pts != AV_NOPTS_VALUE && q->pts < d ? q->pts : d;
-		d = q->dts;
+	while (i > 0 && p->sp[i - 1] > pts) {
+		p->sp[i] = p->sp[i - 1];
+		i--;
 	}
-	p->ipend = 0;
-	p->settled = 1;
+	p->sp[i] = pts;
+	p->nsp++;
+}
+
+static int64_t
+sorted_pop(struct play *p)
+{
+	int64_t v = p->sp[0];
+
+	memmove(p->sp, p->sp + 1, (size_t)(p->nsp - 1) * sizeof(*p->sp));
+	p->nsp--;
+	return v;
+}
+
+/* A packet's DTS from the presentation times so far (see next_packet);
+ * i: its place in the segment's run, counted from 0. */
+static void
+give_dts(struct play *p, AVPacket *q, int i)
+{
+	sorted_push(p, q->pts);
+	if (p->nsp > p->delay)
+		q->dts = sorted_pop(p);
+	else
+		q->dts = p->lowest - (int64_t)(p->delay - i) * p->step_tb;
 }
 
 /*
- * The next video packet of the segment with a decoding time: Matroska
- * keeps presentation times, and the demuxer's parser works out the
- * decoding times of a stream with B-frames only once it has seen a few
- * pictures: the first ones are held until a packet with a known DTS
- * comes, and theirs are worked back from it.  0, AVERROR_EOF, or
- * another AVERROR.
+ * The next video packet of the segment with a decoding time.  Matroska
+ * keeps presentation times only.  Pictures come in decoding order, so
+ * the decoding times are the presentation times in increasing order,
+ * DELAY pictures later: DELAY, the reordering depth (0 without
+ * B-frames), is the most pictures shown after one that were decoded
+ * before it, in the first LOOKAHEAD pictures of the run; the first
+ * DELAY pictures are given times a frame apart before the lowest.
+ * Nothing is decoded.  0, AVERROR_EOF, or another AVERROR.
  */
 static int
 next_packet(struct play *p, AVPacket *pkt)
@@ -318,37 +388,56 @@ next_packet(struct play *p, AVPacket *pkt)
 			av_packet_move_ref(pkt, p->pend[p->ipend]);
 			av_packet_free(&p->pend[p->ipend]);
 			if (++p->ipend == p->npend)
-				p->npend = p->ipend = p->settled = 0;
+				p->npend = p->ipend = 0;
 			return 0;
 		}
+		if (!p->settled && p->npend >= LOOKAHEAD)
+			goto settle;
 		ret = av_read_frame(p->ic, pkt);
-		if (ret < 0) {
-			if (p->npend > 0) {
-				settle(p, AV_NOPTS_VALUE);
-				continue;
-			}
-			return ret == AVERROR_EOF ? AVERROR_EOF : ret;
-		}
-		if (pkt->stream_index != p->vin ||
-		    (pkt->pts == AV_NOPTS_VALUE && pkt->dts == AV_NOPTS_VALUE)) {
+		if (ret >= 0 && (pkt->stream_index != p->vin ||
+		    pkt->pts == AV_NOPTS_VALUE)) {
 			av_packet_unref(pkt);
 			continue;
 		}
-		if (pkt->dts != AV_NOPTS_VALUE && p->npend == 0)
-			return 0;
-		/* Held: a DTS not known yet, or the one that settles them. */
-		if ((p->pend[p->npend] = av_packet_alloc()) == NULL) {
-			av_packet_unref(pkt);
-			return AVERROR(ENOMEM);
+		if (p->settled) {
+			if (ret >= 0)
+				give_dts(p, pkt, p->run++);
+			return ret;
 		}
-		av_packet_move_ref(p->pend[p->npend], pkt);
-		p->npend++;
-		if (p->pend[p->npend - 1]->dts != AV_NOPTS_VALUE) {
-			AVPacket *last = p->pend[--p->npend];
-			settle(p, last->dts);
-			p->pend[p->npend++] = last;
-		} else if (p->npend == MAX_PENDING - 1)
-			settle(p, AV_NOPTS_VALUE);
+		if (ret >= 0) {
+			/* Looking ahead. */
+			if ((p->pend[p->npend] = av_packet_alloc()) == NULL) {
+				av_packet_unref(pkt);
+				return AVERROR(ENOMEM);
+			}
+			av_packet_move_ref(p->pend[p->npend++], pkt);
+			if (p->npend < LOOKAHEAD)
+				continue;
+		} else if (ret != AVERROR_EOF || p->npend == 0)
+			return ret;
+settle:
+		/* The run's reordering depth and lowest time, then the held
+		 * pictures' decoding times. */
+		p->delay = 0;
+		p->lowest = INT64_MAX;
+		for (int i = 0; i < p->npend; i++) {
+			int later = 0;
+			for (int j = 0; j < i; j++)
+				later += p->pend[j]->pts > p->pend[i]->pts;
+			if (later > p->delay)
+				p->delay = later;
+			if (p->pend[i]->pts < p->lowest)
+				p->lowest = p->pend[i]->pts;
+		}
+		p->step_tb = av_rescale_q(p->step, AV_TIME_BASE_Q,
+		    p->ic->streams[p->vin]->time_base);
+		if (p->step_tb < 1)
+			p->step_tb = 1;
+		p->nsp = 0;
+		for (int i = 0; i < p->npend; i++)
+			give_dts(p, p->pend[i], p->run++);
+		p->settled = 1;
+		p->ipend = 0;
 	}
 }
 
@@ -520,6 +609,7 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 			AVRational tb = p.ic->streams[p.vin]->time_base;
 			int64_t target = p.origin + r->from_us -
 			    (int64_t)s->start * US;
+			drop_ahead(&p);
 			if (av_seek_frame(p.ic, p.vin, av_rescale_q(target,
 			    AV_TIME_BASE_Q, tb), AVSEEK_FLAG_BACKWARD) < 0)
 				/* Past the end, or no index: from the start. */
