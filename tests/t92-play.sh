@@ -109,6 +109,23 @@ expect_success 'a window before any footage: refused, nothing written' '
 	test ! -e none.mp4
 '
 
+has_partial() { find site.store/live -name "*.partial" | grep -q .; }
+expect_success 'the segment being written plays too (its .partial)' '
+	camctl -C site camera add live --url "$(camera_url gate)" --segment 60s \
+	    >/dev/null &&
+	{ camrec -C site record live --for 9s 2>err & } &&
+	pid=$! &&
+	wait_for has_partial &&
+	sleep 5 &&
+	now=$(date -u +%s) &&
+	play live "$(at $((now - 60)))" "$(at $((now + 60)))" part.mp4 &&
+	wait $pid &&
+	check part.mp4 h264 &&
+	test "$(val part.mp4 frames)" -ge 20 &&
+	first=$(val part.mp4 first_us) &&
+	test "$first" -ge $(((now - 10) * 1000000))
+'
+
 start_camera h265 --live --codec h265 --fps 10 --gop 10
 camctl -C site camera add hevc --url "$(camera_url h265)" --segment 5s >/dev/null
 

@@ -11,7 +11,14 @@
  * JOIN_S after the one before it ended is the same recording cut in two:
  * it goes on frame-exact from the other's last frame (no stall, no
  * jump).  After a real gap the line jumps by the gap's wall-clock length.
+ *
+ * The segment camrec is writing (its .partial, not in the manifest yet)
+ * is played and shown on the timeline too when it is the latest; its
+ * start comes from its name, its end from its modification time, and a
+ * torn cluster at its end ends it.  Every file is opened one component
+ * at a time without following a symbolic link.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -107,6 +114,83 @@ open_under(const char *root, const char *rel, struct cam_err *e)
 	return fd;
 }
 
+/* ---- the segment being written ---- */
+
+/*
+ * The segment camrec is writing (CAMERA-YYYYMMDDTHHMMSSZ[-N].mkv.partial
+ * under the day's directory, its name from its start), if it starts at
+ * or after after (the end of the last indexed segment, less a second):
+ * appended to segs with its start from the name and its end from its
+ * modification time, partial set.  Only the days from after's to now's
+ * (UTC) are looked at.  0 whether found or not.
+ */
+static int
+add_partial(const char *root, const char *camera, time_t after,
+    struct cam_segments *segs, int *partial)
+{
+	time_t now = time(NULL), best = (time_t)-1;
+	char bestrel[PATH_MAX] = "";
+	struct stat st;
+	size_t cl = strlen(camera);
+
+	*partial = 0;
+	if (after > now)
+		return 0;
+	for (time_t day = after - after % 86400; day <= now; day += 86400) {
+		char dir[PATH_MAX];
+		struct tm tm;
+		struct dirent *de;
+		DIR *d;
+
+		gmtime_r(&day, &tm);
+		if (snprintf(dir, sizeof(dir), "%s/%s/%04d/%02d/%02d", root,
+		    camera, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) >=
+		    (int)sizeof(dir) || (d = opendir(dir)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			struct tm t;
+			const char *n = de->d_name;
+			size_t len = strlen(n);
+			int c;
+
+			memset(&t, 0, sizeof(t));
+			if (len < 8 || strcmp(n + len - 8, ".partial") != 0 ||
+			    strncmp(n, camera, cl) != 0 || n[cl] != '-' ||
+			    sscanf(n + cl + 1, "%4d%2d%2dT%2d%2d%2dZ%n",
+			    &t.tm_year, &t.tm_mon, &t.tm_mday, &t.tm_hour,
+			    &t.tm_min, &t.tm_sec, &c) != 6)
+				continue;
+			t.tm_year -= 1900;
+			t.tm_mon -= 1;
+			time_t start = timegm(&t);
+			if (start == (time_t)-1 || start + 1 < after ||
+			    start <= best)
+				continue;
+			best = start;
+			snprintf(bestrel, sizeof(bestrel), "%s/%04d/%02d/%02d/%s",
+			    camera, tm.tm_year + 1900, tm.tm_mon + 1,
+			    tm.tm_mday, n);
+		}
+		closedir(d);
+	}
+	if (best == (time_t)-1)
+		return 0;
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/%s", root, bestrel);
+	if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return 0;
+	segs->v = cam_xrealloc(segs->v, (segs->n + 1) * sizeof(*segs->v));
+	struct cam_segment *x = &segs->v[segs->n++];
+	memset(x, 0, sizeof(*x));
+	x->camera = cam_xstrdup(camera);
+	x->file = cam_xstrdup(bestrel);
+	x->bytes = (uint64_t)st.st_size;
+	x->start = best;
+	x->end = st.st_mtime > best ? st.st_mtime : best;
+	*partial = 1;
+	return 0;
+}
+
 /* ---- the playback ---- */
 
 struct play {
@@ -148,6 +232,8 @@ struct play {
 	int64_t line_end;	/* line end of the last frame sent */
 	int have_prev;
 	time_t prev_start, prev_end;	/* the last segment used, manifest */
+	size_t partial_k;	/* index of the segment being written, or -1 */
+	int in_partial;		/* reading it: a torn end is its end */
 	int64_t prev_off;
 };
 
@@ -217,7 +303,7 @@ read_ahead(struct play *p)
 		av_packet_move_ref(p->pend[p->npend++], pkt);
 	}
 	av_packet_free(&pkt);
-	if (ret < 0 && ret != AVERROR_EOF)
+	if (ret < 0 && ret != AVERROR_EOF && !p->in_partial)
 		return cam_err_av(p->e, ret, "%s", p->seg->file);
 	for (int i = 0; i < p->npend; i++) {
 		int k = n++;
@@ -461,7 +547,7 @@ seg_play(struct play *p, AVPacket *pkt)
 		int key;
 
 		ret = next_packet(p, pkt);
-		if (ret == AVERROR_EOF)
+		if (ret == AVERROR_EOF || (ret < 0 && p->in_partial))
 			return 0;
 		if (ret < 0)
 			return cam_err_av(p->e, ret, "%s", p->seg->file);
@@ -571,7 +657,7 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 	struct play p;
 	AVPacket *pkt = NULL;
 	char a[32], b[32];
-	int rc = -1;
+	int rc = -1, partial = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
@@ -582,12 +668,20 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 	p.arg = arg;
 	p.fd = -1;
 	p.last_out_dts = INT64_MIN;
+	p.partial_k = (size_t)-1;
 	if (!camera_ok(r->camera))
 		return cam_errf(e, CAM_NO, "\"%s\": not a camera", r->camera);
 	if (r->to_us <= r->from_us)
 		return cam_errf(e, CAM_NO, "an empty window");
 	if (cam_store_segments(r->root, r->camera, &segs, e) == -1)
 		return -1;
+	/* The segment being written, when the window reaches past the
+	 * last one indexed. */
+	if ((segs.n == 0 || (int64_t)segs.v[segs.n - 1].end * US < r->to_us) &&
+	    add_partial(r->root, r->camera, segs.n > 0 ?
+	    segs.v[segs.n - 1].end : (time_t)(r->from_us / US), &segs,
+	    &partial) == 0 && partial)
+		p.partial_k = segs.n - 1;
 	if ((pkt = av_packet_alloc()) == NULL) {
 		cam_errf(e, CAM_ENV, "out of memory");
 		goto end;
@@ -600,6 +694,7 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 			break;
 		if ((int64_t)s->end * US + US <= r->from_us)
 			continue;
+		p.in_partial = k == p.partial_k;
 		if ((ret = seg_open(&p, s)) == -1)
 			goto end;
 		if (ret == 1)
@@ -881,6 +976,12 @@ cam_play_timeline(const char *root, const char *camera, int64_t from_us,
 		return cam_errf(e, CAM_NO, "an empty window");
 	if (cam_store_segments(root, camera, &segs, e) == -1)
 		return -1;
+	/* The segment being written is footage too. */
+	int partial;
+	if (segs.n == 0 || (int64_t)segs.v[segs.n - 1].end * US < to_us)
+		(void)add_partial(root, camera, segs.n > 0 ?
+		    segs.v[segs.n - 1].end : (time_t)(from_us / US), &segs,
+		    &partial);
 	ev.from = (time_t)(from_us / US);
 	ev.to = (time_t)(to_us / US) + 1;
 	if (cam_path(path, sizeof(path), e, "%s/%s/manifest", root,
