@@ -201,6 +201,7 @@ struct play {
 	void *arg;
 	struct cam_fmp4 *m;
 	int stopped;		/* out or pace said stop */
+	int fatal;		/* the output failed: no going on */
 
 	/* The stream, from the first segment read. */
 	enum AVCodecID codec;
@@ -592,6 +593,7 @@ seg_play(struct play *p, AVPacket *pkt)
 			p->started = 1;
 			if ((ret = start_stream(p)) != 0) {
 				av_packet_unref(pkt);
+				p->fatal = 1;
 				return ret == 1 ? 1 : -1;
 			}
 		}
@@ -611,6 +613,7 @@ seg_play(struct play *p, AVPacket *pkt)
 		if (cam_fmp4_write(p->m, pkt->data, (size_t)pkt->size, key, op,
 		    od, p->e) == -1) {
 			av_packet_unref(pkt);
+			p->fatal = 1;
 			return p->stopped ? 1 : -1;
 		}
 		p->last_out_dts = od;
@@ -657,7 +660,7 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 	struct play p;
 	AVPacket *pkt = NULL;
 	char a[32], b[32];
-	int rc = -1, partial = 0;
+	int rc = -1, partial = 0, failed = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
@@ -695,8 +698,13 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 		if ((int64_t)s->end * US + US <= r->from_us)
 			continue;
 		p.in_partial = k == p.partial_k;
-		if ((ret = seg_open(&p, s)) == -1)
-			goto end;
+		if ((ret = seg_open(&p, s)) == -1) {
+			/* A segment that cannot be read (pruned since the
+			 * manifest was read, damaged) is a gap. */
+			seg_close(&p);
+			failed = 1;
+			continue;
+		}
 		if (ret == 1)
 			break;
 		if (!p.started && (int64_t)s->start * US < r->from_us) {
@@ -712,8 +720,12 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 				    AVSEEK_FLAG_BACKWARD);
 		}
 		ret = seg_play(&p, pkt);
-		if (ret == -1)
-			goto end;
+		if (ret == -1) {
+			if (p.stopped || p.fatal)
+				goto end;
+			failed = 1;
+			ret = 0;
+		}
 		if (p.started) {
 			p.have_prev = 1;
 			p.prev_start = s->start;
@@ -724,6 +736,8 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 		if (ret == 1)
 			break;
 	}
+	if (!p.started && failed)
+		goto end;	/* e says why */
 	if (!p.started) {
 		cam_time_format_utc((time_t)(r->from_us / US), a, sizeof(a));
 		cam_time_format_utc((time_t)((r->to_us + US - 1) / US), b,

@@ -459,6 +459,22 @@ stream_tests(void)
 	    "all decode, DTS increasing");
 	free(s.buf);
 
+	/* A segment gone since the manifest listed it (pruned, lost): a
+	 * gap, the playback goes on after it. */
+	char seg_b[512], away[512];
+	snprintf(seg_b, sizeof(seg_b), "%s/gate/2026/11/23/gate-%s.mkv", root,
+	    "20261123T141326Z");
+	snprintf(away, sizeof(away), "%s/away.mkv", root);
+	memset(&s, 0, sizeof(s));
+	CHECK(rename(seg_b, away) == 0, "second segment taken away");
+	CHECK(play((T0 + 4) * US, (T0 + 23) * US, &s, &res, NULL, &e) == 0 &&
+	    res.frames == 40, "its time is a gap: 20 frames before, 20 after");
+	probe_mp4(&s, &p);
+	CHECK(p.packets == 40 && p.increasing && p.decode_errors == 0 &&
+	    p.max_step_us == 15100000, "the gap (15 s) in the timestamps");
+	CHECK(rename(away, seg_b) == 0, "put back");
+	free(s.buf);
+
 	/* Names. */
 	struct cam_play_req r = { .root = root, .camera = "..",
 	    .from_us = T0 * US, .to_us = (T0 + 1) * US };
