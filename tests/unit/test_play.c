@@ -569,6 +569,43 @@ timeline_tests(void)
 	cam_play_timeline_free(&t);
 }
 
+/* The segment being written: a .partial after the last indexed one. */
+static void
+partial_tests(void)
+{
+	struct cam_play_result res;
+	struct cam_timeline t;
+	struct cam_err e;
+	struct sink s;
+	struct timespec ts[2];
+	char src[512], part[512];
+
+	snprintf(src, sizeof(src), "%s/gate/2026/11/23/gate-%s.mkv", root,
+	    "20261123T141341Z");
+	snprintf(part, sizeof(part), "%s/gate/2026/11/23/gate-%s.mkv.partial",
+	    root, "20261123T141350Z");
+	/* A copy of the third segment (6 s) written from 30 s on, last
+	 * written at 36 s. */
+	CHECK(link(src, part) == 0, "a .partial from 30 s on");
+	ts[0].tv_sec = ts[1].tv_sec = T0 + 36;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	CHECK(utimensat(AT_FDCWD, part, ts, 0) == 0, "written until 36 s");
+	memset(&s, 0, sizeof(s));
+	CHECK(play((T0 + 31) * US + 500000, (T0 + 33) * US, &s, &res, NULL,
+	    &e) == 0 && res.first_us == (T0 + 31) * US && res.frames == 20,
+	    "played from the .partial: the keyframe at 31 s, 20 frames");
+	free(s.buf);
+	CHECK(cam_play_timeline(root, "gate", (T0 + 20) * US, (T0 + 40) * US,
+	    &t, &e) == 0 && t.nspans == 5 &&
+	    t.spans[2].kind == CAM_SPAN_GAP &&
+	    t.spans[3].kind == CAM_SPAN_RECORDED &&
+	    t.spans[3].from_us == (T0 + 30) * US &&
+	    t.spans[3].to_us == (T0 + 36) * US,
+	    "the timeline shows it recorded, 30 s to 36 s");
+	cam_play_timeline_free(&t);
+	CHECK(unlink(part) == 0, "taken away");
+}
+
 static int
 setup(void)
 {
@@ -837,6 +874,7 @@ main(int argc, char **argv)
 	stream_tests();
 	symlink_tests();
 	timeline_tests();
+	partial_tests();
 	if (getenv("UNIT_PLAY_KEEP") != NULL)
 		return UNIT_END();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
