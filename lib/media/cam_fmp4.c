@@ -13,7 +13,7 @@
  * drifts.  The last sample of a fragment needs a duration before the
  * next frame is known; the muxer moves a frame that comes before the
  * end of that duration to its end, so the duration taken is the
- * shortest of the last STEPS intervals (40 ms at first): never longer
+ * shortest of the last STEPS intervals (1/60 s at first): never longer
  * than the next interval unless the frame rate rises, at worst a
  * little short (a hole of a few milliseconds between two pictures,
  * which Media Source Extensions bridge).
@@ -33,8 +33,10 @@
 
 #define IO_BUF		65536
 #define TIMESCALE	90000
-/* A frame interval to assume when nothing says better (25 fps). */
-#define STEP_US		40000LL
+/* The first frame's duration, before an interval is known: 60 fps, not
+ * longer than any camera's interval (a longer one would make the muxer
+ * move the second frame). */
+#define STEP_US		16667LL
 /* A sample's duration: the shortest of this many last intervals. */
 #define STEPS		8
 
