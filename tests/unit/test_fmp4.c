@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libavcodec/avcodec.h>
@@ -433,6 +434,57 @@ hevc_tests(void)
 	free(s.buf);
 }
 
+/* Live timestamps jitter: frames 30 and 50 ms apart in turn.  Every
+ * fragment's decode time is still the frame's own (the muxer moved
+ * none), and the muxing cost per frame is printed. */
+static void
+jitter_tests(void)
+{
+	struct frames fr;
+	struct boxes b;
+	struct cam_fmp4 *m = NULL;
+	struct cam_err e;
+	struct sink s;
+	struct timespec t0, t1;
+	int rc = 0, exact = 1;
+	int64_t t = 0, want[75];
+
+	memset(&s, 0, sizeof(s));
+	memset(&b, 0, sizeof(b));
+	if (encode(&fr, 75) == -1 || fr.n != 75) {
+		CHECK(0, "75 frames encoded");
+		frames_free(&fr);
+		return;
+	}
+	CHECK(cam_fmp4_open(&m, "h264", fr.extra, fr.extra_len, 320, 240, 1,
+	    sink_out, &s, &e) == 0, "open, a fragment a frame");
+	if (m == NULL) {
+		frames_free(&fr);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < fr.n && rc == 0; i++) {
+		want[i] = t;
+		rc = cam_fmp4_write(m, fr.v[i]->data, (size_t)fr.v[i]->size,
+		    (fr.v[i]->flags & AV_PKT_FLAG_KEY) != 0, t, t, &e);
+		t += i % 2 ? 50000 : 30000;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(rc == 0, "75 frames written");
+	printf("# %.1f us of muxing a frame (a fragment each, 320x240)\n",
+	    ((double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / fr.n);
+	cam_fmp4_close(m);
+	walk(s.buf, s.len, &b, 1);
+	for (int i = 0; i < b.ntfdt && i < 75; i++)
+		if (b.tfdt[i] != (uint64_t)(want[i] * 9 / 100))
+			exact = 0;
+	CHECK(b.ntfdt == 75 && exact,
+	    "every fragment's decode time its frame's, jitter and all");
+	free(s.buf);
+	frames_free(&fr);
+}
+
 int
 main(void)
 {
@@ -443,5 +495,6 @@ main(void)
 	stream_tests(1);
 	stream_tests(0);
 	hevc_tests();
+	jitter_tests();
 	return UNIT_END();
 }
