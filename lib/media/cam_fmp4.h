@@ -25,7 +25,8 @@ struct cam_fmp4;
 /*
  * Start a stream of codec ("h264" or "hevc") with its extradata (avcC /
  * hvcC or Annex B parameter sets), width and height.  The init segment
- * (ftyp, moov) is written through out at once.  CAM_NO for a codec the
+ * (ftyp, moov) is written through out at once; *m is set before that, so
+ * that out may call cam_fmp4_mime.  CAM_NO for a codec the
  * browser cannot take in MP4.
  */
 int cam_fmp4_open(struct cam_fmp4 **m, const char *codec,

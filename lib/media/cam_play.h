@@ -29,7 +29,11 @@ struct cam_play_req {
 };
 
 struct cam_play_result {
-	int64_t first_us;	/* wall time of the first frame sent, 0: none */
+	int64_t first_us;	/* wall time of the first frame sent, 0: none
+				 * (of its decoding time: with B-frames a
+				 * frame or two before it shows; first_us +
+				 * the output's time is always the wall
+				 * time) */
 	int64_t last_us;	/* wall time of the last frame sent */
 	int64_t frames;
 	int64_t bytes;
@@ -57,7 +61,10 @@ enum cam_span_kind {
 struct cam_span {
 	enum cam_span_kind kind;
 	int64_t from_us, to_us;
-	char reason[128];	/* gaps and outages: why, when known */
+	char reason[128];	/* gaps: "not recorded", "camera down",
+				 * "disk full", "clock stepped forwards",
+				 * "recording stopped: WHY"; outages: the
+				 * camera-down record's reason */
 };
 
 struct cam_mark {		/* a logbook entry naming the camera */
