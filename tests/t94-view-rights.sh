@@ -88,6 +88,13 @@ expect_success 'camextract refuses a view request, clearly, and extracts nothing
 	test ! -e site.store/extractions.journal
 '
 
+expect_success 'the example view request parses; camextract refuses it as one' '
+	must_fail 1 camextract -C site run "$CAMKIT_TOP/examples/view-request.yaml" \
+	    -o E.tar 2>err &&
+	has "request XEM-2026-007 is a view request \(action: view, for tranthib\)" err &&
+	test ! -e E.tar
+'
+
 expect_success 'an extraction request grants no viewing: refused, nothing kept' '
 	mkdir x && cd x &&
 	request X1 "$from" "$to" && sign X1.yaml director &&
