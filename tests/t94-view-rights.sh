@@ -153,6 +153,12 @@ expect_success 'when policy wants the unit head: the director alone is refused, 
 	has "^granted V8 " out
 '
 
+expect_success 'views.journal is sealed and verified with the other journals of the site' '
+	camctl -C site seal >/dev/null &&
+	{ camaudit -C site journals >out || test $? = 1; } &&
+	has "^ok	views.journal	2 records, 1 seals" out
+'
+
 expect_success 'the guard reports from the screen: off shift refused, on shift entry and hold' '
 	must_fail 1 "$fix" site report "$me" gate suspicious "người lạ" 2>err &&
 	has "no shift is open" err &&

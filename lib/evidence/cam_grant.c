@@ -26,10 +26,10 @@
 #include "evidence/cam_grant.h"
 #include "evidence/cam_request.h"
 #include "journal/cam_journal.h"
+#include "media/cam_store.h"
 #include "site/cam_site.h"
 
 #define VIEWS_DIR	"views"
-#define VIEWS_FILE	"views.journal"
 #define VIEWS_LOCK	"views.lock"
 #define VIEWS_KIND	"view-request"
 
@@ -119,7 +119,7 @@ cam_grant_list(const char *root, struct cam_grants *gs, struct cam_err *e)
 	struct stat st;
 
 	memset(gs, 0, sizeof(*gs));
-	if (cam_path(path, sizeof(path), e, "%s/" VIEWS_FILE, root) == -1)
+	if (cam_path(path, sizeof(path), e, "%s/" CAM_VIEWS_FILE, root) == -1)
 		return -1;
 	if (stat(path, &st) == -1)
 		return errno == ENOENT ? 0 : cam_err_sys(e, "%s", path);
@@ -216,7 +216,7 @@ journal_grant(const char *root, const char *host, const struct cam_request *r,
 	char path[PATH_MAX];
 	int rc = -1;
 
-	if (cam_path(path, sizeof(path), e, "%s/" VIEWS_FILE, root) == -1)
+	if (cam_path(path, sizeof(path), e, "%s/" CAM_VIEWS_FILE, root) == -1)
 		return -1;
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "id", r->id);
@@ -258,7 +258,7 @@ lock_unused(const char *root, const char *id, int *fd, struct cam_err *e)
 		return cam_err_sys(e, "%s", path);
 	if (flock(*fd, LOCK_EX) == -1)
 		return cam_err_sys(e, "lock %s", path);
-	if (cam_path(path, sizeof(path), e, "%s/" VIEWS_FILE, root) == -1)
+	if (cam_path(path, sizeof(path), e, "%s/" CAM_VIEWS_FILE, root) == -1)
 		return -1;
 	if (stat(path, &st) == -1)
 		return errno == ENOENT ? 0 : cam_err_sys(e, "%s", path);
