@@ -13,6 +13,7 @@
 #include "journal/cam_logbook.h"
 #include "media/cam_store.h"
 #include "site/cam_config.h"
+#include "site/cam_policy.h"
 #include "view/cam_view_rights.h"
 #include "unit.h"
 
@@ -128,6 +129,18 @@ main(void)
 	CHECK(!live(&cfg, "dept", "gate") && !live(&cfg, "aud", "gate") &&
 	    !live(&cfg, "stranger", "gate"),
 	    "a department member, an auditor, a stranger do not");
+	{
+		struct cam_config one = cfg;
+		one.users = users;
+		one.nusers = 1;
+		CHECK(!cam_policy_may_account(&one, "root", CAM_ACT_WATCH_LIVE,
+		    why, sizeof(why)) && strstr(why, "root is not a user") !=
+		    NULL, "by name, root holds no right it is not given");
+		one.nusers = 0;
+		CHECK(!cam_policy_may_account(&one, "guard1",
+		    CAM_ACT_WATCH_LIVE, why, sizeof(why)),
+		    "by name, a site with no users gives no one anything");
+	}
 	CHECK(!cam_view_may_live(&cfg, "guard1", "nosuch", why, sizeof(why)) &&
 	    strncmp(why, "no-camera: ", 11) == 0, "no such camera");
 	CHECK(!cam_view_may_live(&cfg, "aud", "gate", why, sizeof(why)) &&
