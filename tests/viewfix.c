@@ -12,6 +12,9 @@
  *					300 s after: prints "SEQ HOLD"
  *   viewfix DIR trail ACCOUNT VERB OBJECT OUTCOME REASON|- DETAIL|-
  *					one record of program camview
+ *   viewfix DIR time N ACCOUNT CAMERA FROM TO
+ *					N times cam_grant_list and
+ *					cam_view_may_play: microseconds each
  *
  * Times are RFC 3339.  Exit status: 0, 1 refused (the message on
  * standard error), 3 anything else.
@@ -126,6 +129,37 @@ main(int argc, char **argv)
 			}
 			cam_grants_free(&gs);
 		}
+	} else if (strcmp(verb, "time") == 0 && argc == 8) {
+		struct cam_grants gs;
+		struct cam_view_right r;
+		struct timespec t0, t1;
+		int64_t from, to, list_ns = 0, may_ns = 0;
+		int n = atoi(argv[3]), ok = 0;
+		char why[512];
+		if (n <= 0 || when(argv[6], &from) == -1 ||
+		    when(argv[7], &to) == -1)
+			rc = 2;
+		for (int i = 0; rc == 0 && i < n; i++) {
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			if (cam_grant_list(root, &gs, &e) == -1) {
+				rc = fail(&e);
+				break;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			list_ns += (t1.tv_sec - t0.tv_sec) * 1000000000LL +
+			    (t1.tv_nsec - t0.tv_nsec);
+			ok += cam_view_may_play(&s.cfg, &gs, argv[4], argv[5],
+			    from, to, now, &r, why, sizeof(why));
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			may_ns += (t0.tv_sec - t1.tv_sec) * 1000000000LL +
+			    (t0.tv_nsec - t1.tv_nsec);
+			if (i == 0)
+				printf("grants\t%zu\n", gs.n);
+			cam_grants_free(&gs);
+		}
+		if (rc == 0)
+			printf("list_us\t%.1f\nmay_play_us\t%.2f\ngranted\t%d/%d\n",
+			    list_ns / 1000.0 / n, may_ns / 1000.0 / n, ok, n);
 	} else if (strcmp(verb, "report") == 0 && argc == 7) {
 		uint64_t seq;
 		char hold[32];
