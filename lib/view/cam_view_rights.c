@@ -174,10 +174,12 @@ report_entry(const struct cam_config *cfg, const char *root,
 	if (note != NULL && note[0] != '\0')
 		cam_buf_addf(&text, "%s (camview, %s)", note, t);
 	else
-		cam_buf_addf(&text, "%s (camview, %s)",
-		    strcmp(kind, "suspicious") == 0 ?
-		    "Báo cáo từ màn hình: nghi vấn" :
-		    "Báo cáo từ màn hình: sự cố kỹ thuật", t);
+		/* No words of the guard's: the record's own, in English
+		 * as every journal record (the page shows the kind in the
+		 * reader's language). */
+		cam_buf_addf(&text, "%s reported from the screen (camview, "
+		    "%s)", strcmp(kind, "suspicious") == 0 ?
+		    "something suspicious" : "a fault", t);
 	if (!cam_logbook_text_ok(cam_buf_str(&text), text.len, why,
 	    sizeof(why))) {
 		cam_errf(e, CAM_NO, "note: %s", why);

@@ -239,8 +239,10 @@ main(void)
 		const struct cam_logbook_entry *en = NULL;
 		struct cam_holds h;
 
-		if (cam_logbook_load(&lb, unit_path(dir, CAM_LOGBOOK_FILE),
-		    &e) == 0)
+		int loaded = cam_logbook_load(&lb, unit_path(dir,
+		    CAM_LOGBOOK_FILE), &e) == 0;
+
+		if (loaded)
 			en = cam_logbook_get(&lb, 2);
 		CHECK(en != NULL && strcmp(en->kind, "suspicious") == 0 &&
 		    strcmp(en->author, me) == 0 && en->camera != NULL &&
@@ -248,7 +250,7 @@ main(void)
 		    strstr(en->text, "người lạ ở cổng (camview, ") != NULL,
 		    "the entry: kind, author from the login, camera, text "
 		    "and time");
-		if (en != NULL)
+		if (loaded)
 			cam_logbook_free(&lb);
 		CHECK(cam_store_holds(dir, &h, &e) == 0 && h.n == 1 &&
 		    strcmp(h.v[0].camera, "gate") == 0 &&
@@ -257,6 +259,25 @@ main(void)
 		    strcmp(h.v[0].by, me) == 0 && !h.v[0].released,
 		    "the hold: camera, two minutes before to five after");
 		cam_holds_free(&h);
+	}
+	cam_err_clear(&e);
+	CHECK(cam_view_report(&cfg, NULL, dir, "h", me, "yard", "fault", "",
+	    h9, 60, 60, &seq, hold, sizeof(hold), &e) == 0 && seq == 3 &&
+	    strcmp(hold, "2") == 0, "a fault without a note: entry 3, hold 2");
+	{
+		struct cam_logbook lb;
+		const struct cam_logbook_entry *en = NULL;
+
+		int loaded = cam_logbook_load(&lb, unit_path(dir,
+		    CAM_LOGBOOK_FILE), &e) == 0;
+
+		if (loaded)
+			en = cam_logbook_get(&lb, 3);
+		CHECK(en != NULL && strcmp(en->kind, "fault") == 0 &&
+		    strncmp(en->text, "a fault reported from the screen "
+		    "(camview, ", 41) == 0, "its text says so, in English");
+		if (loaded)
+			cam_logbook_free(&lb);
 	}
 	unlink(unit_path(dir, CAM_LOGBOOK_FILE));
 	unlink(unit_path(dir, CAM_HOLDS_FILE));
