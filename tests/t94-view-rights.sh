@@ -140,13 +140,14 @@ expect_success 'a camera the site does not have: refused, nothing kept' '
 	nothing_more V1
 '
 
-expect_success 'when policy wants the unit head: the director alone is refused, both accepted' '
+expect_success 'when policy wants the unit head: the director alone is refused, both accepted (camextract sign signs a view request)' '
 	sed -i "s|^  unit_head_signature: false|  unit_head_signature: true|" site/camkit.yaml &&
 	camctl -C site commit -m "unit head signature" >/dev/null &&
 	view V8 "" hall && sign V8.yaml director &&
 	must_fail 1 "$fix" site grant V8.yaml 2>err &&
 	has "\(no-unit-head\)" err && nothing_more V1 &&
-	sign V8.yaml unit-head &&
+	camextract -C site sign --key "$P/unit-head.key" --cert "$P/unit-head.crt" \
+	    V8.yaml >out && has "^V8\.yaml(\.[0-9a-f]{16})?\.p7s$" out &&
 	"$fix" site grant V8.yaml >out &&
 	has "^V8	tranvanb	hall	" out &&
 	"$fix" site may-play tranvanb hall "$from" "$to" >out &&
