@@ -149,7 +149,13 @@ check: deps
 	tests/run $(B)
 
 all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/livesub $(B)/tests/jbench $(B)/bench/yeargen \
-	$(B)/tests/hwytimer.so $(B)/tests/powercut $(B)/tests/powercut.so
+	$(B)/tests/hwytimer.so $(B)/tests/powercut $(B)/tests/powercut.so \
+	$(B)/tests/viewfix
+
+# camview's rights through the library, for t94-view-rights.sh.
+$(B)/tests/viewfix: tests/viewfix.c $(LIB) lib/*/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
 
 # Preloaded by tests/t78-valgrind.sh (see the file); never sanitized.
 $(B)/tests/hwytimer.so: tests/hwytimer.c

@@ -499,12 +499,77 @@ cam_audit_report_logbook(struct cam_audit_report *p)
 	cam_json_end(&p->json);
 }
 
+/* One account's looks through camview (002 §3.6b). */
+struct looker {
+	char account[64];
+	int live, plays, refused;
+	int64_t seconds;	/* live */
+};
+
 struct acctx2 {
 	struct cam_audit_report *p;
 	time_t from, to;
 	int extractions, refusals, failed;
 	struct cam_buf ext, ref, jext, jref;
+	/* camview: live sessions (and their seconds), playbacks, reports,
+	 * view requests granted, logins; by account */
+	int live, plays, reports, grants, logins;
+	int64_t seconds;
+	struct looker *lk;
+	size_t nlk;
 };
+
+static struct looker *
+looker(struct acctx2 *a, const char *account)
+{
+	for (size_t i = 0; i < a->nlk; i++)
+		if (strcmp(a->lk[i].account, account) == 0)
+			return &a->lk[i];
+	a->lk = cam_xrealloc(a->lk, (a->nlk + 1) * sizeof(*a->lk));
+	memset(&a->lk[a->nlk], 0, sizeof(*a->lk));
+	snprintf(a->lk[a->nlk].account, sizeof(a->lk->account), "%s",
+	    account);
+	return &a->lk[a->nlk++];
+}
+
+/* A camview record: counted as a look. */
+static void
+count_view(struct acctx2 *a, const struct cam_journal_rec *r,
+    const char *verb, const char *outcome, const char *actor)
+{
+	int granted = strcmp(outcome, "granted") == 0;
+	struct looker *l;
+	char *detail;
+	int64_t sec;
+
+	if (strcmp(verb, "live") == 0 || strcmp(verb, "play") == 0) {
+		l = looker(a, actor);
+		if (!granted) {
+			if (strcmp(outcome, "refused") == 0)
+				l->refused++;
+			return;
+		}
+		if (strcmp(verb, "play") == 0) {
+			a->plays++;
+			l->plays++;
+			return;
+		}
+		a->live++;
+		l->live++;
+		detail = cam_json_sub_object(r->data, "detail");
+		if (detail != NULL && cam_json_get_int(detail, "seconds",
+		    &sec) == 0 && sec > 0) {
+			a->seconds += sec;
+			l->seconds += sec;
+		}
+		free(detail);
+	} else if (granted && strcmp(verb, "report") == 0)
+		a->reports++;
+	else if (granted && strcmp(verb, "grant") == 0)
+		a->grants++;
+	else if (granted && strcmp(verb, "login") == 0)
+		a->logins++;
+}
 
 static int
 access_month_cb(void *arg, const struct cam_journal_rec *r)
@@ -528,6 +593,8 @@ access_month_cb(void *arg, const struct cam_journal_rec *r)
 	if (cam_json_get_str(r->data, "reason", reason, sizeof(reason)) == -1)
 		snprintf(reason, sizeof(reason), "-");
 	cam_time_format_zone(r->time, a->p->s->cfg.timezone, t, sizeof(t));
+	if (strcmp(prog_, "camview") == 0)
+		count_view(a, r, verb, outcome, actor);
 	if (strcmp(prog_, "camextract") == 0 && strcmp(verb, "run") == 0 &&
 	    strcmp(outcome, "granted") == 0) {
 		cam_buf_addf(&a->ext, "   %s  %s  %s\n", t, actor, object);
@@ -556,6 +623,48 @@ access_month_cb(void *arg, const struct cam_journal_rec *r)
 	return 0;
 }
 
+/* The looks through camview, in both forms. */
+static void
+views(struct acctx2 *a)
+{
+	struct cam_audit_report *p = a->p;
+	char d[32];
+
+	cam_duration_format(a->seconds, d, sizeof(d));
+	cam_buf_addf(&p->txt, "   views (camview): %d live sessions (%s), "
+	    "%d playbacks, %d reports from the screen, %d view requests "
+	    "granted, %d logins\n", a->live, d, a->plays, a->reports,
+	    a->grants, a->logins);
+	cam_buf_adds(&p->json, ",\n \"views\": ");
+	cam_json_begin(&p->json);
+	cam_json_add_int(&p->json, "live", a->live);
+	cam_json_add_int(&p->json, "live_seconds", a->seconds);
+	cam_json_add_int(&p->json, "playbacks", a->plays);
+	cam_json_add_int(&p->json, "reports", a->reports);
+	cam_json_add_int(&p->json, "grants", a->grants);
+	cam_json_add_int(&p->json, "logins", a->logins);
+	cam_buf_adds(&p->json, ",\"by_account\":[");
+	for (size_t i = 0; i < a->nlk; i++) {
+		const struct looker *l = &a->lk[i];
+		cam_duration_format(l->seconds, d, sizeof(d));
+		cam_buf_addf(&p->txt, "     %s: %d live (%s), %d playbacks, "
+		    "%d refused\n", l->account, l->live, d, l->plays,
+		    l->refused);
+		if (i > 0)
+			cam_buf_adds(&p->json, ",");
+		cam_json_begin(&p->json);
+		cam_json_add_str(&p->json, "account", l->account);
+		cam_json_add_int(&p->json, "live", l->live);
+		cam_json_add_int(&p->json, "live_seconds", l->seconds);
+		cam_json_add_int(&p->json, "playbacks", l->plays);
+		cam_json_add_int(&p->json, "refused", l->refused);
+		cam_json_end(&p->json);
+	}
+	cam_buf_adds(&p->json, "]");
+	cam_json_end(&p->json);
+	free(a->lk);
+}
+
 void
 cam_audit_report_access(struct cam_audit_report *p)
 {
@@ -581,6 +690,7 @@ cam_audit_report_access(struct cam_audit_report *p)
 	    "access)\n", a.failed);
 	cam_buf_addf(&p->json, "[%s\n ],\n \"refusals\": [%s\n ]",
 	    cam_buf_str(&a.jext), cam_buf_str(&a.jref));
+	views(&a);
 	cam_buf_free(&a.ext);
 	cam_buf_free(&a.ref);
 	cam_buf_free(&a.jext);

@@ -151,44 +151,18 @@ find_footage(struct cam_extract *x, struct cam_err *e)
 	return 0;
 }
 
-/* Who signed the request, and whether they may: 0, or -1 with e (and
- * x->refusal when the request is refused). */
+/* The request, who signed it and whether they may (cam_request_check,
+ * as for a view request): 0, or -1 with e (and x->refusal when the
+ * request is refused). */
 static int
 check_request(struct cam_extract *x, struct cam_err *e)
 {
-	struct cam_site *s = x->site;
-	struct cam_request_trust t;
-	int ref;
+	const char *ref = NULL;
 
-	if (cam_request_load(&x->req, x->o->request, s->cfg.timezone,
-	    e) == -1)
-		return e->code == CAM_NO ? refuse(x, "bad-request") : -1;
-	if (cam_site_trust(s, &x->ca, e) == -1 ||
-	    cam_site_read_list(s, &s->cfg.trust_director, &x->directors,
-	    &x->ndirectors, e) == -1 ||
-	    cam_site_read_list(s, &s->cfg.trust_unit_head, &x->unit_heads,
-	    &x->nunit_heads, e) == -1)
-		return -1;
-	memset(&t, 0, sizeof(t));
-	t.ca = x->ca;
-	t.directors = x->directors;
-	t.ndirectors = x->ndirectors;
-	t.unit_heads = x->unit_heads;
-	t.nunit_heads = x->nunit_heads;
-	t.need_unit_head = s->cfg.unit_head_signature;
-	ref = cam_request_verify(&x->req, x->o->request,
-	    x->o->signatures, x->o->nsignatures, &t, x->o->now,
-	    &x->sigs, e);
-	if (ref == -1)
-		return -1;
-	if (ref != CAM_REQ_OK)
-		return refuse(x, cam_request_refusal_name(ref));
-	for (size_t i = 0; i < x->req.ncameras; i++)
-		if (cam_config_camera(&s->cfg, x->req.cameras[i]) == NULL) {
-			cam_errf(e, CAM_NO, "camera \"%s\" is not in the "
-			    "configuration in force", x->req.cameras[i]);
-			return refuse(x, "unknown-camera");
-		}
+	if (cam_request_check(x->site, x->o->request, x->o->signatures,
+	    x->o->nsignatures, CAM_REQUEST_EXTRACT, x->o->now, &x->req,
+	    &x->sigs, &ref, e) == -1)
+		return ref != NULL ? refuse(x, ref) : -1;
 	return 0;
 }
 
@@ -489,13 +463,6 @@ cam_extract_free(struct cam_extract *x)
 		cam_media_cut_free(&c->cut);
 	}
 	free(x->clips);
-	for (size_t i = 0; i < x->ndirectors; i++)
-		cam_buf_free(&x->directors[i]);
-	free(x->directors);
-	for (size_t i = 0; i < x->nunit_heads; i++)
-		cam_buf_free(&x->unit_heads[i]);
-	free(x->unit_heads);
-	cam_trust_free(&x->ca);
 	cam_sealer_free(&x->sealer);
 	cam_request_sigs_free(&x->sigs);
 	cam_request_free(&x->req);

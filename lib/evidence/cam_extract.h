@@ -83,9 +83,6 @@ struct cam_extract {
 	const struct cam_extract_opts *o;
 	struct cam_site *site;
 	struct cam_request_sigs sigs;
-	struct cam_buf *directors, *unit_heads;
-	size_t ndirectors, nunit_heads;
-	struct cam_trust *ca;
 	struct cam_sealer *sealer;
 	struct cam_archive *ar;
 	struct cam_buf sums;		/* SHA256SUMS */

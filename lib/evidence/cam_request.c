@@ -192,12 +192,57 @@ parse_cameras(struct cam_schema *v, const struct cam_ynode *root,
 	}
 }
 
+/* action: extract (the default) or view; a view request names its
+ * viewer and no recipient, an extraction its recipient and no viewer. */
+static void
+parse_action(struct cam_schema *v, const struct cam_ynode *root,
+    struct cam_request *r)
+{
+	const struct cam_ynode *an = cam_yaml_get(root, "action");
+	const struct cam_ynode *vn = cam_yaml_get(root, "viewer");
+	char *a = cam_schema_str(v, root, "action", "", 0, 16, 0);
+
+	r->action = CAM_REQUEST_EXTRACT;
+	if (a != NULL) {
+		if (strcmp(a, "view") == 0)
+			r->action = CAM_REQUEST_VIEW;
+		else if (strcmp(a, "extract") != 0)
+			cam_schema_err(v, an, "\"action\" must be extract or "
+			    "view, not \"%.40s\"", a);
+		free(a);
+	}
+	if (r->action == CAM_REQUEST_EXTRACT) {
+		if (vn != NULL)
+			cam_schema_err(v, vn, "\"viewer\" belongs to a view "
+			    "request (action: view); an extraction names its "
+			    "recipient");
+		parse_party(v, root, "recipient", &r->recipient_name,
+		    &r->recipient_unit, &r->recipient_cert);
+		return;
+	}
+	if (cam_yaml_get(root, "recipient") != NULL)
+		cam_schema_err(v, cam_yaml_get(root, "recipient"),
+		    "\"recipient\" belongs to an extraction request; a view "
+		    "request names its viewer (viewer: ACCOUNT): footage "
+		    "leaves the site only by extraction");
+	r->viewer = cam_schema_str(v, root, "viewer", "", 1,
+	    CAM_REQUEST_VIEWER_MAX, 0);
+	if (r->viewer != NULL && !cam_username_valid(r->viewer)) {
+		cam_schema_err(v, vn, "bad viewer \"%.40s\": the Unix "
+		    "account that may view (lower-case letters, digits, "
+		    "- and _)", r->viewer);
+		free(r->viewer);
+		r->viewer = NULL;
+	}
+}
+
 static int
 from_doc(struct cam_request *r, const struct cam_ydoc *doc,
     const char *zone, struct cam_err *e)
 {
-	static const char *const top[] = { "id", "requester", "purpose",
-	    "cameras", "from", "to", "expires", "recipient", NULL };
+	static const char *const top[] = { "action", "id", "requester",
+	    "purpose", "cameras", "from", "to", "expires", "recipient",
+	    "viewer", NULL };
 	struct cam_schema v = { doc, e, 0, NULL };
 	const struct cam_ynode *root = doc->root, *tn;
 	int from_ok, to_ok, exp_ok;
@@ -227,8 +272,7 @@ from_doc(struct cam_request *r, const struct cam_ydoc *doc,
 	get_time(&v, root, "expires", zone, &r->expires, &exp_ok);
 	if (from_ok && to_ok && r->to <= r->from)
 		cam_schema_err(&v, tn, "\"to\" must be after \"from\"");
-	parse_party(&v, root, "recipient", &r->recipient_name,
-	    &r->recipient_unit, &r->recipient_cert);
+	parse_action(&v, root, r);
 	return v.bad ? -1 : 0;
 }
 
@@ -302,6 +346,7 @@ void
 cam_request_free(struct cam_request *r)
 {
 	free(r->id);
+	free(r->viewer);
 	free(r->requester_name);
 	free(r->requester_unit);
 	free(r->purpose);
@@ -1184,4 +1229,88 @@ cam_request_sigs_free(struct cam_request_sigs *s)
 		free(s->files[i]);
 	free(s->files);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- the whole check ---- */
+
+const char *
+cam_request_action_name(enum cam_request_action a)
+{
+	return a == CAM_REQUEST_VIEW ? "view" : "extract";
+}
+
+static void
+free_list(struct cam_buf *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cam_buf_free(&v[i]);
+	free(v);
+}
+
+int
+cam_request_check(struct cam_site *site, const char *path,
+    const char *const *extra, size_t nextra,
+    enum cam_request_action action, time_t now, struct cam_request *r,
+    struct cam_request_sigs *sigs, const char **refusal,
+    struct cam_err *e)
+{
+	const struct cam_config *cfg = &site->cfg;
+	struct cam_request_trust t;
+	struct cam_trust *ca = NULL;
+	struct cam_buf *dirs = NULL, *heads = NULL;
+	size_t ndirs = 0, nheads = 0;
+	int ref, rc = -1;
+
+	*refusal = NULL;
+	memset(sigs, 0, sizeof(*sigs));
+	if (cam_request_load(r, path, cfg->timezone, e) == -1) {
+		if (e->code == CAM_NO)
+			*refusal = "bad-request";
+		return -1;
+	}
+	if (r->action != action) {
+		*refusal = "wrong-action";
+		if (action == CAM_REQUEST_VIEW)
+			return cam_errf(e, CAM_NO, "%s: request %s is an "
+			    "extraction request (action: extract), not a view "
+			    "request: it grants no viewing (action: view, "
+			    "viewer: ACCOUNT)", path, r->id);
+		return cam_errf(e, CAM_NO, "%s: request %s is a view request "
+		    "(action: view, for %s): it lets its viewer watch in "
+		    "camview and takes no footage out; an extraction needs "
+		    "an extraction request", path, r->id, r->viewer);
+	}
+	if (cam_site_trust(site, &ca, e) == -1 ||
+	    cam_site_read_list(site, &cfg->trust_director, &dirs, &ndirs,
+	    e) == -1 ||
+	    cam_site_read_list(site, &cfg->trust_unit_head, &heads, &nheads,
+	    e) == -1)
+		goto end;
+	memset(&t, 0, sizeof(t));
+	t.ca = ca;
+	t.directors = dirs;
+	t.ndirectors = ndirs;
+	t.unit_heads = heads;
+	t.nunit_heads = nheads;
+	t.need_unit_head = cfg->unit_head_signature;
+	ref = cam_request_verify(r, path, extra, nextra, &t, now, sigs, e);
+	if (ref == -1)
+		goto end;
+	if (ref != CAM_REQ_OK) {
+		*refusal = cam_request_refusal_name(ref);
+		goto end;
+	}
+	for (size_t i = 0; i < r->ncameras; i++)
+		if (cam_config_camera(cfg, r->cameras[i]) == NULL) {
+			cam_errf(e, CAM_NO, "camera \"%s\" is not in the "
+			    "configuration in force", r->cameras[i]);
+			*refusal = "unknown-camera";
+			goto end;
+		}
+	rc = 0;
+end:
+	cam_trust_free(&ca);
+	free_list(dirs, ndirs);
+	free_list(heads, nheads);
+	return rc;
 }

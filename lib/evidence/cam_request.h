@@ -39,11 +39,22 @@
 #include "base/cam_err.h"
 #include "base/cam_util.h"
 #include "site/cam_config.h"	/* CAM_ROLE_* */
+#include "site/cam_site.h"
 
 #define CAM_REQUEST_MAX		(1024 * 1024)	/* request and .p7s files */
 #define CAM_REQUEST_ID_MAX	64
+#define CAM_REQUEST_VIEWER_MAX	32		/* a Unix account name */
+
+/* What a request asks for (its "action"; extract when absent). */
+enum cam_request_action {
+	CAM_REQUEST_EXTRACT = 0,	/* footage out, as an archive */
+	CAM_REQUEST_VIEW,		/* footage watched in camview by
+					 * the account named "viewer" */
+};
 
 struct cam_request {
+	enum cam_request_action action;
+	char	*viewer;		/* view: the Unix account; extract: NULL */
 	char	*id;			/* [A-Za-z0-9._/-], 1-64; single use */
 	char	*requester_name, *requester_unit;
 	char	*purpose;
@@ -51,7 +62,7 @@ struct cam_request {
 	char	**cameras;		/* camera ids (syntax checked only) */
 	time_t	 from, to;		/* the window, from < to */
 	time_t	 expires;		/* refused after this instant */
-	char	*recipient_name;
+	char	*recipient_name;	/* extract: required; view: NULL */
 	char	*recipient_unit;	/* or NULL */
 	char	*recipient_cert;	/* one PEM certificate, or NULL */
 	struct cam_buf raw;		/* the file's exact bytes: what is signed */
@@ -158,6 +169,29 @@ int cam_request_verify(const struct cam_request *r, const char *path,
     const struct cam_request_trust *t, time_t now,
     struct cam_request_sigs *sigs, struct cam_err *e);
 void cam_request_sigs_free(struct cam_request_sigs *s);
+
+/*
+ * The whole check of a request, one for extraction and viewing alike:
+ * read path (local times in the site's zone), that it asks for action,
+ * its signatures (beside it, plus extra) against the trust of site's
+ * configuration in force (trust.ca, trust.director, trust.unit_head,
+ * and policy's unit head signature) at now, then that each of its
+ * cameras is in that configuration.  0 when it is approved; else -1
+ * with e, and *refusal naming the refusal when the answer is no:
+ * "bad-request" (does not parse), "wrong-action" (an extraction
+ * request where a view is asked, or the other way), a
+ * cam_request_refusal_name, "unknown-camera"; *refusal NULL when the
+ * check itself failed.  r and sigs are filled with what was read and
+ * checked; free them either way.
+ */
+int cam_request_check(struct cam_site *site, const char *path,
+    const char *const *extra, size_t nextra,
+    enum cam_request_action action, time_t now, struct cam_request *r,
+    struct cam_request_sigs *sigs, const char **refusal,
+    struct cam_err *e);
+
+/* "extract" or "view". */
+const char *cam_request_action_name(enum cam_request_action a);
 
 /* "ok", "unsigned", "bad-signature", "untrusted", "cert-expired",
  * "not-director", "no-unit-head", "expired"; NULL for other codes. */

@@ -95,7 +95,9 @@ int cam_trail_parse_request(const char *in, size_t inlen,
  * recorded there.
  */
 
-/* Extractions and refusals of root's trail from since on: one TAB-
+/* Extractions, views (every record of camview: live, play, login,
+ * logout, report, grant) and refusals of root's trail from since on:
+ * one TAB-
  * separated line each into out (time in zone, host, actor, program and
  * verb, object, outcome, reason), or with json one object each, the
  * objects joined as an array's members.  A trail that does not exist

@@ -34,14 +34,22 @@ access_cb(void *arg, const struct cam_journal_rec *r)
 	    cam_json_get_str(r->data, "verb", verb, sizeof(verb)) == -1 ||
 	    cam_json_get_str(r->data, "actor", actor, sizeof(actor)) == -1)
 		return 0;
-	/* Footage handed out, and every refusal. */
+	/* Footage handed out, every look at it (camview: live, play,
+	 * login, logout, report, grant), and every refusal. */
 	if (strcmp(prog_, "camextract") != 0 &&
+	    strcmp(prog_, "camview") != 0 &&
 	    strcmp(outcome, "refused") != 0)
 		return 0;
 	if (cam_json_get_str(r->data, "object", object, sizeof(object)) == -1)
 		snprintf(object, sizeof(object), "-");
-	if (cam_json_get_str(r->data, "reason", reason, sizeof(reason)) == -1)
-		snprintf(reason, sizeof(reason), "-");
+	if (cam_json_get_str(r->data, "reason", reason, sizeof(reason)) == -1) {
+		/* A look: what was seen (window, stream, seconds, the
+		 * view request), its detail as written. */
+		char *d = strcmp(prog_, "camview") == 0 ?
+		    cam_json_sub_object(r->data, "detail") : NULL;
+		snprintf(reason, sizeof(reason), "%s", d != NULL ? d : "-");
+		free(d);
+	}
 	cam_time_format_zone(r->time, a->zone, t, sizeof(t));
 	if (a->json) {
 		cam_buf_adds(a->out, a->n++ ? ",\n  " : "\n  ");

@@ -343,7 +343,8 @@ cam_store_rotate(const char *name, struct cam_journal *j, time_t now,
 	int rc;
 
 	if (strcmp(name, CAM_HOLDS_FILE) == 0 ||
-	    strcmp(name, CAM_EXTRACTIONS_FILE) == 0)
+	    strcmp(name, CAM_EXTRACTIONS_FILE) == 0 ||
+	    strcmp(name, CAM_VIEWS_FILE) == 0)
 		return 1;	/* small, and whole: never rotated */
 	if (slash == NULL || strcmp(slash, "/manifest") != 0)
 		return cam_journal_rotate(j, now, NULL, closed, closed_len, e);
@@ -869,7 +870,8 @@ cam_store_journals(const char *root,
     struct cam_err *e)
 {
 	static const char *const top[] = { CAM_TRAIL_FILE,
-	    CAM_LOGBOOK_FILE, CAM_HOLDS_FILE, CAM_EXTRACTIONS_FILE, NULL };
+	    CAM_LOGBOOK_FILE, CAM_HOLDS_FILE, CAM_EXTRACTIONS_FILE,
+	    CAM_VIEWS_FILE, NULL };
 	char path[PATH_MAX], name[PATH_MAX];
 	char **cams = NULL;
 	size_t n = 0;

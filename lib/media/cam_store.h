@@ -40,16 +40,19 @@ struct cam_segments {
 int cam_store_cameras(const char *root, char ***out, size_t *n,
     struct cam_err *e);
 
-/* The journals of holds and of extractions under the storage root (the
- * latter cam_extract's: one record a request used).  Neither is ever
- * rotated into volumes. */
+/* The journals of holds, of extractions and of view requests under the
+ * storage root (cam_extract's: one record a request used; cam_grant's:
+ * one record a view request granted).  None is ever rotated into
+ * volumes: each is read whole. */
 #define CAM_HOLDS_FILE		"holds.journal"
 #define CAM_EXTRACTIONS_FILE	"extractions.journal"
+#define CAM_VIEWS_FILE		"views.journal"
 
 /*
  * Every journal under the storage root, by its name relative to the root
  * (as seals and the witness name them): audit.journal, logbook.journal,
- * holds.journal, extractions.journal if they exist, then CAMERA/manifest of every camera
+ * holds.journal, extractions.journal, views.journal if they exist, then
+ * CAMERA/manifest of every camera
  * directory, sorted.  cb returning non-zero stops the walk with that
  * value.
  */
@@ -63,7 +66,8 @@ int cam_store_journals(const char *root,
  * it is due (cam_journal_rotate: begun in an earlier UTC month, ending
  * with a seal).  A camera's manifest carries its live segments into the
  * new volume ("carry" records, each the DATA of the segment's record);
- * holds.journal and extractions.journal are never rotated.  0 rotated
+ * holds.journal, extractions.journal and views.journal are never
+ * rotated.  0 rotated
  * (the closed volume's path in closed), 1 not due, -1 error.
  */
 struct cam_journal;

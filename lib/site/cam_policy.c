@@ -127,3 +127,19 @@ cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
 		    "may: %s)", a->name, table[act].what, roles);
 	return 0;
 }
+
+int
+cam_policy_may_account(const struct cam_config *cfg, const char *name,
+    enum cam_action act, char *why, size_t len)
+{
+	struct cam_actor a;
+
+	memset(&a, 0, sizeof(a));
+	a.uid = (uid_t)-1;
+	if (name == NULL || strlen(name) >= sizeof(a.name)) {
+		snprintf(why, len, "no such account");
+		return 0;
+	}
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	return cam_policy_may(cfg, &a, act, why, len);
+}

@@ -68,4 +68,13 @@ unsigned cam_action_roles(enum cam_action act);
 int cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
     enum cam_action act, char *why, size_t len);
 
+/*
+ * May the account named name (a login, camview's: not this process's
+ * user) do act?  Only the roles camkit.yaml's users: gives it count:
+ * the superuser, the service account and a site's owner hold nothing
+ * here by being who they are.  1, or 0 with why as cam_policy_may.
+ */
+int cam_policy_may_account(const struct cam_config *cfg, const char *name,
+    enum cam_action act, char *why, size_t len);
+
 #endif

@@ -6,6 +6,10 @@
  *     other account only inside a view request in force for it
  *     (cam_grant), for exactly its cameras and window
  *   auditor: the access report, no footage
+ * Every why of a refusal begins with the HTTP API's error CODE, then
+ * ": " and English words: "no-camera: ...", "forbidden: ..." (the
+ * role), "no-request: ...", "outside-request: ...", "bad-request: ..."
+ * (an empty window); camview answers with the CODE and the rest.
  */
 #ifndef CAM_VIEW_RIGHTS_H
 #define CAM_VIEW_RIGHTS_H
