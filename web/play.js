@@ -360,8 +360,6 @@ async function load(at, paused) {
 	cur.firstMs = Date.parse(first);
 	video.dataset.first = first;
 	video.dataset.mime = mime;
-	fps = 0;
-	frameGaps = [];
 
 	const ms = new MediaSource();
 	cur.ms = ms;
@@ -459,7 +457,9 @@ function watchFrames() {
 		return;
 	let last = -1;
 	const cb = (now, meta) => {
-		if (last >= 0 && video.playbackRate === 1) {
+		// at any speed some frames are shown one after the other: the
+		// smallest step between two is the frame interval
+		if (last >= 0) {
 			const d = meta.mediaTime - last;
 			if (d > 0.001 && d < 1) {
 				frameGaps.push(d);
