@@ -161,7 +161,10 @@ function makeTile(cam) {
 	el.append(video, bar);
 
 	const tile = { cam: cam, el: el, video: video, state: { name: 'connecting' },
-		triedOther: false };
+		triedOther: false, moved: 0 };
+	video.addEventListener('timeupdate', () => {
+		tile.moved = Date.now();
+	});
 	tile.player = new LivePlayer(video, cam.id, wallStream(cam), {
 		onState: (name, info) => onPlayerState(tile, name, info),
 	});
@@ -175,9 +178,19 @@ function makeTile(cam) {
 
 // The state /api/cameras gives, for a tile whose stream says nothing
 // newer (the stream's own "down" and "init" are fresher).
+// A picture that moved in the last STILL ms: the stream is fresher
+// than /api/cameras.
+const STILL = 5000;
+
+function moving(tile) {
+	return tile.state.name === 'up' && Date.now() - tile.moved < STILL;
+}
+
 function camState(tile, cam) {
 	tile.cam = cam;
 	tile.apiState = cam.state;
+	if (moving(tile))
+		return;
 	if (cam.state === 'down' && tile.state.name !== 'down')
 		setState(tile, 'down', { since: cam.down_since, reason: cam.reason });
 	else if (cam.state === 'off' && tile.state.name !== 'off')
