@@ -418,28 +418,58 @@ async function load(at, paused) {
 	}
 }
 
-// A hole in the buffered ranges (a gap in the recording): go on at
-// the next range's start.
-function skipHole() {
+// A hole in the buffered ranges (a gap in the recording): the picture
+// stops at the end of a range; go on at the next range's start.  A
+// picture outside every range jumps at once; one that stands still
+// while playing (the browser stalls at a range's last frame) jumps
+// after STALL ms.
+const STALL = 400;
+let stillSince = 0;
+let stillAt = -1;
+
+function nextRange(ct) {
 	const b = video.buffered;
-	const ct = video.currentTime;
 	for (let i = 0; i < b.length; i++) {
-		if (ct >= b.start(i) && ct < b.end(i) - 0.1)
-			return;
+		if (b.start(i) > ct + 0.001)
+			return b.start(i);
 	}
-	for (let i = 0; i < b.length; i++) {
-		if (b.start(i) > ct) {
-			video.currentTime = b.start(i);
-			return;
-		}
-	}
+	return -1;
 }
 
-video.addEventListener('waiting', skipHole);
-video.addEventListener('stalled', skipHole);
+function skipHole(stalled) {
+	const b = video.buffered;
+	const ct = video.currentTime;
+	let inside = false;
+	for (let i = 0; i < b.length; i++) {
+		if (ct >= b.start(i) && ct < b.end(i))
+			inside = true;
+	}
+	if (inside && !stalled)
+		return;
+	const to = nextRange(ct);
+	if (to >= 0)
+		video.currentTime = to;
+}
+
+window.setInterval(() => {
+	if (video.paused || video.seeking || !cur.sb) {
+		stillAt = -1;
+		return;
+	}
+	const ct = video.currentTime;
+	if (ct !== stillAt) {
+		stillAt = ct;
+		stillSince = Date.now();
+	} else if (Date.now() - stillSince > STALL) {
+		skipHole(true);
+		stillSince = Date.now();
+	}
+}, 100);
+
+video.addEventListener('waiting', () => skipHole(false));
 video.addEventListener('timeupdate', () => {
 	if (!video.paused)
-		skipHole();
+		skipHole(false);
 	drawClock();
 });
 video.addEventListener('seeked', drawClock);
