@@ -10,7 +10,7 @@ import * as api from './api.js';
 const LAG = 2.0;		// s behind the live edge before jumping
 const EDGE = 0.3;		// s before the edge where a jump lands
 const KEEP = 6;			// s kept behind the picture
-const BACKOFF_MAX = 30;		// s between retries, at most
+const BACKOFF_MAX = 10;		// s between retries, at most
 
 export class LivePlayer {
 	// cb: onState(state, info) with state "connecting" | "up" | "down" |
@@ -139,6 +139,14 @@ export class LivePlayer {
 		this.state('retry', { seconds: seconds });
 		window.clearTimeout(this.retryTimer);
 		this.retryTimer = window.setTimeout(() => this.connect(), seconds * 1000);
+	}
+
+	// Retry at once (the camera is said to be back).
+	retryNow() {
+		if (this.stopped || this.ws)
+			return;
+		window.clearTimeout(this.retryTimer);
+		this.connect();
 	}
 
 	message(data) {

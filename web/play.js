@@ -71,9 +71,15 @@ function drawError() {
 }
 
 let statusKey = '';
+let noneAllowed = false;
 
 function setStatus(key) {
 	statusKey = key;
+	drawHint();
+}
+
+function drawHint() {
+	const key = statusKey || (noneAllowed ? 'play.no-allowed' : '');
 	statusEl.textContent = key ? t(key) : '';
 }
 
@@ -193,10 +199,9 @@ async function loadDay(d) {
 		tl = await api.get('/api/timeline?' + new URLSearchParams({ camera: camera, day: d }));
 		timeline.dataset.day = d;
 		drawTimeline();
-		if (!(tl.allowed && tl.allowed.length))
-			showError({ key: 'play.no-allowed', code: 'no-request' });
-		else if (lastError && lastError.key === 'play.no-allowed')
-			showError(null);
+		// a hint, not an error: /play answers for the rights
+		noneAllowed = Array.isArray(tl.allowed) && tl.allowed.length === 0;
+		drawHint();
 	} catch (e) {
 		if (e.status === 401) {
 			api.toLogin('expired');

@@ -7,7 +7,8 @@ import * as api from './api.js';
 import * as session from './session.js';
 import { LivePlayer } from './live.js';
 
-const POLL = 15000;		// ms between /api/cameras refreshes
+const POLL = 10000;		// ms between /api/cameras refreshes
+const SOON = 1500;		// ms to a refresh when a stream is lost
 
 const wall = document.getElementById('wall');
 const tiles = new Map();	// camera id -> {cam, el, video, state, player, note}
@@ -94,6 +95,9 @@ function onPlayerState(tile, name, info) {
 		return;
 	}
 	setState(tile, name, info);
+	// a lost stream: ask /api/cameras soon whether the camera is down
+	if (name === 'retry')
+		pollSoon();
 }
 
 function button(cls, key, fn) {
@@ -187,6 +191,7 @@ function moving(tile) {
 }
 
 function camState(tile, cam) {
+	const was = tile.apiState;
 	tile.cam = cam;
 	tile.apiState = cam.state;
 	if (moving(tile))
@@ -198,6 +203,8 @@ function camState(tile, cam) {
 	else if (cam.state === 'up' && tile.player.stopped &&
 	    tile.state.name !== 'refused' && tile.state.name !== 'unsupported')
 		tile.player.start();
+	else if (cam.state === 'up' && was !== 'up')
+		tile.player.retryNow();	// back: no need to wait for the backoff
 }
 
 function toggleEnlarge(tile) {
@@ -242,7 +249,6 @@ async function load() {
 			wall.append(tile.el);
 			drawState(tile);
 			// a down camera's stream says "init" when it is back
-			tile.apiState = cam.state;
 			tile.player.start();
 			camState(tile, cam);
 		} else {
@@ -259,6 +265,17 @@ async function load() {
 	layout();
 	document.getElementById('wall-empty').hidden = tiles.size > 0;
 	drawStoredLinks(cams);
+}
+
+let soonTimer = 0;
+
+function pollSoon() {
+	if (soonTimer || session.idleEnded())
+		return;
+	soonTimer = window.setTimeout(() => {
+		soonTimer = 0;
+		poll();
+	}, SOON);
 }
 
 async function poll() {
