@@ -141,9 +141,11 @@ function checkIdle(minutes) {
 			over.hidden = false;
 		return;
 	}
+	// a minute before the end, or half the time when it is that short
+	const warn = Math.min(60, minutes * 30);
 	if (bar) {
-		bar.hidden = left > 60;
-		if (text && left <= 60)
+		bar.hidden = left > warn;
+		if (text && left <= warn)
 			text.textContent = t('idle.warn', { seconds: left });
 	}
 }
