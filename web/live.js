@@ -6,6 +6,7 @@
 // picture jumps to the live edge when it is more than LAG s behind.
 // A lost connection is retried with backoff.
 import * as api from './api.js';
+import { FragmentFixer } from './fragments.js';
 
 const LAG = 2.0;		// s behind the live edge before jumping
 const EDGE = 0.3;		// s before the edge where a jump lands
@@ -167,7 +168,8 @@ export class LivePlayer {
 		}
 		if (!this.ms)
 			return;		// no init yet, or an unsupported codec
-		this.queue.push(data);
+		for (const b of this.fixer.push(new Uint8Array(data)))
+			this.queue.push(b);
 		this.pump();
 	}
 
@@ -185,6 +187,7 @@ export class LivePlayer {
 			return;
 		}
 		this.failures = 0;
+		this.fixer = new FragmentFixer(true);
 		const ms = new MediaSource();
 		this.ms = ms;
 		this.url = URL.createObjectURL(ms);

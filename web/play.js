@@ -9,6 +9,7 @@ import * as i18n from './i18n.js';
 import { t } from './i18n.js';
 import * as api from './api.js';
 import * as session from './session.js';
+import { FragmentFixer } from './fragments.js';
 
 const AHEAD = 30;	// s buffered ahead of the picture before reading waits
 const BEHIND = 30;	// s kept behind the picture
@@ -292,6 +293,21 @@ async function append(sb, buf, gen) {
 	}
 }
 
+function join(parts) {
+	if (parts.length === 1)
+		return parts[0];
+	let n = 0;
+	for (const p of parts)
+		n += p.length;
+	const out = new Uint8Array(n);
+	let o = 0;
+	for (const p of parts) {
+		out.set(p, o);
+		o += p.length;
+	}
+	return out;
+}
+
 // Play from wall time at: within what is buffered, a seek; else a new
 // request /play/ID?from=at&speed=S.
 function seekWall(at, paused) {
@@ -378,6 +394,7 @@ async function load(at, paused) {
 	cur.sb = sb;
 
 	const reader = res.body.getReader();
+	const fixer = new FragmentFixer();
 	let started = false;
 	try {
 		for (;;) {
@@ -388,14 +405,15 @@ async function load(at, paused) {
 			const { done, value } = await reader.read();
 			if (gen !== cur.gen)
 				break;
+			const ready = done ? fixer.flush() : fixer.push(value);
+			if (ready.length > 0 && !await append(sb, join(ready), gen))
+				break;
 			if (done) {
 				cur.done = true;
 				if (ms.readyState === 'open' && !sb.updating)
 					ms.endOfStream();
 				break;
 			}
-			if (!await append(sb, value, gen))
-				break;
 			if (!started && sb.buffered.length > 0) {
 				started = true;
 				setStatus('');
