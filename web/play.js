@@ -395,6 +395,7 @@ async function load(at, paused) {
 
 	const reader = res.body.getReader();
 	const fixer = new FragmentFixer();
+	const skip = Math.max(0, (at.getTime() - cur.firstMs) / 1000) || 0;
 	let started = false;
 	try {
 		for (;;) {
@@ -408,22 +409,24 @@ async function load(at, paused) {
 			const ready = done ? fixer.flush() : fixer.push(value);
 			if (ready.length > 0 && !await append(sb, join(ready), gen))
 				break;
-			if (done) {
-				cur.done = true;
-				if (ms.readyState === 'open' && !sb.updating)
-					ms.endOfStream();
-				break;
-			}
-			if (!started && sb.buffered.length > 0) {
+			// the picture starts at the instant asked once it is held
+			// (the answer starts at the keyframe before it)
+			const b = sb.buffered;
+			if (!started && b.length > 0 && (done || b.end(b.length - 1) > skip + 0.001)) {
 				started = true;
 				setStatus('');
-				if (video.currentTime < sb.buffered.start(0))
-					video.currentTime = sb.buffered.start(0);
+				video.currentTime = Math.max(b.start(0), Math.min(skip, b.end(b.length - 1) - 0.001));
 				if (cur.pauseAfterLoad)
 					video.pause();
 				else
 					startPlaying();
 				drawClock();
+			}
+			if (done) {
+				cur.done = true;
+				if (ms.readyState === 'open' && !sb.updating)
+					ms.endOfStream();
+				break;
 			}
 			if (video.currentTime - (sb.buffered.length ? sb.buffered.start(0) : 0) > BEHIND * 2)
 				await trimBehind(sb, gen, BEHIND);
