@@ -207,19 +207,34 @@ function camState(tile, cam) {
 		tile.player.retryNow();	// back: no need to wait for the backoff
 }
 
+// An enlarged tile of a camera with a smaller wall stream shows the
+// main stream (H.264 only: every browser decodes it), and goes back to
+// the wall stream with the grid.
+function enlarge(tile, on) {
+	tile.el.classList.toggle('enlarged', on);
+	const cam = tile.cam;
+	if (cam.wall === 'wall' && cam.main_codec === 'h264' && !tile.triedOther &&
+	    !tile.player.stopped)
+		tile.player.switchTo(on ? 'main' : 'wall');
+}
+
 function toggleEnlarge(tile) {
 	const on = !tile.el.classList.contains('enlarged');
-	for (const x of tiles.values())
-		x.el.classList.remove('enlarged');
-	tile.el.classList.toggle('enlarged', on);
+	for (const x of tiles.values()) {
+		if (x !== tile && x.el.classList.contains('enlarged'))
+			enlarge(x, false);
+	}
+	enlarge(tile, on);
 	wall.classList.toggle('has-enlarged', on);
 }
 
 document.addEventListener('keydown', (ev) => {
 	if (ev.key !== 'Escape' || document.getElementById('report-dialog').open)
 		return;
-	for (const x of tiles.values())
-		x.el.classList.remove('enlarged');
+	for (const x of tiles.values()) {
+		if (x.el.classList.contains('enlarged'))
+			enlarge(x, false);
+	}
 	wall.classList.remove('has-enlarged');
 });
 
