@@ -629,9 +629,16 @@ async function main() {
 	watchFrames();
 	drawPlayPause();
 	drawSpeed();
+	let grantDay = '';
 	try {
 		const cams = await api.get('/api/cameras');
 		const c = cams.find((x) => x.id === camera);
+		// one who sees this camera only by view requests: the day of
+		// the latest one, rather than today
+		if (c && !c.stored && c.grants && c.grants.length > 0) {
+			const g = c.grants.reduce((a, b) => (Date.parse(b.from) > Date.parse(a.from) ? b : a));
+			grantDay = api.siteDay(new Date(g.from));
+		}
 		if (c) {
 			document.getElementById('camera-name').textContent = c.name || c.id;
 			document.getElementById('camera-location').textContent = c.location || '';
@@ -647,7 +654,7 @@ async function main() {
 			showError({ key: 'play.bad-at', params: { at: atText }, code: 'bad-request' });
 		}
 	}
-	await loadDay(api.siteDay(at || new Date()));
+	await loadDay(at ? api.siteDay(at) : grantDay || api.siteDay(new Date()));
 	if (at)
 		load(at, false);
 	return me;
