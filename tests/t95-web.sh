@@ -116,4 +116,57 @@ expect_success 'no folder, or two, is a usage error' '
 	has "^usage: webcheck.pl" err
 '
 
+# frag ARGS...: tests/fragdump.mjs on web/fragments.js (see the file).
+frag() {
+	node "$CAMKIT_TOP/tests/fragdump.mjs" "$CAMKIT_TOP/web/fragments.js" "$@"
+}
+
+# clip: c.mp4, 3 s at 10 frames a second, one frame a fragment, as the
+# muxer of camview writes them (one sample, the track's default
+# duration in tfhd).
+clip() {
+	ffmpeg -v error -y -f lavfi -i testsrc=size=160x120:rate=10 -t 3 \
+	    -c:v libx264 -pix_fmt yuv420p -g 10 -bf 0 \
+	    -movflags frag_every_frame+empty_moov+default_base_moof -f mp4 c.mp4
+}
+
+expect_success 'fragments: a stream of right durations goes through unchanged, cut anywhere' '
+	command -v node >/dev/null || skip_test "no node (make deps)"
+	command -v ffmpeg >/dev/null || skip_test "no ffmpeg (make deps)"
+	clip &&
+	frag c.mp4 >raw &&
+	test "$(grep -c "^[0-9]* 1024$" raw)" = 30 &&
+	for n in 1 7 1000 100000; do
+		frag c.mp4 --fix all --chunk $n --out o.mp4 >fixed &&
+		cmp c.mp4 o.mp4 || return 1
+	done
+'
+
+expect_success 'fragments: guessed durations become the distance to the next frame, a gap stays' '
+	command -v node >/dev/null || skip_test "no node (make deps)"
+	command -v ffmpeg >/dev/null || skip_test "no ffmpeg (make deps)"
+	clip &&
+	frag c.mp4 --guess 1 --gap-after 14 2 >spoilt &&
+	test "$(grep -c "^[0-9]* 1$" spoilt)" = 30 &&
+	frag c.mp4 --guess 1 --gap-after 14 2 --fix all --out o.mp4 >fixed &&
+	has "^timescale 10240$" fixed &&
+	test "$(stat -c %s o.mp4)" = "$(stat -c %s c.mp4)" &&
+	sed -n 14p fixed >line && test "$(cat line)" = "13312 1024" &&
+	sed -n 15p fixed >line && test "$(cat line)" = "14336 1" &&
+	sed -n 16p fixed >line && test "$(cat line)" = "35840 1024" &&
+	sed -n 30p fixed >line && test "$(cat line)" = "50176 1" &&
+	test "$(grep -c "^[0-9]* 1024$" fixed)" = 28 &&
+	ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 o.mp4 >n &&
+	test "$(cat n)" = 30
+'
+
+expect_success 'fragments: live checks the first fragment only' '
+	command -v node >/dev/null || skip_test "no node (make deps)"
+	command -v ffmpeg >/dev/null || skip_test "no ffmpeg (make deps)"
+	clip &&
+	frag c.mp4 --guess 1 --fix first --chunk 13 >fixed &&
+	sed -n 1p fixed >line && test "$(cat line)" = "0 1024" &&
+	test "$(grep -c "^[0-9]* 1$" fixed)" = 29
+'
+
 done_testing
