@@ -140,7 +140,7 @@ function drawTimeline() {
 	const b = dayBounds();
 	for (let h = 0; h <= 24; h += 3) {
 		const tick = document.createElement('span');
-		tick.className = 'tick';
+		tick.className = h === 0 ? 'tick first' : h === 24 ? 'tick last' : 'tick';
 		tick.style.left = (h / 24 * 100) + '%';
 		tick.textContent = String(h).padStart(2, '0') + ':00';
 		timeline.append(tick);
