@@ -68,6 +68,7 @@ const TEXTS = {
 	'play.pause': { vi: 'Tạm dừng', en: 'Pause' },
 	'play.step-back': { vi: '◀ 1 khung', en: '◀ 1 frame' },
 	'play.step-fwd': { vi: '1 khung ▶', en: '1 frame ▶' },
+	'play.goto': { vi: 'Đến giờ', en: 'Go to' },
 	'play.speed': { vi: 'Tốc độ', en: 'Speed' },
 	'play.loading': { vi: 'Đang tải…', en: 'Loading…' },
 	'play.hint': { vi: 'Bấm vào dòng thời gian để phát từ thời điểm đó.', en: 'Click the timeline to play from that moment.' },

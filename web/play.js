@@ -604,6 +604,16 @@ dayInput.addEventListener('change', () => {
 	if (/^\d{4}-\d{2}-\d{2}$/.test(dayInput.value))
 		loadDay(dayInput.value);
 });
+// Play the day shown from a time of day typed in (site zone).
+document.getElementById('goto-form').addEventListener('submit', (ev) => {
+	ev.preventDefault();
+	const m = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(document.getElementById('goto-time').value);
+	if (!m || !day)
+		return;
+	const [y, mo, d] = day.split('-').map(Number);
+	seekWall(api.fromSiteLocal(y, mo, d, +m[1], +m[2], m[3] ? +m[3] : 0));
+});
+
 document.getElementById('day-prev').addEventListener('click', () => shiftDay(-1));
 document.getElementById('day-next').addEventListener('click', () => shiftDay(1));
 
