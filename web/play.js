@@ -23,7 +23,16 @@ const statusEl = document.getElementById('play-status');
 const dayInput = document.getElementById('day');
 const playPause = document.getElementById('play-pause');
 
-const camera = decodeURIComponent(window.location.pathname.replace(/^\/camera\//, '').replace(/\/+$/, ''));
+function cameraOfPath() {
+	const raw = window.location.pathname.replace(/^\/camera\//, '').replace(/\/+$/, '');
+	try {
+		return decodeURIComponent(raw);
+	} catch (e) {
+		return raw;	// malformed: the server answers no-camera
+	}
+}
+
+const camera = cameraOfPath();
 video.dataset.camera = camera;
 
 let speed = 1;
