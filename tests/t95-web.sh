@@ -116,6 +116,18 @@ expect_success 'no folder, or two, is a usage error' '
 	has "^usage: webcheck.pl" err
 '
 
+expect_success 'every module of web/ parses as a JavaScript module' '
+	command -v node >/dev/null || skip_test "no node (make deps)"
+	mkdir m &&
+	for f in "$CAMKIT_TOP"/web/*.js; do
+		cp "$f" "m/$(basename "$f" .js).mjs" &&
+		node --check "m/$(basename "$f" .js).mjs" || return 1
+	done &&
+	printf "%s\n" "export function f( {" >m/bad.mjs &&
+	must_fail 1 node --check m/bad.mjs 2>err &&
+	has "SyntaxError" err
+'
+
 # frag ARGS...: tests/fragdump.mjs on web/fragments.js (see the file).
 frag() {
 	node "$CAMKIT_TOP/tests/fragdump.mjs" "$CAMKIT_TOP/web/fragments.js" "$@"
