@@ -1,7 +1,9 @@
 # tests/webcheck.pl, the static checks of camview's pages in web/: they
 # pass, and each kind of breach (of the Content-Security-Policy, of "no
 # download", of the language table, of the ids the browser tests use)
-# fails, named by file and line.
+# fails, named by file and line.  Every module parses (node --check),
+# and web/fragments.js mends a muxer's guessed durations in real
+# fragmented MP4 (tests/fragdump.mjs) without losing a frame or a gap.
 . "$CAMKIT_TOP/tests/lib.sh"
 
 check=$CAMKIT_TOP/tests/webcheck.pl
