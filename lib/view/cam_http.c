@@ -9,6 +9,7 @@
  * seconds) or at once on SIGHUP.
  */
 #include <errno.h>
+#include <link.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1060,6 +1061,68 @@ init_ssl(void *ctx, void *arg)
 	return 1;
 }
 
+/*
+ * Debian's civetweb 1.15 loads libssl.so itself (dlopen) and looks up
+ * SSL_get_peer_certificate, which OpenSSL 3 no longer exports (it is a
+ * macro for SSL_get1_peer_certificate, the same function): the lookup
+ * leaves a NULL in civetweb's table of TLS functions, which civetweb
+ * then calls for every TLS connection, and the worker crashes.  Until
+ * the library is fixed, fill that one entry in: the table is an array
+ * of { name, flags, function } in civetweb's writable data; the entry
+ * is the one whose name is that function's and whose pointer is NULL.
+ * Returns how many entries were filled in (0: nothing to fix).
+ */
+struct tls_fix {
+	int fixed;
+};
+
+static int
+tls_fix_one(struct dl_phdr_info *i, size_t size, void *arg)
+{
+	struct tls_fix *f = arg;
+	uintptr_t lo = UINTPTR_MAX, hi = 0, a, *w;
+	size_t j, n;
+	int k;
+
+	(void)size;
+	if (strstr(i->dlpi_name, "libcivetweb.so") == NULL)
+		return 0;
+	for (k = 0; k < i->dlpi_phnum; k++) {
+		const ElfW(Phdr) *p = &i->dlpi_phdr[k];
+
+		if (p->p_type != PT_LOAD)
+			continue;
+		a = i->dlpi_addr + p->p_vaddr;
+		lo = a < lo ? a : lo;
+		hi = a + p->p_memsz > hi ? a + p->p_memsz : hi;
+	}
+	for (k = 0; k < i->dlpi_phnum; k++) {
+		const ElfW(Phdr) *p = &i->dlpi_phdr[k];
+
+		if (p->p_type != PT_LOAD || !(p->p_flags & PF_W))
+			continue;
+		w = (uintptr_t *)(i->dlpi_addr + p->p_vaddr);
+		n = p->p_memsz / sizeof *w;
+		for (j = 0; j + 2 < n; j++)
+			if (w[j] >= lo && w[j] + 25 <= hi && w[j + 2] == 0 &&
+			    strcmp((const char *)w[j],
+			    "SSL_get_peer_certificate") == 0) {
+				w[j + 2] = (uintptr_t)SSL_get1_peer_certificate;
+				f->fixed++;
+			}
+	}
+	return 0;
+}
+
+static int
+tls_fix(void)
+{
+	struct tls_fix f = { 0 };
+
+	dl_iterate_phdr(tls_fix_one, &f);
+	return f.fixed;
+}
+
 /* civetweb's listening_ports from ADDRESS:PORT, with TLS ("s"). */
 static int
 ports(const char *listen, char *buf, size_t len, struct cam_err *e)
@@ -1127,6 +1190,7 @@ cam_view_serve(const struct cam_view_opts *o, struct cam_err *e)
 		};
 
 		mg_init_library(MG_FEATURES_TLS | MG_FEATURES_WEBSOCKET);
+		(void)tls_fix();
 		memset(&cb, 0, sizeof cb);
 		cb.log_message = log_message;
 		cb.init_ssl = init_ssl;
@@ -1140,8 +1204,10 @@ cam_view_serve(const struct cam_view_opts *o, struct cam_err *e)
 	}
 	mg_set_request_handler(sv.ctx, "/", handler, &sv);
 	view_register_media(sv.ctx, &sv);
-	if (o->ready != NULL)
+	if (o->ready != NULL) {
+		lp[strlen(lp) - 1] = '\0';	/* the "s" of TLS */
 		o->ready(lp);
+	}
 	while (!*o->stop) {
 		sleep(1);
 		session_sweep(&sv);
