@@ -99,6 +99,7 @@ EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camrec-prune.timer:cam_unit_prune_timer \
 	conf/camkit-seal.service:cam_unit_seal \
 	conf/camkit-seal.timer:cam_unit_seal_timer \
+	conf/camview.service:cam_unit_view \
 	conf/camkit.cron:cam_cron_head \
 	conf/camera-defaults:cam_camera_defaults
 EMBED_FILES := $(foreach e,$(EMBED),$(firstword $(subst :, ,$(e))))
@@ -225,6 +226,8 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/units
 	install -m 0644 conf/*.service conf/*.timer conf/camkit.cron \
 		$(DESTDIR)$(DATADIR)/units/
+	install -d $(DESTDIR)$(SYSCONFDIR)/pam.d
+	install -m 0644 conf/pam.d/camview $(DESTDIR)$(SYSCONFDIR)/pam.d/camview
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then \
 	  $(MAKE) --no-print-directory install-privileges; \
 	else \

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/cam_json.h"
 #include "base/cam_time.h"
@@ -18,7 +19,9 @@
 #include "cli/cam_cli.h"
 #include "evidence/cam_grant.h"
 #include "site/cam_policy.h"
+#include "site/cam_secret.h"
 #include "site/cam_site.h"
+#include "view/cam_cert.h"
 #include "view/cam_http.h"
 
 static const char *prog = "camview";
@@ -70,6 +73,7 @@ cmd_serve(int argc, char **argv)
 	struct cam_site s;
 	struct cam_err e;
 	char host[256], cert[4096], key[4096];
+	const char *cred;
 	int c, rc;
 
 	memset(&o, 0, sizeof o);
@@ -100,8 +104,16 @@ cmd_serve(int argc, char **argv)
 	}
 	cam_site_close(&s);
 	cam_cli_host(host, sizeof host);
-	if (cam_path(cert, sizeof cert, &e, "%s/private/view.crt", dir) == -1
-	    || cam_path(key, sizeof key, &e, "%s/private/view.key", dir) == -1)
+	/* systemd's credentials directory when it holds them (the unit
+	 * passes them so: private/ is root's), else private/. */
+	cred = cam_secret_credentials_dir();
+	if (cred != NULL && cam_path(key, sizeof key, &e, "%s/view.key",
+	    cred) == 0 && access(key, F_OK) == 0) {
+		if (cam_path(cert, sizeof cert, &e, "%s/view.crt", cred) == -1)
+			return cam_cli_fail(&e);
+	} else if (cam_path(cert, sizeof cert, &e, "%s/%s", dir,
+	    CAM_VIEW_CERT) == -1 || cam_path(key, sizeof key, &e, "%s/%s",
+	    dir, CAM_VIEW_KEY) == -1)
 		return cam_cli_fail(&e);
 	o.confdir = dir;
 	o.host = host;
