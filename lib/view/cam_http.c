@@ -42,10 +42,6 @@
 #define SLOW_FIRST	30	/* seconds, doubling */
 #define RELOAD_EVERY	5	/* seconds between checks of HEAD */
 
-static const char csp[] = "default-src 'self'; script-src 'self'; "
-    "style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-    "form-action 'self'";
 
 struct slow {
 	char key[96];		/* "a:ACCOUNT" or "h:ADDRESS" */
@@ -123,6 +119,23 @@ site_load(struct view_server *sv, struct cam_err *e)
 
 /* ---- answers ---- */
 
+#define SEC_HEADERS(csp_value) \
+	"Content-Security-Policy: " csp_value "\r\n" \
+	"X-Content-Type-Options: nosniff\r\n" \
+	"Referrer-Policy: no-referrer\r\n" \
+	"X-Frame-Options: DENY\r\n" \
+	"Strict-Transport-Security: max-age=31536000\r\n"
+#define CSP "default-src 'self'; script-src 'self'; " \
+    "style-src 'self'; img-src 'self' data:; media-src 'self' blob:; " \
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; " \
+    "form-action 'self'"
+
+const char *
+view_sec_headers(void)
+{
+	return SEC_HEADERS(CSP);
+}
+
 void
 view_head(struct mg_connection *c, int status, const char *ctype,
     long long len, const char *const *extra)
@@ -137,7 +150,7 @@ view_head(struct mg_connection *c, int status, const char *ctype,
 		mg_response_header_add(c, "Content-Length", n, -1);
 	} else
 		mg_response_header_add(c, "Transfer-Encoding", "chunked", -1);
-	mg_response_header_add(c, "Content-Security-Policy", csp, -1);
+	mg_response_header_add(c, "Content-Security-Policy", CSP, -1);
 	mg_response_header_add(c, "X-Content-Type-Options", "nosniff", -1);
 	mg_response_header_add(c, "Referrer-Policy", "no-referrer", -1);
 	mg_response_header_add(c, "X-Frame-Options", "DENY", -1);
@@ -671,6 +684,9 @@ login(struct view_req *q)
 	rc = cam_view_pam(PAM_SERVICE, account, password, q->client, why,
 	    sizeof why);
 	OPENSSL_cleanse(password, sizeof password);
+	if (rc != 0 && (getpwnam_r(account, &pw, pwbuf, sizeof pwbuf, &p) != 0
+	    || p == NULL))
+		snprintf(why, sizeof why, "not a camkit user");
 	if (rc == 0 && !view_has_role(q->cfg, account, ~0u)) {
 		snprintf(why, sizeof why, "not a camkit user");
 		rc = -1;

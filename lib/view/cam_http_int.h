@@ -47,6 +47,8 @@ struct view_req {
 	const char *client;
 };
 
+/* The security headers, as lines ending in CRLF. */
+const char *view_sec_headers(void);
 /* Headers every answer carries. */
 void view_head(struct mg_connection *c, int status, const char *ctype,
     long long len, const char *const *extra);

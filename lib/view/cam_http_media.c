@@ -282,6 +282,26 @@ live_run(void *arg)
 	return NULL;
 }
 
+/* A refused WebSocket handshake: civetweb's header functions do not
+ * apply before the handshake, so the answer is written whole. */
+static void
+ws_refuse(struct mg_connection *c, int status, const char *code,
+    const char *msg)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+
+	cam_json_begin(&b);
+	cam_json_add_str(&b, "error", code);
+	cam_json_add_str(&b, "message", msg);
+	cam_json_end(&b);
+	mg_printf(c, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n"
+	    "Cache-Control: no-store\r\n%s\r\n%s", status,
+	    mg_get_response_code_text(c, status), b.len, view_sec_headers(),
+	    cam_buf_str(&b));
+	cam_buf_free(&b);
+}
+
 static int
 live_connect(const struct mg_connection *cc, void *arg)
 {
@@ -296,21 +316,21 @@ live_connect(const struct mg_connection *cc, void *arg)
 	view_req_begin(&q, arg, c);
 	id = q.ri->local_uri + 6;
 	if (!q.have_session) {
-		view_error(c, 401, "unauthenticated", "log in first");
+		ws_refuse(c, 401, "unauthenticated", "log in first");
 		status = 401;
 	} else if (!view_same_origin(&q)) {
 		view_audit(&q, NULL, "live", id, "refused", "foreign origin",
 		    NULL);
-		view_error(c, 403, "forbidden", "foreign origin");
+		ws_refuse(c, 403, "forbidden", "foreign origin");
 		status = 403;
 	} else if (!cam_id_valid(id) ||
 	    (cam = cam_config_camera(q.cfg, id)) == NULL) {
-		view_error(c, 404, "no-camera", "no such camera");
+		ws_refuse(c, 404, "no-camera", "no such camera");
 		status = 404;
 	} else if (!cam_view_may_live(q.cfg, q.s.account, id, why,
 	    sizeof why)) {
 		view_audit(&q, NULL, "live", id, "refused", why, NULL);
-		view_error(c, 403, "forbidden", why);
+		ws_refuse(c, 403, "forbidden", why);
 		status = 403;
 	} else {
 		if (view_query(&q, "stream", stream, sizeof stream) == -1 ||

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "view/cam_http.h"
 
@@ -56,6 +57,19 @@ no_delay(int retval, unsigned usec, void *arg)
 	(void)arg;
 }
 
+/* Has the account expired (chage -E)? */
+static int
+expired(const char *account)
+{
+	struct spwd sp, *r = NULL;
+	char buf[4096];
+	long today = (long)(time(NULL) / 86400);
+
+	if (getspnam_r(account, &sp, buf, sizeof buf, &r) != 0 || r == NULL)
+		return 0;
+	return r->sp_expire >= 0 && r->sp_expire <= today;
+}
+
 /* Is the account's password locked (passwd -l, usermod -L)? */
 static int
 locked(const char *account)
@@ -68,15 +82,14 @@ locked(const char *account)
 	return r->sp_pwdp != NULL && r->sp_pwdp[0] == '!';
 }
 
-int
-cam_view_pam(const char *service, const char *account, const char *password,
+static int
+pam_check(const char *service, const char *account, const char *password,
     const char *rhost, char *why, size_t len)
 {
 	struct pam_conv c = { conv, (void *)(uintptr_t)password };
 	pam_handle_t *h = NULL;
 	int rc, ret = -1;
 
-	pthread_mutex_lock(&pam_lock);
 	if (pam_start(service, account, &c, &h) != PAM_SUCCESS) {
 		snprintf(why, len, "PAM could not start");
 		goto end;
@@ -96,12 +109,55 @@ cam_view_pam(const char *service, const char *account, const char *password,
 		snprintf(why, len, "password expired");
 	else if (rc != PAM_SUCCESS)
 		snprintf(why, len, "%s", locked(account) ? "locked" :
-		    "account refused");
+		    expired(account) ? "expired" : "account refused");
 	else
 		ret = 0;
 end:
 	if (h != NULL)
 		pam_end(h, ret == 0 ? PAM_SUCCESS : PAM_AUTH_ERR);
-	pthread_mutex_unlock(&pam_lock);
 	return ret;
+}
+
+struct pam_job {
+	const char *service, *account, *password, *rhost;
+	char *why;
+	size_t len;
+	int rc;
+};
+
+static void *
+pam_run(void *arg)
+{
+	struct pam_job *j = arg;
+
+	j->rc = pam_check(j->service, j->account, j->password, j->rhost,
+	    j->why, j->len);
+	return NULL;
+}
+
+/*
+ * PAM's modules run on a thread of their own with a stack of 1 MiB: the
+ * server's connection threads have small stacks, and some modules
+ * (pam_cap in Debian's common-auth) need more than that.
+ */
+int
+cam_view_pam(const char *service, const char *account, const char *password,
+    const char *rhost, char *why, size_t len)
+{
+	struct pam_job j = { service, account, password, rhost, why, len,
+	    -1 };
+	pthread_attr_t at;
+	pthread_t t;
+	int rc;
+
+	snprintf(why, len, "PAM could not run");
+	pthread_mutex_lock(&pam_lock);
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, 1 << 20);
+	rc = pthread_create(&t, &at, pam_run, &j);
+	pthread_attr_destroy(&at);
+	if (rc == 0)
+		pthread_join(t, NULL);
+	pthread_mutex_unlock(&pam_lock);
+	return rc == 0 ? j.rc : -1;
 }
