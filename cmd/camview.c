@@ -32,7 +32,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: camview [-C dir] serve [--listen addr:port] [--idle-seconds n]\n"
-"       camview [-C dir] grant request [--signature file]...\n"
+"       camview [-C dir] grant request [--signature file ...]\n"
 "       camview [-C dir] grants [--json]\n"
 "       camview -h | --help | --version\n");
 }
