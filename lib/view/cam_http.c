@@ -262,6 +262,34 @@ view_audit(const struct view_req *q, const char *account, const char *verb,
 	    q->client, verb, object, outcome, reason, detail);
 }
 
+void
+view_refuse(const struct view_req *q, int status, const char *dflt,
+    const char *verb, const char *object, const char *why)
+{
+	static const char *const codes[] = { "no-camera", "forbidden",
+	    "no-request", "outside-request", "bad-request", NULL };
+	const char *code = dflt, *msg = why;
+	char c[32];
+	size_t i, n;
+
+	for (i = 0; codes[i] != NULL; i++) {
+		n = strlen(codes[i]);
+		if (strncmp(why, codes[i], n) == 0 && why[n] == ':' &&
+		    why[n + 1] == ' ') {
+			code = codes[i];
+			msg = why + n + 2;
+			break;
+		}
+	}
+	snprintf(c, sizeof c, "%s", code);
+	if (strcmp(c, "no-camera") == 0)
+		status = 404;
+	else if (strcmp(c, "bad-request") == 0)
+		status = 400;
+	view_audit(q, NULL, verb, object, "refused", msg, NULL);
+	view_error(q->c, status, c, msg);
+}
+
 /* ---- sessions ---- */
 
 static void
@@ -922,8 +950,7 @@ access_report(struct view_req *q)
 	time_t t = 0;
 
 	if (!cam_view_may_audit(q->cfg, q->s.account, why, sizeof why)) {
-		view_audit(q, NULL, "access", NULL, "refused", why, NULL);
-		view_error(q->c, 403, "forbidden", why);
+		view_refuse(q, 403, "forbidden", "access", NULL, why);
 		return 403;
 	}
 	cam_err_clear(&e);

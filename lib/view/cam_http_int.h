@@ -83,6 +83,12 @@ int view_has_role(const struct cam_config *cfg, const char *account,
 /* RFC 3339 UTC with microseconds. */
 void view_time_us(int64_t us, char *buf, size_t len);
 
+/* A refusal by cam_view_rights: its why begins with the API's CODE and
+ * ": " (cam_view_rights.h); answer status with that code (else dflt) and
+ * the rest, and audit it as verb on object. */
+void view_refuse(const struct view_req *q, int status, const char *dflt,
+    const char *verb, const char *object, const char *why);
+
 /* cam_http_media.c */
 void view_register_media(struct mg_context *ctx, struct view_server *sv);
 int view_timeline(struct view_req *q);

@@ -329,8 +329,11 @@ live_connect(const struct mg_connection *cc, void *arg)
 		status = 404;
 	} else if (!cam_view_may_live(q.cfg, q.s.account, id, why,
 	    sizeof why)) {
-		view_audit(&q, NULL, "live", id, "refused", why, NULL);
-		ws_refuse(c, 403, "forbidden", why);
+		const char *msg = strncmp(why, "forbidden: ", 11) == 0 ?
+		    why + 11 : why;
+
+		view_audit(&q, NULL, "live", id, "refused", msg, NULL);
+		ws_refuse(c, 403, "forbidden", msg);
 		status = 403;
 	} else {
 		if (view_query(&q, "stream", stream, sizeof stream) == -1 ||
@@ -439,6 +442,7 @@ may_play(struct view_req *q, const struct cam_grants *gs, const char *camera,
 	int any = 0;
 
 	memset(r, 0, sizeof *r);
+	why[0] = '\0';
 	if (cam_view_may_play(q->cfg, gs, q->s.account, camera, from, to, now,
 	    r, why, sizeof why))
 		return 1;
@@ -446,8 +450,8 @@ may_play(struct view_req *q, const struct cam_grants *gs, const char *camera,
 		if (strcmp(gs->v[i].account, q->s.account) == 0 &&
 		    gs->v[i].expires_us > now)
 			any = 1;
-	view_audit(q, NULL, "play", camera, "refused", why, NULL);
-	view_error(q->c, 403, any ? "outside-request" : "no-request", why);
+	view_refuse(q, 403, any ? "outside-request" : "no-request", "play",
+	    camera, why);
 	return 0;
 }
 
