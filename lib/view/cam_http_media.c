@@ -808,7 +808,7 @@ view_report(struct view_req *q)
 		return 404;
 	hold[0] = '\0';
 	if (cam_view_report(q->cfg, view_opts(q)->confdir, q->cfg->root,
-	    view_opts(q)->host, q->s.account, camera, kind, note, (int64_t)time(NULL),
+	    view_opts(q)->host, q->s.account, camera, kind, note, now_us(),
 	    REPORT_BEFORE_S, REPORT_AFTER_S, &seq, hold, sizeof hold,
 	    &e) == -1) {
 		int code = e.code == CAM_NO ? 403 : 500;
