@@ -216,6 +216,16 @@ view_time_us(int64_t us, char *buf, size_t len)
 	snprintf(buf, len, "%s.%06lldZ", s, (long long)(us % 1000000));
 }
 
+void
+view_time_short(int64_t us, char *buf, size_t len)
+{
+	if (us % 1000000 != 0) {
+		view_time_us(us, buf, len);
+		return;
+	}
+	cam_time_format_utc((time_t)(us / 1000000), buf, len);
+}
+
 /* ---- the audit trail ---- */
 
 static int

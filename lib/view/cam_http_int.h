@@ -80,8 +80,10 @@ int view_same_origin(const struct view_req *q);
 /* Does the account hold one of roles? */
 int view_has_role(const struct cam_config *cfg, const char *account,
     unsigned roles);
-/* RFC 3339 UTC with microseconds. */
+/* RFC 3339 UTC with microseconds; _short: without a fraction when it is
+ * zero. */
 void view_time_us(int64_t us, char *buf, size_t len);
+void view_time_short(int64_t us, char *buf, size_t len);
 
 /* A refusal by cam_view_rights: its why begins with the API's CODE and
  * ": " (cam_view_rights.h); answer status with that code (else dflt) and

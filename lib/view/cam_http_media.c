@@ -689,10 +689,10 @@ view_timeline(struct view_req *q)
 			cam_buf_adds(&b, first ? "" : ",");
 			first = 0;
 			cam_json_begin(&b);
-			view_time_us(g->from_us > from ? g->from_us : from, t,
+			view_time_short(g->from_us > from ? g->from_us : from, t,
 			    sizeof t);
 			cam_json_add_str(&b, "from", t);
-			view_time_us(g->to_us < to ? g->to_us : to, t,
+			view_time_short(g->to_us < to ? g->to_us : to, t,
 			    sizeof t);
 			cam_json_add_str(&b, "to", t);
 			cam_json_add_str(&b, "request", g->id);
@@ -728,9 +728,9 @@ view_timeline(struct view_req *q)
 			cam_json_begin(&o);
 			cam_json_add_str(&o, "kind", span_kind(
 			    tl.spans[i].kind));
-			view_time_us(tl.spans[i].from_us, t, sizeof t);
+			view_time_short(tl.spans[i].from_us, t, sizeof t);
 			cam_json_add_str(&o, "from", t);
-			view_time_us(tl.spans[i].to_us, t, sizeof t);
+			view_time_short(tl.spans[i].to_us, t, sizeof t);
 			cam_json_add_str(&o, "to", t);
 			if (tl.spans[i].reason[0])
 				cam_json_add_str(&o, "reason",
@@ -743,7 +743,7 @@ view_timeline(struct view_req *q)
 		for (i = 0; i < tl.nmarks; i++) {
 			cam_buf_adds(&o, i ? "," : "");
 			cam_json_begin(&o);
-			view_time_us(tl.marks[i].at_us, t, sizeof t);
+			view_time_short(tl.marks[i].at_us, t, sizeof t);
 			cam_json_add_str(&o, "at", t);
 			cam_json_add_uint(&o, "seq", tl.marks[i].seq);
 			cam_json_add_str(&o, "author", tl.marks[i].author);
