@@ -28,7 +28,7 @@ PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
 # Debian packages needed to build and test (see `make deps`).
 DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
-	libcivetweb-dev libpam0g-dev \
+	libcivetweb-dev libpam0g-dev curl \
 	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
 	$(RTSPD_DEBS) \
 	$(RTSPD_TEST_DEBS)

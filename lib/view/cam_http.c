@@ -402,6 +402,13 @@ session_sweep(struct view_server *sv)
 	size_t i, n = 0;
 
 	pthread_mutex_lock(&sv->lock);
+	/* failures forgotten once their window and wait are over */
+	for (i = 0; i < sv->nslow; )
+		if (sv->slow[i].until <= now &&
+		    now - sv->slow[i].first > SLOW_WINDOW)
+			sv->slow[i] = sv->slow[--sv->nslow];
+		else
+			i++;
 	for (i = 0; i < sv->nsess && n < 32; )
 		if (now - sv->sess[i].last >= idle) {
 			gone[n++] = sv->sess[i];
