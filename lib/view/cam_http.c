@@ -168,8 +168,10 @@ view_reply(struct mg_connection *c, int status, const char *ctype,
 	static const char *const nostore[] = { "Cache-Control", "no-store",
 	    NULL };
 
+	const struct mg_request_info *ri = mg_get_request_info(c);
+
 	view_head(c, status, ctype, (long long)len, extra ? extra : nostore);
-	if (len > 0)
+	if (len > 0 && (ri == NULL || strcmp(ri->request_method, "HEAD") != 0))
 		mg_write(c, body, len);
 }
 
