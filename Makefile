@@ -135,10 +135,16 @@ $(B)/gen/cam_web.c: $(WEB_FILES) $(B)/gen/web.list tests/bin2c.sh Makefile
 $(B)/gen/cam_web.o: $(B)/gen/cam_web.c lib/view/cam_web.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(LIB): $(LIB_OBJ)
+# objs.list changes when a source file comes or goes, so that an object
+# whose source is gone leaves the archive.
+$(B)/lib/objs.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIB_OBJ)' | cmp -s - $@ || echo '$(LIB_OBJ)' > $@
+
+$(LIB): $(LIB_OBJ) $(B)/lib/objs.list
 	@mkdir -p $(@D)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJ)
 
 $(B)/%: cmd/%.c $(LIB) lib/*/*.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS) $(VIEW_LIBS)
