@@ -11,7 +11,7 @@
 .SUFFIXES:
 
 # The programs that work today; the others arrive with their issues.
-PROGS := camctl camrec camlog camextract camaudit
+PROGS := camctl camrec camlog camextract camaudit camview
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -28,7 +28,8 @@ PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
 # Debian packages needed to build and test (see `make deps`).
 DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
-	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix nodejs \
+	libcivetweb-dev libpam0g-dev curl nodejs \
+	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
 	$(RTSPD_DEBS) \
 	$(RTSPD_TEST_DEBS)
 
@@ -68,7 +69,7 @@ ALL_CFLAGS = $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Ilib -I$(B)/gen \
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -Wl,-z,relro,-z,now
 
 LIB_SRC := $(wildcard lib/*/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/cam_embed.o
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/cam_embed.o $(B)/gen/cam_web.o
 LIB := $(B)/lib/libcamkit.a
 BINS := $(PROGS:%=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -100,6 +101,7 @@ EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camrec-prune.timer:cam_unit_prune_timer \
 	conf/camkit-seal.service:cam_unit_seal \
 	conf/camkit-seal.timer:cam_unit_seal_timer \
+	conf/camview.service:cam_unit_view \
 	conf/camkit.cron:cam_cron_head \
 	conf/camera-defaults:cam_camera_defaults
 EMBED_FILES := $(foreach e,$(EMBED),$(firstword $(subst :, ,$(e))))
@@ -112,13 +114,46 @@ $(B)/gen/cam_embed.c: $(EMBED_FILES) tests/bin2c.sh Makefile
 $(B)/gen/cam_embed.o: $(B)/gen/cam_embed.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(LIB): $(LIB_OBJ)
+# camview's web assets: every file of web/ with a type camview serves,
+# compiled in as view/cam_web.h's table.  web.list changes when a file
+# comes or goes, so that the table is made again.
+WEB_FILES := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
+$(B)/gen/web.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(notdir $(WEB_FILES))' | cmp -s - $@ || \
+	  echo '$(notdir $(WEB_FILES))' > $@
+
+$(B)/gen/cam_web.c: $(WEB_FILES) $(B)/gen/web.list tests/bin2c.sh Makefile
+	@mkdir -p $(@D)
+	{ i=0; for f in $(WEB_FILES); do \
+	  sh tests/bin2c.sh "cam_web_$$i" < "$$f" || exit 1; i=$$((i + 1)); done; \
+	  echo '#include "view/cam_web.h"'; \
+	  echo 'const struct cam_web_file cam_web_files[] = {'; \
+	  i=0; for f in $(WEB_FILES); do \
+	  echo "{ \"$${f#web/}\", cam_web_$$i, sizeof cam_web_$$i - 1 },"; \
+	  i=$$((i + 1)); done; \
+	  echo '{ 0, 0, 0 } };'; } > $@
+
+$(B)/gen/cam_web.o: $(B)/gen/cam_web.c lib/view/cam_web.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# objs.list changes when a source file comes or goes, so that an object
+# whose source is gone leaves the archive.
+$(B)/lib/objs.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIB_OBJ)' | cmp -s - $@ || echo '$(LIB_OBJ)' > $@
+
+$(LIB): $(LIB_OBJ) $(B)/lib/objs.list
 	@mkdir -p $(@D)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJ)
 
 $(B)/%: cmd/%.c $(LIB) lib/*/*.h
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS) $(VIEW_LIBS)
+
+# camview's HTTP server (civetweb, with OpenSSL) and its logins (PAM);
+# civetweb ships no pkg-config file.
+$(B)/camview: VIEW_LIBS := -lcivetweb -lpam -lssl -lpthread
 
 $(B)/tests/unit_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) lib/*/*.h
 	@mkdir -p $(@D)
@@ -205,6 +240,8 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/units
 	install -m 0644 conf/*.service conf/*.timer conf/camkit.cron \
 		$(DESTDIR)$(DATADIR)/units/
+	install -d $(DESTDIR)$(SYSCONFDIR)/pam.d
+	install -m 0644 conf/pam.d/camview $(DESTDIR)$(SYSCONFDIR)/pam.d/camview
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then \
 	  $(MAKE) --no-print-directory install-privileges; \
 	else \
@@ -277,5 +314,7 @@ stress: deps
 	    tests/t87-clock.sh tests/t65-kill.sh tests/t79-powerloss.sh \
 	    tests/t71-setid.sh
 
-.PHONY: all deps check stress all-tests lint analyse demo install install-privileges clean \
+FORCE:
+
+.PHONY: FORCE all deps check stress all-tests lint analyse demo install install-privileges clean \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

@@ -19,6 +19,7 @@
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
+#include "view/cam_cert.h"
 #include "journal/cam_seal.h"
 #include "journal/cam_trail.h"
 #include "media/cam_gaps.h"
@@ -60,6 +61,7 @@ usage(FILE *f)
 "       camctl [-C dir] status [--json]\n"
 "       camctl [-C dir] probe camera [--seconds n]\n"
 "       camctl [-C dir] seal\n"
+"       camctl [-C dir] cert\n"
 "       camctl -h | --help | --version\n");
 }
 
@@ -206,6 +208,51 @@ record_init(void)
 	return rc;
 }
 
+/* camview's certificate and key (private/view.crt, view.key): a
+ * self-signed pair if there is none; said when made.  0, or -1 printed. */
+static int
+view_cert(const char *host)
+{
+	struct cam_err e;
+	int rc;
+
+	cam_err_clear(&e);
+	if ((rc = cam_view_cert_make(dir, host, &e)) == -1) {
+		cam_cli_fail(&e);
+		return -1;
+	}
+	if (rc == 1)
+		printf("made %s/%s (self-signed; camview(1) says how to use "
+		    "the office's own)\n", dir, CAM_VIEW_CERT);
+	return 0;
+}
+
+/* cert: make camview's self-signed pair if there is none. */
+static int
+cmd_cert(int argc, char **argv)
+{
+	struct cam_site s;
+	struct cam_err e;
+	char host[256];
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return cam_cli_usage_error("cert: no arguments");
+	cam_err_clear(&e);
+	if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
+		return cam_cli_fail(&e);
+	cam_cli_host(host, sizeof(host));
+	rc = cam_view_cert_make(dir, host, &e);
+	cam_cli_audit_rc(CAM_VIEW_CERT, rc == -1 ? -1 : 0, &e,
+	    rc == 1 ? "{\"made\":true}" : "{\"made\":false}");
+	cam_site_close(&s);
+	if (rc == -1)
+		return cam_cli_fail(&e);
+	printf("%s\t%s/%s\n", rc == 1 ? "made" : "kept", dir, CAM_VIEW_CERT);
+	return fflush(stdout) == 0 ? 0 : CAM_ENV;
+}
+
 static int
 cmd_init(int argc, char **argv)
 {
@@ -239,6 +286,8 @@ cmd_init(int argc, char **argv)
 	if (cam_site_init(dir, name, host, zone, &e) == -1)
 		return cam_cli_fail(&e);
 	printf("initialised %s\n", dir);
+	if (view_cert(host ? host : "localhost") == -1)
+		return CAM_ENV;
 	return record_init();
 }
 
@@ -1176,6 +1225,9 @@ cmd_units(int argc, char **argv)
 	u.cron = cron;
 	u.outdir = out ? out : cron ? "/etc/cron.d" : "/etc/systemd/system";
 	n = cam_systemd_write(&u, &written, &e);
+	if (n != -1 && view_cert(host) == -1)
+		n = -1, cam_errf(&e, CAM_ENV, "camview's certificate: see "
+		    "above");
 	cam_cli_audit_rc(u.outdir, n == -1 ? -1 : 0, &e, NULL);
 	if (n == -1)
 		rc = cam_cli_fail(&e);
@@ -1564,6 +1616,7 @@ static const struct cam_cli_verb verbs[] = {
 	{ "status", cmd_status, 0 },
 	{ "probe", cmd_probe, 0 },
 	{ "seal", cmd_seal, 0 },
+	{ "cert", cmd_cert, 0 },
 };
 
 int

@@ -9,7 +9,7 @@
 #include "site/cam_systemd.h"
 
 extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[],
-    cam_unit_seal[], cam_unit_seal_timer[];
+    cam_unit_seal[], cam_unit_seal_timer[], cam_unit_view[];
 extern const char cam_cron_head[];
 
 /* Replace @CONFDIR@, @BINDIR@ and @STORAGE@ in a template. */
@@ -127,6 +127,10 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 	b.len = 0;
 	fill(&b, cam_unit_seal_timer, u);
 	if (put(u, "camkit-seal.timer", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_view, u);
+	if (put(u, "camview.service", &b, written, e) == -1)
 		goto end;
 	b.len = 0;
 	/* The instances: one target that wants a recorder per camera. */
