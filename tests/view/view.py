@@ -11,7 +11,9 @@ usage: view.py URL CASE ARGS...
                                   the camera stops (SIGTERM to the pid in
                                   PIDFILE): its tile says down; RTSPD-ARGV
                                   starts it again: the tile plays again
-  play-at USER PASSWORD CAMERA AT the picture shown is AT's (1 s)
+  play-at USER PASSWORD CAMERA AT [EXPECTED]
+                                  /camera/CAMERA?at=AT shows the picture
+                                  of AT (or of EXPECTED, RFC 3339) to 1 s
   boundary USER PASSWORD CAMERA FROM BOUNDARY
                                   playback crosses BOUNDARY, no stall > 1 s
   refused USER PASSWORD CAMERA AT #play-error shown, no picture, 403
@@ -27,6 +29,7 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.parse
 
 import browser
 from browser import Browser, Failed, wait
@@ -205,12 +208,12 @@ def case_down(url, user, pw, cam, pidfile, sep, *argv):
 
 
 def open_play(b, cam, at):
-    b.get("/camera/%s?at=%s" % (cam, at))
+    b.get("/camera/%s?at=%s" % (cam, urllib.parse.quote(at, safe=":-T")))
     b.one('video[data-camera="%s"]' % cam)
 
 
-def case_play_at(url, user, pw, cam, at):
-    want = ts(at)
+def case_play_at(url, user, pw, cam, at, expect=None):
+    want = ts(expect or at)
     with Browser(url) as b:
         b.login_ok(user, pw)
         t0 = time.monotonic()
