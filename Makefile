@@ -29,6 +29,7 @@ PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
 DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
 	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
+	chromium chromium-driver python3-selenium curl passwd \
 	$(RTSPD_DEBS) \
 	$(RTSPD_TEST_DEBS)
 

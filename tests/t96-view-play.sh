@@ -21,7 +21,7 @@ expect_success 'setup: two cameras recorded 25 s in 5 s segments, four accounts,
 	cp "$T/pki/director.crt" site/trust/director.pem &&
 	sed -i "s|^  director: \[\]|  director: [trust/director.pem]|; s|^  unit_head_signature: true|  unit_head_signature: false|" site/camkit.yaml &&
 	camctl -C site commit -m directors >/dev/null &&
-	start_camera gate --live --fps 10 --gop 20 &&
+	start_camera gate --live --clock --fps 10 --gop 20 &&
 	camctl -C site camera add gate --url "$(camera_url gate)" --name "Cổng" --segment 5s >/dev/null &&
 	camctl -C site camera add yard --url "$(camera_url gate)" --name "Sân" --segment 5s >/dev/null &&
 	view_account $c chief-of-office && view_account $g guard &&
