@@ -38,12 +38,17 @@ view_account() {
 }
 
 # view_site: the site "site" recording into site.store, camview to
-# listen on 127.0.0.1:$VPORT with its live sockets under $T/run.
+# listen on 127.0.0.1:$VPORT, the live sockets in the test's directory
+# (where test_root puts them, else $T/run).
 view_site() {
 	recording_site site &&
-	mkdir -m 755 -p "$T/run" &&
-	printf 'view:\n  listen: "127.0.0.1:%s"\n  run_dir: %s\n  idle_minutes: 15\n' \
-	    "$VPORT" "$T/run" >>site/camkit.yaml &&
+	if grep -q "^view:" site/camkit.yaml; then
+		sed -i "/^view:/a\\  listen: \"127.0.0.1:$VPORT\"" site/camkit.yaml
+	else
+		mkdir -m 755 -p "$T/run" &&
+		printf 'view:\n  listen: "127.0.0.1:%s"\n  run_dir: %s\n' \
+		    "$VPORT" "$T/run" >>site/camkit.yaml
+	fi &&
 	camctl -C site commit -m "camview on a test port" >/dev/null
 }
 
