@@ -189,6 +189,14 @@ if [ -x "$bin/camview" ]; then
 	printf 'view:\n  listen: "127.0.0.1:%s"\n  run_dir: %s\n  idle_minutes: 15\n' \
 	    "$port" "$work/run" >>"$site/camkit.yaml"
 	camctl -C "$site" commit -m "demo: camview on 127.0.0.1:$port"
+	# camview's certificate: self-signed here; an office installs its own
+	# as private/view.crt and private/view.key (camview(1)).
+	[ -f "$site/private/view.crt" ] ||
+	    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -days 2 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 \
+	    -keyout "$site/private/view.key" -out "$site/private/view.crt" 2>/dev/null
+	chmod 600 "$site/private/view.key"
 	# An account with a password: made for the demo (and removed at
 	# its end) as root, else one's own.
 	if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null; then

@@ -49,7 +49,20 @@ view_site() {
 		printf 'view:\n  listen: "127.0.0.1:%s"\n  run_dir: %s\n' \
 		    "$VPORT" "$T/run" >>site/camkit.yaml
 	fi &&
-	camctl -C site commit -m "camview on a test port" >/dev/null
+	camctl -C site commit -m "camview on a test port" >/dev/null &&
+	view_cert site
+}
+
+# view_cert SITE: camview's certificate and key in SITE/private/
+# (view.crt, view.key), self-signed for 127.0.0.1 unless already there.
+view_cert() {
+	[ -f "$1/private/view.crt" ] ||
+	    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -days 2 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 \
+	    -keyout "$1/private/view.key" -out "$1/private/view.crt" 2>/dev/null ||
+	    return 1
+	chmod 600 "$1/private/view.key"
 }
 
 # record_bg CAMERA: camrec records CAMERA in the background until
