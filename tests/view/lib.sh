@@ -82,6 +82,13 @@ serve_bg() {
 	wait_for answers /login
 }
 
+# serving: camview still runs and answers, else what it said.
+serving() {
+	answers /login ||
+	    { echo "camview does not answer on $URL; it said:" >&2 &&
+	    tail -20 "$T/camview.err" >&2; return 1; }
+}
+
 # answers PATH: camview answers 200 on PATH.
 answers() {
 	test "$(curl -ks -o /dev/null -w "%{http_code}" "$URL$1")" = 200
@@ -115,6 +122,7 @@ stop_bg() {
 # lines) are kept in $T/figures; skipped when the browser is missing.
 browse() {
 	local rc=0 &&
+	serving &&
 	"$PY" "$VIEW" "$URL" "$@" >"$T/.browse" 2>&1 || rc=$? &&
 	cat "$T/.browse" &&
 	grep "^# " "$T/.browse" | sed "s/^# /# $1: /" >>"$T/figures" &&
