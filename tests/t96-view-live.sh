@@ -9,7 +9,7 @@ view_needs
 
 VPORT=$(free_port)
 URL=https://127.0.0.1:$VPORT
-g=cvg$$ o=cvo$$ svc=cvs$$
+g=cvg$$ o=cvo$$ n=cvn$$ svc=cvs$$
 trap 'stop_bg; cleanup' EXIT
 
 G() { local u=$1 && shift && as "$u" "$T/sbin/camlog" -C site "$@"; }
@@ -21,12 +21,12 @@ expect_success 'setup: 4 cameras recorded, a guard and an operator, camview serv
 		camctl -C site camera add cam$i --url "$(camera_url cam$i)" \
 		    --name "Camera $i" --segment 5s >/dev/null || return 1
 	done &&
-	view_account $g guard && view_account $o operator &&
+	view_account $g guard && view_account $o operator && view_account $n &&
 	temp_account $svc &&
 	mkdir -m 755 sbin && cp "$CAMKIT_BIN/camlog" sbin/camlog &&
 	chmod 711 "$T" && chmod 755 site.store &&
-	chown -R $svc site site.store && chown $svc sbin/camlog &&
-	chmod 4755 sbin/camlog &&
+	chown -R $svc site site.store && chown $svc:$svc sbin/camlog &&
+	chmod 6755 sbin/camlog &&
 	for i in 1 2 3 4; do record_bg cam$i || return 1; done &&
 	serve_bg
 '
@@ -141,9 +141,9 @@ expect_success 'a live viewer that never reads: camrec loses no recorded frame' 
 	    jq -s -e "(map(.frames) | add) >= 150" >/dev/null
 '
 
-expect_success 'refused looks are audited too' '
-	browse bad-login nosuch$$ "x" &&
-	audit_has ".program == \"camview\" and .verb == \"login\" and .outcome == \"refused\" and .reason == \"not a camkit user\""
+expect_success 'a host account with no role here is refused, and audited' '
+	browse bad-login $n "$(pw $n)" &&
+	audit_has ".program == \"camview\" and .verb == \"login\" and .actor == \"$n\" and .outcome == \"refused\" and .reason == \"not a camkit user\""
 '
 
 stop_bg

@@ -25,7 +25,7 @@ free_port() {
 	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# view_account NAME ROLE...: a Unix account NAME with the password
+# view_account NAME [ROLE...]: a Unix account NAME with the password
 # "pw-NAME" (removed at the end), with ROLEs in the site "site".
 view_account() {
 	local u=$1 r &&
