@@ -164,3 +164,23 @@ api() {
 	shift 2 &&
 	curl -ks -o "$T/body" -w "%{http_code}" -b "camview_session=$c" "$@" "$URL$p"
 }
+
+# api_is CODE COOKIE PATH [CURL-ARGS...]: api answers CODE, else the
+# answer is shown.
+api_is() {
+	local want=$1 got &&
+	shift &&
+	got=$(api "$@") &&
+	if [ "$got" != "$want" ]; then
+		echo "$2: HTTP $got, expected $want:" >&2 &&
+		head -c 600 "$T/body" >&2 &&
+		return 1
+	fi
+}
+
+# body_has JQ: the last answer's body passes jq -e JQ, else it is shown.
+body_has() {
+	jq -e "$1" "$T/body" >/dev/null ||
+	    { echo "the answer does not pass $1:" >&2 &&
+	    head -c 2000 "$T/body" >&2; return 1; }
+}
