@@ -83,7 +83,7 @@ expect_success 'a suspicious report from a tile: logbook entry and hold' '
 	note="Người lạ trèo rào camera 2 $$" &&
 	browse report $g "$(pw $g)" cam2 suspicious "$note" &&
 	camlog -C site list --json >lb.json &&
-	jq -e --arg n "$note" --arg g $g "map(select((.data.text | startswith(\$n)) and .kind == \"suspicious\" and .data.camera == \"cam2\" and .data.author == \$g)) | length == 1" lb.json >/dev/null ||
+	jq -e --arg n "$note" --arg g $g "map(select((.data.text // \"\" | startswith(\$n)) and .kind == \"suspicious\" and .data.camera == \"cam2\" and .data.author == \$g)) | length == 1" lb.json >/dev/null ||
 	    { cat lb.json >&2; false; } &&
 	camrec -C site hold list >holds &&
 	has "	cam2	" holds &&
