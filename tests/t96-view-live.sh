@@ -87,6 +87,12 @@ expect_success 'a suspicious report from a tile: logbook entry and hold' '
 	    { cat lb.json >&2; false; } &&
 	camrec -C site hold list >holds &&
 	has "	cam2	" holds &&
+	# The hold: from some minutes before the report to after it.
+	line=$(grep "	cam2	" holds) && now=$(date +%s) &&
+	from=$(date -d "$(echo "$line" | cut -f3)" +%s) &&
+	to=$(date -d "$(echo "$line" | cut -f4)" +%s) &&
+	test "$from" -le $((now - 60)) -a "$to" -ge "$now" ||
+	    { echo "the hold does not cover the report (now $(date -Is)): $line" >&2; false; } &&
 	audit_has ".program == \"camview\" and .verb == \"report\" and .object == \"cam2\" and .actor == \"$g\" and .outcome == \"granted\""
 '
 
