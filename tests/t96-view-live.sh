@@ -124,7 +124,7 @@ expect_success 'a camera stopped mid-view shows down, and plays again once back'
 segs_ok() {
 	cut -f6 "site.store/$1/manifest" |
 	    jq -c "select(.file and .start >= \"$2\")" >"$1.segs" &&
-	test "$(wc -l <"$1.segs")" -ge 3 &&
+	test "$(wc -l <"$1.segs")" -ge 2 &&
 	jq -r "[.start, .end] | @tsv" "$1.segs" |
 	    awk -F"\t" "NR > 1 && \$1 != prev { print \"gap: \" prev \" -> \" \$1; bad = 1 }
 	    { prev = \$2 } END { exit bad }" &&
@@ -140,11 +140,11 @@ segs_ok() {
 
 expect_success 'a live viewer that never reads: camrec loses no recorded frame' '
 	since=$(utc now) &&
-	browse stall $g "$(pw $g)" cam4 22 &&
+	browse stall $g "$(pw $g)" cam4 16 &&
 	kill -0 "$(cat cam4.rec.pid)" &&
 	segs_ok cam4 "$since" &&
 	cut -f6 "site.store/cam4/manifest" | jq -c "select(.file and .start >= \"$since\")" |
-	    jq -s -e "(map(.frames) | add) >= 150" >/dev/null
+	    jq -s -e "(map(.frames) | add) >= 90" >/dev/null
 '
 
 expect_success 'a host account with no role here is refused, and audited' '
