@@ -163,7 +163,7 @@ $(B)/tests/hwytimer.so: tests/hwytimer.c
 # lib/cli exits, prints or reads the environment (tests/layers.pl).
 lint:
 	sh tests/manlint.sh $(MAN)
-	tests/chainlint.pl tests/lib.sh tests/t[0-9]*.sh
+	tests/chainlint.pl tests/lib.sh tests/view/lib.sh tests/t[0-9]*.sh
 	tests/layers.pl $(wildcard lib/*/*.[ch] lib/*.[ch]) $(wildcard cmd/*.c)
 
 # The static analysers, with the checks chosen in .clang-tidy and below;
