@@ -30,6 +30,12 @@ step "create a site (a git repository with a starter camkit.yaml)" \
     "camctl -C $site init --site 'Sở GD&ĐT Ninh Bình'"
 camctl -C "$site" init --site "Sở GD&ĐT Ninh Bình"
 
+step "keep the data (and the audit trail) in a directory of the demo's own" \
+    "sed -i 's|root: /var/lib/camkit|root: store|' camkit.yaml; camctl commit"
+mkdir -m 750 "$work/store"
+sed -i "s|^  root: /var/lib/camkit |  root: $work/store|" "$site/camkit.yaml"
+camctl -C "$site" commit -m "demo: storage in a temporary directory"
+
 printf 'demo-password\n' >"$work/gate.pw"
 step "add a camera; its password goes to private/, never into git" \
     "camctl camera add gate --url rtsp://10.0.0.21:554/Streaming/Channels/101 --name 'Cổng chính' --username admin --password-file gate.pw"
@@ -72,8 +78,6 @@ step "start a simulated camera (GStreamer RTSP server, H.264, digest auth)" \
 cam_pid=$!
 for _ in $(seq 100); do [ -s "$work/cam.ready" ] && break; sleep 0.1; done
 port=$(cat "$work/cam.ready")
-sed -i "s|^  root: /var/lib/camkit |  root: $work/store|" "$site/camkit.yaml"
-camctl -C "$site" commit -m "demo: storage in a temporary directory"
 camctl -C "$site" camera add demo --url "rtsp://127.0.0.1:$port/cam" \
     --name "Camera mô phỏng" --segment 10s --username admin \
     --password-file "$work/gate.pw"
