@@ -229,21 +229,17 @@ def case_play_at(url, user, pw, cam, at, expect=None):
         v = wait("data-wall-time of a picture", shown, 20, 0.05)
         figure("first picture after opening, s",
                "%.2f" % (time.monotonic() - t0))
-        # The first picture is the first frame sent (data-first); the
-        # one shown now is that much later as the video has played.
+        # The stream may begin at the keyframe before the instant
+        # (data-first); the page shows the instant's picture, polled
+        # here within 0.05 s of its showing.
         d = (ts(v["wall"]) - want).total_seconds()
-        played = max(0.0, v["t"] - (v["start"] or 0.0))
         d0 = (ts(v["first"]) - want).total_seconds() if v["first"] else None
-        figure("data-wall-time - asked, s", "%.3f (played %.3f s)"
-               % (d, played))
+        figure("data-wall-time - asked, s", "%.3f" % d)
         figure("data-first - asked, s",
                "%.3f" % d0 if d0 is not None else "none")
-        if d0 is None or abs(d0) > 1.0:
-            raise Failed("asked %s, the first picture sent is of %s"
-                         % (at, v["first"]))
-        if abs(d) > 1.0 + played:
-            raise Failed("asked %s, the picture is %s (%.3f s off, "
-                         "%.3f s played)" % (at, v["wall"], d, played))
+        if abs(d) > 1.0:
+            raise Failed("asked %s, the picture is %s (%.3f s off)"
+                         % (at, v["wall"], d))
         err = b.visible_text("#play-error")
         if err:
             raise Failed("#play-error shown while playing: " + err)
