@@ -30,6 +30,7 @@ DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
 	libcivetweb-dev libpam0g-dev curl nodejs \
 	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
+	chromium chromium-driver python3-selenium curl passwd \
 	$(RTSPD_DEBS) \
 	$(RTSPD_TEST_DEBS)
 
@@ -205,7 +206,7 @@ $(B)/tests/hwytimer.so: tests/hwytimer.c
 # lib/cli exits, prints or reads the environment (tests/layers.pl).
 lint:
 	sh tests/manlint.sh $(MAN)
-	tests/chainlint.pl tests/lib.sh tests/t[0-9]*.sh
+	tests/chainlint.pl tests/lib.sh tests/view/lib.sh tests/t[0-9]*.sh
 	tests/layers.pl $(wildcard lib/*/*.[ch] lib/*.[ch]) $(wildcard cmd/*.c)
 
 # The static analysers, with the checks chosen in .clang-tidy and below;

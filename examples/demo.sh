@@ -3,21 +3,38 @@
 # configuration history as git keeps it, then 20 s recorded from a
 # simulated camera (an RTSP server on 127.0.0.1 with digest
 # authentication), the segments checked and the recorder's status, the
-# guard's logbook, and a signed extraction verified with openssl,
-# sha256sum and tar alone.
+# guard's logbook, a signed extraction verified with openssl,
+# sha256sum and tar alone, and camview: the URL to open in a browser and
+# a login to try, while the camera is recorded and watched live.
 # Usage: examples/demo.sh BUILD_DIR
+# CAMKIT_DEMO_VIEW=SECONDS: how long camview serves when stdin is not a
+# terminal (default 0: it is started, checked and stopped); on a
+# terminal it serves until Enter.
 set -eu
 bin=$(cd "${1:?usage: demo.sh BUILD_DIR}" && pwd)
 PATH=$bin:$PATH
 work=$(mktemp -d "${TMPDIR:-/tmp}/camkit-demo.XXXXXX")
-cam_pid=
-trap '[ -n "$cam_pid" ] && kill "$cam_pid" 2>/dev/null; rm -rf "$work"' EXIT
+cam_pid= rec_pid= view_pid= demo_user=
+stop() {
+	for p in $view_pid $rec_pid $cam_pid; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	[ -z "$demo_user" ] || userdel "$demo_user" 2>/dev/null
+	rm -rf "$work"
+}
+trap stop EXIT
 site=$work/etc-camkit
 step() { printf '\n== %s\n$ %s\n' "$1" "$2"; }
 
 step "create a site (a git repository with a starter camkit.yaml)" \
     "camctl -C $site init --site 'Sở GD&ĐT Ninh Bình'"
 camctl -C "$site" init --site "Sở GD&ĐT Ninh Bình"
+
+step "keep the data (and the audit trail) in a directory of the demo's own" \
+    "sed -i 's|root: /var/lib/camkit|root: store|' camkit.yaml; camctl commit"
+mkdir -m 750 "$work/store"
+sed -i "s|^  root: /var/lib/camkit |  root: $work/store|" "$site/camkit.yaml"
+camctl -C "$site" commit -m "demo: storage in a temporary directory"
 
 printf 'demo-password\n' >"$work/gate.pw"
 step "add a camera; its password goes to private/, never into git" \
@@ -61,8 +78,6 @@ step "start a simulated camera (GStreamer RTSP server, H.264, digest auth)" \
 cam_pid=$!
 for _ in $(seq 100); do [ -s "$work/cam.ready" ] && break; sleep 0.1; done
 port=$(cat "$work/cam.ready")
-sed -i "s|^  root: /var/lib/camkit |  root: $work/store|" "$site/camkit.yaml"
-camctl -C "$site" commit -m "demo: storage in a temporary directory"
 camctl -C "$site" camera add demo --url "rtsp://127.0.0.1:$port/cam" \
     --name "Camera mô phỏng" --segment 10s --username admin \
     --password-file "$work/gate.pw"
@@ -169,5 +184,61 @@ camextract -C "$site" run "$work/YC-001.yaml" -o "$work/again.tar" || true
 
 step "the audit trail: who did what" "cut -f6 store/audit.journal | tail -5"
 cut -f6 "$work/store/audit.journal" | tail -5
+
+if [ -x "$bin/camview" ]; then
+	step "watch in a browser: camview over HTTPS, logging in as a host account" \
+	    "camview serve --listen 127.0.0.1:PORT"
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	mkdir -m 755 "$work/run"
+	printf 'view:\n  listen: "127.0.0.1:%s"\n  run_dir: %s\n  idle_minutes: 15\n' \
+	    "$port" "$work/run" >>"$site/camkit.yaml"
+	camctl -C "$site" commit -m "demo: camview on 127.0.0.1:$port"
+	# camview's certificate: self-signed here; an office installs its own
+	# as private/view.crt and private/view.key (camview(1)).
+	[ -f "$site/private/view.crt" ] ||
+	    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -days 2 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 \
+	    -keyout "$site/private/view.key" -out "$site/private/view.crt" 2>/dev/null
+	chmod 600 "$site/private/view.key"
+	# An account with a password: made for the demo (and removed at
+	# its end) as root, else one's own.
+	if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null; then
+		demo_user=camkitdemo$$
+		demo_pw=$(openssl rand -hex 6)
+		useradd -M -N -s /usr/sbin/nologin "$demo_user"
+		echo "$demo_user:$demo_pw" | chpasswd
+		login="$demo_user, password $demo_pw"
+	else
+		demo_user=
+		login="$(id -un), with your own password"
+	fi
+	who=${demo_user:-$(id -un)}
+	camctl -C "$site" user add "$who" --role chief-of-office --role guard ||
+	    camctl -C "$site" user add "$who" --role chief-of-office
+	camrec -C "$site" record demo 2>"$work/rec.log" &
+	rec_pid=$!
+	camview -C "$site" serve --listen "127.0.0.1:$port" 2>"$work/view.log" &
+	view_pid=$!
+	for _ in $(seq 100); do
+		curl -ks -o /dev/null "https://127.0.0.1:$port/login" && break
+		sleep 0.1
+	done
+	printf '\ncamview: https://127.0.0.1:%s/  (a self-signed certificate:\n' "$port"
+	printf '  accept it, or use the office'"'"'s own, see camview(1))\n'
+	printf 'log in as %s (roles: chief of office, guard):\n' "$login"
+	printf '  the wall at /, playback of what was recorded at /camera/demo\n'
+	if [ -t 0 ]; then
+		printf 'press Enter to stop the demo\n'
+		read -r _
+	else
+		sleep "${CAMKIT_DEMO_VIEW:-0}"
+	fi
+	curl -ks -o /dev/null -w 'GET /login: %{http_code}\n' "https://127.0.0.1:$port/login"
+	kill "$view_pid" "$rec_pid" && wait "$view_pid" "$rec_pid" || true
+	view_pid= rec_pid=
+	step "every look is in the audit trail" "camaudit access"
+	camaudit -C "$site" access | tail -5
+fi
 
 printf '\ndemo done\n'

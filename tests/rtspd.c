@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -48,6 +49,7 @@ struct options {
 	const char	*path;
 	enum codec	 codec;
 	int		 live;
+	int		 clock;		/* burn the UTC time in, large */
 	const char	*file;
 	int		 width, height, fps, gop, bframes;
 	enum audio	 audio;
@@ -132,7 +134,7 @@ usage(int status)
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: %s --port N [--path /cam] [--codec h264|h265]\n"
 	    "\t[--live [--size WxH] [--fps N] [--gop N] [--bframes N]\n"
-	    "\t [--audio[=aac|pcma]] | --file CLIP]\n"
+	    "\t [--audio[=aac|pcma]] [--clock] | --file CLIP]\n"
 	    "\t[--user U --password P [--auth digest|basic]]\n"
 	    "\t[--tls-cert PEM --tls-key PEM]\n"
 	    "\t[--pidfile F] [--ready-file F]\n", progname);
@@ -193,7 +195,7 @@ parse_args(int argc, char **argv, struct options *o)
 		OPT_PORT = 256, OPT_PATH, OPT_CODEC, OPT_LIVE, OPT_FILE,
 		OPT_SIZE, OPT_FPS, OPT_GOP, OPT_BFRAMES, OPT_AUDIO, OPT_USER,
 		OPT_PASSWORD, OPT_AUTH, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PIDFILE,
-		OPT_READY, OPT_HELP
+		OPT_READY, OPT_CLOCK, OPT_HELP
 	};
 	static const struct option longopts[] = {
 		{ "port",	required_argument,	NULL, OPT_PORT },
@@ -213,6 +215,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "tls-key",	required_argument,	NULL, OPT_TLS_KEY },
 		{ "pidfile",	required_argument,	NULL, OPT_PIDFILE },
 		{ "ready-file",	required_argument,	NULL, OPT_READY },
+		{ "clock",	no_argument,		NULL, OPT_CLOCK },
 		{ "help",	no_argument,		NULL, OPT_HELP },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -294,6 +297,9 @@ parse_args(int argc, char **argv, struct options *o)
 		case OPT_READY:
 			o->readyfile = optarg;
 			break;
+		case OPT_CLOCK:
+			o->clock = 1;
+			break;
 		case OPT_HELP:
 			usage(0);
 		default:
@@ -310,6 +316,8 @@ parse_args(int argc, char **argv, struct options *o)
 		o->live = 1;
 	if (o->file != NULL && o->audio != AUDIO_NONE)
 		die("--audio needs --live");
+	if (o->file != NULL && o->clock)
+		die("--clock needs --live");
 	if (o->gop == 0)
 		o->gop = o->fps;
 	if (o->bframes > 0 && o->codec != CODEC_H264)
@@ -374,7 +382,19 @@ live_launch(const struct options *o)
 	g_string_append_printf(s,
 	    "video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! ",
 	    o->width, o->height, o->fps);
-	if (overlay != NULL)
+	if (o->clock) {
+		/*
+		 * The wall-clock time each frame was made, in UTC (main sets
+		 * TZ), large enough to read on a wall tile and to compare
+		 * with what a player says the picture's time is.
+		 */
+		need("clockoverlay");
+		g_string_append_printf(s, "clockoverlay shaded-background=true "
+		    "halignment=left valignment=top "
+		    "time-format=\"%%Y-%%m-%%dT%%H:%%M:%%SZ\" "
+		    "font-desc=\"Monospace Bold %d\" ! ",
+		    o->height / 16 > 8 ? o->height / 16 : 8);
+	} else if (overlay != NULL)
 		g_string_append(s, "clockoverlay shaded-background=true "
 		    "font-desc=\"Sans 10\" ! ");
 	if (o->codec == CODEC_H264) {
@@ -757,6 +777,11 @@ main(int argc, char **argv)
 	int bound;
 
 	parse_args(argc, argv, &o);
+	if (o.clock) {
+		/* clockoverlay shows local time: make it UTC. */
+		setenv("TZ", "UTC", 1);
+		tzset();
+	}
 	/* A ready file left by a killed instance must not fool a test. */
 	if (o.readyfile != NULL)
 		unlink(o.readyfile);
