@@ -4,7 +4,7 @@
 
 # The programs checked.  A new program joins by its name here, and by a
 # value below for any placeholder its SYNOPSIS brings.
-PROGS="camctl camrec camlog camextract camaudit"
+PROGS="camctl camrec camlog camextract camaudit camview"
 
 # What each placeholder of a SYNOPSIS stands for when the forms are run:
 # WHERE PLACEHOLDER VALUE, where WHERE is a program and verb ("camctl
@@ -29,6 +29,9 @@ camextract	key	pki/director.key
 camextract	cert	pki/director.crt
 camextract	file	r.yaml.director.p7s
 camaudit	archive	a.tar
+camview	addr:port	127.0.0.1:1
+camview	n	60
+camview	file	r.yaml.director.p7s
 camaudit	file	defaults
 *	dir	site
 *	camera	gate
@@ -203,6 +206,10 @@ accepts() {
 		{ run_form "$f" || rc=$?; } &&
 		printf '%s\t%s\t%s\n' "$rc" "$f" "$(head -c 200 "$T/form.err")" \
 		    >>"$1.results" &&
+		# a server still serving when the timeout ends it
+		case $rc:$f in
+		124:"camview "*" serve"*) rc=0 ;;
+		esac &&
 		case $rc in
 		0 | 1 | 3) ;;
 		*)	echo "exit $rc: $f" >&2 &&
