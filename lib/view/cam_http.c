@@ -182,15 +182,21 @@ view_json(struct mg_connection *c, int status, const char *json)
 }
 
 void
+view_error_body(struct cam_buf *b, const char *code, const char *msg)
+{
+	cam_json_begin(b);
+	cam_json_add_str(b, "error", code);
+	cam_json_add_str(b, "message", msg);
+	cam_json_end(b);
+}
+
+void
 view_error(struct mg_connection *c, int status, const char *code,
     const char *msg)
 {
 	struct cam_buf b = CAM_BUF_INIT;
 
-	cam_json_begin(&b);
-	cam_json_add_str(&b, "error", code);
-	cam_json_add_str(&b, "message", msg);
-	cam_json_end(&b);
+	view_error_body(&b, code, msg);
 	view_json(c, status, cam_buf_str(&b));
 	cam_buf_free(&b);
 }

@@ -56,6 +56,8 @@ void view_reply(struct mg_connection *c, int status, const char *ctype,
     const void *body, size_t len, const char *const *extra);
 void view_json(struct mg_connection *c, int status, const char *json);
 /* {"error":code,"message":msg} */
+/* The body of an error answer: {"error":CODE,"message":MSG}. */
+void view_error_body(struct cam_buf *b, const char *code, const char *msg);
 void view_error(struct mg_connection *c, int status, const char *code,
     const char *msg);
 

@@ -290,10 +290,7 @@ ws_refuse(struct mg_connection *c, int status, const char *code,
 {
 	struct cam_buf b = CAM_BUF_INIT;
 
-	cam_json_begin(&b);
-	cam_json_add_str(&b, "error", code);
-	cam_json_add_str(&b, "message", msg);
-	cam_json_end(&b);
+	view_error_body(&b, code, msg);
 	mg_printf(c, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
 	    "Content-Length: %zu\r\nConnection: close\r\n"
 	    "Cache-Control: no-store\r\n%s\r\n%s", status,
