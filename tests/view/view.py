@@ -21,6 +21,11 @@ usage: view.py URL CASE ARGS...
                                   the tile's report button, dialog, sent
   stall USER PASSWORD CAMERA SECONDS
                                   a live viewer that never reads
+  codec USER PASSWORD HEVC-CAMERA HEVC-WITH-WALL-CAMERA
+                                  an H.265 camera's tile plays where the
+                                  browser decodes H.265, else says why
+                                  and names live_url; one with an H.264
+                                  live_url plays that stream
 Figures are printed as "# name: value" lines."""
 
 import datetime
@@ -334,10 +339,48 @@ def case_stall(url, user, pw, cam, seconds):
     s.close()
 
 
+HVC1 = 'video/mp4; codecs="hvc1.1.6.L93.B0"'
+
+
+def case_codec(url, user, pw, bare, walled):
+    with Browser(url, "1920,1080") as b:
+        b.login_ok(user, pw)
+        wait("2 tiles", lambda: len(b.find(".tile[data-camera]")) >= 2)
+        hevc = b.js("return window.MediaSource ? "
+                    "MediaSource.isTypeSupported(arguments[0]) : false",
+                    HVC1)
+        figure("MediaSource.isTypeSupported(hvc1)", hevc)
+
+        def plays(cam):
+            v = video(b, cam)
+            if not v or v["w"] <= 0 or v["t"] <= 0:
+                return False
+            t = v["t"]
+            time.sleep(1)
+            return video(b, cam)["t"] > t
+        wait("tile %s advancing on its H.264 live_url stream" % walled,
+             lambda: plays(walled), 30)
+        if hevc:
+            wait("tile %s advancing (this browser decodes H.265)" % bare,
+                 lambda: plays(bare), 30)
+            return
+        st = wait("tile %s saying why it cannot play" % bare,
+                  lambda: (tile_state(b, bare) or [""])[0] ==
+                  "unsupported" and tile_state(b, bare), 30)
+        figure("tile state", st)
+        if "live_url" not in st[2] or "H.265" not in st[2]:
+            raise Failed("tile %s says %r: not why (H.265) nor what to "
+                         "do (live_url)" % (bare, st[2]))
+        v = video(b, bare)
+        if v and v["t"] > 0:
+            raise Failed("tile %s plays although the browser cannot "
+                         "decode H.265: %r" % (bare, v))
+
+
 CASES = {"login": case_login, "bad-login": case_bad_login,
          "wall": case_wall, "down": case_down, "play-at": case_play_at,
          "boundary": case_boundary, "refused": case_refused,
-         "report": case_report, "stall": case_stall}
+         "report": case_report, "stall": case_stall, "codec": case_codec}
 
 
 def main(argv):
