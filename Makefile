@@ -116,13 +116,14 @@ $(B)/gen/cam_embed.o: $(B)/gen/cam_embed.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # camview's web assets: every file of web/ with a type camview serves,
-# compiled in as view/cam_web.h's table.  web.list changes when a file
-# comes or goes, so that the table is made again.
+# compiled in as view/cam_web.h's table.  web.list is made again when
+# a file comes or goes (the directory's time changes), so that the table
+# is too; not a forced target, which would leave "make -q all" (the
+# install tests' check that the build is up to date) never true.
 WEB_FILES := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
-$(B)/gen/web.list: FORCE
+$(B)/gen/web.list: web Makefile
 	@mkdir -p $(@D)
-	@echo '$(notdir $(WEB_FILES))' | cmp -s - $@ || \
-	  echo '$(notdir $(WEB_FILES))' > $@
+	@echo '$(notdir $(WEB_FILES))' > $@
 
 $(B)/gen/cam_web.c: $(WEB_FILES) $(B)/gen/web.list tests/bin2c.sh Makefile
 	@mkdir -p $(@D)
@@ -138,11 +139,12 @@ $(B)/gen/cam_web.c: $(WEB_FILES) $(B)/gen/web.list tests/bin2c.sh Makefile
 $(B)/gen/cam_web.o: $(B)/gen/cam_web.c lib/view/cam_web.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# objs.list changes when a source file comes or goes, so that an object
-# whose source is gone leaves the archive.
-$(B)/lib/objs.list: FORCE
+# objs.list is made again when a source file comes or goes (its
+# folder's time changes), so that an object whose source is gone leaves
+# the archive; not a forced target (see web.list).
+$(B)/lib/objs.list: $(wildcard lib/*/) Makefile
 	@mkdir -p $(@D)
-	@echo '$(LIB_OBJ)' | cmp -s - $@ || echo '$(LIB_OBJ)' > $@
+	@echo '$(LIB_OBJ)' > $@
 
 $(LIB): $(LIB_OBJ) $(B)/lib/objs.list
 	@mkdir -p $(@D)
@@ -315,7 +317,6 @@ stress: deps
 	    tests/t87-clock.sh tests/t65-kill.sh tests/t79-powerloss.sh \
 	    tests/t71-setid.sh
 
-FORCE:
 
-.PHONY: FORCE all deps check stress all-tests lint analyse demo install install-privileges clean \
+.PHONY: all deps check stress all-tests lint analyse demo install install-privileges clean \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke
