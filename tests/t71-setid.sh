@@ -46,7 +46,7 @@ expect_success 'the forged site: made by the guard with camctl, private/ a link 
 	as $g sed -i "s|^  ca: \[\]|  ca: [trust/ca.pem]|" "$T/g/forged/camkit.yaml" &&
 	as $g camctl -C "$T/g/forged" commit -m "data root, trust" >/dev/null &&
 	as $g camctl -C "$T/g/forged" user add $g --role guard >/dev/null &&
-	as $g rmdir "$T/g/forged/private" &&
+	as $g rm -r "$T/g/forged/private" &&
 	as $g ln -s "$T/site/private" "$T/g/forged/private" &&
 	as $g camlog -C "$T/g/forged" shift start >/dev/null &&
 	mkdir g/fake && chown $g g/fake &&
