@@ -538,10 +538,14 @@ static int
 seg_play(struct play *p, AVPacket *pkt)
 {
 	const struct cam_play_req *r = p->r;
-	AVRational tb = p->ic->streams[p->vin]->time_base;
+	AVRational tb;
 	int64_t wstart = (int64_t)p->seg->start * US;
 	int placed = 0, need_key = 1;
 	int ret;
+
+	if (p->ic == NULL)
+		return -1;
+	tb = p->ic->streams[p->vin]->time_base;
 
 	for (;;) {
 		int64_t rd, rp, wd, wp, od, op;
@@ -707,7 +711,8 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 		}
 		if (ret == 1)
 			break;
-		if (!p.started && (int64_t)s->start * US < r->from_us) {
+		if (!p.started && p.ic != NULL &&
+		    (int64_t)s->start * US < r->from_us) {
 			/* The keyframe at or before from. */
 			AVRational tb = p.ic->streams[p.vin]->time_base;
 			int64_t target = p.origin + r->from_us -

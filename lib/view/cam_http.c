@@ -1172,7 +1172,8 @@ tls_fix_one(struct dl_phdr_info *i, size_t size, void *arg)
 		w = (uintptr_t *)(i->dlpi_addr + p->p_vaddr);
 		n = p->p_memsz / sizeof *w;
 		for (j = 0; j + 2 < n; j++)
-			if (w[j] >= lo && w[j] + 25 <= hi && w[j + 2] == 0 &&
+			if (w[j] != 0 && w[j] >= lo && w[j] + 25 <= hi &&
+			    w[j + 2] == 0 &&
 			    strcmp((const char *)w[j],
 			    "SSL_get_peer_certificate") == 0) {
 				w[j + 2] = (uintptr_t)SSL_get1_peer_certificate;
