@@ -155,8 +155,12 @@ $(B)/%: cmd/%.c $(LIB) lib/*/*.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS) $(VIEW_LIBS)
 
 # camview's HTTP server (civetweb, with OpenSSL) and its logins (PAM);
-# civetweb ships no pkg-config file.
-$(B)/camview: VIEW_LIBS := -lcivetweb -lpam -lssl -lpthread
+# civetweb ships no pkg-config file.  libcrypt is linked although camview
+# calls none of it: pam_unix, which PAM loads later, does, and a
+# sanitizer's interceptor of crypt() finds the real one only if it is
+# loaded at start (else it calls address 0 at the first login).
+$(B)/camview: VIEW_LIBS := -lcivetweb -lpam -lssl -lpthread \
+	-Wl,--no-as-needed -lcrypt -Wl,--as-needed
 
 $(B)/tests/unit_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) lib/*/*.h
 	@mkdir -p $(@D)

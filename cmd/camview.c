@@ -144,7 +144,7 @@ cmd_grant(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **sigs = NULL;
-	struct cam_grant g;
+	struct cam_grant g = { 0 };
 	struct cam_site s;
 	struct cam_err e;
 	char host[256], t1[40], t2[40], t3[40];
@@ -199,6 +199,7 @@ cmd_grant(int argc, char **argv)
 	printf("granted\t%s\t%s\t%s\t%s\t%s\n", g.id, g.account, t1, t2, t3);
 	rc = fflush(stdout) == 0 ? 0 : CAM_ENV;
 end:
+	cam_grant_free(&g);
 	free(sigs);
 	cam_site_close(&s);
 	return rc;

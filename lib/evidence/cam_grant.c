@@ -35,8 +35,8 @@
 
 #define US	INT64_C(1000000)
 
-static void
-grant_clear(struct cam_grant *g)
+void
+cam_grant_free(struct cam_grant *g)
 {
 	for (size_t i = 0; i < g->ncameras; i++)
 		free(g->cameras[i]);
@@ -48,7 +48,7 @@ void
 cam_grants_free(struct cam_grants *gs)
 {
 	for (size_t i = 0; i < gs->n; i++)
-		grant_clear(&gs->v[i]);
+		cam_grant_free(&gs->v[i]);
 	free(gs->v);
 	gs->v = NULL;
 	gs->n = 0;
@@ -93,7 +93,7 @@ grant_from(const char *data, struct cam_grant *g)
 	g->to_us = (int64_t)to * US;
 	g->expires_us = (int64_t)exp * US;
 	if (g->ncameras == 0) {
-		grant_clear(g);
+		cam_grant_free(g);
 		return -1;
 	}
 	return 0;

@@ -48,6 +48,8 @@ int cam_grant_add(const struct cam_config *cfg, const char *confdir,
 int cam_grant_list(const char *root, struct cam_grants *gs,
     struct cam_err *e);
 void cam_grants_free(struct cam_grants *gs);
+/* The cameras of one grant (cam_grant_add's), which is zeroed. */
+void cam_grant_free(struct cam_grant *g);
 
 /* A grant of gs for account that covers camera over [from_us, to_us) at
  * now, or NULL. */
