@@ -41,18 +41,6 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int
-may_view(const struct cam_config *cfg, const char *account, uid_t uid)
-{
-	struct cam_actor a;
-	char why[256];
-
-	memset(&a, 0, sizeof a);
-	a.uid = uid;
-	snprintf(a.name, sizeof a.name, "%s", account);
-	return cam_policy_may(cfg, &a, CAM_ACT_VIEW, why, sizeof why);
-}
-
 /* ---- the live state of a camera, for /api/cameras ---- */
 
 void
@@ -624,7 +612,7 @@ view_timeline(struct view_req *q)
 	struct cam_timeline tl = { 0 };
 	struct cam_buf b = CAM_BUF_INIT;
 	struct cam_err e;
-	char camera[64], day[16], next[16], t[40];
+	char camera[64], day[16], next[16], t[40], why[256];
 	int64_t now = now_us(), from, to;
 	time_t tf, tt;
 	struct tm tm;
@@ -659,7 +647,9 @@ view_timeline(struct view_req *q)
 	}
 	from = (int64_t)tf * 1000000;
 	to = (int64_t)tt * 1000000;
-	role = may_view(q->cfg, q->s.account, q->s.uid);
+	/* The roles of the login, as cam_view_may_play asks them. */
+	role = cam_policy_may_account(q->cfg, q->s.account, CAM_ACT_VIEW,
+	    why, sizeof why);
 	if (cam_grant_list(q->cfg->root, &gs, &e) == -1)
 		memset(&gs, 0, sizeof gs);
 	cam_buf_adds(&b, ",\"allowed\":[");
@@ -698,8 +688,6 @@ view_timeline(struct view_req *q)
 	cam_buf_adds(&b, "]}");
 	cam_grants_free(&gs);
 	if (first) {
-		char why[256];
-
 		snprintf(why, sizeof why, "%s may not view stored footage of "
 		    "%s on %s", q->s.account, camera, day);
 		view_audit(q, NULL, "play", camera, "refused", why, NULL);
