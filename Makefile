@@ -30,7 +30,7 @@ DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
 	libcivetweb-dev libpam0g-dev curl nodejs \
 	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
-	chromium chromium-driver python3-selenium curl passwd \
+	chromium chromium-driver python3-selenium curl passwd sudo \
 	$(RTSPD_DEBS) \
 	$(RTSPD_TEST_DEBS)
 

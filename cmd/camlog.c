@@ -192,8 +192,8 @@ static void
 author(struct cam_buf *b, const struct ctx *c)
 {
 	cam_json_begin(b);
-	cam_json_add_str(b, "author", c->actor.name);
-	cam_json_add_uint(b, "uid", c->actor.uid);
+	/* The person who logged in, and the account when another. */
+	cam_actor_json(b, "author", &c->actor);
 }
 
 static int

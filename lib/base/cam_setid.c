@@ -21,6 +21,39 @@
 static int setid;
 static uid_t ruid, suid;
 static gid_t rgid, sgid;
+static int login_read;
+static uid_t login_uid = (uid_t)-1;
+
+/*
+ * The kernel's login uid, set by PAM at login and inherited by every
+ * process since, whatever sudo, su or a set-id bit change: the person.
+ * 4294967295 (or no such file: a kernel without audit) means none was
+ * set (a service, cron).  Nothing the caller's environment holds.
+ */
+static void
+read_login(void)
+{
+	char buf[32], *end;
+	unsigned long long v;
+	ssize_t n;
+	int fd;
+
+	login_read = 1;
+	login_uid = (uid_t)-1;
+	if ((fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno != 0 || end == buf || (*end != '\0' && *end != '\n') ||
+	    v >= 4294967295ULL || (unsigned long long)(uid_t)v != v)
+		return;
+	login_uid = (uid_t)v;
+}
 
 /* The parent: the caller's own process, with the caller's ids only.
  * Returns the status the program must exit with at once; e says why
@@ -112,6 +145,9 @@ cam_setid_init(int *status, struct cam_err *e)
 	rgid = gr;
 	sgid = geff;
 	setid = r != eff || gr != geff;
+	/* Once, before anything changes ids (it would not change the login
+	 * uid, but the child must not depend on reading /proc). */
+	read_login();
 	if (!setid)
 		return 0;
 	if (clearenv() != 0 || setenv("PATH", "/usr/bin:/bin", 1) == -1)
@@ -159,6 +195,14 @@ uid_t
 cam_setid_caller(void)
 {
 	return setid ? ruid : getuid();
+}
+
+uid_t
+cam_setid_login(void)
+{
+	if (!login_read)
+		read_login();
+	return login_uid;
 }
 
 int

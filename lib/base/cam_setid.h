@@ -22,7 +22,8 @@
  *
  * What the child must not trust is the caller's: the directories it is
  * named (cam_setid_trusted_dir), the resource limits (cam_setid_room) and
- * the caller's identity, which is cam_setid_caller(), not getuid().
+ * the caller's identity, which is cam_setid_caller(), not getuid(), and
+ * the person behind it, cam_setid_login().
  */
 #ifndef CAM_SETID_H
 #define CAM_SETID_H
@@ -43,6 +44,11 @@ uid_t cam_setid_uid(void);
 /* Who ran the program: the real uid at start (getuid() in a set-id
  * child is the service account). */
 uid_t cam_setid_caller(void);
+/* The person who logged in: the kernel's login uid
+ * (/proc/self/loginuid), read once, at cam_setid_init or at the first
+ * call; (uid_t)-1 when none is set (a system service, cron).  sudo, su
+ * and set-id bits keep it; nothing in the environment changes it. */
+uid_t cam_setid_login(void);
 /* Kept for the callers of the old model: with every id already the
  * service account's, there is nothing to raise or lower. */
 int cam_setid_raise(struct cam_err *e);

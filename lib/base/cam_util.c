@@ -488,16 +488,39 @@ cam_json_str(struct cam_buf *b, const char *s)
 	cam_buf_add(b, "\"", 1);
 }
 
+static const char *
+name_of(uid_t uid, char *name, size_t len, int or_number)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL && pw->pw_name != NULL && strlen(pw->pw_name) < len)
+		snprintf(name, len, "%s", pw->pw_name);
+	else if (or_number)
+		snprintf(name, len, "uid-%lu", (unsigned long)uid);
+	else
+		return NULL;
+	return name;
+}
+
 const char *
 cam_user_name(void)
 {
 	static char name[LOGIN_NAME_MAX + 1];
-	struct passwd *pw = getpwuid(cam_setid_caller());
+	uid_t login = cam_setid_login();
 
-	if (pw == NULL || pw->pw_name == NULL)
-		return NULL;
-	snprintf(name, sizeof(name), "%s", pw->pw_name);
-	return name;
+	/* A login uid with no passwd entry (an account since removed, a
+	 * directory that does not answer) is still a person: by number. */
+	if (login != (uid_t)-1)
+		return name_of(login, name, sizeof(name), 1);
+	return name_of(cam_setid_caller(), name, sizeof(name), 0);
+}
+
+const char *
+cam_user_account(void)
+{
+	static char name[LOGIN_NAME_MAX + 1];
+
+	return name_of(cam_setid_caller(), name, sizeof(name), 0);
 }
 
 int

@@ -87,8 +87,18 @@ int cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)
 /* Append s as a JSON string literal (quotes included). */
 void cam_json_str(struct cam_buf *b, const char *s);
 
-/* The real (not $USER) user name of the process; NULL if unknown. */
+/*
+ * The person who runs the process: the name of the kernel's login uid
+ * (cam_setid_login: the account that logged in, kept through sudo and
+ * su; "uid-N" if it has no passwd entry), or, when none is set (a
+ * service, cron), the real user's (cam_setid_caller); NULL if that is
+ * unknown.  Never $USER, $SUDO_USER or $LOGNAME.
+ */
 const char *cam_user_name(void);
+/* The account the program was run as: the real user's name
+ * (cam_setid_caller: root under sudo; a set-id program's caller, not
+ * its service account); NULL if unknown. */
+const char *cam_user_account(void);
 
 /*
  * The length (2 to 4) of the valid UTF-8 sequence at p, of which at

@@ -348,7 +348,7 @@ custody(const struct cam_extract *x, struct cam_custody *cy)
 		cy->signers[i].signed_at = s->signed_at;
 	}
 	cy->by = str_copy(x->o->actor->name);
-	cy->uid = x->o->actor->uid;
+	cy->uid = cam_actor_person(x->o->actor);	/* by's */
 	cy->host = str_copy(x->o->host);
 	cy->at = x->o->now;
 	cy->site = str_copy(x->site->cfg.site_name);

@@ -244,8 +244,9 @@ record_json(struct cam_buf *b, const struct cam_actor *a,
 
 	cam_json_begin(b);
 	if (a != NULL) {
-		cam_json_add_str(b, "actor", a->name);
-		cam_json_add_uint(b, "uid", a->uid);
+		/* The person; the account it ran as when another (root
+		 * under sudo); no login uid: the account is all we know. */
+		cam_actor_json(b, "actor", a);
 	}
 	cam_json_add_str(b, "program", r->program);
 	cam_json_add_str(b, "verb", r->verb);
@@ -300,7 +301,8 @@ cam_trail_append(const char *root, const char *confdir, const char *host,
 		if (confdir == NULL)
 			return cam_errf(e, CAM_ENV, "the audit trail cannot "
 			    "be written: %s: %s", path, strerror(EACCES));
-		/* The helper names the actor itself, from its real uid. */
+		/* The helper names the actor itself, from its real uid and
+		 * its login uid (inherited: ours). */
 		record_json(&b, NULL, r);
 		rc = run_helper(confdir, cam_buf_str(&b), 0, e);
 		cam_buf_free(&b);
@@ -348,12 +350,20 @@ int
 cam_trail_parse_request(const char *in, size_t inlen,
     struct cam_trail_rec *r, char *buf, size_t len, struct cam_err *e)
 {
+	struct cam_json_field who[] = { { "as", NULL, 0 },
+		{ "as_uid", NULL, 0 }, { "login", NULL, 0 } };
 	size_t off = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (cam_json_check(in, inlen, e) == -1 || in[0] != '{')
+	if (cam_json_check(in, inlen, e) == -1 || in[0] != '{' ||
+	    cam_json_fields(in, who, 3) == -1)
 		return cam_errf(e, CAM_NO, "the record is not one JSON "
 		    "object");
+	for (size_t i = 0; i < 3; i++)
+		if (who[i].count > 0)
+			return cam_errf(e, CAM_NO, "the record names the "
+			    "account it ran as or its login (\"%s\"): the "
+			    "helper records those itself", who[i].key);
 	/* Who acted is the helper's to say, never the caller's: a key
 	 * "actor" or "uid" anywhere, nested too, is refused (so is a value
 	 * that is exactly one of those words, which no record needs). */

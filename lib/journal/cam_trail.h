@@ -6,6 +6,15 @@
  *	{"actor":"alice","uid":1001,"program":"camctl","verb":"camera add",
  *	 "object":"gate","outcome":"granted","reason":"..."}
  * plus, for some verbs, a "detail" object (prune counts and windows).
+ * actor and uid are the person: the kernel's login uid and its name
+ * (cam_setid_login, kept through sudo and su).  When the program ran as
+ * another account (root under sudo, su), "as" and "as_uid" name that
+ * one:
+ *	{"actor":"alice","uid":1001,"as":"root","as_uid":0,...}
+ * When no login uid was set (a system service, cron), actor and uid are
+ * the real user's and "login":false says so.  Records written before
+ * have neither: their actor is the real user.  camview's records name
+ * the account that logged in to it, with neither member.
  * Outcomes: "granted" (allowed and done), "refused" (the policy or a
  * check said no), "failed" (allowed, but it did not work).
  *
@@ -19,8 +28,9 @@
  * unless it is set-id, so nothing is gained by pointing it elsewhere).
  * The helper reads the record on standard input, as JSON with the
  * members program, verb, object, outcome, reason and detail (a string
- * holding a JSON object), and writes the actor and uid itself from its
- * real uid: a record that names its own actor or uid is refused.
+ * holding a JSON object), and writes the actor, uid, as, as_uid and
+ * login itself from its real uid and login uid: a record that names
+ * any of them is refused.
  */
 #ifndef CAM_TRAIL_H
 #define CAM_TRAIL_H
@@ -82,7 +92,8 @@ int cam_trail_append(const char *root, const char *confdir, const char *host,
  * The helper's side: in, one record as the helper reads it (the JSON
  * above), into r, its strings in buf (of len bytes, shared).  Returns
  * 0, or -1 with CAM_NO and why it is refused: not one JSON object, a
- * member "actor" or "uid" (a caller may not name who acted), a program
+ * member "actor", "uid", "as", "as_uid" or "login" (a caller may not
+ * name who acted), a program
  * that is not camkit's, an unknown outcome, a detail that is not an
  * object, text that is not clean UTF-8.
  */
@@ -98,8 +109,10 @@ int cam_trail_parse_request(const char *in, size_t inlen,
 /* Extractions, views (every record of camview: live, play, login,
  * logout, report, grant) and refusals of root's trail from since on:
  * one TAB-
- * separated line each into out (time in zone, host, actor, program and
- * verb, object, outcome, reason), or with json one object each, the
+ * separated line each into out (time in zone, host, actor (the person,
+ * "alice (as root)" when the record names the account it ran as),
+ * program and verb, object, outcome, reason), or with json one object
+ * each (the record whole, as and as_uid and login too), the
  * objects joined as an array's members.  A trail that does not exist
  * lists nothing; -1 when it is broken (a finding: e says where). */
 int cam_trail_access(const char *root, const char *zone, time_t since,

@@ -23,8 +23,8 @@ static int
 access_cb(void *arg, const struct cam_journal_rec *r)
 {
 	struct actx *a = arg;
-	char prog_[32], verb[64], outcome[16], actor[64], object[256],
-	    reason[1024], t[64];
+	char prog_[32], verb[64], outcome[16], actor[64], as[64],
+	    who[140], object[256], reason[1024], t[64];
 
 	if (strcmp(r->kind, "audit") != 0 || r->time < a->since)
 		return 0;
@@ -50,6 +50,12 @@ access_cb(void *arg, const struct cam_journal_rec *r)
 		snprintf(reason, sizeof(reason), "%s", d != NULL ? d : "-");
 		free(d);
 	}
+	/* The person, and the account it ran as when another: "alice (as
+	 * root)". */
+	if (cam_json_get_str(r->data, "as", as, sizeof(as)) == 0)
+		snprintf(who, sizeof(who), "%s (as %s)", actor, as);
+	else
+		snprintf(who, sizeof(who), "%s", actor);
 	cam_time_format_zone(r->time, a->zone, t, sizeof(t));
 	if (a->json) {
 		cam_buf_adds(a->out, a->n++ ? ",\n  " : "\n  ");
@@ -64,7 +70,7 @@ access_cb(void *arg, const struct cam_journal_rec *r)
 			if (*p == '\t' || *p == '\n')
 				*p = ' ';
 		cam_buf_addf(a->out, "%s\t%s\t%s\t%s %s\t%s\t%s\t%s\n", t,
-		    r->host, actor, prog_, verb, object, outcome, reason);
+		    r->host, who, prog_, verb, object, outcome, reason);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cam_json.h"
 #include "base/cam_setid.h"
 #include "site/cam_policy.h"
 
@@ -48,26 +49,64 @@ static const struct {
 	    "end a shift another user opened", CAM_ROLE_OPERATOR, 0, 1 },
 };
 
+static void
+name_of(uid_t uid, char *name, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL && pw->pw_name != NULL && strlen(pw->pw_name) < len)
+		snprintf(name, len, "%s", pw->pw_name);
+	else
+		snprintf(name, len, "uid-%lu", (unsigned long)uid);
+}
+
 void
 cam_actor_self(struct cam_actor *a, const char *root, const char *confdir)
 {
-	struct passwd *pw;
 	struct stat st;
 
 	memset(a, 0, sizeof(*a));
 	a->uid = cam_setid_caller();	/* not getuid(): see cam_setid.h */
-	pw = getpwuid(a->uid);
-	if (pw != NULL && pw->pw_name != NULL &&
-	    strlen(pw->pw_name) < sizeof(a->name))
-		snprintf(a->name, sizeof(a->name), "%s", pw->pw_name);
+	name_of(a->uid, a->as, sizeof(a->as));
+	a->login_uid = cam_setid_login();
+	a->no_login = a->login_uid == (uid_t)-1;
+	if (a->no_login)
+		snprintf(a->name, sizeof(a->name), "%s", a->as);
 	else
-		snprintf(a->name, sizeof(a->name), "uid-%lu",
-		    (unsigned long)a->uid);
+		name_of(a->login_uid, a->name, sizeof(a->name));
 	a->superuser = a->uid == 0;
 	a->service = !a->superuser && root != NULL && stat(root, &st) == 0 &&
 	    st.st_uid == a->uid;
 	a->owner = confdir != NULL && stat(confdir, &st) == 0 &&
 	    st.st_uid == a->uid;
+}
+
+uid_t
+cam_actor_person(const struct cam_actor *a)
+{
+	if (a->as[0] == '\0' || a->login_uid == (uid_t)-1)
+		return a->uid;
+	return a->login_uid;
+}
+
+int
+cam_actor_differs(const struct cam_actor *a)
+{
+	return a->as[0] != '\0' && a->login_uid != (uid_t)-1 &&
+	    a->login_uid != a->uid;
+}
+
+void
+cam_actor_json(struct cam_buf *b, const char *key, const struct cam_actor *a)
+{
+	cam_json_add_str(b, key, a->name);
+	cam_json_add_uint(b, "uid", cam_actor_person(a));
+	if (cam_actor_differs(a)) {
+		cam_json_add_str(b, "as", a->as);
+		cam_json_add_uint(b, "as_uid", a->uid);
+	}
+	if (a->as[0] != '\0' && a->no_login)
+		cam_json_add_bool(b, "login", 0);
 }
 
 const char *
@@ -102,6 +141,9 @@ cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
 {
 	const struct cam_user *u;
 	char roles[128];
+	/* Rights are the account's the program runs as, not the person's
+	 * behind it: root under sudo is root. */
+	const char *who = a->as[0] != '\0' ? a->as : a->name;
 
 	if ((unsigned)act >= CAM_ACT_COUNT) {
 		snprintf(why, len, "unknown action");
@@ -114,17 +156,17 @@ cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
 	if (a->owner && !table[act].not_owner && cfg != NULL &&
 	    cfg->nusers == 0 && (table[act].roles & CAM_ROLE_OPERATOR))
 		return 1;
-	u = cfg != NULL ? cam_config_user(cfg, a->name) : NULL;
+	u = cfg != NULL ? cam_config_user(cfg, who) : NULL;
 	if (u != NULL && (u->roles & table[act].roles))
 		return 1;
 	role_list(table[act].roles, roles, sizeof(roles));
 	if (u == NULL)
 		snprintf(why, len, "%s is not a user of this site and may not "
-		    "%s (roles that may: %s)", a->name, table[act].what,
+		    "%s (roles that may: %s)", who, table[act].what,
 		    roles);
 	else
 		snprintf(why, len, "%s holds no role that may %s (roles that "
-		    "may: %s)", a->name, table[act].what, roles);
+		    "may: %s)", who, table[act].what, roles);
 	return 0;
 }
 
@@ -136,6 +178,7 @@ cam_policy_may_account(const struct cam_config *cfg, const char *name,
 
 	memset(&a, 0, sizeof(a));
 	a.uid = (uid_t)-1;
+	a.login_uid = (uid_t)-1;
 	if (name == NULL || strlen(name) >= sizeof(a.name)) {
 		snprintf(why, len, "no such account");
 		return 0;

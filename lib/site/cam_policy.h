@@ -13,8 +13,11 @@
  *     the owner of the configuration directory holds the operator role,
  *     so that it can add the first ones.
  * Everyone else must be listed under users: with a role that allows the
- * action.  The actor is the real user of the process (getuid), never
- * $USER or $LOGNAME, so a set-user-id program still sees its caller.
+ * action.  Rights go by the account the program runs as: the real user
+ * of the process (getuid, cam_setid_caller), never $USER or $LOGNAME,
+ * so a set-user-id program still sees its caller, and root under sudo
+ * is root.  What is recorded names the person: the kernel's login uid
+ * (cam_setid_login), kept through sudo and su.
  */
 #ifndef CAM_POLICY_H
 #define CAM_POLICY_H
@@ -41,17 +44,44 @@ enum cam_action {
 	CAM_ACT_COUNT
 };
 
+/*
+ * Who acts.  uid is the account the program runs as (the real user), on
+ * which every right is decided; name is the person recorded: the login
+ * uid's name, else (no login uid: a service, cron) the real user's.
+ * as is the real user's name, set by cam_actor_self only: an actor made
+ * by hand (camview's, a login's account) leaves it "" and is one
+ * account, uid and name, with no login uid.
+ */
 struct cam_actor {
-	uid_t	uid;		/* real user */
-	char	name[64];	/* its name, or "uid-N" if it has none */
+	uid_t	uid;		/* real user: rights */
+	char	name[64];	/* the person, or "uid-N" if it has no name */
 	int	superuser;
 	int	service;	/* owns the data root */
 	int	owner;		/* owns the configuration directory */
+	uid_t	login_uid;	/* the person's uid, (uid_t)-1 if none */
+	char	as[64];		/* the real user's name ("uid-N") */
+	int	no_login;	/* no login uid: name is the real user's */
 };
 
-/* The real user of this process; root is the data root (for the
- * service account), confdir the configuration directory; either may be
- * NULL if not known. */
+/* The uid of a's person: the login uid, else the real one. */
+uid_t cam_actor_person(const struct cam_actor *a);
+/* Does a run as another account than its person's (root under sudo)?
+ * Then records name both. */
+int cam_actor_differs(const struct cam_actor *a);
+
+/*
+ * a's members into the JSON object being written to b: key (the
+ * person's name: "actor", "author"), "uid" (the person's), and "as",
+ * "as_uid" when it ran as another account, "login":false when no login
+ * uid was set.  The one way records name who acted (camkit-journal(5)).
+ */
+struct cam_buf;
+void cam_actor_json(struct cam_buf *b, const char *key,
+    const struct cam_actor *a);
+
+/* This process's actor; root is the data root (for the service
+ * account), confdir the configuration directory; either may be NULL if
+ * not known. */
 void cam_actor_self(struct cam_actor *a, const char *root,
     const char *confdir);
 

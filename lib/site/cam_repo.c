@@ -30,6 +30,29 @@
 
 static const char *const ignore_text = IGNORE_TEXT;
 
+/*
+ * libgit2 started, the one way camkit starts it.  No git configuration
+ * but the repository's own is read, by any program, set-id or not: not
+ * the caller's ~/.gitconfig (a HOME it cannot read, as after su without
+ * "-", would fail every command), not $XDG_CONFIG_HOME's, the system's
+ * (/etc/gitconfig) or ProgramData's.  And the recorder and the guard's
+ * programs run as other users than the root-owned configuration;
+ * libgit2 runs no hooks or filters, so git's safe.directory ownership
+ * check has nothing to protect.
+ */
+static void
+git_start(void)
+{
+	static const int levels[] = { GIT_CONFIG_LEVEL_PROGRAMDATA,
+	    GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG,
+	    GIT_CONFIG_LEVEL_GLOBAL };
+
+	git_libgit2_init();
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "");
+	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+}
+
 int
 cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
 {
@@ -38,11 +61,7 @@ cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
 
 	memset(r, 0, sizeof(*r));
 	r->lockfd = -1;
-	git_libgit2_init();
-	/* The recorder and the guard's programs run as other users than the
-	 * root-owned configuration; libgit2 runs no hooks or filters, so
-	 * git's safe.directory ownership check has nothing to protect. */
-	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	git_start();
 	/* The directory itself must be the top of a repository: a config
 	 * directory nested in some other repository is an error. */
 	if (cam_path(path, sizeof(path), e, "%s/.git", dir) == -1)
@@ -58,19 +77,11 @@ cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
 		/* libgit2 opens by name: a set-id program takes the
 		 * repository only if nobody but root and the service account
 		 * can have changed any of it (cam_setid.h); and it reads no
-		 * git configuration but the repository's own. */
+		 * git configuration but the repository's own (git_start). */
 		if (!cam_setid_trusted_tree(path, why, sizeof(why))) {
 			cam_errf(e, CAM_NO, "refused: %s", why);
 			goto fail;
 		}
-		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
-		    GIT_CONFIG_LEVEL_SYSTEM, "");
-		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
-		    GIT_CONFIG_LEVEL_XDG, "");
-		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
-		    GIT_CONFIG_LEVEL_GLOBAL, "");
-		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH,
-		    GIT_CONFIG_LEVEL_PROGRAMDATA, "");
 	}
 	if (git_repository_open_ext(&r->git, dir,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
@@ -237,22 +248,48 @@ explain_locks(struct cam_repo *r, struct cam_err *e)
 	return -1;
 }
 
+/* name <name@host> signed now into *sig. */
 static int
-signature(git_signature **sig, struct cam_err *e)
+sign_as(git_signature **sig, const char *name, struct cam_err *e)
 {
-	const char *user = cam_user_name();
 	char host[256], email[512];
 
-	if (user == NULL)
-		return cam_errf(e, CAM_ENV, "cannot tell who runs this program "
-		    "(uid %ld has no passwd entry)", (long)cam_setid_caller());
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
-	snprintf(email, sizeof(email), "%s@%s", user, host);
-	if (git_signature_now(sig, user, email) < 0)
-		return cam_err_git(e, "author %s", user);
+	snprintf(email, sizeof(email), "%s@%s", name, host);
+	if (git_signature_now(sig, name, email) < 0)
+		return cam_err_git(e, "author %s", name);
 	return 0;
+}
+
+/*
+ * The author is the person (the login uid's name, cam_user_name), so
+ * git log names who did it; the committer is the account the program
+ * ran as when that is another (root under sudo), else the person too.
+ */
+static int
+signature(git_signature **author, git_signature **committer,
+    struct cam_err *e)
+{
+	const char *user = cam_user_name();
+	const char *as = cam_user_account();
+
+	*author = *committer = NULL;
+	if (user == NULL)
+		return cam_errf(e, CAM_ENV, "cannot tell who runs this program "
+		    "(uid %ld has no passwd entry)", (long)cam_setid_caller());
+	if (sign_as(author, user, e) == -1)
+		return -1;
+	if (as == NULL || strcmp(as, user) == 0) {
+		if (git_signature_dup(committer, *author) == 0)
+			return 0;
+		cam_err_git(e, "author %s", user);
+	} else if (sign_as(committer, as, e) == 0)
+		return 0;
+	git_signature_free(*author);
+	*author = NULL;
+	return -1;
 }
 
 void
@@ -395,12 +432,12 @@ static int
 make_commit(struct cam_repo *r, git_tree *tree, const char *msg,
     char id[41], struct cam_err *e)
 {
-	git_signature *sig = NULL;
+	git_signature *sig = NULL, *csig = NULL;
 	git_commit *parent = NULL;
 	git_oid oid, head;
 	int rc = -1, nparents = 0;
 
-	if (signature(&sig, e) == -1)
+	if (signature(&sig, &csig, e) == -1)
 		return -1;
 	if (git_reference_name_to_id(&head, r->git, "HEAD") == 0) {
 		if (git_commit_lookup(&parent, r->git, &head) < 0) {
@@ -409,7 +446,7 @@ make_commit(struct cam_repo *r, git_tree *tree, const char *msg,
 		}
 		nparents = 1;
 	}
-	if (git_commit_create_v(&oid, r->git, "HEAD", sig, sig, NULL, msg,
+	if (git_commit_create_v(&oid, r->git, "HEAD", sig, csig, NULL, msg,
 	    tree, nparents, parent) < 0) {
 		cam_err_git(e, "%s: commit", r->dir);
 		explain_locks(r, e);
@@ -421,6 +458,7 @@ make_commit(struct cam_repo *r, git_tree *tree, const char *msg,
 end:
 	git_commit_free(parent);
 	git_signature_free(sig);
+	git_signature_free(csig);
 	return rc;
 }
 
@@ -553,7 +591,7 @@ cam_repo_create(struct cam_repo *r, const char *dir,
 		    "repository", dir);
 	if (cam_mkdir_p(dir, 0755, e) == -1)
 		return -1;
-	git_libgit2_init();
+	git_start();
 	opts.flags = GIT_REPOSITORY_INIT_MKPATH |
 	    GIT_REPOSITORY_INIT_NO_REINIT;
 	opts.initial_head = "main";
@@ -868,7 +906,7 @@ end:
 static int
 witness_commit(struct cam_repo *r, const char *ref, const char *path,
     const git_oid *blob, const char *msg, const git_signature *sig,
-    struct cam_err *e)
+    const git_signature *csig, struct cam_err *e)
 {
 	git_commit *parent = NULL;
 	git_tree *base = NULL, *tree = NULL;
@@ -889,7 +927,7 @@ witness_commit(struct cam_repo *r, const char *ref, const char *path,
 		goto end;
 	const git_commit *parents[1] = { parent };
 	if (git_tree_lookup(&tree, r->git, &tid) < 0 ||
-	    git_commit_create(&cid, r->git, NULL, sig, sig, NULL, msg, tree,
+	    git_commit_create(&cid, r->git, NULL, sig, csig, NULL, msg, tree,
 	    have ? 1 : 0, have ? parents : NULL) < 0) {
 		cam_err_git(e, "%s: witness commit", r->dir);
 		goto end;
@@ -922,7 +960,7 @@ int
 cam_repo_witness_add(struct cam_repo *r, const char *ref, const char *path,
     const char *text, struct cam_err *e)
 {
-	git_signature *sig = NULL;
+	git_signature *sig = NULL, *csig = NULL;
 	git_oid blob;
 	int valid = 0, held = r->lockfd != -1, k = -1;
 
@@ -935,7 +973,7 @@ cam_repo_witness_add(struct cam_repo *r, const char *ref, const char *path,
 		    r->dir, path);
 	if (cam_repo_lock(r, e) == -1)
 		return -1;
-	if (signature(&sig, e) == -1)
+	if (signature(&sig, &csig, e) == -1)
 		goto end;
 	if (git_blob_create_from_buffer(&blob, r->git, text,
 	    strlen(text)) < 0) {
@@ -945,7 +983,7 @@ cam_repo_witness_add(struct cam_repo *r, const char *ref, const char *path,
 	/* Other camkit writers wait for the lock; only git itself (a fetch
 	 * into the ref) can move it meanwhile, and not for long. */
 	for (int tries = 0; (k = witness_commit(r, ref, path, &blob, text,
-	    sig, e)) == 1; tries++) {
+	    sig, csig, e)) == 1; tries++) {
 		if (tries == 10) {
 			cam_errf(e, CAM_ENV, "%s: %s keeps moving: witness "
 			    "not written", r->dir, ref);
@@ -955,6 +993,7 @@ cam_repo_witness_add(struct cam_repo *r, const char *ref, const char *path,
 	}
 end:
 	git_signature_free(sig);
+	git_signature_free(csig);
 	if (!held)
 		cam_repo_unlock(r);
 	return k == 0 ? 0 : -1;

@@ -51,6 +51,18 @@ main(void)
 	    "\"outcome\":\"granted\",\"reason\":\"the \\\"actor\\\" key\"}",
 	    &r, &e) == 0, "the word actor quoted inside a string: accepted");
 
+	CHECK(parse("{\"as\":\"root\",\"program\":\"camctl\",\"verb\":\"x\","
+	    "\"outcome\":\"granted\"}", &r, &e) == -1 && e.code == CAM_NO &&
+	    strstr(e.msg, "names the account it ran as or its login") != NULL,
+	    "the account it ran as, named by the caller: refused");
+	CHECK(parse("{\"as_uid\":0,\"program\":\"camctl\",\"verb\":\"x\","
+	    "\"outcome\":\"granted\"}", &r, &e) == -1, "an as_uid: refused");
+	CHECK(parse("{\"login\":false,\"program\":\"camctl\",\"verb\":\"x\","
+	    "\"outcome\":\"granted\"}", &r, &e) == -1, "a login mark: refused");
+	CHECK(parse("{\"program\":\"camctl\",\"verb\":\"login\","
+	    "\"object\":\"as\",\"outcome\":\"granted\"}", &r, &e) == 0,
+	    "the words as and login as values: accepted");
+
 	CHECK(parse("{\"program\":\"bash\",\"verb\":\"x\","
 	    "\"outcome\":\"granted\"}", &r, &e) == -1, "another program");
 	CHECK(parse("{\"program\":\"camctl\",\"verb\":\"x\","
