@@ -178,4 +178,26 @@ expect_success 'a request saved with CRLF or a BOM after signing: refused as edi
 	refused bad-request E3.yaml && hasnt "changed after it was signed" err
 '
 
+expect_success 'camview grant: a view request saved with CRLF after signing refused as edited, nothing kept' '
+	cat >V1.yaml <<-EOR &&
+	action: view
+	viewer: tranvanb
+	id: V1
+	requester:
+	  name: "Trần Văn B"
+	  unit: "Phòng Tổ chức"
+	purpose: "Xem lại hình ảnh cổng"
+	cameras: [gate]
+	from: "$from"
+	to: "$to"
+	expires: "$(date -u -d "+2 days" +%Y-%m-%dT%H:%M:%SZ)"
+	EOR
+	sign V1.yaml director && sign V1.yaml unit-head && sed -i "s/\$/\r/" V1.yaml &&
+	must_fail 1 "$CAMKIT_BIN/tests/viewfix" site grant V1.yaml >out 2>err &&
+	has "V1.yaml: the file was changed after it was signed: an editor saved it again with Windows \(CRLF\) line ends; the signatures match the file as it was signed" err &&
+	has "\(edited\)" err && test ! -s out && test ! -e site.store/views/V1 &&
+	sed -i "s/\r\$//" V1.yaml &&
+	"$CAMKIT_BIN/tests/viewfix" site grant V1.yaml >out && has "^V1	tranvanb	gate	" out
+'
+
 done_testing
