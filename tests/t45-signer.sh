@@ -106,6 +106,16 @@ expect_success 'the head of the requester unit: accepted (the unit name trimmed 
 	jq -e ".signers | map(select(.unit_head)) | length == 1" custody.json >/dev/null
 '
 
+expect_success 'camaudit verify holds the archives to the same rule, offline too' '
+	camaudit -C site verify A2.tar >out &&
+	has "^ok	request signatures" out &&
+	mkdir -p tdir && cp "$P/ca.crt" tdir/ca.pem && cp "$P/director.crt" tdir/director.pem &&
+	cp "$P/unit-head.crt" tdir/unit-head-a.pem && cp "$P/uh-b.crt" tdir/unit-head-b.pem &&
+	cp "$P/twin.crt" tdir/unit-head-c.pem &&
+	camaudit -C site verify --trust tdir A2.tar >out &&
+	has "^ok	request signatures" out
+'
+
 expect_success 'one certificate as director and unit head: refused as same-signer, nothing extracted' '
 	sed -i "s|^  unit_head: .*|  unit_head: { \"Phòng Tổ chức\": [trust/unit-head.pem, trust/director.pem] }|" site/camkit.yaml &&
 	camctl -C site commit -m "the director heads a unit too" >/dev/null &&
