@@ -33,8 +33,11 @@ struct cam_audit_archive_trust {
 	size_t ndir, nuh;
 	int need_unit_head;
 	const char *const *uh_units;	/* the unit of each of uh (the
-					 * site's trust.unit_head), or NULL
-					 * (--trust DIR: any unit) */
+					 * site's trust.unit_head; NULL
+					 * entries: the list form), or NULL
+					 * (--trust DIR); where NULL, the
+					 * certificate's OU (as
+					 * cam_request_trust) */
 	int have_site;		/* site below is open: the caller may
 				 * authorize under its configuration */
 	struct cam_site site;

@@ -744,7 +744,8 @@ struct vctx {
 	time_t now;
 	X509_STORE *store;
 	STACK_OF(X509) *dirs, *heads, *known;	/* known: both */
-	const char **head_unit;		/* of each of heads; NULL: any */
+	const char **head_unit;		/* of each of heads, or NULL: the
+					 * certificate's OU (all, if NULL) */
 	STACK_OF(X509) *signers;	/* of each of sigs->v, referenced */
 	struct cam_request_sigs *sigs;
 	struct cam_err *e;
@@ -1007,42 +1008,126 @@ usage_ok(struct vctx *c, const char *file, const char *subj, X509 *x)
 }
 
 /*
+ * The organizationalUnitName (OU) values of x's subject, each as UTF-8
+ * (whatever string type the certificate holds it in), onto ous, ous->n
+ * of them; values that are not clean UTF-8 text on one line, or hold
+ * a NUL, are left out: they name no unit.
+ */
+struct ous {
+	char	**v;
+	size_t	  n;
+};
+
+static void
+subject_ous(X509 *x, struct ous *ous)
+{
+	const X509_NAME *nm = X509_get_subject_name(x);
+	int pos = -1;
+
+	ous->v = NULL;
+	ous->n = 0;
+	while ((pos = X509_NAME_get_index_by_NID(nm,
+	    NID_organizationalUnitName, pos)) >= 0) {
+		const X509_NAME_ENTRY *ne = X509_NAME_get_entry(nm, pos);
+		unsigned char *u = NULL;
+		int len;
+
+		if (ne == NULL || (len = ASN1_STRING_to_UTF8(&u,
+		    X509_NAME_ENTRY_get_data(ne))) < 0)
+			continue;
+		if (memchr(u, '\0', (size_t)len) == NULL &&
+		    cam_utf8_clean((const char *)u, (size_t)len, 0)) {
+			ous->v = cam_xrealloc(ous->v, (ous->n + 1) *
+			    sizeof(*ous->v));
+			ous->v[ous->n++] = cam_xstrndup((const char *)u,
+			    (size_t)len);
+		}
+		OPENSSL_free(u);
+	}
+	ERR_clear_error();
+}
+
+static void
+ous_free(struct ous *ous)
+{
+	for (size_t i = 0; i < ous->n; i++)
+		free(ous->v[i]);
+	free(ous->v);
+}
+
+/*
  * What x counts as for this request: a director if it is one of
  * trust.director; a unit head if it is one of trust.unit_head for the
- * requester's unit.  A unit head of other units only, who is no
- * director, is refused: their signature says they certify a request
- * that is not theirs to certify.
+ * requester's unit: the unit trust.unit_head's map gives it, or, when
+ * the unit is not given (the list form, a --trust directory), one of
+ * the OU values of the certificate's subject.  A unit head of other
+ * units only, or of no unit (a list-form certificate without an OU),
+ * who is no director, is refused: their signature says they certify a
+ * request that is not theirs to certify.
  */
 static int
 signer_roles(struct vctx *c, const char *file, const char *subj, X509 *x,
     unsigned *roles)
 {
 	struct cam_buf units = CAM_BUF_INIT;
-	int other = 0;
+	struct ous ous = { NULL, 0 };
+	int other = 0, noou = 0, got_ous = 0, by_ou = 0;
+	const char *ru = c->r->requester_unit;
 
 	*roles = 0;
 	if (in_set(c->dirs, x))
 		*roles |= CAM_ROLE_DIRECTOR;
 	for (int i = 0; i < sk_X509_num(c->heads); i++) {
+		const char *unit = c->head_unit ? c->head_unit[i] : NULL;
+
 		if (X509_cmp(sk_X509_value(c->heads, i), x) != 0)
 			continue;
-		if (c->head_unit == NULL ||
-		    cam_unit_same(c->head_unit[i], c->r->requester_unit))
-			*roles |= CAM_ROLE_UNIT_HEAD;
-		else {
-			cam_buf_addf(&units, "%s\"%s\"", other ? ", " : "",
-			    c->head_unit[i]);
-			other = 1;
+		if (unit != NULL) {
+			if (cam_unit_same(unit, ru))
+				*roles |= CAM_ROLE_UNIT_HEAD;
+			else {
+				cam_buf_addf(&units, "%s\"%s\"", other ?
+				    ", " : "", unit);
+				other = 1;
+			}
+			continue;
+		}
+		if (!got_ous) {
+			subject_ous(x, &ous);
+			got_ous = 1;
+			for (size_t j = 0; j < ous.n; j++)
+				if (cam_unit_same(ous.v[j], ru))
+					*roles |= CAM_ROLE_UNIT_HEAD;
+			if (ous.n == 0)
+				noou = 1;
+			if (*roles & CAM_ROLE_UNIT_HEAD)
+				continue;
+			for (size_t j = 0; j < ous.n; j++) {
+				cam_buf_addf(&units, "%s\"%s\"", other ?
+				    ", " : "", ous.v[j]);
+				other = by_ou = 1;
+			}
 		}
 	}
-	if (*roles != 0 || !other) {
+	ous_free(&ous);
+	if (*roles != 0 || (!other && !noou)) {
 		cam_buf_free(&units);
 		return CAM_REQ_OK;
 	}
-	cam_errf(c->e, CAM_NO, "%s: signer %s is the unit head of %s "
-	    "(trust.unit_head), and this request comes from \"%s\": a unit "
-	    "head certifies only the requests of their own unit", file, subj,
-	    units.s, c->r->requester_unit ? c->r->requester_unit : "?");
+	if (other)
+		cam_errf(c->e, CAM_NO, "%s: signer %s is the unit head of %s "
+		    "(trust.unit_head%s), and this request comes from "
+		    "\"%s\": a unit head certifies only the requests of "
+		    "their own unit", file, subj, units.s, by_ou ? ", by the "
+		    "OU of the certificate" : "",
+		    ru ? ru : "?");
+	else
+		cam_errf(c->e, CAM_NO, "%s: signer %s is a unit head "
+		    "(trust.unit_head) whose certificate names no unit (no "
+		    "OU in its subject), so it certifies no unit's request; "
+		    "the site can map the certificate to its unit in "
+		    "camkit.yaml: trust: unit_head: { \"%s\": FILE.pem }",
+		    file, subj, ru ? ru : "UNIT");
 	cam_buf_free(&units);
 	return CAM_REQ_WRONG_UNIT;
 }
@@ -1224,7 +1309,8 @@ trusted_set(const struct cam_buf *v, size_t n, const char *what,
 }
 
 /* trust.unit_head: as trusted_set, and the unit of each certificate
- * in c->head_unit (left NULL when the units are not known). */
+ * in c->head_unit (NULL: its OU; c->head_unit left NULL when no unit
+ * is given for any). */
 static int
 head_set(struct vctx *c, struct cam_err *e)
 {

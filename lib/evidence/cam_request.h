@@ -159,9 +159,12 @@ enum cam_request_refusal {
  * trust.unit_head files (several certificates per text allowed).
  * unit_head_units[i] is the unit whose head unit_heads[i] holds
  * (cam_config's trust_unit_head_unit); a unit head counts only for a
- * request whose requester.unit is that unit (cam_unit_same).  NULL:
- * the units are not known (trust read from a bare directory) and a
- * unit head counts for any unit.
+ * request whose requester.unit is that unit (cam_unit_same).  When
+ * unit_head_units[i] is NULL (trust.unit_head's list form), or
+ * unit_head_units is (trust read from a bare directory), the units of
+ * those heads are the organizationalUnitName (OU) values of each
+ * certificate's subject, read as UTF-8, under the same comparison; a
+ * certificate without an OU is the head of no unit.
  */
 struct cam_request_trust {
 	const struct cam_trust	*ca;
@@ -182,7 +185,8 @@ struct cam_request_trust {
  * file order; then the certificate's key usage (digitalSignature or
  * nonRepudiation when it has a keyUsage extension; one without allows
  * any use) and its role: a unit head of another unit than
- * r->requester_unit, who is no director, is refused (wrong-unit).
+ * r->requester_unit, or of none (no OU where the unit is the OU), who
+ * is no director, is refused (wrong-unit).
  * Returns CAM_REQ_OK, or the first refusal with "FILE: signer SUBJECT:
  * why" (CAM_NO) in e; then no director among the signers, no unit head
  * when t->need_unit_head, the director's and the unit head's signature

@@ -428,11 +428,13 @@ cam_unit_same(const char *a, const char *b)
 }
 
 /*
- * trust.unit_head: a map from each unit, as requests name it
- * (requester.unit), to the certificate file (or a list of files) of its
- * head.  The list of before, which let any unit head certify any
- * unit's request, is refused where it stands; an empty list is taken
- * as no unit head.
+ * trust.unit_head, in one of two forms.  A map from each unit, as
+ * requests name it (requester.unit), to the certificate file (or a list
+ * of files) of its head.  Or a list of certificate files (the form of
+ * before): then each head's unit is what their certificate's subject
+ * names as organizationalUnitName (OU), matched when the request is
+ * checked; the unit of such a file is NULL here.  An empty list or map
+ * is no unit head.
  */
 static void
 get_unit_heads(struct cam_schema *v, const struct cam_ynode *map,
@@ -441,14 +443,25 @@ get_unit_heads(struct cam_schema *v, const struct cam_ynode *map,
 	const struct cam_ynode *n = cam_yaml_get(map, "unit_head");
 	struct cam_paths *out = &cfg->trust_unit_head;
 
-	if (cam_schema_null(n) || (n->type == CAM_Y_SEQ && n->n == 0))
+	if (cam_schema_null(n))
 		return;
+	if (n->type == CAM_Y_SEQ) {
+		for (size_t i = 0; i < n->n; i++)
+			add_path(v, n->items[i], "unit_head", out);
+		if (out->n == 0)
+			return;
+		cfg->trust_unit_head_unit = cam_xmalloc(out->n *
+		    sizeof(char *));
+		for (size_t i = 0; i < out->n; i++)
+			cfg->trust_unit_head_unit[i] = NULL;
+		return;
+	}
 	if (n->type != CAM_Y_MAP) {
-		cam_schema_err(v, n, "trust: \"unit_head\" must map each "
-		    "unit to its head's certificate, e.g. unit_head: "
-		    "{\"Phòng Hành chính\": trust/uh-hc.pem}: a unit head "
-		    "certifies only the requests of their own unit (a list "
-		    "of certificates for every unit is no longer taken)");
+		cam_schema_err(v, n, "trust: \"unit_head\" must be a list of "
+		    "certificate files, e.g. unit_head: [trust/heads.pem] "
+		    "(each head's unit is the OU of their certificate), or "
+		    "map each unit to its head's certificate, e.g. "
+		    "unit_head: {\"Phòng Hành chính\": trust/uh-hc.pem}");
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++) {

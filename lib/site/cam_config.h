@@ -95,7 +95,9 @@ struct cam_config {
 	struct cam_approved *approved;
 	struct cam_paths trust_ca, trust_director, trust_unit_head;
 	char **trust_unit_head_unit;	/* the unit (trimmed) whose head
-					 * trust_unit_head.path[i] is */
+					 * trust_unit_head.path[i] is (the
+					 * map form), or NULL (the list
+					 * form: the certificate's OU) */
 	size_t ncameras;
 	struct cam_camera *cameras;
 	size_t nusers;

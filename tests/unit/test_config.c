@@ -95,6 +95,10 @@ main(void)
 		    "    \" Phòng Kế toán\xc2\xa0\": [trust/kt.pem, trust/kt2.pem]\n";
 		static const char old[] = "site: { name: s }\ntrust:\n"
 		    "  ca: [trust/ca.pem]\n  unit_head: [trust/heads.pem]\n";
+		static const char bad[] = "site: { name: s }\ntrust:\n"
+		    "  ca: [trust/ca.pem]\n  unit_head: trust/heads.pem\n";
+		static const char badlist[] = "site: { name: s }\ntrust:\n"
+		    "  unit_head: [trust/a.pem, /etc/h.pem]\n";
 		static const char twice[] = "site: { name: s }\ntrust:\n"
 		    "  unit_head: { \"A\": trust/a.pem, \" A \": trust/b.pem,"
 		    " \"B\": [] }\n";
@@ -114,9 +118,25 @@ main(void)
 		cam_config_free(&cfg);
 		cam_err_clear(&e);
 		CHECK(cam_config_parse(&cfg, "camkit.yaml", old, sizeof(old) - 1,
+		    &e) == 0 && cfg.trust_unit_head.n == 1 &&
+		    strcmp(cfg.trust_unit_head.path[0], "trust/heads.pem") ==
+		    0 && cfg.trust_unit_head_unit != NULL &&
+		    cfg.trust_unit_head_unit[0] == NULL,
+		    "unit_head: the list form, each head's unit left to the "
+		    "certificate's OU");
+		cam_config_free(&cfg);
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", bad, sizeof(bad) - 1,
 		    &e) == -1 && strstr(e.msg, "camkit.yaml:4:14: trust: "
-		    "\"unit_head\" must map each unit") != NULL,
-		    "unit_head: the old list refused at its line");
+		    "\"unit_head\" must be a list of certificate files") !=
+		    NULL && strstr(e.msg, "or map each unit") != NULL,
+		    "unit_head: neither a list nor a map, refused at its line");
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", badlist,
+		    sizeof(badlist) - 1, &e) == -1 && strstr(e.msg,
+		    "camkit.yaml:3:28: trust: \"/etc/h.pem\" must be a path") !=
+		    NULL, "unit_head: a list entry outside the repository, "
+		    "refused at its line");
 		cam_err_clear(&e);
 		CHECK(cam_config_parse(&cfg, "camkit.yaml", twice,
 		    sizeof(twice) - 1, &e) == -1 &&

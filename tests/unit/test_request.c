@@ -296,6 +296,11 @@ make_cert(EVP_PKEY *key, const char *cn, const struct ident *issuer, int ca_,
 	    (const unsigned char *)"VN", -1, -1, 0);
 	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
 	    (const unsigned char *)"Văn phòng Demo", -1, -1, 0);
+	/* The unit head's unit, as their certificate names it (OU). */
+	if (strncmp(cn, "Trưởng phòng", strlen("Trưởng phòng")) == 0)
+		X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8,
+		    (const unsigned char *)"Phòng Tổ chức cán bộ", -1, -1,
+		    0);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
 	    (const unsigned char *)cn, -1, -1, 0);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer->cert) :
