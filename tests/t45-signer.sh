@@ -63,16 +63,51 @@ unsigned() {
 	test -z "$(ls "$1".*p7s "${1%.yaml}".*p7s 2>/dev/null)"
 }
 
-expect_success 'the old list of unit heads for every unit: refused at its line, nothing committed' '
+expect_success 'trust.unit_head neither a list nor a map: refused at its line, nothing committed' '
 	git -C site rev-parse HEAD >before &&
-	sed -i "s|^  unit_head: .*|  unit_head: [trust/unit-head.pem]|" site/camkit.yaml &&
+	sed -i "s|^  unit_head: .*|  unit_head: trust/unit-head.pem|" site/camkit.yaml &&
 	line=$(grep -n "^  unit_head:" site/camkit.yaml | cut -d: -f1) &&
-	must_fail 1 camctl -C site commit -m "old form" 2>err &&
-	has "camkit.yaml:$line:[0-9]+: trust: \"unit_head\" must map each unit to its head.s certificate" err &&
-	has "certifies only the requests of their own unit" err &&
+	must_fail 1 camctl -C site commit -m "neither form" 2>err &&
+	has "camkit.yaml:$line:[0-9]+: trust: \"unit_head\" must be a list of certificate files" err &&
+	has "or map each unit to its head.s certificate" err &&
 	git -C site rev-parse HEAD >after && cmp before after &&
 	sed -i "s|^  unit_head: .*|  unit_head: $heads|" site/camkit.yaml &&
 	camctl -C site check >/dev/null
+'
+
+# The list form: each head's unit is an OU of their certificate.
+cert uh-noou "/C=VN/O=Demo Office/CN=Trưởng phòng không đơn vị" \
+    digitalSignature
+cp "$P/uh-noou.crt" site/trust/uh-noou.pem
+
+expect_success 'the list form: a unit head whose certificate OU is the requester unit is accepted' '
+	sed -i "s|^  unit_head: .*|  unit_head: [trust/unit-head.pem, trust/uh-b.pem, trust/uh-noou.pem]|" site/camkit.yaml &&
+	camctl -C site commit -m "unit heads as a list, units by OU" >/dev/null &&
+	request L1 "$from" "$to" && unit L1.yaml "Phòng Kế toán" &&
+	sign L1.yaml director && sign L1.yaml uh-b &&
+	camextract -C site run L1.yaml -o L1.tar >/dev/null 2>err &&
+	tar -xOf L1.tar custody.json >custody.json &&
+	jq -e ".signers | map(select(.unit_head)) | length == 1" custody.json >/dev/null &&
+	camaudit -C site verify L1.tar >out &&
+	has "^ok	request signatures" out
+'
+
+expect_success 'the list form: a unit head whose OU is another unit is refused as wrong-unit' '
+	request L2 "$from" "$to" && sign L2.yaml director && sign L2.yaml uh-b &&
+	refused wrong-unit L2.yaml &&
+	has "signer .*CN=Trưởng phòng Kế toán.* is the unit head of \"Phòng Kế toán\" \(trust.unit_head, by the OU of the certificate\), and this request comes from \"Phòng Tổ chức\"" err &&
+	request L3 "$from" "$to" && sign L3.yaml director && sign L3.yaml unit-head &&
+	refused wrong-unit L3.yaml &&
+	has "is the unit head of \"Phòng Demo\" .*comes from \"Phòng Tổ chức\"" err
+'
+
+expect_success 'the list form: a unit head whose certificate has no OU is refused, with how to map it' '
+	request L4 "$from" "$to" && sign L4.yaml director && sign L4.yaml uh-noou &&
+	refused wrong-unit L4.yaml &&
+	has "signer .*CN=Trưởng phòng không đơn vị.* is a unit head \(trust.unit_head\) whose certificate names no unit \(no OU in its subject\)" err &&
+	has "map the certificate to its unit in camkit.yaml: trust: unit_head: \{ \"Phòng Tổ chức\": FILE.pem \}" err &&
+	sed -i "s|^  unit_head: .*|  unit_head: $heads|" site/camkit.yaml &&
+	camctl -C site commit -m "unit heads mapped to their units" >/dev/null
 '
 
 expect_success 'a unit named twice (spaces at its ends do not count): refused' '
@@ -113,7 +148,12 @@ expect_success 'camaudit verify holds the archives to the same rule, offline too
 	cp "$P/unit-head.crt" tdir/unit-head-a.pem && cp "$P/uh-b.crt" tdir/unit-head-b.pem &&
 	cp "$P/twin.crt" tdir/unit-head-c.pem &&
 	camaudit -C site verify --trust tdir A2.tar >out &&
-	has "^ok	request signatures" out
+	has "^ok	request signatures" out &&
+	camaudit -C site verify A1.tar >out &&
+	has "^ok	request signatures" out &&
+	must_fail 1 camaudit -C site verify --trust tdir A1.tar >out &&
+	has "request signatures.*wrong-unit" out &&
+	has "unit head of \"Phòng Demo\" .*by the OU of the certificate" out
 '
 
 expect_success 'one certificate as director and unit head: refused as same-signer, nothing extracted' '
