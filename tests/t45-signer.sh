@@ -79,9 +79,20 @@ expect_success 'trust.unit_head neither a list nor a map: refused at its line, n
 cert uh-noou "/C=VN/O=Demo Office/CN=Trưởng phòng không đơn vị" \
     digitalSignature
 cp "$P/uh-noou.crt" site/trust/uh-noou.pem
+# A unit head whose OU is a BMPString (OpenSSL's "default" string mask),
+# not UTF8String: read as UTF-8 all the same.
+printf '%s\n' '[req]' 'distinguished_name = dn' 'string_mask = default' '[dn]' >bmp.cnf
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$P/uh-hc.key" 2>/dev/null
+openssl req -config bmp.cnf -utf8 -new -key "$P/uh-hc.key" \
+    -subj "/C=VN/O=Demo Office/OU=Phòng Hành chính/CN=Trưởng phòng Hành chính" -out uh-hc.csr
+printf '%s\n' basicConstraints=CA:FALSE keyUsage=critical,digitalSignature >uh-hc.ext
+openssl x509 -req -in uh-hc.csr -CA "$P/ca.crt" -CAkey "$P/ca.key" \
+    -CAcreateserial -out "$P/uh-hc.crt" -days 30 -extfile uh-hc.ext 2>/dev/null
+cp "$P/uh-hc.crt" site/trust/uh-hc.pem
 
-expect_success 'the list form: a unit head whose certificate OU is the requester unit is accepted' '
-	sed -i "s|^  unit_head: .*|  unit_head: [trust/unit-head.pem, trust/uh-b.pem, trust/uh-noou.pem]|" site/camkit.yaml &&
+expect_success 'the list form: a unit head whose certificate OU is the requester unit is accepted (UTF8String or BMPString)' '
+	openssl asn1parse -in site/trust/uh-hc.pem | grep -q BMPSTRING &&
+	sed -i "s|^  unit_head: .*|  unit_head: [trust/unit-head.pem, trust/uh-b.pem, trust/uh-noou.pem, trust/uh-hc.pem]|" site/camkit.yaml &&
 	camctl -C site commit -m "unit heads as a list, units by OU" >/dev/null &&
 	request L1 "$from" "$to" && unit L1.yaml "Phòng Kế toán" &&
 	sign L1.yaml director && sign L1.yaml uh-b &&
@@ -89,7 +100,11 @@ expect_success 'the list form: a unit head whose certificate OU is the requester
 	tar -xOf L1.tar custody.json >custody.json &&
 	jq -e ".signers | map(select(.unit_head)) | length == 1" custody.json >/dev/null &&
 	camaudit -C site verify L1.tar >out &&
-	has "^ok	request signatures" out
+	has "^ok	request signatures" out &&
+	request L5 "$from" "$to" && unit L5.yaml "Phòng Hành chính" &&
+	sign L5.yaml director && sign L5.yaml uh-hc &&
+	camextract -C site run L5.yaml -o L5.tar >/dev/null 2>err &&
+	tar -tf L5.tar | grep -qx request/L5.yaml.uh-hc.p7s
 '
 
 expect_success 'the list form: a unit head whose OU is another unit is refused as wrong-unit' '
