@@ -352,9 +352,11 @@ pki_site() {
 	camctl -C "$1" commit -m "trust the demo CA" >/dev/null
 }
 
-# director_site DIR [unit-head]: a recording site (recording_site) that
-# trusts the demo CA (pki_site) and its director, and its unit head too if
-# asked; the policy does not require the unit head's signature.
+# director_site DIR [unit-head [UNIT]]: a recording site (recording_site)
+# that trusts the demo CA (pki_site) and its director, and its unit head
+# too if asked, as the head of UNIT (default "Phòng Tổ chức", the unit of
+# request's requests); the policy does not require the unit head's
+# signature.
 director_site() {
 	recording_site "$1" && pki_site "$1" &&
 	cp "$T/pki/director.crt" "$1/trust/director.pem" &&
@@ -362,7 +364,7 @@ director_site() {
 	    return 1
 	if [ "${2:-}" = unit-head ]; then
 		cp "$T/pki/unit-head.crt" "$1/trust/unit-head.pem" &&
-		sed -i 's|^  unit_head: \[\]|  unit_head: [trust/unit-head.pem]|' "$1/camkit.yaml" ||
+		sed -i "s|^  unit_head: {}|  unit_head: { \"${3:-Phòng Tổ chức}\": trust/unit-head.pem }|" "$1/camkit.yaml" ||
 		    return 1
 	fi &&
 	camctl -C "$1" commit -m "directors" >/dev/null

@@ -160,7 +160,7 @@ expect_success 'the example configuration in examples/ is valid' '
 	cp "$CAMKIT_TOP/examples/camkit.yaml" site/camkit.yaml &&
 	sed -i "s|^  root: /var/lib/camkit|  root: $T/site.store|" site/camkit.yaml &&
 	mkdir -p site/trust &&
-	for who in ca director heads; do
+	for who in ca director heads head-vp deputy-vp; do
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		    -nodes -keyout "$who.key" -out "site/trust/$who.pem" \
 		    -subj "/CN=$who" -days 30 2>/dev/null || exit 1

@@ -52,7 +52,7 @@ script seal-check-script seal-check
 
 # ---- a site, a recording, three archives ----
 
-director_site site unit-head
+director_site site unit-head "Thanh tra Sở"
 start_camera gate --live
 camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
 camrec -C site record gate --for 14s 2>/dev/null

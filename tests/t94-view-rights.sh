@@ -9,7 +9,7 @@
 P=$T/pki
 fix=$CAMKIT_BIN/tests/viewfix
 me=$(id -un)
-director_site site unit-head
+director_site site unit-head "Phòng Hành chính"
 camctl -C site camera add gate --url rtsp://127.0.0.1:9/cam >/dev/null
 camctl -C site camera add yard --url rtsp://127.0.0.1:9/cam >/dev/null
 camctl -C site camera add hall --url rtsp://127.0.0.1:9/cam >/dev/null

@@ -403,7 +403,7 @@ check_request(struct cam_audit_archive_view *v,
 	struct cam_request req;
 	struct cam_request_sigs sigs = { 0 };
 	struct cam_request_trust rt = { t->ca, t->dir, t->ndir, t->uh,
-	    t->nuh, t->need_unit_head };
+	    t->nuh, t->need_unit_head, t->uh_units };
 	char rpath[PATH_MAX];
 	int ref;
 

@@ -32,6 +32,12 @@ struct cam_audit_archive_trust {
 	struct cam_buf *dir, *uh;
 	size_t ndir, nuh;
 	int need_unit_head;
+	const char *const *uh_units;	/* the unit of each of uh (the
+					 * site's trust.unit_head; NULL
+					 * entries: the list form), or NULL
+					 * (--trust DIR); where NULL, the
+					 * certificate's OU (as
+					 * cam_request_trust) */
 	int have_site;		/* site below is open: the caller may
 				 * authorize under its configuration */
 	struct cam_site site;

@@ -76,6 +76,7 @@ cam_audit_archive_trust_load(struct cam_audit_archive_trust *t,
 	    cam_site_read_list(&t->site, &t->site.cfg.trust_unit_head, &t->uh,
 	    &t->nuh, e) == -1)
 		return -1;
+	t->uh_units = (const char *const *)t->site.cfg.trust_unit_head_unit;
 	return 0;
 }
 

@@ -276,6 +276,45 @@ from_doc(struct cam_request *r, const struct cam_ydoc *doc,
 	return v.bad ? -1 : 0;
 }
 
+#define BOM	"\xef\xbb\xbf"
+
+/*
+ * What Windows editors do to a text: a byte-order mark at its start,
+ * CR before each LF.  YAML would read either, but the signatures are
+ * over the exact bytes and every tool that shows the request (a
+ * terminal, less, git) shows them differently; the file is refused with
+ * what to do, at the first place.  1 if so (e filled), else 0.
+ */
+static int
+windows_text(const char *file, const char *text, size_t len,
+    struct cam_err *e)
+{
+	const char *cr = memchr(text, '\r', len);
+	int bom = len >= 3 && memcmp(text, BOM, 3) == 0;
+	int line = 1, col = 1;
+
+	if (!bom && cr == NULL)
+		return 0;
+	if (bom)
+		cam_err_addf(e, CAM_NO, "%s:1:1: the file begins with a "
+		    "byte-order mark (BOM), as some Windows editors write: "
+		    "save it as UTF-8 without BOM with LF line ends, or run: "
+		    "sed -i '1s/^\\xEF\\xBB\\xBF//; s/\\r$//' %s", file,
+		    file);
+	if (cr != NULL) {
+		for (const char *p = text; p < cr; p++, col++)
+			if (*p == '\n') {
+				line++;
+				col = 0;
+			}
+		cam_err_addf(e, CAM_NO, "%s:%d:%d: Windows (CRLF) line ends "
+		    "(a carriage return): save it as UTF-8 without BOM with LF "
+		    "line ends, or run: sed -i 's/\\r$//' %s", file, line, col,
+		    file);
+	}
+	return 1;
+}
+
 int
 cam_request_parse(struct cam_request *r, const char *file, const char *text,
     size_t len, const char *zone, struct cam_err *e)
@@ -287,6 +326,8 @@ cam_request_parse(struct cam_request *r, const char *file, const char *text,
 
 	memset(r, 0, sizeof(*r));
 	cam_err_clear(e);
+	if (windows_text(file, text, len, e))
+		return -1;
 	if (cam_schema_parse(&doc, file, text, len, CAM_REQUEST_MAX, e) == -1)
 		return -1;
 	rc = from_doc(r, &doc, zone, e);
@@ -516,6 +557,48 @@ fingerprint(X509 *x, char hex[65])
 	cam_crypto_hex(md, len, hex);
 }
 
+/* The key usages a certificate names, for messages. */
+static void
+usage_names(X509 *x, struct cam_buf *b)
+{
+	static const struct { uint32_t bit; const char *name; } ku[] = {
+		{ KU_DIGITAL_SIGNATURE, "digitalSignature" },
+		{ KU_NON_REPUDIATION, "nonRepudiation" },
+		{ KU_KEY_ENCIPHERMENT, "keyEncipherment" },
+		{ KU_DATA_ENCIPHERMENT, "dataEncipherment" },
+		{ KU_KEY_AGREEMENT, "keyAgreement" },
+		{ KU_KEY_CERT_SIGN, "keyCertSign" },
+		{ KU_CRL_SIGN, "cRLSign" },
+		{ KU_ENCIPHER_ONLY, "encipherOnly" },
+		{ KU_DECIPHER_ONLY, "decipherOnly" },
+	};
+	uint32_t u = X509_get_key_usage(x);
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(ku) / sizeof(*ku); i++)
+		if (u & ku[i].bit)
+			cam_buf_addf(b, "%s%s", n++ ? ", " : "", ku[i].name);
+	if (n == 0)
+		cam_buf_adds(b, "none");
+}
+
+/*
+ * May x sign?  A keyUsage extension must name digitalSignature or
+ * nonRepudiation; a certificate without one may be used for anything
+ * (RFC 5280, 4.2.1.3) and is taken.  1 or 0.
+ */
+static int
+may_sign(X509 *x)
+{
+	/* Caches the extensions; X509_get_key_usage says "all" without
+	 * the extension. */
+	uint32_t u = X509_get_key_usage(x);
+
+	if (!(X509_get_extension_flags(x) & EXFLAG_KUSAGE))
+		return 1;
+	return (u & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
+}
+
 /* DIR and STEM of a request path; both allocated. */
 static void
 split_path(const char *path, char **dir, char **stem)
@@ -601,6 +684,18 @@ cam_request_sign(const char *request_path, const char *key_path,
 		X509_free(cert);
 		goto end;
 	}
+	if (!may_sign(cert)) {
+		struct cam_buf u = CAM_BUF_INIT;
+
+		usage_names(cert, &u);
+		cam_errf(e, CAM_NO, "%s: the certificate is not one for "
+		    "signing (its key usage is %s; a signer's needs "
+		    "digitalSignature or nonRepudiation): a signature made "
+		    "with it would be refused", cert_path, u.s);
+		cam_buf_free(&u);
+		X509_free(cert);
+		goto end;
+	}
 	ERR_clear_error();
 	in = BIO_new_mem_buf(r.raw.s, (int)r.raw.len);
 	der = BIO_new(BIO_s_mem());
@@ -649,6 +744,9 @@ struct vctx {
 	time_t now;
 	X509_STORE *store;
 	STACK_OF(X509) *dirs, *heads, *known;	/* known: both */
+	const char **head_unit;		/* of each of heads, or NULL: the
+					 * certificate's OU (all, if NULL) */
+	STACK_OF(X509) *signers;	/* of each of sigs->v, referenced */
 	struct cam_request_sigs *sigs;
 	struct cam_err *e;
 };
@@ -658,7 +756,8 @@ cam_request_refusal_name(int code)
 {
 	static const char *const names[] = { "ok", "unsigned",
 	    "bad-signature", "untrusted", "cert-expired", "not-director",
-	    "no-unit-head", "expired" };
+	    "no-unit-head", "expired", "wrong-unit", "same-signer",
+	    "key-usage", "edited" };
 
 	if (code < 0 || (size_t)code >= sizeof(names) / sizeof(*names))
 		return NULL;
@@ -893,6 +992,146 @@ add_signer(struct cam_request_sigs *s, const char *file, const char *subj,
 	g->not_after = asn1_time(X509_get0_notAfter(x));
 }
 
+static int
+usage_ok(struct vctx *c, const char *file, const char *subj, X509 *x)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+
+	if (may_sign(x))
+		return CAM_REQ_OK;
+	usage_names(x, &b);
+	cam_errf(c->e, CAM_NO, "%s: signer %s: the certificate is not one "
+	    "for signing: its key usage is %s, and a signer's certificate "
+	    "needs digitalSignature or nonRepudiation", file, subj, b.s);
+	cam_buf_free(&b);
+	return CAM_REQ_KEY_USAGE;
+}
+
+/*
+ * The organizationalUnitName (OU) values of x's subject, each as UTF-8
+ * (whatever string type the certificate holds it in), onto ous, ous->n
+ * of them; values that are not clean UTF-8 text on one line, or hold
+ * a NUL, are left out: they name no unit.
+ */
+struct ous {
+	char	**v;
+	size_t	  n;
+};
+
+static void
+subject_ous(X509 *x, struct ous *ous)
+{
+	const X509_NAME *nm = X509_get_subject_name(x);
+	int pos = -1;
+
+	ous->v = NULL;
+	ous->n = 0;
+	while ((pos = X509_NAME_get_index_by_NID(nm,
+	    NID_organizationalUnitName, pos)) >= 0) {
+		const X509_NAME_ENTRY *ne = X509_NAME_get_entry(nm, pos);
+		unsigned char *u = NULL;
+		int len;
+
+		if (ne == NULL || (len = ASN1_STRING_to_UTF8(&u,
+		    X509_NAME_ENTRY_get_data(ne))) < 0)
+			continue;
+		if (memchr(u, '\0', (size_t)len) == NULL &&
+		    cam_utf8_clean((const char *)u, (size_t)len, 0)) {
+			ous->v = cam_xrealloc(ous->v, (ous->n + 1) *
+			    sizeof(*ous->v));
+			ous->v[ous->n++] = cam_xstrndup((const char *)u,
+			    (size_t)len);
+		}
+		OPENSSL_free(u);
+	}
+	ERR_clear_error();
+}
+
+static void
+ous_free(struct ous *ous)
+{
+	for (size_t i = 0; i < ous->n; i++)
+		free(ous->v[i]);
+	free(ous->v);
+}
+
+/*
+ * What x counts as for this request: a director if it is one of
+ * trust.director; a unit head if it is one of trust.unit_head for the
+ * requester's unit: the unit trust.unit_head's map gives it, or, when
+ * the unit is not given (the list form, a --trust directory), one of
+ * the OU values of the certificate's subject.  A unit head of other
+ * units only, or of no unit (a list-form certificate without an OU),
+ * who is no director, is refused: their signature says they certify a
+ * request that is not theirs to certify.
+ */
+static int
+signer_roles(struct vctx *c, const char *file, const char *subj, X509 *x,
+    unsigned *roles)
+{
+	struct cam_buf units = CAM_BUF_INIT;
+	struct ous ous = { NULL, 0 };
+	int other = 0, noou = 0, got_ous = 0, by_ou = 0;
+	const char *ru = c->r->requester_unit;
+
+	*roles = 0;
+	if (in_set(c->dirs, x))
+		*roles |= CAM_ROLE_DIRECTOR;
+	for (int i = 0; i < sk_X509_num(c->heads); i++) {
+		const char *unit = c->head_unit ? c->head_unit[i] : NULL;
+
+		if (X509_cmp(sk_X509_value(c->heads, i), x) != 0)
+			continue;
+		if (unit != NULL) {
+			if (cam_unit_same(unit, ru))
+				*roles |= CAM_ROLE_UNIT_HEAD;
+			else {
+				cam_buf_addf(&units, "%s\"%s\"", other ?
+				    ", " : "", unit);
+				other = 1;
+			}
+			continue;
+		}
+		if (!got_ous) {
+			subject_ous(x, &ous);
+			got_ous = 1;
+			for (size_t j = 0; j < ous.n; j++)
+				if (cam_unit_same(ous.v[j], ru))
+					*roles |= CAM_ROLE_UNIT_HEAD;
+			if (ous.n == 0)
+				noou = 1;
+			if (*roles & CAM_ROLE_UNIT_HEAD)
+				continue;
+			for (size_t j = 0; j < ous.n; j++) {
+				cam_buf_addf(&units, "%s\"%s\"", other ?
+				    ", " : "", ous.v[j]);
+				other = by_ou = 1;
+			}
+		}
+	}
+	ous_free(&ous);
+	if (*roles != 0 || (!other && !noou)) {
+		cam_buf_free(&units);
+		return CAM_REQ_OK;
+	}
+	if (other)
+		cam_errf(c->e, CAM_NO, "%s: signer %s is the unit head of %s "
+		    "(trust.unit_head%s), and this request comes from "
+		    "\"%s\": a unit head certifies only the requests of "
+		    "their own unit", file, subj, units.s, by_ou ? ", by the "
+		    "OU of the certificate" : "",
+		    ru ? ru : "?");
+	else
+		cam_errf(c->e, CAM_NO, "%s: signer %s is a unit head "
+		    "(trust.unit_head) whose certificate names no unit (no "
+		    "OU in its subject), so it certifies no unit's request; "
+		    "the site can map the certificate to its unit in "
+		    "camkit.yaml: trust: unit_head: { \"%s\": FILE.pem }",
+		    file, subj, ru ? ru : "UNIT");
+	cam_buf_free(&units);
+	return CAM_REQ_WRONG_UNIT;
+}
+
 /*
  * Every signer of one file: CAM_REQ_OK (each added to sigs), the first
  * refusal with its message, or -1.  Signature first, chain second: a
@@ -979,10 +1218,16 @@ check_file(struct vctx *c, const char *file, const struct cam_buf *b)
 		}
 		if ((rc = chain(c, file, subj, x, certs)) != CAM_REQ_OK)
 			goto end;
-		if (in_set(c->dirs, x))
-			roles |= CAM_ROLE_DIRECTOR;
-		if (in_set(c->heads, x))
-			roles |= CAM_ROLE_UNIT_HEAD;
+		if ((rc = usage_ok(c, file, subj, x)) != CAM_REQ_OK)
+			goto end;
+		if ((rc = signer_roles(c, file, subj, x, &roles)) !=
+		    CAM_REQ_OK)
+			goto end;
+		if (!X509_up_ref(x) || !sk_X509_push(c->signers, x)) {
+			cam_errf(c->e, CAM_ENV, "%s: out of memory", file);
+			rc = -1;
+			goto end;
+		}
 		add_signer(c->sigs, file, subj, x, si, roles);
 	}
 	rc = CAM_REQ_OK;
@@ -1063,6 +1308,69 @@ trusted_set(const struct cam_buf *v, size_t n, const char *what,
 	return 0;
 }
 
+/* trust.unit_head: as trusted_set, and the unit of each certificate
+ * in c->head_unit (NULL: its OU; c->head_unit left NULL when no unit
+ * is given for any). */
+static int
+head_set(struct vctx *c, struct cam_err *e)
+{
+	const struct cam_request_trust *t = c->t;
+	char why[256];
+
+	if ((c->heads = sk_X509_new_null()) == NULL) {
+		cam_err_ssl(e, "trust.unit_head");
+		e->code = CAM_ENV;
+		return -1;
+	}
+	for (size_t i = 0; i < t->nunit_heads; i++) {
+		int before = sk_X509_num(c->heads);
+
+		if (pem_certs(t->unit_heads[i].s, t->unit_heads[i].len,
+		    c->heads, why, sizeof(why)) == -1)
+			return cam_errf(e, CAM_ENV, "trust.unit_head, file %zu "
+			    "of %zu: %s", i + 1, t->nunit_heads, why);
+		if (t->unit_head_units == NULL)
+			continue;
+		c->head_unit = cam_xrealloc(c->head_unit,
+		    (size_t)sk_X509_num(c->heads) * sizeof(*c->head_unit));
+		for (int j = before; j < sk_X509_num(c->heads); j++)
+			c->head_unit[j] = t->unit_head_units[i];
+	}
+	for (int i = 0; i < sk_X509_num(c->heads); i++)
+		if (!sk_X509_push(c->known, sk_X509_value(c->heads, i)))
+			return cam_errf(e, CAM_ENV, "trust.unit_head: out of "
+			    "memory");
+	return 0;
+}
+
+/* Are the director's and the unit head's signatures by two certificates
+ * with two keys?  1 if some director and some unit head among the
+ * signers differ in key (a certificate listed under both, or one key
+ * certified twice, counts once). */
+static int
+two_signers(struct vctx *c)
+{
+	const struct cam_request_sigs *s = c->sigs;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!(s->v[i].roles & CAM_ROLE_DIRECTOR))
+			continue;
+		for (size_t j = 0; j < s->n; j++) {
+			X509 *a = sk_X509_value(c->signers, (int)i);
+			X509 *b = sk_X509_value(c->signers, (int)j);
+
+			if (!(s->v[j].roles & CAM_ROLE_UNIT_HEAD) ||
+			    X509_cmp(a, b) == 0)
+				continue;
+			if (EVP_PKEY_eq(X509_get0_pubkey(a),
+			    X509_get0_pubkey(b)) != 1)
+				return 1;
+		}
+	}
+	ERR_clear_error();
+	return 0;
+}
+
 /* The signers' names, for messages. */
 static void
 signer_list(const struct cam_request_sigs *s, struct cam_buf *b)
@@ -1078,7 +1386,8 @@ cam_request_verify(const struct cam_request *r, const char *path,
     const struct cam_request_trust *t, time_t now,
     struct cam_request_sigs *sigs, struct cam_err *e)
 {
-	struct vctx c = { r, t, now, NULL, NULL, NULL, NULL, sigs, e };
+	struct vctx c = { r, t, now, NULL, NULL, NULL, NULL, NULL, NULL,
+	    sigs, e };
 	struct cam_buf names = CAM_BUF_INIT;
 	X509_STORE *own = NULL;
 	char **found = NULL;
@@ -1096,15 +1405,14 @@ cam_request_verify(const struct cam_request *r, const char *path,
 		e->code = CAM_ENV;
 		goto end;
 	}
-	if ((c.known = sk_X509_new_null()) == NULL) {
+	if ((c.known = sk_X509_new_null()) == NULL ||
+	    (c.signers = sk_X509_new_null()) == NULL) {
 		cam_err_ssl(e, "certificates");
 		e->code = CAM_ENV;
 		goto end;
 	}
 	if (trusted_set(t->directors, t->ndirectors, "trust.director",
-	    &c.dirs, c.known, e) == -1 ||
-	    trusted_set(t->unit_heads, t->nunit_heads, "trust.unit_head",
-	    &c.heads, c.known, e) == -1)
+	    &c.dirs, c.known, e) == -1 || head_set(&c, e) == -1)
 		goto end;
 	if (find_sigs(path, &found, &nfound, e) == -1)
 		goto end;
@@ -1192,6 +1500,15 @@ cam_request_verify(const struct cam_request *r, const char *path,
 		rc = CAM_REQ_NO_UNIT_HEAD;
 		goto end;
 	}
+	if (t->need_unit_head && !two_signers(&c)) {
+		cam_errf(e, CAM_NO, "%s: the director's and the unit head's "
+		    "signatures are by the same certificate or key: one person "
+		    "cannot sign as both; the policy wants two people "
+		    "(policy: unit_head_signature); signed by %s", path,
+		    names.s);
+		rc = CAM_REQ_SAME_SIGNER;
+		goto end;
+	}
 	if (now > r->expires) {
 		char when[64];
 
@@ -1212,6 +1529,8 @@ end:
 	sk_X509_free(c.known);
 	sk_X509_pop_free(c.dirs, X509_free);
 	sk_X509_pop_free(c.heads, X509_free);
+	sk_X509_pop_free(c.signers, X509_free);
+	free(c.head_unit);
 	X509_STORE_free(own);
 	ERR_clear_error();
 	return rc;
@@ -1247,6 +1566,76 @@ free_list(struct cam_buf *v, size_t n)
 	free(v);
 }
 
+/*
+ * A request that did not parse: if it is only what a Windows editor
+ * does (a byte-order mark, CRLF line ends) and some signature beside it
+ * matches the file without them, it was signed as it should be and
+ * saved again by an editor since.  Then 1, with e saying so in plain
+ * words and sigs what matched; the request is refused all the same
+ * (its bytes are not what was signed).  Else 0, e and sigs untouched.
+ */
+static int
+edited(const char *path, const char *const *extra, size_t nextra,
+    const struct cam_request_trust *t, time_t now, const char *zone,
+    struct cam_request_sigs *sigs, struct cam_err *e)
+{
+	struct cam_buf b = CAM_BUF_INIT, lf = CAM_BUF_INIT;
+	struct cam_request_sigs s2;
+	struct cam_request r2;
+	struct cam_err e2;
+	const char *p, *end;
+	int bom, crlf = 0, yes = 0;
+
+	cam_err_clear(&e2);
+	if (read_plain(path, 0, CAM_REQUEST_MAX, &b, &e2) == -1 ||
+	    b.len == 0) {
+		cam_buf_free(&b);
+		return 0;
+	}
+	bom = b.len >= 3 && memcmp(b.s, BOM, 3) == 0;
+	p = b.s + (bom ? 3 : 0);
+	end = b.s + b.len;
+	while (p < end) {
+		if (p[0] == '\r' && p + 1 < end && p[1] == '\n') {
+			crlf = 1;
+			p++;
+			continue;
+		}
+		cam_buf_add(&lf, p, 1);
+		p++;
+	}
+	if (lf.s == NULL)
+		cam_buf_add(&lf, "", 0);
+	if ((bom || crlf) && memchr(lf.s, '\r', lf.len) == NULL &&
+	    cam_request_parse(&r2, path, lf.s, lf.len, zone, &e2) == 0) {
+		int ref = cam_request_verify(&r2, path, extra, nextra, t, now,
+		    &s2, &e2);
+
+		if (ref != -1 && s2.n > 0) {
+			yes = 1;
+			cam_request_sigs_free(sigs);
+			*sigs = s2;
+			cam_errf(e, CAM_NO, "%s: the file was changed after it "
+			    "was signed: an editor saved it again with %s%s%s; "
+			    "the signatures match the file as it was signed "
+			    "(UTF-8 without BOM, LF line ends), not as it is "
+			    "now, so it is refused.  Put back the signed file, "
+			    "or run: sed -i '%s%s' %s", path,
+			    crlf ? "Windows (CRLF) line ends" : "",
+			    crlf && bom ? " and " : "",
+			    bom ? "a byte-order mark (BOM)" : "",
+			    bom ? "1s/^\\xEF\\xBB\\xBF//" : "",
+			    crlf ? (bom ? "; s/\\r$//" : "s/\\r$//") : "",
+			    path);
+		} else
+			cam_request_sigs_free(&s2);
+		cam_request_free(&r2);
+	}
+	cam_buf_free(&lf);
+	cam_buf_free(&b);
+	return yes;
+}
+
 int
 cam_request_check(struct cam_site *site, const char *path,
     const char *const *extra, size_t nextra,
@@ -1263,23 +1652,6 @@ cam_request_check(struct cam_site *site, const char *path,
 
 	*refusal = NULL;
 	memset(sigs, 0, sizeof(*sigs));
-	if (cam_request_load(r, path, cfg->timezone, e) == -1) {
-		if (e->code == CAM_NO)
-			*refusal = "bad-request";
-		return -1;
-	}
-	if (r->action != action) {
-		*refusal = "wrong-action";
-		if (action == CAM_REQUEST_VIEW)
-			return cam_errf(e, CAM_NO, "%s: request %s is an "
-			    "extraction request (action: extract), not a view "
-			    "request: it grants no viewing (action: view, "
-			    "viewer: ACCOUNT)", path, r->id);
-		return cam_errf(e, CAM_NO, "%s: request %s is a view request "
-		    "(action: view, for %s): it lets its viewer watch in "
-		    "camview and takes no footage out; an extraction needs "
-		    "an extraction request", path, r->id, r->viewer);
-	}
 	if (cam_site_trust(site, &ca, e) == -1 ||
 	    cam_site_read_list(site, &cfg->trust_director, &dirs, &ndirs,
 	    e) == -1 ||
@@ -1293,6 +1665,32 @@ cam_request_check(struct cam_site *site, const char *path,
 	t.unit_heads = heads;
 	t.nunit_heads = nheads;
 	t.need_unit_head = cfg->unit_head_signature;
+	t.unit_head_units = (const char *const *)cfg->trust_unit_head_unit;
+	if (cam_request_load(r, path, cfg->timezone, e) == -1) {
+		if (e->code == CAM_NO) {
+			*refusal = "bad-request";
+			if (edited(path, extra, nextra, &t, now, cfg->timezone,
+			    sigs, e))
+				*refusal = cam_request_refusal_name(
+				    CAM_REQ_EDITED);
+		}
+		goto end;
+	}
+	if (r->action != action) {
+		*refusal = "wrong-action";
+		if (action == CAM_REQUEST_VIEW)
+			cam_errf(e, CAM_NO, "%s: request %s is an extraction "
+			    "request (action: extract), not a view request: "
+			    "it grants no viewing (action: view, viewer: "
+			    "ACCOUNT)", path, r->id);
+		else
+			cam_errf(e, CAM_NO, "%s: request %s is a view request "
+			    "(action: view, for %s): it lets its viewer watch "
+			    "in camview and takes no footage out; an "
+			    "extraction needs an extraction request", path,
+			    r->id, r->viewer);
+		goto end;
+	}
 	ref = cam_request_verify(r, path, extra, nextra, &t, now, sigs, e);
 	if (ref == -1)
 		goto end;

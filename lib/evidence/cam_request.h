@@ -71,7 +71,10 @@ struct cam_request {
 
 /*
  * Read path (a regular file, not followed if a link, at most
- * CAM_REQUEST_MAX bytes) and parse it.  Local times are taken in zone
+ * CAM_REQUEST_MAX bytes) and parse it.  The text is UTF-8 without a
+ * byte-order mark, with LF line ends: a BOM or a carriage return
+ * anywhere is refused, with how to save the file, before the YAML is
+ * read, so that what is signed is what every reader parses.  Local times are taken in zone
  * (the site's; NULL: UTC).  On failure r is empty (nothing to free) and
  * e holds every error, each as "file:line:col: what".
  */
@@ -97,7 +100,10 @@ void cam_request_template(struct cam_buf *out, const char *zone,
  * file (its chain).  The request must parse (its local times are taken
  * as UTC for this check only).  The key must be an unencrypted PEM key
  * that only its owner can read (mode 0600 or 0400), the certificate
- * its own and valid now.  out_path NULL means "DIR/STEM.F.p7s" beside
+ * its own, valid now and for signatures (key usage digitalSignature or
+ * nonRepudiation, or no keyUsage extension).  A request with CRLF line
+ * ends or a byte-order mark does not parse (cam_request_parse): it is
+ * refused with how to save it, never signed as it is nor rewritten.  out_path NULL means "DIR/STEM.F.p7s" beside
  * the request, F the first 16 hex digits of the certificate's SHA-256,
  * so that two signers never overwrite each other.  The file is
  * replaced atomically, mode 0644.
@@ -135,12 +141,30 @@ enum cam_request_refusal {
 	CAM_REQ_NOT_DIRECTOR,	/* no valid signer is a director */
 	CAM_REQ_NO_UNIT_HEAD,	/* policy wants a unit head; none signed */
 	CAM_REQ_EXPIRED,	/* the request's own expiry has passed */
+	CAM_REQ_WRONG_UNIT,	/* a signer is the head of another unit
+				 * than the requester's, and nothing more */
+	CAM_REQ_SAME_SIGNER,	/* the director's and the unit head's
+				 * signatures are one certificate or key */
+	CAM_REQ_KEY_USAGE,	/* a signer's certificate is not for
+				 * signatures (keyUsage without
+				 * digitalSignature or nonRepudiation) */
+	CAM_REQ_EDITED,		/* saved by an editor with CRLF line ends
+				 * or a byte-order mark after signing
+				 * (cam_request_check only) */
 };
 
 /*
  * The trusted sets: ca is trust.ca (NULL: none); directors and
  * unit_heads hold the PEM texts of the trust.director and
  * trust.unit_head files (several certificates per text allowed).
+ * unit_head_units[i] is the unit whose head unit_heads[i] holds
+ * (cam_config's trust_unit_head_unit); a unit head counts only for a
+ * request whose requester.unit is that unit (cam_unit_same).  When
+ * unit_head_units[i] is NULL (trust.unit_head's list form), or
+ * unit_head_units is (trust read from a bare directory), the units of
+ * those heads are the organizationalUnitName (OU) values of each
+ * certificate's subject, read as UTF-8, under the same comparison; a
+ * certificate without an OU is the head of no unit.
  */
 struct cam_request_trust {
 	const struct cam_trust	*ca;
@@ -149,6 +173,7 @@ struct cam_request_trust {
 	const struct cam_buf	*unit_heads;
 	size_t			 nunit_heads;
 	int			 need_unit_head;
+	const char *const	*unit_head_units;
 };
 
 /*
@@ -157,10 +182,17 @@ struct cam_request_trust {
  * every signer of each is checked over r->raw (signature, then its
  * certificate chained to t->ca at now, for any purpose), in the order
  * of the files (found ones sorted by name, then extra), signers in
- * file order.  Returns CAM_REQ_OK, or the first refusal with "FILE:
- * signer SUBJECT: why" (CAM_NO) in e; then no director among the
- * signers, no unit head when t->need_unit_head, and now past
- * r->expires, in that order.  -1 with CAM_ENV when something cannot
+ * file order; then the certificate's key usage (digitalSignature or
+ * nonRepudiation when it has a keyUsage extension; one without allows
+ * any use) and its role: a unit head of another unit than
+ * r->requester_unit, or of none (no OU where the unit is the OU), who
+ * is no director, is refused (wrong-unit).
+ * Returns CAM_REQ_OK, or the first refusal with "FILE: signer SUBJECT:
+ * why" (CAM_NO) in e; then no director among the signers, no unit head
+ * when t->need_unit_head, the director's and the unit head's signature
+ * by one certificate or key when t->need_unit_head (same-signer: one
+ * person is not two signers), and now past r->expires, in that
+ * order.  -1 with CAM_ENV when something cannot
  * be read (an unreadable extra file, a broken trusted certificate).
  * sigs is always filled with what was checked; free it either way.
  */
@@ -176,7 +208,10 @@ void cam_request_sigs_free(struct cam_request_sigs *s);
  * its signatures (beside it, plus extra) against the trust of site's
  * configuration in force (trust.ca, trust.director, trust.unit_head,
  * and policy's unit head signature) at now, then that each of its
- * cameras is in that configuration.  0 when it is approved; else -1
+ * cameras is in that configuration.  A file that does not parse only
+ * because an editor saved it with CRLF line ends or a byte-order mark,
+ * and whose signatures match it without them, is refused as "edited"
+ * with that said in plain words (never accepted).  0 when it is approved; else -1
  * with e, and *refusal naming the refusal when the answer is no:
  * "bad-request" (does not parse), "wrong-action" (an extraction
  * request where a view is asked, or the other way), a
@@ -194,7 +229,8 @@ int cam_request_check(struct cam_site *site, const char *path,
 const char *cam_request_action_name(enum cam_request_action a);
 
 /* "ok", "unsigned", "bad-signature", "untrusted", "cert-expired",
- * "not-director", "no-unit-head", "expired"; NULL for other codes. */
+ * "not-director", "no-unit-head", "expired", "wrong-unit",
+ * "same-signer", "key-usage", "edited"; NULL for other codes. */
 const char *cam_request_refusal_name(int code);
 
 #endif

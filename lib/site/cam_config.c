@@ -316,6 +316,29 @@ get_str(struct cam_schema *v, const struct cam_ynode *map, const char *key,
 	return cam_schema_str(v, map, key, what, required, 1024, 0);
 }
 
+/* One path of a trust list onto out (where the list was "key"). */
+static void
+add_path(struct cam_schema *v, const struct cam_ynode *p, const char *key,
+    struct cam_paths *out)
+{
+	if (p->type != CAM_Y_SCALAR || p->value[0] == '\0') {
+		cam_schema_err(v, p, "trust: \"%s\" entries must be paths",
+		    key);
+		return;
+	}
+	const char *s = p->value;
+	if (s[0] == '/' || strstr(s, "..") != NULL ||
+	    strncmp(s, "private/", 8) == 0 ||
+	    !cam_utf8_clean(s, strlen(s), 0)) {
+		cam_schema_err(v, p, "trust: \"%s\" must be a path inside "
+		    "the configuration repository (not absolute, no \"..\", "
+		    "not in private/)", s);
+		return;
+	}
+	out->path = cam_xrealloc(out->path, (out->n + 1) * sizeof(char *));
+	out->path[out->n++] = cam_xstrdup(s);
+}
+
 static void
 get_paths(struct cam_schema *v, const struct cam_ynode *map, const char *key,
     struct cam_paths *out)
@@ -333,25 +356,157 @@ get_paths(struct cam_schema *v, const struct cam_ynode *map, const char *key,
 		cam_schema_err(v, n, "trust: \"%s\" must be a list", key);
 		return;
 	}
+	for (size_t i = 0; i < n->n; i++)
+		add_path(v, n->items[i], key, out);
+}
+
+/*
+ * Unit names.  Spaces at either end are not part of a name: ASCII
+ * blanks and the Unicode spaces an editor or a copy from a document
+ * brings (U+00A0, U+2000-U+200B, U+202F, U+205F, U+3000, and the
+ * byte-order mark U+FEFF), each taken whole, never a byte of a longer
+ * character.  Inside, names are compared byte for byte: no case
+ * folding, no Unicode normalisation.
+ */
+static size_t
+space_at(const unsigned char *p, size_t len)
+{
+	if (len >= 1 && (p[0] == ' ' || p[0] == '\t' || p[0] == '\n' ||
+	    p[0] == '\r' || p[0] == '\v' || p[0] == '\f'))
+		return 1;
+	if (len >= 2 && p[0] == 0xc2 && p[1] == 0xa0)
+		return 2;
+	if (len >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] <= 0x8b || p[2] == 0xaf))
+		return 3;
+	if (len >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f)
+		return 3;
+	if (len >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/* The length of a space that ends p[0..len), or 0. */
+static size_t
+space_before(const unsigned char *p, size_t len)
+{
+	for (size_t k = 1; k <= 3 && k <= len; k++)
+		if (space_at(p + len - k, k) == k)
+			return k;
+	return 0;
+}
+
+void
+cam_unit_trim(const char *s, const char **start, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), k;
+
+	while (n > 0 && (k = space_at(p, n)) > 0) {
+		p += k;
+		n -= k;
+	}
+	while (n > 0 && (k = space_before(p, n)) > 0)
+		n -= k;
+	*start = (const char *)p;
+	*len = n;
+}
+
+int
+cam_unit_same(const char *a, const char *b)
+{
+	const char *pa, *pb;
+	size_t la, lb;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	cam_unit_trim(a, &pa, &la);
+	cam_unit_trim(b, &pb, &lb);
+	return la > 0 && la == lb && memcmp(pa, pb, la) == 0;
+}
+
+/*
+ * trust.unit_head, in one of two forms.  A map from each unit, as
+ * requests name it (requester.unit), to the certificate file (or a list
+ * of files) of its head.  Or a list of certificate files (the form of
+ * before): then each head's unit is what their certificate's subject
+ * names as organizationalUnitName (OU), matched when the request is
+ * checked; the unit of such a file is NULL here.  An empty list or map
+ * is no unit head.
+ */
+static void
+get_unit_heads(struct cam_schema *v, const struct cam_ynode *map,
+    struct cam_config *cfg)
+{
+	const struct cam_ynode *n = cam_yaml_get(map, "unit_head");
+	struct cam_paths *out = &cfg->trust_unit_head;
+
+	if (cam_schema_null(n))
+		return;
+	if (n->type == CAM_Y_SEQ) {
+		for (size_t i = 0; i < n->n; i++)
+			add_path(v, n->items[i], "unit_head", out);
+		if (out->n == 0)
+			return;
+		cfg->trust_unit_head_unit = cam_xmalloc(out->n *
+		    sizeof(char *));
+		for (size_t i = 0; i < out->n; i++)
+			cfg->trust_unit_head_unit[i] = NULL;
+		return;
+	}
+	if (n->type != CAM_Y_MAP) {
+		cam_schema_err(v, n, "trust: \"unit_head\" must be a list of "
+		    "certificate files, e.g. unit_head: [trust/heads.pem] "
+		    "(each head's unit is the OU of their certificate), or "
+		    "map each unit to its head's certificate, e.g. "
+		    "unit_head: {\"Phòng Hành chính\": trust/uh-hc.pem}");
+		return;
+	}
 	for (size_t i = 0; i < n->n; i++) {
-		const struct cam_ynode *p = n->items[i];
-		if (p->type != CAM_Y_SCALAR || p->value[0] == '\0') {
-			cam_schema_err(v, p, "trust: \"%s\" entries must be "
-			    "paths", key);
+		const struct cam_ynode *k = n->keys[i], *val = n->vals[i];
+		const char *u;
+		size_t ul, before = out->n;
+
+		if (k->type != CAM_Y_SCALAR) {
+			cam_schema_err(v, k, "trust: unit_head: a unit's name "
+			    "must be text");
 			continue;
 		}
-		const char *s = p->value;
-		if (s[0] == '/' || strstr(s, "..") != NULL ||
-		    strncmp(s, "private/", 8) == 0 ||
-		    !cam_utf8_clean(s, strlen(s), 0)) {
-			cam_schema_err(v, p, "trust: \"%s\" must be a path "
-			    "inside the configuration repository (not "
-			    "absolute, no \"..\", not in private/)", s);
+		cam_unit_trim(k->value, &u, &ul);
+		if (ul == 0 || ul > 1024 || !cam_utf8_clean(u, ul, 0)) {
+			cam_schema_err(v, k, "trust: unit_head: \"%.80s\" is "
+			    "not a unit's name (text on one line, at most "
+			    "1024 bytes)", k->value);
 			continue;
 		}
-		out->path = cam_xrealloc(out->path,
-		    (out->n + 1) * sizeof(char *));
-		out->path[out->n++] = cam_xstrdup(s);
+		for (size_t j = 0; j < i; j++)
+			if (cam_unit_same(n->keys[j]->value, k->value)) {
+				cam_schema_err(v, k, "trust: unit_head: unit "
+				    "\"%.*s\" given twice (names are compared "
+				    "without the spaces at their ends)",
+				    (int)ul, u);
+				break;
+			}
+		if (cam_schema_null(val) || (val->type == CAM_Y_SEQ &&
+		    val->n == 0)) {
+			cam_schema_err(v, val ? val : k, "trust: unit_head: "
+			    "unit \"%.*s\" has no certificate file", (int)ul,
+			    u);
+			continue;
+		}
+		if (val->type == CAM_Y_SEQ)
+			for (size_t j = 0; j < val->n; j++)
+				add_path(v, val->items[j], "unit_head", out);
+		else
+			add_path(v, val, "unit_head", out);
+		if (out->n == before)
+			continue;
+		cfg->trust_unit_head_unit = cam_xrealloc(
+		    cfg->trust_unit_head_unit, out->n * sizeof(char *));
+		for (size_t j = before; j < out->n; j++)
+			cfg->trust_unit_head_unit[j] = cam_xstrndup(u, ul);
 	}
 }
 
@@ -698,7 +853,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	if (!cam_schema_null(n) && cam_schema_map(&v, n, "trust", trust_keys)) {
 		get_paths(&v, n, "ca", &cfg->trust_ca);
 		get_paths(&v, n, "director", &cfg->trust_director);
-		get_paths(&v, n, "unit_head", &cfg->trust_unit_head);
+		get_unit_heads(&v, n, cfg);
 	}
 	return v.bad ? -1 : 0;
 }
@@ -756,6 +911,10 @@ cam_config_free(struct cam_config *cfg)
 	free(cfg->view_run_dir);
 	paths_free(&cfg->trust_ca);
 	paths_free(&cfg->trust_director);
+	for (size_t i = 0; i < cfg->trust_unit_head.n; i++)
+		free(cfg->trust_unit_head_unit[i]);
+	free(cfg->trust_unit_head_unit);
+	cfg->trust_unit_head_unit = NULL;
 	paths_free(&cfg->trust_unit_head);
 	for (size_t i = 0; i < cfg->ncameras; i++) {
 		struct cam_camera *c = &cfg->cameras[i];

@@ -94,6 +94,10 @@ struct cam_config {
 	size_t napproved;	/* 0: the approved-models check is off */
 	struct cam_approved *approved;
 	struct cam_paths trust_ca, trust_director, trust_unit_head;
+	char **trust_unit_head_unit;	/* the unit (trimmed) whose head
+					 * trust_unit_head.path[i] is (the
+					 * map form), or NULL (the list
+					 * form: the certificate's OU) */
 	size_t ncameras;
 	struct cam_camera *cameras;
 	size_t nusers;
@@ -138,6 +142,12 @@ const struct cam_approved *cam_config_approved(const struct cam_config *cfg,
  * numbers count as 0): *cmp < 0, 0 or > 0.  -1 if either holds no
  * version number. */
 int cam_firmware_cmp(const char *a, const char *b, int *cmp);
+/* A unit's name without the spaces at its ends (ASCII blanks and
+ * Unicode spaces, U+FEFF too, each taken whole): *start and *len within
+ * s.  Two names are the same unit when they are byte for byte equal so
+ * trimmed and not empty (no case folding, no Unicode normalisation). */
+void cam_unit_trim(const char *s, const char **start, size_t *len);
+int cam_unit_same(const char *a, const char *b);
 /* "90%" or "500G", "2TiB", "1000000": bytes or percent. */
 int cam_size_parse(const char *s, uint64_t *bytes, int *percent);
 

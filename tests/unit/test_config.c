@@ -87,6 +87,79 @@ main(void)
 		    "one none names is not");
 	}
 
+	/* trust.unit_head: units mapped to their heads' certificates */
+	{
+		static const char y[] = "site: { name: s }\ntrust:\n"
+		    "  unit_head:\n"
+		    "    \"Phòng Hành chính\": trust/hc.pem\n"
+		    "    \" Phòng Kế toán\xc2\xa0\": [trust/kt.pem, trust/kt2.pem]\n";
+		static const char old[] = "site: { name: s }\ntrust:\n"
+		    "  ca: [trust/ca.pem]\n  unit_head: [trust/heads.pem]\n";
+		static const char bad[] = "site: { name: s }\ntrust:\n"
+		    "  ca: [trust/ca.pem]\n  unit_head: trust/heads.pem\n";
+		static const char badlist[] = "site: { name: s }\ntrust:\n"
+		    "  unit_head: [trust/a.pem, /etc/h.pem]\n";
+		static const char twice[] = "site: { name: s }\ntrust:\n"
+		    "  unit_head: { \"A\": trust/a.pem, \" A \": trust/b.pem,"
+		    " \"B\": [] }\n";
+		static const char none[] = "site: { name: s }\ntrust:\n"
+		    "  unit_head: []\n";
+		struct cam_config cfg;
+
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", y, sizeof(y) - 1,
+		    &e) == 0 && cfg.trust_unit_head.n == 3 &&
+		    strcmp(cfg.trust_unit_head.path[1], "trust/kt.pem") == 0 &&
+		    strcmp(cfg.trust_unit_head_unit[0], "Phòng Hành chính") ==
+		    0 && strcmp(cfg.trust_unit_head_unit[1], "Phòng Kế toán") ==
+		    0 && strcmp(cfg.trust_unit_head_unit[2], "Phòng Kế toán") ==
+		    0, "unit_head: a map of units, one file or a list, names "
+		    "trimmed of spaces and NBSP");
+		cam_config_free(&cfg);
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", old, sizeof(old) - 1,
+		    &e) == 0 && cfg.trust_unit_head.n == 1 &&
+		    strcmp(cfg.trust_unit_head.path[0], "trust/heads.pem") ==
+		    0 && cfg.trust_unit_head_unit != NULL &&
+		    cfg.trust_unit_head_unit[0] == NULL,
+		    "unit_head: the list form, each head's unit left to the "
+		    "certificate's OU");
+		cam_config_free(&cfg);
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", bad, sizeof(bad) - 1,
+		    &e) == -1 && strstr(e.msg, "camkit.yaml:4:14: trust: "
+		    "\"unit_head\" must be a list of certificate files") !=
+		    NULL && strstr(e.msg, "or map each unit") != NULL,
+		    "unit_head: neither a list nor a map, refused at its line");
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", badlist,
+		    sizeof(badlist) - 1, &e) == -1 && strstr(e.msg,
+		    "camkit.yaml:3:28: trust: \"/etc/h.pem\" must be a path") !=
+		    NULL, "unit_head: a list entry outside the repository, "
+		    "refused at its line");
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", twice,
+		    sizeof(twice) - 1, &e) == -1 &&
+		    strstr(e.msg, "unit \"A\" given twice") != NULL &&
+		    strstr(e.msg, "unit \"B\" has no certificate file") !=
+		    NULL, "unit_head: a unit twice, a unit without a file");
+		cam_err_clear(&e);
+		CHECK(cam_config_parse(&cfg, "camkit.yaml", none,
+		    sizeof(none) - 1, &e) == 0 && cfg.trust_unit_head.n == 0,
+		    "unit_head: an empty list names no unit head");
+		cam_config_free(&cfg);
+	}
+	CHECK(cam_unit_same("Phòng A", " Phòng A\t") &&
+	    cam_unit_same("\xe3\x80\x80Phòng A\xe2\x80\x8b", "Phòng A") &&
+	    cam_unit_same("\xef\xbb\xbfPhòng A", "Phòng A\xe2\x80\xaf"),
+	    "units: the same without ASCII and Unicode spaces at the ends");
+	CHECK(!cam_unit_same("Phòng A", "phòng A") &&
+	    !cam_unit_same("Phòng A", "Pho\xcc\x80ng A") &&
+	    !cam_unit_same("Phòng  A", "Phòng A") && !cam_unit_same(" ", " ") &&
+	    !cam_unit_same("A\xa0", "A") && !cam_unit_same(NULL, "A"),
+	    "units: otherwise byte for byte (no case, no normalisation), "
+	    "never empty, never half a character");
+
 	/* camview's settings */
 	CHECK(parse_camera("live_url: rtsp://10.0.0.1/sub", &e) == 0,
 	    "a camera may name a live_url");

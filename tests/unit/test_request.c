@@ -296,6 +296,11 @@ make_cert(EVP_PKEY *key, const char *cn, const struct ident *issuer, int ca_,
 	    (const unsigned char *)"VN", -1, -1, 0);
 	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
 	    (const unsigned char *)"Văn phòng Demo", -1, -1, 0);
+	/* The unit head's unit, as their certificate names it (OU). */
+	if (strncmp(cn, "Trưởng phòng", strlen("Trưởng phòng")) == 0)
+		X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8,
+		    (const unsigned char *)"Phòng Tổ chức cán bộ", -1, -1,
+		    0);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
 	    (const unsigned char *)cn, -1, -1, 0);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer->cert) :
@@ -960,6 +965,26 @@ test_recipient_cert(void)
 	free(pem);
 }
 
+/* What Windows editors write: refused before the YAML is read, with
+ * where and what to do. */
+static void
+test_windows_text(void)
+{
+	CHECK(parse("id: YC-1\r\nrequester:\r\n") == -1 && e.code == CAM_NO &&
+	    strstr(e.msg, "r.yaml:1:9: Windows (CRLF) line ends (a carriage "
+	    "return): save it as UTF-8 without BOM with LF line ends, or run: "
+	    "sed -i 's/\\r$//' r.yaml") != NULL, "CRLF: refused at the "
+	    "first CR, with the fix");
+	CHECK(parse("id: YC-1\nrequester: x\r\n") == -1 &&
+	    strstr(e.msg, "r.yaml:2:13: Windows (CRLF)") != NULL,
+	    "CRLF: the line and column of the first CR");
+	CHECK(parse("\xef\xbb\xbfid: YC-1\n") == -1 && e.code == CAM_NO &&
+	    strstr(e.msg, "r.yaml:1:1: the file begins with a byte-order mark "
+	    "(BOM)") != NULL && strstr(e.msg, "save it as UTF-8 without BOM "
+	    "with LF line ends") != NULL && strstr(e.msg, "CRLF") == NULL,
+	    "BOM: refused, with the fix");
+}
+
 static void
 test_names(void)
 {
@@ -975,7 +1000,14 @@ test_names(void)
 	    strcmp(cam_request_refusal_name(CAM_REQ_NO_UNIT_HEAD),
 	    "no-unit-head") == 0 &&
 	    strcmp(cam_request_refusal_name(CAM_REQ_EXPIRED), "expired") == 0 &&
-	    cam_request_refusal_name(8) == NULL &&
+	    strcmp(cam_request_refusal_name(CAM_REQ_WRONG_UNIT),
+	    "wrong-unit") == 0 &&
+	    strcmp(cam_request_refusal_name(CAM_REQ_SAME_SIGNER),
+	    "same-signer") == 0 &&
+	    strcmp(cam_request_refusal_name(CAM_REQ_KEY_USAGE),
+	    "key-usage") == 0 &&
+	    strcmp(cam_request_refusal_name(CAM_REQ_EDITED), "edited") == 0 &&
+	    cam_request_refusal_name(CAM_REQ_EDITED + 1) == NULL &&
 	    cam_request_refusal_name(-1) == NULL, "names: every refusal");
 	CHECK(cam_relpath_valid("12/QD-UBND", 64) &&
 	    cam_relpath_valid("-a", 2) && !cam_relpath_valid("a//b", 64) &&
@@ -1016,6 +1048,7 @@ main(int argc, char **argv)
 	test_parse_good();
 	test_parse_bad();
 	test_template();
+	test_windows_text();
 	test_names();
 
 	CHECK(make_keys(), "setup: CA, director, unit head, rogue, expired, "
