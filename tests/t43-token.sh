@@ -151,7 +151,7 @@ expect_success 'the site key on the token: private/site.key names it, site.pin h
 	camctl -C site seal >out &&
 	has "^sealed	audit.journal	" out &&
 	camaudit -C site journals >out &&
-	hasnt "^FAIL" out && has "seal" out
+	hasnt "^FAIL" out && has "^ok	audit.journal	[0-9]+ records, [1-9][0-9]* seals" out
 '
 
 expect_success 'an archive signed by the site key on the token: openssl and camaudit verify accept it' '
@@ -165,7 +165,7 @@ expect_success 'an archive signed by the site key on the token: openssl and cama
 	same_cert signer.pem site.crt &&
 	camaudit -C site verify R5.tar >out &&
 	hasnt "^FAIL" out &&
-	has "^ok	" out
+	has "^ok	site signature	SHA256SUMS signed by .*rec1 \(token\)" out
 '
 
 done_testing
