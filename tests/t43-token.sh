@@ -126,6 +126,26 @@ expect_success 'a PIN file others may read, no such key, no PIN and no terminal:
 	test -z "$(ls R3.yaml.* 2>/dev/null)"
 '
 
+expect_success 'URIs camkit does not read, a key file naming the token readable by others: refused, nothing written' '
+	must_fail 1 camextract -C site sign --key "$URI?module-name=softhsm2" \
+	    --pin-file pin R3.yaml 2>err &&
+	has "\"module-name=softhsm2\": camkit reads only pin-value, pin-source and module-path" err &&
+	must_fail 1 camextract -C site sign --key "$URI?pin-source=pin" R3.yaml 2>err &&
+	has "pin-source and module-path must be absolute paths" err &&
+	must_fail 1 camextract -C site sign --key "$URI?pin-value=4%3" R3.yaml 2>err &&
+	has "camkit reads only pin-value" err &&
+	printf "%s\n" "$URI" >token.key && chmod 644 token.key &&
+	must_fail 1 camextract -C site sign --key token.key --cert director.crt \
+	    --pin-file pin R3.yaml 2>err &&
+	has "token.key: mode 0644 lets others read the signing key" err &&
+	chmod 600 token.key &&
+	camextract -C site sign --key token.key --cert director.crt --pin-file pin \
+	    -o R3.key.p7s R3.yaml >/dev/null &&
+	openssl cms -verify -binary -inform DER -in R3.key.p7s -content R3.yaml \
+	    -CAfile "$P/ca.crt" -purpose any -out /dev/null 2>/dev/null &&
+	rm R3.key.p7s && test -z "$(ls R3.yaml.* 2>/dev/null)"
+'
+
 expect_success 'the PIN typed at the terminal is asked for and not echoed' '
 	{ command -v script >/dev/null || skip_test "no script(1)"; } &&
 	request R4 "$from" "$to" &&

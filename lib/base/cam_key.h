@@ -14,10 +14,12 @@
  * vendors' drivers register themselves); the URI's "module-path"
  * attribute names another.
  *
- * The PIN, first found of: the URI's pin-value or pin-source (a file),
- * the file pin->file, for a key named in a file KEY.key the file KEY.pin
- * next to it (private/site.pin), and last pin->ask (a terminal).  A
- * PIN file readable by others is refused.
+ * The PIN, first found of: the file pin->file (the person's choice on
+ * the command line), the URI's pin-value or pin-source (a file), for a
+ * key named in a file KEY.key the file KEY.pin next to it
+ * (private/site.pin), and last pin->ask (a terminal).  A PIN file
+ * readable by others is refused.  The engine stays loaded for the rest
+ * of the process: the keys it gives hold no reference to it.
  */
 #ifndef CAM_KEY_H
 #define CAM_KEY_H
