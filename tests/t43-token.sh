@@ -158,6 +158,23 @@ expect_success 'the PIN typed at the terminal is asked for and not echoed' '
 	    -CAfile "$P/ca.crt" -purpose any -out /dev/null 2>/dev/null
 '
 
+expect_success 'signing on the token leaks nothing, under memcheck (SoftHSM2 named by module-path)' '
+	{ command -v valgrind >/dev/null || skip_test "no valgrind"; } &&
+	{ [ -f "$CAMKIT_BIN/tests/hwytimer.so" ] || skip_test "no hwytimer.so (make all-tests)"; } &&
+	request R6 "$from" "$to" &&
+	for f in pin bad; do
+		{ LD_PRELOAD=$CAMKIT_BIN/tests/hwytimer.so valgrind -q --leak-check=full \
+		    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+		    --track-fds=no --log-file="$T/$f.vg" \
+		    "$CAMKIT_BIN/camextract" -C site sign --key "$URI?module-path=$M" \
+		    --pin-file "$f" -o "R6.$f.p7s" R6.yaml >/dev/null 2>&1 ||
+		    test $? = 1; } &&
+		hasnt "definitely lost|indirectly lost|Invalid (read|write)|uninitialised" "$T/$f.vg" ||
+		return 1
+	done &&
+	test -s R6.pin.p7s && test ! -e R6.bad.p7s
+'
+
 expect_success 'the site key on the token: private/site.key names it, site.pin holds its PIN' '
 	p11 --login --pin 4321 --keypairgen --key-type EC:prime256v1 --id 02 \
 	    --label site >/dev/null &&
