@@ -205,4 +205,20 @@ expect_success 'an archive signed by the site key on the token: openssl and cama
 	has "^ok	site signature	SHA256SUMS signed by .*rec1 \(token\)" out
 '
 
+expect_success 'an archive encrypted to a recipient whose key is on a token: camaudit verify --key decrypts on the token' '
+	p11 --login --pin 4321 --keypairgen --key-type EC:prime256v1 --id 03 \
+	    --label recipient >/dev/null &&
+	certify recipient 03 "/C=VN/O=Demo Office/CN=recipient (token)" &&
+	request R7 "$from" "$to" &&
+	camextract -C site sign --key "$URI" --pin-file pin R7.yaml >/dev/null &&
+	camextract -C site run R7.yaml -o R7.cms --encrypt-to recipient.crt >/dev/null 2>err &&
+	printf "pkcs11:token=camkit-test;object=recipient\n" >rcpt.key &&
+	chmod 600 rcpt.key && install -m 600 pin rcpt.pin &&
+	mkdir tmpd && TMPDIR=$T/tmpd camaudit -C site verify --key rcpt.key R7.cms >out &&
+	hasnt "^FAIL" out &&
+	has "^ok	decrypt	with the key rcpt.key" out &&
+	has "^ok	site signature	SHA256SUMS signed by .*rec1 \(token\)" out &&
+	test -z "$(ls -A tmpd)"
+'
+
 done_testing
