@@ -118,7 +118,7 @@ expect_success 'a PIN file others may read, no such key, no PIN and no terminal:
 	has "open.pin: mode 0644 lets others read the PIN; it must be 0600 or 0400" err &&
 	must_fail 1 camextract -C site sign --key "pkcs11:token=camkit-test;object=nobody" \
 	    --pin-file pin R3.yaml 2>err &&
-	has "object=nobody: no such private key on a token" err &&
+	has "object=nobody: no such private key on a token \(object not found: is the token plugged in" err &&
 	must_fail 1 setsid -w camextract -C site sign --key "$URI" R3.yaml </dev/null 2>err &&
 	has "no terminal to ask its PIN on: give --pin-file" err &&
 	must_fail 2 camextract -C site sign --key "$P/director.key" R3.yaml 2>err &&

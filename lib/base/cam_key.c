@@ -243,25 +243,28 @@ no_read(UI *ui, UI_STRING *uis)
 	return 0;
 }
 
+/* Why the engine gave no key: the reason of the module's error about
+ * the PIN if there is one (1), else the first reason, the engine's or
+ * the module's (0); OpenSSL's own "failed loading" comes last. */
 static int
-wrong_pin(void)
+pin_refused(char *why, size_t len)
 {
 	unsigned long code;
-	const char *data = NULL;
-	int flags = 0;
-	char buf[256];
+	const char *r;
+	int pin = 0, first = 1;
 
-	while ((code = ERR_get_error_all(NULL, NULL, NULL, &data,
-	    &flags)) != 0) {
-		ERR_error_string_n(code, buf, sizeof(buf));
-		if (strstr(buf, "PIN") != NULL || strstr(buf, "Pin") != NULL ||
-		    strstr(buf, "pin incorrect") != NULL)
-			return 1;
-		if ((flags & ERR_TXT_STRING) && data != NULL &&
-		    strstr(data, "PIN") != NULL)
-			return 1;
+	snprintf(why, len, "unknown reason");
+	while ((code = ERR_get_error()) != 0) {
+		if (pin || (r = ERR_reason_error_string(code)) == NULL)
+			continue;
+		if (strstr(r, "PIN") != NULL) {
+			snprintf(why, len, "%s", r);
+			pin = 1;
+		} else if (first)
+			snprintf(why, len, "%s", r);
+		first = 0;
 	}
-	return 0;
+	return pin;
 }
 
 static int
@@ -322,14 +325,24 @@ load_uri(const char *uri, const char *what, const char *from,
 	ERR_clear_error();
 	if ((*key = ENGINE_load_private_key(engine, u.engine.s, ui,
 	    NULL)) == NULL) {
-		if (wrong_pin())
+		char why[128];
+		int pin_no = pin_refused(why, sizeof(why));
+
+		if (!pin_no && strstr(why, "module") != NULL)
+			cam_errf(e, CAM_ENV, "%s: %s (see module-path)", uri,
+			    why);
+		else if (!pin_no)
+			cam_errf(e, CAM_NO, "%s: no such private key on a "
+			    "token (%s: is the token plugged in, are its "
+			    "label and the key's object right?)", uri, why);
+		else if (strcmp(why, "PIN incorrect") == 0)
 			cam_errf(e, CAM_NO, "%s: the token refused the PIN "
 			    "(wrong PIN?)", uri);
 		else
-			cam_errf(e, CAM_NO, "%s: no such private key on a "
-			    "token, or the token refused the PIN (is the "
-			    "token plugged in, are its label and the key's "
-			    "object right?)", uri);
+			cam_errf(e, CAM_NO, "%s: the token refused the PIN: "
+			    "%s%s", uri, why, strstr(why, "locked") != NULL ? " (it "
+			    "must be unblocked with the token's own tool)" :
+			    "");
 		ERR_clear_error();
 		goto end;
 	}
