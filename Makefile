@@ -31,6 +31,7 @@ DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libcivetweb-dev libpam0g-dev curl nodejs \
 	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
 	chromium chromium-driver python3-selenium curl passwd sudo \
+	softhsm2 libengine-pkcs11-openssl opensc \
 	$(RTSPD_DEBS) \
 	$(RTSPD_TEST_DEBS)
 

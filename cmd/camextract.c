@@ -4,6 +4,7 @@
  * one function per verb; the request is lib/evidence/cam_request, the
  * extraction lib/evidence/cam_extract.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -16,10 +17,12 @@
 #include <libavutil/log.h>
 
 #include "base/cam_json.h"
+#include "base/cam_key.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
 #include "evidence/cam_extract.h"
 #include "evidence/cam_request.h"
+#include "site/cam_secret.h"
 #include "site/cam_site.h"
 
 static const char *prog = "camextract";
@@ -30,7 +33,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: camextract [-C dir] request new [-o file]\n"
-"       camextract [-C dir] sign --key key --cert cert [-o file] request\n"
+"       camextract [-C dir] sign --key key [--cert cert] [--pin-file file]\n"
+"              [-o file] request\n"
 "       camextract [-C dir] run request -o archive [--signature file ...]\n"
 "              [--encrypt-to cert]\n"
 "       camextract -h | --help | --version\n");
@@ -84,15 +88,43 @@ cmd_request(int argc, char **argv)
 	return rc == 0 && fflush(stdout) != 0 ? CAM_ENV : rc;
 }
 
+/* The PIN of a token, typed at the controlling terminal, not shown. */
+static int
+ask_pin(const char *prompt, char *buf, size_t len, void *arg,
+    struct cam_err *e)
+{
+	char *typed = NULL;
+	int fd;
+
+	(void)arg;
+	if ((fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC)) == -1)
+		return cam_errf(e, CAM_NO, "the key is on a token and there is "
+		    "no terminal to ask its PIN on: give --pin-file");
+	(void)!write(fd, prompt, strlen(prompt));
+	close(fd);
+	if (cam_secret_read_line("/dev/tty", &typed, e) == -1)
+		return -1;
+	if (typed[0] == '\0' || strlen(typed) >= len) {
+		cam_secret_free(&typed);
+		return cam_errf(e, CAM_NO, "no PIN typed, or longer than %zu "
+		    "bytes", len - 1);
+	}
+	memcpy(buf, typed, strlen(typed) + 1);
+	cam_secret_free(&typed);
+	return 0;
+}
+
 static int
 cmd_sign(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "cert", required_argument, NULL, 'c' },
+		{ "pin-file", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *cert = NULL, *out = NULL;
+	struct cam_key_pin pin = { NULL, ask_pin, NULL };
 	char def[PATH_MAX];
 	struct cam_err e;
 	int c;
@@ -101,12 +133,16 @@ cmd_sign(int argc, char **argv)
 		switch (c) {
 		case 'k': key = optarg; break;
 		case 'c': cert = optarg; break;
+		case 'p': pin.file = optarg; break;
 		case 'o': out = optarg; break;
 		default: return cam_cli_usage_error("sign: bad option");
 		}
-	if (key == NULL || cert == NULL || optind + 1 != argc)
-		return cam_cli_usage_error("sign: give --key, --cert and one "
-		    "request");
+	/* Without --cert, a key on a token signs with the token's own
+	 * certificate; a key file needs its certificate file. */
+	if (key == NULL || (cert == NULL && !cam_key_is_uri(key)) ||
+	    optind + 1 != argc)
+		return cam_cli_usage_error("sign: give --key, --cert (unless "
+		    "the key is a pkcs11: URI) and one request");
 	cam_err_clear(&e);
 	if (out == NULL) {
 		/* REQUEST.p7s, or the next free REQUEST.N.p7s: one file a
@@ -121,7 +157,8 @@ cmd_sign(int argc, char **argv)
 		cam_errf(&e, CAM_NO, "%s already exists", out);
 		return cam_cli_fail(&e);
 	}
-	if (cam_request_sign(argv[optind], key, cert, out, &e) == -1)
+	if (cam_request_sign_key(argv[optind], key, &pin, cert, out,
+	    &e) == -1)
 		return cam_cli_fail(&e);
 	printf("%s\n", out);
 	return fflush(stdout) == 0 ? 0 : CAM_ENV;

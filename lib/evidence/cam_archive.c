@@ -21,6 +21,7 @@
 #include <openssl/bn.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_key.h"
 #include "base/cam_util.h"
 #include "evidence/cam_archive.h"
 
@@ -779,7 +780,7 @@ cam_archive_decrypt(const char *path, const char *key_path,
 		cam_err_ssl(e, path);
 		goto end;
 	}
-	if (cam_crypto_read_key(key_path, "key", &key, e) == -1)
+	if (cam_key_load(key_path, "key", NULL, &key, NULL, NULL, e) == -1)
 		goto end;
 	/* The content: where it starts, what shape it has. */
 	if ((src.f = fopen(path, "rbe")) == NULL) {

@@ -37,6 +37,7 @@
 #include <openssl/x509v3.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_key.h"
 #include "base/cam_schema.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -636,43 +637,65 @@ int
 cam_request_sign(const char *request_path, const char *key_path,
     const char *cert_path, const char *out_path, struct cam_err *e)
 {
+	return cam_request_sign_key(request_path, key_path, NULL, cert_path,
+	    out_path, e);
+}
+
+int
+cam_request_sign_key(const char *request_path, const char *key_path,
+    const struct cam_key_pin *pin, const char *cert_path,
+    const char *out_path, struct cam_err *e)
+{
 	struct cam_buf cb = CAM_BUF_INIT;
 	struct cam_request r;
 	STACK_OF(X509) *certs = NULL;
 	CMS_ContentInfo *cms = NULL;
 	EVP_PKEY *key = NULL;
-	X509 *cert;
+	X509 *cert = NULL;
 	BIO *in = NULL, *der = NULL;
 	char why[256], fp[65], *p = NULL, *dir = NULL, *stem = NULL;
 	char *dflt = NULL;
 	long n;
-	int rc = -1;
+	int rc = -1, onto = 0;
 
 	/* Only a request that parses is worth a signature.  The zone is
 	 * not known here; it matters only to the times' meaning. */
 	if (cam_request_load(&r, request_path, NULL, e) == -1)
 		return -1;
-	if (cam_crypto_read_key(key_path, "signing key", &key, e) == -1)
+	/* Without a certificate file, a key on a token comes with the
+	 * token's certificate of the same label and id. */
+	if (cam_key_load(key_path, "signing key", pin, &key,
+	    cert_path == NULL ? &cert : NULL, &onto, e) == -1)
 		goto end;
-	if (cam_file_read(cert_path, CERT_FILE_MAX, &cb, e) == -1)
+	if (cert_path == NULL && !onto) {
+		cam_errf(e, CAM_NO, "%s: give the certificate of this key "
+		    "(--cert)", key_path);
 		goto end;
+	}
 	if ((certs = sk_X509_new_null()) == NULL) {
 		cam_err_ssl(e, "certificates");
 		e->code = CAM_ENV;
 		goto end;
 	}
-	if (pem_certs(cb.s, cb.len, certs, why, sizeof(why)) == -1) {
-		cam_errf(e, CAM_NO, "%s: %s", cert_path, why);
-		goto end;
+	if (cert_path == NULL)
+		cert_path = "the token's certificate";
+	else {
+		if (cam_file_read(cert_path, CERT_FILE_MAX, &cb, e) == -1)
+			goto end;
+		if (pem_certs(cb.s, cb.len, certs, why, sizeof(why)) == -1) {
+			cam_errf(e, CAM_NO, "%s: %s", cert_path, why);
+			goto end;
+		}
+		/* The first is the signer's; the others (its chain) are
+		 * carried along so that a verifier needs only the CA. */
+		cert = sk_X509_shift(certs);
 	}
-	/* The first is the signer's; the others (its chain) are carried
-	 * along so that a verifier needs only the CA. */
-	cert = sk_X509_shift(certs);
 	if (!X509_check_private_key(cert, key)) {
 		ERR_clear_error();
 		cam_errf(e, CAM_NO, "%s: not the certificate of the key %s",
 		    cert_path, key_path);
 		X509_free(cert);
+		cert = NULL;
 		goto end;
 	}
 	if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0 ||
@@ -682,6 +705,7 @@ cam_request_sign(const char *request_path, const char *key_path,
 		    X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0 ?
 		    "expired" : "not valid yet (is the clock right?)");
 		X509_free(cert);
+		cert = NULL;
 		goto end;
 	}
 	if (!may_sign(cert)) {
@@ -705,6 +729,7 @@ cam_request_sign(const char *request_path, const char *key_path,
 	    i2d_CMS_bio(der, cms) != 1 ||
 	    (n = BIO_get_mem_data(der, &p)) <= 0) {
 		X509_free(cert);
+		cert = NULL;
 		cam_err_ssl(e, "CMS signature");
 		e->code = CAM_ENV;
 		goto end;
@@ -719,10 +744,12 @@ cam_request_sign(const char *request_path, const char *key_path,
 		out_path = dflt;
 	}
 	X509_free(cert);
+	cert = NULL;
 	if (cam_file_write_atomic(out_path, p, (size_t)n, 0644, e) == -1)
 		goto end;
 	rc = 0;
 end:
+	X509_free(cert);
 	free(dflt);
 	free(dir);
 	free(stem);

@@ -110,6 +110,16 @@ void cam_request_template(struct cam_buf *out, const char *zone,
  */
 int cam_request_sign(const char *request_path, const char *key_path,
     const char *cert_path, const char *out_path, struct cam_err *e);
+/*
+ * The same with a key cam_key_load reads (a PEM file, or a "pkcs11:"
+ * URI or a file holding one: a key on a token, its PIN found as pin
+ * says).  cert_path NULL with a key on a token: the token's certificate
+ * of the same label and id signs, without a chain.
+ */
+struct cam_key_pin;
+int cam_request_sign_key(const char *request_path, const char *key_path,
+    const struct cam_key_pin *pin, const char *cert_path,
+    const char *out_path, struct cam_err *e);
 
 struct cam_request_signer {
 	char	*file;		/* the .p7s it came from */

@@ -27,6 +27,7 @@
 
 #include "base/cam_crypto.h"
 #include "base/cam_json.h"
+#include "base/cam_key.h"
 #include "base/cam_util.h"
 #include "journal/cam_seal.h"
 #include "site/cam_repo.h"
@@ -123,7 +124,8 @@ cam_sealer_open(struct cam_sealer **sp, const char *key_path,
 	*sp = NULL;
 	s = cam_xmalloc(sizeof(*s));
 	memset(s, 0, sizeof(*s));
-	if (cam_crypto_read_key(key_path, "site key", &s->key, e) == -1 ||
+	if (cam_key_load(key_path, "site key", NULL, &s->key, NULL, NULL,
+	    e) == -1 ||
 	    read_cert(s, cert_path, e) == -1)
 		goto fail;
 	if (!X509_check_private_key(s->cert, s->key)) {
