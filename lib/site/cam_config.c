@@ -653,6 +653,25 @@ parse_approved(struct cam_schema *v, const struct cam_ynode *n,
 	}
 }
 
+/* policy.crl_expired: what a revocation list past its nextUpdate
+ * does: "warn" (accepted, with a warning) or "refuse". */
+static void
+parse_crl_expired(struct cam_schema *v, const struct cam_ynode *policy,
+    struct cam_config *cfg)
+{
+	char *s = get_str(v, policy, "crl_expired", "policy", 0);
+
+	if (s == NULL)
+		return;
+	if (strcmp(s, "refuse") == 0)
+		cfg->crl_expired_refuse = 1;
+	else if (strcmp(s, "warn") != 0)
+		cam_schema_err(v, cam_yaml_get(policy, "crl_expired"),
+		    "policy: \"crl_expired\" must be \"warn\" or "
+		    "\"refuse\", not \"%s\"", s);
+	free(s);
+}
+
 int
 cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
     struct cam_err *e)
@@ -660,9 +679,9 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	static const char *const top[] = { "site", "storage", "cameras",
 	    "users", "policy", "trust", "view", NULL };
 	static const char *const policy_keys[] = { "unit_head_signature",
-	    "approved_cameras", NULL };
+	    "approved_cameras", "crl_expired", NULL };
 	static const char *const trust_keys[] = { "ca", "director",
-	    "unit_head", NULL };
+	    "unit_head", "crl", NULL };
 	struct cam_schema v = { doc, e, 0, secret_key };
 	const struct cam_ynode *root = doc->root, *n;
 
@@ -693,12 +712,14 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 		cam_schema_bool(&v, n, "unit_head_signature", "policy",
 		    &cfg->unit_head_signature);
 		parse_approved(&v, cam_yaml_get(n, "approved_cameras"), cfg);
+		parse_crl_expired(&v, n, cfg);
 	}
 	n = cam_yaml_get(root, "trust");
 	if (!cam_schema_null(n) && cam_schema_map(&v, n, "trust", trust_keys)) {
 		get_paths(&v, n, "ca", &cfg->trust_ca);
 		get_paths(&v, n, "director", &cfg->trust_director);
 		get_paths(&v, n, "unit_head", &cfg->trust_unit_head);
+		get_paths(&v, n, "crl", &cfg->trust_crl);
 	}
 	return v.bad ? -1 : 0;
 }
@@ -757,6 +778,7 @@ cam_config_free(struct cam_config *cfg)
 	paths_free(&cfg->trust_ca);
 	paths_free(&cfg->trust_director);
 	paths_free(&cfg->trust_unit_head);
+	paths_free(&cfg->trust_crl);
 	for (size_t i = 0; i < cfg->ncameras; i++) {
 		struct cam_camera *c = &cfg->cameras[i];
 		free(c->id);

@@ -94,6 +94,8 @@ struct cam_config {
 	size_t napproved;	/* 0: the approved-models check is off */
 	struct cam_approved *approved;
 	struct cam_paths trust_ca, trust_director, trust_unit_head;
+	struct cam_paths trust_crl;	/* revocation lists */
+	int crl_expired_refuse;	/* policy.crl_expired: refuse (1), warn */
 	size_t ncameras;
 	struct cam_camera *cameras;
 	size_t nusers;

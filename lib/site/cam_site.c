@@ -26,6 +26,50 @@ cam_site_dir(const char *opt, const char *env)
 	return CAM_DEFAULT_DIR;
 }
 
+/* Add to t the files of list read from tree (CA certificates, or
+ * revocation lists when crl). */
+static int
+add_files(struct cam_trust *t, const char *dir, const struct cam_tree *tree,
+    const struct cam_paths *list, int crl, struct cam_err *e)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		const char *p = list->path[i];
+		struct cam_buf b = CAM_BUF_INIT;
+		char label[PATH_MAX];
+		int r = cam_tree_read(tree, p, &b, e);
+
+		snprintf(label, sizeof(label), "%s/%s", dir, p);
+		if (r == 1)
+			cam_errf(e, CAM_NO, "%s: not in the repository", label);
+		if (r != 0 || (crl ? cam_trust_add_crl(t, b.s, b.len, label,
+		    NULL, e) : cam_trust_add_pem(t, b.s, b.len, label,
+		    e)) == -1) {
+			cam_buf_free(&b);
+			return -1;
+		}
+		cam_buf_free(&b);
+	}
+	return 0;
+}
+
+/* Each revocation list of trust.crl is committed and signed by a CA of
+ * trust.ca. */
+static int
+check_crls(const char *dir, const struct cam_tree *tree,
+    const struct cam_config *cfg, struct cam_err *e)
+{
+	struct cam_trust *t = NULL;
+	int rc = -1;
+
+	if (cam_trust_new(&t, e) == -1)
+		return -1;
+	if (add_files(t, dir, tree, &cfg->trust_ca, 0, e) == 0 &&
+	    add_files(t, dir, tree, &cfg->trust_crl, 1, e) == 0)
+		rc = 0;
+	cam_trust_free(&t);
+	return rc;
+}
+
 /* Validate the configuration held by tree t; label names it in messages. */
 static int
 load_tree(const char *dir, const struct cam_tree *t, const char *label,
@@ -68,6 +112,8 @@ load_tree(const char *dir, const struct cam_tree *t, const char *label,
 			}
 			cam_buf_free(&c);
 		}
+	if (!bad && cfg->trust_crl.n > 0 && check_crls(dir, t, cfg, e) == -1)
+		bad++;
 	rc = bad ? -1 : 0;
 end:
 	cam_buf_free(&b);
@@ -350,23 +396,13 @@ cam_site_trust(struct cam_site *s, struct cam_trust **out,
 		return -1;
 	if (cam_repo_head(&s->repo, &tree, e) == -1)
 		goto end;
-	for (size_t i = 0; i < s->cfg.trust_ca.n; i++) {
-		const char *p = s->cfg.trust_ca.path[i];
-		struct cam_buf b = CAM_BUF_INIT;
-		char label[PATH_MAX];
-		int r = cam_tree_read(&tree, p, &b, e);
-
-		snprintf(label, sizeof(label), "%s/%s", s->dir, p);
-		if (r == 1)
-			cam_errf(e, CAM_NO, "%s: not in the repository", label);
-		if (r != 0 || cam_trust_add_pem(t, b.s, b.len, label,
-		    e) == -1) {
-			cam_buf_free(&b);
-			cam_tree_free(&tree);
-			goto end;
-		}
-		cam_buf_free(&b);
+	if (add_files(t, s->dir, &tree, &s->cfg.trust_ca, 0, e) == -1 ||
+	    add_files(t, s->dir, &tree, &s->cfg.trust_crl, 1, e) == -1) {
+		cam_tree_free(&tree);
+		goto end;
 	}
+	if (s->cfg.crl_expired_refuse)
+		cam_trust_refuse_stale(t);
 	cam_tree_free(&tree);
 	*out = t;
 	t = NULL;

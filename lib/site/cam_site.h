@@ -48,8 +48,10 @@ int cam_site_edit(struct cam_site *s, cam_site_edit_fn fn, void *arg,
 int cam_site_reparse(struct cam_ydoc *doc, struct cam_err *e);
 
 /* The CA certificates the configuration in force trusts (trust.ca,
- * read from HEAD, not from the working tree); free with
- * cam_trust_free.  A site that names none gets an empty set. */
+ * read from HEAD, not from the working tree) with its revocation
+ * lists (trust.crl; a stale one refused when policy.crl_expired is
+ * "refuse"); free with cam_trust_free.  A site that names none gets an
+ * empty set. */
 struct cam_trust;
 int cam_site_trust(struct cam_site *s, struct cam_trust **out,
     struct cam_err *e);
