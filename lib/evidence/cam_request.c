@@ -658,7 +658,7 @@ cam_request_refusal_name(int code)
 {
 	static const char *const names[] = { "ok", "unsigned",
 	    "bad-signature", "untrusted", "cert-expired", "not-director",
-	    "no-unit-head", "expired" };
+	    "no-unit-head", "expired", "revoked", "crl-expired" };
 
 	if (code < 0 || (size_t)code >= sizeof(names) / sizeof(*names))
 		return NULL;
@@ -772,6 +772,47 @@ in_set(STACK_OF(X509) *set, X509 *x)
 	return 0;
 }
 
+/* Why chain() failed on revocation: cur is revoked, or the list of
+ * its issuer is stale and the policy refuses it.  The refusal with its
+ * message. */
+static int
+chain_revocation(struct vctx *c, X509_STORE_CTX *ctx, const char *file,
+    const char *subj, X509 *cur, int err)
+{
+	char *who = name_str(X509_get_subject_name(cur));
+	char date[64];
+	time_t when;
+
+	if (err == X509_V_ERR_CERT_REVOKED) {
+		if (cam_crypto_revoked(c->store, cur, &when))
+			cam_time_format_zone(when, c->t->zone, date,
+			    sizeof(date));
+		else
+			snprintf(date, sizeof(date), "an unknown date");
+		cam_errf(c->e, CAM_NO, "%s: signer %s: certificate revoked: "
+		    "%s was revoked on %s (trust.crl); a revoked "
+		    "certificate approves nothing", file, subj, who, date);
+		free(who);
+		return CAM_REQ_REVOKED;
+	}
+	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(ctx);
+	char *issuer = name_str(X509_get_issuer_name(cur));
+	const ASN1_TIME *next = crl ? X509_CRL_get0_nextUpdate(crl) : NULL;
+
+	if (next != NULL)
+		cam_time_format_zone(asn1_time(next), c->t->zone, date,
+		    sizeof(date));
+	else
+		snprintf(date, sizeof(date), "?");
+	cam_errf(c->e, CAM_NO, "%s: signer %s: the revocation list of %s "
+	    "is out of date (a new one was due on %s) and the policy refuses "
+	    "stale lists (policy: crl_expired: refuse): get the CA's current "
+	    "list and add it with camctl crl add", file, subj, issuer, date);
+	free(issuer);
+	free(who);
+	return CAM_REQ_CRL_EXPIRED;
+}
+
 /* Chain x to the trusted CAs at c->now: CAM_REQ_OK or a refusal with
  * its message. */
 static int
@@ -811,6 +852,9 @@ chain(struct vctx *c, const char *file, const char *subj, X509 *x,
 		    "%s)", file, subj, at ? "the certificate of " : "the "
 		    "signer's own", at ? at : "", until);
 		rc = CAM_REQ_CERT_EXPIRED;
+	} else if (err == X509_V_ERR_CERT_REVOKED ||
+	    err == X509_V_ERR_CRL_HAS_EXPIRED) {
+		rc = chain_revocation(c, ctx, file, subj, cur ? cur : x, err);
 	} else {
 		cam_errf(c->e, CAM_NO, "%s: signer %s does not chain to a "
 		    "trusted CA: %s%s%s", file, subj,
@@ -1293,6 +1337,7 @@ cam_request_check(struct cam_site *site, const char *path,
 	t.unit_heads = heads;
 	t.nunit_heads = nheads;
 	t.need_unit_head = cfg->unit_head_signature;
+	t.zone = cfg->timezone;
 	ref = cam_request_verify(r, path, extra, nextra, &t, now, sigs, e);
 	if (ref == -1)
 		goto end;

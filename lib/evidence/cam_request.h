@@ -135,6 +135,11 @@ enum cam_request_refusal {
 	CAM_REQ_NOT_DIRECTOR,	/* no valid signer is a director */
 	CAM_REQ_NO_UNIT_HEAD,	/* policy wants a unit head; none signed */
 	CAM_REQ_EXPIRED,	/* the request's own expiry has passed */
+	CAM_REQ_REVOKED,	/* a certificate of the chain is revoked
+				 * (a list of trust.crl names it) */
+	CAM_REQ_CRL_EXPIRED,	/* a revocation list is past its
+				 * nextUpdate and policy.crl_expired is
+				 * refuse */
 };
 
 /*
@@ -149,6 +154,7 @@ struct cam_request_trust {
 	const struct cam_buf	*unit_heads;
 	size_t			 nunit_heads;
 	int			 need_unit_head;
+	const char		*zone;	/* dates in messages (NULL: UTC) */
 };
 
 /*
@@ -194,7 +200,8 @@ int cam_request_check(struct cam_site *site, const char *path,
 const char *cam_request_action_name(enum cam_request_action a);
 
 /* "ok", "unsigned", "bad-signature", "untrusted", "cert-expired",
- * "not-director", "no-unit-head", "expired"; NULL for other codes. */
+ * "not-director", "no-unit-head", "expired", "revoked", "crl-expired";
+ * NULL for other codes. */
 const char *cam_request_refusal_name(int code);
 
 #endif
