@@ -1037,3 +1037,52 @@ cam_config_edit_user(struct cam_ydoc *doc, void *arg, struct cam_err *e)
 	cam_buf_free(&v);
 	return 0;
 }
+
+int
+cam_config_edit_crl(struct cam_ydoc *doc, void *arg, struct cam_err *e)
+{
+	const struct cam_crl_edit *c = arg;
+	const struct cam_ynode *trust = cam_yaml_get(doc->root, "trust");
+	const struct cam_ynode *list;
+	struct cam_buf v = CAM_BUF_INIT;
+	int rc;
+
+	if (trust == NULL || trust->type != CAM_Y_MAP) {
+		if (!c->add)
+			return cam_errf(e, CAM_NO, "%s: no revocation list "
+			    "%s in trust.crl", doc->file, c->path);
+		cam_buf_adds(&v, "{crl: [");
+		cam_yaml_quote(&v, c->path);
+		cam_buf_adds(&v, "]}");
+		rc = cam_yaml_map_set(doc, doc->root, "trust",
+		    cam_buf_str(&v), e);
+		cam_buf_free(&v);
+		return rc;
+	}
+	list = cam_yaml_get(trust, "crl");
+	for (size_t i = 0; list != NULL && list->type == CAM_Y_SEQ &&
+	    i < list->n; i++)
+		if (list->items[i]->type == CAM_Y_SCALAR &&
+		    strcmp(list->items[i]->value, c->path) == 0) {
+			if (c->add)
+				return 0;	/* a newer list in its place */
+			return cam_yaml_seq_remove(doc, list, i, e);
+		}
+	if (!c->add)
+		return cam_errf(e, CAM_NO, "no revocation list %s in "
+		    "trust.crl", c->path);
+	cam_yaml_quote(&v, c->path);
+	if (list == NULL || cam_schema_null(list)) {
+		struct cam_buf w = CAM_BUF_INIT;
+
+		cam_buf_addf(&w, "[%s]", cam_buf_str(&v));
+		rc = cam_yaml_map_set(doc, trust, "crl", cam_buf_str(&w), e);
+		cam_buf_free(&w);
+	} else if (list->type != CAM_Y_SEQ)
+		rc = cam_errf(e, CAM_NO, "%s: trust.crl is not a list",
+		    doc->file);
+	else
+		rc = cam_yaml_seq_append(doc, list, cam_buf_str(&v), e);
+	cam_buf_free(&v);
+	return rc;
+}

@@ -204,4 +204,13 @@ struct cam_user_edit {
 int cam_config_edit_user(struct cam_ydoc *doc, void *arg,
     struct cam_err *e);
 
+/* Add path to trust.crl (kept if there: a newer list replaces the file
+ * it names), or remove it (add 0); arg: struct cam_crl_edit. */
+struct cam_crl_edit {
+	const char *path;
+	int add;
+};
+int cam_config_edit_crl(struct cam_ydoc *doc, void *arg,
+    struct cam_err *e);
+
 #endif

@@ -226,14 +226,30 @@ int
 cam_site_edit(struct cam_site *s, cam_site_edit_fn fn, void *arg,
     const char *msg, char id[41], struct cam_err *e)
 {
+	return cam_site_edit_with(s, fn, arg, NULL, msg, id, e);
+}
+
+int
+cam_site_edit_with(struct cam_site *s, cam_site_edit_fn fn, void *arg,
+    const char *const *also, const char *msg, char id[41],
+    struct cam_err *e)
+{
 	struct cam_buf head = CAM_BUF_INIT, work = CAM_BUF_INIT;
 	struct cam_config cfg;
 	struct cam_ydoc doc;
 	struct cam_tree t;
 	struct cam_err rd;
 	char path[PATH_MAX];
-	const char *paths[] = { CAM_CONFIG_FILE, NULL };
+	const char *paths[8] = { CAM_CONFIG_FILE, NULL };
 	int rc = -1, written = 0;
+
+	for (size_t i = 0; also != NULL && also[i] != NULL; i++) {
+		if (i + 2 >= sizeof(paths) / sizeof(*paths))
+			return cam_errf(e, CAM_ENV, "too many files for one "
+			    "change");
+		paths[i + 1] = also[i];
+		paths[i + 2] = NULL;
+	}
 
 	memset(&doc, 0, sizeof(doc));
 	memset(&t, 0, sizeof(t));
