@@ -12,11 +12,11 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/pem.h>	/* before cms.h: its PEM functions */
 #include <openssl/cms.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -643,4 +643,55 @@ end:
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
 	return rc;
+}
+
+int
+cam_trust_signers(const struct cam_trust *t, const void *sig, size_t len,
+    struct cam_signer_status *out, int max)
+{
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *certs = NULL;
+	CMS_ContentInfo *cms = NULL;
+	BIO *in;
+	int n = 0;
+
+	if (len > INT_MAX || (in = BIO_new_mem_buf(sig, (int)len)) == NULL)
+		return -1;
+	if (memmem(sig, len, "-----BEGIN ", 11) != NULL)
+		cms = PEM_read_bio_CMS(in, NULL, NULL, NULL);
+	else
+		cms = d2i_CMS_bio(in, NULL);
+	BIO_free(in);
+	if (cms == NULL || (sis = CMS_get0_SignerInfos(cms)) == NULL) {
+		CMS_ContentInfo_free(cms);
+		ERR_clear_error();
+		return -1;
+	}
+	certs = CMS_get1_certs(cms);
+	for (int i = 0; i < sk_CMS_SignerInfo_num(sis); i++) {
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, i);
+		X509 *x = NULL;
+
+		for (int j = 0; j < sk_X509_num(certs) && x == NULL; j++)
+			if (CMS_SignerInfo_cert_cmp(si,
+			    sk_X509_value(certs, j)) == 0)
+				x = sk_X509_value(certs, j);
+		if (n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			if (x != NULL) {
+				cam_crypto_subject(x, out[n].subject,
+				    sizeof(out[n].subject));
+				out[n].revoked = cam_crypto_revoked(t->store,
+				    x, &out[n].when);
+			} else
+				snprintf(out[n].subject,
+				    sizeof(out[n].subject), "(certificate "
+				    "not included)");
+		}
+		n++;
+	}
+	sk_X509_pop_free(certs, X509_free);
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+	return n;
 }

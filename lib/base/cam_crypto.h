@@ -89,6 +89,17 @@ struct x509_st;
 struct x509_store_st;
 int cam_crypto_revoked(struct x509_store_st *store, const struct x509_st *x,
     time_t *when);
+/* The signers of a CMS signature sig (DER or PEM), whether verified
+ * or not: for each (at most max) its subject and whether a list of t
+ * revokes it (with the date).  The number of signers, or -1 if sig is
+ * no CMS signature. */
+struct cam_signer_status {
+	char	subject[256];
+	int	revoked;
+	time_t	when;
+};
+int cam_trust_signers(const struct cam_trust *t, const void *sig,
+    size_t len, struct cam_signer_status *out, int max);
 /* The subject of x, one line, into buf. */
 void cam_crypto_subject(const struct x509_st *x, char *buf, size_t len);
 
