@@ -204,8 +204,12 @@ run(struct cam_site *site, const struct cam_extract_opts *o, int tty)
 	int rc;
 
 	cam_err_clear(&e);
-	if (cam_extract_run(&x, site, o, &e) == 0)
+	if (cam_extract_run(&x, site, o, &e) == 0) {
+		if (x.sigs.warning != NULL)
+			fprintf(stderr, "%s: warning: %s\n", prog,
+			    x.sigs.warning);
 		rc = granted(&x, o->out);
+	}
 	else if (x.refusal != NULL)
 		rc = refuse(x.req.id != NULL ? x.req.id : o->request,
 		    x.refusal, &e);

@@ -122,6 +122,8 @@ struct cam_request_sigs {
 	struct cam_request_signer *v;
 	size_t	 nfiles;	/* signature files looked at */
 	char	**files;
+	char	*warning;	/* cam_request_check: a stale revocation
+				 * list accepted by policy, or NULL */
 };
 
 enum cam_request_refusal {
