@@ -143,6 +143,14 @@ expect_success 'camview grant refuses the revoked director too, keeps nothing' '
 	test -z "$(ls site.store/views 2>/dev/null)"
 '
 
+expect_success 'an archive encrypted to a revoked certificate: refused as revoked, nothing written' '
+	request R5 director &&
+	must_fail 1 camextract -C site run R5.yaml -o R5.cms --encrypt-to "$P/director2.crt" 2>err &&
+	has "refused \(revoked\)" err &&
+	has "the recipient.s certificate C = VN, O = Demo Office, CN = Phó Giám đốc Demo was revoked on 20" err &&
+	test ! -e R5.cms && test -z "$(ls R5.cms* 2>/dev/null)"
+'
+
 expect_success 'the director still approves; camaudit verify says no signer is revoked' '
 	request R2 director &&
 	camextract -C site run R2.yaml -o R2.tar >out 2>err &&

@@ -695,3 +695,31 @@ cam_trust_signers(const struct cam_trust *t, const void *sig, size_t len,
 	ERR_clear_error();
 	return n;
 }
+
+int
+cam_trust_cert_revoked(const struct cam_trust *t, const void *data,
+    size_t len, char *subject, size_t sl, time_t *when)
+{
+	const unsigned char *p = data;
+	X509 *x = NULL;
+	BIO *bio;
+	int r;
+
+	*when = 0;
+	subject[0] = '\0';
+	if (len > INT_MAX)
+		return -1;
+	if (memmem(data, len, "-----BEGIN ", 11) != NULL) {
+		if ((bio = BIO_new_mem_buf(data, (int)len)) != NULL)
+			x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	} else
+		x = d2i_X509(NULL, &p, (long)len);
+	ERR_clear_error();
+	if (x == NULL)
+		return -1;
+	cam_crypto_subject(x, subject, sl);
+	r = cam_crypto_revoked(t->store, x, when);
+	X509_free(x);
+	return r;
+}

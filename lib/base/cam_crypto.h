@@ -100,6 +100,11 @@ struct cam_signer_status {
 };
 int cam_trust_signers(const struct cam_trust *t, const void *sig,
     size_t len, struct cam_signer_status *out, int max);
+/* Is the certificate of data (PEM or DER; the first one) revoked by a
+ * list of t?  1 with its subject and the revocation date, 0 if not, -1
+ * if data holds no certificate. */
+int cam_trust_cert_revoked(const struct cam_trust *t, const void *data,
+    size_t len, char *subject, size_t sl, time_t *when);
 /* The subject of x, one line, into buf. */
 void cam_crypto_subject(const struct x509_st *x, char *buf, size_t len);
 
