@@ -70,10 +70,11 @@ check_crls(const char *dir, const struct cam_tree *tree,
 	return rc;
 }
 
-/* Validate the configuration held by tree t; label names it in messages. */
+/* Validate the configuration held by tree t; label names it in messages;
+ * commit: the full check of a commit. */
 static int
 load_tree(const char *dir, const struct cam_tree *t, const char *label,
-    struct cam_config *cfg, struct cam_err *e)
+    int commit, struct cam_config *cfg, struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
 	const struct cam_paths *lists[3];
@@ -112,7 +113,11 @@ load_tree(const char *dir, const struct cam_tree *t, const char *label,
 			}
 			cam_buf_free(&c);
 		}
-	if (!bad && cfg->trust_crl.n > 0 && check_crls(dir, t, cfg, e) == -1)
+	/* The lists' signatures at commit only: a government CA's list is
+	 * a megabyte, not to be read twice by every program that opens
+	 * the site (cam_site_trust checks them again). */
+	if (!bad && commit && cfg->trust_crl.n > 0 &&
+	    check_crls(dir, t, cfg, e) == -1)
 		bad++;
 	rc = bad ? -1 : 0;
 end:
@@ -132,7 +137,7 @@ cam_site_check_tree(void *arg, const struct cam_tree *t, struct cam_err *e)
 	if (cam_path(label, sizeof(label), e, "%s/%s", dir,
 	    CAM_CONFIG_FILE) == -1)
 		return -1;
-	if (load_tree(dir, t, label, &cfg, e) == -1)
+	if (load_tree(dir, t, label, 1, &cfg, e) == -1)
 		return -1;
 	cam_config_free(&cfg);
 	return 0;
@@ -167,7 +172,7 @@ cam_site_open(struct cam_site *s, const char *dir, struct cam_err *e)
 		snprintf(label, sizeof(label), "%s", path);
 	else
 		snprintf(label, sizeof(label), "%s@HEAD", path);
-	if (load_tree(dir, &t, label, &s->cfg, e) == -1)
+	if (load_tree(dir, &t, label, 0, &s->cfg, e) == -1)
 		goto end;
 	rc = 0;
 end:
