@@ -182,6 +182,8 @@ granted(const struct cam_extract *x, const char *out)
 	cam_json_add_str(&d, "archive", out);
 	cam_json_add_uint(&d, "cameras", x->nclips);
 	cam_json_add_bool(&d, "encrypted", x->encrypted);
+	if (x->sigs.warning != NULL)
+		cam_json_add_str(&d, "warning", x->sigs.warning);
 	cam_json_end(&d);
 	cam_cli_audit(x->req.id, "granted", NULL, cam_buf_str(&d));
 	cam_buf_free(&d);

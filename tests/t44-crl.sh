@@ -212,7 +212,8 @@ expect_success 'a stale list: camctl warns, camaudit crl fails, policy warn acce
 	request R3 director &&
 	camextract -C site run R3.yaml -o R3.tar >out 2>err &&
 	test -s R3.tar &&
-	has "warning: .*revocation list .* out of date" err
+	has "warning: .*revocation list .* out of date" err &&
+	cut -f6 site.store/audit.journal | jq -s -e "map(select(.program == \"camextract\" and .object == \"R3\" and .outcome == \"granted\" and (.detail.warning | test(\"revocation list of .* is out of date\")))) | length == 1" >/dev/null
 '
 
 expect_success 'policy crl_expired: refuse: the stale list refuses every signature of its CA' '
