@@ -240,7 +240,23 @@ expect_success 'camkit.yaml: a bad crl_expired and a list no trusted CA signed a
 	must_fail 1 camctl -C site commit -m bad 2>err &&
 	has "rogue.crl: revocation list 1: its issuer \(CN = Rogue CA\) is not a trusted CA" err &&
 	git -C site checkout -q camkit.yaml && rm site/trust/crl/rogue.crl &&
-	test "$(git -C site rev-parse HEAD)" = "$head"
+	test "$(git -C site rev-parse HEAD)" = "$head" &&
+	sed -i "s|^  crl_expired: refuse|  crl_expired: warn|" site/camkit.yaml &&
+	camctl -C site commit -m "stale lists warn" >/dev/null
+'
+
+expect_success 'camctl crl rm: the list is no longer in force; an unknown path is refused' '
+	head=$(git -C site rev-parse HEAD) &&
+	must_fail 1 camctl -C site crl rm trust/crl/none.crl 2>err &&
+	has "no revocation list trust/crl/none.crl in trust.crl" err &&
+	test "$(git -C site rev-parse HEAD)" = "$head" &&
+	path=$(cd site && ls trust/crl/*.crl) &&
+	camctl -C site crl rm "$path" >out &&
+	has "^committed	.*	crl rm $path$" out &&
+	test -z "$(camctl -C site crl list)" &&
+	request R6 director2 &&
+	camextract -C site run R6.yaml -o R6.tar >out 2>err &&
+	test -s R6.tar
 '
 
 done_testing
