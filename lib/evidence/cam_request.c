@@ -776,8 +776,8 @@ in_set(STACK_OF(X509) *set, X509 *x)
  * its issuer is stale and the policy refuses it.  The refusal with its
  * message. */
 static int
-chain_revocation(struct vctx *c, X509_STORE_CTX *ctx, const char *file,
-    const char *subj, X509 *x, X509 *cur, int err)
+chain_revocation(struct vctx *c, const char *file, const char *subj,
+    X509 *x, X509 *cur, int err)
 {
 	char *who = name_str(X509_get_subject_name(cur));
 	char date[64];
@@ -804,7 +804,6 @@ chain_revocation(struct vctx *c, X509_STORE_CTX *ctx, const char *file,
 	struct cam_crl_info in;
 	char *issuer = name_str(X509_get_issuer_name(cur));
 
-	(void)ctx;
 	if (c->t->ca != NULL && cam_trust_stale(c->t->ca, c->now, &in) > 0)
 		cam_time_format_zone(in.next, c->t->zone, date, sizeof(date));
 	else
@@ -859,8 +858,7 @@ chain(struct vctx *c, const char *file, const char *subj, X509 *x,
 		rc = CAM_REQ_CERT_EXPIRED;
 	} else if (err == X509_V_ERR_CERT_REVOKED ||
 	    err == X509_V_ERR_CRL_HAS_EXPIRED) {
-		rc = chain_revocation(c, ctx, file, subj, x, cur ? cur : x,
-		    err);
+		rc = chain_revocation(c, file, subj, x, cur ? cur : x, err);
 	} else {
 		cam_errf(c->e, CAM_NO, "%s: signer %s does not chain to a "
 		    "trusted CA: %s%s%s", file, subj,
