@@ -21,6 +21,7 @@
 #include "audit/cam_audit_archive.h"
 #include "audit/cam_audit_cameras.h"
 #include "audit/cam_audit_config.h"
+#include "audit/cam_audit_crl.h"
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_recordings.h"
 #include "audit/cam_audit_report.h"
@@ -39,8 +40,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: camaudit [-C dir] verify archive [--trust dir] [--key file]\n"
-"              [--json]\n"
+"usage: camaudit [-C dir] verify archive [--trust dir | file] [--crl file]\n"
+"              [--key file] [--json]\n"
 "       camaudit [-C dir] journals [--json]\n"
 "       camaudit [-C dir] recordings [--camera id] [--from time] [--to time]\n"
 "              [--json]\n"
@@ -48,6 +49,7 @@ usage(FILE *f)
 "       camaudit [-C dir] config [--since time] [--json]\n"
 "       camaudit [-C dir] cameras [--camera id] [--defaults file] [--json]\n"
 "       camaudit [-C dir] report [--month yyyy-mm] [--json]\n"
+"       camaudit [-C dir] crl [--json]\n"
 "       camaudit -h | --help | --version\n");
 }
 
@@ -89,6 +91,7 @@ cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "trust", required_argument, NULL, 't' },
+		{ "crl", required_argument, NULL, 'r' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
@@ -96,13 +99,14 @@ cmd_verify(int argc, char **argv)
 	struct cam_checklist ck = { 0 };
 	struct cam_audit_archive_trust t;
 	struct cam_err e;
-	const char *tdir = NULL, *key = NULL, *path;
+	const char *tdir = NULL, *key = NULL, *crl = NULL, *path;
 	time_t at = time(NULL);
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (c) {
 		case 't': tdir = optarg; break;
+		case 'r': crl = optarg; break;
 		case 'k': key = optarg; break;
 		case 'j': ck.json = 1; break;
 		default: return cam_cli_usage_error("verify: bad option");
@@ -111,7 +115,7 @@ cmd_verify(int argc, char **argv)
 		return cam_cli_usage_error("verify: give one archive");
 	path = argv[optind];
 	cam_err_clear(&e);
-	if (cam_audit_archive_trust_load(&t, dir, tdir, &e) == -1) {
+	if (cam_audit_archive_trust_load(&t, dir, tdir, crl, &e) == -1) {
 		cam_audit_archive_trust_free(&t);
 		return cam_cli_fail(&e);
 	}
@@ -157,6 +161,33 @@ cmd_journals(int argc, char **argv)
 	rc = finish(&ck);
 	cam_cli_audit("journals", rc == 0 ? "granted" : "failed",
 	    rc == 0 ? NULL : "a journal failed", NULL);
+	cam_site_close(&s);
+	return rc;
+}
+
+/* ---- crl: the revocation lists ---- */
+
+static int
+cmd_crl(int argc, char **argv)
+{
+	struct cam_checklist ck = { 0 };
+	struct cam_site s;
+	struct cam_err e;
+	int rc;
+
+	if ((rc = cam_cli_json_only(argc, argv, "crl", &ck.json)) != 0)
+		return rc;
+	cam_err_clear(&e);
+	if ((rc = open_site(&s)) != 0)
+		return rc;
+	if (cam_audit_crl(&s, time(NULL), &ck, &e) == -1) {
+		cam_site_close(&s);
+		cam_checklist_free(&ck);
+		return cam_cli_fail(&e);
+	}
+	rc = finish(&ck);
+	cam_cli_audit("crl", rc == 0 ? "granted" : "failed",
+	    rc == 0 ? NULL : "a revocation list is out of date", NULL);
 	cam_site_close(&s);
 	return rc;
 }
@@ -448,6 +479,7 @@ static const struct cam_cli_verb verbs[] = {
 	{ "config", cmd_config, 0 },
 	{ "cameras", cmd_cameras, 0 },
 	{ "report", cmd_report, 0 },
+	{ "crl", cmd_crl, 0 },
 };
 
 int

@@ -219,6 +219,8 @@ granted(const struct cam_extract *x, const char *out)
 	cam_json_add_str(&d, "archive", out);
 	cam_json_add_uint(&d, "cameras", x->nclips);
 	cam_json_add_bool(&d, "encrypted", x->encrypted);
+	if (x->sigs.warning != NULL)
+		cam_json_add_str(&d, "warning", x->sigs.warning);
 	cam_json_end(&d);
 	cam_cli_audit(x->req.id, "granted", NULL, cam_buf_str(&d));
 	cam_buf_free(&d);
@@ -241,8 +243,12 @@ run(struct cam_site *site, const struct cam_extract_opts *o, int tty)
 	int rc;
 
 	cam_err_clear(&e);
-	if (cam_extract_run(&x, site, o, &e) == 0)
+	if (cam_extract_run(&x, site, o, &e) == 0) {
+		if (x.sigs.warning != NULL)
+			fprintf(stderr, "%s: warning: %s\n", prog,
+			    x.sigs.warning);
 		rc = granted(&x, o->out);
+	}
 	else if (x.refusal != NULL)
 		rc = refuse(x.req.id != NULL ? x.req.id : o->request,
 		    x.refusal, &e);

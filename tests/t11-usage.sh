@@ -14,6 +14,8 @@ VALUES='
 camctl init	dir	new
 camctl camera add	id	door
 camctl user add	name	guard2
+camctl crl rm	path	trust/crl/none.crl
+camctl crl add	file	pw
 camctl	key	name
 camctl	value	Gate
 camctl	name	guard1

@@ -476,6 +476,39 @@ check_request(struct cam_audit_archive_view *v,
 	return 0;
 }
 
+/* Each signer of the signature member m (who: "site", "request"):
+ * whether a revocation list of the trust revokes its certificate now,
+ * whatever the chain check said. */
+static void
+check_revocation(const struct cam_audit_archive_member *m, const char *who,
+    const struct cam_audit_archive_trust *t, struct cam_checklist *ck)
+{
+	struct cam_signer_status st[8];
+	const char *zone = t->have_site ? t->site.cfg.timezone :
+	    CAM_DEFAULT_ZONE;
+	char when[64];
+	int n;
+
+	if (cam_trust_crl_count(t->ca) == 0) {
+		cam_checklist_add(ck, 1, "revocation", "%s: %s signer not "
+		    "checked: no revocation list is trusted", m->name, who);
+		return;
+	}
+	if ((n = cam_trust_signers(t->ca, m->data.s, m->data.len, st,
+	    8)) <= 0)
+		return;	/* the signature check says why */
+	for (int i = 0; i < n && i < 8; i++) {
+		if (!st[i].revoked) {
+			cam_checklist_add(ck, 1, "revocation", "%s: %s signer "
+			    "%s: not revoked", m->name, who, st[i].subject);
+			continue;
+		}
+		cam_time_format_zone(st[i].when, zone, when, sizeof(when));
+		cam_checklist_add(ck, 0, "revocation", "%s: %s signer %s: "
+		    "revoked on %s", m->name, who, st[i].subject, when);
+	}
+}
+
 int
 cam_audit_archive(const char *path, const char *key,
     const struct cam_audit_archive_trust *t, const char *tmpdir, time_t now,
@@ -526,6 +559,16 @@ cam_audit_archive(const char *path, const char *key,
 		cam_checklist_add(ck, 1, "site signature", "SHA256SUMS signed "
 		    "by %s", signer);
 
+	if (sig != NULL)
+		check_revocation(sig, "site", t, ck);
+	for (size_t i = 0; i < v.n; i++) {
+		size_t l = strlen(v.m[i].name);
+
+		if (strncmp(v.m[i].name, CAM_ARCHIVE_REQUEST,
+		    strlen(CAM_ARCHIVE_REQUEST)) == 0 && l > 4 &&
+		    strcmp(v.m[i].name + l - 4, ".p7s") == 0)
+			check_revocation(&v.m[i], "request", t, ck);
+	}
 	if (check_request(&v, cy, t, at, tmpdir, window, &have_window, ck,
 	    e) == -1)
 		goto end;

@@ -26,7 +26,9 @@
 
 /* What the signatures are checked against: --trust DIR (every
  * certificate in it an anchor; director*.pem and unit-head*.pem also
- * name those), else the configuration in force. */
+ * name those; *.crl are revocation lists), --trust FILE (its
+ * certificates anchors, as openssl's -CAfile; directors and unit heads
+ * from the site's configuration), else the configuration in force. */
 struct cam_audit_archive_trust {
 	struct cam_trust *ca;
 	struct cam_buf *dir, *uh;
@@ -44,9 +46,12 @@ struct cam_audit_archive_trust {
 };
 
 /* The site in confdir if given and it opens (it must when tdir is NULL),
- * and the trust of tdir or else of that site.  Free t even on failure. */
+ * and the trust of tdir (a directory or a file) or else of that site,
+ * with the revocation list of the file crl too if not NULL.  Free t
+ * even on failure. */
 int cam_audit_archive_trust_load(struct cam_audit_archive_trust *t,
-    const char *confdir, const char *tdir, struct cam_err *e);
+    const char *confdir, const char *tdir, const char *crl,
+    struct cam_err *e);
 void cam_audit_archive_trust_free(struct cam_audit_archive_trust *t);
 
 /* Verify the archive at path (decrypted with key, a recipient's private

@@ -50,6 +50,64 @@ int cam_trust_add_pem(struct cam_trust *t, const void *data, size_t len,
 /* How many certificates were added. */
 int cam_trust_count(const struct cam_trust *t);
 void cam_trust_free(struct cam_trust **t);
+/*
+ * Certificate revocation lists.  Once a list is added, every chain
+ * checked against t is checked for revocation, at every level, but
+ * only against the issuers that have a list in t: a CA with none is
+ * not checked (not refused either; sites add the lists they get).  A
+ * list newer than the time of the check counts (what is known now of
+ * a certificate is what counts).  A list past its nextUpdate is
+ * accepted unless cam_trust_refuse_stale was called.
+ */
+struct cam_crl_info {
+	char		issuer[256];	/* one line, OpenSSL's form */
+	unsigned long	hash;		/* the issuer's, as openssl rehash */
+	time_t		last, next;	/* thisUpdate, nextUpdate (0: none) */
+	int		nrevoked;
+};
+/* Add the CRL of data (PEM or DER; a PEM text may hold several) after
+ * checking that it is signed by a certificate of t (add the CA
+ * certificates first): refused (CAM_NO) if its issuer is not among
+ * them or the signature does not verify.  info (may be NULL) describes
+ * the last list added. */
+int cam_trust_add_crl(struct cam_trust *t, const void *data, size_t len,
+    const char *label, struct cam_crl_info *info, struct cam_err *e);
+/* How many CRLs were added; the i-th one's description. */
+int cam_trust_crl_count(const struct cam_trust *t);
+void cam_trust_crl_info(const struct cam_trust *t, int i,
+    struct cam_crl_info *info);
+/* A list past its nextUpdate fails the check
+ * (X509_V_ERR_CRL_HAS_EXPIRED) rather than being accepted. */
+void cam_trust_refuse_stale(struct cam_trust *t);
+/* How many of t's lists are past their nextUpdate at now; the first
+ * one's description into info (may be NULL). */
+int cam_trust_stale(const struct cam_trust *t, time_t now,
+    struct cam_crl_info *info);
+/* Is certificate x revoked by a list of store (a cam_trust_store)? 1
+ * with the revocation date in *when, 0 if not. */
+struct x509_st;
+struct x509_store_st;
+int cam_crypto_revoked(struct x509_store_st *store, const struct x509_st *x,
+    time_t *when);
+/* The signers of a CMS signature sig (DER or PEM), whether verified
+ * or not: for each (at most max) its subject and whether a list of t
+ * revokes it (with the date).  The number of signers, or -1 if sig is
+ * no CMS signature. */
+struct cam_signer_status {
+	char	subject[256];
+	int	revoked;
+	time_t	when;
+};
+int cam_trust_signers(const struct cam_trust *t, const void *sig,
+    size_t len, struct cam_signer_status *out, int max);
+/* Is the certificate of data (PEM or DER; the first one) revoked by a
+ * list of t?  1 with its subject and the revocation date, 0 if not, -1
+ * if data holds no certificate. */
+int cam_trust_cert_revoked(const struct cam_trust *t, const void *data,
+    size_t len, char *subject, size_t sl, time_t *when);
+/* The subject of x, one line, into buf. */
+void cam_crypto_subject(const struct x509_st *x, char *buf, size_t len);
+
 /* For the signature checkers in lib/ only: OpenSSL's own store behind
  * t, owned by t.  Declared this way so that this header does not need
  * OpenSSL's. */

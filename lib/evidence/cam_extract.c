@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cam_crypto.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "evidence/cam_custody.h"
@@ -166,6 +167,31 @@ check_request(struct cam_extract *x, struct cam_err *e)
 	return 0;
 }
 
+/* Is the recipient's certificate revoked (trust.crl)?  1 with the
+ * refusal in e (or the failure to read the trust), 0 if not. */
+static int
+recipient_revoked(struct cam_extract *x, const char *enc, struct cam_err *e)
+{
+	struct cam_trust *t = NULL;
+	char subj[256], date[64];
+	time_t when;
+	int r;
+
+	if (cam_site_trust(x->site, &t, e) == -1)
+		return 1;
+	r = cam_trust_cert_revoked(t, x->recipient.s, x->recipient.len, subj,
+	    sizeof(subj), &when);
+	cam_trust_free(&t);
+	if (r != 1)
+		return 0;
+	cam_time_format_zone(when, x->site->cfg.timezone, date, sizeof(date));
+	cam_errf(e, CAM_NO, "%s: the recipient's certificate %s was revoked "
+	    "on %s (trust.crl): footage is not encrypted to it",
+	    enc != NULL ? enc : "recipient.certificate", subj, date);
+	refuse(x, "revoked");
+	return 1;
+}
+
 /* The certificate to encrypt to, if any, and the site's signing key. */
 static int
 check_keys(struct cam_extract *x, struct cam_err *e)
@@ -187,6 +213,8 @@ check_keys(struct cam_extract *x, struct cam_err *e)
 		    "encrypt to", enc != NULL ? enc : "recipient.certificate");
 		return refuse(x, "bad-recipient");
 	}
+	if (x->encrypted && recipient_revoked(x, enc, e))
+		return -1;
 	if (cam_secret_site_key(x->o->confdir, key, crt, e) == -1)
 		return -1;
 	return cam_sealer_open(&x->sealer, key, crt, e);

@@ -784,7 +784,7 @@ cam_request_refusal_name(int code)
 	static const char *const names[] = { "ok", "unsigned",
 	    "bad-signature", "untrusted", "cert-expired", "not-director",
 	    "no-unit-head", "expired", "wrong-unit", "same-signer",
-	    "key-usage", "edited" };
+	    "key-usage", "edited", "revoked", "crl-expired" };
 
 	if (code < 0 || (size_t)code >= sizeof(names) / sizeof(*names))
 		return NULL;
@@ -898,6 +898,51 @@ in_set(STACK_OF(X509) *set, X509 *x)
 	return 0;
 }
 
+/* Why chain() failed on revocation of x's chain: cur is revoked, or the list of
+ * its issuer is stale and the policy refuses it.  The refusal with its
+ * message. */
+static int
+chain_revocation(struct vctx *c, const char *file, const char *subj,
+    X509 *x, X509 *cur, int err)
+{
+	char *who = name_str(X509_get_subject_name(cur));
+	char date[64];
+	time_t when;
+
+	if (err == X509_V_ERR_CERT_REVOKED) {
+		if (cam_crypto_revoked(c->store, cur, &when))
+			cam_time_format_zone(when, c->t->zone, date,
+			    sizeof(date));
+		else
+			snprintf(date, sizeof(date), "an unknown date");
+		if (X509_cmp(cur, x) == 0)
+			cam_errf(c->e, CAM_NO, "%s: signer %s: certificate "
+			    "revoked on %s (trust.crl); a revoked certificate "
+			    "approves nothing", file, subj, date);
+		else
+			cam_errf(c->e, CAM_NO, "%s: signer %s: the certificate "
+			    "of %s, which vouches for it, was revoked on %s "
+			    "(trust.crl); a revoked certificate approves "
+			    "nothing", file, subj, who, date);
+		free(who);
+		return CAM_REQ_REVOKED;
+	}
+	struct cam_crl_info in;
+	char *issuer = name_str(X509_get_issuer_name(cur));
+
+	if (c->t->ca != NULL && cam_trust_stale(c->t->ca, c->now, &in) > 0)
+		cam_time_format_zone(in.next, c->t->zone, date, sizeof(date));
+	else
+		snprintf(date, sizeof(date), "an unknown date");
+	cam_errf(c->e, CAM_NO, "%s: signer %s: the revocation list of %s "
+	    "is out of date (a new one was due on %s) and the policy refuses "
+	    "stale lists (policy: crl_expired: refuse): get the CA's current "
+	    "list and add it with camctl crl add", file, subj, issuer, date);
+	free(issuer);
+	free(who);
+	return CAM_REQ_CRL_EXPIRED;
+}
+
 /* Chain x to the trusted CAs at c->now: CAM_REQ_OK or a refusal with
  * its message. */
 static int
@@ -937,6 +982,9 @@ chain(struct vctx *c, const char *file, const char *subj, X509 *x,
 		    "%s)", file, subj, at ? "the certificate of " : "the "
 		    "signer's own", at ? at : "", until);
 		rc = CAM_REQ_CERT_EXPIRED;
+	} else if (err == X509_V_ERR_CERT_REVOKED ||
+	    err == X509_V_ERR_CRL_HAS_EXPIRED) {
+		rc = chain_revocation(c, file, subj, x, cur ? cur : x, err);
 	} else {
 		cam_errf(c->e, CAM_NO, "%s: signer %s does not chain to a "
 		    "trusted CA: %s%s%s", file, subj,
@@ -1574,6 +1622,7 @@ cam_request_sigs_free(struct cam_request_sigs *s)
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
+	free(s->warning);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1663,6 +1712,27 @@ edited(const char *path, const char *const *extra, size_t nextra,
 	return yes;
 }
 
+/* A revocation list past its next update, accepted by the policy
+ * (crl_expired: warn): said in sigs->warning. */
+static void
+stale_warning(const struct cam_trust *ca, const struct cam_config *cfg,
+    time_t now, struct cam_request_sigs *sigs)
+{
+	struct cam_buf b = CAM_BUF_INIT;
+	struct cam_crl_info in;
+	char when[64];
+
+	if (cfg->crl_expired_refuse || cam_trust_stale(ca, now, &in) == 0)
+		return;
+	cam_time_format_zone(in.next, cfg->timezone, when, sizeof(when));
+	cam_buf_addf(&b, "the revocation list of %s is out of date (a new "
+	    "one was due on %s): a certificate revoked since is not known; "
+	    "accepted by the policy (crl_expired: warn); get the CA's "
+	    "current list and add it with camctl crl add", in.issuer, when);
+	sigs->warning = cam_xstrdup(cam_buf_str(&b));
+	cam_buf_free(&b);
+}
+
 int
 cam_request_check(struct cam_site *site, const char *path,
     const char *const *extra, size_t nextra,
@@ -1692,6 +1762,7 @@ cam_request_check(struct cam_site *site, const char *path,
 	t.unit_heads = heads;
 	t.nunit_heads = nheads;
 	t.need_unit_head = cfg->unit_head_signature;
+	t.zone = cfg->timezone;
 	t.unit_head_units = (const char *const *)cfg->trust_unit_head_unit;
 	if (cam_request_load(r, path, cfg->timezone, e) == -1) {
 		if (e->code == CAM_NO) {
@@ -1721,6 +1792,7 @@ cam_request_check(struct cam_site *site, const char *path,
 	ref = cam_request_verify(r, path, extra, nextra, &t, now, sigs, e);
 	if (ref == -1)
 		goto end;
+	stale_warning(ca, cfg, now, sigs);
 	if (ref != CAM_REQ_OK) {
 		*refusal = cam_request_refusal_name(ref);
 		goto end;

@@ -138,6 +138,8 @@ struct cam_request_sigs {
 	struct cam_request_signer *v;
 	size_t	 nfiles;	/* signature files looked at */
 	char	**files;
+	char	*warning;	/* cam_request_check: a stale revocation
+				 * list accepted by policy, or NULL */
 };
 
 enum cam_request_refusal {
@@ -161,6 +163,11 @@ enum cam_request_refusal {
 	CAM_REQ_EDITED,		/* saved by an editor with CRLF line ends
 				 * or a byte-order mark after signing
 				 * (cam_request_check only) */
+	CAM_REQ_REVOKED,	/* a certificate of the chain is revoked
+				 * (a list of trust.crl names it) */
+	CAM_REQ_CRL_EXPIRED,	/* a revocation list is past its
+				 * nextUpdate and policy.crl_expired is
+				 * refuse */
 };
 
 /*
@@ -184,6 +191,7 @@ struct cam_request_trust {
 	size_t			 nunit_heads;
 	int			 need_unit_head;
 	const char *const	*unit_head_units;
+	const char		*zone;	/* dates in messages (NULL: UTC) */
 };
 
 /*
@@ -240,7 +248,8 @@ const char *cam_request_action_name(enum cam_request_action a);
 
 /* "ok", "unsigned", "bad-signature", "untrusted", "cert-expired",
  * "not-director", "no-unit-head", "expired", "wrong-unit",
- * "same-signer", "key-usage", "edited"; NULL for other codes. */
+ * "same-signer", "key-usage", "edited", "revoked", "crl-expired"; NULL
+ * for other codes. */
 const char *cam_request_refusal_name(int code);
 
 #endif

@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_time.h"
 #include "base/cam_json.h"
 #include "base/cam_key.h"
 #include "base/cam_util.h"
@@ -577,10 +578,25 @@ verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
 	    CMS_NO_SIGNER_CERT_VERIFY) == 1) {
 		/* OpenSSL's detail reads "Verify error: <why>". */
 		const char *r = reason;
+		STACK_OF(X509) *signers = CMS_get0_signers(cms);
+		X509 *sx = signers != NULL && sk_X509_num(signers) > 0 ?
+		    sk_X509_value(signers, 0) : NULL;
+		char subj[160], date[64];
+		time_t rev;
+
 		if (strncmp(r, "Verify error:", 13) == 0)
 			r += 13 + strspn(r + 13, " ");
-		snprintf(why, wl, "seal signer does not chain to a trusted "
-		    "CA: %s", r);
+		if (sx != NULL && cam_crypto_revoked(store, sx, &rev)) {
+			cam_crypto_subject(sx, subj, sizeof(subj));
+			cam_time_format_utc(rev, date, sizeof(date));
+			/* A long subject is cut: the date goes first. */
+			if (snprintf(why, wl, "seal signer revoked on %s "
+			    "(trust.crl): %s", date, subj) >= (int)wl)
+				why[wl - 1] = '\0';
+		} else
+			snprintf(why, wl, "seal signer does not chain to a "
+			    "trusted CA: %s", r);
+		sk_X509_free(signers);
 	} else
 		snprintf(why, wl, "seal signature does not verify");
 end:

@@ -808,6 +808,25 @@ parse_approved(struct cam_schema *v, const struct cam_ynode *n,
 	}
 }
 
+/* policy.crl_expired: what a revocation list past its nextUpdate
+ * does: "warn" (accepted, with a warning) or "refuse". */
+static void
+parse_crl_expired(struct cam_schema *v, const struct cam_ynode *policy,
+    struct cam_config *cfg)
+{
+	char *s = get_str(v, policy, "crl_expired", "policy", 0);
+
+	if (s == NULL)
+		return;
+	if (strcmp(s, "refuse") == 0)
+		cfg->crl_expired_refuse = 1;
+	else if (strcmp(s, "warn") != 0)
+		cam_schema_err(v, cam_yaml_get(policy, "crl_expired"),
+		    "policy: \"crl_expired\" must be \"warn\" or "
+		    "\"refuse\", not \"%s\"", s);
+	free(s);
+}
+
 int
 cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
     struct cam_err *e)
@@ -815,9 +834,9 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	static const char *const top[] = { "site", "storage", "cameras",
 	    "users", "policy", "trust", "view", NULL };
 	static const char *const policy_keys[] = { "unit_head_signature",
-	    "approved_cameras", NULL };
+	    "approved_cameras", "crl_expired", NULL };
 	static const char *const trust_keys[] = { "ca", "director",
-	    "unit_head", NULL };
+	    "unit_head", "crl", NULL };
 	struct cam_schema v = { doc, e, 0, secret_key };
 	const struct cam_ynode *root = doc->root, *n;
 
@@ -848,12 +867,14 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 		cam_schema_bool(&v, n, "unit_head_signature", "policy",
 		    &cfg->unit_head_signature);
 		parse_approved(&v, cam_yaml_get(n, "approved_cameras"), cfg);
+		parse_crl_expired(&v, n, cfg);
 	}
 	n = cam_yaml_get(root, "trust");
 	if (!cam_schema_null(n) && cam_schema_map(&v, n, "trust", trust_keys)) {
 		get_paths(&v, n, "ca", &cfg->trust_ca);
 		get_paths(&v, n, "director", &cfg->trust_director);
 		get_unit_heads(&v, n, cfg);
+		get_paths(&v, n, "crl", &cfg->trust_crl);
 	}
 	return v.bad ? -1 : 0;
 }
@@ -916,6 +937,7 @@ cam_config_free(struct cam_config *cfg)
 	free(cfg->trust_unit_head_unit);
 	cfg->trust_unit_head_unit = NULL;
 	paths_free(&cfg->trust_unit_head);
+	paths_free(&cfg->trust_crl);
 	for (size_t i = 0; i < cfg->ncameras; i++) {
 		struct cam_camera *c = &cfg->cameras[i];
 		free(c->id);
@@ -1173,4 +1195,53 @@ cam_config_edit_user(struct cam_ydoc *doc, void *arg, struct cam_err *e)
 	cam_yaml_replace(doc, users->vals[i], cam_buf_str(&v));
 	cam_buf_free(&v);
 	return 0;
+}
+
+int
+cam_config_edit_crl(struct cam_ydoc *doc, void *arg, struct cam_err *e)
+{
+	const struct cam_crl_edit *c = arg;
+	const struct cam_ynode *trust = cam_yaml_get(doc->root, "trust");
+	const struct cam_ynode *list;
+	struct cam_buf v = CAM_BUF_INIT;
+	int rc;
+
+	if (trust == NULL || trust->type != CAM_Y_MAP) {
+		if (!c->add)
+			return cam_errf(e, CAM_NO, "%s: no revocation list "
+			    "%s in trust.crl", doc->file, c->path);
+		cam_buf_adds(&v, "{crl: [");
+		cam_yaml_quote(&v, c->path);
+		cam_buf_adds(&v, "]}");
+		rc = cam_yaml_map_set(doc, doc->root, "trust",
+		    cam_buf_str(&v), e);
+		cam_buf_free(&v);
+		return rc;
+	}
+	list = cam_yaml_get(trust, "crl");
+	for (size_t i = 0; list != NULL && list->type == CAM_Y_SEQ &&
+	    i < list->n; i++)
+		if (list->items[i]->type == CAM_Y_SCALAR &&
+		    strcmp(list->items[i]->value, c->path) == 0) {
+			if (c->add)
+				return 0;	/* a newer list in its place */
+			return cam_yaml_seq_remove(doc, list, i, e);
+		}
+	if (!c->add)
+		return cam_errf(e, CAM_NO, "no revocation list %s in "
+		    "trust.crl", c->path);
+	cam_yaml_quote(&v, c->path);
+	if (list == NULL || cam_schema_null(list)) {
+		struct cam_buf w = CAM_BUF_INIT;
+
+		cam_buf_addf(&w, "[%s]", cam_buf_str(&v));
+		rc = cam_yaml_map_set(doc, trust, "crl", cam_buf_str(&w), e);
+		cam_buf_free(&w);
+	} else if (list->type != CAM_Y_SEQ)
+		rc = cam_errf(e, CAM_NO, "%s: trust.crl is not a list",
+		    doc->file);
+	else
+		rc = cam_yaml_seq_append(doc, list, cam_buf_str(&v), e);
+	cam_buf_free(&v);
+	return rc;
 }

@@ -98,6 +98,8 @@ struct cam_config {
 					 * trust_unit_head.path[i] is (the
 					 * map form), or NULL (the list
 					 * form: the certificate's OU) */
+	struct cam_paths trust_crl;	/* revocation lists */
+	int crl_expired_refuse;	/* policy.crl_expired: refuse (1), warn */
 	size_t ncameras;
 	struct cam_camera *cameras;
 	size_t nusers;
@@ -210,6 +212,15 @@ struct cam_user_edit {
 	int add;
 };
 int cam_config_edit_user(struct cam_ydoc *doc, void *arg,
+    struct cam_err *e);
+
+/* Add path to trust.crl (kept if there: a newer list replaces the file
+ * it names), or remove it (add 0); arg: struct cam_crl_edit. */
+struct cam_crl_edit {
+	const char *path;
+	int add;
+};
+int cam_config_edit_crl(struct cam_ydoc *doc, void *arg,
     struct cam_err *e);
 
 #endif

@@ -26,10 +26,55 @@ cam_site_dir(const char *opt, const char *env)
 	return CAM_DEFAULT_DIR;
 }
 
-/* Validate the configuration held by tree t; label names it in messages. */
+/* Add to t the files of list read from tree (CA certificates, or
+ * revocation lists when crl). */
+static int
+add_files(struct cam_trust *t, const char *dir, const struct cam_tree *tree,
+    const struct cam_paths *list, int crl, struct cam_err *e)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		const char *p = list->path[i];
+		struct cam_buf b = CAM_BUF_INIT;
+		char label[PATH_MAX];
+		int r = cam_tree_read(tree, p, &b, e);
+
+		snprintf(label, sizeof(label), "%s/%s", dir, p);
+		if (r == 1)
+			cam_errf(e, CAM_NO, "%s: not in the repository", label);
+		if (r != 0 || (crl ? cam_trust_add_crl(t, b.s, b.len, label,
+		    NULL, e) : cam_trust_add_pem(t, b.s, b.len, label,
+		    e)) == -1) {
+			cam_buf_free(&b);
+			return -1;
+		}
+		cam_buf_free(&b);
+	}
+	return 0;
+}
+
+/* Each revocation list of trust.crl is committed and signed by a CA of
+ * trust.ca. */
+static int
+check_crls(const char *dir, const struct cam_tree *tree,
+    const struct cam_config *cfg, struct cam_err *e)
+{
+	struct cam_trust *t = NULL;
+	int rc = -1;
+
+	if (cam_trust_new(&t, e) == -1)
+		return -1;
+	if (add_files(t, dir, tree, &cfg->trust_ca, 0, e) == 0 &&
+	    add_files(t, dir, tree, &cfg->trust_crl, 1, e) == 0)
+		rc = 0;
+	cam_trust_free(&t);
+	return rc;
+}
+
+/* Validate the configuration held by tree t; label names it in messages;
+ * commit: the full check of a commit. */
 static int
 load_tree(const char *dir, const struct cam_tree *t, const char *label,
-    struct cam_config *cfg, struct cam_err *e)
+    int commit, struct cam_config *cfg, struct cam_err *e)
 {
 	struct cam_buf b = CAM_BUF_INIT;
 	const struct cam_paths *lists[3];
@@ -68,6 +113,12 @@ load_tree(const char *dir, const struct cam_tree *t, const char *label,
 			}
 			cam_buf_free(&c);
 		}
+	/* The lists' signatures at commit only: a government CA's list is
+	 * a megabyte, not to be read twice by every program that opens
+	 * the site (cam_site_trust checks them again). */
+	if (!bad && commit && cfg->trust_crl.n > 0 &&
+	    check_crls(dir, t, cfg, e) == -1)
+		bad++;
 	rc = bad ? -1 : 0;
 end:
 	cam_buf_free(&b);
@@ -86,7 +137,7 @@ cam_site_check_tree(void *arg, const struct cam_tree *t, struct cam_err *e)
 	if (cam_path(label, sizeof(label), e, "%s/%s", dir,
 	    CAM_CONFIG_FILE) == -1)
 		return -1;
-	if (load_tree(dir, t, label, &cfg, e) == -1)
+	if (load_tree(dir, t, label, 1, &cfg, e) == -1)
 		return -1;
 	cam_config_free(&cfg);
 	return 0;
@@ -121,7 +172,7 @@ cam_site_open(struct cam_site *s, const char *dir, struct cam_err *e)
 		snprintf(label, sizeof(label), "%s", path);
 	else
 		snprintf(label, sizeof(label), "%s@HEAD", path);
-	if (load_tree(dir, &t, label, &s->cfg, e) == -1)
+	if (load_tree(dir, &t, label, 0, &s->cfg, e) == -1)
 		goto end;
 	rc = 0;
 end:
@@ -180,14 +231,30 @@ int
 cam_site_edit(struct cam_site *s, cam_site_edit_fn fn, void *arg,
     const char *msg, char id[41], struct cam_err *e)
 {
+	return cam_site_edit_with(s, fn, arg, NULL, msg, id, e);
+}
+
+int
+cam_site_edit_with(struct cam_site *s, cam_site_edit_fn fn, void *arg,
+    const char *const *also, const char *msg, char id[41],
+    struct cam_err *e)
+{
 	struct cam_buf head = CAM_BUF_INIT, work = CAM_BUF_INIT;
 	struct cam_config cfg;
 	struct cam_ydoc doc;
 	struct cam_tree t;
 	struct cam_err rd;
 	char path[PATH_MAX];
-	const char *paths[] = { CAM_CONFIG_FILE, NULL };
+	const char *paths[8] = { CAM_CONFIG_FILE, NULL };
 	int rc = -1, written = 0;
+
+	for (size_t i = 0; also != NULL && also[i] != NULL; i++) {
+		if (i + 2 >= sizeof(paths) / sizeof(*paths))
+			return cam_errf(e, CAM_ENV, "too many files for one "
+			    "change");
+		paths[i + 1] = also[i];
+		paths[i + 2] = NULL;
+	}
 
 	memset(&doc, 0, sizeof(doc));
 	memset(&t, 0, sizeof(t));
@@ -350,23 +417,13 @@ cam_site_trust(struct cam_site *s, struct cam_trust **out,
 		return -1;
 	if (cam_repo_head(&s->repo, &tree, e) == -1)
 		goto end;
-	for (size_t i = 0; i < s->cfg.trust_ca.n; i++) {
-		const char *p = s->cfg.trust_ca.path[i];
-		struct cam_buf b = CAM_BUF_INIT;
-		char label[PATH_MAX];
-		int r = cam_tree_read(&tree, p, &b, e);
-
-		snprintf(label, sizeof(label), "%s/%s", s->dir, p);
-		if (r == 1)
-			cam_errf(e, CAM_NO, "%s: not in the repository", label);
-		if (r != 0 || cam_trust_add_pem(t, b.s, b.len, label,
-		    e) == -1) {
-			cam_buf_free(&b);
-			cam_tree_free(&tree);
-			goto end;
-		}
-		cam_buf_free(&b);
+	if (add_files(t, s->dir, &tree, &s->cfg.trust_ca, 0, e) == -1 ||
+	    add_files(t, s->dir, &tree, &s->cfg.trust_crl, 1, e) == -1) {
+		cam_tree_free(&tree);
+		goto end;
 	}
+	if (s->cfg.crl_expired_refuse)
+		cam_trust_refuse_stale(t);
 	cam_tree_free(&tree);
 	*out = t;
 	t = NULL;

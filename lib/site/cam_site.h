@@ -45,11 +45,18 @@ typedef int (*cam_site_edit_fn)(struct cam_ydoc *doc, void *arg,
     struct cam_err *e);
 int cam_site_edit(struct cam_site *s, cam_site_edit_fn fn, void *arg,
     const char *msg, char id[41], struct cam_err *e);
+/* The same, committing the files also (NULL-terminated, at most 6
+ * paths written by the caller, e.g. a revocation list) with it. */
+int cam_site_edit_with(struct cam_site *s, cam_site_edit_fn fn, void *arg,
+    const char *const *also, const char *msg, char id[41],
+    struct cam_err *e);
 int cam_site_reparse(struct cam_ydoc *doc, struct cam_err *e);
 
 /* The CA certificates the configuration in force trusts (trust.ca,
- * read from HEAD, not from the working tree); free with
- * cam_trust_free.  A site that names none gets an empty set. */
+ * read from HEAD, not from the working tree) with its revocation
+ * lists (trust.crl; a stale one refused when policy.crl_expired is
+ * "refuse"); free with cam_trust_free.  A site that names none gets an
+ * empty set. */
 struct cam_trust;
 int cam_site_trust(struct cam_site *s, struct cam_trust **out,
     struct cam_err *e);

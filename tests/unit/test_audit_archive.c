@@ -18,7 +18,7 @@ main(void)
 	char dir[] = "/tmp/camkit-unit-verify-XXXXXX";
 
 	cam_err_clear(&e);
-	CHECK(cam_audit_archive_trust_load(&t, NULL, NULL, &e) == -1,
+	CHECK(cam_audit_archive_trust_load(&t, NULL, NULL, NULL, &e) == -1,
 	    "neither a site nor a trust directory: refused");
 	CHECK(e.code == CAM_USAGE, "... as a usage error");
 	CHECK(strstr(e.msg, "no configuration directory") != NULL,
@@ -29,14 +29,14 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	cam_err_clear(&e);
-	CHECK(cam_audit_archive_trust_load(&t, NULL, dir, &e) == 0,
+	CHECK(cam_audit_archive_trust_load(&t, NULL, dir, NULL, &e) == 0,
 	    "no site, an empty trust directory: loaded");
 	CHECK(t.have_site == 0 && t.ndir == 0 && t.nuh == 0,
 	    "... with no site and no signer");
 	cam_audit_archive_trust_free(&t);
 
 	cam_err_clear(&e);
-	CHECK(cam_audit_archive_trust_load(&t, dir, NULL, &e) == -1,
+	CHECK(cam_audit_archive_trust_load(&t, dir, NULL, NULL, &e) == -1,
 	    "a directory that is no site and no trust directory: refused");
 	CHECK(e.msg[0] != '\0', "... with a message");
 	cam_audit_archive_trust_free(&t);

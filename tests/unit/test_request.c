@@ -1007,7 +1007,10 @@ test_names(void)
 	    strcmp(cam_request_refusal_name(CAM_REQ_KEY_USAGE),
 	    "key-usage") == 0 &&
 	    strcmp(cam_request_refusal_name(CAM_REQ_EDITED), "edited") == 0 &&
-	    cam_request_refusal_name(CAM_REQ_EDITED + 1) == NULL &&
+	    strcmp(cam_request_refusal_name(CAM_REQ_REVOKED), "revoked") == 0 &&
+	    strcmp(cam_request_refusal_name(CAM_REQ_CRL_EXPIRED),
+	    "crl-expired") == 0 &&
+	    cam_request_refusal_name(CAM_REQ_CRL_EXPIRED + 1) == NULL &&
 	    cam_request_refusal_name(-1) == NULL, "names: every refusal");
 	CHECK(cam_relpath_valid("12/QD-UBND", 64) &&
 	    cam_relpath_valid("-a", 2) && !cam_relpath_valid("a//b", 64) &&
