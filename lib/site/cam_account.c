@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,25 +126,38 @@ argv_line(struct cam_buf *b, char *const *argv)
 	cam_buf_adds(b, "\n");
 }
 
-/* Run argv as the superuser, its output to /dev/null; 0 or -1. */
+/* Run argv as the superuser (argv, no shell), its output to /dev/null;
+ * 0 or -1. */
 static int
 run_root(char *const *argv, struct cam_err *e)
 {
+	posix_spawn_file_actions_t fa;
 	struct cam_buf line = CAM_BUF_INIT;
+	struct cam_ids ids;
+	char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	pid_t pid;
-	int st;
+	int err, st;
 
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return cam_err_sys(e, "fork");
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDWR);
-		if (fd == -1 || dup2(fd, 0) == -1 || dup2(fd, 1) == -1 ||
-		    dup2(fd, 2) == -1 || setresgid(0, 0, 0) == -1 ||
-		    setresuid(0, 0, 0) == -1)
-			_exit(126);
-		execv(argv[0], argv);
-		_exit(127);
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return cam_errf(e, CAM_ENV, "posix_spawn: out of memory");
+	if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY,
+	    0) != 0 || posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
+	    O_WRONLY, 0) != 0 || posix_spawn_file_actions_adddup2(&fa, 1,
+	    2) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return cam_errf(e, CAM_ENV, "posix_spawn: out of memory");
+	}
+	/* Its ids are this process's: the superuser's, for the spawn. */
+	if (cam_account_root_begin(&ids, e) == -1) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	err = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
+	cam_account_root_end(&ids);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err != 0) {
+		errno = err;
+		return cam_err_sys(e, "%s", argv[0]);
 	}
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
@@ -153,9 +167,8 @@ run_root(char *const *argv, struct cam_err *e)
 	argv_line(&line, argv);
 	line.s[line.len - 1] = '\0';
 	if (WIFEXITED(st))
-		cam_errf(e, CAM_ENV, "%s: exit status %d%s", cam_buf_str(&line),
-		    WEXITSTATUS(st), WEXITSTATUS(st) == 127 ? " (not found)" :
-		    "");
+		cam_errf(e, CAM_ENV, "%s: exit status %d", cam_buf_str(&line),
+		    WEXITSTATUS(st));
 	else
 		cam_errf(e, CAM_ENV, "%s: killed by signal %d",
 		    cam_buf_str(&line), WTERMSIG(st));
