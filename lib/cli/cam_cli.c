@@ -138,6 +138,15 @@ cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
 	char why[512];
 	int may;
 
+	/* A set-id program works only on a site and data root that nobody
+	 * but root and the service account can change (cam_setid.h). */
+	if ((confdir != NULL && !cam_setid_trusted_dir(confdir, why,
+	    sizeof(why))) || (cfg->root != NULL &&
+	    !cam_setid_trusted_dir(cfg->root, why, sizeof(why)))) {
+		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, cli_verb,
+		    why);
+		return CAM_NO;
+	}
 	snprintf(cli_root, sizeof(cli_root), "%s", cfg->root ? cfg->root : "");
 	snprintf(cli_confdir, sizeof(cli_confdir), "%s", confdir ? confdir :
 	    "");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "site/cam_account.h"
+#include "site/cam_policy.h"
 
 int
 cam_account_exists(const char *name)
@@ -180,11 +181,11 @@ int
 cam_account_groups(const char *name, unsigned roles, struct cam_buf *done,
     struct cam_buf *todo, struct cam_err *e)
 {
-	static const struct {
+	const struct {
 		const char *group;
 		unsigned roles;
 	} groups[] = {
-		{ CAM_GROUP_READ, CAM_GROUP_READ_ROLES },
+		{ CAM_GROUP_READ, cam_action_roles(CAM_ACT_AUDIT) },
 	};
 	char group[64], user[64];
 

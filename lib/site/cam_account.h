@@ -25,10 +25,10 @@
 
 /* Reads the journals, manifests, footage and configuration history. */
 #define CAM_GROUP_READ	"camkit-audit"
-/* The roles whose accounts join it: the auditor, and the operator, who
- * may audit too (camaudit is not set-id: it reads with its caller's
- * rights, so that it can also read archives and keys the caller holds). */
-#define CAM_GROUP_READ_ROLES	(CAM_ROLE_AUDITOR | CAM_ROLE_OPERATOR)
+/* Its members are the accounts whose roles may audit (cam_policy's
+ * CAM_ACT_AUDIT: auditor, operator, director).  camaudit is not set-id:
+ * it reads with its caller's rights, so that it can also read the
+ * archives and keys its caller holds. */
 
 /* Is name an account of this host (getpwnam)? */
 int cam_account_exists(const char *name);
