@@ -120,7 +120,7 @@ expect_success 'a site key, the demo CA and a director; a clip recorded by the s
 		sed -i \"s|^  ca: \\[\\]|  ca: [trust/ca.pem]|; s|^  director: \\[\\]|  director: [trust/director.pem]|; s|^  unit_head_signature: true|  unit_head_signature: false|\" \"$S/camkit.yaml\"" &&
 	"$I/bin/camctl" -C "$S" commit -m "trust, director" >/dev/null &&
 	start_camera gate --live --fps 10 --gop 10 &&
-	"$I/bin/camctl" -C "$S" camera add gate --url "$(camera_url gate)" --segment 2s >/dev/null &&
+	"$I/bin/camctl" -C "$S" camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null &&
 	from=$(date -u +%Y-%m-%dT%H:%M:%SZ) &&
 	setpriv --reuid=$svc --regid="$(id -g $svc)" --init-groups \
 	    env -i PATH=/usr/bin:/bin "$I/bin/camrec" -C "$S" record gate --for 7s 2>err &&
@@ -226,7 +226,7 @@ expect_success 'an operator (not root) adds a user: recorded, and told what the 
 	id -nG "$(acct auditor)" | grep -qw camkit-audit &&
 	run auditor "$I/bin/camctl" -C "$S" user add "$(acct department)" --role auditor >out 2>err &&
 	has "is recorded, but its groups need the superuser" err &&
-	has "^usermod -a -G camkit-audit $(acct department)$" err &&
+	has "^/usr/sbin/usermod -a -G camkit-audit $(acct department)$" err &&
 	! id -nG "$(acct department)" | grep -qw camkit-audit &&
 	"$I/bin/camctl" -C "$S" user list >users &&
 	has "^$(acct department)	department,auditor$" users

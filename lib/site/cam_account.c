@@ -197,7 +197,7 @@ cam_account_groups(const char *name, unsigned roles, struct cam_buf *done,
 		int want = (roles & groups[i].roles) != 0;
 		char *join[] = { "/usr/sbin/usermod", "-a", "-G", group, user,
 		    NULL };
-		char *leave[] = { "/usr/sbin/gpasswd", "-d", user, group, NULL };
+		char *leave[] = { "/usr/bin/gpasswd", "-d", user, group, NULL };
 		char **argv;
 
 		snprintf(group, sizeof(group), "%s", groups[i].group);
