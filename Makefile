@@ -288,6 +288,17 @@ install-privileges:
 	    chmod -R go-rwx $$c/private; fi; \
 	fi
 
+# tests/README's matrix of roles (role x program verb), from what
+# tests/t42-roles.sh saw each role's Unix account do (tests/README,
+# "Each role from its own account").  Needs root.
+roles-matrix: $(BINS) $(B)/tests/rtspd $(B)/tests/viewfix
+	rm -f $(B)/roles-matrix.md
+	-CAMKIT_ROLES_MATRIX=$(CURDIR)/$(B)/roles-matrix.md tests/run $(B) \
+	    tests/t42-roles.sh
+	test -s $(B)/roles-matrix.md
+	perl -0pi -e 'BEGIN { local $$/; open(my $$f, "<", "$(B)/roles-matrix.md") or die; $$m = <$$f> } \
+	    s/(<!-- roles-matrix: begin[^\n]*\n).*?(<!-- roles-matrix: end)/$$1$$m$$2/s or die' tests/README
+
 # ---- fuzzing: libFuzzer harnesses, tests/fuzz (tests/README, "Fuzzing") ----
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_NAMES="json time"]
 #		build with clang into build/fuzz/, fuzz each harness that
@@ -342,4 +353,5 @@ stress: deps
 
 
 .PHONY: all deps check stress all-tests lint analyse demo install install-privileges clean \
+	roles-matrix \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

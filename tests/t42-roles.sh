@@ -34,10 +34,16 @@ run() {
 cell() {
 	local verb=$1 role=$2 rc=0 what &&
 	shift 2 &&
-	{ run "$role" "$@" >"$T/out" 2>"$T/err" || rc=$?; } &&
+	# camview decides by the login name, whatever Unix user serves the
+	# page: its rights are asked of the library, as camview does.
+	if [ "$verb" = "camview play" ]; then
+		{ "$@" >"$T/out" 2>"$T/err" || rc=$?; }
+	else
+		{ run "$role" "$@" >"$T/out" 2>"$T/err" || rc=$?; }
+	fi &&
 	case $rc in
 	0) what=allowed ;;
-	1) if grep -Eq "may not|not a user of this site|holds no role" "$T/err"; then
+	1) if cat "$T/err" "$T/out" | grep -Eq "may not|not a user of this site|holds no role"; then
 		what=refused
 	   else
 		what="no($rc)"
@@ -74,7 +80,7 @@ expect_success 'setup: accounts, make install into a prefix, camctl init --stora
 	test "$(stat -c "%U %a" "$I/bin/camctl" "$I/bin/camextract" "$I/bin/camlog" | sort -u)" = "$svc 6755" &&
 	test "$(stat -c "%U %G %a" "$D")" = "$svc camkit-audit 2750" &&
 	"$I/bin/camctl" -C "$S" init --site Roles --storage "$D" >out 2>err &&
-	has "are the service account.s ($svc)" out &&
+	has "are the service account.s .$svc.$" out &&
 	test "$(stat -c "%U %G" "$S" "$S/camkit.yaml" "$S/.git" | sort -u)" = "$svc camkit-audit" &&
 	test "$(stat -c "%U %a" "$S/private")" = "$svc 700" &&
 	test "$(stat -c "%U %a" "$S/private/view.key")" = "$svc 600" &&
@@ -127,7 +133,7 @@ expect_success 'a site key, the demo CA and a director; a clip recorded by the s
 	stop_camera gate &&
 	to=$(date -u +%Y-%m-%dT%H:%M:%SZ) &&
 	test -n "$(find "$D/gate" -name "*.mkv")" &&
-	mkdir -m 755 req && mkdir -m 1777 out &&
+	mkdir -m 755 req && mkdir -m 1777 exports &&
 	(cd req && request R42 "$from" "$to" && sign R42.yaml director) &&
 	chmod 644 req/* &&
 	echo "$from $to" >window
@@ -146,9 +152,8 @@ expect_success 'the unlisted account, then every role: each program verb as that
 		cell "camaudit access" $r "$I/bin/camaudit" -C "$S" access &&
 		cell "read footage (files)" $r sh -c "cat \"\$(find \"$D/gate\" -name \"*.mkv\" | head -1)\" >/dev/null || exit 3" &&
 		cell "read private/ (files)" $r sh -c "cat \"$S/private/site.key\" >/dev/null || exit 3" &&
-		cell "camextract run" $r "$I/bin/camextract" -C "$S" run "$T/req/R42.yaml" -o "$T/out/R42-$r.tar" &&
-		cell "camview play" $r setpriv --reuid=$svc --regid="$(id -g $svc)" --init-groups \
-		    "$CAMKIT_BIN/tests/viewfix" "$S" may-play "$(acct $r)" gate $(cat window) || exit 1
+		cell "camextract run" $r "$I/bin/camextract" -C "$S" run "$T/req/R42.yaml" -o "$T/exports/R42-$r.tar" &&
+		cell "camview play" $r "$CAMKIT_BIN/tests/viewfix" "$S" may-play "$(acct $r)" gate $(cat window) || exit 1
 	done &&
 	test "$(grep -c . cells)" = 84
 '
@@ -194,10 +199,11 @@ expect_success 'the refusals changed nothing; the operator'"'"'s acts are its ow
 	test "$(grep -c . cams)" = 2 &&
 	test "$(git -C "$S" log -1 --format=%s)" = "camera add c-operator" &&
 	test "$(stat -c %U "$D/logbook.journal")" = $svc &&
-	grep -c "	entry	" "$D/logbook.journal" >n && test "$(cat n)" = 2 &&
-	test -s out/R42-operator.tar &&
-	test "$(ls out)" = R42-operator.tar &&
-	grep "	refused	" "$D/audit.journal" | grep -c "$(acct guard)" >n && test "$(cat n)" -ge 3
+	test "$(cut -f5 "$D/logbook.journal" | grep -c "^note$")" = 2 &&
+	test -s exports/R42-operator.tar &&
+	test "$(ls exports)" = R42-operator.tar &&
+	grep "\"outcome\":\"refused\"" "$D/audit.journal" | grep -c "\"actor\":\"$(acct guard)\"" >n &&
+	test "$(cat n)" -ge 3
 '
 
 expect_success 'a guard'"'"'s shift end seals out of the box (the service account reads the site key)' '
