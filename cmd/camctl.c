@@ -325,7 +325,7 @@ cmd_init(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *host = NULL, *zone = NULL, *storage = NULL;
-	char hostbuf[256];
+	char hostbuf[256], absstorage[PATH_MAX];
 	struct cam_err e;
 	int c;
 
@@ -341,9 +341,19 @@ cmd_init(int argc, char **argv)
 	if (optind != argc)
 		return cam_cli_usage_error("init: unexpected argument \"%s\"",
 		    argv[optind]);
-	if (storage != NULL && storage[0] != '/')
-		return cam_cli_usage_error("init: --storage wants an absolute "
-		    "path");
+	/* storage.root is absolute: a relative one is the working
+	 * directory's. */
+	if (storage != NULL && storage[0] != '/') {
+		char cwd[PATH_MAX];
+		if (getcwd(cwd, sizeof(cwd)) == NULL ||
+		    cam_path(absstorage, sizeof(absstorage), &e, "%s/%s", cwd,
+		    storage) == -1) {
+			if (e.msg[0] == '\0')
+				cam_err_sys(&e, "getcwd");
+			return cam_cli_fail(&e);
+		}
+		storage = absstorage;
+	}
 	if (host == NULL && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
 		hostbuf[sizeof(hostbuf) - 1] = '\0';
 		hostbuf[strcspn(hostbuf, ".")] = '\0';
