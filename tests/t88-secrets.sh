@@ -68,7 +68,7 @@ expect_success 'a 0640 credentials file is refused with a clear message, the pas
 
 expect_success 'units: every service runs as the dedicated user, never root' '
 	for f in "$CAMKIT_TOP"/conf/*.service; do
-		has "^User=camkit$" "$f" && has "^Group=camkit$" "$f" &&
+		has "^User=@USER@$" "$f" && has "^Group=@GROUP@$" "$f" &&
 		hasnt "^User=root" "$f" || exit 1
 	done &&
 	camctl -C site units --output units >/dev/null &&
