@@ -1168,17 +1168,23 @@ user_groups(const char *name)
 {
 	struct cam_buf done = CAM_BUF_INIT, todo = CAM_BUF_INIT;
 	const struct cam_user *cu;
+	struct cam_service svc;
 	struct cam_site s;
 	struct cam_err e;
 	unsigned roles;
-	int rc = 0;
+	int have, rc = 0;
 
 	cam_err_clear(&e);
 	if (cam_site_open(&s, dir, &e) == -1)
 		return cam_cli_fail(&e);
 	cu = cam_config_user(&s.cfg, name);
 	roles = cu != NULL ? cu->roles : 0;
+	/* Only a site with a service account (installed) has groups to
+	 * keep: a site of root's own, as a build's tests make, has none. */
+	have = cam_account_service(s.cfg.root, &svc);
 	cam_site_close(&s);
+	if (!have)
+		return 0;
 	if (cam_account_groups(name, roles, &done, &todo, &e) == -1)
 		rc = cam_cli_fail(&e);
 	if (done.len > 0)
