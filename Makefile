@@ -253,22 +253,52 @@ install: all
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then \
 	  $(MAKE) --no-print-directory install-privileges; \
 	else \
-	  echo "make install: camlog is not set-user-id yet: run" \
-	    "\"make install-privileges\" as root on the target (camlog(1))"; \
+	  echo "make install: $(SETID_PROGS) are not set-user-id yet: run" \
+	    "\"make install-privileges\" as root on the target (README)"; \
 	fi
 
-# The service account, the data root it owns, camlog set-user-id and
-# set-group-id to it and its group: guards append to the logbook through
-# camlog, never to the file, and what camlog makes is the service
-# account's and its group's, never a guard's (camlog(1)).
+# The service account and the group that reads (README, "Accounts and
+# groups"): the service account owns the data root and the
+# configuration repository (their group is $(READ_GROUP), whose members,
+# the auditors and operators, read journals, manifests, footage and the
+# history without a program; private/ stays the service account's
+# alone); camctl, camextract and camlog are set-user-id and
+# set-group-id to it, and the policy decides by the caller's account.
+# READ_GROUP is the name camctl's user verbs manage: not a setting.
+SETID_PROGS := camctl camextract camlog
+READ_GROUP := camkit-audit
 install-privileges:
 	getent passwd $(SERVICE_USER) >/dev/null || \
 	  useradd --system --user-group --home-dir $(STATEDIR) \
 	    --no-create-home --shell /usr/sbin/nologin $(SERVICE_USER)
-	g=$$(id -gn $(SERVICE_USER)) && \
-	install -d -o $(SERVICE_USER) -g $$g -m 0750 $(DESTDIR)$(STATEDIR) && \
-	chown $(SERVICE_USER):$$g $(DESTDIR)$(BINDIR)/camlog
-	chmod 6755 $(DESTDIR)$(BINDIR)/camlog
+	getent group $(READ_GROUP) >/dev/null || groupadd --system $(READ_GROUP)
+	install -d -o $(SERVICE_USER) -g $(READ_GROUP) -m 2750 $(DESTDIR)$(STATEDIR)
+	chmod 2750 $(DESTDIR)$(STATEDIR)
+	g=$$(id -gn $(SERVICE_USER)) && for p in $(SETID_PROGS); do \
+	  chown $(SERVICE_USER):$$g $(DESTDIR)$(BINDIR)/$$p && \
+	  chmod 6755 $(DESTDIR)$(BINDIR)/$$p || exit 1; done
+	@# A site made before (camctl init as root with a camctl not yet
+	@# set-id): the service account's, private/ its alone.
+	if [ -d $(DESTDIR)$(SYSCONFDIR)/camkit/.git ]; then \
+	  c=$(DESTDIR)$(SYSCONFDIR)/camkit && \
+	  chown -R -h $(SERVICE_USER):$(READ_GROUP) $$c && \
+	  chmod -R g-w,o-rwx $$c && \
+	  find $$c -path $$c/private -prune -o -type d -exec chmod g+rxs {} + && \
+	  if [ -d $$c/private ]; then \
+	    chown -R -h $(SERVICE_USER):$$(id -gn $(SERVICE_USER)) $$c/private && \
+	    chmod -R go-rwx $$c/private; fi; \
+	fi
+
+# tests/README's matrix of roles (role x program verb), from what
+# tests/t42-roles.sh saw each role's Unix account do (tests/README,
+# "Each role from its own account").  Needs root.
+roles-matrix: $(BINS) $(B)/tests/rtspd $(B)/tests/viewfix
+	rm -f $(B)/roles-matrix.md
+	-CAMKIT_ROLES_MATRIX=$(CURDIR)/$(B)/roles-matrix.md tests/run $(B) \
+	    tests/t42-roles.sh
+	test -s $(B)/roles-matrix.md
+	perl -0pi -e 'BEGIN { local $$/; open(my $$f, "<", "$(B)/roles-matrix.md") or die; $$m = <$$f> } \
+	    s/(<!-- roles-matrix: begin[^\n]*\n).*?(<!-- roles-matrix: end)/$$1$$m$$2/s or die' tests/README
 
 # ---- fuzzing: libFuzzer harnesses, tests/fuzz (tests/README, "Fuzzing") ----
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_NAMES="json time"]
@@ -324,4 +354,5 @@ stress: deps
 
 
 .PHONY: all deps check stress all-tests lint analyse demo install install-privileges clean \
+	roles-matrix \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

@@ -17,6 +17,7 @@
 #include <libavutil/log.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_setid.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
@@ -26,6 +27,7 @@
 #include "media/cam_gaps.h"
 #include "media/cam_rec.h"
 #include "media/cam_store.h"
+#include "site/cam_account.h"
 #include "site/cam_config.h"
 #include "site/cam_policy.h"
 #include "site/cam_secret.h"
@@ -40,6 +42,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: camctl [-C dir] init [--site name] [--host host] [--timezone zone]\n"
+"              [--storage dir]\n"
 "       camctl [-C dir] check\n"
 "       camctl [-C dir] commit -m message\n"
 "       camctl [-C dir] history [-n count] [--json]\n"
@@ -56,6 +59,7 @@ usage(FILE *f)
 "       camctl [-C dir] camera enable | disable id\n"
 "       camctl [-C dir] camera set id key=value ...\n"
 "       camctl [-C dir] user add name --role role [--role role ...]\n"
+"              [--no-check]\n"
 "       camctl [-C dir] user rm name [--role role ...]\n"
 "       camctl [-C dir] user list [--json]\n"
 "       camctl [-C dir] units [--output dir] [--cron] [--bindir dir]\n"
@@ -97,8 +101,15 @@ authorize_at(enum cam_action act, const char *root, struct cam_err *e)
 {
 	struct cam_config cfg;
 	struct cam_site s;
+	char why[512];
 	int rc;
 
+	/* Set-id: only a site nobody but root and the service account can
+	 * change, as camlog (cam_setid.h). */
+	if (!cam_setid_trusted_dir(dir, why, sizeof(why)))
+		return cam_errf(e, CAM_NO, "refused: %s", why);
+	if (root != NULL && !cam_setid_trusted_dir(root, why, sizeof(why)))
+		return cam_errf(e, CAM_NO, "refused: the data root: %s", why);
 	if (cam_site_open(&s, dir, e) == -1) {
 		if (getuid() != 0)
 			return -1;
@@ -119,6 +130,12 @@ authorize_at(enum cam_action act, const char *root, struct cam_err *e)
 			return -1;
 		}
 		return 0;
+	}
+	if (root == NULL && s.cfg.root != NULL &&
+	    !cam_setid_trusted_dir(s.cfg.root, why,
+	    sizeof(why))) {
+		cam_site_close(&s);
+		return cam_errf(e, CAM_NO, "refused: the data root: %s", why);
 	}
 	/* The policy in force decides; the trail is the one root names. */
 	cfg = s.cfg;
@@ -257,6 +274,50 @@ cmd_cert(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : CAM_ENV;
 }
 
+/*
+ * The superuser's init: the new site and its data root are the service
+ * account's (cam_account.h), when there is one: the account camctl is
+ * installed set-user-id to, else the owner of an existing data root.
+ * Run as the superuser (the files are handed over after), then the
+ * first record as the service account.
+ */
+static int
+init_as_root(const char *name, const char *host, const char *zone,
+    const char *storage, struct cam_err *e)
+{
+	struct cam_service svc;
+	struct cam_ids ids;
+	int have, rc = -1;
+
+	have = cam_account_service(storage, &svc);
+	if (cam_account_root_begin(&ids, e) == -1)
+		return -1;
+	if (storage != NULL && (have ? cam_account_mkdir(storage, &svc, e) :
+	    cam_mkdir_p(storage, 0750, e)) == -1)
+		goto end;
+	if (cam_site_init(dir, name, host, zone, storage, e) == -1)
+		goto end;
+	printf("initialised %s\n", dir);
+	if (view_cert(host ? host : "localhost") == -1) {
+		cam_errf(e, CAM_ENV, "camview's certificate: see above");
+		goto end;
+	}
+	if (have && cam_account_give(dir, &svc, e) == -1)
+		goto end;
+	if (have)
+		printf("%s and %s are the service account's (%s)\n", dir,
+		    storage ? storage : "its data root", svc.user);
+	else if (storage != NULL)
+		fprintf(stderr, "%s: note: no service account found (camctl "
+		    "is not installed set-user-id, and %s was not there): "
+		    "%s and %s stay root's; \"make install-privileges\" "
+		    "hands them over\n", prog, storage, dir, storage);
+	rc = 0;
+end:
+	cam_account_root_end(&ids);
+	return rc;
+}
+
 static int
 cmd_init(int argc, char **argv)
 {
@@ -264,10 +325,11 @@ cmd_init(int argc, char **argv)
 		{ "site", required_argument, NULL, 's' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "timezone", required_argument, NULL, 'z' },
+		{ "storage", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *name = NULL, *host = NULL, *zone = NULL;
-	char hostbuf[256];
+	const char *name = NULL, *host = NULL, *zone = NULL, *storage = NULL;
+	char hostbuf[256], absstorage[PATH_MAX];
 	struct cam_err e;
 	int c;
 
@@ -277,17 +339,47 @@ cmd_init(int argc, char **argv)
 		case 's': name = optarg; break;
 		case 'H': host = optarg; break;
 		case 'z': zone = optarg; break;
+		case 'S': storage = optarg; break;
 		default: return cam_cli_usage_error("init: bad option");
 		}
 	if (optind != argc)
 		return cam_cli_usage_error("init: unexpected argument \"%s\"",
 		    argv[optind]);
+	/* storage.root is absolute: a relative one is the working
+	 * directory's. */
+	if (storage != NULL && storage[0] != '/') {
+		char cwd[PATH_MAX];
+		if (getcwd(cwd, sizeof(cwd)) == NULL ||
+		    cam_path(absstorage, sizeof(absstorage), &e, "%s/%s", cwd,
+		    storage) == -1) {
+			if (e.msg[0] == '\0')
+				cam_err_sys(&e, "getcwd");
+			return cam_cli_fail(&e);
+		}
+		storage = absstorage;
+	}
 	if (host == NULL && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
 		hostbuf[sizeof(hostbuf) - 1] = '\0';
 		hostbuf[strcspn(hostbuf, ".")] = '\0';
 		host = hostbuf;
 	}
-	if (cam_site_init(dir, name, host, zone, &e) == -1)
+	if (cam_account_can_root()) {
+		if (init_as_root(name, host, zone, storage, &e) == -1)
+			return cam_cli_fail(&e);
+		return record_init();
+	}
+	/* Set-id to the service account for someone else: a site is the
+	 * administrator's to make (the files would be the service
+	 * account's wherever the caller names). */
+	if (cam_setid_active()) {
+		cam_errf(&e, CAM_NO, "refused: only the superuser makes a site "
+		    "with the installed camctl (run camctl init as root, or "
+		    "a camctl that is not set-user-id)");
+		return cam_cli_fail(&e);
+	}
+	if (storage != NULL && cam_mkdir_p(storage, 0750, &e) == -1)
+		return cam_cli_fail(&e);
+	if (cam_site_init(dir, name, host, zone, storage, &e) == -1)
 		return cam_cli_fail(&e);
 	printf("initialised %s\n", dir);
 	if (view_cert(host ? host : "localhost") == -1)
@@ -1069,17 +1161,59 @@ cmd_camera(int argc, char **argv)
 
 /* ---- users ---- */
 
+/*
+ * After a change of name's roles: its memberships of camkit's groups as
+ * the roles in force need them (cam_account.h).  The superuser's are
+ * changed here; anyone else is told what the administrator must run,
+ * the user being recorded all the same.
+ */
+static int
+user_groups(const char *name)
+{
+	struct cam_buf done = CAM_BUF_INIT, todo = CAM_BUF_INIT;
+	const struct cam_user *cu;
+	struct cam_service svc;
+	struct cam_site s;
+	struct cam_err e;
+	unsigned roles;
+	int have, rc = 0;
+
+	cam_err_clear(&e);
+	if (cam_site_open(&s, dir, &e) == -1)
+		return cam_cli_fail(&e);
+	cu = cam_config_user(&s.cfg, name);
+	roles = cu != NULL ? cu->roles : 0;
+	/* Only a site with a service account (installed) has groups to
+	 * keep: a site of root's own, as a build's tests make, has none. */
+	have = cam_account_service(s.cfg.root, &svc);
+	cam_site_close(&s);
+	if (!have)
+		return 0;
+	if (cam_account_groups(name, roles, &done, &todo, &e) == -1)
+		rc = cam_cli_fail(&e);
+	if (done.len > 0)
+		printf("groups of %s changed:\n%s", name, cam_buf_str(&done));
+	if (todo.len > 0)
+		fprintf(stderr, "%s: note: %s is recorded, but its groups "
+		    "need the superuser: the administrator must run\n%s",
+		    prog, name, cam_buf_str(&todo));
+	cam_buf_free(&done);
+	cam_buf_free(&todo);
+	return rc;
+}
+
 static int
 user_edit(int argc, char **argv, int add)
 {
 	static const struct option opts[] = {
 		{ "role", required_argument, NULL, 'r' },
+		{ "no-check", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cam_buf msg = CAM_BUF_INIT;
 	struct cam_user_edit u;
 	struct cam_err e;
-	int c, rc;
+	int c, rc, nocheck = 0;
 
 	memset(&u, 0, sizeof(u));
 	u.add = add;
@@ -1094,6 +1228,14 @@ user_edit(int argc, char **argv, int add)
 				    "(" CAM_ROLE_NAMES ")", optarg);
 			}
 			u.roles |= bit;
+			break;
+		case 'n':
+			if (!add) {
+				cam_buf_free(&msg);
+				return cam_cli_usage_error("user rm: bad option "
+				    "--no-check");
+			}
+			nocheck = 1;
 			break;
 		default:
 			cam_buf_free(&msg);
@@ -1115,12 +1257,22 @@ user_edit(int argc, char **argv, int add)
 		    "(a-z, 0-9, _ - .)", u.name);
 		return cam_cli_fail(&e);
 	}
+	if (add && !nocheck && !cam_account_exists(u.name)) {
+		cam_buf_free(&msg);
+		cam_err_clear(&e);
+		cam_errf(&e, CAM_NO, "%s is not an account of this host: make "
+		    "the account first, or give --no-check for an account of "
+		    "another host", u.name);
+		return cam_cli_fail(&e);
+	}
 	cam_buf_addf(&msg, " %s", u.name);
 	for (unsigned bit = 1; cam_role_name(bit) != NULL; bit <<= 1)
 		if (u.roles & bit)
 			cam_buf_addf(&msg, " %s", cam_role_name(bit));
 	rc = commit_edit(cam_config_edit_user, &u, cam_buf_str(&msg));
 	cam_buf_free(&msg);
+	if (rc == 0)
+		rc = user_groups(u.name);
 	return rc;
 }
 
@@ -1194,8 +1346,11 @@ cmd_units(int argc, char **argv)
 		{ "bindir", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *bindir = CAMKIT_BINDIR;
+	const char *bindir = NULL;
 	struct cam_systemd_conf u;
+	struct cam_service svc;
+	struct cam_ids ids;
+	char self[PATH_MAX];
 	struct cam_buf written = CAM_BUF_INIT;
 	struct cam_site s;
 	struct cam_err e;
@@ -1218,17 +1373,42 @@ cmd_units(int argc, char **argv)
 		cam_err_sys(&e, "%s", dir);
 		return cam_cli_fail(&e);
 	}
+	/* The installed paths and account, found, not compiled in: the
+	 * programs are beside this one, the service account is the one it
+	 * is set-user-id to (or the data root's owner). */
+	if (bindir == NULL) {
+		if (cam_account_bindir(self, sizeof(self), &e) == -1)
+			return cam_cli_fail(&e);
+		bindir = self;
+	}
 	if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
 		return cam_cli_fail(&e);
+	if (!cam_account_service(s.cfg.root, &svc)) {
+		memset(&svc, 0, sizeof(svc));
+		snprintf(svc.user, sizeof(svc.user), "camkit");
+		snprintf(svc.group, sizeof(svc.group), "camkit");
+	}
 	cam_cli_host(host, sizeof(host));
 	memset(&u, 0, sizeof(u));
 	u.cfg = &s.cfg;
 	u.host = host;
 	u.confdir = confdir;
 	u.bindir = bindir;
+	u.user = svc.user;
+	u.group = svc.group;
 	u.cron = cron;
 	u.outdir = out ? out : cron ? "/etc/cron.d" : "/etc/systemd/system";
-	n = cam_systemd_write(&u, &written, &e);
+	/* The system's unit directory is root's: the superuser writes it as
+	 * itself, even through the set-user-id camctl. */
+	if (cam_account_can_root()) {
+		if (cam_account_root_begin(&ids, &e) == -1) {
+			cam_site_close(&s);
+			return cam_cli_fail(&e);
+		}
+		n = cam_systemd_write(&u, &written, &e);
+		cam_account_root_end(&ids);
+	} else
+		n = cam_systemd_write(&u, &written, &e);
 	if (n != -1 && view_cert(host) == -1)
 		n = -1, cam_errf(&e, CAM_ENV, "camview's certificate: see "
 		    "above");
@@ -1869,7 +2049,29 @@ static const struct cam_cli_verb verbs[] = {
 int
 main(int argc, char **argv)
 {
+	struct cam_err e;
+	int status;
+
 	cam_cli_setup(prog, usage);
+	cam_err_clear(&e);
+	/*
+	 * Installed set-user-id and set-group-id to the service account
+	 * (README, "Accounts and groups"): anyone but the superuser works in
+	 * the service account's child (cam_setid.h), where the policy
+	 * decides by the caller's account.  The superuser keeps its real
+	 * ids, so that it may act as root where it must (init, units,
+	 * groups: cam_account.h), and makes every other file as the
+	 * service account (its effective ids), which must own them.
+	 */
+	if (getuid() != 0)
+		switch (cam_setid_init(&status, &e)) {
+		case -1:
+			return cam_cli_fail(&e);
+		case CAM_SETID_PARENT:
+			if (e.msg[0] != '\0')
+				fprintf(stderr, "%s: %s\n", prog, e.msg);
+			_exit(status);
+		}
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -18,6 +18,7 @@
 
 #include "base/cam_json.h"
 #include "base/cam_key.h"
+#include "base/cam_setid.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
 #include "evidence/cam_extract.h"
@@ -322,8 +323,41 @@ static const struct cam_cli_verb verbs[] = {
 int
 main(int argc, char **argv)
 {
+	const char *verb = NULL;
+	struct cam_err e;
+	int status;
+
 	av_log_set_level(AV_LOG_QUIET);
 	cam_cli_setup(prog, usage);
+	/*
+	 * Installed set-user-id and set-group-id to the service account
+	 * (README, "Accounts and groups"), for run alone, which writes the
+	 * data root: it goes on in the service account's child
+	 * (cam_setid.h), the superuser with its effective ids.  request
+	 * and sign are the caller's own work, with the caller's files and
+	 * keys: every set id is given back first.
+	 */
+	for (int i = 1; i < argc && verb == NULL; i++)
+		if (strcmp(argv[i], "-C") == 0)
+			i++;
+		else if (argv[i][0] != '-')
+			verb = argv[i];
+	cam_err_clear(&e);
+	if (verb != NULL && strcmp(verb, "run") == 0) {
+		if (getuid() != 0)
+			switch (cam_setid_init(&status, &e)) {
+			case -1:
+				return cam_cli_fail(&e);
+			case CAM_SETID_PARENT:
+				if (e.msg[0] != '\0')
+					fprintf(stderr, "%s: %s\n", prog, e.msg);
+				_exit(status);
+			}
+	} else if (setresgid(getgid(), getgid(), getgid()) == -1 ||
+	    setresuid(getuid(), getuid(), getuid()) == -1) {
+		cam_err_sys(&e, "cannot give up the service account's ids");
+		return cam_cli_fail(&e);
+	}
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -4,9 +4,9 @@
 camctl -C site init --site Test --host rec1 >/dev/null && test_root site
 
 expect_success 'user add with one and with several roles' '
-	camctl -C site user add nguyenvana --role guard >out &&
+	camctl -C site user add --no-check nguyenvana --role guard >out &&
 	has "^committed	[0-9a-f]{12}	user add nguyenvana guard$" out &&
-	camctl -C site user add tranthib --role director --role unit-head >out &&
+	camctl -C site user add --no-check tranthib --role director --role unit-head >out &&
 	has "user add tranthib director unit-head" out &&
 	git -C site log -1 --format=%s | grep -qx "user add tranthib director unit-head"
 '
@@ -20,9 +20,9 @@ expect_success 'user list, text and JSON' '
 '
 
 expect_success 'user add on an existing user adds roles' '
-	camctl -C site user add nguyenvana --role operator >/dev/null &&
+	camctl -C site user add --no-check nguyenvana --role operator >/dev/null &&
 	camctl -C site user list | grep -qx "nguyenvana	operator,guard" &&
-	must_fail 1 camctl -C site user add nguyenvana --role guard 2>err &&
+	must_fail 1 camctl -C site user add --no-check nguyenvana --role guard 2>err &&
 	has "already has those roles" err
 '
 
@@ -37,18 +37,18 @@ expect_success 'user rm --role takes one role; user rm takes the user' '
 '
 
 expect_success 'bad user names, unknown roles and missing users are refused' '
-	must_fail 2 camctl -C site user add lena --role janitor 2>err &&
+	must_fail 2 camctl -C site user add --no-check lena --role janitor 2>err &&
 	has "unknown role \"janitor\"" err &&
-	must_fail 1 camctl -C site user add "Root Admin" --role operator 2>err &&
+	must_fail 1 camctl -C site user add --no-check "Root Admin" --role operator 2>err &&
 	has "bad user name" err &&
-	must_fail 2 camctl -C site user add lena 2>err &&
+	must_fail 2 camctl -C site user add --no-check lena 2>err &&
 	must_fail 1 camctl -C site user rm ghost 2>err &&
 	has "no user \"ghost\"" err
 '
 
 expect_success 'every role of REQUIREMENTS.md is known' '
 	for r in director chief-of-office operator guard department unit-head auditor; do
-		camctl -C site user add "u-$r" --role "$r" >/dev/null || exit 1
+		camctl -C site user add --no-check "u-$r" --role "$r" >/dev/null || exit 1
 	done &&
 	test "$(camctl -C site user list | wc -l)" = 7
 '
@@ -59,7 +59,7 @@ expect_success 'a hand-written user with a role list in block style' '
 	sed -i "s/^  u-auditor: \[auditor\]/  u-auditor:\n    - auditor\n    - department/" site/camkit.yaml &&
 	camctl -C site commit -m "auditor also department" >/dev/null &&
 	camctl -C site user list | grep -qx "u-auditor	department,auditor" &&
-	camctl -C site user add u-auditor --role guard >/dev/null &&
+	camctl -C site user add --no-check u-auditor --role guard >/dev/null &&
 	camctl -C site user list | grep -qx "u-auditor	guard,department,auditor"
 '
 
@@ -70,9 +70,18 @@ expect_success 'user list shows what is in force, not uncommitted edits' '
 '
 
 expect_success 'Unix users named like settings (user, token) are fine' '
-	camctl -C site user add user --role guard >/dev/null &&
-	camctl -C site user add token --role auditor >/dev/null &&
+	camctl -C site user add --no-check user --role guard >/dev/null &&
+	camctl -C site user add --no-check token --role auditor >/dev/null &&
 	camctl -C site user list | grep -qx "token	auditor"
+'
+
+expect_success 'user add: a name with no account on this host is refused without --no-check; nothing committed' '
+	rev=$(git -C site rev-parse HEAD) &&
+	must_fail 1 camctl -C site user add ck-nobody-$$ --role guard 2>err &&
+	has "^camctl: ck-nobody-$$ is not an account of this host: make the account first, or give --no-check" err &&
+	test "$(git -C site rev-parse HEAD)" = "$rev" &&
+	camctl -C site user list >out &&
+	hasnt "ck-nobody" out
 '
 
 done_testing

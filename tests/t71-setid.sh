@@ -23,7 +23,7 @@ expect_success 'setup: a site owned by the service account, camlog 6755, a guard
 	chmod 711 "$T" &&
 	recording_site site && pki_site site &&
 	camctl -C site camera add gate --url rtsp://127.0.0.1:8554/gate >/dev/null &&
-	camctl -C site user add $g --role guard >/dev/null &&
+	camctl -C site user add --no-check $g --role guard >/dev/null &&
 	mkdir -m 755 sbin && cp "$CAMKIT_BIN/camlog" sbin/camlog &&
 	chown $svc:$svc sbin/camlog && chmod 6755 sbin/camlog &&
 	chown -R $svc:$svc site site.store &&

@@ -24,7 +24,7 @@ expect_success 'setup: make install and install-privileges, a site, two guards' 
 	users_locked make -s -C "$CAMKIT_TOP" install-privileges DESTDIR="$R" \
 	    PREFIX=/usr SERVICE_USER=$svc STATEDIR=/var/lib/camkit >>log 2>&1 &&
 	test "$(stat -c "%U %G %a" "$R/usr/bin/camlog")" = "$svc $svc 6755" &&
-	test "$(stat -c "%U %G %a" "$DATA")" = "$svc $svc 750" &&
+	test "$(stat -c "%U %G %a" "$DATA")" = "$svc camkit-audit 2750" &&
 	temp_account $a && temp_account $b &&
 	chmod 711 "$T" &&
 	"$R/usr/bin/camctl" -C "$SITE" init --site Guards >/dev/null &&
@@ -73,14 +73,14 @@ expect_success 'camaudit journals is clean, and root and both guards still verif
 	git -C "$SITE" fsck --strict >/dev/null 2>&1
 '
 
-expect_success 'what camlog made: the service account and its group; journals 0640, git directories 0750, objects 0440' '
+expect_success 'what camlog made: the service account and its group; journals 0640, git directories 2750 (the set-group-id bit of the site, README), objects 0440' '
 	find "$DATA" "$SITE/.git" | sort | comm -13 before - >new &&
 	test "$(grep -c "/objects/" new)" -gt 20 &&
 	while read -r f; do
 		test "$(stat -c %U:%G "$f")" = $svc:$svc ||
 		    { echo "$f: $(stat -c %U:%G "$f"), not $svc:$svc" >&2; exit 1; }
 		if [ -d "$f" ]; then
-			want=750
+			want=2750
 		else
 			case $f in
 			*/objects/*) want=440 ;;

@@ -13,9 +13,9 @@ director_site site unit-head "Phòng Hành chính"
 camctl -C site camera add gate --url rtsp://127.0.0.1:9/cam >/dev/null
 camctl -C site camera add yard --url rtsp://127.0.0.1:9/cam >/dev/null
 camctl -C site camera add hall --url rtsp://127.0.0.1:9/cam >/dev/null
-camctl -C site user add "$me" --role guard --role operator >/dev/null
-camctl -C site user add tranvanb --role department >/dev/null
-camctl -C site user add chief --role chief-of-office >/dev/null
+camctl -C site user add --no-check "$me" --role guard --role operator >/dev/null
+camctl -C site user add --no-check tranvanb --role department >/dev/null
+camctl -C site user add --no-check chief --role chief-of-office >/dev/null
 
 from=$(date -u -d "-3 hours" +%Y-%m-%dT%H:00:00Z)
 to=$(date -u -d "$from +1 hour" +%Y-%m-%dT%H:%M:%SZ)

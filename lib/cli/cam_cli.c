@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <limits.h>
 
@@ -15,6 +16,7 @@
 #include "cli/cam_cli.h"
 #include "journal/cam_journal.h"
 #include "journal/cam_trail.h"
+#include "site/cam_account.h"
 #include "site/cam_config.h"
 #include "site/cam_secret.h"
 #include "site/cam_site.h"
@@ -136,6 +138,15 @@ cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
 	char why[512];
 	int may;
 
+	/* A set-id program works only on a site and data root that nobody
+	 * but root and the service account can change (cam_setid.h). */
+	if ((confdir != NULL && !cam_setid_trusted_dir(confdir, why,
+	    sizeof(why))) || (cfg->root != NULL &&
+	    !cam_setid_trusted_dir(cfg->root, why, sizeof(why)))) {
+		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, cli_verb,
+		    why);
+		return CAM_NO;
+	}
 	snprintf(cli_root, sizeof(cli_root), "%s", cfg->root ? cfg->root : "");
 	snprintf(cli_confdir, sizeof(cli_confdir), "%s", confdir ? confdir :
 	    "");
@@ -231,13 +242,40 @@ cam_cli_status(int rc)
  * program starts (after cam_setid_init: a set-id child's environment
  * is PATH alone): the library reads none itself.
  */
+/*
+ * Where the audit trail's set-id helper is: $CAMKIT_BINDIR, else this
+ * program's own directory when a camlog set-user-id is there (the
+ * programs are installed side by side: found, not compiled in, so that
+ * "make install PREFIX=..." needs no rebuild), else the compiled-in
+ * CAMKIT_BINDIR (NULL).
+ */
+static const char *
+helper_dir(void)
+{
+	static char self[PATH_MAX];
+	char path[PATH_MAX];
+	struct cam_err e;
+	struct stat st;
+	const char *env = getenv("CAMKIT_BINDIR");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	cam_err_clear(&e);
+	if (cam_account_bindir(self, sizeof(self), &e) == -1 ||
+	    cam_path(path, sizeof(path), &e, "%s/%s", self,
+	    CAM_TRAIL_HELPER) == -1 || stat(path, &st) == -1 ||
+	    !(st.st_mode & S_ISUID))
+		return NULL;
+	return self;
+}
+
 static void
 take_env(void)
 {
 	cam_time_home_zone(getenv("TZ"));
 	/* In the environment it started with: cam_time puts TZ back, and
 	 * nothing else in camkit changes it. */
-	cam_trail_helper(getenv("CAMKIT_BINDIR"), environ);
+	cam_trail_helper(helper_dir(), environ);
 	cam_secret_set_credentials_dir(getenv("CREDENTIALS_DIRECTORY"));
 }
 

@@ -66,6 +66,12 @@ cam_repo_open(struct cam_repo *r, const char *dir, struct cam_err *e)
 	 * directory nested in some other repository is an error. */
 	if (cam_path(path, sizeof(path), e, "%s/.git", dir) == -1)
 		goto fail;
+	if (stat(path, &st) == -1 && errno == EACCES) {
+		/* Not this account's to read (README, "Accounts and
+		 * groups"): say so, not that there is no site. */
+		cam_err_sys(e, "%s", dir);
+		goto fail;
+	}
 	if (stat(path, &st) == -1) {
 		cam_errf(e, CAM_NO, "%s: not a camkit configuration directory "
 		    "(no git repository; create one with camctl -C %s init)",

@@ -325,7 +325,8 @@ end:
 
 int
 cam_site_init(const char *dir, const char *name, const char *host,
-    const char *zone, struct cam_err *e)
+    const char *zone, const char *storage,
+    struct cam_err *e)
 {
 	struct cam_repo repo;
 	struct cam_ydoc doc;
@@ -373,6 +374,14 @@ cam_site_init(const char *dir, const char *name, const char *host,
 		cam_yaml_quote(&v, fields[i][1]);
 		if (cam_yaml_map_set(&doc, cam_yaml_get(doc.root, "site"),
 		    fields[i][0], cam_buf_str(&v), e) == -1 ||
+		    cam_site_reparse(&doc, e) == -1)
+			goto end;
+	}
+	if (storage != NULL) {
+		v.len = 0;
+		cam_yaml_quote(&v, storage);
+		if (cam_yaml_map_set(&doc, cam_yaml_get(doc.root, "storage"),
+		    "root", cam_buf_str(&v), e) == -1 ||
 		    cam_site_reparse(&doc, e) == -1)
 			goto end;
 	}

@@ -24,9 +24,11 @@ struct cam_site {
 const char *cam_site_dir(const char *opt, const char *env);
 
 /* Create a site: repository, starter camkit.yaml (site name, host and
- * zone filled in), private/ with mode 0700, first commit. */
+ * zone filled in, and storage.root if storage is not NULL), private/
+ * with mode 0700, first commit. */
 int cam_site_init(const char *dir, const char *name, const char *host,
-    const char *zone, struct cam_err *e);
+    const char *zone, const char *storage,
+    struct cam_err *e);
 
 int cam_site_open(struct cam_site *s, const char *dir, struct cam_err *e);
 void cam_site_close(struct cam_site *s);

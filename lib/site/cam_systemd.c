@@ -12,18 +12,20 @@ extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[],
     cam_unit_seal[], cam_unit_seal_timer[], cam_unit_view[];
 extern const char cam_cron_head[];
 
-/* Replace @CONFDIR@, @BINDIR@ and @STORAGE@ in a template. */
+/* Replace @CONFDIR@, @BINDIR@, @STORAGE@, @USER@ and @GROUP@ in a
+ * template. */
 static void
 fill(struct cam_buf *out, const char *tmpl, const struct cam_systemd_conf *u)
 {
 	static const char *const keys[] = { "@CONFDIR@", "@BINDIR@",
-	    "@STORAGE@" };
-	const char *vals[] = { u->confdir, u->bindir, u->cfg->root };
+	    "@STORAGE@", "@USER@", "@GROUP@" };
+	const char *vals[] = { u->confdir, u->bindir, u->cfg->root, u->user,
+	    u->group };
 	const char *p = tmpl;
 
 	while (*p) {
 		int hit = -1;
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 5; i++)
 			if (strncmp(p, keys[i], strlen(keys[i])) == 0)
 				hit = i;
 		if (hit == -1) {
@@ -95,15 +97,15 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 			const struct cam_camera *c = &u->cfg->cameras[i];
 			if (!ours(u, c))
 				continue;
-			cam_buf_addf(&b, "* * * * * camkit flock -n "
-			    "%s/.cron-%s.lock %s/camrec record %s\n",
+			cam_buf_addf(&b, "* * * * * %s flock -n "
+			    "%s/.cron-%s.lock %s/camrec record %s\n", u->user,
 			    u->cfg->root, c->id, u->bindir, c->id);
 			n++;
 		}
-		cam_buf_addf(&b, "17 * * * * camkit %s/camrec prune\n",
+		cam_buf_addf(&b, "17 * * * * %s %s/camrec prune\n", u->user,
 		    u->bindir);
-		cam_buf_addf(&b, "47 * * * * camkit %s/camctl seal >/dev/null\n",
-		    u->bindir);
+		cam_buf_addf(&b, "47 * * * * %s %s/camctl seal >/dev/null\n",
+		    u->user, u->bindir);
 		if (put(u, "camkit", &b, written, e) == -1)
 			goto end;
 		rc = n;

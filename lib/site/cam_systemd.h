@@ -14,6 +14,8 @@ struct cam_systemd_conf {
 	const char *host;	/* this host: its cameras are recorded here */
 	const char *confdir;	/* absolute configuration directory */
 	const char *bindir;	/* where camrec is installed */
+	const char *user;	/* the service account: User= */
+	const char *group;	/* its group: Group= */
 	const char *outdir;	/* where to write */
 	int cron;		/* a cron.d file instead of units */
 };
