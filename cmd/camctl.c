@@ -2049,11 +2049,9 @@ static const struct cam_cli_verb verbs[] = {
 int
 main(int argc, char **argv)
 {
-	struct cam_err e;
-	int status;
+	int rc;
 
 	cam_cli_setup(prog, usage);
-	cam_err_clear(&e);
 	/*
 	 * Installed set-user-id and set-group-id to the service account
 	 * (README, "Accounts and groups"): anyone but the superuser works in
@@ -2063,15 +2061,8 @@ main(int argc, char **argv)
 	 * groups: cam_account.h), and makes every other file as the
 	 * service account (its effective ids), which must own them.
 	 */
-	if (getuid() != 0)
-		switch (cam_setid_init(&status, &e)) {
-		case -1:
-			return cam_cli_fail(&e);
-		case CAM_SETID_PARENT:
-			if (e.msg[0] != '\0')
-				fprintf(stderr, "%s: %s\n", prog, e.msg);
-			_exit(status);
-		}
+	if (getuid() != 0 && (rc = cam_cli_setid()) != 0)
+		return rc;
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

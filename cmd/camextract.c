@@ -325,7 +325,7 @@ main(int argc, char **argv)
 {
 	const char *verb = NULL;
 	struct cam_err e;
-	int status;
+	int rc;
 
 	av_log_set_level(AV_LOG_QUIET);
 	cam_cli_setup(prog, usage);
@@ -344,15 +344,8 @@ main(int argc, char **argv)
 			verb = argv[i];
 	cam_err_clear(&e);
 	if (verb != NULL && strcmp(verb, "run") == 0) {
-		if (getuid() != 0)
-			switch (cam_setid_init(&status, &e)) {
-			case -1:
-				return cam_cli_fail(&e);
-			case CAM_SETID_PARENT:
-				if (e.msg[0] != '\0')
-					fprintf(stderr, "%s: %s\n", prog, e.msg);
-				_exit(status);
-			}
+		if (getuid() != 0 && (rc = cam_cli_setid()) != 0)
+			return rc;
 	} else if (setresgid(getgid(), getgid(), getgid()) == -1 ||
 	    setresuid(getuid(), getuid(), getuid()) == -1) {
 		cam_err_sys(&e, "cannot give up the service account's ids");

@@ -829,25 +829,13 @@ static const struct cam_cli_verb verbs[] = {
 int
 main(int argc, char **argv)
 {
-	struct cam_err e;
-	int status;
+	int rc;
 
 	cam_cli_setup(prog, usage);
-	cam_err_clear(&e);
 	/* First of all: if set-id, leave the caller's process behind and
 	 * carry on as the service account alone (cam_setid.h). */
-	switch (cam_setid_init(&status, &e)) {
-	case -1:
-		return cam_cli_fail(&e);
-	case CAM_SETID_PARENT:
-		/* The caller's process, which only waited for the child:
-		 * _exit, as no exit handler of its may run (a sanitizer
-		 * build's could not trace it once its ids changed). */
-		if (e.msg[0] != '\0')
-			fprintf(stderr, "%s: %s\n",
-			    program_invocation_short_name, e.msg);
-		_exit(status);
-	}
+	if ((rc = cam_cli_setid()) != 0)
+		return rc;
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -370,6 +370,22 @@ director_site() {
 	camctl -C "$1" commit -m "directors" >/dev/null
 }
 
+# recorded_window SITE CAMERA: 14 s of CAMERA, a live test camera started
+# and stopped here, recorded into SITE in 5 s segments; sets first (the
+# first segment's start) and from and to, a window 2 s to 8 s after it
+# (RFC 3339), for requests.
+recorded_window() {
+	start_camera "$2" --live &&
+	camctl -C "$1" camera add "$2" --url "$(camera_url "$2")" \
+	    --segment 5s >/dev/null &&
+	camrec -C "$1" record "$2" --for 14s 2>/dev/null &&
+	stop_camera "$2" &&
+	first=$(cut -f6 "$T/$1.store/$2/manifest" |
+	    jq -r "select(.start) | .start" | head -1) &&
+	from=$(date -u -d "$first +2 sec" +%Y-%m-%dT%H:%M:%SZ) &&
+	to=$(date -u -d "$first +8 sec" +%Y-%m-%dT%H:%M:%SZ)
+}
+
 # request ID FROM TO [EXPIRES] [CAMERAS]: a request file ID.yaml for the
 # cameras (default gate) from FROM to TO (RFC 3339).
 request() {

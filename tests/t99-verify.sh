@@ -5,13 +5,7 @@
 
 P=$T/pki
 director_site site
-start_camera gate --live
-camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
-camrec -C site record gate --for 14s 2>/dev/null
-stop_camera gate
-first=$(cut -f6 site.store/gate/manifest | jq -r "select(.start) | .start" | head -1)
-from=$(date -u -d "$first +2 sec" +%Y-%m-%dT%H:%M:%SZ)
-to=$(date -u -d "$first +8 sec" +%Y-%m-%dT%H:%M:%SZ)
+recorded_window site gate
 # request ID: a request for the window, signed by the director.
 request() {
 	cat >"$1.yaml" <<EOR &&

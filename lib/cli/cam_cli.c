@@ -412,3 +412,21 @@ end:
 	cam_site_close(&s);
 	return rc;
 }
+
+int
+cam_cli_setid(void)
+{
+	struct cam_err e;
+	int status;
+
+	cam_err_clear(&e);
+	switch (cam_setid_init(&status, &e)) {
+	case -1:
+		return cam_cli_fail(&e);
+	case CAM_SETID_PARENT:
+		if (e.msg[0] != '\0')
+			fprintf(stderr, "%s: %s\n", cam_cli_prog(), e.msg);
+		_exit(status);
+	}
+	return 0;
+}

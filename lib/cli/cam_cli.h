@@ -16,6 +16,17 @@
 /* Name the program and its usage() once, at the top of main. */
 void cam_cli_setup(const char *prog, void (*usage)(FILE *));
 const char *cam_cli_prog(void);
+/*
+ * First thing in main of a set-id program, after cam_cli_setup: leave
+ * the caller's process behind and carry on as the service account
+ * alone (cam_setid_init, cam_setid.h).  Returns 0 in the program that
+ * goes on (set-id or not), or the status main must return (the ids
+ * could not be switched).  In the caller's process, which only waited
+ * for the child, it prints why the child died, if it did, and _exits
+ * with the child's status: no exit handler of that process may run (a
+ * sanitizer build's could not trace it once its ids changed).
+ */
+int cam_cli_setid(void);
 /* Print e; returns the exit status it calls for. */
 int cam_cli_fail(const struct cam_err *e);
 /* Print "prog: message" and the synopsis; returns CAM_USAGE. */
