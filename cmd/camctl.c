@@ -29,6 +29,7 @@
 #include "media/cam_store.h"
 #include "site/cam_account.h"
 #include "site/cam_config.h"
+#include "site/cam_crl.h"
 #include "site/cam_policy.h"
 #include "site/cam_secret.h"
 #include "site/cam_site.h"
@@ -1789,52 +1790,15 @@ cmd_seal(int argc, char **argv)
 
 /* ---- revocation lists ---- */
 
-#define CRL_MAX	(64 * 1024 * 1024)
-
-static void
-crl_describe(const struct cam_crl_info *in, const char *zone,
-    struct cam_buf *out)
-{
-	char last[64], next[64];
-
-	cam_time_format_zone(in->last, zone, last, sizeof(last));
-	if (in->next != 0)
-		cam_time_format_zone(in->next, zone, next, sizeof(next));
-	else
-		snprintf(next, sizeof(next), "none given");
-	cam_buf_addf(out, "%s\tissued %s\tnext update %s\t%d revoked",
-	    in->issuer, last, next, in->nrevoked);
-}
-
-/* Put back what path held before a failed commit (old NULL: remove
- * it). */
-static void
-crl_restore(const char *path, const struct cam_buf *old)
-{
-	struct cam_err e;
-
-	cam_err_clear(&e);
-	if (old != NULL)
-		cam_file_write_atomic(path, old->s, old->len, 0644, &e);
-	else if (unlink(path) == -1)
-		cam_err_sys(&e, "%s", path);
-	if (e.count)
-		cam_cli_fail(&e);
-}
-
 static int
 crl_add(int argc, char **argv)
 {
-	struct cam_buf b = CAM_BUF_INIT, old = CAM_BUF_INIT, msg = CAM_BUF_INIT,
-	    desc = CAM_BUF_INIT;
-	struct cam_crl_info info, have;
-	struct cam_crl_edit ed;
-	struct cam_trust *t = NULL;
+	struct cam_buf desc = CAM_BUF_INIT;
+	struct cam_crl_added add;
 	struct cam_site s;
-	struct cam_err e, ignore;
-	char rel[64], path[PATH_MAX], when[64], id[41];
-	const char *also[2];
-	int rc = CAM_NO, n0, had_old = 0;
+	struct cam_err e;
+	char when[64];
+	int rc;
 
 	if (argc != 2)
 		return cam_cli_usage_error("crl add: give one revocation list "
@@ -1842,95 +1806,27 @@ crl_add(int argc, char **argv)
 	cam_err_clear(&e);
 	if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
 		return cam_cli_fail(&e);
-	if (cam_file_read(argv[1], CRL_MAX, &b, &e) == -1 ||
-	    cam_site_trust(&s, &t, &e) == -1) {
+	if (cam_crl_add(&s, argv[1], &add, &e) == -1) {
+		if (add.msg[0] != '\0')
+			audit_change(add.msg, -1, &e, NULL);
 		rc = cam_cli_fail(&e);
-		goto end;
+		cam_site_close(&s);
+		return rc;
 	}
-	if (cam_trust_count(t) == 0) {
-		cam_errf(&e, CAM_NO, "%s: refused: no CA is trusted "
-		    "(trust.ca is empty); add the certificate of the CA that "
-		    "issued this list first", argv[1]);
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	n0 = cam_trust_crl_count(t);
-	if (cam_trust_add_crl(t, b.s, b.len, argv[1], &info, &e) == -1) {
-		char copy[CAM_ERR_MAX];
-
-		snprintf(copy, sizeof(copy), "%s", e.msg);
-		cam_errf(&e, CAM_NO, "refused: %s", copy);
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	if (cam_trust_crl_count(t) - n0 != 1) {
-		cam_errf(&e, CAM_NO, "%s: refused: it holds %d revocation "
-		    "lists; add them one file each", argv[1],
-		    cam_trust_crl_count(t) - n0);
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	/* One file per issuer, named as openssl rehash names it: the newer
-	 * list of a CA replaces the older one. */
-	for (int i = 0; i < n0; i++) {
-		cam_trust_crl_info(t, i, &have);
-		if (have.hash != info.hash ||
-		    strcmp(have.issuer, info.issuer) != 0 ||
-		    have.last < info.last)
-			continue;
-		cam_time_format_zone(have.last, s.cfg.timezone, when,
-		    sizeof(when));
-		cam_errf(&e, CAM_NO, "%s: refused: the list in force for %s "
-		    "was issued on %s, %s", argv[1], info.issuer, when,
-		    have.last == info.last ? "the same day and time as this "
-		    "one" : "after this one");
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	if (info.next != 0 && info.next < time(NULL)) {
-		cam_time_format_zone(info.next, s.cfg.timezone, when,
+	audit_change(add.msg, 0, &e, add.id);
+	if (add.stale) {
+		cam_time_format_zone(add.info.next, s.cfg.timezone, when,
 		    sizeof(when));
 		fprintf(stderr, "%s: warning: %s: this list is already out "
 		    "of date (a new one was due on %s); get the current one "
 		    "from the CA\n", prog, argv[1], when);
 	}
-	snprintf(rel, sizeof(rel), "trust/crl/%08lx.crl", info.hash);
-	if (cam_path(path, sizeof(path), &e, "%s/%s", dir, rel) == -1 ||
-	    cam_mkdir_under(dir, "trust/crl", 0755, &e) == -1) {
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	cam_err_clear(&ignore);
-	had_old = cam_file_read(path, CRL_MAX, &old, &ignore) == 0;
-	if (cam_file_write_atomic(path, b.s, b.len, 0644, &e) == -1) {
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	ed.path = rel;
-	ed.add = 1;
-	also[0] = rel;
-	also[1] = NULL;
-	cam_buf_addf(&msg, "crl add %s", rel);
-	if (cam_site_edit_with(&s, cam_config_edit_crl, &ed, also,
-	    cam_buf_str(&msg), id, &e) == -1) {
-		crl_restore(path, had_old ? &old : NULL);
-		audit_change(cam_buf_str(&msg), -1, &e, NULL);
-		rc = cam_cli_fail(&e);
-		goto end;
-	}
-	audit_change(cam_buf_str(&msg), 0, &e, id);
-	crl_describe(&info, s.cfg.timezone, &desc);
-	printf("committed\t%.12s\t%s\n%s\t%s\n", id, cam_buf_str(&msg), rel,
+	cam_crl_describe(&add.info, s.cfg.timezone, &desc);
+	printf("committed\t%.12s\t%s\n%s\t%s\n", add.id, add.msg, add.rel,
 	    cam_buf_str(&desc));
-	rc = 0;
-end:
-	cam_trust_free(&t);
-	cam_buf_free(&b);
-	cam_buf_free(&old);
-	cam_buf_free(&msg);
 	cam_buf_free(&desc);
 	cam_site_close(&s);
-	return rc;
+	return 0;
 }
 
 static int
@@ -1967,7 +1863,7 @@ crl_list(int argc, char **argv)
 		}
 		cam_buf_free(&b);
 		cam_buf_addf(&out, "%s\t", s.cfg.trust_crl.path[i]);
-		crl_describe(&info, s.cfg.timezone, &out);
+		cam_crl_describe(&info, s.cfg.timezone, &out);
 		cam_buf_adds(&out, info.next != 0 && info.next < now ?
 		    "\tout of date\n" : "\n");
 	}
