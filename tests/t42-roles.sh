@@ -206,6 +206,35 @@ expect_success 'the refusals changed nothing; the operator'"'"'s acts are its ow
 	test "$(cat n)" -ge 2
 '
 
+# The issue's test of done: on the site make install set up, an operator
+# who logged in and runs sudo camctl is recorded as the operator (the
+# kernel's login uid, which sudo keeps), as root.
+SUDOERS=/etc/sudoers.d/camkit-t42-$$
+trap 'rm -f "$SUDOERS" && cleanup' EXIT
+expect_success 'an operator'"'"'s sudo camctl and camextract: the operator in git log, the audit trail and camaudit access, as root' '
+	{ command -v sudo >/dev/null || skip_test "sudo is not installed"; } &&
+	{ sh -c "echo 1 >/proc/self/loginuid" 2>/dev/null ||
+	    skip_test "/proc/self/loginuid cannot be written here"; } &&
+	op=$(acct operator) && ou=$(id -u "$op") && og=$(id -g "$op") &&
+	echo "$op ALL=(root) NOPASSWD: ALL" >"$SUDOERS" &&
+	chmod 440 "$SUDOERS" &&
+	as_op="echo $ou >/proc/self/loginuid && exec setpriv --reuid=$ou --regid=$og --init-groups env -i PATH=/usr/bin:/bin HOME=/nonexistent sudo -n" &&
+	sh -c "$as_op $I/bin/camctl -C $S camera add c-sudo --url rtsp://127.0.0.1:8554/sudo" >out 2>err ||
+	    { cat err && rm -f "$SUDOERS" && false; } &&
+	# The request was used once already: refused, and so listed.
+	must_fail 1 sh -c "$as_op $I/bin/camextract -C $S run $T/req/R42.yaml -o $T/R42-again.tar" >out 2>err ||
+	    { cat err && rm -f "$SUDOERS" && false; } &&
+	rm "$SUDOERS" &&
+	test ! -e R42-again.tar &&
+	test "$(git -C "$S" log -1 --format="%an|%cn|%s")" = "$op|root|camera add c-sudo" &&
+	grep "\"camera add\"" "$D/audit.journal" | tail -1 | cut -f6 >rec &&
+	jq -e --arg op "$op" --argjson ou "$ou" ".actor == \$op and .uid == \$ou and .as == \"root\" and .as_uid == 0" rec >/dev/null &&
+	"$I/bin/camaudit" -C "$S" access >acc &&
+	tail -1 acc >line &&
+	cat line &&
+	grep -q "	$op (as root)	camextract run	R42	refused	" line
+'
+
 expect_success 'a guard'"'"'s shift end seals out of the box (the service account reads the site key)' '
 	git -C "$S" rev-parse -q --verify refs/camkit/witness >w.before || test $? = 1 &&
 	run guard "$I/bin/camlog" -C "$S" shift start >/dev/null &&
