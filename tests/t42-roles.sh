@@ -36,7 +36,7 @@ cell() {
 	shift 2 &&
 	# camview decides by the login name, whatever Unix user serves the
 	# page: its rights are asked of the library, as camview does.
-	if [ "$verb" = "camview play" ]; then
+	if [ "$verb" = "camview play" ] || [ "$verb" = "camview live" ]; then
 		{ "$@" >"$T/out" 2>"$T/err" || rc=$?; }
 	else
 		{ run "$role" "$@" >"$T/out" 2>"$T/err" || rc=$?; }
@@ -153,9 +153,10 @@ expect_success 'the unlisted account, then every role: each program verb as that
 		cell "read footage (files)" $r sh -c "cat \"\$(find \"$D/gate\" -name \"*.mkv\" | head -1)\" >/dev/null || exit 3" &&
 		cell "read private/ (files)" $r sh -c "cat \"$S/private/site.key\" >/dev/null || exit 3" &&
 		cell "camextract run" $r "$I/bin/camextract" -C "$S" run "$T/req/R42.yaml" -o "$T/exports/R42-$r.tar" &&
+		cell "camview live" $r "$CAMKIT_BIN/tests/viewfix" "$S" may-live "$(acct $r)" gate &&
 		cell "camview play" $r "$CAMKIT_BIN/tests/viewfix" "$S" may-play "$(acct $r)" gate $(cat window) || exit 1
 	done &&
-	test "$(grep -c . cells)" = 84
+	test "$(grep -c . cells)" = 91
 '
 
 # What the policy (camkit.yaml(5)) and the file modes promise, as
@@ -174,6 +175,7 @@ camaudit access|operator auditor director|*:denied
 read footage (files)|operator auditor director|*:denied
 read private/ (files)||*:denied
 camextract run|operator|*:refused
+camview live|operator guard chief-of-office director|*:refused
 camview play|chief-of-office director|*:refused
 EOF
 

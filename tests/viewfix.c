@@ -4,6 +4,8 @@
  *
  *   viewfix DIR grant REQUEST [SIG...]	cam_grant_add; prints the grant
  *   viewfix DIR grants			cam_grant_list, one line each
+ *   viewfix DIR may-live ACCOUNT CAMERA	cam_view_may_live: prints
+ *					"granted" or the why
  *   viewfix DIR may-play ACCOUNT CAMERA FROM TO
  *					cam_view_may_play at now: prints
  *					"granted REQUEST|- FROM TO" or the why
@@ -105,6 +107,15 @@ main(int argc, char **argv)
 			for (size_t i = 0; i < gs.n; i++)
 				print_grant(&gs.v[i]);
 		cam_grants_free(&gs);
+	} else if (strcmp(verb, "may-live") == 0 && argc == 5) {
+		char why[512];
+		if (cam_view_may_live(&s.cfg, argv[3], argv[4], why,
+		    sizeof(why)))
+			printf("granted\n");
+		else {
+			printf("%s\n", why);
+			rc = 1;
+		}
 	} else if (strcmp(verb, "may-play") == 0 && argc == 7) {
 		struct cam_grants gs;
 		struct cam_view_right r;
