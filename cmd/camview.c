@@ -192,10 +192,14 @@ cmd_grant(int argc, char **argv)
 		cam_json_add_str(&d, "to", t2);
 		cam_json_add_str(&d, "expires", t3);
 		cam_json_add_str(&d, "sha256", g.sha256);
+		if (g.warning[0] != '\0')
+			cam_json_add_str(&d, "warning", g.warning);
 		cam_json_end(&d);
 		cam_cli_audit(g.id, "granted", NULL, cam_buf_str(&d));
 		cam_buf_free(&d);
 	}
+	if (g.warning[0] != '\0')
+		fprintf(stderr, "%s: warning: %s\n", prog, g.warning);
 	printf("granted\t%s\t%s\t%s\t%s\t%s\n", g.id, g.account, t1, t2, t3);
 	rc = fflush(stdout) == 0 ? 0 : CAM_ENV;
 end:

@@ -311,11 +311,20 @@ cam_grant_add(const struct cam_config *cfg, const char *confdir,
 		g->from_us = (int64_t)r.from * US;
 		g->to_us = (int64_t)r.to * US;
 		g->expires_us = (int64_t)r.expires * US;
-	} else if (refusal != NULL && e->code == CAM_NO &&
-	    strstr(e->msg, refusal) == NULL) {
-		char msg[sizeof(e->msg)];
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		cam_errf(e, CAM_NO, "%s (%s)", msg, refusal);
+		if (vs.warning != NULL)
+			snprintf(g->warning, sizeof(g->warning), "%s",
+			    vs.warning);
+	} else if (refusal != NULL && e->code == CAM_NO) {
+		char msg[sizeof(e->msg)], tag[64];
+
+		/* The refusal's name in brackets ends the message, as in
+		 * camextract's, unless it ends so already (the words of
+		 * a message may hold it: "certificate revoked on"). */
+		snprintf(tag, sizeof(tag), "(%s)", refusal);
+		if (strstr(e->msg, tag) == NULL) {
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			cam_errf(e, CAM_NO, "%s %s", msg, tag);
+		}
 	}
 	if (fd != -1)
 		close(fd);

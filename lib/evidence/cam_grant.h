@@ -25,6 +25,9 @@ struct cam_grant {
 	int64_t from_us, to_us;	/* the window */
 	int64_t expires_us;
 	char sha256[65];	/* of the request file */
+	char warning[512];	/* cam_grant_add: what was accepted with a
+				 * warning (a stale revocation list, by
+				 * policy), or "" */
 };
 
 struct cam_grants {
