@@ -70,6 +70,15 @@ expect_success 'a commit made with plain git: listed with its author, and flagge
 	has "^FAIL	audit trail	commit $id \(.*, mallory, \"tidy\"\) has no record in the audit trail: it was not made with camctl" out
 '
 
+expect_success 'a change of the trust made with plain git: named list by list' '
+	cp -a site s9 &&
+	sed -i "s/^  crl_expired: warn/  crl_expired: refuse/; s|^  director: \[\]|  director: [trust/ca.pem]|" s9/camkit.yaml &&
+	sneak s9 "stricter" &&
+	id=$(git -C s9 rev-parse --short=12 HEAD) &&
+	must_fail 1 camaudit -C s9 config >out &&
+	has "	$id	mallory	stricter	.*trust.director changed; crl_expired warn -> refuse" out
+'
+
 expect_success 'a commit camctl would have refused: file:line, named' '
 	cp -a site s2 &&
 	printf "colour: red\n" >>s2/camkit.yaml &&

@@ -32,6 +32,22 @@ roles_text(unsigned roles, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
+/* The same files in the same order, and (units given) each the head of
+ * the same unit (NULL: the list form, the certificate's OU)? */
+static int
+paths_same(const struct cam_paths *a, const struct cam_paths *b,
+    char *const *ua, char *const *ub)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->path[i], b->path[i]) != 0 ||
+		    (ua != NULL && ub != NULL && !same(ua[i], ub[i])) ||
+		    ((ua == NULL) != (ub == NULL) && a->n > 0))
+			return 0;
+	return 1;
+}
+
 /* What a commit changed, said in the configuration's own terms: one
  * phrase per change into out ("camera gate added", "retention_days 30
  * -> 60"). */
@@ -108,10 +124,18 @@ config_delta(const struct cam_config *a, const struct cam_config *b,
 			SAY("user %s roles %s -> %s", y->name, ra, rb);
 		}
 	}
-	if (a->trust_ca.n != b->trust_ca.n ||
-	    a->trust_director.n != b->trust_director.n ||
-	    a->trust_unit_head.n != b->trust_unit_head.n)
-		SAY("trust lists changed");
+	if (!paths_same(&a->trust_ca, &b->trust_ca, NULL, NULL))
+		SAY("trust.ca changed");
+	if (!paths_same(&a->trust_director, &b->trust_director, NULL, NULL))
+		SAY("trust.director changed");
+	if (!paths_same(&a->trust_unit_head, &b->trust_unit_head,
+	    a->trust_unit_head_unit, b->trust_unit_head_unit))
+		SAY("trust.unit_head changed");
+	if (!paths_same(&a->trust_crl, &b->trust_crl, NULL, NULL))
+		SAY("trust.crl changed");
+	if (a->crl_expired_refuse != b->crl_expired_refuse)
+		SAY("crl_expired %s -> %s", a->crl_expired_refuse ? "refuse" :
+		    "warn", b->crl_expired_refuse ? "refuse" : "warn");
 #undef SAY
 }
 
