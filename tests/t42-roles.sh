@@ -223,6 +223,13 @@ expect_success 'an operator'"'"'s sudo camctl and camextract: the operator in gi
 	as_op="echo $ou >/proc/self/loginuid && exec setpriv --reuid=$ou --regid=$og --init-groups env -i PATH=/usr/bin:/bin HOME=/nonexistent sudo -n" &&
 	sh -c "$as_op $I/bin/camctl -C $S camera add c-sudo --url rtsp://127.0.0.1:8554/sudo" >out 2>err ||
 	    { cat err && rm -f "$SUDOERS" && false; } &&
+	# A new request: extracted, custody names the operator as root.
+	(cd req && request R43 $(cat ../window) && sign R43.yaml director) &&
+	chmod 644 req/R43* &&
+	sh -c "$as_op $I/bin/camextract -C $S run $T/req/R43.yaml -o $T/exports/R43.tar" >out 2>err ||
+	    { cat err && rm -f "$SUDOERS" && false; } &&
+	tar -xOf exports/R43.tar custody.json >custody.json &&
+	jq -e --arg op "$op" --argjson ou "$ou" ".extraction.by == \$op and .extraction.uid == \$ou and .extraction.as == \"root\" and .extraction.as_uid == 0" custody.json >/dev/null &&
 	# The request was used once already: refused, and so listed.
 	must_fail 1 sh -c "$as_op $I/bin/camextract -C $S run $T/req/R42.yaml -o $T/R42-again.tar" >out 2>err ||
 	    { cat err && rm -f "$SUDOERS" && false; } &&

@@ -100,6 +100,10 @@ cam_custody_write(const struct cam_custody *c, struct cam_buf *b)
 	cam_json_begin_obj(b, "extraction");
 	add_str(b, "by", c->by);
 	cam_json_add_uint(b, "uid", c->uid);
+	if (c->as != NULL) {
+		add_str(b, "as", c->as);
+		cam_json_add_uint(b, "as_uid", c->as_uid);
+	}
 	add_str(b, "host", c->host);
 	cam_json_add_time(b, "at", c->at);
 	add_str(b, "site", c->site);
@@ -248,12 +252,12 @@ read_extraction(struct cam_custody *c, const struct cam_json_field *ext,
     const struct cam_json_field *rcp)
 {
 	static const char *const ekeys[] = { "by", "uid", "host", "at",
-	    "site", "config_commit", "program" };
+	    "site", "config_commit", "program", "as", "as_uid" };
 	static const char *const rkeys[] = { "name", "unit", "encrypted" };
-	struct cam_json_field f[7];
+	struct cam_json_field f[9];
 	char *o = cam_json_field_dup(ext);
 
-	fields(o, ekeys, f, 7);
+	fields(o, ekeys, f, 9);
 	c->by = get_str(&f[0], 4096);
 	c->uid = get_uint(&f[1]);
 	c->host = get_str(&f[2], 4096);
@@ -261,6 +265,8 @@ read_extraction(struct cam_custody *c, const struct cam_json_field *ext,
 	c->site = get_str(&f[4], 4096);
 	c->config_commit = get_str(&f[5], 4096);
 	c->program = get_str(&f[6], 4096);
+	c->as = get_str(&f[7], 4096);
+	c->as_uid = c->as != NULL ? get_uint(&f[8]) : 0;
 	free(o);
 	o = cam_json_field_dup(rcp);
 	fields(o, rkeys, f, 3);
@@ -421,6 +427,7 @@ cam_custody_free(struct cam_custody *c)
 	free(c->unit);
 	free(c->purpose);
 	free(c->by);
+	free(c->as);
 	free(c->host);
 	free(c->site);
 	free(c->config_commit);

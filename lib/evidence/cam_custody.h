@@ -67,8 +67,12 @@ struct cam_custody {
 	time_t	 from, to, expires;
 	size_t	 nsigners;
 	struct cam_custody_signer *signers;
-	char	*by;			/* the extraction: its user */
+	char	*by;			/* the extraction: the person who
+					 * logged in (cam_actor) */
 	uint64_t uid;
+	char	*as;			/* the account it ran as when another
+					 * (root under sudo), else NULL */
+	uint64_t as_uid;
 	char	*host;
 	time_t	 at;
 	char	*site, *config_commit, *program;

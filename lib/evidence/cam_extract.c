@@ -377,6 +377,10 @@ custody(const struct cam_extract *x, struct cam_custody *cy)
 	}
 	cy->by = str_copy(x->o->actor->name);
 	cy->uid = cam_actor_person(x->o->actor);	/* by's */
+	if (cam_actor_differs(x->o->actor)) {
+		cy->as = str_copy(x->o->actor->as);
+		cy->as_uid = x->o->actor->uid;
+	}
 	cy->host = str_copy(x->o->host);
 	cy->at = x->o->now;
 	cy->site = str_copy(x->site->cfg.site_name);
