@@ -131,18 +131,21 @@ main(void)
 		    "\"unit_head\" must be a list of certificate files") !=
 		    NULL && strstr(e.msg, "or map each unit") != NULL,
 		    "unit_head: neither a list nor a map, refused at its line");
+		cam_config_free(&cfg);
 		cam_err_clear(&e);
 		CHECK(cam_config_parse(&cfg, "camkit.yaml", badlist,
 		    sizeof(badlist) - 1, &e) == -1 && strstr(e.msg,
 		    "camkit.yaml:3:28: trust: \"/etc/h.pem\" must be a path") !=
 		    NULL, "unit_head: a list entry outside the repository, "
 		    "refused at its line");
+		cam_config_free(&cfg);
 		cam_err_clear(&e);
 		CHECK(cam_config_parse(&cfg, "camkit.yaml", twice,
 		    sizeof(twice) - 1, &e) == -1 &&
 		    strstr(e.msg, "unit \"A\" given twice") != NULL &&
 		    strstr(e.msg, "unit \"B\" has no certificate file") !=
 		    NULL, "unit_head: a unit twice, a unit without a file");
+		cam_config_free(&cfg);
 		cam_err_clear(&e);
 		CHECK(cam_config_parse(&cfg, "camkit.yaml", none,
 		    sizeof(none) - 1, &e) == 0 && cfg.trust_unit_head.n == 0,
