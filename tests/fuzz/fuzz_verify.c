@@ -158,7 +158,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(path, sizeof(path), "%s/store/gate/manifest", top);
 	need(cam_file_write_atomic(path, manifest.s, manifest.len, 0600,
 	    &e) == 0, path, &e);
-	need(cam_audit_archive_trust_load(&trust, site, NULL, &e) == 0 &&
+	need(cam_audit_archive_trust_load(&trust, site, NULL, NULL, &e) == 0 &&
 	    trust.have_site && trust.need_unit_head, site, &e);
 
 	cam_buf_free(&yaml);
