@@ -12,8 +12,8 @@
 #include "audit/cam_audit_archive.h"
 #include "base/cam_crypto.h"
 #include "base/cam_util.h"
+#include "site/cam_crl.h"
 
-#define CRL_MAX	(64 * 1024 * 1024)
 
 /* Certificates (.pem, .crt) and revocation lists (.crl) of a --trust
  * directory: lists last, once every CA is known. */
@@ -40,7 +40,7 @@ trust_from_dir(struct cam_audit_archive_trust *t, const char *tdir,
 				continue;
 			if (cam_path(path, sizeof(path), e, "%s/%s", tdir,
 			    de->d_name) == -1 ||
-			    cam_file_read(path, crl ? CRL_MAX : 1 << 20, &b,
+			    cam_file_read(path, crl ? CAM_CRL_MAX : 1 << 20, &b,
 			    e) == -1 ||
 			    (crl ? cam_trust_add_crl(t->ca, b.s, b.len, path,
 			    NULL, e) : cam_trust_add_pem(t->ca, b.s, b.len,
@@ -129,7 +129,7 @@ cam_audit_archive_trust_load(struct cam_audit_archive_trust *t,
 	if (rc == 0 && crl != NULL) {
 		struct cam_buf b = CAM_BUF_INIT;
 
-		if (cam_file_read(crl, CRL_MAX, &b, e) == -1 ||
+		if (cam_file_read(crl, CAM_CRL_MAX, &b, e) == -1 ||
 		    cam_trust_add_crl(t->ca, b.s, b.len, crl, NULL, e) == -1)
 			rc = -1;
 		cam_buf_free(&b);
