@@ -28,7 +28,9 @@ PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
 # Debian packages needed to build and test (see `make deps`).
 DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
-	libcivetweb-dev libpam0g-dev curl nodejs \
+	libcivetweb-dev libpam0g-dev curl nodejs gettext locales \
+	libcurl4-openssl-dev libcairo2-dev libpango1.0-dev python3-aiosmtpd \
+	poppler-utils fonts-dejavu-core \
 	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
 	chromium chromium-driver python3-selenium curl passwd sudo \
 	softhsm2 libengine-pkcs11-openssl opensc \
@@ -77,8 +79,46 @@ BINS := $(PROGS:%=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 MAN := $(wildcard man/*.[1-8])
+PO := $(sort $(wildcard po/vi*.po))
+MO := $(B)/locale/vi/LC_MESSAGES/camkit.mo
 
-all: $(BINS)
+all: $(BINS) $(MO)
+
+# The Vietnamese catalogue (cam_i18n.h): every word a person reads is a
+# msgid in English in the source.  xgettext finds them by these
+# keywords (a function of cam_err.h or cam_cli.h that takes a format
+# translates it itself).  The translations are po/vi*.po, merged into
+# one catalogue; msgfmt -c refuses a translation whose conversions
+# (%s, %d...) differ from its msgid's.
+XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
+	-kcam_err_sys:2 -kcam_err_git:2 -kcam_err_av:3 -kcam_err_archive:3 \
+	-kcam_err_ssl:2 -kcam_err_wrap:3 -kcam_msg_format:2 \
+	-kcam_yaml_errf:4 -kcam_schema_err:3 -kcam_cli_usage_error:1 \
+	--flag=cam_errf:3:c-format --flag=cam_err_addf:3:c-format \
+	--flag=cam_err_sys:2:c-format --flag=cam_err_git:2:c-format \
+	--flag=cam_err_av:3:c-format --flag=cam_err_archive:3:c-format \
+	--flag=cam_err_wrap:3:c-format --flag=cam_msg_format:2:c-format \
+	--flag=cam_yaml_errf:4:c-format --flag=cam_schema_err:3:c-format \
+	--flag=cam_cli_usage_error:1:c-format
+I18N_SRC = $(sort $(wildcard cmd/*.c lib/*/*.c))
+
+$(B)/po/camkit.pot: $(I18N_SRC) Makefile
+	@mkdir -p $(@D)
+	xgettext --from-code=UTF-8 --language=C $(XGETTEXT_KEYWORDS) \
+	  --package-name=camkit --package-version=$(VERSION) \
+	  --sort-by-file -o $@ $(I18N_SRC)
+
+$(B)/po/vi.po: $(PO) Makefile
+	@mkdir -p $(@D)
+	msgcat --use-first --force-po -o $@ $(PO)
+
+$(MO): $(B)/po/vi.po
+	@mkdir -p $(@D)
+	msgfmt -c --check-format -o $@ $<
+
+# Every msgid has its Vietnamese entry, translated and not fuzzy.
+i18n-check: $(B)/po/camkit.pot $(B)/po/vi.po
+	msgcmp $(B)/po/vi.po $(B)/po/camkit.pot
 
 # The test camera: an RTSP server (GStreamer) the tests start on loopback.
 include tests/rtspd.mk
@@ -240,6 +280,8 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/examples
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES
+	install -m 0644 $(MO) $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES/
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 conf/camera-defaults $(DESTDIR)$(DATADIR)/
@@ -353,6 +395,6 @@ stress: deps
 	    tests/t71-setid.sh
 
 
-.PHONY: all deps check stress all-tests lint analyse demo install install-privileges clean \
+.PHONY: all i18n-check deps check stress all-tests lint analyse demo install install-privileges clean \
 	roles-matrix \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

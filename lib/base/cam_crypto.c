@@ -21,6 +21,7 @@
 #include <openssl/x509v3.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_util.h"
 
 struct cam_trust {
@@ -41,7 +42,10 @@ cam_err_ssl(struct cam_err *e, const char *what)
 	else
 		ERR_error_string_n(code, reason, sizeof(reason));
 	ERR_clear_error();
-	return cam_errf(e, CAM_NO, "%s: %s", what, reason);
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+	snprintf(en, sizeof(en), "%s: %s", what, reason);
+	snprintf(text, sizeof(text), "%s: %s", _(what), reason);
+	return cam_err_pair(e, CAM_NO, 0, en, text);
 }
 
 const char *

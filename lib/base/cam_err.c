@@ -13,6 +13,7 @@
 #include <archive.h>
 
 #include "base/cam_err.h"
+#include "base/cam_i18n.h"
 
 void
 cam_err_clear(struct cam_err *e)
@@ -20,25 +21,76 @@ cam_err_clear(struct cam_err *e)
 	e->code = CAM_OK;
 	e->count = 0;
 	e->msg[0] = '\0';
+	e->text[0] = '\0';
 }
 
-static void vappend(struct cam_err *, int, const char *, va_list)
-    __attribute__((format(printf, 3, 0)));
+/* fmt in the reader's language; "" is the catalogue's header. */
+static const char *
+tr(const char *fmt)
+{
+	return fmt[0] != '\0' ? _(fmt) : fmt;
+}
+
+void
+cam_msg_vformat(struct cam_msg *m, const char *fmt, va_list ap)
+{
+	va_list aq;
+
+	va_copy(aq, ap);
+	vsnprintf(m->en, sizeof(m->en), fmt, ap);
+	vsnprintf(m->text, sizeof(m->text), tr(fmt), aq);
+	va_end(aq);
+}
+
+void
+cam_msg_format(struct cam_msg *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cam_msg_vformat(m, fmt, ap);
+	va_end(ap);
+}
 
 static void
-vappend(struct cam_err *e, int code, const char *fmt, va_list ap)
+add_line(char *buf, size_t size, int first, const char *line)
 {
-	size_t len = strlen(e->msg);
+	size_t len = strlen(buf);
 
-	if (e->count > 0 && len + 1 < sizeof(e->msg))
-		e->msg[len++] = '\n';
-	e->msg[len] = '\0';
-	if (len < sizeof(e->msg))
-		vsnprintf(e->msg + len, sizeof(e->msg) - len, fmt, ap);
+	if (!first && len + 1 < size)
+		buf[len++] = '\n';
+	buf[len] = '\0';
+	if (len < size)
+		snprintf(buf + len, size - len, "%s", line);
+}
+
+int
+cam_err_pair(struct cam_err *e, int code, int append, const char *en,
+    const char *text)
+{
+	if (!append)
+		cam_err_clear(e);
+	add_line(e->msg, sizeof(e->msg), e->count == 0, en);
+	add_line(e->text, sizeof(e->text), e->count == 0, text);
 	/* The first failure decides the exit status. */
 	if (e->code == CAM_OK)
 		e->code = code;
 	e->count++;
+	return -1;
+}
+
+int
+cam_err_vset(struct cam_err *e, int code, int append, const char *fmt,
+    va_list ap)
+{
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+	va_list aq;
+
+	va_copy(aq, ap);
+	vsnprintf(en, sizeof(en), fmt, ap);
+	vsnprintf(text, sizeof(text), tr(fmt), aq);
+	va_end(aq);
+	return cam_err_pair(e, code, append, en, text);
 }
 
 int
@@ -46,9 +98,8 @@ cam_errf(struct cam_err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	cam_err_clear(e);
 	va_start(ap, fmt);
-	vappend(e, code, fmt, ap);
+	cam_err_vset(e, code, 0, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -59,62 +110,97 @@ cam_err_addf(struct cam_err *e, int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vappend(e, code, fmt, ap);
+	cam_err_vset(e, code, 1, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
 int
-cam_err_sys(struct cam_err *e, const char *fmt, ...)
+cam_err_wrap(struct cam_err *e, const struct cam_err *inner,
+    const char *fmt, ...)
 {
-	char what[1024];
-	int saved = errno;
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+	struct cam_msg m;
+	int code = inner->code ? inner->code : CAM_ENV;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cam_msg_vformat(&m, fmt, ap);
 	va_end(ap);
-	return cam_errf(e, CAM_ENV, "%s: %s", what, strerror(saved));
+	snprintf(en, sizeof(en), "%s: %.3000s", m.en, inner->msg);
+	snprintf(text, sizeof(text), "%s: %.3000s", m.text, inner->text);
+	return cam_err_pair(e, code, 0, en, text);
+}
+
+/* what, then ": " and a library's reason, which is the same in both. */
+static int
+with_reason(struct cam_err *e, int code, const struct cam_msg *m,
+    const char *why_en, const char *why_text)
+{
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+
+	snprintf(en, sizeof(en), "%s: %s", m->en, why_en);
+	snprintf(text, sizeof(text), "%s: %s", m->text, why_text);
+	return cam_err_pair(e, code, 0, en, text);
+}
+
+int
+cam_err_sys(struct cam_err *e, const char *fmt, ...)
+{
+	int saved = errno;
+	const char *en = strerrordesc_np(saved);
+	struct cam_msg m;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cam_msg_vformat(&m, fmt, ap);
+	va_end(ap);
+	/* strerror speaks the reader's language, strerrordesc_np never. */
+	return with_reason(e, CAM_ENV, &m, en != NULL ? en : "unknown error",
+	    strerror(saved));
 }
 
 int
 cam_err_git(struct cam_err *e, const char *fmt, ...)
 {
 	const git_error *ge = git_error_last();
-	char what[1024];
+	const char *why = ge && ge->message ? ge->message :
+	    "unknown libgit2 error";
+	struct cam_msg m;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cam_msg_vformat(&m, fmt, ap);
 	va_end(ap);
-	return cam_errf(e, CAM_ENV, "%s: %s", what,
-	    ge && ge->message ? ge->message : "unknown libgit2 error");
+	return with_reason(e, CAM_ENV, &m, why, why);
 }
 
 int
 cam_err_av(struct cam_err *e, int averr, const char *fmt, ...)
 {
-	char what[1024], why[AV_ERROR_MAX_STRING_SIZE];
+	char why[AV_ERROR_MAX_STRING_SIZE];
+	struct cam_msg m;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cam_msg_vformat(&m, fmt, ap);
 	va_end(ap);
 	if (av_strerror(averr, why, sizeof(why)) < 0)
 		snprintf(why, sizeof(why), "error %d", averr);
-	return cam_errf(e, CAM_ENV, "%s: %s", what, why);
+	return with_reason(e, CAM_ENV, &m, why, why);
 }
 
 int
 cam_err_archive(struct cam_err *e, struct archive *a, const char *fmt, ...)
 {
-	char what[1024];
 	const char *why = a != NULL ? archive_error_string(a) : NULL;
+	struct cam_msg m;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cam_msg_vformat(&m, fmt, ap);
 	va_end(ap);
-	return cam_errf(e, CAM_ENV, "%s: %s", what, why != NULL ? why :
-	    "libarchive failed");
+	if (why == NULL)
+		why = "libarchive failed";
+	return with_reason(e, CAM_ENV, &m, why, why);
 }

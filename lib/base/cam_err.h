@@ -8,10 +8,17 @@
  * (invalid input, refused action, failed verification), CAM_ENV (3) for
  * environment failures (I/O, a library that broke).  A message may hold
  * several lines (one per finding, e.g. every schema error of a file).
+ *
+ * Each message is kept twice: msg in English, for machines (journal and
+ * audit records, --json), and text in the reader's language (gettext,
+ * cam_i18n.h), for people (cam_cli_fail prints text).  Every fmt given
+ * below is a msgid: write it in English, whole, with no word built at
+ * run time, and its arguments are inserted in both copies alike.
  */
 #ifndef CAM_ERR_H
 #define CAM_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum {
@@ -26,13 +33,33 @@ enum {
 struct cam_err {
 	int code;
 	int count;		/* number of messages appended */
-	char msg[CAM_ERR_MAX];	/* newline-separated messages */
+	char msg[CAM_ERR_MAX];	/* newline-separated messages, English */
+	char text[CAM_ERR_MAX];	/* the same in the reader's language */
 };
+
+/* A message formatted in both languages, for a function that builds
+ * its own prefix (cam_yaml_errf): en in English, text translated. */
+struct cam_msg {
+	char en[1024];
+	char text[1024];
+};
+void cam_msg_format(struct cam_msg *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cam_msg_vformat(struct cam_msg *m, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 void cam_err_clear(struct cam_err *e);
 /* Set (replace) the message; returns -1. */
 int cam_errf(struct cam_err *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+int cam_err_vset(struct cam_err *e, int code, int append, const char *fmt,
+    va_list ap) __attribute__((format(printf, 4, 0)));
+/* Set (append: add a line) from a message already in both languages. */
+int cam_err_pair(struct cam_err *e, int code, int append, const char *en,
+    const char *text);
+/* "what: inner" in both languages, with inner's code: e may be inner. */
+int cam_err_wrap(struct cam_err *e, const struct cam_err *inner,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Append one more message line; returns -1. */
 int cam_err_addf(struct cam_err *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

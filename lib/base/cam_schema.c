@@ -30,13 +30,11 @@ void
 cam_schema_err(struct cam_schema *s, const struct cam_ynode *at,
     const char *fmt, ...)
 {
-	char what[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cam_yaml_verrf(s->e, s->doc, at, fmt, ap);
 	va_end(ap);
-	cam_yaml_errf(s->e, s->doc, at, "%s", what);
 	s->bad++;
 }
 

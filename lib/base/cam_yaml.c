@@ -9,6 +9,7 @@
 
 #include <yaml.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_yaml.h"
 
 #define MAX_DEPTH	32
@@ -47,8 +48,13 @@ pos_of(const struct ctx *c, yaml_mark_t m)
 static int
 errat(struct ctx *c, yaml_mark_t m, const char *what)
 {
-	return cam_err_addf(c->e, CAM_NO, "%s:%zu:%zu: %s", c->doc->file,
-	    m.line + 1, m.column + 1, what);
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+
+	snprintf(en, sizeof(en), "%s:%zu:%zu: %s", c->doc->file, m.line + 1,
+	    m.column + 1, what);
+	snprintf(text, sizeof(text), "%s:%zu:%zu: %s", c->doc->file,
+	    m.line + 1, m.column + 1, _(what));
+	return cam_err_pair(c->e, CAM_NO, 1, en, text);
 }
 
 static int
@@ -342,16 +348,30 @@ int
 cam_yaml_errf(struct cam_err *e, const struct cam_ydoc *doc,
     const struct cam_ynode *at, const char *fmt, ...)
 {
-	char what[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cam_yaml_verrf(e, doc, at, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+int
+cam_yaml_verrf(struct cam_err *e, const struct cam_ydoc *doc,
+    const struct cam_ynode *at, const char *fmt, va_list ap)
+{
+	char where[512], en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+	struct cam_msg m;
+
+	cam_msg_vformat(&m, fmt, ap);
 	if (at == NULL)
-		return cam_err_addf(e, CAM_NO, "%s: %s", doc->file, what);
-	return cam_err_addf(e, CAM_NO, "%s:%d:%d: %s", doc->file,
-	    at->start.line, at->start.col, what);
+		snprintf(where, sizeof(where), "%s", doc->file);
+	else
+		snprintf(where, sizeof(where), "%s:%d:%d", doc->file,
+		    at->start.line, at->start.col);
+	snprintf(en, sizeof(en), "%s: %s", where, m.en);
+	snprintf(text, sizeof(text), "%s: %s", where, m.text);
+	return cam_err_pair(e, CAM_NO, 1, en, text);
 }
 
 /* Would s, written plain, read back as the same string (not a number,

@@ -13,6 +13,7 @@
 #ifndef CAM_YAML_H
 #define CAM_YAML_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "base/cam_err.h"
@@ -59,6 +60,9 @@ int cam_yaml_key_index(const struct cam_ynode *map, const char *key);
 int cam_yaml_errf(struct cam_err *e, const struct cam_ydoc *doc,
     const struct cam_ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+int cam_yaml_verrf(struct cam_err *e, const struct cam_ydoc *doc,
+    const struct cam_ynode *at, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* A scalar written so that YAML reads back exactly s, as a string. */
 void cam_yaml_quote(struct cam_buf *b, const char *s);

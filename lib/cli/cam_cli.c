@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -14,6 +15,7 @@
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
+#include "base/cam_i18n.h"
 #include "journal/cam_journal.h"
 #include "journal/cam_trail.h"
 #include "site/cam_account.h"
@@ -48,6 +50,10 @@ cam_cli_setup(const char *prog, void (*usage)(FILE *))
 {
 	cli_prog = prog;
 	cli_usage = usage;
+	/* A set-id program reads no catalogue its caller names: a
+	 * translation is a format string. */
+	cam_i18n_init(getauxval(AT_SECURE) ? NULL :
+	    getenv("CAMKIT_LOCALEDIR"));
 #if defined(__SANITIZE_ADDRESS__)
 	if (getuid() == 0 && geteuid() != 0)
 		(void)atexit(sanitizer_root_at_exit);
@@ -63,7 +69,7 @@ cam_cli_prog(void)
 int
 cam_cli_fail(const struct cam_err *e)
 {
-	const char *p = e->msg;
+	const char *p = e->text[0] != '\0' ? e->text : e->msg;
 
 	while (*p) {
 		size_t n = strcspn(p, "\n");
@@ -80,7 +86,7 @@ cam_cli_usage_error(const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", cli_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
 	if (cli_usage != NULL)
