@@ -93,7 +93,9 @@ cam_i18n_init(const char *localedir)
 		} else
 			(void)setlocale(LC_MESSAGES, "C");
 	}
-	env_named = !is_c(l) || !is_c(getenv("LANGUAGE"));
+	/* Even "C" is a choice: English. */
+	env_named = l != NULL || (getenv("LANGUAGE") != NULL &&
+	    getenv("LANGUAGE")[0] != '\0');
 	find_catalogue(localedir);
 	(void)bind_textdomain_codeset(CAM_TEXTDOMAIN, "UTF-8");
 }

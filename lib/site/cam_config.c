@@ -528,7 +528,8 @@ static void
 parse_site(struct cam_schema *v, const struct cam_ynode *n,
     struct cam_config *cfg)
 {
-	static const char *const keys[] = { "name", "timezone", "host", NULL };
+	static const char *const keys[] = { "name", "timezone", "host",
+	    "language", NULL };
 
 	if (n == NULL) {
 		cam_schema_err(v, NULL, "\"site\" is required (site: { name: "
@@ -545,10 +546,20 @@ parse_site(struct cam_schema *v, const struct cam_ynode *n,
 			    "unknown time zone \"%s\" (e.g. Asia/Ho_Chi_Minh)",
 			    tz);
 		free(cfg->timezone);
+	free(cfg->language);
 		cfg->timezone = tz;
 	}
 	cfg->host = get_str(v, n, "host", "site", 0);
 	check_host(v, n, cfg->host, "site");
+	char *lang = get_str(v, n, "language", "site", 0);
+	if (lang != NULL) {
+		if (strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0)
+			cam_schema_err(v, cam_yaml_get(n, "language"), "site: "
+			    "language \"%s\" is not one camkit speaks (vi or "
+			    "en)", lang);
+		free(cfg->language);
+		cfg->language = lang;
+	}
 }
 
 static void

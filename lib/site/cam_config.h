@@ -84,6 +84,8 @@ struct cam_config {
 	char *site_name;
 	char *timezone;
 	char *host;
+	char *language;		/* site.language: "vi", "en" or NULL: the
+				 * words of services and mail (cam_i18n) */
 	char *root;		/* recordings, journals */
 	int retention_days;
 	/* Capacity limit: bytes if max_bytes > 0, else percent of the
