@@ -853,6 +853,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->timezone = cam_xstrdup(CAM_DEFAULT_ZONE);
+	cfg->language = cam_xstrdup("vi");	/* DESIGN: the site default */
 	cfg->root = cam_xstrdup(CAM_DEFAULT_ROOT);
 	cfg->retention_days = 30;
 	cfg->max_percent = 90;

@@ -84,7 +84,7 @@ struct cam_config {
 	char *site_name;
 	char *timezone;
 	char *host;
-	char *language;		/* site.language: "vi", "en" or NULL: the
+	char *language;		/* site.language: "vi" (the default) or "en": the
 				 * words of services and mail (cam_i18n) */
 	char *root;		/* recordings, journals */
 	int retention_days;
