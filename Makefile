@@ -24,7 +24,8 @@ SERVICE_USER ?= camkit
 STATEDIR ?= /var/lib/camkit
 SYSCONFDIR ?= /etc
 
-PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
+PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive \
+	libcurl
 # Debian packages needed to build and test (see `make deps`).
 DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
