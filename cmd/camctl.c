@@ -26,6 +26,7 @@
 #include "journal/cam_trail.h"
 #include "media/cam_gaps.h"
 #include "media/cam_rec.h"
+#include "media/cam_status.h"
 #include "media/cam_store.h"
 #include "site/cam_account.h"
 #include "site/cam_config.h"
@@ -1426,62 +1427,6 @@ cmd_units(int argc, char **argv)
 	return rc;
 }
 
-struct cam_status {
-	const struct cam_camera *cam;
-	const char *state;	/* recording, stopped, disabled */
-	time_t last_end;	/* 0: no segment */
-	int gaps;		/* in the last 24 h */
-	int64_t gap_seconds;
-	uint64_t bytes;
-	double days;		/* of footage kept */
-	double rate;		/* bytes a day, over the last 24 h */
-	int stale;		/* enabled, and no recent segment */
-};
-
-/* What the manifest says of one camera. */
-static int
-camera_status(const struct cam_site *s, const struct cam_camera *c,
-    time_t now, struct cam_status *st, struct cam_err *e)
-{
-	struct cam_segments segs = { 0, NULL };
-	time_t day = now - 86400, covered_from = 0;
-	uint64_t recent = 0;
-
-	memset(st, 0, sizeof(*st));
-	st->cam = c;
-	if (cam_store_segments(s->cfg.root, c->id, &segs, e) == -1) {
-		cam_segments_free(&segs);
-		return -1;
-	}
-	for (size_t i = 0; i < segs.n; i++) {
-		const struct cam_segment *g = &segs.v[i];
-		st->bytes += g->bytes;
-		if (g->end > st->last_end)
-			st->last_end = g->end;
-		if (g->end >= day) {
-			recent += g->bytes;
-			if (covered_from == 0 || g->start < covered_from)
-				covered_from = g->start < day ? day : g->start;
-		}
-		int64_t gap = i > 0 ? cam_gaps_between(segs.v[i - 1].end,
-		    g->start) : 0;
-		if (gap > 0 && g->start >= day) {
-			st->gaps++;
-			st->gap_seconds += gap;
-		}
-	}
-	if (segs.n > 0)
-		st->days = (double)(now - segs.v[0].start) / 86400;
-	if (recent > 0 && now > covered_from)
-		st->rate = (double)recent * 86400 / (double)(now - covered_from);
-	st->state = !c->enabled ? "disabled" : cam_rec_running(s->cfg.root,
-	    c->id) ? "recording" : "stopped";
-	st->stale = c->enabled && (st->last_end == 0 ||
-	    now - st->last_end > 2 * c->segment);
-	cam_segments_free(&segs);
-	return 0;
-}
-
 /* One camera's line (or JSON object, the n-th) of camctl status. */
 static void
 status_line(struct cam_buf *out, int json, int n, const struct cam_status *st,
@@ -1525,21 +1470,10 @@ static void
 status_storage(struct cam_buf *out, int json, int n,
     const struct cam_config *cfg, uint64_t live, double rate, int stale)
 {
-	struct statvfs vfs;
-	double days_left = -1;
-	uint64_t room = 0;
+	double days_left;
+	uint64_t room;
 
-	if (statvfs(cfg->root, &vfs) == 0) {
-		uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
-		uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) *
-		    vfs.f_frsize;
-		uint64_t limit = cfg->max_bytes > 0 ? cfg->max_bytes :
-		    total / 100 * (uint64_t)cfg->max_percent;
-		uint64_t base = cfg->max_bytes > 0 ? live : used;
-		room = limit > base ? limit - base : 0;
-	}
-	if (rate > 0)
-		days_left = (double)room / rate;
+	cam_storage_room(cfg, live, rate, &room, &days_left);
 	if (!json) {
 		cam_buf_addf(out, "storage\t%s\t%llu bytes\t%llu bytes of "
 		    "room\t", cfg->root, (unsigned long long)live,
@@ -1591,7 +1525,7 @@ cmd_status(int argc, char **argv)
 
 		if (h != NULL && strcmp(h, host) != 0)
 			continue;	/* another recorder's camera */
-		if (camera_status(&s, cam, now, &st, &e) == -1) {
+		if (cam_camera_status(s.cfg.root, cam, now, &st, &e) == -1) {
 			rc = cam_cli_fail(&e);
 			goto end;
 		}
