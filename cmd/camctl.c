@@ -16,7 +16,9 @@
 
 #include <libavutil/log.h>
 
+#include "audit/cam_watch.h"
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_setid.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -68,6 +70,7 @@ usage(FILE *f)
 "       camctl [-C dir] status [--json]\n"
 "       camctl [-C dir] probe camera [--seconds n]\n"
 "       camctl [-C dir] seal\n"
+"       camctl [-C dir] watch [--digest]\n"
 "       camctl [-C dir] cert\n"
 "       camctl [-C dir] crl add file\n"
 "       camctl [-C dir] crl list\n"
@@ -1722,6 +1725,78 @@ cmd_seal(int argc, char **argv)
 	return rc;
 }
 
+/* ---- alerts ---- */
+
+/* Each delivery tried: a line on the standard output and a record in
+ * the audit trail (kind, event, channel, outcome). */
+static void
+watch_sent(void *arg, const struct cam_watch_send *d)
+{
+	struct cam_buf detail = CAM_BUF_INIT;
+
+	(void)arg;
+	printf("%s\t%s\t%s\t%s\t%s\n", d->ok ? "sent" : "failed", d->kind,
+	    d->event, d->object, d->channel);
+	cam_buf_adds(&detail, "{\"kind\":");
+	cam_json_str(&detail, d->kind);
+	cam_buf_adds(&detail, ",\"event\":");
+	cam_json_str(&detail, d->event);
+	cam_buf_adds(&detail, ",\"channel\":");
+	cam_json_str(&detail, d->channel);
+	cam_buf_adds(&detail, ",\"message\":");
+	cam_json_str(&detail, d->file);
+	cam_buf_adds(&detail, "}");
+	cam_cli_audit(d->object, d->ok ? "granted" : "failed",
+	    d->ok ? NULL : d->why->msg, cam_buf_str(&detail));
+	cam_buf_free(&detail);
+}
+
+static int
+cmd_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "digest", no_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_watch_opts o;
+	struct cam_watch_result res;
+	struct cam_site s;
+	struct cam_err e;
+	char host[256];
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 'd':
+			o.digest = 1;
+			break;
+		default: return cam_cli_usage_error("watch: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("watch: unexpected argument \"%s\"",
+		    argv[optind]);
+	cam_err_clear(&e);
+	if (open_site_for(&s, CAM_ACT_SEAL, &e) == -1)
+		return cam_cli_fail(&e);
+	cam_i18n_default(s.cfg.language);
+	cam_cli_host(host, sizeof(host));
+	o.host = host;
+	o.now = time(NULL);
+	rc = cam_watch_run(&s, &o, watch_sent, NULL, &res, &e);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = cam_errf(&e, CAM_ENV, "writing the standard output");
+	if (rc == -1)
+		rc = cam_cli_fail(&e);
+	else if (res.queued > 0) {
+		cam_err_wrap(&e, &e, "%d messages kept in the outbox, tried "
+		    "again next run", res.queued);
+		rc = cam_cli_fail(&e);
+	}
+	cam_site_close(&s);
+	return rc;
+}
+
 /* ---- revocation lists ---- */
 
 static int
@@ -1872,6 +1947,7 @@ static const struct cam_cli_verb verbs[] = {
 	{ "status", cmd_status, 0 },
 	{ "probe", cmd_probe, 0 },
 	{ "seal", cmd_seal, 0 },
+	{ "watch", cmd_watch, 0 },
 	{ "cert", cmd_cert, 0 },
 	{ "crl", cmd_crl, 1 },
 };
