@@ -1789,8 +1789,12 @@ cmd_watch(int argc, char **argv)
 	if (rc == -1)
 		rc = cam_cli_fail(&e);
 	else if (res.queued > 0) {
-		cam_err_wrap(&e, &e, "%d messages kept in the outbox, tried "
-		    "again next run", res.queued);
+		/* Nothing is lost: the message waits in the outbox.  An
+		 * environment failure all the same, so that the timer's
+		 * unit shows it. */
+		cam_err_wrap(&e, &e, "watch: not delivered, %d kept in the "
+		    "outbox for the next run", res.queued);
+		e.code = CAM_ENV;
 		rc = cam_cli_fail(&e);
 	}
 	cam_site_close(&s);
