@@ -281,12 +281,14 @@ demo: deps
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/examples
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)/examples
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES
 	install -m 0644 $(MO) $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES/
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(filter %.7,$(MAN)) $(DESTDIR)$(MANDIR)/man7/
 	install -m 0644 conf/camera-defaults $(DESTDIR)$(DATADIR)/
 	install -m 0644 conf/camkit.yaml $(DESTDIR)$(DATADIR)/
 	install -m 0644 examples/*.yaml $(DESTDIR)$(DATADIR)/examples/
