@@ -52,7 +52,8 @@ class Auth:
             return AuthResult(success=False, handled=False)
         ok = (auth_data.login == self.user and
               auth_data.password == self.password)
-        return AuthResult(success=ok)
+        # handled=False: the server answers 535 itself.
+        return AuthResult(success=ok, handled=False)
 
 
 def main():
