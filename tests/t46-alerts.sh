@@ -239,6 +239,19 @@ expect_success 'a report found in reports/ is mailed once with its signature att
 	test ! -s out
 '
 
+expect_success 'a refused extraction is told' '
+	request R9 "$(date -u -d "-1 hour" +%Y-%m-%dT%H:%M:%SZ)" \
+	    "$(date -u -d "-59 min" +%Y-%m-%dT%H:%M:%SZ)" &&
+	must_fail 1 camextract -C site run R9.yaml -o r9.tar 2>/dev/null &&
+	camctl -C site watch >out &&
+	has "^sent	access	refused	audit [0-9]+	mail$" out &&
+	show_mail "$(last_mail)" >m7 &&
+	has "^Subject: \[Test\] Từ chối: camextract run của " m7 &&
+	has "bị từ chối \"camextract run R9\"" m7 &&
+	f=$(grep -l "\"event\":\"refused\"" hook/*.json) &&
+	jq -e ".kind == \"access\"" $f >/dev/null
+'
+
 expect_success 'the daily digest, on demand' '
 	camctl -C site watch --digest >out &&
 	has "^sent	digest	digest	20[0-9-]+	mail$" out &&
