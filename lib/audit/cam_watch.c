@@ -874,7 +874,7 @@ deliver(struct run *r, const char *path, const char *file,
 			mail.nto = m.nto;
 			mail.subject = m.subject;
 			mail.body = m.body;
-			mail.date = r->o->now;
+			mail.date = m.created != 0 ? m.created : r->o->now;
 			mail.message_id = mid;
 			mail.attach = m.attach;
 			mail.nattach = m.nattach;
