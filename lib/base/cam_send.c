@@ -13,17 +13,11 @@
 
 #define SEND_TIMEOUT	60L
 
-/* curl's own words on what failed, the error buffer when it has some. */
-static int
-curl_fail(struct cam_err *e, CURLcode rc, const char *errbuf,
-    const char *what, const char *where)
+/* curl's own words on what failed: the error buffer when it has some. */
+static const char *
+curl_why(CURLcode rc, const char *errbuf)
 {
-	const char *why = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
-
-	if (rc == CURLE_LOGIN_DENIED)
-		return cam_errf(e, CAM_ENV, "%s %s: the server refused the "
-		    "user name or password (%s)", what, where, why);
-	return cam_errf(e, CAM_ENV, "%s %s: %s", what, where, why);
+	return errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
 }
 
 /* host[:port] of a URL, for messages (never the path: a web hook's may
@@ -161,8 +155,15 @@ cam_send_mail(const struct cam_mail_server *srv, const struct cam_mail *m,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, srv->timeout > 0 ? srv->timeout :
 	    SEND_TIMEOUT);
-	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
-		curl_fail(e, rc, errbuf, "sending mail through", host);
+	if ((rc = curl_easy_perform(c)) == CURLE_LOGIN_DENIED) {
+		cam_errf(e, CAM_ENV, "sending mail through %s: the server "
+		    "refused the user name or password (%s)", host,
+		    curl_why(rc, errbuf));
+		goto end;
+	}
+	if (rc != CURLE_OK) {
+		cam_errf(e, CAM_ENV, "sending mail through %s: %s", host,
+		    curl_why(rc, errbuf));
 		goto end;
 	}
 	ret = 0;
@@ -212,7 +213,8 @@ cam_send_webhook(const char *url, const char *ca_file, const char *json,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout > 0 ? timeout :
 	    SEND_TIMEOUT);
 	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
-		curl_fail(e, rc, errbuf, "posting to the web hook at", host);
+		cam_errf(e, CAM_ENV, "posting to the web hook at %s: %s", host,
+		    curl_why(rc, errbuf));
 		goto end;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
