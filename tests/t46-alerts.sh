@@ -260,6 +260,35 @@ expect_success 'the daily digest, on demand' '
 	has "gate \(Cổng chính\)" m6
 '
 
+expect_success 'a journal changed in place: told once, and again when it checks' '
+	cp site.store/logbook.journal logbook.good &&
+	sed -i "s/trèo tường sau/trèo cổng sau/" site.store/logbook.journal &&
+	camctl -C site watch >out &&
+	has "^sent	integrity	broken	journals	mail$" out &&
+	show_mail "$(last_mail)" >m8 &&
+	has "^Subject: \[Test\] Kiểm tra nhật ký hoặc niêm phong không đạt$" m8 &&
+	has "^FAIL	" m8 &&
+	camctl -C site watch >out &&
+	test ! -s out &&
+	cp logbook.good site.store/logbook.journal &&
+	camctl -C site watch >out &&
+	has "^sent	integrity	fixed	journals	mail$" out
+'
+
+expect_success 'storage short of the retention: told, and told when there is room again' '
+	cp site/camkit.yaml good.yaml &&
+	sed -i "s/^  max_usage: .*/  max_usage: 1000/" site/camkit.yaml &&
+	camctl -C site commit -m "a tiny disk" >/dev/null &&
+	camctl -C site watch >out &&
+	has "^sent	storage	low	storage	mail$" out &&
+	show_mail "$(last_mail)" >m9 &&
+	has "^Subject: \[Test\] Lưu trữ: chỉ còn chỗ cho 0\.0 ngày, thời hạn lưu trữ là [0-9]+ ngày$" m9 &&
+	cp good.yaml site/camkit.yaml &&
+	camctl -C site commit -m "room again" >/dev/null &&
+	camctl -C site watch >out &&
+	has "^sent	storage	ok	storage	mail$" out
+'
+
 expect_success 'camctl units: the watcher every minute, by a timer or by cron' '
 	camctl -C site units --output units --bindir "$CAMKIT_BIN" >/dev/null 2>&1 &&
 	has "^ExecStart=$CAMKIT_BIN/camctl watch$" units/camkit-alerts.service &&
