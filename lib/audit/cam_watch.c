@@ -196,6 +196,24 @@ when(const struct cam_config *cfg, time_t t, char *buf, size_t len)
 		snprintf(buf, len, "%.16s UTC", iso);
 }
 
+/* A length of time in plain words: "2 phút", "1 giờ 5 phút". */
+static void
+span(int64_t secs, char *buf, size_t len)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		snprintf(buf, len, _("%d s"), (int)secs);
+	else if (secs < 3600)
+		snprintf(buf, len, _("%d min"), (int)(secs / 60));
+	else if (secs < 86400)
+		snprintf(buf, len, _("%d h %d min"), (int)(secs / 3600),
+		    (int)(secs % 3600 / 60));
+	else
+		snprintf(buf, len, _("%d days %d h"), (int)(secs / 86400),
+		    (int)(secs % 86400 / 3600));
+}
+
 static void
 local_day(const struct cam_config *cfg, time_t t, char *buf, size_t len,
     int *hour)
@@ -439,7 +457,7 @@ watch_cameras(struct run *r, uint64_t *live, double *rate,
 		struct cam_status cs;
 		struct down *d = state_down(&r->st, c->id);
 		time_t since = 0;
-		char t1[80], t2[80], dur[32];
+		char t1[80], t2[80], dur[64];
 
 		if (h != NULL && strcmp(h, r->o->host) != 0)
 			continue;	/* another recorder's camera */
@@ -465,7 +483,7 @@ watch_cameras(struct run *r, uint64_t *live, double *rate,
 		    CAM_GAPS_DOWN_SLACK)
 			since = cs.last_end;
 		if (digest != NULL) {
-			cam_duration_format(u.gap_s, dur, sizeof(dur));
+			span(u.gap_s, dur, sizeof(dur));
 			cam_buf_addf(digest, _("- %s (%s): %s; %d gaps in 24 "
 			    "h, %s without footage\n"), c->id, camera_label(c),
 			    since != 0 ? _("down") : !c->enabled ?
@@ -474,7 +492,7 @@ watch_cameras(struct run *r, uint64_t *live, double *rate,
 		if (since != 0 && d == NULL && now - since >= after) {
 			struct cam_buf sb = CAM_BUF_INIT, bb = CAM_BUF_INIT;
 			when(cfg, since, t1, sizeof(t1));
-			cam_duration_format(now - since, dur, sizeof(dur));
+			span(now - since, dur, sizeof(dur));
 			cam_buf_addf(&sb, _("Camera %s (%s) is down"), c->id,
 			    camera_label(c));
 			cam_buf_addf(&bb, _("Camera %s (%s%s%s) has recorded "
@@ -497,8 +515,7 @@ watch_cameras(struct run *r, uint64_t *live, double *rate,
 			    now;
 			when(cfg, d->since, t1, sizeof(t1));
 			when(cfg, now, t2, sizeof(t2));
-			cam_duration_format(back > d->since ? back - d->since :
-			    0, dur, sizeof(dur));
+			span(back - d->since, dur, sizeof(dur));
 			cam_buf_addf(&sb, _("Camera %s (%s) is recording "
 			    "again"), c->id, camera_label(c));
 			cam_buf_addf(&bb, _("Camera %s (%s) is recording again "
