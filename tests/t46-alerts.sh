@@ -81,6 +81,7 @@ cp "$T/srv.crt" site/mail-ca.pem
 cat >>site/camkit.yaml <<EOF
 alerts:
   camera_down_after: 10s
+  journals_every: 1s
   smtp:
     url: smtp://localhost:$SMTP_PORT
     from: camkit@so-test.gov.vn
@@ -263,6 +264,7 @@ expect_success 'the daily digest, on demand' '
 expect_success 'a journal changed in place: told once, and again when it checks' '
 	cp site.store/logbook.journal logbook.good &&
 	sed -i "s/trèo tường sau/trèo cổng sau/" site.store/logbook.journal &&
+	sleep 1 &&
 	camctl -C site watch >out &&
 	has "^sent	integrity	broken	journals	mail$" out &&
 	show_mail "$(last_mail)" >m8 &&
@@ -271,6 +273,7 @@ expect_success 'a journal changed in place: told once, and again when it checks'
 	camctl -C site watch >out &&
 	test ! -s out &&
 	cp logbook.good site.store/logbook.journal &&
+	sleep 1 &&
 	camctl -C site watch >out &&
 	has "^sent	integrity	fixed	journals	mail$" out
 '

@@ -684,7 +684,7 @@ parse_alerts(struct cam_schema *v, const struct cam_ynode *n,
     struct cam_config *cfg)
 {
 	static const char *const keys[] = { "camera_down_after",
-	    "digest_hour", "smtp", "webhook", "to", NULL };
+	    "journals_every", "digest_hour", "smtp", "webhook", "to", NULL };
 	static const char *const smtp_keys[] = { "url", "from",
 	    "credential", "ca_file", NULL };
 	static const char *const to_keys[] = { "outage", "storage",
@@ -703,6 +703,16 @@ parse_alerts(struct cam_schema *v, const struct cam_ynode *n,
 			cam_schema_err(v, cam_yaml_get(n, "camera_down_after"),
 			    "alerts: \"camera_down_after\" must be a duration "
 			    "(\"2m\", \"90s\"), not \"%s\"", d);
+		free(d);
+	}
+	d = get_str(v, n, "journals_every", "alerts", 0);
+	if (d != NULL) {
+		struct cam_err de;
+		cam_err_clear(&de);
+		if (cam_duration_parse(d, &a->journals_every, &de) == -1)
+			cam_schema_err(v, cam_yaml_get(n, "journals_every"),
+			    "alerts: \"journals_every\" must be a duration "
+			    "(\"10m\", \"1h\"), not \"%s\"", d);
 		free(d);
 	}
 	cam_schema_int(v, n, "digest_hour", "alerts", -1, 23,
@@ -988,6 +998,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	cfg->view_run_dir = cam_xstrdup(CAM_VIEW_RUN_DIR);
 	cfg->view_idle_minutes = CAM_VIEW_IDLE_MINUTES;
 	cfg->alerts.camera_down_after = CAM_ALERT_DOWN_AFTER;
+	cfg->alerts.journals_every = CAM_ALERT_JOURNALS_EVERY;
 	cfg->alerts.digest_hour = CAM_ALERT_DIGEST_HOUR;
 	if (root == NULL) {
 		cam_schema_err(&v, NULL, "empty configuration");

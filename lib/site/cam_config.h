@@ -96,9 +96,12 @@ enum cam_alert_kind {
 extern const char *const cam_alert_kinds[CAM_ALERT_NKINDS];
 #define CAM_ALERT_DOWN_AFTER	120	/* seconds */
 #define CAM_ALERT_DIGEST_HOUR	7	/* local time */
+#define CAM_ALERT_JOURNALS_EVERY 600	/* seconds */
 
 struct cam_alerts {
 	int64_t camera_down_after;	/* seconds without a new segment */
+	int64_t journals_every;		/* seconds between two checks of the
+					 * journals and seals */
 	int digest_hour;		/* 0..23 in the site's zone, -1: none */
 	char *smtp_url;		/* smtp://host:port or smtps://, or NULL */
 	char *smtp_from;
