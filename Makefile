@@ -24,7 +24,8 @@ SERVICE_USER ?= camkit
 STATEDIR ?= /var/lib/camkit
 SYSCONFDIR ?= /etc
 
-PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive
+PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive \
+	libcurl
 # Debian packages needed to build and test (see `make deps`).
 DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
@@ -143,6 +144,8 @@ EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camrec-prune.timer:cam_unit_prune_timer \
 	conf/camkit-seal.service:cam_unit_seal \
 	conf/camkit-seal.timer:cam_unit_seal_timer \
+	conf/camkit-alerts.service:cam_unit_alerts \
+	conf/camkit-alerts.timer:cam_unit_alerts_timer \
 	conf/camview.service:cam_unit_view \
 	conf/camkit.cron:cam_cron_head \
 	conf/camera-defaults:cam_camera_defaults
@@ -278,12 +281,14 @@ demo: deps
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/examples
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)/examples
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES
 	install -m 0644 $(MO) $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES/
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(filter %.7,$(MAN)) $(DESTDIR)$(MANDIR)/man7/
 	install -m 0644 conf/camera-defaults $(DESTDIR)$(DATADIR)/
 	install -m 0644 conf/camkit.yaml $(DESTDIR)$(DATADIR)/
 	install -m 0644 examples/*.yaml $(DESTDIR)$(DATADIR)/examples/

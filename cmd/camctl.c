@@ -16,7 +16,9 @@
 
 #include <libavutil/log.h>
 
+#include "audit/cam_watch.h"
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_setid.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -26,6 +28,7 @@
 #include "journal/cam_trail.h"
 #include "media/cam_gaps.h"
 #include "media/cam_rec.h"
+#include "media/cam_status.h"
 #include "media/cam_store.h"
 #include "site/cam_account.h"
 #include "site/cam_config.h"
@@ -67,6 +70,7 @@ usage(FILE *f)
 "       camctl [-C dir] status [--json]\n"
 "       camctl [-C dir] probe camera [--seconds n]\n"
 "       camctl [-C dir] seal\n"
+"       camctl [-C dir] watch [--digest]\n"
 "       camctl [-C dir] cert\n"
 "       camctl [-C dir] crl add file\n"
 "       camctl [-C dir] crl list\n"
@@ -1426,62 +1430,6 @@ cmd_units(int argc, char **argv)
 	return rc;
 }
 
-struct cam_status {
-	const struct cam_camera *cam;
-	const char *state;	/* recording, stopped, disabled */
-	time_t last_end;	/* 0: no segment */
-	int gaps;		/* in the last 24 h */
-	int64_t gap_seconds;
-	uint64_t bytes;
-	double days;		/* of footage kept */
-	double rate;		/* bytes a day, over the last 24 h */
-	int stale;		/* enabled, and no recent segment */
-};
-
-/* What the manifest says of one camera. */
-static int
-camera_status(const struct cam_site *s, const struct cam_camera *c,
-    time_t now, struct cam_status *st, struct cam_err *e)
-{
-	struct cam_segments segs = { 0, NULL };
-	time_t day = now - 86400, covered_from = 0;
-	uint64_t recent = 0;
-
-	memset(st, 0, sizeof(*st));
-	st->cam = c;
-	if (cam_store_segments(s->cfg.root, c->id, &segs, e) == -1) {
-		cam_segments_free(&segs);
-		return -1;
-	}
-	for (size_t i = 0; i < segs.n; i++) {
-		const struct cam_segment *g = &segs.v[i];
-		st->bytes += g->bytes;
-		if (g->end > st->last_end)
-			st->last_end = g->end;
-		if (g->end >= day) {
-			recent += g->bytes;
-			if (covered_from == 0 || g->start < covered_from)
-				covered_from = g->start < day ? day : g->start;
-		}
-		int64_t gap = i > 0 ? cam_gaps_between(segs.v[i - 1].end,
-		    g->start) : 0;
-		if (gap > 0 && g->start >= day) {
-			st->gaps++;
-			st->gap_seconds += gap;
-		}
-	}
-	if (segs.n > 0)
-		st->days = (double)(now - segs.v[0].start) / 86400;
-	if (recent > 0 && now > covered_from)
-		st->rate = (double)recent * 86400 / (double)(now - covered_from);
-	st->state = !c->enabled ? "disabled" : cam_rec_running(s->cfg.root,
-	    c->id) ? "recording" : "stopped";
-	st->stale = c->enabled && (st->last_end == 0 ||
-	    now - st->last_end > 2 * c->segment);
-	cam_segments_free(&segs);
-	return 0;
-}
-
 /* One camera's line (or JSON object, the n-th) of camctl status. */
 static void
 status_line(struct cam_buf *out, int json, int n, const struct cam_status *st,
@@ -1525,21 +1473,10 @@ static void
 status_storage(struct cam_buf *out, int json, int n,
     const struct cam_config *cfg, uint64_t live, double rate, int stale)
 {
-	struct statvfs vfs;
-	double days_left = -1;
-	uint64_t room = 0;
+	double days_left;
+	uint64_t room;
 
-	if (statvfs(cfg->root, &vfs) == 0) {
-		uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
-		uint64_t used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) *
-		    vfs.f_frsize;
-		uint64_t limit = cfg->max_bytes > 0 ? cfg->max_bytes :
-		    total / 100 * (uint64_t)cfg->max_percent;
-		uint64_t base = cfg->max_bytes > 0 ? live : used;
-		room = limit > base ? limit - base : 0;
-	}
-	if (rate > 0)
-		days_left = (double)room / rate;
+	cam_storage_room(cfg, live, rate, &room, &days_left);
 	if (!json) {
 		cam_buf_addf(out, "storage\t%s\t%llu bytes\t%llu bytes of "
 		    "room\t", cfg->root, (unsigned long long)live,
@@ -1591,7 +1528,7 @@ cmd_status(int argc, char **argv)
 
 		if (h != NULL && strcmp(h, host) != 0)
 			continue;	/* another recorder's camera */
-		if (camera_status(&s, cam, now, &st, &e) == -1) {
+		if (cam_camera_status(s.cfg.root, cam, now, &st, &e) == -1) {
 			rc = cam_cli_fail(&e);
 			goto end;
 		}
@@ -1788,6 +1725,82 @@ cmd_seal(int argc, char **argv)
 	return rc;
 }
 
+/* ---- alerts ---- */
+
+/* Each delivery tried: a line on the standard output and a record in
+ * the audit trail (kind, event, channel, outcome). */
+static void
+watch_sent(void *arg, const struct cam_watch_send *d)
+{
+	struct cam_buf detail = CAM_BUF_INIT;
+
+	(void)arg;
+	printf("%s\t%s\t%s\t%s\t%s\n", d->ok ? "sent" : "failed", d->kind,
+	    d->event, d->object, d->channel);
+	cam_buf_adds(&detail, "{\"kind\":");
+	cam_json_str(&detail, d->kind);
+	cam_buf_adds(&detail, ",\"event\":");
+	cam_json_str(&detail, d->event);
+	cam_buf_adds(&detail, ",\"channel\":");
+	cam_json_str(&detail, d->channel);
+	cam_buf_adds(&detail, ",\"message\":");
+	cam_json_str(&detail, d->file);
+	cam_buf_adds(&detail, "}");
+	cam_cli_audit(d->object, d->ok ? "granted" : "failed",
+	    d->ok ? NULL : d->why->msg, cam_buf_str(&detail));
+	cam_buf_free(&detail);
+}
+
+static int
+cmd_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "digest", no_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_watch_opts o;
+	struct cam_watch_result res;
+	struct cam_site s;
+	struct cam_err e;
+	char host[256];
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = next_opt(argc, argv, "", opts)) != -1)
+		switch (c) {
+		case 'd':
+			o.digest = 1;
+			break;
+		default: return cam_cli_usage_error("watch: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("watch: unexpected argument \"%s\"",
+		    argv[optind]);
+	cam_err_clear(&e);
+	if (open_site_for(&s, CAM_ACT_SEAL, &e) == -1)
+		return cam_cli_fail(&e);
+	cam_i18n_default(s.cfg.language);
+	cam_cli_host(host, sizeof(host));
+	o.host = host;
+	o.now = time(NULL);
+	rc = cam_watch_run(&s, &o, watch_sent, NULL, &res, &e);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = cam_errf(&e, CAM_ENV, "writing the standard output");
+	if (rc == -1)
+		rc = cam_cli_fail(&e);
+	else if (res.queued > 0) {
+		/* Nothing is lost: the message waits in the outbox.  An
+		 * environment failure all the same, so that the timer's
+		 * unit shows it. */
+		cam_err_wrap(&e, &e, "watch: not delivered, %d kept in the "
+		    "outbox for the next run", res.queued);
+		e.code = CAM_ENV;
+		rc = cam_cli_fail(&e);
+	}
+	cam_site_close(&s);
+	return rc;
+}
+
 /* ---- revocation lists ---- */
 
 static int
@@ -1938,6 +1951,7 @@ static const struct cam_cli_verb verbs[] = {
 	{ "status", cmd_status, 0 },
 	{ "probe", cmd_probe, 0 },
 	{ "seal", cmd_seal, 0 },
+	{ "watch", cmd_watch, 0 },
 	{ "cert", cmd_cert, 0 },
 	{ "crl", cmd_crl, 1 },
 };

@@ -624,6 +624,143 @@ parse_view(struct cam_schema *v, const struct cam_ynode *n,
 	    &cfg->view_idle_minutes);
 }
 
+const char *const cam_alert_kinds[CAM_ALERT_NKINDS] = {
+	"outage", "storage", "logbook", "integrity", "access", "report",
+	"digest",
+};
+
+/* An e-mail address as alerts: takes it: local@domain, printable ASCII
+ * with no space, quote or angle bracket (it goes into SMTP commands). */
+static int
+mail_address_valid(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@') ||
+	    strlen(a) > 254)
+		return 0;
+	for (const char *p = a; *p != '\0'; p++)
+		if (*p <= ' ' || *p >= 127 || strchr("<>\"(),;:\\[]", *p))
+			return 0;
+	return 1;
+}
+
+static void
+alert_addresses(struct cam_schema *v, const struct cam_ynode *to,
+    const char *key, struct cam_paths *out)
+{
+	const struct cam_ynode *n = cam_yaml_get(to, key);
+
+	if (cam_schema_null(n))
+		return;
+	if (n->type == CAM_Y_SCALAR) {
+		out->path = cam_xmalloc(sizeof(char *));
+		out->path[out->n++] = cam_xstrdup(n->value);
+	} else if (n->type == CAM_Y_SEQ) {
+		out->path = cam_xmalloc((n->n + 1) * sizeof(char *));
+		for (size_t i = 0; i < n->n; i++) {
+			if (n->items[i]->type != CAM_Y_SCALAR) {
+				cam_schema_err(v, n->items[i], "alerts: to: "
+				    "\"%s\" must be a list of addresses", key);
+				continue;
+			}
+			out->path[out->n++] = cam_xstrdup(n->items[i]->value);
+		}
+	} else {
+		cam_schema_err(v, n, "alerts: to: \"%s\" must be a list of "
+		    "addresses, not %s", key, cam_schema_type(n));
+		return;
+	}
+	for (size_t i = 0; i < out->n; i++)
+		if (!mail_address_valid(out->path[i]))
+			cam_schema_err(v, n, "alerts: to: %s: \"%.80s\" is not "
+			    "an e-mail address", key, out->path[i]);
+}
+
+/* alerts: thresholds, the mail server, the webhook and the recipients
+ * of each kind of event. */
+static void
+parse_alerts(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
+{
+	static const char *const keys[] = { "camera_down_after",
+	    "journals_every", "digest_hour", "smtp", "webhook", "to", NULL };
+	static const char *const smtp_keys[] = { "url", "from",
+	    "credential", "ca_file", NULL };
+	static const char *const to_keys[] = { "outage", "storage",
+	    "logbook", "integrity", "access", "report", "digest", "default",
+	    NULL };
+	struct cam_alerts *a = &cfg->alerts;
+	const struct cam_ynode *m;
+
+	if (cam_schema_null(n) || !cam_schema_map(v, n, "alerts", keys))
+		return;
+	char *d = get_str(v, n, "camera_down_after", "alerts", 0);
+	if (d != NULL) {
+		struct cam_err de;
+		cam_err_clear(&de);
+		if (cam_duration_parse(d, &a->camera_down_after, &de) == -1)
+			cam_schema_err(v, cam_yaml_get(n, "camera_down_after"),
+			    "alerts: \"camera_down_after\" must be a duration "
+			    "(\"2m\", \"90s\"), not \"%s\"", d);
+		free(d);
+	}
+	d = get_str(v, n, "journals_every", "alerts", 0);
+	if (d != NULL) {
+		struct cam_err de;
+		cam_err_clear(&de);
+		if (cam_duration_parse(d, &a->journals_every, &de) == -1)
+			cam_schema_err(v, cam_yaml_get(n, "journals_every"),
+			    "alerts: \"journals_every\" must be a duration "
+			    "(\"10m\", \"1h\"), not \"%s\"", d);
+		free(d);
+	}
+	cam_schema_int(v, n, "digest_hour", "alerts", -1, 23,
+	    &a->digest_hour);
+	m = cam_yaml_get(n, "smtp");
+	if (!cam_schema_null(m) && cam_schema_map(v, m, "alerts: smtp",
+	    smtp_keys)) {
+		a->smtp_url = get_str(v, m, "url", "alerts: smtp", 1);
+		a->smtp_from = get_str(v, m, "from", "alerts: smtp", 1);
+		a->smtp_credential = get_str(v, m, "credential",
+		    "alerts: smtp", 0);
+		a->smtp_ca_file = get_str(v, m, "ca_file", "alerts: smtp", 0);
+		if (a->smtp_url != NULL && strncmp(a->smtp_url, "smtp://",
+		    7) != 0 && strncmp(a->smtp_url, "smtps://", 8) != 0)
+			cam_schema_err(v, cam_yaml_get(m, "url"), "alerts: "
+			    "smtp: \"url\" must be smtp://HOST:PORT (STARTTLS) "
+			    "or smtps://HOST:PORT");
+		if (a->smtp_from != NULL && !mail_address_valid(a->smtp_from))
+			cam_schema_err(v, cam_yaml_get(m, "from"), "alerts: "
+			    "smtp: \"from\" is not an e-mail address");
+		if (a->smtp_credential != NULL &&
+		    !cam_id_valid(a->smtp_credential))
+			cam_schema_err(v, cam_yaml_get(m, "credential"),
+			    "alerts: smtp: bad credential name \"%s\"",
+			    a->smtp_credential);
+	}
+	a->webhook = get_str(v, n, "webhook", "alerts", 0);
+	if (a->webhook != NULL && strncmp(a->webhook, "http://", 7) != 0 &&
+	    strncmp(a->webhook, "https://", 8) != 0)
+		cam_schema_err(v, cam_yaml_get(n, "webhook"), "alerts: "
+		    "\"webhook\" must be an http:// or https:// URL");
+	m = cam_yaml_get(n, "to");
+	if (!cam_schema_null(m) && cam_schema_map(v, m, "alerts: to",
+	    to_keys)) {
+		for (int k = 0; k < CAM_ALERT_NKINDS; k++)
+			alert_addresses(v, m, cam_alert_kinds[k], &a->to[k]);
+		alert_addresses(v, m, "default", &a->to_default);
+	}
+}
+
+const struct cam_paths *
+cam_alert_to(const struct cam_config *cfg, enum cam_alert_kind kind)
+{
+	if (cfg->alerts.to[kind].n > 0)
+		return &cfg->alerts.to[kind];
+	return &cfg->alerts.to_default;
+}
+
 int
 cam_listen_valid(const char *s)
 {
@@ -842,7 +979,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
     struct cam_err *e)
 {
 	static const char *const top[] = { "site", "storage", "cameras",
-	    "users", "policy", "trust", "view", NULL };
+	    "users", "policy", "trust", "view", "alerts", NULL };
 	static const char *const policy_keys[] = { "unit_head_signature",
 	    "approved_cameras", "crl_expired", NULL };
 	static const char *const trust_keys[] = { "ca", "director",
@@ -860,6 +997,9 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	cfg->view_listen = cam_xstrdup(CAM_VIEW_LISTEN);
 	cfg->view_run_dir = cam_xstrdup(CAM_VIEW_RUN_DIR);
 	cfg->view_idle_minutes = CAM_VIEW_IDLE_MINUTES;
+	cfg->alerts.camera_down_after = CAM_ALERT_DOWN_AFTER;
+	cfg->alerts.journals_every = CAM_ALERT_JOURNALS_EVERY;
+	cfg->alerts.digest_hour = CAM_ALERT_DIGEST_HOUR;
 	if (root == NULL) {
 		cam_schema_err(&v, NULL, "empty configuration");
 		return -1;
@@ -871,6 +1011,7 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	parse_storage(&v, cam_yaml_get(root, "storage"), cfg);
 	parse_cameras(&v, cam_yaml_get(root, "cameras"), cfg);
 	parse_view(&v, cam_yaml_get(root, "view"), cfg);
+	parse_alerts(&v, cam_yaml_get(root, "alerts"), cfg);
 	parse_users(&v, cam_yaml_get(root, "users"), cfg);
 	n = cam_yaml_get(root, "policy");
 	if (!cam_schema_null(n) && cam_schema_map(&v, n, "policy",
@@ -950,6 +1091,14 @@ cam_config_free(struct cam_config *cfg)
 	cfg->trust_unit_head_unit = NULL;
 	paths_free(&cfg->trust_unit_head);
 	paths_free(&cfg->trust_crl);
+	free(cfg->alerts.smtp_url);
+	free(cfg->alerts.smtp_from);
+	free(cfg->alerts.smtp_credential);
+	free(cfg->alerts.smtp_ca_file);
+	free(cfg->alerts.webhook);
+	for (int k = 0; k < CAM_ALERT_NKINDS; k++)
+		paths_free(&cfg->alerts.to[k]);
+	paths_free(&cfg->alerts.to_default);
 	for (size_t i = 0; i < cfg->ncameras; i++) {
 		struct cam_camera *c = &cfg->cameras[i];
 		free(c->id);

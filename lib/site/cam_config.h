@@ -80,6 +80,38 @@ struct cam_approved {
 	int line;
 };
 
+/* alerts: (camctl watch, camkit-alerts(7)): who is told what, and how.
+ * Kinds of event, each with its list of recipients (none: "default"'s). */
+enum cam_alert_kind {
+	CAM_ALERT_OUTAGE,	/* a camera down, and back */
+	CAM_ALERT_STORAGE,	/* days of room left below retention */
+	CAM_ALERT_LOGBOOK,	/* a suspicious, incident or fault entry */
+	CAM_ALERT_INTEGRITY,	/* a broken chain, a bad, missing or late seal */
+	CAM_ALERT_ACCESS,	/* a refused extraction or view */
+	CAM_ALERT_REPORT,	/* the director's monthly report */
+	CAM_ALERT_DIGEST,	/* the daily summary */
+	CAM_ALERT_NKINDS
+};
+/* Their names in camkit.yaml, journal records and --json, in order. */
+extern const char *const cam_alert_kinds[CAM_ALERT_NKINDS];
+#define CAM_ALERT_DOWN_AFTER	120	/* seconds */
+#define CAM_ALERT_DIGEST_HOUR	7	/* local time */
+#define CAM_ALERT_JOURNALS_EVERY 600	/* seconds */
+
+struct cam_alerts {
+	int64_t camera_down_after;	/* seconds without a new segment */
+	int64_t journals_every;		/* seconds between two checks of the
+					 * journals and seals */
+	int digest_hour;		/* 0..23 in the site's zone, -1: none */
+	char *smtp_url;		/* smtp://host:port or smtps://, or NULL */
+	char *smtp_from;
+	char *smtp_credential;	/* private/credentials/<name>, or NULL */
+	char *smtp_ca_file;	/* CA of the server's certificate, or NULL */
+	char *webhook;		/* http(s):// URL taking a JSON POST, or NULL */
+	struct cam_paths to[CAM_ALERT_NKINDS];	/* addresses */
+	struct cam_paths to_default;
+};
+
 struct cam_config {
 	char *site_name;
 	char *timezone;
@@ -110,6 +142,7 @@ struct cam_config {
 	char *view_listen;	/* ADDRESS:PORT */
 	char *view_run_dir;	/* live sockets in <run_dir>/live/ */
 	int view_idle_minutes;	/* an idle session ends */
+	struct cam_alerts alerts;	/* alerts: */
 };
 
 /* Parse and validate text; file names the source in messages. */
@@ -132,6 +165,10 @@ const struct cam_user *cam_config_user(const struct cam_config *cfg,
 /* Does a camera name the credential cred? */
 int cam_config_credential_used(const struct cam_config *cfg,
     const char *cred);
+
+/* The addresses alerts of kind go to (the kind's own, else default's). */
+const struct cam_paths *cam_alert_to(const struct cam_config *cfg,
+    enum cam_alert_kind kind);
 
 /* Syntax of identifiers, shared by every program. */
 int cam_id_valid(const char *id);		/* [a-z0-9-]+, <= 32 */

@@ -9,7 +9,8 @@
 #include "site/cam_systemd.h"
 
 extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[],
-    cam_unit_seal[], cam_unit_seal_timer[], cam_unit_view[];
+    cam_unit_seal[], cam_unit_seal_timer[], cam_unit_view[],
+    cam_unit_alerts[], cam_unit_alerts_timer[];
 extern const char cam_cron_head[];
 
 /* Replace @CONFDIR@, @BINDIR@, @STORAGE@, @USER@ and @GROUP@ in a
@@ -106,6 +107,9 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 		    u->bindir);
 		cam_buf_addf(&b, "47 * * * * %s %s/camctl seal >/dev/null\n",
 		    u->user, u->bindir);
+		cam_buf_addf(&b, "* * * * * %s flock -n %s/.cron-watch.lock "
+		    "%s/camctl watch >/dev/null\n", u->user, u->cfg->root,
+		    u->bindir);
 		if (put(u, "camkit", &b, written, e) == -1)
 			goto end;
 		rc = n;
@@ -129,6 +133,14 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 	b.len = 0;
 	fill(&b, cam_unit_seal_timer, u);
 	if (put(u, "camkit-seal.timer", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_alerts, u);
+	if (put(u, "camkit-alerts.service", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_alerts_timer, u);
+	if (put(u, "camkit-alerts.timer", &b, written, e) == -1)
 		goto end;
 	b.len = 0;
 	fill(&b, cam_unit_view, u);
