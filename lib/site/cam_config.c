@@ -546,7 +546,6 @@ parse_site(struct cam_schema *v, const struct cam_ynode *n,
 			    "unknown time zone \"%s\" (e.g. Asia/Ho_Chi_Minh)",
 			    tz);
 		free(cfg->timezone);
-	free(cfg->language);
 		cfg->timezone = tz;
 	}
 	cfg->host = get_str(v, n, "host", "site", 0);
@@ -938,6 +937,7 @@ cam_config_free(struct cam_config *cfg)
 {
 	free(cfg->site_name);
 	free(cfg->timezone);
+	free(cfg->language);
 	free(cfg->host);
 	free(cfg->root);
 	free(cfg->view_listen);
