@@ -99,7 +99,14 @@ XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	--flag=cam_err_av:3:c-format --flag=cam_err_archive:3:c-format \
 	--flag=cam_err_wrap:3:c-format --flag=cam_msg_format:2:c-format \
 	--flag=cam_yaml_errf:4:c-format --flag=cam_schema_err:3:c-format \
-	--flag=cam_cli_usage_error:1:c-format
+	--flag=cam_cli_usage_error:1:c-format \
+	-kcam_checklist_add:4 -kcam_checklist_line:6 -kcam_checklist_tr:2 \
+	-kcam_checklist_ntr:2,3 --flag=cam_checklist_ntr:2:c-format \
+	--flag=cam_checklist_ntr:3:c-format \
+	-kfinding:3 --flag=finding:3:c-format \
+	--flag=cam_checklist_add:4:c-format \
+	--flag=cam_checklist_line:6:c-format \
+	--flag=cam_checklist_tr:2:c-format
 I18N_SRC = $(sort $(wildcard cmd/*.c lib/*/*.c))
 
 $(B)/po/camkit.pot: $(I18N_SRC) Makefile
