@@ -40,11 +40,6 @@ cut(const char *s, char *buf, size_t max)
 #define CAMKIT_BINDIR "/usr/local/bin"
 #endif
 
-/* How a missing data root is fixed, said once. */
-#define FIX_ROOT "create it, owned by the service account and mode 0750 " \
-	"(\"make install\" as root does), or point storage.root in " \
-	"camkit.yaml at an existing directory"
-
 /*
  * May this process append to path, in root?  0: yes; 1: not with its
  * own rights (EACCES, EPERM: the helper may); -1: no (e says why).
@@ -63,8 +58,11 @@ probe(const char *root, const char *path, struct cam_err *e)
 			return 1;
 		if (errno == ENOENT)
 			return cam_errf(e, CAM_ENV, "the audit trail cannot be "
-			    "written: the data root %s does not exist: "
-			    FIX_ROOT, root);
+			    "written: the data root %s does not exist: create "
+			    "it, owned by the service account and mode 0750 "
+			    "(\"make install\" as root does), or point "
+			    "storage.root in camkit.yaml at an existing "
+			    "directory", root);
 		return cam_err_sys(e, "the audit trail cannot be written: %s",
 		    root);
 	}

@@ -1210,10 +1210,11 @@ static int
 readable(const char *path, const char *what, struct cam_err *e)
 {
 	if (access(path, R_OK) != 0)
-		return cam_errf(e, CAM_ENV, "%s %s: %s%s", what, path,
-		    strerror(errno), errno == ENOENT ? " (camctl cert "
-		    "makes a self-signed pair; camview(1) says how to use "
-		    "the office's own)" : "");
+		return errno == ENOENT ? cam_errf(e, CAM_ENV, "%s %s: %s "
+		    "(camctl cert makes a self-signed pair; camview(1) says "
+		    "how to use the office's own)", what, path,
+		    strerror(errno)) : cam_errf(e, CAM_ENV, "%s %s: %s", what,
+		    path, strerror(errno));
 	return 0;
 }
 

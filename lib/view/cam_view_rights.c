@@ -235,21 +235,17 @@ cam_view_report(const struct cam_config *cfg, const char *confdir,
 		    account);
 	if (report_entry(cfg, root, host, account, pw->pw_uid, camera, kind,
 	    note, at, seq, e) == -1) {
-		char msg[sizeof(e->msg)];
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		return cam_errf(e, e->code, "report: no logbook entry and no "
-		    "hold written: %s", msg);
+		return cam_err_wrap(e, e, "report: no logbook entry and no "
+		    "hold written");
 	}
 	t = (time_t)(at / US);
 	snprintf(reason, sizeof(reason), "logbook %" PRIu64 ": %s reported "
 	    "from camview", *seq, kind);
 	if (cam_store_hold_add(root, host, camera, t - before_s, t + after_s,
 	    reason, account, &hid, e) == -1) {
-		char msg[sizeof(e->msg)];
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		return cam_errf(e, e->code, "report: logbook entry %" PRIu64
-		    " written, but the hold on camera %s failed: %s", *seq,
-		    camera, msg);
+		return cam_err_wrap(e, e, "report: logbook entry %" PRIu64
+		    " written, but the hold on camera %s failed", *seq,
+		    camera);
 	}
 	snprintf(hold_id, len, "%" PRIu64, hid);
 	return 0;
