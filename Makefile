@@ -104,6 +104,7 @@ XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	-kcam_checklist_ntr:2,3 --flag=cam_checklist_ntr:2:c-format \
 	--flag=cam_checklist_ntr:3:c-format \
 	-kfinding:3 --flag=finding:3:c-format \
+	-kchain_bad:4 --flag=chain_bad:4:c-format \
 	--flag=cam_checklist_add:4:c-format \
 	--flag=cam_checklist_line:6:c-format \
 	--flag=cam_checklist_tr:2:c-format

@@ -1358,23 +1358,33 @@ struct walk {
 	ino_t ino;
 };
 
+/* Line line of the walk is bad: why in v (English, as the report of
+ * the walk keeps it) and "FILE:LINE: why" in e, in both languages.
+ * fmt is a msgid (XGETTEXT_KEYWORDS in the Makefile names chain_bad). */
 static int
-bad(struct walk *w, uint64_t line, struct cam_err *e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+chain_bad(struct walk *w, uint64_t line, struct cam_err *e,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int
-bad(struct walk *w, uint64_t line, struct cam_err *e, const char *fmt, ...)
+chain_bad(struct walk *w, uint64_t line, struct cam_err *e,
+    const char *fmt, ...)
 {
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+	struct cam_msg m;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(w->v->why, sizeof(w->v->why), fmt, ap);
+	cam_msg_vformat(&m, fmt, ap);
 	va_end(ap);
+	snprintf(w->v->why, sizeof(w->v->why), "%.255s", m.en);
 	w->v->bad_line = w->base + line;
 	w->v->file_line = line;
 	snprintf(w->v->file, sizeof(w->v->file), "%s", w->path);
-	return cam_errf(e, CAM_NO, "%s:%" PRIu64 ": %s", w->path, line,
-	    w->v->why);
+	snprintf(en, sizeof(en), "%.2048s:%" PRIu64 ": %s", w->path, line,
+	    m.en);
+	snprintf(text, sizeof(text), "%.2048s:%" PRIu64 ": %s", w->path, line,
+	    m.text);
+	return cam_err_pair(e, CAM_NO, 0, en, text);
 }
 
 /*
@@ -1409,14 +1419,14 @@ broken_link(struct walk *w, struct lines *r, uint64_t L,
 		w->v->records = w->base + L - 2;
 		memcpy(w->v->head, hash_before, CAM_JOURNAL_HEX);
 		if (next_links)
-			return bad(w, L - 1, e, "record %" PRIu64 " was "
+			return chain_bad(w, L - 1, e, "record %" PRIu64 " was "
 			    "changed: its hash is not the PREV of record %"
 			    PRIu64, w->base + L - 1, w->base + L);
-		return bad(w, L - 1, e, "the hash of record %" PRIu64 " is "
+		return chain_bad(w, L - 1, e, "the hash of record %" PRIu64 " is "
 		    "not the PREV of record %" PRIu64 ", the last: one of "
 		    "them was changed", w->base + L - 1, w->base + L);
 	}
-	return bad(w, L, e, "PREV is not the hash of record %" PRIu64
+	return chain_bad(w, L, e, "PREV is not the hash of record %" PRIu64
 	    ": this PREV was changed, or records were removed before this "
 	    "one", w->base + L - 1);
 }
@@ -1500,13 +1510,13 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 		L++;
 		if (k == 0) {
 			w->v->torn = 1;
-			bad(w, L, e, "torn last line: %zu bytes without LF (a "
+			chain_bad(w, L, e, "torn last line: %zu bytes without LF (a "
 			    "crash during an append; opening the journal to "
 			    "append repairs it)", n);
 			goto end;
 		}
 		if (k == 2) {
-			bad(w, L, e, "line longer than %d bytes", JLINE_MAX);
+			chain_bad(w, L, e, "line longer than %d bytes", JLINE_MAX);
 			goto end;
 		}
 		memcpy(w->cbuf, line, n);
@@ -1514,7 +1524,7 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 			goto end;
 		if (cam_journal_parse_line(w->cbuf, n - 1, &cur, why,
 		    sizeof(why)) == -1) {
-			bad(w, L, e, "%s", why);
+			chain_bad(w, L, e, "%s", why);
 			goto end;
 		}
 		if (L == 1 && first && cur.seq > 1 && (w->anchored ||
@@ -1530,27 +1540,27 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 			 * are missing (a middle one, if others come before). */
 			if (L == 1 && first && strcmp(cur.kind,
 			    CAM_JOURNAL_VOLUME_KIND) == 0)
-				bad(w, L, e, "the journal's earlier volumes are "
+				chain_bad(w, L, e, "the journal's earlier volumes are "
 				    "missing: this one begins at record %"
 				    PRIu64, cur.seq);
 			else if (L == 1 && strcmp(cur.kind,
 			    CAM_JOURNAL_VOLUME_KIND) == 0)
-				bad(w, L, e, "the journal's earlier volumes are "
+				chain_bad(w, L, e, "the journal's earlier volumes are "
 				    "missing: this one begins at record %"
 				    PRIu64 ", %s ends at record %" PRIu64,
 				    cur.seq, w->prev_vol, w->base);
 			else
-				bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64
+				chain_bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64
 				    ": a record is missing, repeated or out of "
 				    "place", cur.seq, w->base + L);
 			goto end;
 		}
 		if (strcmp(cur.prev, w->v->head) != 0) {
 			if (w->base + L == 1)
-				bad(w, L, e, "PREV of record 1 is not 64 "
+				chain_bad(w, L, e, "PREV of record 1 is not 64 "
 				    "zeros");
 			else if (L == 1)
-				bad(w, L, e, "PREV is not the hash of record %"
+				chain_bad(w, L, e, "PREV is not the hash of record %"
 				    PRIu64 ", the last of %s", w->base,
 				    w->prev_vol);
 			else
@@ -1558,14 +1568,14 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 			goto end;
 		}
 		if (L == 1 && !first && !volume_link_ok(w, &cur)) {
-			bad(w, L, e, "a volume after %s must begin with a "
-			    "\"" CAM_JOURNAL_VOLUME_KIND "\" record naming it",
-			    w->prev_vol);
+			chain_bad(w, L, e, "a volume after %s must begin with "
+			    "a \"%s\" record naming it", w->prev_vol,
+			    CAM_JOURNAL_VOLUME_KIND);
 			goto end;
 		}
 		if (L > 1 && strcmp(cur.kind, CAM_JOURNAL_VOLUME_KIND) == 0) {
-			bad(w, L, e, "a \"" CAM_JOURNAL_VOLUME_KIND "\" record "
-			    "inside a volume");
+			chain_bad(w, L, e, "a \"%s\" record inside a volume",
+			    CAM_JOURNAL_VOLUME_KIND);
 			goto end;
 		}
 		cur.line = L;
