@@ -146,7 +146,7 @@ report_entry(const struct cam_config *cfg, const char *root,
 	const struct cam_logbook_entry *open;
 	struct cam_journal *j = NULL;
 	struct cam_journal_rec rec;
-	char path[PATH_MAX], t[64], why[256];
+	char path[PATH_MAX], t[64];
 	int rc = -1;
 
 	if (cam_path(path, sizeof(path), e, "%s/" CAM_LOGBOOK_FILE,
@@ -180,9 +180,8 @@ report_entry(const struct cam_config *cfg, const char *root,
 		cam_buf_addf(&text, "%s reported from the screen (camview, "
 		    "%s)", strcmp(kind, "suspicious") == 0 ?
 		    "something suspicious" : "a fault", t);
-	if (!cam_logbook_text_ok(cam_buf_str(&text), text.len, why,
-	    sizeof(why))) {
-		cam_errf(e, CAM_NO, "note: %s", why);
+	if (cam_logbook_text_check(cam_buf_str(&text), text.len, e) == -1) {
+		cam_err_wrap(e, e, "note");
 		goto end;
 	}
 	cam_json_begin(&data);
