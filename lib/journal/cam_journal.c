@@ -28,6 +28,7 @@
 #include <openssl/evp.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -314,33 +315,65 @@ printable_ascii(const char *s, size_t n)
 	return (bad & highs) == 0;
 }
 
-/* DATA: one JSON object on one line, in clean UTF-8. */
+/* DATA: one JSON object on one line, in clean UTF-8; why in both
+ * languages. */
 static int
-check_data(const char *d, size_t n, char *why, size_t wl)
+data_ok(const char *d, size_t n, struct cam_msg *why)
 {
 	struct cam_err je;
 
 	if (!printable_ascii(d, n) && !cam_utf8_clean(d, n, 0)) {
-		snprintf(why, wl, "contains a TAB, a line break, another "
+		cam_msg_format(why, "contains a TAB, a line break, another "
 		    "control character or invalid UTF-8");
 		return -1;
 	}
 	if (n < 2 || d[0] != '{' || d[n - 1] != '}') {
-		snprintf(why, wl, "not a JSON object from '{' to '}'");
+		cam_msg_format(why, "not a JSON object from '{' to '}'");
 		return -1;
 	}
 	cam_err_clear(&je);
 	if (cam_json_check(d, n, &je) == -1) {
-		snprintf(why, wl, "not valid JSON: %.150s", je.msg);
+		snprintf(why->en, sizeof(why->en), "not valid JSON: %.150s",
+		    je.msg);
+		snprintf(why->text, sizeof(why->text), _("not valid JSON: "
+		    "%.150s"), je.text);
 		return -1;
 	}
 	return 0;
 }
 
+/* The same, why in English. */
+static int
+check_data(const char *d, size_t n, char *why, size_t wl)
+{
+	struct cam_msg m;
+
+	if (data_ok(d, n, &m) == 0)
+		return 0;
+	snprintf(why, wl, "%.*s", (int)(wl > 0 ? wl - 1 : 0), m.en);
+	return -1;
+}
+
+static int parse_line(char *s, size_t len, struct cam_journal_rec *r,
+    struct cam_msg *why);
+
 /* See cam_journal.h.  Does not set r->hash, line or offset. */
 int
 cam_journal_parse_line(char *s, size_t len, struct cam_journal_rec *r,
     char *why, size_t wl)
+{
+	struct cam_msg m;
+
+	if (parse_line(s, len, r, &m) == 0)
+		return 0;
+	snprintf(why, wl, "%.*s", (int)(wl > 0 ? wl - 1 : 0), m.en);
+	return -1;
+}
+
+/* cam_journal_parse_line, why in both languages. */
+static int
+parse_line(char *s, size_t len, struct cam_journal_rec *r,
+    struct cam_msg *why)
 {
 	char *f[NFIELDS], sh[64];
 	size_t fl[NFIELDS];
@@ -355,9 +388,12 @@ cam_journal_parse_line(char *s, size_t len, struct cam_journal_rec *r,
 		n++;
 	}
 	if (n != NFIELDS) {
-		snprintf(why, wl, "%d field%s, want 6 "
-		    "(SEQ TIME HOST PREV KIND DATA separated by TABs)", n,
-		    n == 1 ? "" : "s");
+		if (n == 1)
+			cam_msg_format(why, "1 field, want 6 (SEQ TIME HOST "
+			    "PREV KIND DATA separated by TABs)");
+		else
+			cam_msg_format(why, "%d fields, want 6 (SEQ TIME HOST "
+			    "PREV KIND DATA separated by TABs)", n);
 		return -1;
 	}
 	for (int i = 0; i < NFIELDS; i++) {
@@ -366,34 +402,36 @@ cam_journal_parse_line(char *s, size_t len, struct cam_journal_rec *r,
 		*next = '\0';
 	}
 	if (parse_seq(f[0], fl[0], &r->seq) == -1) {
-		snprintf(why, wl, "bad SEQ \"%s\": want a decimal number",
+		cam_msg_format(why, "bad SEQ \"%s\": want a decimal number",
 		    show(f[0], fl[0], sh, sizeof(sh)));
 		return -1;
 	}
 	if (parse_time(f[1], fl[1], &r->time) == -1) {
-		snprintf(why, wl, "bad TIME \"%s\": want UTC as "
+		cam_msg_format(why, "bad TIME \"%s\": want UTC as "
 		    "2026-11-23T01:02:03Z", show(f[1], fl[1], sh, sizeof(sh)));
 		return -1;
 	}
 	if (!valid_host(f[2], fl[2])) {
-		snprintf(why, wl, "bad HOST \"%s\": want 1 to %d of "
+		cam_msg_format(why, "bad HOST \"%s\": want 1 to %d of "
 		    "A-Z a-z 0-9 . -", show(f[2], fl[2], sh, sizeof(sh)),
 		    CAM_JOURNAL_HOST_MAX);
 		return -1;
 	}
 	if (!valid_hash(f[3], fl[3])) {
-		snprintf(why, wl, "bad PREV \"%s\": want 64 lower-case hex "
+		cam_msg_format(why, "bad PREV \"%s\": want 64 lower-case hex "
 		    "digits", show(f[3], fl[3], sh, sizeof(sh)));
 		return -1;
 	}
 	if (!valid_kind(f[4], fl[4])) {
-		snprintf(why, wl, "bad KIND \"%s\": want 1 to %d of a-z 0-9 -",
+		cam_msg_format(why, "bad KIND \"%s\": want 1 to %d of a-z 0-9 -",
 		    show(f[4], fl[4], sh, sizeof(sh)), CAM_JOURNAL_KIND_MAX);
 		return -1;
 	}
-	char dw[200];
-	if (check_data(f[5], fl[5], dw, sizeof(dw)) == -1) {
-		snprintf(why, wl, "bad DATA: %s", dw);
+	struct cam_msg dw;
+	if (data_ok(f[5], fl[5], &dw) == -1) {
+		snprintf(why->en, sizeof(why->en), "bad DATA: %.900s", dw.en);
+		snprintf(why->text, sizeof(why->text), _("bad DATA: %.900s"),
+		    dw.text);
 		return -1;
 	}
 	r->host = f[2];
@@ -1365,26 +1403,35 @@ static int
 chain_bad(struct walk *w, uint64_t line, struct cam_err *e,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The same with why already in both languages. */
+static int
+chain_bad_msg(struct walk *w, uint64_t line, struct cam_err *e,
+    const struct cam_msg *m)
+{
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+
+	snprintf(w->v->why, sizeof(w->v->why), "%.255s", m->en);
+	w->v->bad_line = w->base + line;
+	w->v->file_line = line;
+	snprintf(w->v->file, sizeof(w->v->file), "%s", w->path);
+	snprintf(en, sizeof(en), "%.2048s:%" PRIu64 ": %s", w->path, line,
+	    m->en);
+	snprintf(text, sizeof(text), "%.2048s:%" PRIu64 ": %s", w->path, line,
+	    m->text);
+	return cam_err_pair(e, CAM_NO, 0, en, text);
+}
+
 static int
 chain_bad(struct walk *w, uint64_t line, struct cam_err *e,
     const char *fmt, ...)
 {
-	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
 	struct cam_msg m;
 	va_list ap;
 
 	va_start(ap, fmt);
 	cam_msg_vformat(&m, fmt, ap);
 	va_end(ap);
-	snprintf(w->v->why, sizeof(w->v->why), "%.255s", m.en);
-	w->v->bad_line = w->base + line;
-	w->v->file_line = line;
-	snprintf(w->v->file, sizeof(w->v->file), "%s", w->path);
-	snprintf(en, sizeof(en), "%.2048s:%" PRIu64 ": %s", w->path, line,
-	    m.en);
-	snprintf(text, sizeof(text), "%.2048s:%" PRIu64 ": %s", w->path, line,
-	    m.text);
-	return cam_err_pair(e, CAM_NO, 0, en, text);
+	return chain_bad_msg(w, line, e, &m);
 }
 
 /*
@@ -1500,7 +1547,7 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 		const char *line;
 		size_t n;
 		off_t off;
-		char why[256];
+		struct cam_msg why;
 		int k = lines_next(&r, w->path, &line, &n, &off, e);
 
 		if (k == -1)
@@ -1522,9 +1569,8 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 		memcpy(w->cbuf, line, n);
 		if (hasher_hex(&w->h, w->cbuf, n, cur.hash, e) == -1)
 			goto end;
-		if (cam_journal_parse_line(w->cbuf, n - 1, &cur, why,
-		    sizeof(why)) == -1) {
-			chain_bad(w, L, e, "%s", why);
+		if (parse_line(w->cbuf, n - 1, &cur, &why) == -1) {
+			chain_bad_msg(w, L, e, &why);
 			goto end;
 		}
 		if (L == 1 && first && cur.seq > 1 && (w->anchored ||
