@@ -87,7 +87,9 @@ all: $(BINS) $(MO)
 # The Vietnamese catalogue (cam_i18n.h): every word a person reads is a
 # msgid in English in the source.  xgettext finds them by these
 # keywords (a function of cam_err.h or cam_cli.h that takes a format
-# translates it itself).  The translations are po/vi*.po, merged into
+# translates it itself; so do cam_checklist's lines, in text, and the
+# static helpers finding (camaudit cameras) and chain_bad (a journal's
+# bad line)).  The translations are po/vi*.po, merged into
 # one catalogue; msgfmt -c refuses a translation whose conversions
 # (%s, %d...) differ from its msgid's.
 XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \

@@ -615,13 +615,16 @@ append_locked(struct cam_journal *j, const char *kind, const char *data,
 		if (n >= 0 && saved != ENOSPC)
 			cam_errf(e, CAM_ENV, "%s: short write (%zd of %zu "
 			    "bytes): file size limit?", j->path, n, b.len);
-		else if (saved == ENOSPC || saved == EDQUOT)
-			cam_errf(e, CAM_ENV, "%s: disk full (%s): record not "
-			    "written", j->path, strerror(saved == EDQUOT ?
-			    EDQUOT : ENOSPC));
-		else
-			cam_errf(e, CAM_ENV, "write %s: %s", j->path,
-			    strerror(saved));
+		else if (saved == ENOSPC || saved == EDQUOT) {
+			/* The reason in English in the record, translated
+			 * for the reader (cam_err_sys). */
+			errno = saved;
+			cam_err_sys(e, "%s: disk full, record not written",
+			    j->path);
+		} else {
+			errno = saved;
+			cam_err_sys(e, "write %s", j->path);
+		}
 		goto undo;
 	}
 	if (j->sync && fdatasync(j->fd) == -1) {
@@ -647,10 +650,15 @@ append_locked(struct cam_journal *j, const char *kind, const char *data,
 	rc = 0;
 	goto end;
 undo:
-	if (ftruncate(j->fd, j->end) == -1)
-		cam_err_addf(e, CAM_ENV, "%s: could not cut it back to %lld "
-		    "bytes (%s): the next append repairs it", j->path,
-		    (long long)j->end, strerror(errno));
+	if (ftruncate(j->fd, j->end) == -1) {
+		struct cam_err te;
+
+		cam_err_clear(&te);
+		cam_err_sys(&te, "%s: could not cut it back to %lld bytes "
+		    "(the next append repairs it)", j->path,
+		    (long long)j->end);
+		cam_err_pair(e, CAM_ENV, 1, te.msg, te.text);
+	}
 	else {
 		(void)fdatasync(j->fd);
 		cam_err_addf(e, CAM_ENV, "%s: journal left as it was",

@@ -274,9 +274,11 @@ cam_trail_ready(const char *root, const char *confdir, struct cam_err *e)
 		return -1;
 	if ((k = probe(root, path, e)) <= 0)
 		return k;
-	if (confdir == NULL)
-		return cam_errf(e, CAM_ENV, "the audit trail cannot be "
-		    "written: %s: %s", path, strerror(EACCES));
+	if (confdir == NULL) {
+		errno = EACCES;
+		return cam_err_sys(e, "the audit trail cannot be written: %s",
+		    path);
+	}
 	return run_helper(confdir, "", 1, e);
 }
 
@@ -296,9 +298,11 @@ cam_trail_append(const char *root, const char *confdir, const char *host,
 	if ((k = probe(root, path, e)) == -1)
 		return -1;
 	if (k == 1) {
-		if (confdir == NULL)
-			return cam_errf(e, CAM_ENV, "the audit trail cannot "
-			    "be written: %s: %s", path, strerror(EACCES));
+		if (confdir == NULL) {
+			errno = EACCES;
+			return cam_err_sys(e, "the audit trail cannot be "
+			    "written: %s", path);
+		}
 		/* The helper names the actor itself, from its real uid and
 		 * its login uid (inherited: ours). */
 		record_json(&b, NULL, r);

@@ -552,9 +552,9 @@ seg_open(struct seg *s, AVFormatContext *ic, const int *in, int n,
 	ret = avformat_write_header(s->oc, &opts);
 	av_dict_free(&opts);
 	if (ret < 0)
-		return s->hw.err ? cam_errf(e, CAM_ENV, "%s: %s", s->partial,
-		    strerror(s->hw.err)) : cam_err_av(e, ret,
-		    "%s: header", s->partial);
+		return s->hw.err ? (errno = s->hw.err, cam_err_sys(e, "%s",
+		    s->partial)) : cam_err_av(e, ret, "%s: header",
+		    s->partial);
 	s->frames = 0;
 	s->base_us = AV_NOPTS_VALUE;
 	s->end_us = AV_NOPTS_VALUE;
@@ -580,8 +580,8 @@ seg_sync(struct seg *s, struct cam_err *e)
 	ret = av_write_frame(s->oc, NULL);
 	avio_flush(s->oc->pb);
 	if (s->hw.err)
-		return cam_errf(e, CAM_ENV, "%s: %s", s->partial,
-		    strerror(s->hw.err));
+		return (errno = s->hw.err, cam_err_sys(e, "%s",
+		    s->partial));
 	if (ret < 0)
 		return cam_err_av(e, ret, "%s: flush", s->partial);
 	if (fdatasync(s->hw.fd) == -1)
@@ -607,8 +607,8 @@ seg_finish(struct seg *s, char hexout[65], struct cam_err *e)
 	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	avio_flush(s->oc->pb);
 	if (s->hw.err)
-		return cam_errf(e, CAM_ENV, "%s: %s", s->partial,
-		    strerror(s->hw.err));
+		return (errno = s->hw.err, cam_err_sys(e, "%s",
+		    s->partial));
 	if (ret < 0)
 		return cam_err_av(e, ret, "%s: trailer", s->partial);
 	if (fsync(s->hw.fd) == -1)
@@ -1102,9 +1102,11 @@ write_packet(struct rec *r, int slot, AVPacket *pkt, struct cam_err *e)
 	if (ret < 0) {
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT)
 			r->disk_full = 1;
-		return r->seg.hw.err ? cam_errf(e, CAM_ENV, "%s: %s",
-		    r->seg.partial, strerror(r->seg.hw.err)) :
-		    cam_err_av(e, ret, "%s: write", r->seg.partial);
+		if (r->seg.hw.err) {
+			errno = r->seg.hw.err;
+			return cam_err_sys(e, "%s", r->seg.partial);
+		}
+		return cam_err_av(e, ret, "%s: write", r->seg.partial);
 	}
 	return 0;
 }
@@ -1129,6 +1131,21 @@ close_input(struct rec *r)
 	av_bsf_free(&r->xtract);
 	av_freep(&r->extradata);
 	r->extradata_size = 0;
+}
+
+/* Why FFmpeg failed, in English whatever the locale: these reasons go
+ * into journal records (camera-down) and --json, and av_strerror says
+ * a system error in the reader's language (strerror). */
+static void
+av_reason(int ret, char *why, size_t len)
+{
+	const char *d = ret < 0 && ret > -4096 ?
+	    strerrordesc_np(AVUNERROR(ret)) : NULL;
+
+	if (d != NULL)
+		snprintf(why, len, "%s", d);
+	else
+		av_strerror(ret, why, len);
 }
 
 /* Connect; on failure why says what happened, in words for the journal. */
@@ -1190,7 +1207,7 @@ open_input(struct rec *r, char *why, size_t whylen)
 	av_dict_free(&opts);
 	cam_buf_free(&url);	/* wipes the password */
 	if (ret < 0) {
-		av_strerror(ret, why, whylen);
+		av_reason(ret, why, whylen);
 		if (interrupt_cb(r) && !stopping(r))
 			snprintf(why, whylen, "no answer in %d s",
 			    r->c->io_timeout);
@@ -1200,7 +1217,7 @@ open_input(struct rec *r, char *why, size_t whylen)
 	r->ic->probesize = 2 * 1024 * 1024;
 	r->ic->max_analyze_duration = 5 * AV_TIME_BASE;
 	if ((ret = avformat_find_stream_info(r->ic, NULL)) < 0) {
-		av_strerror(ret, why, whylen);
+		av_reason(ret, why, whylen);
 		close_input(r);
 		return -1;
 	}
@@ -1594,7 +1611,7 @@ pump(struct rec *r, char *why, size_t whylen)
 			else if (ret == AVERROR_EOF)
 				snprintf(why, whylen, "stream ended");
 			else
-				av_strerror(ret, why, whylen);
+				av_reason(ret, why, whylen);
 			break;
 		}
 		if (!r->settled) {
@@ -1676,7 +1693,7 @@ wall_main(void *arg)
 						    "no data for %d s",
 						    w->c->io_timeout);
 					else
-						av_strerror(ret, why,
+						av_reason(ret, why,
 						    sizeof(why));
 					break;
 				}
@@ -2156,8 +2173,12 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 		pkt->stream_index = ost->index;
 		pkt->pos = -1;
 		if (av_interleaved_write_frame(s.oc, pkt) < 0) {
-			cam_errf(e, CAM_ENV, "%s: %s", s.partial,
-			    s.hw.err ? strerror(s.hw.err) : "write failed");
+			if (s.hw.err) {
+				errno = s.hw.err;
+				cam_err_sys(e, "%s", s.partial);
+			} else
+				cam_errf(e, CAM_ENV, "%s: write failed",
+				    s.partial);
 			goto end;
 		}
 		av_packet_unref(pkt);
@@ -2459,7 +2480,7 @@ cam_rec_probe_auth(const struct cam_camera *cam, int timeout, char *why,
 		return CAM_RTSP_OPEN;
 	}
 	/* avformat_open_input freed ic. */
-	av_strerror(ret, why, len);
+	av_reason(ret, why, len);
 	if (ret == AVERROR_HTTP_UNAUTHORIZED)
 		return CAM_RTSP_AUTH;
 	if (ret == AVERROR_HTTP_FORBIDDEN)
