@@ -88,6 +88,14 @@ expect_success 'a tampered logbook: camlog verify and camaudit journals say whic
 	has "^FAIL	logbook.journal	.*:1: record 1 was changed" j.en
 '
 
+expect_success 'a record whose KIND was rewritten: its field named in Vietnamese' '
+	cp "$LB" lb.saved &&
+	sed -i "2s/	note	/	NOTE	/" "$LB" &&
+	LANG=$VI must_fail 1 camlog -C site verify 2>err &&
+	cp lb.saved "$LB" &&
+	has "logbook.journal:2: KIND sai \"NOTE\": cần từ 1 đến [0-9]+ ký tự a-z 0-9 -$" err
+'
+
 # Each run of camaudit adds a record to the audit trail, so the
 # audit.journal line counts one more each time: the rest is compared.
 expect_success 'camaudit journals --json: the same bytes in both languages, the audit trail aside' '
