@@ -159,11 +159,15 @@ spawn_helper(const char *path, char **argv, int in, pid_t *pid,
 static int
 helper_failed(const char *path, int status, struct cam_err *e)
 {
+	if (WIFEXITED(status))
+		return cam_errf(e, CAM_ENV, "the audit trail cannot be "
+		    "written: its set-id helper %s exited with %d (is it "
+		    "installed set-user-id to the service account, as \"make "
+		    "install\" as root does?)", path, WEXITSTATUS(status));
 	return cam_errf(e, CAM_ENV, "the audit trail cannot be written: its "
-	    "set-id helper %s %s %d (is it installed set-user-id to the "
-	    "service account, as \"make install\" as root does?)", path,
-	    WIFEXITED(status) ? "exited with" : "was killed by signal",
-	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	    "set-id helper %s was killed by signal %d (is it installed "
+	    "set-user-id to the service account, as \"make install\" as "
+	    "root does?)", path, WTERMSIG(status));
 }
 
 /*
