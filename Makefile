@@ -241,7 +241,7 @@ check: deps
 	$(MAKE) all-tests
 	tests/run $(B)
 
-all-tests: $(BINS) $(UNITS) $(B)/tests/rtspd $(B)/tests/livesub $(B)/tests/jbench $(B)/bench/yeargen \
+all-tests: $(BINS) $(MO) $(UNITS) $(B)/tests/rtspd $(B)/tests/livesub $(B)/tests/jbench $(B)/bench/yeargen \
 	$(B)/tests/hwytimer.so $(B)/tests/powercut $(B)/tests/powercut.so \
 	$(B)/tests/viewfix
 
