@@ -88,8 +88,8 @@ all: $(BINS) $(MO)
 # msgid in English in the source.  xgettext finds them by these
 # keywords (a function of cam_err.h or cam_cli.h that takes a format
 # translates it itself; so do cam_checklist's lines, in text, and the
-# static helpers finding (camaudit cameras) and chain_bad (a journal's
-# bad line)).  The translations are po/vi*.po, merged into
+# static helpers finding (camaudit cameras), chain_bad (a journal's
+# bad line) and tell (the recorder's messages)).  The translations are po/vi*.po, merged into
 # one catalogue; msgfmt -c refuses a translation whose conversions
 # (%s, %d...) differ from its msgid's.
 XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
@@ -107,6 +107,7 @@ XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	--flag=cam_checklist_ntr:3:c-format \
 	-kfinding:3 --flag=finding:3:c-format \
 	-kchain_bad:4 --flag=chain_bad:4:c-format \
+	-ktell:3 --flag=tell:3:c-format \
 	--flag=cam_checklist_add:4:c-format \
 	--flag=cam_checklist_line:6:c-format \
 	--flag=cam_checklist_tr:2:c-format

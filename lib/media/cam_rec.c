@@ -29,6 +29,7 @@
 #include <libavutil/time.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -208,7 +209,10 @@ stopping(const struct rec *r)
 }
 
 /* Tell the program (c->report) what happened to the camera: the library
- * prints nothing itself. */
+ * prints nothing itself.  The words are for the person watching the
+ * recorder (its standard error, the service's log), in their language:
+ * fmt is a msgid (XGETTEXT_KEYWORDS names tell), an inner error is given
+ * by its text; what is journaled is written apart, in English. */
 static void __attribute__((format(printf, 3, 4)))
 tell(const struct cam_rec_conf *c, enum cam_rec_level level,
     const char *fmt, ...)
@@ -220,13 +224,13 @@ tell(const struct cam_rec_conf *c, enum cam_rec_level level,
 	if (c->report == NULL)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(NULL, 0, _(fmt), ap);
 	va_end(ap);
 	if (n < 0)
 		return;
 	msg = cam_xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	vsnprintf(msg, (size_t)n + 1, _(fmt), ap);
 	va_end(ap);
 	c->report(c->report_arg, level, c->cam->id, msg);
 	free(msg);
@@ -242,7 +246,7 @@ event(struct rec *r, const char *kind, struct cam_buf *data)
 	cam_err_clear(&e);
 	if (cam_journal_append(r->manifest, kind, cam_buf_str(data), NULL,
 	    &e) == -1) {
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		cam_buf_free(data);
 		return -1;
 	}
@@ -787,7 +791,7 @@ finish_deferred(struct rec *r, const struct deferred *d, int deleted)
 	else
 		cam_dir_sync_of(d->final, &e);
 	if (e.msg[0] != '\0')
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 }
 
 /*
@@ -869,7 +873,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	cam_err_clear(&e);
 	if (seg_finish(&r->seg, sha, &e) == -1) {
 		/* The .partial stays; the next start recovers it. */
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT)
 			r->disk_full = 1;
 		seg_free(&r->seg);
@@ -890,7 +894,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	}
 	if (seg_names(&r->seg, r->c->root, r->c->cam->id, r->seg.wall_start,
 	    r->seg.partial, &e) == -1) {
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		seg_free(&r->seg);
 		return -1;
 	}
@@ -910,7 +914,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	seg_record(&b, &r->seg, r->seg.oc, end, sha, why);
 	cam_json_end(&b);
 	if (seg_commit(r->manifest, &r->seg, &b, r->pruning, &e) == -1) {
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		if (strstr(e.msg, "No space") != NULL)
 			r->disk_full = 1;
 		rc = -1;
@@ -1382,7 +1386,7 @@ take(struct rec *r, int slot, AVPacket *pkt, int64_t read_at, char *why,
 	if (av_gettime_relative() >= r->seg.next_sync &&
 	    seg_sync(&r->seg, &e) == -1) {
 		/* What was written stays; the next sync tries again. */
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT ||
 		    errno == ENOSPC) {
 			r->disk_full = 1;
@@ -1771,14 +1775,14 @@ live_start(struct rec *r, struct wall **wp)
 	if (cam_live_pub_open(&r->live, c->live_dir, c->cam->id,
 	    CAM_LIVE_MAIN, &e) == -1) {
 		tell(c, CAM_REC_ERROR, "live view: %s; recording goes on "
-		    "without it", e.msg);
+		    "without it", e.text);
 		return;
 	}
 	if (c->cam->live_url == NULL)
 		return;
 	if (cam_live_pub_open(&pub, c->live_dir, c->cam->id, CAM_LIVE_WALL,
 	    &e) == -1) {
-		tell(c, CAM_REC_ERROR, "live view: %s", e.msg);
+		tell(c, CAM_REC_ERROR, "live view: %s", e.text);
 		return;
 	}
 	wl = cam_xmalloc(sizeof(*wl));
@@ -1862,7 +1866,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	{
 		struct cam_err re;
 		if (cam_rec_reserve(c->root, 1, &re) == -1)
-			tell(c, CAM_REC_ERROR, "%s", re.msg);
+			tell(c, CAM_REC_ERROR, "%s", re.text);
 	}
 	if (cam_rec_manifest(path, sizeof(path), c->root, c->cam->id,
 	    e) == -1 || cam_journal_open(&r.manifest, path, c->host, e) == -1)
@@ -1915,12 +1919,12 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			}
 			r.disk_full = 0;
 			if (cam_rec_reserve(c->root, 1, &re) == -1)
-				tell(c, CAM_REC_ERROR, "%s", re.msg);
+				tell(c, CAM_REC_ERROR, "%s", re.text);
 			/* What the full disk cut short is recovered now. */
 			cam_journal_close(&r.manifest);
 			cam_err_clear(e);
 			if (cam_rec_recover(c, &recovered, e) == -1)
-				tell(c, CAM_REC_ERROR, "%s", e->msg);
+				tell(c, CAM_REC_ERROR, "%s", e->text);
 			cam_err_clear(e);
 			if (cam_journal_open(&r.manifest, path, c->host,
 			    e) == -1)
