@@ -88,7 +88,9 @@ all: $(BINS) $(MO)
 # The Vietnamese catalogue (cam_i18n.h): every word a person reads is a
 # msgid in English in the source.  xgettext finds them by these
 # keywords (a function of cam_err.h or cam_cli.h that takes a format
-# translates it itself).  The translations are po/vi*.po, merged into
+# translates it itself; so do cam_checklist's lines, in text, and the
+# static helpers finding (camaudit cameras), chain_bad (a journal's
+# bad line) and tell (the recorder's messages)).  The translations are po/vi*.po, merged into
 # one catalogue; msgfmt -c refuses a translation whose conversions
 # (%s, %d...) differ from its msgid's.
 XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
@@ -100,7 +102,16 @@ XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	--flag=cam_err_av:3:c-format --flag=cam_err_archive:3:c-format \
 	--flag=cam_err_wrap:3:c-format --flag=cam_msg_format:2:c-format \
 	--flag=cam_yaml_errf:4:c-format --flag=cam_schema_err:3:c-format \
-	--flag=cam_cli_usage_error:1:c-format
+	--flag=cam_cli_usage_error:1:c-format \
+	-kcam_checklist_add:4 -kcam_checklist_line:6 -kcam_checklist_tr:2 \
+	-kcam_checklist_ntr:2,3 --flag=cam_checklist_ntr:2:c-format \
+	--flag=cam_checklist_ntr:3:c-format \
+	-kfinding:3 --flag=finding:3:c-format \
+	-kchain_bad:4 --flag=chain_bad:4:c-format \
+	-ktell:3 --flag=tell:3:c-format \
+	--flag=cam_checklist_add:4:c-format \
+	--flag=cam_checklist_line:6:c-format \
+	--flag=cam_checklist_tr:2:c-format
 I18N_SRC = $(sort $(wildcard cmd/*.c lib/*/*.c))
 
 $(B)/po/camkit.pot: $(I18N_SRC) Makefile

@@ -158,8 +158,6 @@ load_since(struct ctx *c, struct cam_logbook *lb, time_t since,
 static int
 get_text(int argc, char **argv, struct cam_buf *b, struct cam_err *e)
 {
-	char why[256];
-
 	if (argc > 0) {
 		for (int i = 0; i < argc; i++) {
 			if (i > 0)
@@ -181,9 +179,7 @@ get_text(int argc, char **argv, struct cam_buf *b, struct cam_err *e)
 		if (b->s != NULL)
 			b->s[b->len] = '\0';
 	}
-	if (!cam_logbook_text_ok(cam_buf_str(b), b->len, why, sizeof(why)))
-		return cam_errf(e, CAM_NO, "%s", why);
-	return 0;
+	return cam_logbook_text_check(cam_buf_str(b), b->len, e);
 }
 
 /* ---- appending ---- */
@@ -438,9 +434,9 @@ shift_end(struct ctx *c, struct cam_logbook *lb, const char *to,
 			return cam_errf(e, CAM_NO, "shift end: cannot hand "
 			    "over to %s: %s", to, why);
 	}
-	if (note != NULL && !cam_logbook_text_ok(note, strlen(note), why,
-	    sizeof(why)))
-		return cam_errf(e, CAM_NO, "shift end: note: %s", why);
+	if (note != NULL && cam_logbook_text_check(note, strlen(note),
+	    e) == -1)
+		return cam_err_wrap(e, e, "shift end: note");
 	author(data, c);
 	cam_json_add_uint(data, "shift", open->seq);
 	if (to != NULL)

@@ -23,6 +23,7 @@
 #include "audit/cam_audit_archive.h"
 #include "audit/cam_factory_creds.h"
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "evidence/cam_archive.h"
@@ -291,14 +292,16 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 	 * (with it) the clear tar, in a file no one else can open. */
 	if ((enc = cam_archive_envelope(path, &env, e)) == -1) {
 		cam_checklist_add(ck, 0,
-		    e->code == CAM_NO ? "encryption" : "tar", "%s", e->msg);
+		    e->code == CAM_NO ? "encryption" : "tar", "%s",
+		    cam_checklist_msg(ck, e));
 		cam_err_clear(e);
 		return 1;
 	}
 	if (enc == 1) {
-		cam_checklist_add(ck, 1, "encryption", "CMS EnvelopedData, "
-		    "content cipher %s, %zu recipient%s", env.cipher, env.n,
-		    env.n == 1 ? "" : "s");
+		cam_checklist_add(ck, 1, "encryption", env.n == 1 ?
+		    N_("CMS EnvelopedData, content cipher %s, %zu recipient") :
+		    N_("CMS EnvelopedData, content cipher %s, %zu recipients"),
+		    env.cipher, env.n);
 		for (size_t i = 0; i < env.n; i++)
 			cam_checklist_add(ck, 1, "recipient", "%s: issuer %s, "
 			    "serial %s", env.r[i].kind, env.r[i].issuer[0] ?
@@ -314,7 +317,8 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 		if (cam_archive_decrypt(path, key, tmpdir, fd, e) == -1) {
 			if (e->code != CAM_NO)
 				return -1;
-			cam_checklist_add(ck, 0, "decrypt", "%s", e->msg);
+			cam_checklist_add(ck, 0, "decrypt", "%s",
+			    cam_checklist_msg(ck, e));
 			cam_err_clear(e);
 			return 1;
 		}
@@ -349,8 +353,8 @@ check_window(const struct cam_audit_archive_view *v,
 			if (strcmp(req->cameras[k], cam) == 0)
 				break;
 		cam_checklist_add(ck, k < req->ncameras, "clip",
-		    k < req->ncameras ? "%s: camera %s is in the request" :
-		    "%s: camera %s is not in the request", n, cam);
+		    k < req->ncameras ? N_("%s: camera %s is in the request") :
+		    N_("%s: camera %s is not in the request"), n, cam);
 	}
 	if (custody == NULL)
 		return;
@@ -363,9 +367,9 @@ check_window(const struct cam_audit_archive_view *v,
 		cam_time_format_utc(tl, l2, sizeof(l2));
 		int ok = tf >= req->from - CAM_AUDIT_ARCHIVE_LEAD &&
 		    tl <= req->to;
-		cam_checklist_add(ck, ok, "window", ok ? "clip %s to %s inside "
-		    "the request's window" : "clip %s to %s outside the "
-		    "request's window", f, l2);
+		cam_checklist_add(ck, ok, "window", ok ? N_("clip %s to %s "
+		    "inside the request's window") : N_("clip %s to %s outside "
+		    "the request's window"), f, l2);
 	}
 }
 
@@ -439,7 +443,9 @@ check_request(struct cam_audit_archive_view *v,
 	if (cam_request_load(&req, rpath, t->have_site ?
 	    t->site.cfg.timezone : CAM_DEFAULT_ZONE, e) == -1) {
 		member_msg(e->msg, sizeof(e->msg), v->tmp);
-		cam_checklist_add(ck, 0, "request", "%s", e->msg);
+		member_msg(e->text, sizeof(e->text), v->tmp);
+		cam_checklist_add(ck, 0, "request", "%s",
+		    cam_checklist_msg(ck, e));
 		cam_err_clear(e);
 		return 0;
 	}
@@ -447,15 +453,23 @@ check_request(struct cam_audit_archive_view *v,
 	/* The request's own expiry was judged at extraction; the archive
 	 * outlives it. */
 	if (ref == CAM_REQ_OK || ref == CAM_REQ_EXPIRED)
-		cam_checklist_add(ck, 1, "request signatures", "%zu signer%s, "
-		    "the director's among them%s", sigs.n,
-		    sigs.n == 1 ? "" : "s",
-		    t->need_unit_head ? " and a unit head's" : "");
+		cam_checklist_add(ck, 1, "request signatures",
+		    t->need_unit_head ? (sigs.n == 1 ?
+		    N_("%zu signer, the director's among them and a unit "
+		    "head's") : N_("%zu signers, the director's among them "
+		    "and a unit head's")) : sigs.n == 1 ? N_("%zu signer, the "
+		    "director's among them") : N_("%zu signers, the "
+		    "director's among them"), sigs.n);
 	else {
 		member_msg(e->msg, sizeof(e->msg), v->tmp);
-		cam_checklist_add(ck, 0, "request signatures", "%s (%s)",
-		    e->msg,
-		    ref == -1 ? "error" : cam_request_refusal_name(ref));
+		member_msg(e->text, sizeof(e->text), v->tmp);
+		if (ref == -1)
+			cam_checklist_add(ck, 0, "request signatures",
+			    "%s (error)", cam_checklist_msg(ck, e));
+		else
+			cam_checklist_add(ck, 0, "request signatures",
+			    "%s (%s)", cam_checklist_msg(ck, e),
+			    cam_request_refusal_name(ref));
 	}
 	cam_err_clear(e);
 	if (custody != NULL && custody->have_request) {
@@ -463,9 +477,10 @@ check_request(struct cam_audit_archive_view *v,
 		    strcmp(custody->req_id, req.id) == 0 &&
 		    custody->req_sha256 != NULL &&
 		    strcmp(custody->req_sha256, reqm->sha256) == 0;
-		cam_checklist_add(ck, ok, "custody", ok ? "names this request "
-		    "(%s) and its SHA-256" : "does not name this request (%s) "
-		    "or its SHA-256", req.id);
+		cam_checklist_add(ck, ok, "custody", ok ?
+		    N_("names this request (%s) and its SHA-256") :
+		    N_("does not name this request (%s) or its SHA-256"),
+		    req.id);
 	}
 	check_window(v, custody, &req, ck);
 	window[0] = req.from;
@@ -476,11 +491,12 @@ check_request(struct cam_audit_archive_view *v,
 	return 0;
 }
 
-/* Each signer of the signature member m (who: "site", "request"):
+/* Each signer of the signature member m (the site's if site, else a
+ * request's):
  * whether a revocation list of the trust revokes its certificate now,
  * whatever the chain check said. */
 static void
-check_revocation(const struct cam_audit_archive_member *m, const char *who,
+check_revocation(const struct cam_audit_archive_member *m, int site,
     const struct cam_audit_archive_trust *t, struct cam_checklist *ck)
 {
 	struct cam_signer_status st[8];
@@ -490,8 +506,10 @@ check_revocation(const struct cam_audit_archive_member *m, const char *who,
 	int n;
 
 	if (cam_trust_crl_count(t->ca) == 0) {
-		cam_checklist_add(ck, 1, "revocation", "%s: %s signer not "
-		    "checked: no revocation list is trusted", m->name, who);
+		cam_checklist_add(ck, 1, "revocation", site ? N_("%s: site "
+		    "signer not checked: no revocation list is trusted") :
+		    N_("%s: request signer not checked: no revocation list is "
+		    "trusted"), m->name);
 		return;
 	}
 	if ((n = cam_trust_signers(t->ca, m->data.s, m->data.len, st,
@@ -499,13 +517,17 @@ check_revocation(const struct cam_audit_archive_member *m, const char *who,
 		return;	/* the signature check says why */
 	for (int i = 0; i < n && i < 8; i++) {
 		if (!st[i].revoked) {
-			cam_checklist_add(ck, 1, "revocation", "%s: %s signer "
-			    "%s: not revoked", m->name, who, st[i].subject);
+			cam_checklist_add(ck, 1, "revocation", site ?
+			    N_("%s: site signer %s: not revoked") :
+			    N_("%s: request signer %s: not revoked"), m->name,
+			    st[i].subject);
 			continue;
 		}
 		cam_time_format_zone(st[i].when, zone, when, sizeof(when));
-		cam_checklist_add(ck, 0, "revocation", "%s: %s signer %s: "
-		    "revoked on %s", m->name, who, st[i].subject, when);
+		cam_checklist_add(ck, 0, "revocation", site ?
+		    N_("%s: site signer %s: revoked on %s") :
+		    N_("%s: request signer %s: revoked on %s"), m->name,
+		    st[i].subject, when);
 	}
 }
 
@@ -537,8 +559,9 @@ cam_audit_archive(const char *path, const char *key,
 	cust = cam_audit_archive_member(&v, CAM_CUSTODY_FILE);
 	if (cust == NULL || cam_custody_read(&custody, cust->data.s,
 	    cust->data.len, e) == -1)
-		cam_checklist_add(ck, 0, "custody", "custody.json %s",
-		    cust == NULL ? "missing" : "is not valid JSON");
+		cam_checklist_add(ck, 0, "custody", cust == NULL ?
+		    N_("custody.json missing") :
+		    N_("custody.json is not valid JSON"));
 	else {
 		cy = &custody;
 		if (cy->at != (time_t)-1)
@@ -560,14 +583,14 @@ cam_audit_archive(const char *path, const char *key,
 		    "by %s", signer);
 
 	if (sig != NULL)
-		check_revocation(sig, "site", t, ck);
+		check_revocation(sig, 1, t, ck);
 	for (size_t i = 0; i < v.n; i++) {
 		size_t l = strlen(v.m[i].name);
 
 		if (strncmp(v.m[i].name, CAM_ARCHIVE_REQUEST,
 		    strlen(CAM_ARCHIVE_REQUEST)) == 0 && l > 4 &&
 		    strcmp(v.m[i].name + l - 4, ".p7s") == 0)
-			check_revocation(&v.m[i], "request", t, ck);
+			check_revocation(&v.m[i], 0, t, ck);
 	}
 	if (check_request(&v, cy, t, at, tmpdir, window, &have_window, ck,
 	    e) == -1)

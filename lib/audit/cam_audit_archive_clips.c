@@ -12,6 +12,7 @@
 
 #include "audit/cam_audit_archive.h"
 #include "base/cam_json.h"
+#include "base/cam_i18n.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "journal/cam_journal.h"
@@ -85,7 +86,7 @@ check_sources(const struct cam_audit_archive_trust *t,
 	}
 	if (cam_journal_foreach(path, listed_cb, &l, &e) == -1) {
 		cam_checklist_add(ck, 0, "sources", "%s: the manifest of %s is "
-		    "broken: %s", cname, camera, e.msg);
+		    "broken: %s", cname, camera, cam_checklist_msg(ck, &e));
 		listed_free(&l);
 		return;
 	}
@@ -128,9 +129,12 @@ check_sources(const struct cam_audit_archive_trust *t,
 		bad++;
 	}
 	if (bad == 0)
-		cam_checklist_add(ck, 1, "sources", "%s: %zu segment%s listed "
-		    "in the manifest of %s (chain valid) with the same SHA-256 "
-		    "and size", cname, n, n == 1 ? "" : "s", camera);
+		cam_checklist_add(ck, 1, "sources", n == 1 ?
+		    N_("%s: %zu segment listed in the manifest of %s (chain "
+		    "valid) with the same SHA-256 and size") :
+		    N_("%s: %zu segments listed in the manifest of %s (chain "
+		    "valid) with the same SHA-256 and size"), cname, n,
+		    camera);
 	listed_free(&l);
 }
 
@@ -176,7 +180,7 @@ check_media(int fd, const struct cam_audit_archive_member *m,
 	if (cam_media_probe_range(fd, m->offset, m->size, m->name, &mi,
 	    &e) == -1) {
 		cam_checklist_add(ck, 0, "media", "%s: not a readable clip: %s",
-		    m->name, e.msg);
+		    m->name, cam_checklist_msg(ck, &e));
 		return;
 	}
 	if (codec == NULL || cf == (time_t)-1 || cl == (time_t)-1 ||
@@ -234,9 +238,10 @@ check_media(int fd, const struct cam_audit_archive_member *m,
 		bad++;
 	}
 	if (bad == 0)
-		cam_checklist_add(ck, 1, "media", "%s: %s, %.1f s, %s to %s as "
-		    "custody says%s", m->name, mi.codec, mi.duration, mf, ml,
-		    window != NULL ? ", inside the request's window" : "");
+		cam_checklist_add(ck, 1, "media", window != NULL ?
+		    N_("%s: %s, %.1f s, %s to %s as custody says, inside the "
+		    "request's window") : N_("%s: %s, %.1f s, %s to %s as "
+		    "custody says"), m->name, mi.codec, mi.duration, mf, ml);
 }
 
 void

@@ -27,7 +27,8 @@ struct camctx {
 	int findings;
 };
 
-/* A finding: "SEVERITY: what", failing the run from medium up. */
+/* A finding: "SEVERITY: what", failing the run from medium up; fmt is
+ * a msgid (the Makefile's XGETTEXT_KEYWORDS name this function). */
 static void
 finding(struct camctx *c, enum sev sev, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -39,7 +40,7 @@ finding(struct camctx *c, enum sev sev, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vsnprintf(what, sizeof(what), cam_checklist_tr(c->ck, fmt), ap);
 	va_end(ap);
 	c->findings++;
 	cam_checklist_line(c->ck, sev < SEV_MEDIUM, c->cam->id, sev_names[sev],
@@ -81,7 +82,8 @@ check_credentials(struct camctx *c, const char *site_dir,
 			    "directory)", cam->credential, site_dir);
 		} else
 			finding(c, SEV_HIGH, "credentials \"%s\" cannot be "
-			    "read: %s", cam->credential, e.msg);
+			    "read: %s", cam->credential,
+			    cam_checklist_msg(c->ck, &e));
 		return;
 	}
 	if (pass[0] == '\0')
@@ -209,8 +211,9 @@ cam_audit_cameras(struct cam_site *s, const char *camera,
 		if (c.findings == 0)
 			cam_checklist_line(ck, 1, cam->id, NULL, c.name, "%s, "
 			    "firmware %s: no finding", cam->model ? cam->model :
-			    "model not recorded", cam->firmware ?
-			    cam->firmware : "not recorded");
+			    cam_checklist_tr(ck, "model not recorded"),
+			    cam->firmware ? cam->firmware :
+			    cam_checklist_tr(ck, "not recorded"));
 	}
 	if (n == 0)
 		cam_checklist_line(ck, 1, NULL, NULL, "cameras", "no camera in "

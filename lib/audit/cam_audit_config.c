@@ -9,6 +9,7 @@
 
 #include "audit/cam_audit_config.h"
 #include "base/cam_json.h"
+#include "base/cam_i18n.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "journal/cam_seal.h"
@@ -25,15 +26,16 @@ config_cb(void *arg, const struct cam_commit_view *v)
 	/* Secrets: in every commit any reference reaches. */
 	if (cam_tree_secrets(&v->tree, v->changes, &found, &e) == -1) {
 		cam_checklist_add(c->ck, 0, "secrets", "commit %.12s: %s",
-		    v->info.id, e.msg);
+		    v->info.id, cam_checklist_msg(c->ck, &e));
 	} else
 		for (const char *p = cam_buf_str(&found); *p != '\0'; ) {
 			size_t n = strcspn(p, "\n");
 			const char *tab = memchr(p, '\t', n);
-			cam_checklist_add(c->ck, 0, "secret", "commit %.12s "
-			    "(%s, %s%s): %.*s%s%.*s", v->info.id, t,
+			cam_checklist_add(c->ck, 0, "secret", v->on_head ?
+			    N_("commit %.12s (%s, %s): %.*s%s%.*s") :
+			    N_("commit %.12s (%s, %s, not on the history in "
+			    "force): %.*s%s%.*s"), v->info.id, t,
 			    v->info.author,
-			    v->on_head ? "" : ", not on the history in force",
 			    tab ? (int)(tab - p) : (int)n, p, tab ? ": " : "",
 			    tab ? (int)(n - (size_t)(tab - p) - 1) : 0,
 			    tab ? tab + 1 : "");
@@ -52,8 +54,12 @@ config_cb(void *arg, const struct cam_commit_view *v)
 		for (char *p = e.msg; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
+		for (char *p = e.text; *p; p++)
+			if (*p == '\n' || *p == '\t')
+				*p = ' ';
 		cam_checklist_add(c->ck, 0, "validation", "commit %.12s "
-		    "(%s, %s): %s", v->info.id, t, v->info.author, e.msg);
+		    "(%s, %s): %s", v->info.id, t, v->info.author,
+		    cam_checklist_msg(c->ck, &e));
 		c->invalid++;
 	}
 	/* Made through camctl, with its record?  Every commit needs one
@@ -68,16 +74,17 @@ config_cb(void *arg, const struct cam_commit_view *v)
 	else
 		after = c->trail.start != 0 && v->info.when > c->trail.start;
 	if (after == -1) {
-		cam_checklist_add(c->ck, 0, "audit trail", "%s", e.msg);
+		cam_checklist_add(c->ck, 0, "audit trail", "%s",
+		    cam_checklist_msg(c->ck, &e));
 		after = 0;
 	}
 	if (v->nparents > 0 && cam_trail_find(&c->trail, v->info.id) == NULL) {
-		cam_checklist_add(c->ck, 0, "audit trail", "commit %.12s "
-		    "(%s, %s, \"%s\") has no record in the audit trail: %s",
-		    v->info.id,
-		    t, v->info.author, v->info.summary, after ? "it was not "
-		    "made with camctl" : "it was made before the audit trail "
-		    "began");
+		cam_checklist_add(c->ck, 0, "audit trail", after ?
+		    N_("commit %.12s (%s, %s, \"%s\") has no record in the "
+		    "audit trail: it was not made with camctl") :
+		    N_("commit %.12s (%s, %s, \"%s\") has no record in the "
+		    "audit trail: it was made before the audit trail began"),
+		    v->info.id, t, v->info.author, v->info.summary);
 		c->unaudited++;
 	}
 	if ((c->since != 0 && v->info.when < c->since) ||
@@ -152,7 +159,8 @@ cam_audit_config_check(struct cam_audit_config *c, struct cam_err *e)
 
 	/* The trail's commits first: each commit is looked up in it. */
 	if (cam_trail_commits(s->cfg.root, &c->trail, e) == -1)
-		cam_checklist_add(ck, 0, "audit trail", "%s", e->msg);
+		cam_checklist_add(ck, 0, "audit trail", "%s",
+		    cam_checklist_msg(ck, e));
 	cam_err_clear(e);
 	for (size_t i = 0; i < c->trail.n && c->first == NULL; i++) {
 		k = cam_repo_in_history(&s->repo, c->trail.v[i].id, e);
@@ -164,9 +172,10 @@ cam_audit_config_check(struct cam_audit_config *c, struct cam_err *e)
 	if (cam_repo_walk(&s->repo, 1, config_cb, c, e) == -1)
 		goto end;
 	if (c->invalid == 0)
-		cam_checklist_add(ck, 1, "validation", "%d commit%s in the "
-		    "history, each valid as camctl checks it", c->commits,
-		    c->commits == 1 ? "" : "s");
+		cam_checklist_add(ck, 1, "validation", cam_checklist_ntr(ck,
+		    "%d commit in the history, each valid as camctl checks it",
+		    "%d commits in the history, each valid as camctl checks "
+		    "it", (unsigned long)c->commits), c->commits);
 	/* The trail's commits must all still be in the history. */
 	for (size_t i = 0; i < c->trail.n; i++) {
 		char t[64];
@@ -197,10 +206,11 @@ cam_audit_config_check(struct cam_audit_config *c, struct cam_err *e)
 	    config_witness, &w, e) != 0)
 		goto end;
 	if (w.bad == 0)
-		cam_checklist_add(ck, 1, "witness", w.n ? "%d witnessed "
-		    "configuration head%s, all in the history" : "no "
-		    "configuration head witnessed yet (camctl seal witnesses "
-		    "it)", w.n, w.n == 1 ? "" : "s");
+		cam_checklist_add(ck, 1, "witness", w.n ? cam_checklist_ntr(ck,
+		    "%d witnessed configuration head, all in the history",
+		    "%d witnessed configuration heads, all in the history",
+		    (unsigned long)w.n) : N_("no configuration head witnessed "
+		    "yet (camctl seal witnesses it)"), w.n);
 	if ((k = cam_repo_loose_secrets(&s->repo, &loose, e)) == -1)
 		goto end;
 	for (const char *p = cam_buf_str(&loose); *p != '\0'; ) {

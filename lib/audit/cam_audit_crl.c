@@ -42,14 +42,40 @@ cam_audit_crl(struct cam_site *s, time_t now, struct cam_checklist *ck,
 			cam_time_format_zone(in.next, s->cfg.timezone, next,
 			    sizeof(next));
 		stale = in.next != 0 && in.next < now;
-		cam_checklist_add(ck, !stale, p->path[i], "%s: issued %s, "
-		    "%s %s%s; %d certificate%s revoked", in.issuer, last,
-		    in.next == 0 ? "no next update given" : stale ?
-		    "OUT OF DATE: the next list was due" : "next update",
-		    in.next == 0 ? "" : next, stale ? s->cfg.crl_expired_refuse ?
-		    " (policy crl_expired: refuse: every signature its CA "
-		    "vouches for is refused)" : " (policy crl_expired: warn)" :
-		    "", in.nrevoked, in.nrevoked == 1 ? "" : "s");
+		if (in.next == 0)
+			cam_checklist_add(ck, 1, p->path[i],
+			    cam_checklist_ntr(ck, "%s: issued %s, no next "
+			    "update given; %d certificate revoked", "%s: issued "
+			    "%s, no next update given; %d certificates revoked",
+			    (unsigned long)in.nrevoked), in.issuer, last,
+			    in.nrevoked);
+		else if (!stale)
+			cam_checklist_add(ck, 1, p->path[i],
+			    cam_checklist_ntr(ck, "%s: issued %s, next update "
+			    "%s; %d certificate revoked", "%s: issued %s, next "
+			    "update %s; %d certificates revoked",
+			    (unsigned long)in.nrevoked), in.issuer, last, next,
+			    in.nrevoked);
+		else if (s->cfg.crl_expired_refuse)
+			cam_checklist_add(ck, 0, p->path[i],
+			    cam_checklist_ntr(ck, "%s: issued %s, OUT OF DATE: "
+			    "the next list was due %s (policy crl_expired: "
+			    "refuse: every signature its CA vouches for is "
+			    "refused); %d certificate revoked", "%s: issued %s, "
+			    "OUT OF DATE: the next list was due %s (policy "
+			    "crl_expired: refuse: every signature its CA vouches "
+			    "for is refused); %d certificates revoked",
+			    (unsigned long)in.nrevoked), in.issuer, last, next,
+			    in.nrevoked);
+		else
+			cam_checklist_add(ck, 0, p->path[i],
+			    cam_checklist_ntr(ck, "%s: issued %s, OUT OF DATE: "
+			    "the next list was due %s (policy crl_expired: "
+			    "warn); %d certificate revoked", "%s: issued %s, "
+			    "OUT OF DATE: the next list was due %s (policy "
+			    "crl_expired: warn); %d certificates revoked",
+			    (unsigned long)in.nrevoked), in.issuer, last, next,
+			    in.nrevoked);
 	}
 	cam_trust_free(&t);
 	return 0;

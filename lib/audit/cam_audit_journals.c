@@ -73,11 +73,13 @@ journal_cb(void *arg, const char *name, const char *path)
 	cam_err_clear(&e);
 	if (cam_seal_verify_since(path, name, j->since, j->ca, j->repo, &sr,
 	    &e) == -1) {
-		cam_checklist_add(j->ck, 0, name, "%s", e.msg);
+		cam_checklist_add(j->ck, 0, name, "%s",
+		    cam_checklist_msg(j->ck, &e));
 		return 0;
 	}
 	if (cam_audit_journals_unsealed(path, &sr, &n, &oldest, &e) == -1) {
-		cam_checklist_add(j->ck, 0, name, "%s", e.msg);
+		cam_checklist_add(j->ck, 0, name, "%s",
+		    cam_checklist_msg(j->ck, &e));
 		return 0;
 	}
 	if (n > 0 && oldest < time(NULL) - CAM_SEAL_GRACE) {
@@ -89,11 +91,17 @@ journal_cb(void *arg, const char *name, const char *path)
 		    CAM_SEAL_GRACE / 3600, sr.seals);
 		return 0;
 	}
-	cam_checklist_add(j->ck, 1, name, "%" PRIu64 " records, %" PRIu64
-	    " seals (the last covers record %" PRIu64 "), %" PRIu64
-	    " witnessed%s", sr.records, sr.seals, sr.sealed, sr.witnessed,
-	    n > 0 ? "; the newest not sealed yet, within the seal interval" :
-	    "");
+	if (n > 0)
+		cam_checklist_add(j->ck, 1, name, "%" PRIu64 " records, %"
+		    PRIu64 " seals (the last covers record %" PRIu64 "), %"
+		    PRIu64 " witnessed; the newest not sealed yet, within the "
+		    "seal interval", sr.records, sr.seals, sr.sealed,
+		    sr.witnessed);
+	else
+		cam_checklist_add(j->ck, 1, name, "%" PRIu64 " records, %"
+		    PRIu64 " seals (the last covers record %" PRIu64 "), %"
+		    PRIu64 " witnessed", sr.records, sr.seals, sr.sealed,
+		    sr.witnessed);
 	return 0;
 }
 

@@ -44,8 +44,8 @@ gap(struct rctx *c, time_t start)
 
 	cam_time_format_zone(c->prev_end, c->zone, a, sizeof(a));
 	cam_time_format_zone(start, c->zone, b, sizeof(b));
-	snprintf(head, sizeof(head), "%s: %s to %s, %lld s", c->camera, a, b,
-	    (long long)(start - c->prev_end));
+	snprintf(head, sizeof(head), cam_checklist_tr(c->ck, "%s: %s to %s, "
+	    "%lld s"), c->camera, a, b, (long long)(start - c->prev_end));
 	if (ev->down_at != 0) {
 		cam_time_format_zone(ev->down_at, c->zone, d, sizeof(d));
 		cam_time_format_zone(ev->up_at ? ev->up_at : start, c->zone,
@@ -106,7 +106,8 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 			snprintf(file, sizeof(file), "?");
 		if (cam_json_get_str(r->data, "reason", reason,
 		    sizeof(reason)) == -1)
-			snprintf(reason, sizeof(reason), "none given");
+			snprintf(reason, sizeof(reason), "%s",
+			    cam_checklist_tr(c->ck, "none given"));
 		cam_time_format_zone(r->time, c->zone, a, sizeof(a));
 		cam_checklist_add(c->ck, 1, "deleted", "%s: deleted %s, "
 		    "reason: %s", file, a, reason);
@@ -163,7 +164,8 @@ cam_audit_recordings(struct cam_site *s, const char *camera,
 		found = cam_store_verify_since(s->cfg.root, cams[i],
 		    from ? from : CAM_JOURNAL_ALL, rec_report, &c, &checked, e);
 		if (found == -1) {
-			cam_checklist_add(ck, 0, cams[i], "%s", e->msg);
+			cam_checklist_add(ck, 0, cams[i], "%s",
+			    cam_checklist_msg(ck, e));
 			cam_err_clear(e);
 			continue;
 		}
@@ -171,7 +173,8 @@ cam_audit_recordings(struct cam_site *s, const char *camera,
 		    s->cfg.root, cams[i]) == 0 &&
 		    cam_journal_foreach_since(path, from ? from :
 		    CAM_JOURNAL_ALL, rec_cb, &c, e) == -1) {
-			cam_checklist_add(ck, 0, cams[i], "%s", e->msg);
+			cam_checklist_add(ck, 0, cams[i], "%s",
+			    cam_checklist_msg(ck, e));
 			cam_err_clear(e);
 		}
 		if (found == 0)

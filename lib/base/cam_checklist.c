@@ -7,6 +7,7 @@
 
 #include "base/cam_checklist.h"
 #include "base/cam_err.h"
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 
 /* s[0..len) into b as clean UTF-8: a byte that is a control character
@@ -63,6 +64,27 @@ one_line(struct cam_checklist *c, int ok, const char *camera,
 	cam_buf_free(&d);
 }
 
+const char *
+cam_checklist_tr(const struct cam_checklist *c, const char *fmt)
+{
+	return c->json ? fmt : _(fmt);
+}
+
+const char *
+cam_checklist_ntr(const struct cam_checklist *c, const char *one,
+    const char *many, unsigned long n)
+{
+	if (c->json)
+		return n == 1 ? one : many;
+	return dngettext(CAM_TEXTDOMAIN, one, many, n);
+}
+
+const char *
+cam_checklist_msg(const struct cam_checklist *c, const struct cam_err *e)
+{
+	return c->json || e->text[0] == '\0' ? e->msg : e->text;
+}
+
 void
 cam_checklist_vline(struct cam_checklist *c, int ok, const char *camera,
     const char *severity, const char *name, const char *fmt, va_list ap)
@@ -71,7 +93,7 @@ cam_checklist_vline(struct cam_checklist *c, int ok, const char *camera,
 	const char *p = detail;
 	int lines = 0;
 
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	vsnprintf(detail, sizeof(detail), cam_checklist_tr(c, fmt), ap);
 	/* A detail of several lines (a cam_err message may hold one per
 	 * finding) gives a check line each. */
 	for (;;) {
@@ -125,8 +147,10 @@ cam_checklist_render(const struct cam_checklist *c, struct cam_buf *out)
 void
 cam_checklist_summary(const struct cam_checklist *c, struct cam_buf *out)
 {
-	cam_buf_addf(out, "summary\t%d ok, %d failed, %d not checked\n",
-	    c->n - c->failed - c->skipped, c->failed, c->skipped);
+	cam_buf_adds(out, "summary\t");
+	cam_buf_addf(out, cam_checklist_tr(c, "%d ok, %d failed, %d not "
+	    "checked"), c->n - c->failed - c->skipped, c->failed, c->skipped);
+	cam_buf_adds(out, "\n");
 }
 
 int

@@ -315,15 +315,19 @@ cam_grant_add(const struct cam_config *cfg, const char *confdir,
 			snprintf(g->warning, sizeof(g->warning), "%s",
 			    vs.warning);
 	} else if (refusal != NULL && e->code == CAM_NO) {
-		char msg[sizeof(e->msg)], tag[64];
+		char msg[sizeof(e->msg)], text[sizeof(e->text)], tag[64];
 
 		/* The refusal's name in brackets ends the message, as in
 		 * camextract's, unless it ends so already (the words of
 		 * a message may hold it: "certificate revoked on"). */
 		snprintf(tag, sizeof(tag), "(%s)", refusal);
 		if (strstr(e->msg, tag) == NULL) {
-			snprintf(msg, sizeof(msg), "%s", e->msg);
-			cam_errf(e, CAM_NO, "%s %s", msg, tag);
+			/* Both copies: the tag is a name, not a word. */
+			snprintf(msg, sizeof(msg), "%.*s %s",
+			    (int)(sizeof(msg) - sizeof(tag) - 2), e->msg, tag);
+			snprintf(text, sizeof(text), "%.*s %s",
+			    (int)(sizeof(text) - sizeof(tag) - 2), e->text, tag);
+			cam_err_pair(e, CAM_NO, 0, msg, text);
 		}
 	}
 	if (fd != -1)

@@ -37,6 +37,7 @@
 #include <openssl/x509v3.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_key.h"
 #include "base/cam_schema.h"
 #include "base/cam_time.h"
@@ -977,19 +978,28 @@ chain(struct vctx *c, const char *file, const char *subj, X509 *x,
 	if (err == X509_V_ERR_CERT_HAS_EXPIRED) {
 		cam_time_format_utc(asn1_time(X509_get0_notAfter(cur ? cur :
 		    x)), until, sizeof(until));
-		cam_errf(c->e, CAM_NO, "%s: signer %s does not chain to a "
-		    "trusted CA: certificate has expired (%s%s, valid until "
-		    "%s)", file, subj, at ? "the certificate of " : "the "
-		    "signer's own", at ? at : "", until);
+		if (at != NULL)
+			cam_errf(c->e, CAM_NO, "%s: signer %s does not chain "
+			    "to a trusted CA: certificate has expired (the "
+			    "certificate of %s, valid until %s)", file, subj,
+			    at, until);
+		else
+			cam_errf(c->e, CAM_NO, "%s: signer %s does not chain "
+			    "to a trusted CA: certificate has expired (the "
+			    "signer's own, valid until %s)", file, subj, until);
 		rc = CAM_REQ_CERT_EXPIRED;
 	} else if (err == X509_V_ERR_CERT_REVOKED ||
 	    err == X509_V_ERR_CRL_HAS_EXPIRED) {
 		rc = chain_revocation(c, file, subj, x, cur ? cur : x, err);
 	} else {
-		cam_errf(c->e, CAM_NO, "%s: signer %s does not chain to a "
-		    "trusted CA: %s%s%s", file, subj,
-		    X509_verify_cert_error_string(err), at ? ", at " : "",
-		    at ? at : "");
+		if (at != NULL)
+			cam_errf(c->e, CAM_NO, "%s: signer %s does not chain "
+			    "to a trusted CA: %s, at %s", file, subj,
+			    X509_verify_cert_error_string(err), at);
+		else
+			cam_errf(c->e, CAM_NO, "%s: signer %s does not chain "
+			    "to a trusted CA: %s", file, subj,
+			    X509_verify_cert_error_string(err));
 		rc = CAM_REQ_UNTRUSTED;
 	}
 	free(at);
@@ -1190,12 +1200,14 @@ signer_roles(struct vctx *c, const char *file, const char *subj, X509 *x,
 		return CAM_REQ_OK;
 	}
 	if (other)
-		cam_errf(c->e, CAM_NO, "%s: signer %s is the unit head of %s "
-		    "(trust.unit_head%s), and this request comes from "
-		    "\"%s\": a unit head certifies only the requests of "
-		    "their own unit", file, subj, units.s, by_ou ? ", by the "
-		    "OU of the certificate" : "",
-		    ru ? ru : "?");
+		cam_errf(c->e, CAM_NO, by_ou ? N_("%s: signer %s is the "
+		    "unit head of %s (trust.unit_head, by the OU of the "
+		    "certificate), and this request comes from \"%s\": a "
+		    "unit head certifies only the requests of their own "
+		    "unit") : N_("%s: signer %s is the unit head of %s "
+		    "(trust.unit_head), and this request comes from \"%s\": "
+		    "a unit head certifies only the requests of their own "
+		    "unit"), file, subj, units.s, ru ? ru : "?");
 	else
 		cam_errf(c->e, CAM_NO, "%s: signer %s is a unit head "
 		    "(trust.unit_head) whose certificate names no unit (no "
@@ -1567,10 +1579,13 @@ cam_request_verify(const struct cam_request *r, const char *path,
 		goto end;
 	}
 	if (t->need_unit_head && !(roles & CAM_ROLE_UNIT_HEAD)) {
-		cam_errf(e, CAM_NO, "%s: the policy requires a unit head's "
-		    "signature (policy: unit_head_signature) and no unit head "
-		    "of trust.unit_head signed it%s; signed by %s", path,
-		    sk_X509_num(c.heads) == 0 ? " (none is configured)" : "",
+		cam_errf(e, CAM_NO, sk_X509_num(c.heads) == 0 ? N_("%s: the "
+		    "policy requires a unit head's signature (policy: "
+		    "unit_head_signature) and no unit head of trust.unit_head "
+		    "signed it (none is configured); signed by %s") :
+		    N_("%s: the policy requires a unit head's signature "
+		    "(policy: unit_head_signature) and no unit head of "
+		    "trust.unit_head signed it; signed by %s"), path,
 		    names.s);
 		rc = CAM_REQ_NO_UNIT_HEAD;
 		goto end;
@@ -1691,18 +1706,29 @@ edited(const char *path, const char *const *extra, size_t nextra,
 			yes = 1;
 			cam_request_sigs_free(sigs);
 			*sigs = s2;
-			cam_errf(e, CAM_NO, "%s: the file was changed after it "
-			    "was signed: an editor saved it again with %s%s%s; "
-			    "the signatures match the file as it was signed "
-			    "(UTF-8 without BOM, LF line ends), not as it is "
-			    "now, so it is refused.  Put back the signed file, "
-			    "or run: sed -i '%s%s' %s", path,
-			    crlf ? "Windows (CRLF) line ends" : "",
-			    crlf && bom ? " and " : "",
-			    bom ? "a byte-order mark (BOM)" : "",
-			    bom ? "1s/^\\xEF\\xBB\\xBF//" : "",
-			    crlf ? (bom ? "; s/\\r$//" : "s/\\r$//") : "",
-			    path);
+			/* The sed script is a command, not words: an
+			 * argument. */
+			cam_errf(e, CAM_NO, crlf && bom ? N_("%s: the file was "
+			    "changed after it was signed: an editor saved it "
+			    "again with Windows (CRLF) line ends and a "
+			    "byte-order mark (BOM); the signatures match the "
+			    "file as it was signed (UTF-8 without BOM, LF line "
+			    "ends), not as it is now, so it is refused.  Put "
+			    "back the signed file, or run: sed -i '%s' %s") :
+			    crlf ? N_("%s: the file was changed after it was "
+			    "signed: an editor saved it again with Windows "
+			    "(CRLF) line ends; the signatures match the file "
+			    "as it was signed (UTF-8 without BOM, LF line "
+			    "ends), not as it is now, so it is refused.  Put "
+			    "back the signed file, or run: sed -i '%s' %s") :
+			    N_("%s: the file was changed after it was signed: an "
+			    "editor saved it again with a byte-order mark "
+			    "(BOM); the signatures match the file as it was "
+			    "signed (UTF-8 without BOM, LF line ends), not as "
+			    "it is now, so it is refused.  Put back the signed "
+			    "file, or run: sed -i '%s' %s"), path, crlf && bom ?
+			    "1s/^\\xEF\\xBB\\xBF//; s/\\r$//" : crlf ?
+			    "s/\\r$//" : "1s/^\\xEF\\xBB\\xBF//", path);
 		} else
 			cam_request_sigs_free(&s2);
 		cam_request_free(&r2);

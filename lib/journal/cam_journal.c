@@ -28,6 +28,7 @@
 #include <openssl/evp.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -314,33 +315,65 @@ printable_ascii(const char *s, size_t n)
 	return (bad & highs) == 0;
 }
 
-/* DATA: one JSON object on one line, in clean UTF-8. */
+/* DATA: one JSON object on one line, in clean UTF-8; why in both
+ * languages. */
 static int
-check_data(const char *d, size_t n, char *why, size_t wl)
+data_ok(const char *d, size_t n, struct cam_msg *why)
 {
 	struct cam_err je;
 
 	if (!printable_ascii(d, n) && !cam_utf8_clean(d, n, 0)) {
-		snprintf(why, wl, "contains a TAB, a line break, another "
+		cam_msg_format(why, "contains a TAB, a line break, another "
 		    "control character or invalid UTF-8");
 		return -1;
 	}
 	if (n < 2 || d[0] != '{' || d[n - 1] != '}') {
-		snprintf(why, wl, "not a JSON object from '{' to '}'");
+		cam_msg_format(why, "not a JSON object from '{' to '}'");
 		return -1;
 	}
 	cam_err_clear(&je);
 	if (cam_json_check(d, n, &je) == -1) {
-		snprintf(why, wl, "not valid JSON: %.150s", je.msg);
+		snprintf(why->en, sizeof(why->en), "not valid JSON: %.150s",
+		    je.msg);
+		snprintf(why->text, sizeof(why->text), _("not valid JSON: "
+		    "%.150s"), je.text);
 		return -1;
 	}
 	return 0;
 }
 
+/* The same, why in English. */
+static int
+check_data(const char *d, size_t n, char *why, size_t wl)
+{
+	struct cam_msg m;
+
+	if (data_ok(d, n, &m) == 0)
+		return 0;
+	snprintf(why, wl, "%.*s", (int)(wl > 0 ? wl - 1 : 0), m.en);
+	return -1;
+}
+
+static int parse_line(char *s, size_t len, struct cam_journal_rec *r,
+    struct cam_msg *why);
+
 /* See cam_journal.h.  Does not set r->hash, line or offset. */
 int
 cam_journal_parse_line(char *s, size_t len, struct cam_journal_rec *r,
     char *why, size_t wl)
+{
+	struct cam_msg m;
+
+	if (parse_line(s, len, r, &m) == 0)
+		return 0;
+	snprintf(why, wl, "%.*s", (int)(wl > 0 ? wl - 1 : 0), m.en);
+	return -1;
+}
+
+/* cam_journal_parse_line, why in both languages. */
+static int
+parse_line(char *s, size_t len, struct cam_journal_rec *r,
+    struct cam_msg *why)
 {
 	char *f[NFIELDS], sh[64];
 	size_t fl[NFIELDS];
@@ -355,9 +388,12 @@ cam_journal_parse_line(char *s, size_t len, struct cam_journal_rec *r,
 		n++;
 	}
 	if (n != NFIELDS) {
-		snprintf(why, wl, "%d field%s, want 6 "
-		    "(SEQ TIME HOST PREV KIND DATA separated by TABs)", n,
-		    n == 1 ? "" : "s");
+		if (n == 1)
+			cam_msg_format(why, "1 field, want 6 (SEQ TIME HOST "
+			    "PREV KIND DATA separated by TABs)");
+		else
+			cam_msg_format(why, "%d fields, want 6 (SEQ TIME HOST "
+			    "PREV KIND DATA separated by TABs)", n);
 		return -1;
 	}
 	for (int i = 0; i < NFIELDS; i++) {
@@ -366,34 +402,36 @@ cam_journal_parse_line(char *s, size_t len, struct cam_journal_rec *r,
 		*next = '\0';
 	}
 	if (parse_seq(f[0], fl[0], &r->seq) == -1) {
-		snprintf(why, wl, "bad SEQ \"%s\": want a decimal number",
+		cam_msg_format(why, "bad SEQ \"%s\": want a decimal number",
 		    show(f[0], fl[0], sh, sizeof(sh)));
 		return -1;
 	}
 	if (parse_time(f[1], fl[1], &r->time) == -1) {
-		snprintf(why, wl, "bad TIME \"%s\": want UTC as "
+		cam_msg_format(why, "bad TIME \"%s\": want UTC as "
 		    "2026-11-23T01:02:03Z", show(f[1], fl[1], sh, sizeof(sh)));
 		return -1;
 	}
 	if (!valid_host(f[2], fl[2])) {
-		snprintf(why, wl, "bad HOST \"%s\": want 1 to %d of "
+		cam_msg_format(why, "bad HOST \"%s\": want 1 to %d of "
 		    "A-Z a-z 0-9 . -", show(f[2], fl[2], sh, sizeof(sh)),
 		    CAM_JOURNAL_HOST_MAX);
 		return -1;
 	}
 	if (!valid_hash(f[3], fl[3])) {
-		snprintf(why, wl, "bad PREV \"%s\": want 64 lower-case hex "
+		cam_msg_format(why, "bad PREV \"%s\": want 64 lower-case hex "
 		    "digits", show(f[3], fl[3], sh, sizeof(sh)));
 		return -1;
 	}
 	if (!valid_kind(f[4], fl[4])) {
-		snprintf(why, wl, "bad KIND \"%s\": want 1 to %d of a-z 0-9 -",
+		cam_msg_format(why, "bad KIND \"%s\": want 1 to %d of a-z 0-9 -",
 		    show(f[4], fl[4], sh, sizeof(sh)), CAM_JOURNAL_KIND_MAX);
 		return -1;
 	}
-	char dw[200];
-	if (check_data(f[5], fl[5], dw, sizeof(dw)) == -1) {
-		snprintf(why, wl, "bad DATA: %s", dw);
+	struct cam_msg dw;
+	if (data_ok(f[5], fl[5], &dw) == -1) {
+		snprintf(why->en, sizeof(why->en), "bad DATA: %.900s", dw.en);
+		snprintf(why->text, sizeof(why->text), _("bad DATA: %.900s"),
+		    dw.text);
 		return -1;
 	}
 	r->host = f[2];
@@ -577,13 +615,16 @@ append_locked(struct cam_journal *j, const char *kind, const char *data,
 		if (n >= 0 && saved != ENOSPC)
 			cam_errf(e, CAM_ENV, "%s: short write (%zd of %zu "
 			    "bytes): file size limit?", j->path, n, b.len);
-		else if (saved == ENOSPC || saved == EDQUOT)
-			cam_errf(e, CAM_ENV, "%s: disk full (%s): record not "
-			    "written", j->path, strerror(saved == EDQUOT ?
-			    EDQUOT : ENOSPC));
-		else
-			cam_errf(e, CAM_ENV, "write %s: %s", j->path,
-			    strerror(saved));
+		else if (saved == ENOSPC || saved == EDQUOT) {
+			/* The reason in English in the record, translated
+			 * for the reader (cam_err_sys). */
+			errno = saved;
+			cam_err_sys(e, "%s: disk full, record not written",
+			    j->path);
+		} else {
+			errno = saved;
+			cam_err_sys(e, "write %s", j->path);
+		}
 		goto undo;
 	}
 	if (j->sync && fdatasync(j->fd) == -1) {
@@ -609,10 +650,15 @@ append_locked(struct cam_journal *j, const char *kind, const char *data,
 	rc = 0;
 	goto end;
 undo:
-	if (ftruncate(j->fd, j->end) == -1)
-		cam_err_addf(e, CAM_ENV, "%s: could not cut it back to %lld "
-		    "bytes (%s): the next append repairs it", j->path,
-		    (long long)j->end, strerror(errno));
+	if (ftruncate(j->fd, j->end) == -1) {
+		struct cam_err te;
+
+		cam_err_clear(&te);
+		cam_err_sys(&te, "%s: could not cut it back to %lld bytes "
+		    "(the next append repairs it)", j->path,
+		    (long long)j->end);
+		cam_err_pair(e, CAM_ENV, 1, te.msg, te.text);
+	}
 	else {
 		(void)fdatasync(j->fd);
 		cam_err_addf(e, CAM_ENV, "%s: journal left as it was",
@@ -1358,23 +1404,42 @@ struct walk {
 	ino_t ino;
 };
 
+/* Line line of the walk is bad: why in v (English, as the report of
+ * the walk keeps it) and "FILE:LINE: why" in e, in both languages.
+ * fmt is a msgid (XGETTEXT_KEYWORDS in the Makefile names chain_bad). */
 static int
-bad(struct walk *w, uint64_t line, struct cam_err *e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+chain_bad(struct walk *w, uint64_t line, struct cam_err *e,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The same with why already in both languages. */
 static int
-bad(struct walk *w, uint64_t line, struct cam_err *e, const char *fmt, ...)
+chain_bad_msg(struct walk *w, uint64_t line, struct cam_err *e,
+    const struct cam_msg *m)
 {
-	va_list ap;
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
 
-	va_start(ap, fmt);
-	vsnprintf(w->v->why, sizeof(w->v->why), fmt, ap);
-	va_end(ap);
+	snprintf(w->v->why, sizeof(w->v->why), "%.255s", m->en);
 	w->v->bad_line = w->base + line;
 	w->v->file_line = line;
 	snprintf(w->v->file, sizeof(w->v->file), "%s", w->path);
-	return cam_errf(e, CAM_NO, "%s:%" PRIu64 ": %s", w->path, line,
-	    w->v->why);
+	snprintf(en, sizeof(en), "%.2048s:%" PRIu64 ": %s", w->path, line,
+	    m->en);
+	snprintf(text, sizeof(text), "%.2048s:%" PRIu64 ": %s", w->path, line,
+	    m->text);
+	return cam_err_pair(e, CAM_NO, 0, en, text);
+}
+
+static int
+chain_bad(struct walk *w, uint64_t line, struct cam_err *e,
+    const char *fmt, ...)
+{
+	struct cam_msg m;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cam_msg_vformat(&m, fmt, ap);
+	va_end(ap);
+	return chain_bad_msg(w, line, e, &m);
 }
 
 /*
@@ -1409,14 +1474,14 @@ broken_link(struct walk *w, struct lines *r, uint64_t L,
 		w->v->records = w->base + L - 2;
 		memcpy(w->v->head, hash_before, CAM_JOURNAL_HEX);
 		if (next_links)
-			return bad(w, L - 1, e, "record %" PRIu64 " was "
+			return chain_bad(w, L - 1, e, "record %" PRIu64 " was "
 			    "changed: its hash is not the PREV of record %"
 			    PRIu64, w->base + L - 1, w->base + L);
-		return bad(w, L - 1, e, "the hash of record %" PRIu64 " is "
+		return chain_bad(w, L - 1, e, "the hash of record %" PRIu64 " is "
 		    "not the PREV of record %" PRIu64 ", the last: one of "
 		    "them was changed", w->base + L - 1, w->base + L);
 	}
-	return bad(w, L, e, "PREV is not the hash of record %" PRIu64
+	return chain_bad(w, L, e, "PREV is not the hash of record %" PRIu64
 	    ": this PREV was changed, or records were removed before this "
 	    "one", w->base + L - 1);
 }
@@ -1490,7 +1555,7 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 		const char *line;
 		size_t n;
 		off_t off;
-		char why[256];
+		struct cam_msg why;
 		int k = lines_next(&r, w->path, &line, &n, &off, e);
 
 		if (k == -1)
@@ -1500,21 +1565,20 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 		L++;
 		if (k == 0) {
 			w->v->torn = 1;
-			bad(w, L, e, "torn last line: %zu bytes without LF (a "
+			chain_bad(w, L, e, "torn last line: %zu bytes without LF (a "
 			    "crash during an append; opening the journal to "
 			    "append repairs it)", n);
 			goto end;
 		}
 		if (k == 2) {
-			bad(w, L, e, "line longer than %d bytes", JLINE_MAX);
+			chain_bad(w, L, e, "line longer than %d bytes", JLINE_MAX);
 			goto end;
 		}
 		memcpy(w->cbuf, line, n);
 		if (hasher_hex(&w->h, w->cbuf, n, cur.hash, e) == -1)
 			goto end;
-		if (cam_journal_parse_line(w->cbuf, n - 1, &cur, why,
-		    sizeof(why)) == -1) {
-			bad(w, L, e, "%s", why);
+		if (parse_line(w->cbuf, n - 1, &cur, &why) == -1) {
+			chain_bad_msg(w, L, e, &why);
 			goto end;
 		}
 		if (L == 1 && first && cur.seq > 1 && (w->anchored ||
@@ -1530,27 +1594,27 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 			 * are missing (a middle one, if others come before). */
 			if (L == 1 && first && strcmp(cur.kind,
 			    CAM_JOURNAL_VOLUME_KIND) == 0)
-				bad(w, L, e, "the journal's earlier volumes are "
+				chain_bad(w, L, e, "the journal's earlier volumes are "
 				    "missing: this one begins at record %"
 				    PRIu64, cur.seq);
 			else if (L == 1 && strcmp(cur.kind,
 			    CAM_JOURNAL_VOLUME_KIND) == 0)
-				bad(w, L, e, "the journal's earlier volumes are "
+				chain_bad(w, L, e, "the journal's earlier volumes are "
 				    "missing: this one begins at record %"
 				    PRIu64 ", %s ends at record %" PRIu64,
 				    cur.seq, w->prev_vol, w->base);
 			else
-				bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64
+				chain_bad(w, L, e, "SEQ %" PRIu64 ", want %" PRIu64
 				    ": a record is missing, repeated or out of "
 				    "place", cur.seq, w->base + L);
 			goto end;
 		}
 		if (strcmp(cur.prev, w->v->head) != 0) {
 			if (w->base + L == 1)
-				bad(w, L, e, "PREV of record 1 is not 64 "
+				chain_bad(w, L, e, "PREV of record 1 is not 64 "
 				    "zeros");
 			else if (L == 1)
-				bad(w, L, e, "PREV is not the hash of record %"
+				chain_bad(w, L, e, "PREV is not the hash of record %"
 				    PRIu64 ", the last of %s", w->base,
 				    w->prev_vol);
 			else
@@ -1558,14 +1622,14 @@ walk_file(struct walk *w, int first, struct cam_err *e)
 			goto end;
 		}
 		if (L == 1 && !first && !volume_link_ok(w, &cur)) {
-			bad(w, L, e, "a volume after %s must begin with a "
-			    "\"" CAM_JOURNAL_VOLUME_KIND "\" record naming it",
-			    w->prev_vol);
+			chain_bad(w, L, e, "a volume after %s must begin with "
+			    "a \"%s\" record naming it", w->prev_vol,
+			    CAM_JOURNAL_VOLUME_KIND);
 			goto end;
 		}
 		if (L > 1 && strcmp(cur.kind, CAM_JOURNAL_VOLUME_KIND) == 0) {
-			bad(w, L, e, "a \"" CAM_JOURNAL_VOLUME_KIND "\" record "
-			    "inside a volume");
+			chain_bad(w, L, e, "a \"%s\" record inside a volume",
+			    CAM_JOURNAL_VOLUME_KIND);
 			goto end;
 		}
 		cur.line = L;

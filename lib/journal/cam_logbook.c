@@ -25,23 +25,24 @@ cam_logbook_entry_kind(const char *kind)
 	return 0;
 }
 
-int
-cam_logbook_text_ok(const char *text, size_t len, char *why, size_t wl)
+/* What is wrong with a guard's text, in both languages: 1 if nothing. */
+static int
+text_check(const char *text, size_t len, struct cam_msg *why)
 {
 	size_t start = 0, line = 1;
 
 	if (len == 0 || strspn(text, " \t\n") == len) {
-		snprintf(why, wl, "the text is empty");
+		cam_msg_format(why, "the text is empty");
 		return 0;
 	}
 	if (len > CAM_LOGBOOK_TEXT_MAX) {
-		snprintf(why, wl, "the text is %zu bytes long, more than the "
+		cam_msg_format(why, "the text is %zu bytes long, more than the "
 		    "%d an entry may hold: nothing was written", len,
 		    CAM_LOGBOOK_TEXT_MAX);
 		return 0;
 	}
 	if (memchr(text, '\0', len) != NULL) {
-		snprintf(why, wl, "the text holds a NUL byte");
+		cam_msg_format(why, "the text holds a NUL byte");
 		return 0;
 	}
 	/* Line by line: LF separates lines, the rest must be clean. */
@@ -49,7 +50,7 @@ cam_logbook_text_ok(const char *text, size_t len, char *why, size_t wl)
 		if (i < len && text[i] != '\n')
 			continue;
 		if (!cam_utf8_clean(text + start, i - start, 1)) {
-			snprintf(why, wl, "line %zu of the text is not valid "
+			cam_msg_format(why, "line %zu of the text is not valid "
 			    "UTF-8 or holds a control character", line);
 			return 0;
 		}
@@ -57,6 +58,27 @@ cam_logbook_text_ok(const char *text, size_t len, char *why, size_t wl)
 		line++;
 	}
 	return 1;
+}
+
+int
+cam_logbook_text_ok(const char *text, size_t len, char *why, size_t wl)
+{
+	struct cam_msg m;
+
+	if (text_check(text, len, &m))
+		return 1;
+	snprintf(why, wl, "%s", m.en);
+	return 0;
+}
+
+int
+cam_logbook_text_check(const char *text, size_t len, struct cam_err *e)
+{
+	struct cam_msg m;
+
+	if (text_check(text, len, &m))
+		return 0;
+	return cam_err_pair(e, CAM_NO, 0, m.en, m.text);
 }
 
 /* A string member, copied; NULL if absent. */

@@ -67,8 +67,13 @@ const struct cam_logbook_entry *cam_logbook_get(const struct cam_logbook *lb,
 /* Is kind one a guard writes with camlog add? */
 int cam_logbook_entry_kind(const char *kind);
 /* Text a guard may write: valid UTF-8, 1 to CAM_LOGBOOK_TEXT_MAX bytes,
- * no control character but LF and TAB.  why says what is wrong. */
+ * no control character but LF and TAB.  why says what is wrong, in
+ * English. */
 int cam_logbook_text_ok(const char *text, size_t len, char *why,
     size_t wl);
+/* The same check for a program that tells a person: 0, or -1 and CAM_NO
+ * with what is wrong in e, in both languages (the guard reads it in
+ * theirs). */
+int cam_logbook_text_check(const char *text, size_t len, struct cam_err *e);
 
 #endif

@@ -435,7 +435,7 @@ struct verify {
 	uint64_t	 records;	/* handed over by the walk */
 	uint64_t	 first;		/* the first record handed over */
 	uint64_t	 bad_line;	/* first bad seal, 0 if none */
-	char		 why[256];
+	struct cam_msg	 why;		/* why it is bad, in both languages */
 };
 
 static int
@@ -525,14 +525,15 @@ read_witness(struct verify *v, const char *repo_dir, struct cam_err *e)
 }
 
 /*
- * Check the CMS in base64 against content and trust: 0, or -1 with why.
+ * Check the CMS in base64 against content and trust: 0, or -1 with why
+ * (in both languages).
  * Certificates are checked as at when.  A failure is looked at again
  * without the chain, to tell a signature
  * that does not verify from a signer nobody trusts.
  */
 static int
 verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
-    const char *b64, char *why, size_t wl)
+    const char *b64, struct cam_msg *why)
 {
 	CMS_ContentInfo *cms = NULL;
 	BIO *in = NULL;
@@ -543,20 +544,20 @@ verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
 
 	ERR_clear_error();
 	if (n == 0 || n % 4 != 0 || n > INT_MAX / 2) {
-		snprintf(why, wl, "seal cms is not base64");
+		cam_msg_format(why, "seal cms is not base64");
 		goto end;
 	}
 	der = cam_xmalloc(n / 4 * 3);
 	if ((len = EVP_DecodeBlock(der, (const unsigned char *)b64,
 	    (int)n)) < 0) {
-		snprintf(why, wl, "seal cms is not base64");
+		cam_msg_format(why, "seal cms is not base64");
 		goto end;
 	}
 	/* EVP_DecodeBlock counts the padding as bytes. */
 	len -= (b64[n - 1] == '=') + (b64[n - 2] == '=');
 	if ((in = BIO_new_mem_buf(der, len)) == NULL ||
 	    (cms = d2i_CMS_bio(in, NULL)) == NULL) {
-		snprintf(why, wl, "seal cms is not a DER CMS signature: %s",
+		cam_msg_format(why, "seal cms is not a DER CMS signature: %s",
 		    cam_crypto_ssl_reason(reason, sizeof(reason)));
 		goto end;
 	}
@@ -569,7 +570,7 @@ verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
 		goto end;
 	}
 	if (k == -1) {
-		snprintf(why, wl, "seal not checked: %s",
+		cam_msg_format(why, "seal not checked: %s",
 		    cam_crypto_ssl_reason(reason, sizeof(reason)));
 		goto end;
 	}
@@ -590,15 +591,14 @@ verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
 			cam_crypto_subject(sx, subj, sizeof(subj));
 			cam_time_format_utc(rev, date, sizeof(date));
 			/* A long subject is cut: the date goes first. */
-			if (snprintf(why, wl, "seal signer revoked on %s "
-			    "(trust.crl): %s", date, subj) >= (int)wl)
-				why[wl - 1] = '\0';
+			cam_msg_format(why, "seal signer revoked on %s "
+			    "(trust.crl): %s", date, subj);
 		} else
-			snprintf(why, wl, "seal signer does not chain to a "
+			cam_msg_format(why, "seal signer does not chain to a "
 			    "trusted CA: %s", r);
 		sk_X509_free(signers);
 	} else
-		snprintf(why, wl, "seal signature does not verify");
+		cam_msg_format(why, "seal signature does not verify");
 end:
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);
@@ -611,7 +611,7 @@ end:
  * why. */
 static int
 check_seal(struct verify *v, const struct cam_journal_rec *r,
-    uint64_t *covers, char *why, size_t wl)
+    uint64_t *covers, struct cam_msg *why)
 {
 	struct cam_buf want = CAM_BUF_INIT;
 	size_t dl = strlen(r->data) + 1;
@@ -624,29 +624,29 @@ check_seal(struct verify *v, const struct cam_journal_rec *r,
 	    cam_json_get_str(r->data, "head", head, sizeof(head)) == -1 ||
 	    cam_json_get_str(r->data, "signed", sig, dl) == -1 ||
 	    cam_json_get_str(r->data, "cms", cms, dl) == -1) {
-		snprintf(why, wl, "seal DATA needs \"seq\", \"head\", "
+		cam_msg_format(why, "seal DATA needs \"seq\", \"head\", "
 		    "\"signed\" and \"cms\"");
 		goto end;
 	}
 	*covers = (uint64_t)seq;
 	if ((uint64_t)seq != r->seq - 1) {
-		snprintf(why, wl, "seal names record %" PRId64 " but follows "
+		cam_msg_format(why, "seal names record %" PRId64 " but follows "
 		    "record %" PRIu64, seq, r->seq - 1);
 		goto end;
 	}
 	if (strcmp(head, r->prev) != 0) {
-		snprintf(why, wl, "seal head does not match record %" PRIu64,
+		cam_msg_format(why, "seal head does not match record %" PRIu64,
 		    r->seq - 1);
 		goto end;
 	}
 	signed_text(&want, r->host, v->name, (uint64_t)seq, r->prev);
 	if (strcmp(sig, want.s) != 0) {
-		snprintf(why, wl, "seal signed text is not \"%.150s\"",
+		cam_msg_format(why, "seal signed text is not \"%.150s\"",
 		    want.s);
 		goto end;
 	}
 	cam_buf_add(&want, "\n", 1);
-	rc = verify_cms(v->store, r->time, &want, cms, why, wl);
+	rc = verify_cms(v->store, r->time, &want, cms, why);
 end:
 	cam_buf_free(&want);
 	free(sig);
@@ -697,7 +697,7 @@ verify_rec(void *arg, const struct cam_journal_rec *r)
 	/* After a bad seal, later ones cannot be the first bad record. */
 	if (strcmp(r->kind, CAM_SEAL_KIND) != 0 || v->bad_line != 0)
 		return 0;
-	if (check_seal(v, r, &covers, v->why, sizeof(v->why)) == -1) {
+	if (check_seal(v, r, &covers, &v->why) == -1) {
 		v->bad_line = r->seq;
 		return 0;
 	}
@@ -728,7 +728,7 @@ known_host(const struct verify *v, const char *host)
 
 /* The first witness entry the journal contradicts: its line, or 0. */
 static uint64_t
-witness_bad(const struct verify *v, int chain_ok, char *why, size_t wl)
+witness_bad(const struct verify *v, int chain_ok, struct cam_msg *why)
 {
 	for (size_t i = 0; i < v->nw; i++) {
 		const struct went *w = &v->w[i];
@@ -737,14 +737,14 @@ witness_bad(const struct verify *v, int chain_ok, char *why, size_t wl)
 		if (!known_host(v, w->host) || w->seq < v->first)
 			continue;
 		if (w->seen && strcmp(w->got, w->head) != 0) {
-			snprintf(why, wl, "witness sealed record %" PRIu64
+			cam_msg_format(why, "witness sealed record %" PRIu64
 			    " with head %s but the journal's record %" PRIu64
 			    " hashes to %s", w->seq, w->head, w->seq, w->got);
 			return w->seq;
 		}
 		/* Past a broken chain, the chain's error comes first. */
 		if (!w->seen && chain_ok) {
-			snprintf(why, wl, "witness sealed record %" PRIu64
+			cam_msg_format(why, "witness sealed record %" PRIu64
 			    " (%.16s...) but the journal has only %" PRIu64
 			    " records", w->seq, w->head, v->records);
 			return v->records + 1;
@@ -785,7 +785,8 @@ cam_seal_verify_since(const char *path, const char *name, time_t since,
 	struct cam_journal_verify jv;
 	struct verify v;
 	const char *chain_why = NULL;
-	char wwhy[256];
+	const struct cam_msg *why = NULL;	/* what is bad, not the chain */
+	struct cam_msg wwhy, miss;
 	uint64_t bad = 0, line;
 	int k, from_chain = 0, rc = -1;
 
@@ -824,21 +825,24 @@ cam_seal_verify_since(const char *path, const char *name, time_t since,
 	if (v.bad_line != 0 && (bad == 0 || v.bad_line < bad)) {
 		bad = v.bad_line;
 		from_chain = 0;
-		snprintf(rep->why, sizeof(rep->why), "%s", v.why);
+		snprintf(rep->why, sizeof(rep->why), "%.255s", v.why.en);
+		why = &v.why;
 	}
 	if (repo_dir != NULL) {
-		line = witness_bad(&v, k == 0, wwhy, sizeof(wwhy));
+		line = witness_bad(&v, k == 0, &wwhy);
 		if (line != 0 && (bad == 0 || line < bad)) {
 			bad = line;
 			from_chain = 0;
-			snprintf(rep->why, sizeof(rep->why), "%s", wwhy);
+			snprintf(rep->why, sizeof(rep->why), "%.255s", wwhy.en);
+			why = &wwhy;
 		}
 		line = witness_missing(&v);
 		if (line != 0 && (bad == 0 || line < bad)) {
 			bad = line;
 			from_chain = 0;
-			snprintf(rep->why, sizeof(rep->why), "seal not in the "
-			    "witness");
+			cam_msg_format(&miss, "seal not in the witness");
+			snprintf(rep->why, sizeof(rep->why), "%.255s", miss.en);
+			why = &miss;
 		}
 	}
 	rep->records = v.records;
@@ -853,9 +857,15 @@ cam_seal_verify_since(const char *path, const char *name, time_t since,
 	if (bad != 0) {
 		rep->bad_line = bad;
 		/* The chain's own message is already in e, whole. */
-		if (!from_chain)
-			cam_errf(e, CAM_NO, "%s:%" PRIu64 ": %s", path, bad,
-			    rep->why);
+		if (!from_chain && why != NULL) {
+			char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+
+			snprintf(en, sizeof(en), "%.2048s:%" PRIu64 ": %s",
+			    path, bad, why->en);
+			snprintf(text, sizeof(text), "%.2048s:%" PRIu64 ": %s",
+			    path, bad, why->text);
+			cam_err_pair(e, CAM_NO, 0, en, text);
+		}
 		goto end;
 	}
 	rc = 0;

@@ -40,11 +40,6 @@ cut(const char *s, char *buf, size_t max)
 #define CAMKIT_BINDIR "/usr/local/bin"
 #endif
 
-/* How a missing data root is fixed, said once. */
-#define FIX_ROOT "create it, owned by the service account and mode 0750 " \
-	"(\"make install\" as root does), or point storage.root in " \
-	"camkit.yaml at an existing directory"
-
 /*
  * May this process append to path, in root?  0: yes; 1: not with its
  * own rights (EACCES, EPERM: the helper may); -1: no (e says why).
@@ -63,8 +58,11 @@ probe(const char *root, const char *path, struct cam_err *e)
 			return 1;
 		if (errno == ENOENT)
 			return cam_errf(e, CAM_ENV, "the audit trail cannot be "
-			    "written: the data root %s does not exist: "
-			    FIX_ROOT, root);
+			    "written: the data root %s does not exist: create "
+			    "it, owned by the service account and mode 0750 "
+			    "(\"make install\" as root does), or point "
+			    "storage.root in camkit.yaml at an existing "
+			    "directory", root);
 		return cam_err_sys(e, "the audit trail cannot be written: %s",
 		    root);
 	}
@@ -161,11 +159,15 @@ spawn_helper(const char *path, char **argv, int in, pid_t *pid,
 static int
 helper_failed(const char *path, int status, struct cam_err *e)
 {
+	if (WIFEXITED(status))
+		return cam_errf(e, CAM_ENV, "the audit trail cannot be "
+		    "written: its set-id helper %s exited with %d (is it "
+		    "installed set-user-id to the service account, as \"make "
+		    "install\" as root does?)", path, WEXITSTATUS(status));
 	return cam_errf(e, CAM_ENV, "the audit trail cannot be written: its "
-	    "set-id helper %s %s %d (is it installed set-user-id to the "
-	    "service account, as \"make install\" as root does?)", path,
-	    WIFEXITED(status) ? "exited with" : "was killed by signal",
-	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	    "set-id helper %s was killed by signal %d (is it installed "
+	    "set-user-id to the service account, as \"make install\" as "
+	    "root does?)", path, WTERMSIG(status));
 }
 
 /*
@@ -276,9 +278,11 @@ cam_trail_ready(const char *root, const char *confdir, struct cam_err *e)
 		return -1;
 	if ((k = probe(root, path, e)) <= 0)
 		return k;
-	if (confdir == NULL)
-		return cam_errf(e, CAM_ENV, "the audit trail cannot be "
-		    "written: %s: %s", path, strerror(EACCES));
+	if (confdir == NULL) {
+		errno = EACCES;
+		return cam_err_sys(e, "the audit trail cannot be written: %s",
+		    path);
+	}
 	return run_helper(confdir, "", 1, e);
 }
 
@@ -298,9 +302,11 @@ cam_trail_append(const char *root, const char *confdir, const char *host,
 	if ((k = probe(root, path, e)) == -1)
 		return -1;
 	if (k == 1) {
-		if (confdir == NULL)
-			return cam_errf(e, CAM_ENV, "the audit trail cannot "
-			    "be written: %s: %s", path, strerror(EACCES));
+		if (confdir == NULL) {
+			errno = EACCES;
+			return cam_err_sys(e, "the audit trail cannot be "
+			    "written: %s", path);
+		}
 		/* The helper names the actor itself, from its real uid and
 		 * its login uid (inherited: ours). */
 		record_json(&b, NULL, r);

@@ -415,9 +415,9 @@ cam_live_pub_open(struct cam_live_pub **pp, const char *run_dir,
 		return -1;
 	}
 	if (mkdir(dir, 0750) == -1 && errno != EEXIST)
-		return cam_errf(e, CAM_ENV, "%s: %s", dir, strerror(errno));
+		return cam_err_sys(e, "%s", dir);
 	if (lstat(dir, &st) == -1)
-		return cam_errf(e, CAM_ENV, "%s: %s", dir, strerror(errno));
+		return cam_err_sys(e, "%s", dir);
 	if (!S_ISDIR(st.st_mode))
 		return cam_errf(e, CAM_ENV, "%s: not a directory", dir);
 	if (st.st_uid == geteuid() && (st.st_mode & 07777) != 0750)
@@ -445,7 +445,7 @@ cam_live_pub_open(struct cam_live_pub **pp, const char *run_dir,
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
-		cam_errf(e, CAM_ENV, "socket: %s", strerror(errno));
+		cam_err_sys(e, "socket");
 		free(p);
 		return -1;
 	}
@@ -454,7 +454,7 @@ cam_live_pub_open(struct cam_live_pub **pp, const char *run_dir,
 	memcpy(sa.sun_path, p->path, strlen(p->path) + 1);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
 	    chmod(p->path, 0660) == -1 || listen(fd, 16) == -1) {
-		cam_errf(e, CAM_ENV, "%s: %s", p->path, strerror(errno));
+		cam_err_sys(e, "%s", p->path);
 		close(fd);
 		unlink(p->path);
 		free(p);
@@ -614,7 +614,7 @@ cam_live_sub_open(struct cam_live_sub **ss, const char *run_dir,
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd == -1)
-		return cam_errf(e, CAM_ENV, "socket: %s", strerror(errno));
+		return cam_err_sys(e, "socket");
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
@@ -624,7 +624,8 @@ cam_live_sub_open(struct cam_live_sub **ss, const char *run_dir,
 		if (err == ENOENT || err == ECONNREFUSED)
 			return cam_errf(e, CAM_NO, "camera %s (%s): not "
 			    "recorded now", camera, stream);
-		return cam_errf(e, CAM_ENV, "%s: %s", path, strerror(err));
+		errno = err;
+		return cam_err_sys(e, "%s", path);
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		close(fd);
@@ -802,8 +803,7 @@ cam_live_sub_read(struct cam_live_sub *s, struct cam_live_msg *m,
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
-			return cam_errf(e, CAM_ENV, "poll: %s",
-			    strerror(errno));
+			return cam_err_sys(e, "poll");
 		}
 		if (r == 0)
 			return 0;
@@ -811,8 +811,7 @@ cam_live_sub_read(struct cam_live_sub *s, struct cam_live_msg *m,
 		if (n == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			return cam_errf(e, CAM_ENV, "live: %s",
-			    strerror(errno));
+			return cam_err_sys(e, "live");
 		}
 		if (n == 0)
 			return cam_errf(e, CAM_NO, "live: the recorder "

@@ -292,9 +292,8 @@ out_open(struct cut *c, int64_t first_wall)
 	 * index (moov) simply follows the media. */
 	ret = avformat_write_header(c->oc, NULL);
 	if (ret < 0)
-		return c->werr ? cam_errf(c->e, CAM_ENV, "%s: %s", c->out,
-		    strerror(c->werr)) : cam_err_av(c->e, ret, "%s: header",
-		    c->out);
+		return c->werr ? (errno = c->werr, cam_err_sys(c->e, "%s",
+		    c->out)) : cam_err_av(c->e, ret, "%s: header", c->out);
 	return 0;
 }
 
@@ -306,8 +305,8 @@ out_finish(struct cut *c)
 
 	avio_flush(c->oc->pb);
 	if (c->werr)
-		return cam_errf(c->e, CAM_ENV, "%s: %s", c->out,
-		    strerror(c->werr));
+		return (errno = c->werr, cam_err_sys(c->e, "%s",
+		    c->out));
 	if (ret < 0)
 		return cam_err_av(c->e, ret, "%s: trailer", c->out);
 	if (fsync(c->fd) == -1)
@@ -428,9 +427,8 @@ emit(struct cut *c, AVPacket *pkt, int video)
 	/* av_interleaved_write_frame takes the packet's reference. */
 	ret = av_interleaved_write_frame(c->oc, pkt);
 	if (ret < 0)
-		return c->werr ? cam_errf(c->e, CAM_ENV, "%s: %s", c->out,
-		    strerror(c->werr)) : cam_err_av(c->e, ret, "%s: write",
-		    c->out);
+		return c->werr ? (errno = c->werr, cam_err_sys(c->e, "%s",
+		    c->out)) : cam_err_av(c->e, ret, "%s: write", c->out);
 	return 0;
 drop:
 	av_packet_unref(pkt);

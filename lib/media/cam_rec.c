@@ -29,6 +29,7 @@
 #include <libavutil/time.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -208,7 +209,10 @@ stopping(const struct rec *r)
 }
 
 /* Tell the program (c->report) what happened to the camera: the library
- * prints nothing itself. */
+ * prints nothing itself.  The words are for the person watching the
+ * recorder (its standard error, the service's log), in their language:
+ * fmt is a msgid (XGETTEXT_KEYWORDS names tell), an inner error is given
+ * by its text; what is journaled is written apart, in English. */
 static void __attribute__((format(printf, 3, 4)))
 tell(const struct cam_rec_conf *c, enum cam_rec_level level,
     const char *fmt, ...)
@@ -220,13 +224,13 @@ tell(const struct cam_rec_conf *c, enum cam_rec_level level,
 	if (c->report == NULL)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(NULL, 0, _(fmt), ap);
 	va_end(ap);
 	if (n < 0)
 		return;
 	msg = cam_xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	vsnprintf(msg, (size_t)n + 1, _(fmt), ap);
 	va_end(ap);
 	c->report(c->report_arg, level, c->cam->id, msg);
 	free(msg);
@@ -242,7 +246,7 @@ event(struct rec *r, const char *kind, struct cam_buf *data)
 	cam_err_clear(&e);
 	if (cam_journal_append(r->manifest, kind, cam_buf_str(data), NULL,
 	    &e) == -1) {
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		cam_buf_free(data);
 		return -1;
 	}
@@ -552,9 +556,9 @@ seg_open(struct seg *s, AVFormatContext *ic, const int *in, int n,
 	ret = avformat_write_header(s->oc, &opts);
 	av_dict_free(&opts);
 	if (ret < 0)
-		return s->hw.err ? cam_errf(e, CAM_ENV, "%s: %s", s->partial,
-		    strerror(s->hw.err)) : cam_err_av(e, ret,
-		    "%s: header", s->partial);
+		return s->hw.err ? (errno = s->hw.err, cam_err_sys(e, "%s",
+		    s->partial)) : cam_err_av(e, ret, "%s: header",
+		    s->partial);
 	s->frames = 0;
 	s->base_us = AV_NOPTS_VALUE;
 	s->end_us = AV_NOPTS_VALUE;
@@ -580,8 +584,8 @@ seg_sync(struct seg *s, struct cam_err *e)
 	ret = av_write_frame(s->oc, NULL);
 	avio_flush(s->oc->pb);
 	if (s->hw.err)
-		return cam_errf(e, CAM_ENV, "%s: %s", s->partial,
-		    strerror(s->hw.err));
+		return (errno = s->hw.err, cam_err_sys(e, "%s",
+		    s->partial));
 	if (ret < 0)
 		return cam_err_av(e, ret, "%s: flush", s->partial);
 	if (fdatasync(s->hw.fd) == -1)
@@ -607,8 +611,8 @@ seg_finish(struct seg *s, char hexout[65], struct cam_err *e)
 	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	avio_flush(s->oc->pb);
 	if (s->hw.err)
-		return cam_errf(e, CAM_ENV, "%s: %s", s->partial,
-		    strerror(s->hw.err));
+		return (errno = s->hw.err, cam_err_sys(e, "%s",
+		    s->partial));
 	if (ret < 0)
 		return cam_err_av(e, ret, "%s: trailer", s->partial);
 	if (fsync(s->hw.fd) == -1)
@@ -787,7 +791,7 @@ finish_deferred(struct rec *r, const struct deferred *d, int deleted)
 	else
 		cam_dir_sync_of(d->final, &e);
 	if (e.msg[0] != '\0')
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 }
 
 /*
@@ -869,7 +873,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	cam_err_clear(&e);
 	if (seg_finish(&r->seg, sha, &e) == -1) {
 		/* The .partial stays; the next start recovers it. */
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT)
 			r->disk_full = 1;
 		seg_free(&r->seg);
@@ -890,7 +894,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	}
 	if (seg_names(&r->seg, r->c->root, r->c->cam->id, r->seg.wall_start,
 	    r->seg.partial, &e) == -1) {
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		seg_free(&r->seg);
 		return -1;
 	}
@@ -910,7 +914,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 	seg_record(&b, &r->seg, r->seg.oc, end, sha, why);
 	cam_json_end(&b);
 	if (seg_commit(r->manifest, &r->seg, &b, r->pruning, &e) == -1) {
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		if (strstr(e.msg, "No space") != NULL)
 			r->disk_full = 1;
 		rc = -1;
@@ -1102,9 +1106,11 @@ write_packet(struct rec *r, int slot, AVPacket *pkt, struct cam_err *e)
 	if (ret < 0) {
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT)
 			r->disk_full = 1;
-		return r->seg.hw.err ? cam_errf(e, CAM_ENV, "%s: %s",
-		    r->seg.partial, strerror(r->seg.hw.err)) :
-		    cam_err_av(e, ret, "%s: write", r->seg.partial);
+		if (r->seg.hw.err) {
+			errno = r->seg.hw.err;
+			return cam_err_sys(e, "%s", r->seg.partial);
+		}
+		return cam_err_av(e, ret, "%s: write", r->seg.partial);
 	}
 	return 0;
 }
@@ -1129,6 +1135,21 @@ close_input(struct rec *r)
 	av_bsf_free(&r->xtract);
 	av_freep(&r->extradata);
 	r->extradata_size = 0;
+}
+
+/* Why FFmpeg failed, in English whatever the locale: these reasons go
+ * into journal records (camera-down) and --json, and av_strerror says
+ * a system error in the reader's language (strerror). */
+static void
+av_reason(int ret, char *why, size_t len)
+{
+	const char *d = ret < 0 && ret > -4096 ?
+	    strerrordesc_np(AVUNERROR(ret)) : NULL;
+
+	if (d != NULL)
+		snprintf(why, len, "%s", d);
+	else
+		av_strerror(ret, why, len);
 }
 
 /* Connect; on failure why says what happened, in words for the journal. */
@@ -1190,7 +1211,7 @@ open_input(struct rec *r, char *why, size_t whylen)
 	av_dict_free(&opts);
 	cam_buf_free(&url);	/* wipes the password */
 	if (ret < 0) {
-		av_strerror(ret, why, whylen);
+		av_reason(ret, why, whylen);
 		if (interrupt_cb(r) && !stopping(r))
 			snprintf(why, whylen, "no answer in %d s",
 			    r->c->io_timeout);
@@ -1200,7 +1221,7 @@ open_input(struct rec *r, char *why, size_t whylen)
 	r->ic->probesize = 2 * 1024 * 1024;
 	r->ic->max_analyze_duration = 5 * AV_TIME_BASE;
 	if ((ret = avformat_find_stream_info(r->ic, NULL)) < 0) {
-		av_strerror(ret, why, whylen);
+		av_reason(ret, why, whylen);
 		close_input(r);
 		return -1;
 	}
@@ -1365,7 +1386,7 @@ take(struct rec *r, int slot, AVPacket *pkt, int64_t read_at, char *why,
 	if (av_gettime_relative() >= r->seg.next_sync &&
 	    seg_sync(&r->seg, &e) == -1) {
 		/* What was written stays; the next sync tries again. */
-		tell(r->c, CAM_REC_ERROR, "%s", e.msg);
+		tell(r->c, CAM_REC_ERROR, "%s", e.text);
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT ||
 		    errno == ENOSPC) {
 			r->disk_full = 1;
@@ -1594,7 +1615,7 @@ pump(struct rec *r, char *why, size_t whylen)
 			else if (ret == AVERROR_EOF)
 				snprintf(why, whylen, "stream ended");
 			else
-				av_strerror(ret, why, whylen);
+				av_reason(ret, why, whylen);
 			break;
 		}
 		if (!r->settled) {
@@ -1676,7 +1697,7 @@ wall_main(void *arg)
 						    "no data for %d s",
 						    w->c->io_timeout);
 					else
-						av_strerror(ret, why,
+						av_reason(ret, why,
 						    sizeof(why));
 					break;
 				}
@@ -1754,14 +1775,14 @@ live_start(struct rec *r, struct wall **wp)
 	if (cam_live_pub_open(&r->live, c->live_dir, c->cam->id,
 	    CAM_LIVE_MAIN, &e) == -1) {
 		tell(c, CAM_REC_ERROR, "live view: %s; recording goes on "
-		    "without it", e.msg);
+		    "without it", e.text);
 		return;
 	}
 	if (c->cam->live_url == NULL)
 		return;
 	if (cam_live_pub_open(&pub, c->live_dir, c->cam->id, CAM_LIVE_WALL,
 	    &e) == -1) {
-		tell(c, CAM_REC_ERROR, "live view: %s", e.msg);
+		tell(c, CAM_REC_ERROR, "live view: %s", e.text);
 		return;
 	}
 	wl = cam_xmalloc(sizeof(*wl));
@@ -1845,7 +1866,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	{
 		struct cam_err re;
 		if (cam_rec_reserve(c->root, 1, &re) == -1)
-			tell(c, CAM_REC_ERROR, "%s", re.msg);
+			tell(c, CAM_REC_ERROR, "%s", re.text);
 	}
 	if (cam_rec_manifest(path, sizeof(path), c->root, c->cam->id,
 	    e) == -1 || cam_journal_open(&r.manifest, path, c->host, e) == -1)
@@ -1898,12 +1919,12 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			}
 			r.disk_full = 0;
 			if (cam_rec_reserve(c->root, 1, &re) == -1)
-				tell(c, CAM_REC_ERROR, "%s", re.msg);
+				tell(c, CAM_REC_ERROR, "%s", re.text);
 			/* What the full disk cut short is recovered now. */
 			cam_journal_close(&r.manifest);
 			cam_err_clear(e);
 			if (cam_rec_recover(c, &recovered, e) == -1)
-				tell(c, CAM_REC_ERROR, "%s", e->msg);
+				tell(c, CAM_REC_ERROR, "%s", e->text);
 			cam_err_clear(e);
 			if (cam_journal_open(&r.manifest, path, c->host,
 			    e) == -1)
@@ -2156,8 +2177,12 @@ salvage(const struct cam_rec_conf *c, struct cam_journal *j,
 		pkt->stream_index = ost->index;
 		pkt->pos = -1;
 		if (av_interleaved_write_frame(s.oc, pkt) < 0) {
-			cam_errf(e, CAM_ENV, "%s: %s", s.partial,
-			    s.hw.err ? strerror(s.hw.err) : "write failed");
+			if (s.hw.err) {
+				errno = s.hw.err;
+				cam_err_sys(e, "%s", s.partial);
+			} else
+				cam_errf(e, CAM_ENV, "%s: write failed",
+				    s.partial);
 			goto end;
 		}
 		av_packet_unref(pkt);
@@ -2459,7 +2484,7 @@ cam_rec_probe_auth(const struct cam_camera *cam, int timeout, char *why,
 		return CAM_RTSP_OPEN;
 	}
 	/* avformat_open_input freed ic. */
-	av_strerror(ret, why, len);
+	av_reason(ret, why, len);
 	if (ret == AVERROR_HTTP_UNAUTHORIZED)
 		return CAM_RTSP_AUTH;
 	if (ret == AVERROR_HTTP_FORBIDDEN)

@@ -759,7 +759,7 @@ cam_store_verify_since(const char *root, const char *camera, time_t since,
 	if (cam_journal_foreach_since_v(manifest, since, NULL, NULL, &v,
 	    &je) == -1) {
 		if (je.code == CAM_ENV)
-			return cam_errf(e, CAM_ENV, "%s", je.msg);
+			return cam_err_pair(e, CAM_ENV, 0, je.msg, je.text);
 		report(arg, "journal", je.msg);
 		found++;
 		journal_bad = 1;
@@ -773,7 +773,7 @@ cam_store_verify_since(const char *root, const char *camera, time_t since,
 	if (cam_store_segments(root, camera, &segs, &je) == -1) {
 		if (je.code == CAM_ENV) {
 			cam_segments_free(&segs);
-			return cam_errf(e, CAM_ENV, "%s", je.msg);
+			return cam_err_pair(e, CAM_ENV, 0, je.msg, je.text);
 		}
 		if (!journal_bad) {
 			report(arg, "manifest", je.msg);

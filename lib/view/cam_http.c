@@ -1206,15 +1206,21 @@ ports(const char *listen, char *buf, size_t len, struct cam_err *e)
 	return 0;
 }
 
+/* The certificate (or, is_key, its key) can be read: 0, or -1 and why,
+ * each said whole (the words are translated). */
 static int
-readable(const char *path, const char *what, struct cam_err *e)
+readable(const char *path, int is_key, struct cam_err *e)
 {
-	if (access(path, R_OK) != 0)
-		return cam_errf(e, CAM_ENV, "%s %s: %s%s", what, path,
-		    strerror(errno), errno == ENOENT ? " (camctl cert "
-		    "makes a self-signed pair; camview(1) says how to use "
-		    "the office's own)" : "");
-	return 0;
+	if (access(path, R_OK) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return is_key ? cam_err_sys(e, "key %s", path) :
+		    cam_err_sys(e, "certificate %s", path);
+	return is_key ? cam_errf(e, CAM_ENV, "key %s does not exist (camctl "
+	    "cert makes a self-signed pair; camview(1) says how to use the "
+	    "office's own)", path) : cam_errf(e, CAM_ENV, "certificate %s "
+	    "does not exist (camctl cert makes a self-signed pair; "
+	    "camview(1) says how to use the office's own)", path);
 }
 
 int
@@ -1238,8 +1244,7 @@ cam_view_serve(const struct cam_view_opts *o, struct cam_err *e)
 		goto end;
 	snprintf(sv.cert, sizeof sv.cert, "%s", o->cert);
 	snprintf(sv.key, sizeof sv.key, "%s", o->key);
-	if (readable(o->cert, "certificate", e) == -1 ||
-	    readable(o->key, "key", e) == -1)
+	if (readable(o->cert, 0, e) == -1 || readable(o->key, 1, e) == -1)
 		goto end;
 	{
 		const char *opts[] = {

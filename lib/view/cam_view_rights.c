@@ -146,7 +146,7 @@ report_entry(const struct cam_config *cfg, const char *root,
 	const struct cam_logbook_entry *open;
 	struct cam_journal *j = NULL;
 	struct cam_journal_rec rec;
-	char path[PATH_MAX], t[64], why[256];
+	char path[PATH_MAX], t[64];
 	int rc = -1;
 
 	if (cam_path(path, sizeof(path), e, "%s/" CAM_LOGBOOK_FILE,
@@ -180,9 +180,8 @@ report_entry(const struct cam_config *cfg, const char *root,
 		cam_buf_addf(&text, "%s reported from the screen (camview, "
 		    "%s)", strcmp(kind, "suspicious") == 0 ?
 		    "something suspicious" : "a fault", t);
-	if (!cam_logbook_text_ok(cam_buf_str(&text), text.len, why,
-	    sizeof(why))) {
-		cam_errf(e, CAM_NO, "note: %s", why);
+	if (cam_logbook_text_check(cam_buf_str(&text), text.len, e) == -1) {
+		cam_err_wrap(e, e, "note");
 		goto end;
 	}
 	cam_json_begin(&data);
@@ -235,21 +234,17 @@ cam_view_report(const struct cam_config *cfg, const char *confdir,
 		    account);
 	if (report_entry(cfg, root, host, account, pw->pw_uid, camera, kind,
 	    note, at, seq, e) == -1) {
-		char msg[sizeof(e->msg)];
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		return cam_errf(e, e->code, "report: no logbook entry and no "
-		    "hold written: %s", msg);
+		return cam_err_wrap(e, e, "report: no logbook entry and no "
+		    "hold written");
 	}
 	t = (time_t)(at / US);
 	snprintf(reason, sizeof(reason), "logbook %" PRIu64 ": %s reported "
 	    "from camview", *seq, kind);
 	if (cam_store_hold_add(root, host, camera, t - before_s, t + after_s,
 	    reason, account, &hid, e) == -1) {
-		char msg[sizeof(e->msg)];
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		return cam_errf(e, e->code, "report: logbook entry %" PRIu64
-		    " written, but the hold on camera %s failed: %s", *seq,
-		    camera, msg);
+		return cam_err_wrap(e, e, "report: logbook entry %" PRIu64
+		    " written, but the hold on camera %s failed", *seq,
+		    camera);
 	}
 	snprintf(hold_id, len, "%" PRIu64, hid);
 	return 0;

@@ -1,15 +1,84 @@
 /*
  * Unit tests for cam_checklist: the check lines in text and in JSON.
  */
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/cam_checklist.h"
 #include "base/cam_err.h"
+#include "base/cam_i18n.h"
 #include "unit.h"
 
-int
-main(void)
+/* One language per form: the text in the reader's (here Vietnamese,
+ * from the build's catalogue beside the tests), JSON in English. */
+static void
+languages(const char *prog)
 {
+	struct cam_checklist c = { 0 };
+	struct cam_buf out = CAM_BUF_INIT;
+	struct cam_err e;
+	char dir[PATH_MAX], localedir[PATH_MAX + 16];
+
+	snprintf(dir, sizeof(dir), "%s", prog);
+	snprintf(localedir, sizeof(localedir), "%s/../locale", dirname(dir));
+	struct cam_i18n_env env = { NULL, NULL, NULL, NULL, localedir };
+
+	cam_i18n_init(&env);
+	cam_i18n_use("vi");
+	cam_errf(&e, CAM_NO, "%s: not a directory", "x");
+
+	cam_checklist_add(&c, 1, "tar", "%zu members, POSIX tar", (size_t)6);
+	cam_checklist_add(&c, 0, "decrypt", "%s", cam_checklist_msg(&c, &e));
+	cam_checklist_add(&c, 1, "validation", cam_checklist_ntr(&c,
+	    "%d commit in the history, each valid as camctl checks it",
+	    "%d commits in the history, each valid as camctl checks it", 2),
+	    2);
+	cam_checklist_add(&c, CAM_CHECK_SKIP, "contents", "not verified: the "
+	    "archive is encrypted; give --key FILE, a recipient's private "
+	    "key");
+	cam_checklist_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out), "ok\ttar\t6 thành phần, tar POSIX\n"
+	    "FAIL\tdecrypt\tx: không phải thư mục\n"
+	    "ok\tvalidation\t2 commit trong lịch sử, mỗi commit đều hợp lệ "
+	    "theo kiểm tra của camctl\n"
+	    "skip\tcontents\tchưa xác minh: tệp lưu trữ đã được mã hóa; hãy "
+	    "chỉ định --key FILE, khóa bí mật của một người nhận\n"
+	    "summary\t2 đạt, 1 không đạt, 1 chưa kiểm tra\n",
+	    "text: the format, an inner error, a count and the summary in "
+	    "the reader's language; status words and names as they are");
+	cam_buf_free(&out);
+	cam_checklist_free(&c);
+
+	memset(&c, 0, sizeof(c));
+	c.json = 1;
+	cam_checklist_add(&c, 1, "tar", "%zu members, POSIX tar", (size_t)6);
+	cam_checklist_add(&c, 0, "decrypt", "%s", cam_checklist_msg(&c, &e));
+	cam_checklist_add(&c, 1, "validation", cam_checklist_ntr(&c,
+	    "%d commit in the history, each valid as camctl checks it",
+	    "%d commits in the history, each valid as camctl checks it", 1),
+	    1);
+	cam_checklist_render(&c, &out);
+	CHECK_STR(cam_buf_str(&out), "{\"ok\": false, \"skipped\": 0, "
+	    "\"checks\": [\n"
+	    "  {\"check\":\"tar\",\"ok\":true,\"status\":\"ok\","
+	    "\"detail\":\"6 members, POSIX tar\"},\n"
+	    "  {\"check\":\"decrypt\",\"ok\":false,\"status\":\"FAIL\","
+	    "\"detail\":\"x: not a directory\"},\n"
+	    "  {\"check\":\"validation\",\"ok\":true,\"status\":\"ok\","
+	    "\"detail\":\"1 commit in the history, each valid as camctl "
+	    "checks it\"}\n]}\n",
+	    "JSON: English whatever the language, the singular for 1");
+	cam_buf_free(&out);
+	cam_checklist_free(&c);
+	cam_i18n_use(NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	(void)argc;
 	struct cam_checklist c = { 0 };
 	struct cam_buf out = CAM_BUF_INIT;
 
@@ -94,5 +163,7 @@ main(void)
 	CHECK(c.n == 5 && c.failed == 4, "each line counted");
 	cam_buf_free(&out);
 	cam_checklist_free(&c);
+
+	languages(argv[0]);
 	return UNIT_END();
 }
