@@ -12,10 +12,10 @@
 #include "base/cam_i18n.h"
 
 static int env_named;		/* the environment named a language */
+static char language[128];	/* $LANGUAGE as we know it ("" unset) */
 static int saved;		/* cam_i18n_use changed what follows */
 static char saved_language[128];
 static char saved_messages[128];
-static int had_language;
 
 static int
 is_c(const char *l)
@@ -27,16 +27,25 @@ is_c(const char *l)
 /* The locale the environment names for messages, as setlocale reads
  * it, or NULL. */
 static const char *
-env_locale(void)
+env_locale(const struct cam_i18n_env *env)
 {
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *const vars[] = { env->lc_all, env->lc_messages,
+	    env->lang };
 
-	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && v[0] != '\0')
-			return v;
-	}
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (vars[i] != NULL && vars[i][0] != '\0')
+			return vars[i];
 	return NULL;
+}
+
+static void
+set_language(const char *lang)
+{
+	snprintf(language, sizeof(language), "%s", lang);
+	if (lang[0] != '\0')
+		(void)setenv("LANGUAGE", lang, 1);
+	else
+		(void)unsetenv("LANGUAGE");
 }
 
 /* Speak lang through LANGUAGE, which gettext honours in any locale but
@@ -44,7 +53,7 @@ env_locale(void)
 static void
 speak(const char *lang)
 {
-	(void)setenv("LANGUAGE", lang, 1);
+	set_language(lang);
 	(void)setlocale(LC_MESSAGES, "C.UTF-8");
 }
 
@@ -74,10 +83,13 @@ find_catalogue(const char *localedir)
 }
 
 void
-cam_i18n_init(const char *localedir)
+cam_i18n_init(const struct cam_i18n_env *env)
 {
-	const char *l = env_locale();
+	const char *l = env_locale(env);
 	const char *ctype = setlocale(LC_CTYPE, "");
+
+	snprintf(language, sizeof(language), "%s",
+	    env->language != NULL ? env->language : "");
 
 	/* UTF-8 on the terminal even in the C locale: our catalogue is
 	 * UTF-8, and so are the names people give (bind_..._codeset). */
@@ -85,7 +97,7 @@ cam_i18n_init(const char *localedir)
 		(void)setlocale(LC_CTYPE, "C.UTF-8");
 	if (setlocale(LC_MESSAGES, "") == NULL) {
 		/* Named, but not generated on this host (locale-gen). */
-		if (l != NULL && !is_c(l) && getenv("LANGUAGE") == NULL) {
+		if (l != NULL && !is_c(l) && language[0] == '\0') {
 			char lang[64];
 			snprintf(lang, sizeof(lang), "%s", l);
 			lang[strcspn(lang, ".@")] = '\0';
@@ -94,9 +106,8 @@ cam_i18n_init(const char *localedir)
 			(void)setlocale(LC_MESSAGES, "C");
 	}
 	/* Even "C" is a choice: English. */
-	env_named = l != NULL || (getenv("LANGUAGE") != NULL &&
-	    getenv("LANGUAGE")[0] != '\0');
-	find_catalogue(localedir);
+	env_named = l != NULL || language[0] != '\0';
+	find_catalogue(env->localedir);
 	(void)bind_textdomain_codeset(CAM_TEXTDOMAIN, "UTF-8");
 }
 
@@ -114,20 +125,15 @@ cam_i18n_use(const char *lang)
 	if (lang == NULL) {
 		if (!saved)
 			return;
-		if (had_language)
-			(void)setenv("LANGUAGE", saved_language, 1);
-		else
-			(void)unsetenv("LANGUAGE");
+		set_language(saved_language);
 		(void)setlocale(LC_MESSAGES, saved_messages);
 		saved = 0;
 		return;
 	}
 	if (!saved) {
-		const char *cur = getenv("LANGUAGE");
 		const char *msgs = setlocale(LC_MESSAGES, NULL);
-		had_language = cur != NULL;
 		snprintf(saved_language, sizeof(saved_language), "%s",
-		    cur != NULL ? cur : "");
+		    language);
 		snprintf(saved_messages, sizeof(saved_messages), "%s",
 		    msgs != NULL ? msgs : "C");
 		saved = 1;
@@ -140,7 +146,7 @@ cam_i18n_lang(void)
 {
 	static char lang[16];
 	const char *msgs = setlocale(LC_MESSAGES, NULL);
-	const char *l = getenv("LANGUAGE");
+	const char *l = language;
 
 	/* gettext reads LANGUAGE in any locale but C itself. */
 	if (msgs == NULL || strcmp(msgs, "C") == 0 || strcmp(msgs, "POSIX") == 0)
@@ -149,7 +155,7 @@ cam_i18n_lang(void)
 		l = msgs;
 	if (l == NULL || is_c(l))
 		return "en";
-	snprintf(lang, sizeof(lang), "%s", l);
+	snprintf(lang, sizeof(lang), "%.15s", l);
 	lang[strcspn(lang, "_.@:")] = '\0';
 	return lang;
 }

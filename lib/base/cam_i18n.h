@@ -21,15 +21,19 @@
 #define N_(s) (s)
 
 /*
- * At the top of main (cam_cli_setup calls it): take the language from
- * the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) and find the
- * catalogue: $CAMKIT_LOCALEDIR if given (localedir), else "locale"
+ * At the top of main (cam_cli_setup calls it, with the environment's
+ * values): take the language from LANGUAGE, LC_ALL, LC_MESSAGES, LANG
+ * and find the catalogue: localedir if given, else "locale"
  * beside the program (the build tree), else "../share/locale" from the
  * program's directory (an installed tree).  A language named but with
  * no locale generated on this host (vi_VN.UTF-8 missing) still gets
  * its catalogue.
  */
-void cam_i18n_init(const char *localedir);
+struct cam_i18n_env {
+	const char *language, *lc_all, *lc_messages, *lang;	/* $... */
+	const char *localedir;	/* $CAMKIT_LOCALEDIR, NULL when set-id */
+};
+void cam_i18n_init(const struct cam_i18n_env *env);
 /* The site's default language (camkit.yaml site.language), for a
  * program whose environment names none: a service, cron, a timer. */
 void cam_i18n_default(const char *lang);

@@ -52,8 +52,15 @@ cam_cli_setup(const char *prog, void (*usage)(FILE *))
 	cli_usage = usage;
 	/* A set-id program reads no catalogue its caller names: a
 	 * translation is a format string. */
-	cam_i18n_init(getauxval(AT_SECURE) ? NULL :
-	    getenv("CAMKIT_LOCALEDIR"));
+	struct cam_i18n_env env = {
+		.language = getenv("LANGUAGE"),
+		.lc_all = getenv("LC_ALL"),
+		.lc_messages = getenv("LC_MESSAGES"),
+		.lang = getenv("LANG"),
+		.localedir = getauxval(AT_SECURE) ? NULL :
+		    getenv("CAMKIT_LOCALEDIR"),
+	};
+	cam_i18n_init(&env);
 #if defined(__SANITIZE_ADDRESS__)
 	if (getuid() == 0 && geteuid() != 0)
 		(void)atexit(sanitizer_root_at_exit);
