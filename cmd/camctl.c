@@ -1815,7 +1815,7 @@ crl_add(int argc, char **argv)
 	}
 	audit_change(add.msg, 0, &e, add.id);
 	if (add.stale) {
-		cam_time_format_zone(add.info.next, s.cfg.timezone, when,
+		cam_time_format_human(add.info.next, s.cfg.timezone, when,
 		    sizeof(when));
 		fprintf(stderr, "%s: warning: %s: this list is already out "
 		    "of date (a new one was due on %s); get the current one "

@@ -127,8 +127,8 @@ find_clip(struct cam_extract *x, struct cam_extract_clip *c,
 		x->total += s->bytes;
 	}
 	if (c->nsrc == 0) {
-		cam_time_format_local(x->req.from, cfg->timezone, a, sizeof(a));
-		cam_time_format_local(x->req.to, cfg->timezone, b, sizeof(b));
+		cam_time_format_human(x->req.from, cfg->timezone, a, sizeof(a));
+		cam_time_format_human(x->req.to, cfg->timezone, b, sizeof(b));
 		return cam_errf(e, CAM_NO, "camera %s has no footage from %s "
 		    "to %s (outside what is recorded, or pruned)", c->camera,
 		    a, b);
