@@ -1541,9 +1541,12 @@ status_storage(struct cam_buf *out, int json, int n,
 	if (rate > 0)
 		days_left = (double)room / rate;
 	if (!json) {
-		cam_buf_addf(out, "storage\t%s\t%llu bytes\t%llu bytes of "
-		    "room\t", cfg->root, (unsigned long long)live,
-		    (unsigned long long)room);
+		char kept[CAM_SIZE_LEN], free_[CAM_SIZE_LEN];
+
+		cam_fmt_size(kept, sizeof(kept), live);
+		cam_fmt_size(free_, sizeof(free_), room);
+		cam_buf_addf(out, "storage\t%s\t%s\t%s of room\t", cfg->root,
+		    kept, free_);
 		if (days_left < 0)
 			cam_buf_adds(out, "- days left\n");
 		else

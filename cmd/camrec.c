@@ -264,11 +264,15 @@ on_low_space(void *arg, void (*gone)(void *, const char *), void *garg)
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (verbose)
-		fprintf(stderr, "%s: low on space: pruned %llu segments in "
-		    "%.1f s\n", prog, (unsigned long long)res.deleted,
+	if (verbose) {
+		char size[CAM_SIZE_LEN];
+
+		cam_fmt_size(size, sizeof(size), res.deleted_bytes);
+		fprintf(stderr, "%s: low on space: pruned %llu segments (%s) "
+		    "in %.1f s\n", prog, (unsigned long long)res.deleted, size,
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
 }
 
 /* The summary of a prune for the audit trail: counts and the window of
@@ -314,12 +318,14 @@ print_prune(const struct prune_out *out, const struct cam_prune_result *res,
 		    (unsigned long long)res->held,
 		    res->still_over ? "true" : "false");
 	} else {
+		char size[CAM_SIZE_LEN];
+
+		cam_fmt_size(size, sizeof(size), res->deleted_bytes);
 		fputs(cam_buf_str(&out->b), stdout);
-		printf("%s\t%llu segments\t%llu bytes\t%llu by age\t"
+		printf("%s\t%llu segments\t%s\t%llu by age\t"
 		    "%llu by capacity\t%llu held\t%s\t%s\n",
 		    dry ? "would delete" : "pruned",
-		    (unsigned long long)res->deleted,
-		    (unsigned long long)res->deleted_bytes,
+		    (unsigned long long)res->deleted, size,
 		    (unsigned long long)res->by_age,
 		    (unsigned long long)res->by_capacity,
 		    (unsigned long long)res->held,
