@@ -121,6 +121,18 @@ int cam_utf8_clean(const char *s, size_t len, int tab_ok);
 #define CAM_SIZE_LEN	16
 void cam_fmt_size(char *buf, size_t len, uint64_t bytes);
 
+/*
+ * How far a long loop (extraction, verification, pruning) has come, for
+ * a callback that shows it: done of total segments, bytes of
+ * total_bytes (done may pass total a little while a segment is read).
+ * The library only reports; lib/cli prints it, on a terminal only.
+ */
+struct cam_progress {
+	uint64_t done, total;
+	uint64_t bytes, total_bytes;
+};
+typedef void cam_progress_fn(void *arg, const struct cam_progress *p);
+
 /* The edit distance of a and b (insertions, deletions, substitutions and
  * swaps of two neighbours count one each: optimal string alignment),
  * stopped at max + 1 when it is larger; for "did you mean". */
