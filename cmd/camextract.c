@@ -286,7 +286,7 @@ cmd_run(int argc, char **argv)
 	cam_cli_host(host, sizeof(host));
 	o.host = host;
 	o.actor = cam_cli_actor();	/* filled in by cam_cli_authorize */
-	cam_cli_meter_start(&m, _("extracting"));
+	cam_cli_meter_start(&m, _("extracting"), _("segments"));
 	o.progress = cam_cli_meter_show;
 	o.arg = &m;
 	cam_err_clear(&e);

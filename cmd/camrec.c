@@ -19,10 +19,12 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
+#include "cli/cam_cli_meter.h"
 #include "media/cam_rec.h"
 #include "media/cam_store.h"
 #include "site/cam_site.h"
@@ -177,13 +179,20 @@ struct prune_out {
 	struct cam_buf b;
 	int json;
 	int n;
+	const struct cam_prune_result *res;	/* counts so far */
+	struct cam_cli_meter meter;
 };
 
 static void
 prune_line(void *arg, const struct cam_segment *s, const char *why)
 {
 	struct prune_out *o = arg;
+	/* res counts the segment after this call: one more. */
+	struct cam_progress p = { o->res->deleted + 1, o->res->due,
+	    o->res->deleted_bytes + s->bytes, o->res->due_bytes };
 	char start[40];
+
+	cam_cli_meter_show(&o->meter, &p);
 
 	cam_time_format_utc(s->start, start, sizeof(start));
 	if (o->json) {
@@ -349,7 +358,7 @@ cmd_prune(int argc, char **argv)
 	struct cam_site s;
 	struct cam_err e;
 	char host[256], a[40], b[40];
-	int c, dry = 0, rc = 0;
+	int c, k, dry = 0, rc = 0;
 
 	memset(&out, 0, sizeof(out));
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
@@ -373,7 +382,12 @@ cmd_prune(int argc, char **argv)
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
-	if (run_prune(&s, host, dry, now, prune_line, &out, &res, &e) == -1) {
+	out.res = &res;
+	cam_cli_meter_start(&out.meter, dry ? _("listing") : _("pruning"),
+	    _("segments"));
+	k = run_prune(&s, host, dry, now, prune_line, &out, &res, &e);
+	cam_cli_meter_end(&out.meter);
+	if (k == -1) {
 		if (!dry)
 			cam_cli_audit_rc(NULL, -1, &e, NULL);
 		rc = cam_cli_fail(&e);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -108,8 +109,11 @@ pax_nul(int fd, uint64_t from, uint64_t to)
  * copied: hashing is what bounds the speed of a multi-gigabyte verify. */
 static int
 read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
-    struct cam_checklist *ck, struct cam_err *e)
+    cam_progress_fn *progress, void *arg, struct cam_checklist *ck,
+    struct cam_err *e)
 {
+	struct cam_progress p = { 0, 0, 0, 0 };
+	struct stat st;
 	static const char zero[4096];
 	struct archive *a = archive_read_new();
 	struct archive_entry *en;
@@ -119,6 +123,8 @@ read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
 
 	if (a == NULL || md == NULL)
 		return cam_errf(e, CAM_ENV, "out of memory");
+	if (progress != NULL && fstat(fd, &st) == 0)
+		p.total_bytes = (uint64_t)st.st_size;
 	archive_read_support_format_tar(a);
 	if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK) {
 		cam_checklist_add(ck, 0, "tar", "%s: %s", path,
@@ -183,6 +189,11 @@ read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
 			if (m->size + n <= SMALL_MAX)
 				cam_buf_add(&m->data, blk, n);
 			m->size += n;
+			if (progress != NULL) {
+				p.done = v->n - 1;
+				p.bytes = (uint64_t)archive_filter_bytes(a, 0);
+				progress(arg, &p);
+			}
 		}
 		if (r != ARCHIVE_EOF) {
 			cam_checklist_add(ck, 0, "tar", "%s: %s (truncated "
@@ -203,6 +214,11 @@ read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
 		/* The next member's headers start at the next block. */
 		hdr_from = ((uint64_t)archive_filter_bytes(a, 0) + 511) /
 		    512 * 512;
+	}
+	if (progress != NULL) {
+		p.done = p.total = v->n;
+		p.bytes = p.total_bytes;
+		progress(arg, &p);
 	}
 	if (r != ARCHIVE_EOF && !bad) {
 		cam_checklist_add(ck, 0, "tar", "%s: %s (truncated archive?)",
@@ -512,7 +528,8 @@ check_revocation(const struct cam_audit_archive_member *m, const char *who,
 int
 cam_audit_archive(const char *path, const char *key,
     const struct cam_audit_archive_trust *t, const char *tmpdir, time_t now,
-    struct cam_checklist *ck, struct cam_err *e)
+    cam_progress_fn *progress, void *arg, struct cam_checklist *ck,
+    struct cam_err *e)
 {
 	struct cam_audit_archive_view v = { 0 };
 	const struct cam_audit_archive_member *sums, *sig, *cust;
@@ -525,7 +542,7 @@ cam_audit_archive(const char *path, const char *key,
 		rc = k == 1 ? 0 : -1;
 		goto end;
 	}
-	if (read_archive(fd, path, &v, ck, e) == -1)
+	if (read_archive(fd, path, &v, progress, arg, ck, e) == -1)
 		goto end;
 	if (ck->failed) {
 		rc = 0;

@@ -10,10 +10,12 @@
 #include "cli/cam_cli_meter.h"
 
 void
-cam_cli_meter_start(struct cam_cli_meter *m, const char *what)
+cam_cli_meter_start(struct cam_cli_meter *m, const char *what,
+    const char *unit)
 {
 	memset(m, 0, sizeof(*m));
 	m->what = what;
+	m->unit = unit;
 	m->on = isatty(STDERR_FILENO);
 }
 
@@ -37,13 +39,22 @@ cam_cli_meter_show(void *arg, const struct cam_progress *p)
 	cam_fmt_size(a, sizeof(a), p->bytes > p->total_bytes &&
 	    p->total_bytes ? p->total_bytes : p->bytes);
 	cam_fmt_size(b, sizeof(b), p->total_bytes);
+	/* "12/40 segments, 1.2 GB of 3.4 GB"; a count not known before
+	 * the end has no "/40", bytes not known no "of". */
 	if (p->total > 0)
-		n = snprintf(line, sizeof(line), _("%llu/%llu segments, %s of "
-		    "%s"), (unsigned long long)(p->done > p->total ? p->total :
-		    p->done), (unsigned long long)p->total, a, b);
+		n = snprintf(line, sizeof(line), "%llu/%llu %s, ",
+		    (unsigned long long)(p->done > p->total ? p->total :
+		    p->done), (unsigned long long)p->total, m->unit);
 	else
-		n = snprintf(line, sizeof(line), _("%llu segments, %s"),
-		    (unsigned long long)p->done, a);
+		n = snprintf(line, sizeof(line), "%llu %s, ",
+		    (unsigned long long)p->done, m->unit);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	if (p->total_bytes > 0)
+		n = snprintf(line + n, sizeof(line) - (size_t)n,
+		    _("%s of %s"), a, b);
+	else
+		n = snprintf(line + n, sizeof(line) - (size_t)n, "%s", a);
 	if (n < 0)
 		return;
 	w = strlen(line);
