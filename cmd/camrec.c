@@ -149,6 +149,34 @@ report(void *arg, enum cam_rec_level level, const char *camera,
 	fprintf(stderr, "%s: %s: %s\n", prog, camera, msg);
 }
 
+/* A foreground recorder's status line (cam_rec_conf.status), on a
+ * terminal only: arg is the camera's id. */
+static void
+status_line(void *arg, const struct cam_rec_status *st)
+{
+	char size[CAM_SIZE_LEN], rate[32], key[48];
+
+	cam_fmt_size(size, sizeof(size), st->bytes);
+	if (st->bitrate >= 1e6)
+		snprintf(rate, sizeof(rate), _("%.1f Mbit/s"),
+		    st->bitrate / 1e6);
+	else
+		snprintf(rate, sizeof(rate), _("%.0f kbit/s"),
+		    st->bitrate / 1e3);
+	if (st->key_age_ms < 0)
+		snprintf(key, sizeof(key), "%s", _("no keyframe yet"));
+	else
+		snprintf(key, sizeof(key), _("last keyframe %.1f s ago"),
+		    (double)st->key_age_ms / 1000);
+	fprintf(stderr, _("%s: %s: %s: %llu segments, %s, %s, %s\n"), prog,
+	    (const char *)arg, st->connected ? _("recording") :
+	    _("no picture"), (unsigned long long)st->segments, size, rate,
+	    key);
+}
+
+/* How often a foreground recorder on a terminal says how it goes. */
+#define STATUS_EVERY	5
+
 static void
 conf_init(struct cam_rec_conf *c, const struct cam_site *s,
     const struct cam_camera *cam, const char *host)
@@ -633,6 +661,13 @@ cmd_record(int argc, char **argv)
 	/* camview's live view: the streams are published in view.run_dir
 	 * (a failure there is told, and the recording goes on). */
 	conf.live_dir = s.cfg.view_run_dir;
+	/* In the foreground, on a terminal: a status line now and then
+	 * (never in a pipe, a file or a service's journal). */
+	if (isatty(STDERR_FILENO)) {
+		conf.status = status_line;
+		conf.status_arg = (void *)cam->id;
+		conf.status_every = STATUS_EVERY;
+	}
 	cam_cli_verb("record start");
 	/* The recorder makes the root anyway: make it first, so that the
 	 * start has its place in the audit trail. */
