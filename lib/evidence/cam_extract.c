@@ -288,6 +288,13 @@ add_clips(struct cam_extract *x, struct cam_err *e)
 			x->base += c->segs.v[c->srcseg[k]].bytes;
 		x->segbase += c->nsrc;
 		x->cutting = NULL;
+		/* The clip is whole: say so, whatever the cut last said. */
+		if (x->o->progress != NULL) {
+			struct cam_progress p = { x->segbase, x->nsegs,
+			    x->base, x->total };
+
+			x->o->progress(x->o->arg, &p);
+		}
 		sum_line(x, c->sha256, c->member);
 	}
 	return 0;
