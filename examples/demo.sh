@@ -117,7 +117,7 @@ camctl -C "$site" camera disable hall
 step "what the camera sends" "camctl probe demo"
 camctl -C "$site" probe demo
 
-step "record it for 20 s (segments of 10 s, cut on keyframes)" \
+step "record it for 20 s (a segment ends at each 10 s of the clock, on a keyframe: the first is shorter)" \
     "camrec record demo --for 20s" \
     "$work/store/demo/YYYY/MM/DD/*.mkv and the manifest $work/store/demo/manifest"
 camrec -C "$site" record demo --for 20s
@@ -171,7 +171,7 @@ camctl -C "$site" commit -m "demo: trust the demo CA and director; no unit head'
 
 step "the guard's logbook: an entry, a shift handed over, sealed" \
     "camlog add --kind suspicious --camera demo '...'; camlog shift end" \
-    "$work/store/logbook.journal (hash-chained) and its seal"
+    "$work/store/logbook.journal (hash-chained; the shift's end seals it)"
 camlog -C "$site" shift start
 camlog -C "$site" add --kind suspicious --camera demo \
     "Người lạ đứng trước cổng, mặc áo đỏ"
