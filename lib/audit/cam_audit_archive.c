@@ -349,7 +349,7 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 static void
 check_window(const struct cam_audit_archive_view *v,
     const struct cam_custody *custody, const struct cam_request *req,
-    struct cam_checklist *ck)
+    const char *zone, struct cam_checklist *ck)
 {
 	const size_t pre = strlen(CAM_ARCHIVE_CLIPS);
 
@@ -372,11 +372,11 @@ check_window(const struct cam_audit_archive_view *v,
 		return;
 	for (size_t i = 0; i < custody->nclips; i++) {
 		time_t tf = custody->clips[i].first, tl = custody->clips[i].last;
-		char f[32], l2[32];
+		char f[CAM_TIME_HUMAN_LEN], l2[CAM_TIME_HUMAN_LEN];
 		if (tf == (time_t)-1 || tl == (time_t)-1)
 			continue;
-		cam_time_format_utc(tf, f, sizeof(f));
-		cam_time_format_utc(tl, l2, sizeof(l2));
+		cam_time_format_human(tf, zone, f, sizeof(f));
+		cam_time_format_human(tl, zone, l2, sizeof(l2));
 		int ok = tf >= req->from - CAM_AUDIT_ARCHIVE_LEAD &&
 		    tl <= req->to;
 		cam_checklist_add(ck, ok, "window", ok ? "clip %s to %s inside "
@@ -483,7 +483,8 @@ check_request(struct cam_audit_archive_view *v,
 		    "(%s) and its SHA-256" : "does not name this request (%s) "
 		    "or its SHA-256", req.id);
 	}
-	check_window(v, custody, &req, ck);
+	check_window(v, custody, &req, t->have_site ? t->site.cfg.timezone :
+	    CAM_DEFAULT_ZONE, ck);
 	window[0] = req.from;
 	window[1] = req.to;
 	*have_window = 1;
