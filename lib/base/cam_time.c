@@ -486,10 +486,10 @@ cam_time_format_human(time_t t, const char *zone, char *buf, size_t len)
 	off = tm.tm_gmtoff;
 	a = labs(off);
 	if (a % 3600 == 0)
-		w = snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d %c%02ld",
-		    (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		    tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
-		    a / 3600);
+		w = snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d "
+		    "%c%02ld", (long long)tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    off < 0 ? '-' : '+', a / 3600);
 	else
 		w = snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d "
 		    "%c%02ld:%02ld", (long long)tm.tm_year + 1900,

@@ -2,9 +2,10 @@
  * cam_cli_meter: progress of a long command, for a person at a terminal.
  *
  * One line on standard error, rewritten with \r: "prog: what: 12/40
- * segments, 1.2 GB of 3.4 GB" (units: segments, files...), at most five times a second, and a final
- * newline.  Only when standard error is a terminal: never in a pipe, a
- * file, a journal or a service, where it would be noise.
+ * segments, 1.2 GB of 3.4 GB" (or files, or another unit), at most five
+ * times a second, and a final newline.  Only when standard error is a
+ * terminal: never in a pipe, a file, a journal or a service, where it
+ * would be noise.
  *
  *	struct cam_cli_meter m;
  *	cam_cli_meter_start(&m, _("verifying"), _("files"));

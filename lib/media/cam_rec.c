@@ -170,7 +170,7 @@ struct rec {
 	/* For c->status: what was written, and when it was last told
 	 * (av_gettime_relative(); 0: not yet) and with how many bytes. */
 	struct cam_rec_status st;
-	int64_t key_at;			/* last keyframe written; 0: none */
+	int64_t key_at;		/* last keyframe written, 0: none */
 	int64_t st_at;
 	uint64_t st_bytes;
 };

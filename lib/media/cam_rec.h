@@ -49,8 +49,8 @@ enum cam_rec_level {
 struct cam_rec_status {
 	uint64_t segments;	/* closed and indexed since the start */
 	uint64_t bytes;		/* of media written since the start */
-	double bitrate;		/* bits per second over the last interval */
-	int64_t key_age_ms;	/* since the last keyframe written; -1: none */
+	double bitrate;		/* bits/s over the last interval */
+	int64_t key_age_ms;	/* since the last keyframe; -1: none */
 	int connected;		/* reading from the camera now */
 };
 
