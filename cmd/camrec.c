@@ -154,7 +154,7 @@ report(void *arg, enum cam_rec_level level, const char *camera,
 static void
 status_line(void *arg, const struct cam_rec_status *st)
 {
-	char size[CAM_SIZE_LEN], rate[32], key[48];
+	char size[CAM_SIZE_LEN], rate[64], key[160];
 
 	cam_fmt_size(size, sizeof(size), st->bytes);
 	if (st->bitrate >= 1e6)

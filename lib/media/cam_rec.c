@@ -168,7 +168,8 @@ struct rec {
 	const char *url;
 	atomic_int *quit;
 	/* For c->status: what was written, and when it was last told
-	 * (av_gettime_relative(); 0: not yet) and with how many bytes. */
+	 * (av_gettime_relative(); at first, the start) and with how many
+	 * bytes. */
 	struct cam_rec_status st;
 	int64_t key_at;		/* last keyframe written, 0: none */
 	int64_t st_at;
@@ -1576,10 +1577,6 @@ status_tick(struct rec *r, int connected)
 
 	if (c->status == NULL || c->status_every <= 0 || r->quit != NULL)
 		return;
-	if (r->st_at == 0) {
-		r->st_at = now;		/* the first interval starts */
-		return;
-	}
 	if (now - r->st_at < (int64_t)c->status_every * 1000000)
 		return;
 	r->st.bitrate = (double)(r->st.bytes - r->st_bytes) * 8 * 1e6 /
@@ -1872,6 +1869,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	memset(&r, 0, sizeof(r));
 	r.skew_us = INT64_MIN;
 	r.c = c;
+	r.st_at = av_gettime_relative();	/* the first status interval */
 	if (c->duration > 0)
 		r.end_at = av_gettime_relative() +
 		    (int64_t)c->duration * 1000000;
