@@ -26,9 +26,11 @@
 #include "audit/cam_audit_recordings.h"
 #include "audit/cam_audit_report.h"
 #include "base/cam_checklist.h"
+#include "base/cam_i18n.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
+#include "cli/cam_cli_meter.h"
 #include "journal/cam_trail.h"
 #include "site/cam_config.h"
 #include "site/cam_site.h"
@@ -101,7 +103,8 @@ cmd_verify(int argc, char **argv)
 	struct cam_err e;
 	const char *tdir = NULL, *key = NULL, *crl = NULL, *path;
 	time_t at = time(NULL);
-	int c, rc;
+	struct cam_cli_meter m;
+	int c, k, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (c) {
@@ -124,8 +127,11 @@ cmd_verify(int argc, char **argv)
 		cam_audit_archive_trust_free(&t);
 		return rc;
 	}
-	if (cam_audit_archive(path, key, &t, getenv("TMPDIR") ?
-	    getenv("TMPDIR") : "/tmp", at, &ck, &e) == -1) {
+	cam_cli_meter_start(&m, _("verifying"), _("files"));
+	k = cam_audit_archive(path, key, &t, getenv("TMPDIR") ?
+	    getenv("TMPDIR") : "/tmp", at, cam_cli_meter_show, &m, &ck, &e);
+	cam_cli_meter_end(&m);
+	if (k == -1) {
 		cam_checklist_free(&ck);
 		rc = cam_cli_fail(&e);
 		goto end;

@@ -1478,9 +1478,12 @@ status_storage(struct cam_buf *out, int json, int n,
 
 	cam_storage_room(cfg, live, rate, &room, &days_left);
 	if (!json) {
-		cam_buf_addf(out, "storage\t%s\t%llu bytes\t%llu bytes of "
-		    "room\t", cfg->root, (unsigned long long)live,
-		    (unsigned long long)room);
+		char kept[CAM_SIZE_LEN], free_[CAM_SIZE_LEN];
+
+		cam_fmt_size(kept, sizeof(kept), live);
+		cam_fmt_size(free_, sizeof(free_), room);
+		cam_buf_addf(out, "storage\t%s\t%s\t%s of room\t", cfg->root,
+		    kept, free_);
 		if (days_left < 0)
 			cam_buf_adds(out, "- days left\n");
 		else
@@ -1828,7 +1831,7 @@ crl_add(int argc, char **argv)
 	}
 	audit_change(add.msg, 0, &e, add.id);
 	if (add.stale) {
-		cam_time_format_zone(add.info.next, s.cfg.timezone, when,
+		cam_time_format_human(add.info.next, s.cfg.timezone, when,
 		    sizeof(when));
 		fprintf(stderr, "%s: warning: %s: this list is already out "
 		    "of date (a new one was due on %s); get the current one "

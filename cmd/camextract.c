@@ -16,11 +16,13 @@
 
 #include <libavutil/log.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_key.h"
 #include "base/cam_setid.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
+#include "cli/cam_cli_meter.h"
 #include "evidence/cam_extract.h"
 #include "evidence/cam_request.h"
 #include "site/cam_secret.h"
@@ -193,23 +195,6 @@ fail(const char *object, const struct cam_err *e)
 	return cam_cli_fail(e);
 }
 
-/* A bar on a terminal while the clips are cut. */
-static void
-progress(void *arg, uint64_t done, uint64_t total)
-{
-	const int *tty = arg;
-	int pct, bar;
-
-	if (!*tty || total == 0)
-		return;
-	if (done > total)
-		done = total;
-	pct = (int)(done * 100 / total);
-	bar = pct * 30 / 100;
-	fprintf(stderr, "\r%s: [%.*s%*s] %3d%%", prog, bar,
-	    "##############################", 30 - bar, "", pct);
-}
-
 /* Extracted: the grant audited, each clip and the archive printed. */
 static int
 granted(const struct cam_extract *x, const char *out)
@@ -237,14 +222,17 @@ granted(const struct cam_extract *x, const char *out)
 
 /* Under the site in force, once the caller may extract. */
 static int
-run(struct cam_site *site, const struct cam_extract_opts *o, int tty)
+run(struct cam_site *site, const struct cam_extract_opts *o,
+    struct cam_cli_meter *m)
 {
 	struct cam_extract x;
 	struct cam_err e;
 	int rc;
 
 	cam_err_clear(&e);
-	if (cam_extract_run(&x, site, o, &e) == 0) {
+	rc = cam_extract_run(&x, site, o, &e);
+	cam_cli_meter_end(m);
+	if (rc == 0) {
 		if (x.sigs.warning != NULL)
 			fprintf(stderr, "%s: warning: %s\n", prog,
 			    x.sigs.warning);
@@ -255,8 +243,6 @@ run(struct cam_site *site, const struct cam_extract_opts *o, int tty)
 		    x.refusal, &e);
 	else
 		rc = fail(x.req.id != NULL ? x.req.id : o->request, &e);
-	if (tty && x.total)
-		fputc('\n', stderr);
 	cam_extract_free(&x);
 	return rc;
 }
@@ -274,7 +260,8 @@ cmd_run(int argc, char **argv)
 	struct cam_site site;
 	struct cam_err e;
 	char host[256];
-	int c, rc, tty = isatty(STDERR_FILENO);
+	struct cam_cli_meter m;
+	int c, rc;
 
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1)
@@ -299,8 +286,9 @@ cmd_run(int argc, char **argv)
 	cam_cli_host(host, sizeof(host));
 	o.host = host;
 	o.actor = cam_cli_actor();	/* filled in by cam_cli_authorize */
-	o.progress = progress;
-	o.arg = &tty;
+	cam_cli_meter_start(&m, _("extracting"), _("segments"));
+	o.progress = cam_cli_meter_show;
+	o.arg = &m;
 	cam_err_clear(&e);
 	if (cam_site_open(&site, dir, &e) == -1) {
 		free(extra);
@@ -308,7 +296,7 @@ cmd_run(int argc, char **argv)
 	}
 	rc = cam_cli_authorize(&site.cfg, dir, CAM_ACT_EXTRACT);
 	if (rc == 0)
-		rc = run(&site, &o, tty);
+		rc = run(&site, &o, &m);
 	free(extra);
 	cam_site_close(&site);
 	return rc;

@@ -721,9 +721,7 @@ cmd_show(int argc, char **argv)
 		ctx_close(&c);
 		return CAM_NO;
 	}
-	if (cam_time_format_local(en->time, c.site.cfg.timezone, t,
-	    sizeof(t)) == -1)
-		cam_time_format_utc(en->time, t, sizeof(t));
+	cam_time_format_human(en->time, c.site.cfg.timezone, t, sizeof(t));
 	printf("entry:   %" PRIu64 "\nkind:    %s\ntime:    %s\nhost:    %s\n",
 	    en->seq, en->kind, t, en->host);
 	if (en->author[0] != '\0')

@@ -19,10 +19,12 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
+#include "cli/cam_cli_meter.h"
 #include "media/cam_rec.h"
 #include "media/cam_store.h"
 #include "site/cam_site.h"
@@ -147,6 +149,34 @@ report(void *arg, enum cam_rec_level level, const char *camera,
 	fprintf(stderr, "%s: %s: %s\n", prog, camera, msg);
 }
 
+/* A foreground recorder's status line (cam_rec_conf.status), on a
+ * terminal only: arg is the camera's id. */
+static void
+status_line(void *arg, const struct cam_rec_status *st)
+{
+	char size[CAM_SIZE_LEN], rate[64], key[160];
+
+	cam_fmt_size(size, sizeof(size), st->bytes);
+	if (st->bitrate >= 1e6)
+		snprintf(rate, sizeof(rate), _("%.1f Mbit/s"),
+		    st->bitrate / 1e6);
+	else
+		snprintf(rate, sizeof(rate), _("%.0f kbit/s"),
+		    st->bitrate / 1e3);
+	if (st->key_age_ms < 0)
+		snprintf(key, sizeof(key), "%s", _("no keyframe yet"));
+	else
+		snprintf(key, sizeof(key), _("last keyframe %.1f s ago"),
+		    (double)st->key_age_ms / 1000);
+	fprintf(stderr, _("%s: %s: %s: %llu segments, %s, %s, %s\n"), prog,
+	    (const char *)arg, st->connected ? _("recording") :
+	    _("no picture"), (unsigned long long)st->segments, size, rate,
+	    key);
+}
+
+/* How often a foreground recorder on a terminal says how it goes. */
+#define STATUS_EVERY	5
+
 static void
 conf_init(struct cam_rec_conf *c, const struct cam_site *s,
     const struct cam_camera *cam, const char *host)
@@ -177,13 +207,20 @@ struct prune_out {
 	struct cam_buf b;
 	int json;
 	int n;
+	const struct cam_prune_result *res;	/* counts so far */
+	struct cam_cli_meter meter;
 };
 
 static void
 prune_line(void *arg, const struct cam_segment *s, const char *why)
 {
 	struct prune_out *o = arg;
+	/* res counts the segment after this call: one more. */
+	struct cam_progress p = { o->res->deleted + 1, o->res->due,
+	    o->res->deleted_bytes + s->bytes, o->res->due_bytes };
 	char start[40];
+
+	cam_cli_meter_show(&o->meter, &p);
 
 	cam_time_format_utc(s->start, start, sizeof(start));
 	if (o->json) {
@@ -264,11 +301,15 @@ on_low_space(void *arg, void (*gone)(void *, const char *), void *garg)
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (verbose)
-		fprintf(stderr, "%s: low on space: pruned %llu segments in "
-		    "%.1f s\n", prog, (unsigned long long)res.deleted,
+	if (verbose) {
+		char size[CAM_SIZE_LEN];
+
+		cam_fmt_size(size, sizeof(size), res.deleted_bytes);
+		fprintf(stderr, "%s: low on space: pruned %llu segments (%s) "
+		    "in %.1f s\n", prog, (unsigned long long)res.deleted, size,
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
 }
 
 /* The summary of a prune for the audit trail: counts and the window of
@@ -314,12 +355,14 @@ print_prune(const struct prune_out *out, const struct cam_prune_result *res,
 		    (unsigned long long)res->held,
 		    res->still_over ? "true" : "false");
 	} else {
+		char size[CAM_SIZE_LEN];
+
+		cam_fmt_size(size, sizeof(size), res->deleted_bytes);
 		fputs(cam_buf_str(&out->b), stdout);
-		printf("%s\t%llu segments\t%llu bytes\t%llu by age\t"
+		printf("%s\t%llu segments\t%s\t%llu by age\t"
 		    "%llu by capacity\t%llu held\t%s\t%s\n",
 		    dry ? "would delete" : "pruned",
-		    (unsigned long long)res->deleted,
-		    (unsigned long long)res->deleted_bytes,
+		    (unsigned long long)res->deleted, size,
 		    (unsigned long long)res->by_age,
 		    (unsigned long long)res->by_capacity,
 		    (unsigned long long)res->held,
@@ -343,7 +386,7 @@ cmd_prune(int argc, char **argv)
 	struct cam_site s;
 	struct cam_err e;
 	char host[256], a[40], b[40];
-	int c, dry = 0, rc = 0;
+	int c, k, dry = 0, rc = 0;
 
 	memset(&out, 0, sizeof(out));
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
@@ -367,7 +410,12 @@ cmd_prune(int argc, char **argv)
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
-	if (run_prune(&s, host, dry, now, prune_line, &out, &res, &e) == -1) {
+	out.res = &res;
+	cam_cli_meter_start(&out.meter, dry ? _("listing") : _("pruning"),
+	    _("segments"));
+	k = run_prune(&s, host, dry, now, prune_line, &out, &res, &e);
+	cam_cli_meter_end(&out.meter);
+	if (k == -1) {
 		if (!dry)
 			cam_cli_audit_rc(NULL, -1, &e, NULL);
 		rc = cam_cli_fail(&e);
@@ -613,6 +661,13 @@ cmd_record(int argc, char **argv)
 	/* camview's live view: the streams are published in view.run_dir
 	 * (a failure there is told, and the recording goes on). */
 	conf.live_dir = s.cfg.view_run_dir;
+	/* In the foreground, on a terminal: a status line now and then
+	 * (never in a pipe, a file or a service's journal). */
+	if (isatty(STDERR_FILENO)) {
+		conf.status = status_line;
+		conf.status_arg = (void *)cam->id;
+		conf.status_every = STATUS_EVERY;
+	}
 	cam_cli_verb("record start");
 	/* The recorder makes the root anyway: make it first, so that the
 	 * start has its place in the audit trail. */

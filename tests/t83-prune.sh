@@ -45,7 +45,7 @@ expect_success 'a hold keeps its window; list shows it' '
 expect_success 'retention deletes old footage, journaled before the unlink, holds kept' '
 	n=$(live) &&
 	camrec -C site prune --now "$later" >out &&
-	has "^pruned	$((n - 1)) segments	[0-9]+ bytes	$((n - 1)) by age	0 by capacity	1 held" out &&
+	has "^pruned	$((n - 1)) segments	[0-9.]+ [kMGTPE]?B	$((n - 1)) by age	0 by capacity	1 held" out &&
 	test "$(live)" = 1 &&
 	for c in cam-a cam-b; do
 		grep "	delete	" site.store/$c/manifest | cut -f6 >del.$c &&

@@ -32,7 +32,7 @@ expect_success 'status: recording cameras are fresh, exit 0' '
 	has "^gate	recording	[0-9-]+T[0-9:]+\+07:00	[0-9]+s	0	0	[0-9]+	" out &&
 	has "^yard	recording	" out &&
 	hasnt "^far	" out &&
-	has "^storage	$T/site.store	[0-9]+ bytes	[0-9]+ bytes of room	[0-9.]+ days left$" out &&
+	has "^storage	$T/site.store	[0-9.]+ [kMGTPE]?B	[0-9.]+ [kMGTPE]?B of room	[0-9.]+ days left$" out &&
 	camctl -C site status --json >j &&
 	jq -e ".cameras | length == 2" j >/dev/null &&
 	jq -e ".storage.days_left > 0" j >/dev/null &&

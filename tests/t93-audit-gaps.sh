@@ -53,7 +53,7 @@ gap_times() {
 }
 # local_time EPOCH: as camaudit prints it, in the site's zone, as an ERE.
 local_time() {
-	TZ=Asia/Ho_Chi_Minh date -d "@$1" +%Y-%m-%dT%H:%M:%S%:z | sed 's/+/\\+/'
+	TZ=Asia/Ho_Chi_Minh date -d "@$1" "+%Y-%m-%d %H:%M:%S %:::z" | sed 's/+/\\+/'
 }
 
 expect_success 'the outage is journaled, the killed recorder is not' '

@@ -98,7 +98,7 @@ expect_success 'a clip outside the window, re-signed with the site key, is still
 	rm -rf y && cp -a x y &&
 	jq -c ".clips[0].first = \"2020-01-01T00:00:00Z\"" x/custody.json >y/custody.json &&
 	resum y && retar y t8.tar &&
-	tampered t8.tar "^FAIL	window	clip 2020-01-01T00:00:00Z to .* outside the request" &&
+	tampered t8.tar "^FAIL	window	clip 2020-01-01 07:00:00 \+07 to .* outside the request" &&
 	hasnt "^FAIL	(SHA256SUMS|site signature)" out
 '
 

@@ -134,8 +134,8 @@ expect_success 'a clip replaced by a valid MP4 outside the window: FAIL on the m
 	h=$(sha256sum y/clips/gate.mp4 | cut -c1-64) &&
 	jq -c ".clips[0].sha256 = \"$h\"" x/custody.json >y/custody.json &&
 	resum y && retar y m1.tar &&
-	forged m1.tar "^FAIL	media	clips/gate.mp4: its footage, 2020-01-01T00:00:00Z to .* is outside the request" &&
-	has "^FAIL	media	clips/gate.mp4: its packets run from 2020-01-01T00:00:00Z .* custody says" out &&
+	forged m1.tar "^FAIL	media	clips/gate.mp4: its footage, 2020-01-01 07:00:00 \+07 to .* is outside the request" &&
+	has "^FAIL	media	clips/gate.mp4: its packets run from 2020-01-01 07:00:00 \+07 .* custody says" out &&
 	hasnt "^FAIL	window" out
 '
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -109,8 +110,11 @@ pax_nul(int fd, uint64_t from, uint64_t to)
  * copied: hashing is what bounds the speed of a multi-gigabyte verify. */
 static int
 read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
-    struct cam_checklist *ck, struct cam_err *e)
+    cam_progress_fn *progress, void *arg, struct cam_checklist *ck,
+    struct cam_err *e)
 {
+	struct cam_progress p = { 0, 0, 0, 0 };
+	struct stat st;
 	static const char zero[4096];
 	struct archive *a = archive_read_new();
 	struct archive_entry *en;
@@ -120,6 +124,8 @@ read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
 
 	if (a == NULL || md == NULL)
 		return cam_errf(e, CAM_ENV, "out of memory");
+	if (progress != NULL && fstat(fd, &st) == 0)
+		p.total_bytes = (uint64_t)st.st_size;
 	archive_read_support_format_tar(a);
 	if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK) {
 		cam_checklist_add(ck, 0, "tar", "%s: %s", path,
@@ -184,6 +190,11 @@ read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
 			if (m->size + n <= SMALL_MAX)
 				cam_buf_add(&m->data, blk, n);
 			m->size += n;
+			if (progress != NULL) {
+				p.done = v->n - 1;
+				p.bytes = (uint64_t)archive_filter_bytes(a, 0);
+				progress(arg, &p);
+			}
 		}
 		if (r != ARCHIVE_EOF) {
 			cam_checklist_add(ck, 0, "tar", "%s: %s (truncated "
@@ -204,6 +215,11 @@ read_archive(int fd, const char *path, struct cam_audit_archive_view *v,
 		/* The next member's headers start at the next block. */
 		hdr_from = ((uint64_t)archive_filter_bytes(a, 0) + 511) /
 		    512 * 512;
+	}
+	if (progress != NULL) {
+		p.done = p.total = v->n;
+		p.bytes = p.total_bytes;
+		progress(arg, &p);
 	}
 	if (r != ARCHIVE_EOF && !bad) {
 		cam_checklist_add(ck, 0, "tar", "%s: %s (truncated archive?)",
@@ -337,7 +353,7 @@ open_tar(const char *path, const char *key, const char *tmpdir, int *fd,
 static void
 check_window(const struct cam_audit_archive_view *v,
     const struct cam_custody *custody, const struct cam_request *req,
-    struct cam_checklist *ck)
+    const char *zone, struct cam_checklist *ck)
 {
 	const size_t pre = strlen(CAM_ARCHIVE_CLIPS);
 
@@ -360,11 +376,11 @@ check_window(const struct cam_audit_archive_view *v,
 		return;
 	for (size_t i = 0; i < custody->nclips; i++) {
 		time_t tf = custody->clips[i].first, tl = custody->clips[i].last;
-		char f[32], l2[32];
+		char f[CAM_TIME_HUMAN_LEN], l2[CAM_TIME_HUMAN_LEN];
 		if (tf == (time_t)-1 || tl == (time_t)-1)
 			continue;
-		cam_time_format_utc(tf, f, sizeof(f));
-		cam_time_format_utc(tl, l2, sizeof(l2));
+		cam_time_format_human(tf, zone, f, sizeof(f));
+		cam_time_format_human(tl, zone, l2, sizeof(l2));
 		int ok = tf >= req->from - CAM_AUDIT_ARCHIVE_LEAD &&
 		    tl <= req->to;
 		cam_checklist_add(ck, ok, "window", ok ? N_("clip %s to %s "
@@ -482,7 +498,8 @@ check_request(struct cam_audit_archive_view *v,
 		    N_("does not name this request (%s) or its SHA-256"),
 		    req.id);
 	}
-	check_window(v, custody, &req, ck);
+	check_window(v, custody, &req, t->have_site ? t->site.cfg.timezone :
+	    CAM_DEFAULT_ZONE, ck);
 	window[0] = req.from;
 	window[1] = req.to;
 	*have_window = 1;
@@ -534,7 +551,8 @@ check_revocation(const struct cam_audit_archive_member *m, int site,
 int
 cam_audit_archive(const char *path, const char *key,
     const struct cam_audit_archive_trust *t, const char *tmpdir, time_t now,
-    struct cam_checklist *ck, struct cam_err *e)
+    cam_progress_fn *progress, void *arg, struct cam_checklist *ck,
+    struct cam_err *e)
 {
 	struct cam_audit_archive_view v = { 0 };
 	const struct cam_audit_archive_member *sums, *sig, *cust;
@@ -547,7 +565,7 @@ cam_audit_archive(const char *path, const char *key,
 		rc = k == 1 ? 0 : -1;
 		goto end;
 	}
-	if (read_archive(fd, path, &v, ck, e) == -1)
+	if (read_archive(fd, path, &v, progress, arg, ck, e) == -1)
 		goto end;
 	if (ck->failed) {
 		rc = 0;

@@ -57,10 +57,13 @@ void cam_audit_archive_trust_free(struct cam_audit_archive_trust *t);
 /* Verify the archive at path (decrypted with key, a recipient's private
  * key file, when it is encrypted; temporary files under tmpdir), every
  * finding into ck; now: the time certificates are judged at when
- * custody gives no extraction time. */
+ * custody gives no extraction time.  progress (if not NULL) is called
+ * with arg while the members are read and hashed: members so far (their
+ * number is not known before the end) and bytes of the tar read. */
 int cam_audit_archive(const char *path, const char *key,
     const struct cam_audit_archive_trust *t, const char *tmpdir, time_t now,
-    struct cam_checklist *ck, struct cam_err *e);
+    cam_progress_fn *progress, void *arg, struct cam_checklist *ck,
+    struct cam_err *e);
 
 /* The archive as read once: every member hashed, the small ones kept. */
 struct cam_audit_archive_member {

@@ -160,12 +160,13 @@ near_s(double t, time_t c)
 static void
 check_media(int fd, const struct cam_audit_archive_member *m,
     const struct cam_custody_clip *clip, const time_t *window,
-    struct cam_checklist *ck)
+    const char *zone, struct cam_checklist *ck)
 {
 	struct cam_media_info mi;
 	struct cam_err e;
 	const char *codec = clip->codec;
-	char f[32], l[32], mf[32], ml[32];
+	char f[CAM_TIME_HUMAN_LEN], l[CAM_TIME_HUMAN_LEN];
+	char mf[CAM_TIME_HUMAN_LEN], ml[CAM_TIME_HUMAN_LEN];
 	time_t cf = clip->first, cl = clip->last, wf, wl;
 	double dur = clip->duration;
 	int bad = 0;
@@ -207,10 +208,10 @@ check_media(int fd, const struct cam_audit_archive_member *m,
 	/* Wall clock: the creation time is the first picture's second. */
 	wf = mi.created + floor_s(mi.first);
 	wl = mi.created + floor_s(mi.last);
-	cam_time_format_utc(wf, mf, sizeof(mf));
-	cam_time_format_utc(wl, ml, sizeof(ml));
-	cam_time_format_utc(cf, f, sizeof(f));
-	cam_time_format_utc(cl, l, sizeof(l));
+	cam_time_format_human(wf, zone, mf, sizeof(mf));
+	cam_time_format_human(wl, zone, ml, sizeof(ml));
+	cam_time_format_human(cf, zone, f, sizeof(f));
+	cam_time_format_human(cl, zone, l, sizeof(l));
 	/* Custody and the creation time are whole seconds (rounded down):
 	 * an instant stands for its second, and seconds that lie within a
 	 * second of each other agree.  (The index gives decoding times, a
@@ -271,7 +272,8 @@ cam_audit_archive_clips(int fd, const struct cam_audit_archive_view *v,
 			cam_checklist_add(ck, 0, "media", "%s: in "
 			    "custody.json, not in the archive", clip->file);
 		else
-			check_media(fd, m, clip, window, ck);
+			check_media(fd, m, clip, window, t->have_site ?
+			    t->site.cfg.timezone : CAM_DEFAULT_ZONE, ck);
 	}
 	for (size_t i = 0; i < v->n; i++)
 		if (!described[i] && strncmp(v->m[i].name,

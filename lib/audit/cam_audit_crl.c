@@ -36,10 +36,10 @@ cam_audit_crl(struct cam_site *s, time_t now, struct cam_checklist *ck,
 			return -1;
 		}
 		cam_buf_free(&b);
-		cam_time_format_zone(in.last, s->cfg.timezone, last,
+		cam_time_format_human(in.last, s->cfg.timezone, last,
 		    sizeof(last));
 		if (in.next != 0)
-			cam_time_format_zone(in.next, s->cfg.timezone, next,
+			cam_time_format_human(in.next, s->cfg.timezone, next,
 			    sizeof(next));
 		stale = in.next != 0 && in.next < now;
 		if (in.next == 0)

@@ -83,7 +83,7 @@ journal_cb(void *arg, const char *name, const char *path)
 		return 0;
 	}
 	if (n > 0 && oldest < time(NULL) - CAM_SEAL_GRACE) {
-		cam_time_format_zone(oldest, j->zone, t, sizeof(t));
+		cam_time_format_human(oldest, j->zone, t, sizeof(t));
 		cam_checklist_add(j->ck, 0, name, "not sealed: %" PRIu64 " of %"
 		    PRIu64 " records are covered by no seal, the oldest from "
 		    "%s, more than %d hours ago (%" PRIu64 " seals; camctl "

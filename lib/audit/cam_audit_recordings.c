@@ -42,16 +42,16 @@ gap(struct rctx *c, time_t start)
 	enum cam_gap_cause why = cam_gaps_classify(ev, c->prev_end, start);
 	int ok = cam_gaps_explained(why);
 
-	cam_time_format_zone(c->prev_end, c->zone, a, sizeof(a));
-	cam_time_format_zone(start, c->zone, b, sizeof(b));
+	cam_time_format_human(c->prev_end, c->zone, a, sizeof(a));
+	cam_time_format_human(start, c->zone, b, sizeof(b));
 	snprintf(head, sizeof(head), cam_checklist_tr(c->ck, "%s: %s to %s, "
 	    "%lld s"), c->camera, a, b, (long long)(start - c->prev_end));
 	if (ev->down_at != 0) {
-		cam_time_format_zone(ev->down_at, c->zone, d, sizeof(d));
-		cam_time_format_zone(ev->up_at ? ev->up_at : start, c->zone,
+		cam_time_format_human(ev->down_at, c->zone, d, sizeof(d));
+		cam_time_format_human(ev->up_at ? ev->up_at : start, c->zone,
 		    u, sizeof(u));
 	} else if (ev->stop_at != 0)
-		cam_time_format_zone(ev->stop_at, c->zone, d, sizeof(d));
+		cam_time_format_human(ev->stop_at, c->zone, d, sizeof(d));
 	switch (why) {
 	case CAM_GAP_BEFORE_DOWN:
 		cam_checklist_add(c->ck, ok, "gap", "%s: no footage for %lld s "
@@ -108,7 +108,7 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 		    sizeof(reason)) == -1)
 			snprintf(reason, sizeof(reason), "%s",
 			    cam_checklist_tr(c->ck, "none given"));
-		cam_time_format_zone(r->time, c->zone, a, sizeof(a));
+		cam_time_format_human(r->time, c->zone, a, sizeof(a));
 		cam_checklist_add(c->ck, 1, "deleted", "%s: deleted %s, "
 		    "reason: %s", file, a, reason);
 		return 0;

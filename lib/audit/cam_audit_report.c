@@ -240,18 +240,11 @@ span(int64_t s, char *buf, size_t len)
 		    (long long)(s % 60));
 }
 
+/* Sizes as every message shows them: decimal units (cam_fmt_size). */
 static void
 bytes_text(uint64_t b, char *buf, size_t len)
 {
-	const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double v = (double)b;
-	int i = 0;
-
-	while (v >= 1024 && i < 5) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
+	cam_fmt_size(buf, len, b);
 }
 void
 cam_audit_report_recording(struct cam_audit_report *p)

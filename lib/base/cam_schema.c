@@ -53,6 +53,28 @@ cam_schema_null(const struct cam_ynode *n)
 	    strcmp(n->value, "null") == 0));
 }
 
+/* The known key nearest to the unknown k, if one is near enough to be
+ * what was meant: at most one edit for a short key, one more for each
+ * six letters (a typo or two, not another word); the first of equals. */
+static const char *
+nearest_key(const char *k, const char *const *keys)
+{
+	size_t len = strlen(k), max = 1 + len / 6, best = max + 1;
+	const char *near = NULL;
+
+	if (len < 3)
+		return NULL;
+	for (size_t j = 0; keys[j] != NULL; j++) {
+		size_t d = cam_edit_distance(k, keys[j], max);
+
+		if (d < best) {
+			best = d;
+			near = keys[j];
+		}
+	}
+	return near;
+}
+
 int
 cam_schema_map(struct cam_schema *s, const struct cam_ynode *n,
     const char *what, const char *const *keys)
@@ -69,9 +91,17 @@ cam_schema_map(struct cam_schema *s, const struct cam_ynode *n,
 		for (j = 0; keys[j] != NULL; j++)
 			if (strcmp(k, keys[j]) == 0)
 				break;
-		if (keys[j] == NULL && !(s->quiet_key && s->quiet_key(k)))
-			cam_schema_err(s, n->keys[i], "unknown key \"%s\" in "
-			    "%s", k, what);
+		if (keys[j] == NULL && !(s->quiet_key && s->quiet_key(k))) {
+			const char *near = nearest_key(k, keys);
+
+			if (near != NULL)
+				cam_schema_err(s, n->keys[i], "unknown key "
+				    "\"%s\" in %s: did you mean \"%s\"?", k,
+				    what, near);
+			else
+				cam_schema_err(s, n->keys[i], "unknown key "
+				    "\"%s\" in %s", k, what);
+		}
 	}
 	return 1;
 }

@@ -465,3 +465,36 @@ cam_time_format_zone(time_t t, const char *zone, char *buf, size_t len)
 	if (cam_time_format_local(t, zone, buf, len) == -1)
 		cam_time_format_utc(t, buf, len);
 }
+
+void
+cam_time_format_human(time_t t, const char *zone, char *buf, size_t len)
+{
+	struct tm tm;
+	long off, a;
+	int w;
+
+	if (len == 0)
+		return;
+	if (zone == NULL || !cam_tz_valid(zone) ||
+	    in_zone(zone, TO_LOCAL, &t, &tm) == -1) {
+		if (gmtime_r(&t, &tm) == NULL) {
+			snprintf(buf, len, "invalid");
+			return;
+		}
+		tm.tm_gmtoff = 0;
+	}
+	off = tm.tm_gmtoff;
+	a = labs(off);
+	if (a % 3600 == 0)
+		w = snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d "
+		    "%c%02ld", (long long)tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    off < 0 ? '-' : '+', a / 3600);
+	else
+		w = snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d "
+		    "%c%02ld:%02ld", (long long)tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+	if (w < 0 || (size_t)w >= len)
+		buf[len - 1] = '\0';
+}

@@ -47,6 +47,16 @@ void cam_time_format_utc(time_t t, char *buf, size_t len);
 int cam_time_format_local(time_t t, const char *zone, char *buf, size_t len);
 /* The same, or UTC if zone cannot be used: a report still says when. */
 void cam_time_format_zone(time_t t, const char *zone, char *buf, size_t len);
+/*
+ * The one form in which a person reads an instant, in every message and
+ * every language: the site's zone, to the second, with the offset in
+ * whole hours when it is ("2026-12-06 14:03:12 +07", "... +05:30").
+ * UTC (+00) when zone is NULL or cannot be used.  Machine output (JSON,
+ * journal records) keeps RFC 3339.  CAM_TIME_HUMAN_LEN holds any.
+ */
+#define CAM_TIME_HUMAN_LEN	40
+void cam_time_format_human(time_t t, const char *zone, char *buf,
+    size_t len);
 /* Compact UTC form used in file names: "20261123T010000Z". */
 void cam_time_format_compact(time_t t, char *buf, size_t len);
 

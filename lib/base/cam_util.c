@@ -679,3 +679,71 @@ cam_strmap_free(struct cam_strmap *m)
 	free(m->val);
 	memset(m, 0, sizeof(*m));
 }
+
+void
+cam_fmt_size(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const unit[] = { "kB", "MB", "GB", "TB", "PB",
+	    "EB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (len == 0)
+		return;
+	if (bytes < 1000) {
+		snprintf(buf, len, "%u B", (unsigned)bytes);
+		return;
+	}
+	v /= 1000;
+	/* Move up while the rounded figure would read 1000 or more. */
+	while (u + 1 < sizeof(unit) / sizeof(unit[0]) && v >= 999.5) {
+		v /= 1000;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(buf, len, "%.1f %s", v, unit[u]);
+	else
+		snprintf(buf, len, "%.0f %s", v, unit[u]);
+}
+
+size_t
+cam_edit_distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b), d;
+	size_t *block, *p2, *p1, *c;
+
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	/* Three rows of the matrix: two back for the swap, one back, now. */
+	block = cam_xmalloc(3 * (lb + 1) * sizeof(*block));
+	p2 = block;
+	p1 = p2 + lb + 1;
+	c = p1 + lb + 1;
+	for (size_t j = 0; j <= lb; j++)
+		p1[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t *t;
+
+		c[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t x = p1[j - 1] + cost;
+
+			if (p1[j] + 1 < x)
+				x = p1[j] + 1;
+			if (c[j - 1] + 1 < x)
+				x = c[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && p2[j - 2] + 1 < x)
+				x = p2[j - 2] + 1;
+			c[j] = x;
+		}
+		t = p2;
+		p2 = p1;
+		p1 = c;
+		c = t;
+	}
+	d = p1[lb];
+	free(block);
+	return d > max ? max + 1 : d;
+}

@@ -112,6 +112,33 @@ size_t cam_utf8_seq(const void *p, size_t avail, uint32_t *cp);
 int cam_utf8_clean(const char *s, size_t len, int tab_ok);
 
 /*
+ * A size for people, in decimal units (1 kB = 1000 bytes, 1 MB = 10^6,
+ * 1 GB = 10^9, 1 TB = 10^12, as disks are sold): "512 B", "1.4 TB",
+ * "210 GB"; one decimal below 10 of a unit, none above.  Numbers are
+ * written the C way (a point) in every language.  Machine output (JSON,
+ * TSV columns) keeps exact bytes.  CAM_SIZE_LEN holds any.
+ */
+#define CAM_SIZE_LEN	16
+void cam_fmt_size(char *buf, size_t len, uint64_t bytes);
+
+/*
+ * How far a long loop (extraction, verification, pruning) has come, for
+ * a callback that shows it: done of total segments, bytes of
+ * total_bytes (done may pass total a little while a segment is read).
+ * The library only reports; lib/cli prints it, on a terminal only.
+ */
+struct cam_progress {
+	uint64_t done, total;
+	uint64_t bytes, total_bytes;
+};
+typedef void cam_progress_fn(void *arg, const struct cam_progress *p);
+
+/* The edit distance of a and b (insertions, deletions, substitutions and
+ * swaps of two neighbours count one each: optimal string alignment),
+ * stopped at max + 1 when it is larger; for "did you mean". */
+size_t cam_edit_distance(const char *a, const char *b, size_t max);
+
+/*
  * A map from strings to indexes, for finding a record by name in a big
  * table (a manifest's segments by file) in constant time.  Open
  * addressing with linear probing, kept at most half full.  Keys are

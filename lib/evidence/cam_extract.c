@@ -36,13 +36,26 @@ refuse(struct cam_extract *x, const char *reason)
 
 /* ---- the checks ---- */
 
+/* The cut reports bytes read of its clip; its segments are read in
+ * order, so those whose bytes are all behind are done. */
 static void
 progress(void *arg, uint64_t bytes)
 {
 	struct cam_extract *x = arg;
+	const struct cam_extract_clip *c = x->cutting;
+	struct cam_progress p = { x->segbase, x->nsegs, x->base + bytes,
+	    x->total };
+	uint64_t sum = 0;
 
-	if (x->o->progress != NULL)
-		x->o->progress(x->o->arg, x->base + bytes, x->total);
+	if (x->o->progress == NULL)
+		return;
+	for (size_t k = 0; c != NULL && k < c->nsrc; k++) {
+		sum += c->segs.v[c->srcseg[k]].bytes;
+		if (sum > bytes)
+			break;
+		p.done++;
+	}
+	x->o->progress(x->o->arg, &p);
 }
 
 /* Was this request id already used?  The caller holds the lock. */
@@ -125,10 +138,11 @@ find_clip(struct cam_extract *x, struct cam_extract_clip *c,
 		c->src[c->nsrc].end = s->end;
 		c->srcseg[c->nsrc++] = k;
 		x->total += s->bytes;
+		x->nsegs++;
 	}
 	if (c->nsrc == 0) {
-		cam_time_format_local(x->req.from, cfg->timezone, a, sizeof(a));
-		cam_time_format_local(x->req.to, cfg->timezone, b, sizeof(b));
+		cam_time_format_human(x->req.from, cfg->timezone, a, sizeof(a));
+		cam_time_format_human(x->req.to, cfg->timezone, b, sizeof(b));
 		return cam_errf(e, CAM_NO, "camera %s has no footage from %s "
 		    "to %s (outside what is recorded, or pruned)", c->camera,
 		    a, b);
@@ -261,6 +275,7 @@ add_clips(struct cam_extract *x, struct cam_err *e)
 			return cam_err_sys(e, "%s", tmp);
 		close(fd);
 		unlink(tmp);
+		x->cutting = c;
 		rc = cam_media_cut(c->src, c->nsrc, x->req.from, x->req.to,
 		    tmp, &c->cut, progress, x, e);
 		if (rc == 0)
@@ -271,6 +286,15 @@ add_clips(struct cam_extract *x, struct cam_err *e)
 			return -1;
 		for (size_t k = 0; k < c->nsrc; k++)
 			x->base += c->segs.v[c->srcseg[k]].bytes;
+		x->segbase += c->nsrc;
+		x->cutting = NULL;
+		/* The clip is whole: say so, whatever the cut last said. */
+		if (x->o->progress != NULL) {
+			struct cam_progress p = { x->segbase, x->nsegs,
+			    x->base, x->total };
+
+			x->o->progress(x->o->arg, &p);
+		}
 		sum_line(x, c->sha256, c->member);
 	}
 	return 0;

@@ -45,9 +45,10 @@ struct cam_extract_opts {
 	const struct cam_actor *actor;	/* who extracts */
 	const char *program;		/* "camextract VERSION", for custody */
 	time_t now;
-	/* Called now and then while clips are cut: bytes of footage read
-	 * so far (may pass total a little) of total; may be NULL. */
-	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	/* Called now and then while clips are cut: segments and bytes of
+	 * footage read so far (bytes may pass the total a little) of
+	 * all to read; may be NULL. */
+	cam_progress_fn *progress;
 	void *arg;
 };
 
@@ -78,6 +79,7 @@ struct cam_extract {
 	struct cam_extract_clip *clips;
 	size_t nclips;
 	uint64_t total;			/* bytes of footage to read */
+	uint64_t nsegs;			/* segments of footage to read */
 	int encrypted;			/* the archive is encrypted */
 
 	const struct cam_extract_opts *o;
@@ -88,6 +90,8 @@ struct cam_extract {
 	struct cam_buf sums;		/* SHA256SUMS */
 	struct cam_buf recipient;	/* certificate to encrypt to */
 	uint64_t base;			/* bytes read by earlier clips */
+	uint64_t segbase;		/* their segments */
+	const struct cam_extract_clip *cutting;	/* the clip being cut */
 	int lockfd;
 };
 

@@ -912,7 +912,7 @@ chain_revocation(struct vctx *c, const char *file, const char *subj,
 
 	if (err == X509_V_ERR_CERT_REVOKED) {
 		if (cam_crypto_revoked(c->store, cur, &when))
-			cam_time_format_zone(when, c->t->zone, date,
+			cam_time_format_human(when, c->t->zone, date,
 			    sizeof(date));
 		else
 			snprintf(date, sizeof(date), "an unknown date");
@@ -932,7 +932,7 @@ chain_revocation(struct vctx *c, const char *file, const char *subj,
 	char *issuer = name_str(X509_get_issuer_name(cur));
 
 	if (c->t->ca != NULL && cam_trust_stale(c->t->ca, c->now, &in) > 0)
-		cam_time_format_zone(in.next, c->t->zone, date, sizeof(date));
+		cam_time_format_human(in.next, c->t->zone, date, sizeof(date));
 	else
 		snprintf(date, sizeof(date), "an unknown date");
 	cam_errf(c->e, CAM_NO, "%s: signer %s: the revocation list of %s "
@@ -976,8 +976,8 @@ chain(struct vctx *c, const char *file, const char *subj, X509 *x,
 	char *at = depth > 0 && cur != NULL ?
 	    name_str(X509_get_subject_name(cur)) : NULL;
 	if (err == X509_V_ERR_CERT_HAS_EXPIRED) {
-		cam_time_format_utc(asn1_time(X509_get0_notAfter(cur ? cur :
-		    x)), until, sizeof(until));
+		cam_time_format_human(asn1_time(X509_get0_notAfter(cur ?
+		    cur : x)), c->t->zone, until, sizeof(until));
 		if (at != NULL)
 			cam_errf(c->e, CAM_NO, "%s: signer %s does not chain "
 			    "to a trusted CA: certificate has expired (the "
@@ -1602,7 +1602,8 @@ cam_request_verify(const struct cam_request *r, const char *path,
 	if (now > r->expires) {
 		char when[64];
 
-		cam_time_format_utc(r->expires, when, sizeof(when));
+		cam_time_format_human(r->expires, t->zone, when,
+		    sizeof(when));
 		cam_errf(e, CAM_NO, "%s: request %s expired at %s", path,
 		    r->id ? r->id : "?", when);
 		rc = CAM_REQ_EXPIRED;
@@ -1750,7 +1751,7 @@ stale_warning(const struct cam_trust *ca, const struct cam_config *cfg,
 
 	if (cfg->crl_expired_refuse || cam_trust_stale(ca, now, &in) == 0)
 		return;
-	cam_time_format_zone(in.next, cfg->timezone, when, sizeof(when));
+	cam_time_format_human(in.next, cfg->timezone, when, sizeof(when));
 	cam_buf_addf(&b, "the revocation list of %s is out of date (a new "
 	    "one was due on %s): a certificate revoked since is not known; "
 	    "accepted by the policy (crl_expired: warn); get the CA's "

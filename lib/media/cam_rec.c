@@ -168,6 +168,13 @@ struct rec {
 	 * the recorder's signal that it must end. */
 	const char *url;
 	atomic_int *quit;
+	/* For c->status: what was written, and when it was last told
+	 * (av_gettime_relative(); at first, the start) and with how many
+	 * bytes. */
+	struct cam_rec_status st;
+	int64_t key_at;		/* last keyframe written, 0: none */
+	int64_t st_at;
+	uint64_t st_bytes;
 };
 
 /* Subscribers are served this often at least while the camera sends
@@ -923,6 +930,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 			defer_rename(r, &r->seg);
 		if (next_us != AV_NOPTS_VALUE && end_us != INT64_MIN)
 			r->chain_us = end_us;
+		r->st.segments++;
 		if (r->c->verbose)
 			tell(r->c, CAM_REC_INFO, "segment %s (%lld frames, "
 			    "%s)", r->seg.rel, (long long)r->seg.frames, why);
@@ -1102,7 +1110,15 @@ write_packet(struct rec *r, int slot, AVPacket *pkt, struct cam_err *e)
 	av_packet_rescale_ts(pkt, ist->time_base, ost->time_base);
 	pkt->stream_index = ost->index;
 	pkt->pos = -1;
+	int key = slot == 0 && (pkt->flags & AV_PKT_FLAG_KEY);
+	int size = pkt->size;
+
 	ret = av_interleaved_write_frame(r->seg.oc, pkt);
+	if (ret >= 0) {
+		r->st.bytes += (uint64_t)size;
+		if (key)
+			r->key_at = av_gettime_relative();
+	}
 	if (ret < 0) {
 		if (r->seg.hw.err == ENOSPC || r->seg.hw.err == EDQUOT)
 			r->disk_full = 1;
@@ -1572,6 +1588,27 @@ settle(struct rec *r, char *why, size_t whylen)
 
 /* Read and write until the camera stops sending, we are asked to stop,
  * or the disk is full.  why says which. */
+/* Tell c->status what was written, if status_every seconds have gone
+ * by since it was last told. */
+static void
+status_tick(struct rec *r, int connected)
+{
+	const struct cam_rec_conf *c = r->c;
+	int64_t now = av_gettime_relative();
+
+	if (c->status == NULL || c->status_every <= 0 || r->quit != NULL)
+		return;
+	if (now - r->st_at < (int64_t)c->status_every * 1000000)
+		return;
+	r->st.bitrate = (double)(r->st.bytes - r->st_bytes) * 8 * 1e6 /
+	    (double)(now - r->st_at);
+	r->st.key_age_ms = r->key_at ? (now - r->key_at) / 1000 : -1;
+	r->st.connected = connected;
+	r->st_at = now;
+	r->st_bytes = r->st.bytes;
+	c->status(c->status_arg, &r->st);
+}
+
 static void
 pump(struct rec *r, char *why, size_t whylen)
 {
@@ -1637,6 +1674,7 @@ pump(struct rec *r, char *why, size_t whylen)
 		}
 		if (handle(r, pkt, read_at, why, whylen) == -1)
 			break;
+		status_tick(r, 1);
 	}
 	/* What was queued is recorded, whatever ended the reading. */
 	if (r->npend > 0) {
@@ -1650,6 +1688,7 @@ static void
 nap(struct rec *r, int seconds)
 {
 	for (int i = 0; i < seconds * 10 && !stopping(r); i++) {
+		status_tick(r, 0);
 		cam_live_pub_poll(r->live);
 		usleep(100 * 1000);
 	}
@@ -1851,6 +1890,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	memset(&r, 0, sizeof(r));
 	r.skew_us = INT64_MIN;
 	r.c = c;
+	r.st_at = av_gettime_relative();	/* the first status interval */
 	if (c->duration > 0)
 		r.end_at = av_gettime_relative() +
 		    (int64_t)c->duration * 1000000;

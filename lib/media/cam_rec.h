@@ -45,6 +45,15 @@ enum cam_rec_level {
 	CAM_REC_INFO,		/* progress, only when verbose */
 };
 
+/* What the recorder has done so far, for a person watching it. */
+struct cam_rec_status {
+	uint64_t segments;	/* closed and indexed since the start */
+	uint64_t bytes;		/* of media written since the start */
+	double bitrate;		/* bits/s over the last interval */
+	int64_t key_age_ms;	/* since the last keyframe; -1: none */
+	int connected;		/* reading from the camera now */
+};
+
 struct cam_rec_conf {
 	const char *site_dir;		/* for private/credentials */
 	const char *root;		/* storage root */
@@ -84,6 +93,15 @@ struct cam_rec_conf {
 	void (*prune)(void *arg, void (*gone)(void *garg, const char *file),
 	    void *garg);
 	void *prune_arg;
+	/*
+	 * Called from the recorder's thread about every status_every
+	 * seconds (whether the camera sends or not), with what it has
+	 * written: the program shows it to a person at a terminal.  NULL
+	 * or status_every 0: not called.
+	 */
+	void (*status)(void *arg, const struct cam_rec_status *st);
+	void *status_arg;
+	int status_every;
 };
 
 /* Take camera id's recorder lock (<root>/<id>/.lock), without waiting:

@@ -651,6 +651,18 @@ cam_prune(const struct cam_config *cfg, const char *host,
 	 * what it counts. */
 	if (capacity_excess(cfg, live, &need, e) == -1)
 		goto end;
+	/* What the loop below will delete, told first so that progress
+	 * can be shown against it. */
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].s->end >= cutoff && freed >= need)
+			break;
+		if (all[i].held)
+			continue;
+		res->due++;
+		res->due_bytes += all[i].s->bytes;
+		freed += all[i].s->bytes;
+	}
+	freed = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *why = NULL;
 		struct cam_segment *s = all[i].s;

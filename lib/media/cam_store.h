@@ -109,6 +109,9 @@ int cam_holds_cover(const struct cam_holds *h, const char *camera,
     time_t start, time_t end);
 
 struct cam_prune_result {
+	/* What is due, counted before the first deletion (held footage
+	 * not counted): each call of each may show deleted of due. */
+	uint64_t due, due_bytes;
 	uint64_t deleted, deleted_bytes;
 	uint64_t by_age, by_capacity;
 	uint64_t held;			/* due for deletion but held */

@@ -57,7 +57,7 @@ not_newer(const struct cam_trust *t, int n, const struct cam_crl_info *in,
 		    strcmp(have.issuer, in->issuer) != 0 ||
 		    have.last < in->last)
 			continue;
-		cam_time_format_zone(have.last, zone, when, sizeof(when));
+		cam_time_format_human(have.last, zone, when, sizeof(when));
 		cam_errf(e, CAM_NO, "%s: refused: the list in force for %s "
 		    "was issued on %s, %s", file, in->issuer, when,
 		    have.last == in->last ? "the same day and time as this "

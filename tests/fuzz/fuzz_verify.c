@@ -291,8 +291,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	ck.json = 1;
 	cam_err_clear(&e);
-	if (cam_audit_archive(path, NULL, &trust, tmp, SEED_TIME, &ck,
-	    &e) == -1) {
+	if (cam_audit_archive(path, NULL, &trust, tmp, SEED_TIME, NULL, NULL,
+	    &ck, &e) == -1) {
 		fprintf(stderr, "fuzz_verify: %s\n", e.msg);
 		abort();
 	}

@@ -586,9 +586,12 @@ test_sign(void)
 		    &e) == 0, "sign: a request that expires in ten days");
 		CHECK(vfy(q, NULL, 0, 0, exp, trust) == CAM_REQ_OK,
 		    "verify: at its expiry: accepted");
-		char want[128];
+		char want[128], shown[CAM_TIME_HUMAN_LEN];
+		/* Told in the one human form (the trust names no zone:
+		 * UTC, +00). */
+		cam_time_format_human(exp, NULL, shown, sizeof(shown));
 		snprintf(want, sizeof(want), "YC-12.yaml: request YC-2026-012 "
-		    "expired at %s", when);
+		    "expired at %s", shown);
 		CHECK(vfy(q, NULL, 0, 0, exp + 1, trust) == CAM_REQ_EXPIRED &&
 		    strstr(e.msg, want), "verify: a second after: refused as "
 		    "expired");
