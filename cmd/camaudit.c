@@ -18,6 +18,7 @@
 
 #include <libavutil/log.h>
 
+#include "base/cam_i18n.h"
 #include "audit/cam_audit_archive.h"
 #include "audit/cam_audit_cameras.h"
 #include "audit/cam_audit_config.h"
@@ -471,6 +472,18 @@ end:
 	return rc;
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "verify", N_("verify an extraction archive") },
+	{ "journals", N_("verify the journals' chains and seals") },
+	{ "recordings", N_("find recordings altered, missing, deleted, and gaps") },
+	{ "access", N_("who extracted or viewed footage, and what was refused") },
+	{ "config", N_("who changed the configuration, and changes made outside camctl") },
+	{ "cameras", N_("cameras with default passwords or without authentication") },
+	{ "report", N_("the month's report for the director") },
+	{ "crl", N_("the certificate revocation lists in force") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "verify", cmd_verify, 0 },
 	{ "journals", cmd_journals, 0 },
@@ -488,6 +501,7 @@ main(int argc, char **argv)
 	cam_cli_setup(prog, usage);
 	/* The camera probe's failures are reported as findings. */
 	av_log_set_level(AV_LOG_QUIET);
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -16,6 +16,7 @@
 
 #include <libavutil/log.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_crypto.h"
 #include "base/cam_setid.h"
 #include "base/cam_time.h"
@@ -1925,6 +1926,24 @@ cmd_crl(int argc, char **argv)
 	return cam_cli_usage_error("crl: unknown verb \"%s\"", v);
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "init", N_("make a new site: the configuration repository and the data root") },
+	{ "check", N_("validate the configuration (exit 1 if edits are not committed)") },
+	{ "commit", N_("validate the edited configuration and commit it") },
+	{ "history", N_("who changed the configuration, and when") },
+	{ "diff", N_("what changed in the configuration") },
+	{ "revert", N_("undo a committed change with a new commit") },
+	{ "camera", N_("add, remove, list, show, enable, disable or change cameras") },
+	{ "user", N_("add, remove or list the site's users and their roles") },
+	{ "units", N_("write the systemd units (or a cron file) for this host's cameras") },
+	{ "status", N_("which cameras record, and the storage (exit 1 if one has stopped)") },
+	{ "probe", N_("connect to a camera and show its stream") },
+	{ "seal", N_("seal the journals with the site key") },
+	{ "cert", N_("make camview's certificate and key") },
+	{ "crl", N_("add, list or remove certificate revocation lists") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "init", cmd_init, 0 },
 	{ "check", cmd_check, 0 },
@@ -1959,6 +1978,7 @@ main(int argc, char **argv)
 	 */
 	if (getuid() != 0 && (rc = cam_cli_setid()) != 0)
 		return rc;
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -16,6 +16,7 @@
 
 #include <libavutil/log.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_key.h"
 #include "base/cam_setid.h"
@@ -314,6 +315,13 @@ cmd_run(int argc, char **argv)
 	return rc;
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "request", N_("write a blank extraction request form") },
+	{ "sign", N_("sign a request (the director, the head of the requester's unit)") },
+	{ "run", N_("extract the footage a signed request names, into a signed archive") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "request", cmd_request, 0 },
 	{ "sign", cmd_sign, 0 },
@@ -351,6 +359,7 @@ main(int argc, char **argv)
 		cam_err_sys(&e, "cannot give up the service account's ids");
 		return cam_cli_fail(&e);
 	}
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/cam_i18n.h"
 #include "audit/cam_audit_journals.h"
 #include "base/cam_crypto.h"
 #include "base/cam_json.h"
@@ -814,6 +815,16 @@ cmd_audit_record(int argc, char **argv)
 	return cam_cli_audit_record(argc, argv, dir);
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "add", N_("write an entry in the logbook") },
+	{ "shift", N_("start or end a duty shift (end: hand over to the next guard)") },
+	{ "list", N_("read the logbook's entries") },
+	{ "show", N_("show one entry and its corrections") },
+	{ "correct", N_("correct an entry (the entry stays; the correction is added)") },
+	{ "verify", N_("check that the logbook was not altered") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "add", cmd_add, 0 },
 	{ "shift", cmd_shift, 1 },
@@ -836,6 +847,7 @@ main(int argc, char **argv)
 	 * carry on as the service account alone (cam_setid.h). */
 	if ((rc = cam_cli_setid()) != 0)
 		return rc;
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

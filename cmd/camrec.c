@@ -19,6 +19,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -723,6 +724,15 @@ end:
 	return rc;
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "record", N_("record a camera (what the recording service runs)") },
+	{ "recover", N_("repair a camera's last segment after a crash") },
+	{ "verify", N_("check every stored segment against its manifest") },
+	{ "prune", N_("delete footage past retention; free room when the disk is full") },
+	{ "hold", N_("keep footage from deletion as evidence: add, list, release") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "record", cmd_record, 0 },
 	{ "recover", cmd_recover, 0 },
@@ -745,6 +755,7 @@ main(int argc, char **argv)
 	cam_cli_setup(prog, usage);
 	cam_cli_flag('v', &verbose);
 	cam_cli_start(start);
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }
