@@ -104,6 +104,30 @@ cam_cli_usage_error(const char *fmt, ...)
 }
 
 void
+cam_cli_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, _(fmt), ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cam_cli_msgn(const char *one, const char *many, unsigned long n, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, n);
+	vfprintf(stderr, dngettext(CAM_TEXTDOMAIN, one, many, n), ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
 cam_cli_host(char *buf, size_t len)
 {
 	if (gethostname(buf, len) == -1)

@@ -33,6 +33,13 @@ int cam_cli_fail(const struct cam_err *e);
  * (translated); returns CAM_USAGE. */
 int cam_cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+/* "prog: message" on stderr, for a person: a note, a warning, what
+ * was done.  fmt is a msgid, translated here (cam_i18n.h); msgn picks
+ * one or many by n (ngettext), its arguments after n. */
+void cam_cli_msg(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+void cam_cli_msgn(const char *one, const char *many, unsigned long n, ...)
+    __attribute__((format(printf, 2, 4)));
 /* This host as camkit.yaml names hosts: gethostname up to the first
  * dot. */
 void cam_cli_host(char *buf, size_t len);
