@@ -231,7 +231,7 @@ cmd_recordings(int argc, char **argv)
 	    (to != NULL && cam_time_parse(to, s.cfg.timezone, &tto,
 	    &e) == -1)) {
 		cam_site_close(&s);
-		return cam_cli_usage_error("recordings: %s", e.msg);
+		return cam_cli_usage_error("recordings: %s", e.text);
 	}
 	if (cam_audit_recordings(&s, camera, tfrom, tto, &ck, &e) == -1) {
 		cam_site_close(&s);
@@ -276,7 +276,7 @@ cmd_access(int argc, char **argv)
 		return rc;
 	if (since != NULL && cam_time_parse(since, s.cfg.timezone, &tsince,
 	    &e) == -1) {
-		rc = cam_cli_usage_error("access: --since: %s", e.msg);
+		rc = cam_cli_usage_error("access: --since: %s", e.text);
 		goto end;
 	}
 	if (cam_trail_access(s.cfg.root, s.cfg.timezone, tsince, json, &out,
@@ -331,7 +331,7 @@ cmd_config(int argc, char **argv)
 	c.s = &s;
 	if (since != NULL && cam_time_parse(since, s.cfg.timezone, &c.since,
 	    &e) == -1) {
-		rc = cam_cli_usage_error("config: --since: %s", e.msg);
+		rc = cam_cli_usage_error("config: --since: %s", e.text);
 		goto end;
 	}
 	if (cam_audit_config_check(&c, &e) == -1) {

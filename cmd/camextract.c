@@ -173,11 +173,14 @@ static int
 refuse(const char *object, const char *reason, const struct cam_err *e)
 {
 	char why[CAM_ERR_MAX + 64];
-	const char *p = e->msg;
+	const char *p = e->text[0] != '\0' ? e->text : e->msg;
 
 	snprintf(why, sizeof(why), "%s: %s", reason, e->msg);
 	cam_cli_audit(object, "refused", why, NULL);
-	fprintf(stderr, "%s: refused (%s): ", prog, reason);
+	/* reason is the refusal's name (bad-request, expired...), as in
+	 * the audit trail */
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, _("refused (%s): "), reason);
 	for (int first = 1; *p; first = 0) {
 		size_t n = strcspn(p, "\n");
 		fprintf(stderr, "%s%.*s\n", first ? "" : "  ", (int)n, p);
@@ -247,8 +250,7 @@ run(struct cam_site *site, const struct cam_extract_opts *o, int tty)
 	cam_err_clear(&e);
 	if (cam_extract_run(&x, site, o, &e) == 0) {
 		if (x.sigs.warning != NULL)
-			fprintf(stderr, "%s: warning: %s\n", prog,
-			    x.sigs.warning);
+			cam_cli_msg("warning: %s", x.sigs.warning);
 		rc = granted(&x, o->out);
 	}
 	else if (x.refusal != NULL)

@@ -101,7 +101,7 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act,
 	c->verb = verb;
 	cam_err_clear(&e);
 	if (!cam_setid_trusted_dir(dir, why, sizeof(why))) {
-		fprintf(stderr, "%s: refused: %s\n", prog, why);
+		cam_cli_msg("refused: %s", why);
 		return CAM_NO;
 	}
 	if (cam_site_open(&c->site, dir, &e) == -1)
@@ -109,7 +109,7 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act,
 	c->open = 1;
 	cam_actor_self(&c->actor, c->site.cfg.root, dir);
 	if (!cam_setid_trusted_dir(c->site.cfg.root, why, sizeof(why))) {
-		fprintf(stderr, "%s: refused: the data root: %s\n", prog, why);
+		cam_cli_msg("refused: the data root: %s", why);
 		ctx_close(c);
 		return CAM_NO;
 	}
@@ -373,8 +373,8 @@ seal_logbook(struct ctx *c, struct cam_err *e)
 	}
 	if (access(key, F_OK) == -1 && errno == ENOENT) {
 		cam_setid_lower();
-		fprintf(stderr, "%s: warning: logbook not sealed: this host "
-		    "has no site key (%s)\n", prog, key);
+		cam_cli_msg("warning: logbook not sealed: this host has no "
+		    "site key (%s)", key);
 		return 1;
 	}
 	rc = cam_sealer_open(&s, key, crt, e);
@@ -521,9 +521,8 @@ cmd_shift(int argc, char **argv)
 	if (rc == -1 && e.code == CAM_OK)
 		e.code = CAM_ENV;
 	if (rc == 0 && !start && seal_logbook(&c, &e) == -1) {
-		fprintf(stderr, "%s: warning: shift ended (entry %" PRIu64
-		    ") but the logbook was not sealed: %s\n", prog, rec.seq,
-		    e.msg);
+		cam_cli_msg("warning: shift ended (entry %" PRIu64 ") but the "
+		    "logbook was not sealed: %s", rec.seq, e.text);
 		cam_err_clear(&e);
 	}
 	return done(&c, to, rc, &e, rc == 0 ? rec.seq : 0);
@@ -619,7 +618,7 @@ parse_when(const char *s, const char *zone, time_t *t, const char *what)
 
 	cam_err_clear(&e);
 	if (cam_time_parse(s, zone, t, &e) == -1)
-		return cam_cli_usage_error("list: %s: %s", what, e.msg);
+		return cam_cli_usage_error("list: %s: %s", what, e.text);
 	return 0;
 }
 
@@ -720,8 +719,8 @@ cmd_show(int argc, char **argv)
 		return cam_cli_fail(&e);
 	}
 	if ((en = cam_logbook_get(&lb, seq)) == NULL) {
-		fprintf(stderr, "%s: show: the logbook has no entry %" PRIu64
-		    " (it has %zu)\n", prog, seq, lb.n);
+		cam_cli_msg("show: the logbook has no entry %" PRIu64
+		    " (it has %zu)", seq, lb.n);
 		cam_logbook_free(&lb);
 		ctx_close(&c);
 		return CAM_NO;
@@ -729,25 +728,28 @@ cmd_show(int argc, char **argv)
 	if (cam_time_format_local(en->time, c.site.cfg.timezone, t,
 	    sizeof(t)) == -1)
 		cam_time_format_utc(en->time, t, sizeof(t));
-	printf("entry:   %" PRIu64 "\nkind:    %s\ntime:    %s\nhost:    %s\n",
-	    en->seq, en->kind, t, en->host);
+	/* For a person: the labels in the reader's language (the kind is
+	 * the logbook's own word, as camlog list and --json give it). */
+	printf(_("entry:   %" PRIu64 "\nkind:    %s\ntime:    %s\n"
+	    "host:    %s\n"), en->seq, en->kind, t, en->host);
 	if (en->author[0] != '\0')
-		printf("author:  %s\n", en->author);
+		printf(_("author:  %s\n"), en->author);
 	if (en->camera != NULL)
-		printf("camera:  %s\n", en->camera);
+		printf(_("camera:  %s\n"), en->camera);
 	if (en->corrects != 0)
-		printf("corrects: %" PRIu64 "\n", en->corrects);
+		printf(_("corrects: %" PRIu64 "\n"), en->corrects);
 	for (size_t i = seq; i < lb.n; i++)
 		if (lb.e[i].corrects == seq)
-			printf("corrected by: %" PRIu64 " (%s)\n", lb.e[i].seq,
-			    lb.e[i].author);
+			printf(_("corrected by: %" PRIu64 " (%s)\n"),
+			    lb.e[i].seq, lb.e[i].author);
 	if (en->who != NULL)
-		printf("%s %s\n", strcmp(en->kind, "shift-end") == 0 ?
-		    "handover to:" : "takes over from:", en->who);
+		printf(strcmp(en->kind, "shift-end") == 0 ?
+		    _("handover to: %s\n") : _("takes over from: %s\n"),
+		    en->who);
 	if (en->text != NULL)
 		printf("\n%s\n", en->text);
 	else
-		printf("data:    %s\n", en->data);
+		printf(_("data:    %s\n"), en->data);
 	cam_logbook_free(&lb);
 	ctx_close(&c);
 	return fflush(stdout) == 0 ? 0 : CAM_ENV;
@@ -800,10 +802,12 @@ cmd_verify(int argc, char **argv)
 		ctx_close(&c);
 		return cam_cli_fail(&e);
 	}
-	printf("%s: ok: %" PRIu64 " records, %" PRIu64 " seals (the last "
-	    "covers record %" PRIu64 "), %" PRIu64 " witnessed%s\n", c.path,
-	    rep.records, rep.seals, rep.sealed, rep.witnessed, unsealed ?
-	    "; the newest not sealed yet, within the seal interval" : "");
+	printf(unsealed ? _("%s: ok: %" PRIu64 " records, %" PRIu64 " seals "
+	    "(the last covers record %" PRIu64 "), %" PRIu64 " witnessed; "
+	    "the newest not sealed yet, within the seal interval\n") :
+	    _("%s: ok: %" PRIu64 " records, %" PRIu64 " seals (the last "
+	    "covers record %" PRIu64 "), %" PRIu64 " witnessed\n"), c.path,
+	    rep.records, rep.seals, rep.sealed, rep.witnessed);
 	audit(&c, CAM_LOGBOOK_FILE, "granted", NULL);
 	ctx_close(&c);
 	return fflush(stdout) == 0 ? 0 : CAM_ENV;

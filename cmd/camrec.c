@@ -257,7 +257,7 @@ on_low_space(void *arg, void (*gone)(void *, const char *), void *garg)
 
 	cam_err_clear(&e);
 	if (verbose)
-		fprintf(stderr, "%s: low on space: pruning\n", prog);
+		cam_cli_msg("low on space: pruning");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (run_prune(f->s, f->host, 0, time(NULL), prune_gone, &g, &res,
 	    &e) == -1) {
@@ -266,8 +266,8 @@ on_low_space(void *arg, void (*gone)(void *, const char *), void *garg)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (verbose)
-		fprintf(stderr, "%s: low on space: pruned %llu segments in "
-		    "%.1f s\n", prog, (unsigned long long)res.deleted,
+		cam_cli_msg("low on space: pruned %llu segments in %.1f s",
+		    (unsigned long long)res.deleted,
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 }
@@ -380,9 +380,8 @@ cmd_prune(int argc, char **argv)
 		audit_prune(&res, a, b);
 	print_prune(&out, &res, dry, a, b);
 	if (res.still_over) {
-		fprintf(stderr, "%s: %s is still over its capacity limit "
-		    "(held footage, or files camkit did not write)\n", prog,
-		    s.cfg.root);
+		cam_cli_msg("%s is still over its capacity limit (held "
+		    "footage, or files camkit did not write)", s.cfg.root);
 		rc = CAM_NO;
 	}
 end:
@@ -582,7 +581,7 @@ cmd_record(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (cam_duration_parse(optarg, &duration, &e) == -1)
-				return cam_cli_usage_error("record: --for: %s", e.msg);
+				return cam_cli_usage_error("record: --for: %s", e.text);
 			break;
 		default:
 			return cam_cli_usage_error("record: bad option");
