@@ -1227,8 +1227,8 @@ user_edit(int argc, char **argv, int add)
 		case 'r':
 			if ((bit = cam_role_parse(optarg)) == 0) {
 				cam_buf_free(&msg);
-				return cam_cli_usage_error("user: unknown role \"%s\" "
-				    "(" CAM_ROLE_NAMES ")", optarg);
+				return cam_cli_usage_error("user: unknown role "
+				    "\"%s\" (%s)", optarg, CAM_ROLE_NAMES);
 			}
 			u.roles |= bit;
 			break;
