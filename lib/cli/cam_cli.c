@@ -266,6 +266,22 @@ cam_cli_audit_ready(struct cam_err *e)
 	return rc;
 }
 
+/* The record's word for an outcome, as a person reads it. */
+static const char *
+outcome_text(const char *outcome)
+{
+	static const char *const words[][2] = {
+		{ "granted", N_("granted") },
+		{ "refused", N_("refused") },
+		{ "failed", N_("failed") },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(outcome, words[i][0]) == 0)
+			return _(words[i][1]);
+	return outcome;
+}
+
 int
 cam_cli_audit(const char *object, const char *outcome, const char *reason,
     const char *detail)
@@ -289,9 +305,8 @@ cam_cli_audit(const char *object, const char *outcome, const char *reason,
 	}
 	if (rc == -1) {
 		fprintf(stderr, "%s: %s: ", cli_prog, cli_verb);
-		/* outcome is the record's word: granted, refused, failed */
 		fprintf(stderr, _("%s, yet not in the audit trail: %s"),
-		    outcome, e.text);
+		    outcome_text(outcome), e.text);
 		fputc('\n', stderr);
 		cli_unrecorded = 1;
 	}
