@@ -235,7 +235,15 @@ expect_success 'set-id programs ignore $CAMKIT_LOCALEDIR' '
 	chmod -R a+rX loc &&
 	LANG=$VI CAMKIT_LOCALEDIR=$T/loc must_fail 2 as $u "$T/sbin/camlog" frob 2>setid.err &&
 	hasnt "CALLER-CATALOGUE" setid.err &&
-	has "frob" setid.err &&
+	has "^camlog: unknown verb \"frob\"" setid.err &&
+	# its own catalogue, beside it, it reads, in the caller'"'"'s language
+	# even in the set-id child, whose environment is PATH alone
+	cp -R "$CAMKIT_BIN/locale" sbin/locale && chmod -R a+rX sbin/locale &&
+	LANG=$VI CAMKIT_LOCALEDIR=$T/loc must_fail 2 as $u "$T/sbin/camlog" frob 2>setid.err &&
+	hasnt "CALLER-CATALOGUE" setid.err &&
+	has "^camlog: không có lệnh \"frob\"" setid.err &&
+	LANG=$VI must_fail 2 as $u "$T/sbin/camlog" shift 2>setid.err &&
+	has "^camlog: shift: bắt đầu \(start\) hay kết thúc \(end\) ca\?" setid.err &&
 	LANG=$VI CAMKIT_LOCALEDIR=$T/loc must_fail 2 as $u "$CAMKIT_BIN/camlog" frob 2>notsetid.err &&
 	has "CALLER-CATALOGUE frob" notsetid.err
 '

@@ -639,12 +639,31 @@ end:
 	return rc;
 }
 
+/* A value of LANGUAGE that only names languages ("vi_VN:vi"): no path
+ * into another catalogue. */
+static int
+language_ok(const char *l)
+{
+	return l != NULL && l[0] != '\0' && strlen(l) < 64 &&
+	    strspn(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.@:-") == strlen(l) && strstr(l, "..") == NULL;
+}
+
 int
 cam_cli_setid(void)
 {
 	struct cam_err e;
+	char language[64] = "";
 	int status;
 
+	/*
+	 * The set-id child's environment is PATH alone (cam_setid.h), but
+	 * its language is the caller's: LANGUAGE, which gettext reads at
+	 * each message, holds it when the caller's locale is not
+	 * generated here (cam_i18n_init), or when the caller set it.
+	 */
+	if (language_ok(getenv("LANGUAGE")))
+		snprintf(language, sizeof(language), "%s", getenv("LANGUAGE"));
 	cam_err_clear(&e);
 	switch (cam_setid_init(&status, &e)) {
 	case -1:
@@ -655,5 +674,7 @@ cam_cli_setid(void)
 			    e.text[0] != '\0' ? e.text : e.msg);
 		_exit(status);
 	}
+	if (language[0] != '\0' && getenv("LANGUAGE") == NULL)
+		(void)setenv("LANGUAGE", language, 1);
 	return 0;
 }
