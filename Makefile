@@ -97,6 +97,9 @@ XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	-kcam_err_sys:2 -kcam_err_git:2 -kcam_err_av:3 -kcam_err_archive:3 \
 	-kcam_err_ssl:2 -kcam_err_wrap:3 -kcam_msg_format:2 \
 	-kcam_yaml_errf:4 -kcam_schema_err:3 -kcam_cli_usage_error:1 \
+	-kcam_cli_msg:1 -kcam_cli_msgn:1,2 \
+	--flag=cam_cli_msg:1:c-format --flag=cam_cli_msgn:1:c-format \
+	--flag=cam_cli_msgn:2:c-format \
 	--flag=cam_errf:3:c-format --flag=cam_err_addf:3:c-format \
 	--flag=cam_err_sys:2:c-format --flag=cam_err_git:2:c-format \
 	--flag=cam_err_av:3:c-format --flag=cam_err_archive:3:c-format \

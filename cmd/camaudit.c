@@ -18,6 +18,7 @@
 
 #include <libavutil/log.h>
 
+#include "base/cam_i18n.h"
 #include "audit/cam_audit_archive.h"
 #include "audit/cam_audit_cameras.h"
 #include "audit/cam_audit_config.h"
@@ -236,7 +237,7 @@ cmd_recordings(int argc, char **argv)
 	    (to != NULL && cam_time_parse(to, s.cfg.timezone, &tto,
 	    &e) == -1)) {
 		cam_site_close(&s);
-		return cam_cli_usage_error("recordings: %s", e.msg);
+		return cam_cli_usage_error("recordings: %s", e.text);
 	}
 	if (cam_audit_recordings(&s, camera, tfrom, tto, &ck, &e) == -1) {
 		cam_site_close(&s);
@@ -281,7 +282,7 @@ cmd_access(int argc, char **argv)
 		return rc;
 	if (since != NULL && cam_time_parse(since, s.cfg.timezone, &tsince,
 	    &e) == -1) {
-		rc = cam_cli_usage_error("access: --since: %s", e.msg);
+		rc = cam_cli_usage_error("access: --since: %s", e.text);
 		goto end;
 	}
 	if (cam_trail_access(s.cfg.root, s.cfg.timezone, tsince, json, &out,
@@ -336,7 +337,7 @@ cmd_config(int argc, char **argv)
 	c.s = &s;
 	if (since != NULL && cam_time_parse(since, s.cfg.timezone, &c.since,
 	    &e) == -1) {
-		rc = cam_cli_usage_error("config: --since: %s", e.msg);
+		rc = cam_cli_usage_error("config: --since: %s", e.text);
 		goto end;
 	}
 	if (cam_audit_config_check(&c, &e) == -1) {
@@ -477,6 +478,18 @@ end:
 	return rc;
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "verify", N_("verify an extraction archive") },
+	{ "journals", N_("verify the journals' chains and seals") },
+	{ "recordings", N_("find recordings altered, missing, deleted, and gaps") },
+	{ "access", N_("who extracted or viewed footage, and what was refused") },
+	{ "config", N_("who changed the configuration, and changes made outside camctl") },
+	{ "cameras", N_("cameras with default passwords or without authentication") },
+	{ "report", N_("the month's report for the director") },
+	{ "crl", N_("the certificate revocation lists in force") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "verify", cmd_verify, 0 },
 	{ "journals", cmd_journals, 0 },
@@ -494,6 +507,7 @@ main(int argc, char **argv)
 	cam_cli_setup(prog, usage);
 	/* The camera probe's failures are reported as findings. */
 	av_log_set_level(AV_LOG_QUIET);
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -220,10 +220,10 @@ record_init(void)
 	if (cam_site_open(&s, dir, &e) == -1)
 		return cam_cli_fail(&e);
 	if (s.cfg.root == NULL || stat(s.cfg.root, &st) == -1) {
-		fprintf(stderr, "%s: note: the data root %s does not exist "
-		    "yet: create it (\"make install\" as root does), or set "
-		    "storage.root and commit, before any other act\n", prog,
-		    s.cfg.root ? s.cfg.root : "(none)");
+		cam_cli_msg("note: the data root %s does not exist yet: "
+		    "create it (\"make install\" as root does), or set "
+		    "storage.root and commit, before any other act",
+		    s.cfg.root ? s.cfg.root : _("(none)"));
 	} else {
 		cam_cli_audit_root(s.cfg.root, dir);
 		snprintf(detail, sizeof(detail), "{\"commit\":\"%s\"}", s.rev);
@@ -248,8 +248,8 @@ view_cert(const char *host)
 		return -1;
 	}
 	if (rc == 1)
-		printf("made %s/%s (self-signed; camview(1) says how to use "
-		    "the office's own)\n", dir, CAM_VIEW_CERT);
+		printf(_("made %s/%s (self-signed; camview(1) says how to use "
+		    "the office's own)\n"), dir, CAM_VIEW_CERT);
 	return 0;
 }
 
@@ -302,7 +302,7 @@ init_as_root(const char *name, const char *host, const char *zone,
 		goto end;
 	if (cam_site_init(dir, name, host, zone, storage, e) == -1)
 		goto end;
-	printf("initialised %s\n", dir);
+	printf(_("initialised %s\n"), dir);
 	if (view_cert(host ? host : "localhost") == -1) {
 		cam_errf(e, CAM_ENV, "camview's certificate: see above");
 		goto end;
@@ -310,13 +310,13 @@ init_as_root(const char *name, const char *host, const char *zone,
 	if (have && cam_account_give(dir, &svc, e) == -1)
 		goto end;
 	if (have)
-		printf("%s and %s are the service account's (%s)\n", dir,
-		    storage ? storage : "its data root", svc.user);
+		printf(_("%s and %s are the service account's (%s)\n"), dir,
+		    storage ? storage : _("its data root"), svc.user);
 	else if (storage != NULL)
-		fprintf(stderr, "%s: note: no service account found (camctl "
+		cam_cli_msg("note: no service account found (camctl "
 		    "is not installed set-user-id, and %s was not there): "
 		    "%s and %s stay root's; \"make install-privileges\" "
-		    "hands them over\n", prog, storage, dir, storage);
+		    "hands them over", storage, dir, storage);
 	rc = 0;
 end:
 	cam_account_root_end(&ids);
@@ -386,7 +386,7 @@ cmd_init(int argc, char **argv)
 		return cam_cli_fail(&e);
 	if (cam_site_init(dir, name, host, zone, storage, &e) == -1)
 		return cam_cli_fail(&e);
-	printf("initialised %s\n", dir);
+	printf(_("initialised %s\n"), dir);
 	if (view_cert(host ? host : "localhost") == -1)
 		return CAM_ENV;
 	return record_init();
@@ -427,9 +427,8 @@ cmd_check(int argc, char **argv)
 			printf("lock\t%s\n", p);
 		}
 		if (nl > 0) {
-			fprintf(stderr, "%s: git lock files are left in %s/.git: "
-			    "if no git command is running, remove them\n",
-			    prog, dir);
+			cam_cli_msg("git lock files are left in %s/.git: if "
+			    "no git command is running, remove them", dir);
 			rc = CAM_NO;
 		}
 		cam_buf_free(&locks);
@@ -441,9 +440,10 @@ cmd_check(int argc, char **argv)
 			printf("uncommitted\t%.*s\n", (int)len, p);
 			p += len + (p[len] == '\n');
 		}
-		fprintf(stderr, "%s: %s: %d uncommitted change%s, not in "
-		    "force: commit them with camctl commit -m MESSAGE\n", prog,
-		    dir, n, n == 1 ? "" : "s");
+		cam_cli_msgn("%s: %d uncommitted change, not in force: "
+		    "commit it with camctl commit -m MESSAGE", "%s: %d "
+		    "uncommitted changes, not in force: commit them with "
+		    "camctl commit -m MESSAGE", (unsigned long)n, dir, n);
 		rc = CAM_NO;
 		/* Say now whether the edited file would pass. */
 		snprintf(path, sizeof(path), "%s/%s", dir, CAM_CONFIG_FILE);
@@ -620,8 +620,8 @@ cmd_history(int argc, char **argv)
 		if (cam_repo_open(&s.repo, dir, &e2) == -1)
 			return cam_cli_fail(&e2);
 		cam_cli_fail(&e);
-		fprintf(stderr, "%s: the configuration in force is invalid; "
-		    "times are shown in UTC\n", prog);
+		fprintf(stderr, "%s: %s\n", prog, _("the configuration in "
+		    "force is invalid; times are shown in UTC"));
 		h.zone = "UTC";
 	} else
 		h.zone = s.cfg.timezone;
@@ -792,7 +792,7 @@ read_credentials(const char *username, const char *pwfile, char **password,
 	if (pwfile == NULL)
 		pwfile = "-";
 	if (strcmp(pwfile, "-") == 0 && isatty(STDIN_FILENO))
-		fprintf(stderr, "password for %s: ", username);
+		fprintf(stderr, _("password for %s: "), username);
 	if (cam_secret_read_line(pwfile, password, e) == -1 ||
 	    cam_secret_valid("user name", username, e) == -1 ||
 	    cam_secret_valid("password", *password, e) == -1)
@@ -1197,11 +1197,12 @@ user_groups(const char *name)
 	if (cam_account_groups(name, roles, &done, &todo, &e) == -1)
 		rc = cam_cli_fail(&e);
 	if (done.len > 0)
-		printf("groups of %s changed:\n%s", name, cam_buf_str(&done));
+		printf(_("groups of %s changed:\n%s"), name,
+		    cam_buf_str(&done));
 	if (todo.len > 0)
-		fprintf(stderr, "%s: note: %s is recorded, but its groups "
-		    "need the superuser: the administrator must run\n%s",
-		    prog, name, cam_buf_str(&todo));
+		cam_cli_msg("note: %s is recorded, but its groups need the "
+		    "superuser: the administrator must run\n%s", name,
+		    cam_buf_str(&todo));
 	cam_buf_free(&done);
 	cam_buf_free(&todo);
 	return rc;
@@ -1229,8 +1230,8 @@ user_edit(int argc, char **argv, int add)
 		case 'r':
 			if ((bit = cam_role_parse(optarg)) == 0) {
 				cam_buf_free(&msg);
-				return cam_cli_usage_error("user: unknown role \"%s\" "
-				    "(" CAM_ROLE_NAMES ")", optarg);
+				return cam_cli_usage_error("user: unknown role "
+				    "\"%s\" (%s)", optarg, CAM_ROLE_NAMES);
 			}
 			u.roles |= bit;
 			break;
@@ -1422,8 +1423,8 @@ cmd_units(int argc, char **argv)
 		rc = cam_cli_fail(&e);
 	else {
 		fputs(cam_buf_str(&written), stdout);
-		fprintf(stderr, "%s: %d camera%s recorded on %s\n", prog, n,
-		    n == 1 ? "" : "s", host);
+		cam_cli_msgn("%d camera recorded on %s",
+		    "%d cameras recorded on %s", (unsigned long)n, n, host);
 	}
 	cam_buf_free(&written);
 	cam_site_close(&s);
@@ -1543,8 +1544,9 @@ cmd_status(int argc, char **argv)
 	status_storage(&out, json, n, &s.cfg, live, rate, stale);
 	rc = print_buf(&out);
 	if (rc == 0 && stale > 0) {
-		fprintf(stderr, "%s: %d camera%s without a recent segment\n",
-		    prog, stale, stale == 1 ? "" : "s");
+		cam_cli_msgn("%d camera without a recent segment",
+		    "%d cameras without a recent segment",
+		    (unsigned long)stale, stale);
 		rc = CAM_NO;
 	}
 end:
@@ -1833,9 +1835,9 @@ crl_add(int argc, char **argv)
 	if (add.stale) {
 		cam_time_format_human(add.info.next, s.cfg.timezone, when,
 		    sizeof(when));
-		fprintf(stderr, "%s: warning: %s: this list is already out "
-		    "of date (a new one was due on %s); get the current one "
-		    "from the CA\n", prog, argv[1], when);
+		cam_cli_msg("warning: %s: this list is already out of date "
+		    "(a new one was due on %s); get the current one from "
+		    "the CA", argv[1], when);
 	}
 	cam_crl_describe(&add.info, s.cfg.timezone, &desc);
 	printf("committed\t%.12s\t%s\n%s\t%s\n", add.id, add.msg, add.rel,
@@ -1941,6 +1943,24 @@ cmd_crl(int argc, char **argv)
 	return cam_cli_usage_error("crl: unknown verb \"%s\"", v);
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "init", N_("make a new site: the configuration repository and the data root") },
+	{ "check", N_("validate the configuration (exit 1 if edits are not committed)") },
+	{ "commit", N_("validate the edited configuration and commit it") },
+	{ "history", N_("who changed the configuration, and when") },
+	{ "diff", N_("what changed in the configuration") },
+	{ "revert", N_("undo a committed change with a new commit") },
+	{ "camera", N_("add, remove, list, show, enable, disable or change cameras") },
+	{ "user", N_("add, remove or list the site's users and their roles") },
+	{ "units", N_("write the systemd units (or a cron file) for this host's cameras") },
+	{ "status", N_("which cameras record, and the storage (exit 1 if one has stopped)") },
+	{ "probe", N_("connect to a camera and show its stream") },
+	{ "seal", N_("seal the journals with the site key") },
+	{ "cert", N_("make camview's certificate and key") },
+	{ "crl", N_("add, list or remove certificate revocation lists") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "init", cmd_init, 0 },
 	{ "check", cmd_check, 0 },
@@ -1976,6 +1996,7 @@ main(int argc, char **argv)
 	 */
 	if (getuid() != 0 && (rc = cam_cli_setid()) != 0)
 		return rc;
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -174,11 +174,14 @@ static int
 refuse(const char *object, const char *reason, const struct cam_err *e)
 {
 	char why[CAM_ERR_MAX + 64];
-	const char *p = e->msg;
+	const char *p = e->text[0] != '\0' ? e->text : e->msg;
 
 	snprintf(why, sizeof(why), "%s: %s", reason, e->msg);
 	cam_cli_audit(object, "refused", why, NULL);
-	fprintf(stderr, "%s: refused (%s): ", prog, reason);
+	/* reason is the refusal's name (bad-request, expired...), as in
+	 * the audit trail */
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, _("refused (%s): "), reason);
 	for (int first = 1; *p; first = 0) {
 		size_t n = strcspn(p, "\n");
 		fprintf(stderr, "%s%.*s\n", first ? "" : "  ", (int)n, p);
@@ -234,8 +237,7 @@ run(struct cam_site *site, const struct cam_extract_opts *o,
 	cam_cli_meter_end(m);
 	if (rc == 0) {
 		if (x.sigs.warning != NULL)
-			fprintf(stderr, "%s: warning: %s\n", prog,
-			    x.sigs.warning);
+			cam_cli_msg("warning: %s", x.sigs.warning);
 		rc = granted(&x, o->out);
 	}
 	else if (x.refusal != NULL)
@@ -302,6 +304,13 @@ cmd_run(int argc, char **argv)
 	return rc;
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "request", N_("write a blank extraction request form") },
+	{ "sign", N_("sign a request (the director, the head of the requester's unit)") },
+	{ "run", N_("extract the footage a signed request names, into a signed archive") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "request", cmd_request, 0 },
 	{ "sign", cmd_sign, 0 },
@@ -339,6 +348,7 @@ main(int argc, char **argv)
 		cam_err_sys(&e, "cannot give up the service account's ids");
 		return cam_cli_fail(&e);
 	}
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

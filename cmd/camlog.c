@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/cam_i18n.h"
 #include "audit/cam_audit_journals.h"
 #include "base/cam_crypto.h"
 #include "base/cam_json.h"
@@ -100,7 +101,7 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act,
 	c->verb = verb;
 	cam_err_clear(&e);
 	if (!cam_setid_trusted_dir(dir, why, sizeof(why))) {
-		fprintf(stderr, "%s: refused: %s\n", prog, why);
+		cam_cli_msg("refused: %s", why);
 		return CAM_NO;
 	}
 	if (cam_site_open(&c->site, dir, &e) == -1)
@@ -108,7 +109,7 @@ ctx_open(struct ctx *c, const char *verb, enum cam_action act,
 	c->open = 1;
 	cam_actor_self(&c->actor, c->site.cfg.root, dir);
 	if (!cam_setid_trusted_dir(c->site.cfg.root, why, sizeof(why))) {
-		fprintf(stderr, "%s: refused: the data root: %s\n", prog, why);
+		cam_cli_msg("refused: the data root: %s", why);
 		ctx_close(c);
 		return CAM_NO;
 	}
@@ -368,8 +369,8 @@ seal_logbook(struct ctx *c, struct cam_err *e)
 	}
 	if (access(key, F_OK) == -1 && errno == ENOENT) {
 		cam_setid_lower();
-		fprintf(stderr, "%s: warning: logbook not sealed: this host "
-		    "has no site key (%s)\n", prog, key);
+		cam_cli_msg("warning: logbook not sealed: this host has no "
+		    "site key (%s)", key);
 		return 1;
 	}
 	rc = cam_sealer_open(&s, key, crt, e);
@@ -516,9 +517,8 @@ cmd_shift(int argc, char **argv)
 	if (rc == -1 && e.code == CAM_OK)
 		e.code = CAM_ENV;
 	if (rc == 0 && !start && seal_logbook(&c, &e) == -1) {
-		fprintf(stderr, "%s: warning: shift ended (entry %" PRIu64
-		    ") but the logbook was not sealed: %s\n", prog, rec.seq,
-		    e.msg);
+		cam_cli_msg("warning: shift ended (entry %" PRIu64 ") but the "
+		    "logbook was not sealed: %s", rec.seq, e.text);
 		cam_err_clear(&e);
 	}
 	return done(&c, to, rc, &e, rc == 0 ? rec.seq : 0);
@@ -614,7 +614,7 @@ parse_when(const char *s, const char *zone, time_t *t, const char *what)
 
 	cam_err_clear(&e);
 	if (cam_time_parse(s, zone, t, &e) == -1)
-		return cam_cli_usage_error("list: %s: %s", what, e.msg);
+		return cam_cli_usage_error("list: %s: %s", what, e.text);
 	return 0;
 }
 
@@ -715,32 +715,35 @@ cmd_show(int argc, char **argv)
 		return cam_cli_fail(&e);
 	}
 	if ((en = cam_logbook_get(&lb, seq)) == NULL) {
-		fprintf(stderr, "%s: show: the logbook has no entry %" PRIu64
-		    " (it has %zu)\n", prog, seq, lb.n);
+		cam_cli_msg("show: the logbook has no entry %" PRIu64
+		    " (it has %zu)", seq, lb.n);
 		cam_logbook_free(&lb);
 		ctx_close(&c);
 		return CAM_NO;
 	}
 	cam_time_format_human(en->time, c.site.cfg.timezone, t, sizeof(t));
-	printf("entry:   %" PRIu64 "\nkind:    %s\ntime:    %s\nhost:    %s\n",
-	    en->seq, en->kind, t, en->host);
+	/* For a person: the labels in the reader's language (the kind is
+	 * the logbook's own word, as camlog list and --json give it). */
+	printf(_("entry:   %" PRIu64 "\nkind:    %s\ntime:    %s\n"
+	    "host:    %s\n"), en->seq, en->kind, t, en->host);
 	if (en->author[0] != '\0')
-		printf("author:  %s\n", en->author);
+		printf(_("author:  %s\n"), en->author);
 	if (en->camera != NULL)
-		printf("camera:  %s\n", en->camera);
+		printf(_("camera:  %s\n"), en->camera);
 	if (en->corrects != 0)
-		printf("corrects: %" PRIu64 "\n", en->corrects);
+		printf(_("corrects: %" PRIu64 "\n"), en->corrects);
 	for (size_t i = seq; i < lb.n; i++)
 		if (lb.e[i].corrects == seq)
-			printf("corrected by: %" PRIu64 " (%s)\n", lb.e[i].seq,
-			    lb.e[i].author);
+			printf(_("corrected by: %" PRIu64 " (%s)\n"),
+			    lb.e[i].seq, lb.e[i].author);
 	if (en->who != NULL)
-		printf("%s %s\n", strcmp(en->kind, "shift-end") == 0 ?
-		    "handover to:" : "takes over from:", en->who);
+		printf(strcmp(en->kind, "shift-end") == 0 ?
+		    _("handover to: %s\n") : _("takes over from: %s\n"),
+		    en->who);
 	if (en->text != NULL)
 		printf("\n%s\n", en->text);
 	else
-		printf("data:    %s\n", en->data);
+		printf(_("data:    %s\n"), en->data);
 	cam_logbook_free(&lb);
 	ctx_close(&c);
 	return fflush(stdout) == 0 ? 0 : CAM_ENV;
@@ -793,10 +796,12 @@ cmd_verify(int argc, char **argv)
 		ctx_close(&c);
 		return cam_cli_fail(&e);
 	}
-	printf("%s: ok: %" PRIu64 " records, %" PRIu64 " seals (the last "
-	    "covers record %" PRIu64 "), %" PRIu64 " witnessed%s\n", c.path,
-	    rep.records, rep.seals, rep.sealed, rep.witnessed, unsealed ?
-	    "; the newest not sealed yet, within the seal interval" : "");
+	printf(unsealed ? _("%s: ok: %" PRIu64 " records, %" PRIu64 " seals "
+	    "(the last covers record %" PRIu64 "), %" PRIu64 " witnessed; "
+	    "the newest not sealed yet, within the seal interval\n") :
+	    _("%s: ok: %" PRIu64 " records, %" PRIu64 " seals (the last "
+	    "covers record %" PRIu64 "), %" PRIu64 " witnessed\n"), c.path,
+	    rep.records, rep.seals, rep.sealed, rep.witnessed);
 	audit(&c, CAM_LOGBOOK_FILE, "granted", NULL);
 	ctx_close(&c);
 	return fflush(stdout) == 0 ? 0 : CAM_ENV;
@@ -807,6 +812,16 @@ cmd_audit_record(int argc, char **argv)
 {
 	return cam_cli_audit_record(argc, argv, dir);
 }
+
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "add", N_("write an entry in the logbook") },
+	{ "shift", N_("start or end a duty shift (end: hand over to the next guard)") },
+	{ "list", N_("read the logbook's entries") },
+	{ "show", N_("show one entry and its corrections") },
+	{ "correct", N_("correct an entry (the entry stays; the correction is added)") },
+	{ "verify", N_("check that the logbook was not altered") },
+};
 
 static const struct cam_cli_verb verbs[] = {
 	{ "add", cmd_add, 0 },
@@ -830,6 +845,7 @@ main(int argc, char **argv)
 	 * carry on as the service account alone (cam_setid.h). */
 	if ((rc = cam_cli_setid()) != 0)
 		return rc;
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

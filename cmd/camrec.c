@@ -293,7 +293,7 @@ on_low_space(void *arg, void (*gone)(void *, const char *), void *garg)
 
 	cam_err_clear(&e);
 	if (verbose)
-		fprintf(stderr, "%s: low on space: pruning\n", prog);
+		cam_cli_msg("low on space: pruning");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (run_prune(f->s, f->host, 0, time(NULL), prune_gone, &g, &res,
 	    &e) == -1) {
@@ -305,8 +305,8 @@ on_low_space(void *arg, void (*gone)(void *, const char *), void *garg)
 		char size[CAM_SIZE_LEN];
 
 		cam_fmt_size(size, sizeof(size), res.deleted_bytes);
-		fprintf(stderr, "%s: low on space: pruned %llu segments (%s) "
-		    "in %.1f s\n", prog, (unsigned long long)res.deleted, size,
+		cam_cli_msg("low on space: pruned %llu segments (%s) in %.1f s",
+		    (unsigned long long)res.deleted, size,
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
@@ -427,9 +427,8 @@ cmd_prune(int argc, char **argv)
 		audit_prune(&res, a, b);
 	print_prune(&out, &res, dry, a, b);
 	if (res.still_over) {
-		fprintf(stderr, "%s: %s is still over its capacity limit "
-		    "(held footage, or files camkit did not write)\n", prog,
-		    s.cfg.root);
+		cam_cli_msg("%s is still over its capacity limit (held "
+		    "footage, or files camkit did not write)", s.cfg.root);
 		rc = CAM_NO;
 	}
 end:
@@ -629,7 +628,7 @@ cmd_record(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (cam_duration_parse(optarg, &duration, &e) == -1)
-				return cam_cli_usage_error("record: --for: %s", e.msg);
+				return cam_cli_usage_error("record: --for: %s", e.text);
 			break;
 		default:
 			return cam_cli_usage_error("record: bad option");
@@ -778,6 +777,15 @@ end:
 	return rc;
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "record", N_("record a camera (what the recording service runs)") },
+	{ "recover", N_("repair a camera's last segment after a crash") },
+	{ "verify", N_("check every stored segment against its manifest") },
+	{ "prune", N_("delete footage past retention; free room when the disk is full") },
+	{ "hold", N_("keep footage from deletion as evidence: add, list, release") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "record", cmd_record, 0 },
 	{ "recover", cmd_recover, 0 },
@@ -800,6 +808,7 @@ main(int argc, char **argv)
 	cam_cli_setup(prog, usage);
 	cam_cli_flag('v', &verbose);
 	cam_cli_start(start);
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

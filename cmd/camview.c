@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -199,7 +200,7 @@ cmd_grant(int argc, char **argv)
 		cam_buf_free(&d);
 	}
 	if (g.warning[0] != '\0')
-		fprintf(stderr, "%s: warning: %s\n", prog, g.warning);
+		cam_cli_msg("warning: %s", g.warning);
 	printf("granted\t%s\t%s\t%s\t%s\t%s\n", g.id, g.account, t1, t2, t3);
 	rc = fflush(stdout) == 0 ? 0 : CAM_ENV;
 end:
@@ -275,6 +276,13 @@ end:
 	return rc;
 }
 
+/* What each verb does, for --help. */
+static const struct cam_cli_help help[] = {
+	{ "serve", N_("serve the guard-room screen and playback (HTTPS)") },
+	{ "grant", N_("take in a signed view request") },
+	{ "grants", N_("list the view requests in force") },
+};
+
 static const struct cam_cli_verb verbs[] = {
 	{ "serve", cmd_serve, 0 },
 	{ "grant", cmd_grant, 0 },
@@ -285,6 +293,7 @@ int
 main(int argc, char **argv)
 {
 	cam_cli_setup(prog, usage);
+	cam_cli_describe(help, sizeof(help) / sizeof(help[0]));
 	return cam_cli_run(argc, argv, verbs, sizeof(verbs) / sizeof(verbs[0]),
 	    &dir);
 }

@@ -270,8 +270,12 @@ refuses() {
 		# Refused, the runs change nothing: one copy for the form.
 		fresh &&
 		while IFS= read -r o; do
+			# "PROG VERB --help" alone: the verb's own help
 			case " $post " in
 			*" ${o%% *} "*) ;;
+			"  ") case "$o" in -h|--help) ;;
+			      *) refused "$pre $verb $o $post" || bad=1 ;;
+			      esac ;;
 			*) refused "$pre $verb $o $post" || bad=1 ;;
 			esac &&
 			# a global option (one shown before some verb)
@@ -387,7 +391,8 @@ expect_success 'the fixture: a site with a camera, a user and a signed request' 
 # The bodies read the program from $p, set by the loop when each is run.
 for p in $PROGS; do
 	expect_success "usage() prints exactly the SYNOPSIS of $p(1)" '
-		"$p" --help >"$p.help" &&
+		"$p" --help >"$p.help.all" &&
+		awk "NF == 0 { exit } 1" "$p.help.all" >"$p.help" &&
 		sed "s/^usage: //" "$p.help" | tr -s " \n" "  " |
 		    sed "s/ \$//" >"$p.usage" &&
 		synopsis "$p" >"$p.synopsis.raw" &&

@@ -24,7 +24,7 @@ run() {
 	u=$(sed -n "s/^$1=//p" "$T/accounts") &&
 	shift &&
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups \
-	    env -i PATH=/usr/bin:/bin HOME=/nonexistent "$@"
+	    env -i LANG=C.UTF-8 PATH=/usr/bin:/bin HOME=/nonexistent "$@"
 }
 
 # cell VERB ROLE CMD...: run CMD as ROLE and record in $T/cells what
@@ -129,7 +129,7 @@ expect_success 'a site key, the demo CA and a director; a clip recorded by the s
 	"$I/bin/camctl" -C "$S" camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null &&
 	from=$(date -u +%Y-%m-%dT%H:%M:%SZ) &&
 	setpriv --reuid=$svc --regid="$(id -g $svc)" --init-groups \
-	    env -i PATH=/usr/bin:/bin "$I/bin/camrec" -C "$S" record gate --for 7s 2>err &&
+	    env -i LANG=C.UTF-8 PATH=/usr/bin:/bin "$I/bin/camrec" -C "$S" record gate --for 7s 2>err &&
 	stop_camera gate &&
 	to=$(date -u +%Y-%m-%dT%H:%M:%SZ) &&
 	test -n "$(find "$D/gate" -name "*.mkv")" &&
@@ -220,7 +220,7 @@ expect_success 'an operator'"'"'s sudo camctl and camextract: the operator in gi
 	op=$(acct operator) && ou=$(id -u "$op") && og=$(id -g "$op") &&
 	echo "$op ALL=(root) NOPASSWD: ALL" >"$SUDOERS" &&
 	chmod 440 "$SUDOERS" &&
-	as_op="echo $ou >/proc/self/loginuid && exec setpriv --reuid=$ou --regid=$og --init-groups env -i PATH=/usr/bin:/bin HOME=/nonexistent sudo -n" &&
+	as_op="echo $ou >/proc/self/loginuid && exec setpriv --reuid=$ou --regid=$og --init-groups env -i LANG=C.UTF-8 PATH=/usr/bin:/bin HOME=/nonexistent sudo -n" &&
 	sh -c "$as_op $I/bin/camctl -C $S camera add c-sudo --url rtsp://127.0.0.1:8554/sudo" >out 2>err ||
 	    { cat err && rm -f "$SUDOERS" && false; } &&
 	# A new request: extracted, custody names the operator as root.

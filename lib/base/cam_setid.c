@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_setid.h"
 
 static int setid;
@@ -226,18 +227,18 @@ dir_ok(const struct stat *st, const char *path, int last, char *why,
     size_t len)
 {
 	if (!S_ISDIR(st->st_mode)) {
-		snprintf(why, len, "%s: not a directory", path);
+		snprintf(why, len, _("%s: not a directory"), path);
 		return 0;
 	}
 	if (st->st_uid != 0 && st->st_uid != suid) {
-		snprintf(why, len, "%s is owned by uid %lu, neither root nor "
-		    "the service account (uid %lu)", path,
+		snprintf(why, len, _("%s is owned by uid %lu, neither root nor "
+		    "the service account (uid %lu)"), path,
 		    (unsigned long)st->st_uid, (unsigned long)suid);
 		return 0;
 	}
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
 	    (last || !(st->st_mode & S_ISVTX))) {
-		snprintf(why, len, "%s may be written by group or others",
+		snprintf(why, len, _("%s may be written by group or others"),
 		    path);
 		return 0;
 	}
@@ -260,13 +261,13 @@ cam_setid_trusted_dir(const char *dir, char *why, size_t len)
 	else {
 		char cwd[PATH_MAX];
 		if (getcwd(cwd, sizeof(cwd)) == NULL) {
-			snprintf(why, len, "%s: the working directory: %s",
+			snprintf(why, len, _("%s: the working directory: %s"),
 			    dir, strerror(errno));
 			return 0;
 		}
 		if ((size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, dir) >=
 		    sizeof(abs)) {
-			snprintf(why, len, "%s: path too long", dir);
+			snprintf(why, len, _("%s: path too long"), dir);
 			return 0;
 		}
 	}
@@ -297,7 +298,7 @@ cam_setid_trusted_dir(const char *dir, char *why, size_t len)
 			n += (size_t)snprintf(canon + n, sizeof(canon) - n,
 			    "/%s", c);
 			if (n >= sizeof(canon)) {
-				snprintf(why, len, "%s: path too long", dir);
+				snprintf(why, len, _("%s: path too long"), dir);
 				goto end;
 			}
 		}
@@ -307,8 +308,8 @@ cam_setid_trusted_dir(const char *dir, char *why, size_t len)
 			struct stat l;
 			if (fstatat(fd, c, &l, AT_SYMLINK_NOFOLLOW) == 0 &&
 			    S_ISLNK(l.st_mode))
-				snprintf(why, len, "%s is a symbolic link: a "
-				    "set-id program follows none", canon);
+				snprintf(why, len, _("%s is a symbolic link: a "
+				    "set-id program follows none"), canon);
 			else
 				snprintf(why, len, "%s: %s", canon,
 				    strerror(errno));

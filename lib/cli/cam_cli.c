@@ -86,6 +86,17 @@ cam_cli_fail(const struct cam_err *e)
 	return e->code ? e->code : CAM_ENV;
 }
 
+/* The synopsis and where to read more, after a usage error. */
+static int
+usage_hint(void)
+{
+	if (cli_usage != NULL)
+		cli_usage(stderr);
+	fprintf(stderr, _("Try '%s --help'."), cli_prog);
+	fputc('\n', stderr);
+	return CAM_USAGE;
+}
+
 int
 cam_cli_usage_error(const char *fmt, ...)
 {
@@ -96,9 +107,31 @@ cam_cli_usage_error(const char *fmt, ...)
 	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
-	if (cli_usage != NULL)
-		cli_usage(stderr);
-	return CAM_USAGE;
+	return usage_hint();
+}
+
+void
+cam_cli_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, _(fmt), ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cam_cli_msgn(const char *one, const char *many, unsigned long n, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, n);
+	vfprintf(stderr, dngettext(CAM_TEXTDOMAIN, one, many, n), ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 void
@@ -157,6 +190,15 @@ cam_cli_actor(void)
 	return &cli_actor;
 }
 
+/* "prog: verb: refused: why", why in the reader's language. */
+static void
+refused(const char *why)
+{
+	fprintf(stderr, "%s: %s: ", cli_prog, cli_verb);
+	fprintf(stderr, _("refused: %s"), why);
+	fputc('\n', stderr);
+}
+
 /* Acts done before their record is written: the trail must be known
  * writable first.  A read records only a refusal. */
 static int
@@ -170,7 +212,7 @@ cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
     int act)
 {
 	struct cam_err e;
-	char why[512];
+	char why[512], text[512];
 	int may;
 
 	/* A set-id program works only on a site and data root that nobody
@@ -178,10 +220,11 @@ cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
 	if ((confdir != NULL && !cam_setid_trusted_dir(confdir, why,
 	    sizeof(why))) || (cfg->root != NULL &&
 	    !cam_setid_trusted_dir(cfg->root, why, sizeof(why)))) {
-		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, cli_verb,
-		    why);
+		refused(why);
 		return CAM_NO;
 	}
+	/* A service (systemd, cron: no LANG) speaks the site's language. */
+	cam_i18n_default(cfg->language);
 	snprintf(cli_root, sizeof(cli_root), "%s", cfg->root ? cfg->root : "");
 	snprintf(cli_confdir, sizeof(cli_confdir), "%s", confdir ? confdir :
 	    "");
@@ -191,14 +234,15 @@ cam_cli_authorize(const struct cam_config *cfg, const char *confdir,
 	if (may && records_grant(act)) {
 		cam_err_clear(&e);
 		if (cam_cli_audit_ready(&e) == -1) {
-			fprintf(stderr, "%s: %s: refused: %s\n", cli_prog,
-			    cli_verb, e.msg);
+			refused(e.text);
 			return CAM_ENV;
 		}
 	}
 	if (may)
 		return 0;
-	fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, cli_verb, why);
+	cam_policy_why_text(cfg, &cli_actor, (enum cam_action)act, text,
+	    sizeof(text));
+	refused(text);
 	if (cam_cli_audit(NULL, "refused", why, NULL) == -1)
 		return CAM_ENV;
 	return CAM_NO;
@@ -229,6 +273,22 @@ cam_cli_audit_ready(struct cam_err *e)
 	return rc;
 }
 
+/* The record's word for an outcome, as a person reads it. */
+static const char *
+outcome_text(const char *outcome)
+{
+	static const char *const words[][2] = {
+		{ "granted", N_("granted") },
+		{ "refused", N_("refused") },
+		{ "failed", N_("failed") },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(outcome, words[i][0]) == 0)
+			return _(words[i][1]);
+	return outcome;
+}
+
 int
 cam_cli_audit(const char *object, const char *outcome, const char *reason,
     const char *detail)
@@ -251,8 +311,10 @@ cam_cli_audit(const char *object, const char *outcome, const char *reason,
 		cam_setid_lower();
 	}
 	if (rc == -1) {
-		fprintf(stderr, "%s: %s: %s, yet not in the audit trail: %s\n",
-		    cli_prog, cli_verb, outcome, e.msg);
+		fprintf(stderr, "%s: %s: ", cli_prog, cli_verb);
+		fprintf(stderr, _("%s, yet not in the audit trail: %s"),
+		    outcome_text(outcome), e.text);
+		fputc('\n', stderr);
 		cli_unrecorded = 1;
 	}
 	return rc;
@@ -314,6 +376,140 @@ take_env(void)
 	cam_secret_set_credentials_dir(getenv("CREDENTIALS_DIRECTORY"));
 }
 
+static const struct cam_cli_help *cli_help;
+static size_t cli_nhelp;
+
+void
+cam_cli_describe(const struct cam_cli_help *help, size_t n)
+{
+	cli_help = help;
+	cli_nhelp = n;
+}
+
+static const char *
+describe(const char *verb)
+{
+	for (size_t i = 0; i < cli_nhelp; i++)
+		if (strcmp(cli_help[i].verb, verb) == 0)
+			return _(cli_help[i].text);
+	return NULL;
+}
+
+/* Does the synopsis line at w ("prog [-C dir] [-v] verb ...") name
+ * word after the program's global options?  Then where it ends. */
+static const char *
+names(const char *w, const char *word)
+{
+	size_t n = strlen(word);
+
+	w += strspn(w, " ");
+	if (strncmp(w, word, n) != 0 || (w[n] != ' ' && w[n] != '\n' &&
+	    w[n] != '\0'))
+		return NULL;
+	return w + n;
+}
+
+static const char *
+after_globals(const char *w)
+{
+	w += strspn(w, " ");
+	if (strncmp(w, "usage: ", 7) == 0)
+		w += 7;
+	if ((w = names(w, cli_prog)) == NULL)
+		return NULL;
+	/* [-C dir] [-v]: the options before the verb */
+	for (w += strspn(w, " "); *w == '['; w += strspn(w, " ")) {
+		const char *close = strchr(w, ']');
+		if (close == NULL)
+			return NULL;
+		w = close + 1;
+	}
+	return w;
+}
+
+/*
+ * Print (out not NULL) or count the synopsis lines of verb, with sub
+ * ("camera add") when not NULL: a line that names them after the
+ * global options, and the indented lines that go on with it.
+ */
+static int
+synopsis_of(FILE *out, const char *syn, const char *verb, const char *sub)
+{
+	int printed = 0, keep = 0;
+
+	for (const char *p = syn; *p != '\0'; ) {
+		size_t n = strcspn(p, "\n");
+		const char *g = after_globals(p), *w;
+
+		if (g != NULL) {
+			w = names(g, verb);
+			keep = w != NULL && (sub == NULL ||
+			    names(w, sub) != NULL);
+		}
+		if (keep && out != NULL && g != NULL) {
+			/* A synopsis: "usage:" first, the next aligned. */
+			const char *line = p + strspn(p, " ");
+			if (strncmp(line, "usage: ", 7) == 0)
+				line += 7;
+			fprintf(out, "%s%.*s\n", printed == 0 ? "usage: " :
+			    "       ", (int)(n - (size_t)(line - p)), line);
+		} else if (keep && out != NULL)
+			fprintf(out, "%.*s\n", (int)n, p);
+		printed += keep && g != NULL;
+		p += n + (p[n] == '\n');
+	}
+	return printed;
+}
+
+/* PROG --help: the synopsis (syntax, never translated), what each verb
+ * does and the manual. */
+static void
+help(void)
+{
+	cli_usage(stdout);
+	if (cli_nhelp > 0)
+		fputc('\n', stdout);
+	for (size_t i = 0; i < cli_nhelp; i++)
+		printf("  %-12s %s\n", cli_help[i].verb, _(cli_help[i].text));
+	fputc('\n', stdout);
+	printf(_("See %s(1)."), cli_prog);
+	fputc('\n', stdout);
+}
+
+/* PROG VERB --help: that verb's synopsis, what it does, the manual. */
+static int
+verb_help(const char *verb, const char *sub)
+{
+	char *syn = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&syn, &len);
+	const char *d;
+
+	if (m == NULL)
+		return CAM_ENV;
+	cli_usage(m);
+	if (fclose(m) != 0) {
+		free(syn);
+		return CAM_ENV;
+	}
+	/* "camera add --help": that sub-verb's lines if it has its own */
+	if (sub != NULL && synopsis_of(NULL, syn, verb, sub) == 0)
+		sub = NULL;
+	(void)synopsis_of(stdout, syn, verb, sub);
+	free(syn);
+	if ((d = describe(verb)) != NULL)
+		printf("\n%s\n", d);
+	printf(_("See %s(1)."), cli_prog);
+	fputc('\n', stdout);
+	return 0;
+}
+
+static int
+is_help(const char *a)
+{
+	return a != NULL && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0);
+}
+
 static int cli_flag;		/* a program's own global flag, or 0 */
 static int *cli_flag_set;
 static void (*cli_start)(void);
@@ -350,20 +546,17 @@ cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
 	while ((c = getopt_long(argc, argv, optstr, opts, NULL)) != -1)
 		switch (c) {
 		case 'C': opt_dir = optarg; break;
-		case 'h': cli_usage(stdout); return 0;
+		case 'h': help(); return 0;
 		case 'V': printf("%s %s\n", cli_prog, CAMKIT_VERSION); return 0;
 		default:
 			if (cli_flag != 0 && c == cli_flag) {
 				*cli_flag_set = 1;
 				break;
 			}
-			cli_usage(stderr);
-			return CAM_USAGE;
+			return usage_hint();
 		}
-	if (optind >= argc) {
-		cli_usage(stderr);
-		return CAM_USAGE;
-	}
+	if (optind >= argc)
+		return usage_hint();
 	take_env();
 	*dir = cam_site_dir(opt_dir, getenv("CAMKIT_DIR"));
 	if (cli_start != NULL)
@@ -374,6 +567,13 @@ cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(argv[0], verbs[i].name) != 0)
 			continue;
+		/* "camctl camera --help", "camctl camera add --help": alone
+		 * after the verb, else it is the verb's usage error. */
+		if (argc == 2 && is_help(argv[1]))
+			return verb_help(argv[0], NULL);
+		if (verbs[i].sub && argc == 3 && argv[1][0] != '-' &&
+		    is_help(argv[2]))
+			return verb_help(argv[0], argv[1]);
 		sub = verbs[i].sub && argc > 1 && (argv[1][0] != '-' ||
 		    verbs[i].sub == CAM_CLI_SUB_ANY);
 		snprintf(label, sizeof(label), "%s%s%s", argv[0],
@@ -407,8 +607,7 @@ cam_cli_audit_record(int argc, char **argv, const char *confdir)
 		    argv[0]);
 	cam_err_clear(&e);
 	if (!cam_setid_trusted_dir(confdir, why, sizeof(why))) {
-		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, argv[0],
-		    why);
+		refused(why);
 		return CAM_NO;
 	}
 	if (cam_site_open(&s, confdir, &e) == -1)
@@ -428,8 +627,7 @@ cam_cli_audit_record(int argc, char **argv, const char *confdir)
 	buf = cam_xmalloc(in.len + 1);
 	if (cam_trail_parse_request(cam_buf_str(&in), in.len, &r, buf,
 	    in.len + 1, &e) == -1) {
-		fprintf(stderr, "%s: %s: refused: %s\n", cli_prog, argv[0],
-		    e.msg);
+		refused(e.text);
 		rc = cam_cli_audit(NULL, "refused", e.msg, NULL) == 0 ? CAM_NO :
 		    CAM_ENV;
 		goto end;
@@ -448,20 +646,42 @@ end:
 	return rc;
 }
 
+/* A value of LANGUAGE that only names languages ("vi_VN:vi"): no path
+ * into another catalogue. */
+static int
+language_ok(const char *l)
+{
+	return l != NULL && l[0] != '\0' && strlen(l) < 64 &&
+	    strspn(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.@:-") == strlen(l) && strstr(l, "..") == NULL;
+}
+
 int
 cam_cli_setid(void)
 {
 	struct cam_err e;
+	char language[64] = "";
 	int status;
 
+	/*
+	 * The set-id child's environment is PATH alone (cam_setid.h), but
+	 * its language is the caller's: LANGUAGE, which gettext reads at
+	 * each message, holds it when the caller's locale is not
+	 * generated here (cam_i18n_init), or when the caller set it.
+	 */
+	if (language_ok(getenv("LANGUAGE")))
+		snprintf(language, sizeof(language), "%s", getenv("LANGUAGE"));
 	cam_err_clear(&e);
 	switch (cam_setid_init(&status, &e)) {
 	case -1:
 		return cam_cli_fail(&e);
 	case CAM_SETID_PARENT:
 		if (e.msg[0] != '\0')
-			fprintf(stderr, "%s: %s\n", cam_cli_prog(), e.msg);
+			fprintf(stderr, "%s: %s\n", cam_cli_prog(),
+			    e.text[0] != '\0' ? e.text : e.msg);
 		_exit(status);
 	}
+	if (language[0] != '\0' && getenv("LANGUAGE") == NULL)
+		(void)setenv("LANGUAGE", language, 1);
 	return 0;
 }

@@ -29,9 +29,17 @@ const char *cam_cli_prog(void);
 int cam_cli_setid(void);
 /* Print e; returns the exit status it calls for. */
 int cam_cli_fail(const struct cam_err *e);
-/* Print "prog: message" and the synopsis; returns CAM_USAGE. */
+/* Print "prog: message", the synopsis and "Try 'prog --help'."
+ * (translated); returns CAM_USAGE. */
 int cam_cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+/* "prog: message" on stderr, for a person: a note, a warning, what
+ * was done.  fmt is a msgid, translated here (cam_i18n.h); msgn picks
+ * one or many by n (ngettext), its arguments after n. */
+void cam_cli_msg(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+void cam_cli_msgn(const char *one, const char *many, unsigned long n, ...)
+    __attribute__((format(printf, 2, 4)));
 /* This host as camkit.yaml names hosts: gethostname up to the first
  * dot. */
 void cam_cli_host(char *buf, size_t len);
@@ -66,6 +74,18 @@ int cam_cli_run(int argc, char **argv, const struct cam_cli_verb *verbs,
  * the global options are parsed, before the verb.
  */
 void cam_cli_flag(int c, int *set);
+/*
+ * Before cam_cli_run: what each verb does, one line (N_(): translated
+ * when shown), for --help ("prog --help": the synopsis, then a line per
+ * verb, then the manual) and "prog VERB --help" (that verb's synopsis
+ * lines, picked from usage()'s, its line and the manual).  A verb not
+ * listed (an internal one) is not shown.
+ */
+struct cam_cli_help {
+	const char *verb;
+	const char *text;
+};
+void cam_cli_describe(const struct cam_cli_help *help, size_t n);
 void cam_cli_start(void (*start)(void));
 
 /*

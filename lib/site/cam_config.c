@@ -285,8 +285,11 @@ secret_scan(struct cam_schema *v, const struct cam_ynode *n, int names)
 			    "keys belong in private/, which is never "
 			    "committed");
 		else if (url_credentials(n->value))
-			cam_schema_err(v, n, "credentials in a URL: "
-			    STORE_CREDENTIALS);
+			/* Whole, not STORE_CREDENTIALS: a msgid. */
+			cam_schema_err(v, n, "credentials in a URL: store "
+			    "them with camctl camera add --username U "
+			    "--password-file FILE, they are kept in private/ "
+			    "and never committed");
 		break;
 	case CAM_Y_SEQ:
 		for (size_t i = 0; i < n->n; i++)
@@ -902,8 +905,9 @@ parse_users(struct cam_schema *v, const struct cam_ynode *n,
 			    cam_role_parse(x->value) : 0;
 			if (bit == 0)
 				cam_schema_err(v, x, "user %s: unknown role "
-				    "\"%s\" (roles: " CAM_ROLE_NAMES ")", k->value,
-				    x->type == CAM_Y_SCALAR ? x->value : "?");
+				    "\"%s\" (roles: %s)", k->value,
+				    x->type == CAM_Y_SCALAR ? x->value : "?",
+				    CAM_ROLE_NAMES);
 			else if (u->roles & bit)
 				cam_schema_err(v, x, "user %s: role \"%s\" "
 				    "given twice", k->value, x->value);

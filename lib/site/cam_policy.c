@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_setid.h"
 #include "site/cam_policy.h"
@@ -20,33 +21,33 @@ static const struct {
 	 * user's work, not the setting up of a site. */
 	int		 not_owner;
 } table[CAM_ACT_COUNT] = {
-	[CAM_ACT_CONFIG_READ] = { "config-read", "read the configuration",
+	[CAM_ACT_CONFIG_READ] = { "config-read", N_("read the configuration"),
 	    CAM_ROLE_DIRECTOR | CAM_ROLE_CHIEF | CAM_ROLE_OPERATOR |
 	    CAM_ROLE_GUARD | CAM_ROLE_DEPARTMENT | CAM_ROLE_UNIT_HEAD |
 	    CAM_ROLE_AUDITOR, 1 },
 	[CAM_ACT_CONFIG_CHANGE] = { "config-change",
-	    "change the configuration", CAM_ROLE_OPERATOR, 0 },
-	[CAM_ACT_RECORD] = { "record", "record, prune or recover footage",
+	    N_("change the configuration"), CAM_ROLE_OPERATOR, 0 },
+	[CAM_ACT_RECORD] = { "record", N_("record, prune or recover footage"),
 	    CAM_ROLE_OPERATOR, 1 },
-	[CAM_ACT_HOLD] = { "hold", "place or release evidence holds",
+	[CAM_ACT_HOLD] = { "hold", N_("place or release evidence holds"),
 	    CAM_ROLE_OPERATOR, 0 },
-	[CAM_ACT_SEAL] = { "seal", "seal journals", CAM_ROLE_OPERATOR, 1 },
-	[CAM_ACT_LOG_WRITE] = { "log-write", "write the logbook",
+	[CAM_ACT_SEAL] = { "seal", N_("seal journals"), CAM_ROLE_OPERATOR, 1 },
+	[CAM_ACT_LOG_WRITE] = { "log-write", N_("write the logbook"),
 	    CAM_ROLE_GUARD | CAM_ROLE_OPERATOR, 0 },
-	[CAM_ACT_LOG_READ] = { "log-read", "read the logbook",
+	[CAM_ACT_LOG_READ] = { "log-read", N_("read the logbook"),
 	    CAM_ROLE_GUARD | CAM_ROLE_OPERATOR | CAM_ROLE_CHIEF |
 	    CAM_ROLE_DIRECTOR | CAM_ROLE_AUDITOR, 1 },
-	[CAM_ACT_WATCH_LIVE] = { "watch-live", "watch cameras live",
+	[CAM_ACT_WATCH_LIVE] = { "watch-live", N_("watch cameras live"),
 	    CAM_ROLE_GUARD | CAM_ROLE_OPERATOR | CAM_ROLE_CHIEF |
 	    CAM_ROLE_DIRECTOR, 0 },
-	[CAM_ACT_VIEW] = { "view", "view stored footage",
+	[CAM_ACT_VIEW] = { "view", N_("view stored footage"),
 	    CAM_ROLE_CHIEF | CAM_ROLE_DIRECTOR, 0 },
-	[CAM_ACT_EXTRACT] = { "extract", "extract footage",
+	[CAM_ACT_EXTRACT] = { "extract", N_("extract footage"),
 	    CAM_ROLE_OPERATOR, 0 },
-	[CAM_ACT_AUDIT] = { "audit", "read the audit trail and verify",
+	[CAM_ACT_AUDIT] = { "audit", N_("read the audit trail and verify"),
 	    CAM_ROLE_AUDITOR | CAM_ROLE_OPERATOR | CAM_ROLE_DIRECTOR, 1 },
 	[CAM_ACT_SHIFT_TAKEOVER] = { "shift-takeover",
-	    "end a shift another user opened", CAM_ROLE_OPERATOR, 0, 1 },
+	    N_("end a shift another user opened"), CAM_ROLE_OPERATOR, 0, 1 },
 };
 
 static void
@@ -135,18 +136,46 @@ role_list(unsigned roles, char *buf, size_t len)
 	}
 }
 
+/* Why u may not do act, in English (en) or the reader's language. */
+static void
+refusal(const struct cam_config *cfg, const char *who, enum cam_action act,
+    int text, char *why, size_t len)
+{
+	const struct cam_user *u;
+	const char *what;
+	char roles[128];
+
+	if ((unsigned)act >= CAM_ACT_COUNT) {
+		snprintf(why, len, "%s", text ? _("unknown action") :
+		    "unknown action");
+		return;
+	}
+	u = cfg != NULL ? cam_config_user(cfg, who) : NULL;
+	what = text ? _(table[act].what) : table[act].what;
+	role_list(table[act].roles, roles, sizeof(roles));
+	/* The same sentences as cam_policy_may's, translated. */
+	if (u == NULL)
+		snprintf(why, len, text ? _("%s is not a user of this site "
+		    "and may not %s (roles that may: %s)") : "%s is not a "
+		    "user of this site and may not %s (roles that may: %s)",
+		    who, what, roles);
+	else
+		snprintf(why, len, text ? _("%s holds no role that may %s "
+		    "(roles that may: %s)") : "%s holds no role that may %s "
+		    "(roles that may: %s)", who, what, roles);
+}
+
 int
 cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
     enum cam_action act, char *why, size_t len)
 {
 	const struct cam_user *u;
-	char roles[128];
 	/* Rights are the account's the program runs as, not the person's
 	 * behind it: root under sudo is root. */
 	const char *who = a->as[0] != '\0' ? a->as : a->name;
 
 	if ((unsigned)act >= CAM_ACT_COUNT) {
-		snprintf(why, len, "unknown action");
+		refusal(cfg, who, act, 0, why, len);
 		return 0;
 	}
 	if (a->superuser && (table[act].roles & CAM_ROLE_OPERATOR))
@@ -159,15 +188,15 @@ cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
 	u = cfg != NULL ? cam_config_user(cfg, who) : NULL;
 	if (u != NULL && (u->roles & table[act].roles))
 		return 1;
-	role_list(table[act].roles, roles, sizeof(roles));
-	if (u == NULL)
-		snprintf(why, len, "%s is not a user of this site and may not "
-		    "%s (roles that may: %s)", who, table[act].what,
-		    roles);
-	else
-		snprintf(why, len, "%s holds no role that may %s (roles that "
-		    "may: %s)", who, table[act].what, roles);
+	refusal(cfg, who, act, 0, why, len);
 	return 0;
+}
+
+void
+cam_policy_why_text(const struct cam_config *cfg, const struct cam_actor *a,
+    enum cam_action act, char *text, size_t len)
+{
+	refusal(cfg, a->as[0] != '\0' ? a->as : a->name, act, 1, text, len);
 }
 
 int

@@ -97,6 +97,10 @@ unsigned cam_action_roles(enum cam_action act);
  */
 int cam_policy_may(const struct cam_config *cfg, const struct cam_actor *a,
     enum cam_action act, char *why, size_t len);
+/* The same why in the reader's language (cam_i18n.h), to be printed
+ * where the English one is recorded. */
+void cam_policy_why_text(const struct cam_config *cfg,
+    const struct cam_actor *a, enum cam_action act, char *text, size_t len);
 
 /*
  * May the account named name (a login, camview's: not this process's
