@@ -203,6 +203,13 @@ $(B)/%: cmd/%.c $(LIB) lib/*/*.h
 $(B)/camview: VIEW_LIBS := -lcivetweb -lpam -lssl -lpthread \
 	-Wl,--no-as-needed -lcrypt -Wl,--as-needed
 
+# camaudit's monthly report as a PDF: cairo, pango and pangocairo
+# (Debian's libcairo2-dev, libpango1.0-dev), for the one object that
+# draws it and the one program that links it.
+REPORT_PKGS := pangocairo pango cairo
+$(B)/lib/audit/cam_report_pdf.o: PKG_CFLAGS += $(shell pkg-config --cflags $(REPORT_PKGS))
+$(B)/camaudit: VIEW_LIBS := $(shell pkg-config --libs $(REPORT_PKGS))
+
 $(B)/tests/unit_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) lib/*/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
