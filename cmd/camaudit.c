@@ -492,10 +492,12 @@ cmd_report(int argc, char **argv)
 		    s.cfg.root, p.month) == -1))
 			rc = -1;
 		else
-			rc = cam_report_pdf(&p, &doc, &e) == -1 ||
-			    cam_report_pdf_save(s.dir, &doc, save ? path : pdf,
-			    save || sign, &e) == -1 ? -1 : 0;
+			rc = cam_report_pdf(&p, &doc, &e);
+		/* Messages from here on in the reader's language. */
 		cam_i18n_use(NULL);
+		if (rc == 0)
+			rc = cam_report_pdf_save(s.dir, &doc, save ? path :
+			    pdf, save || sign, &e);
 		if (rc == -1) {
 			rc = cam_cli_fail(&e);
 			cam_cli_audit("report", "failed", e.msg, NULL);

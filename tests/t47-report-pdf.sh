@@ -38,7 +38,7 @@ expect_success 'the PDF in Vietnamese: headings, the month, the figures' '
 	test -s r.pdf && test ! -e r.pdf.p7s &&
 	pdfinfo r.pdf >info &&
 	has "^Page size: +595.2[0-9]* x 841.8[0-9]* pts \(A4\)" info &&
-	pdftotext -layout r.pdf r.txt &&
+	pdftotext -layout r.pdf - | tr -d "\f" >r.txt &&
 	has "Báo cáo tháng về hệ thống camera" r.txt &&
 	has "Tháng $month" r.txt &&
 	has "Số giờ ghi hình theo camera và ngày, $month" r.txt &&
@@ -63,9 +63,12 @@ expect_success 'the chart: the camera, its hours as the manifest says' '
 	has "cả ngày" chart.txt
 '
 
-expect_success 'page 1 renders: a PNG, not blank' '
+expect_success 'pages 1 and 2 render: a PNG, not blank; the chart drawn' '
 	pdftoppm -png -r 50 -f 1 -l 1 r.pdf page &&
 	png=$(ls page*.png) && test -s "$png" &&
+	pdftoppm -gray -r 50 -f 1 -l 1 r.pdf title &&
+	pgm=$(ls title*.pgm) &&
+	test "$(tail -c +16 "$pgm" | tr -d "\377" | wc -c)" -gt 500 &&
 	pdftoppm -gray -r 50 -f 2 -l 2 r.pdf chart &&
 	pgm=$(ls chart*.pgm) &&
 	test "$(tail -c +16 "$pgm" | tr -d "\377" | wc -c)" -gt 1000
