@@ -143,6 +143,8 @@ EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camrec-prune.timer:cam_unit_prune_timer \
 	conf/camkit-seal.service:cam_unit_seal \
 	conf/camkit-seal.timer:cam_unit_seal_timer \
+	conf/camkit-report.service:cam_unit_report \
+	conf/camkit-report.timer:cam_unit_report_timer \
 	conf/camview.service:cam_unit_view \
 	conf/camkit.cron:cam_cron_head \
 	conf/camera-defaults:cam_camera_defaults

@@ -123,6 +123,29 @@ expect_success 'no site key: a clear error, no PDF, no signature' '
 	ls >files && hasnt "^n\.pdf" files
 '
 
+expect_success 'camctl units: the monthly report timer, its service and its cron line' '
+	camctl -C site units --output units --bindir "$CAMKIT_BIN" >out 2>/dev/null &&
+	has "units/camkit-report.service$" out && has "units/camkit-report.timer$" out &&
+	has "^ExecStart=$CAMKIT_BIN/camaudit report --save$" units/camkit-report.service &&
+	has "^LoadCredential=site.key:$T/site/private/site.key$" units/camkit-report.service &&
+	has "^ReadWritePaths=$T/site.store$" units/camkit-report.service &&
+	has "^SuccessExitStatus=1$" units/camkit-report.service &&
+	has "^OnCalendar=\*-\*-01 03:00:00$" units/camkit-report.timer &&
+	hasnt "@[A-Z]+@" units/camkit-report.service &&
+	camctl -C site units --cron --output cron --bindir "$CAMKIT_BIN" >out 2>/dev/null &&
+	has "^0 3 1 \* \* [^ ]+ $CAMKIT_BIN/camaudit report --save$" cron/camkit
+'
+
+expect_success 'systemd-analyze verify accepts the report units' '
+	{ command -v systemd-analyze >/dev/null || skip_test "no systemd-analyze"; } &&
+	mkdir -p man/man1 man/man5 &&
+	cp "$CAMKIT_TOP"/man/*.1 man/man1/ && cp "$CAMKIT_TOP"/man/*.5 man/man5/ &&
+	(cd units && MANPATH=$T/man systemd-analyze verify camkit-report.service \
+	    camkit-report.timer) 2>verr ||
+	    { cat verr; false; } &&
+	test ! -s verr || { cat verr; false; }
+'
+
 expect_success 'usage: --sign without --pdf, --pdf with --json' '
 	must_fail 2 camaudit -C site report --sign 2>err &&
 	has "report: --sign signs the file of --pdf" err &&
