@@ -51,8 +51,9 @@ usage(FILE *f)
 "       camaudit [-C dir] access [--since time] [--json]\n"
 "       camaudit [-C dir] config [--since time] [--json]\n"
 "       camaudit [-C dir] cameras [--camera id] [--defaults file] [--json]\n"
-"       camaudit [-C dir] report [--month yyyy-mm]\n"
-"              [--json | --pdf file [--sign] | --save]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] [--json]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] --pdf file [--sign]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] --save\n"
 "       camaudit [-C dir] crl [--json]\n"
 "       camaudit -h | --help | --version\n");
 }
