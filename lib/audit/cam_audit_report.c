@@ -237,6 +237,7 @@ cam_audit_report_free(struct cam_audit_report *p)
 		free(p->ch.camera[i]);
 	free(p->ch.camera);
 	free(p->ch.sec);
+	free(p->ch.began);
 	cam_checklist_free(&p->ck);
 	cam_buf_free(&p->txt);
 	cam_buf_free(&p->json);
@@ -312,6 +313,7 @@ chart_begin(struct cam_audit_report *p, size_t n)
 	c->day[c->ndays] = p->to;
 	c->camera = cam_xmalloc((n ? n : 1) * sizeof(*c->camera));
 	c->sec = cam_xmalloc((n ? n : 1) * sizeof(*c->sec));
+	c->began = cam_xmalloc((n ? n : 1) * sizeof(*c->began));
 	c->n = 0;
 }
 
@@ -341,7 +343,7 @@ chart_cb(void *arg, const struct cam_journal_rec *r)
 
 /* One camera's row of the chart, from its manifest. */
 static void
-chart_camera(struct cam_audit_report *p, const char *camera)
+chart_camera(struct cam_audit_report *p, const char *camera, time_t began)
 {
 	struct cam_report_chart *c = &p->ch;
 	struct cam_err e;
@@ -352,6 +354,7 @@ chart_camera(struct cam_audit_report *p, const char *camera)
 	    p->s->cfg.root, camera) == 0 && access(path, F_OK) == 0)
 		(void)cam_journal_foreach_since(path, p->from, chart_cb, p,
 		    &e);
+	c->began[c->n] = began;
 	c->camera[c->n++] = cam_xstrdup(camera);
 }
 
@@ -383,13 +386,14 @@ cam_audit_report_recording(struct cam_audit_report *p)
 			cams[n++] = cam_xstrdup(p->s->cfg.cameras[i].id);
 		}
 	}
+	/* The columns' widths are those of the lines below. */
 	cam_buf_adds(&p->txt, "   ");
 	pad(&p->txt, _("camera"), -16);
 	pad(&p->txt, _("uptime"), 9);
 	pad(&p->txt, _("recorded"), 15);
-	pad(&p->txt, _("gaps"), 6);
+	pad(&p->txt, _("gaps"), 7);
 	pad(&p->txt, _("gap time"), 13);
-	pad(&p->txt, _("down"), 6);
+	pad(&p->txt, _("down"), 9);
 	pad(&p->txt, _("unexpl."), 10);
 	pad(&p->txt, _("footage"), 11);
 	cam_buf_adds(&p->txt, "\n");
@@ -408,7 +412,7 @@ cam_audit_report_recording(struct cam_audit_report *p)
 			cam_buf_adds(&p->txt, "\n");
 		}
 		if (p->chart)
-			chart_camera(p, cams[i]);
+			chart_camera(p, cams[i], u.began);
 		/* Expected: from the later of the month's start and the
 		 * first recording, to the month's end or now. */
 		time_t x = u.began > p->from ? u.began : p->from;
@@ -421,11 +425,11 @@ cam_audit_report_recording(struct cam_audit_report *p)
 		span(u.gap_s, b, sizeof(b));
 		bytes_text(u.bytes, c, sizeof(c));
 		if (expect > 0)
-			cam_buf_addf(&p->txt, "   %-16s %7.2f%% %14s %5d %12s "
-			    "%5d %9d %10s\n", cams[i], pct, a, u.gaps, b,
+			cam_buf_addf(&p->txt, "   %-16s %7.2f%% %14s %6d %12s "
+			    "%8d %9d %10s\n", cams[i], pct, a, u.gaps, b,
 			    u.downs, u.unexplained, c);
 		else
-			cam_buf_addf(&p->txt, "   %-16s %8s %14s %5s %12s %5s "
+			cam_buf_addf(&p->txt, "   %-16s %8s %14s %6s %12s %8s "
 			    "%9s %10s\n", cams[i], "-", _("not recording"), "-",
 			    "-", "-", "-", "-");
 		if (u.disk_full || u.jumps || u.clock_steps) {

@@ -25,6 +25,7 @@ struct cam_report_chart {
 	size_t n;		/* cameras */
 	char **camera;
 	int64_t (*sec)[31];	/* [camera][day]: seconds of footage */
+	time_t *began;		/* [camera]: its first recording, 0 none */
 };
 
 struct cam_audit_report {

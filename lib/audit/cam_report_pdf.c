@@ -206,7 +206,7 @@ legend(struct doc *d, double x, double y)
 {
 	static const char *const words[] = { N_("whole day"),
 		N_("part of the day"), N_("nothing recorded"),
-		N_("day not begun") };
+		N_("not yet recording") };
 	static const double got[] = { 1, 0.5, 0, 0 }, had[] = { 1, 1, 1, 0 };
 
 	for (int i = 0; i < 4; i++) {
@@ -258,6 +258,10 @@ chart_page(struct doc *d, size_t from, size_t to)
 		    PANGO_ALIGN_LEFT, c->camera[i], 1);
 		for (int k = 0; k < c->ndays; k++) {
 			time_t a = c->day[k], z = c->day[k + 1];
+			/* Expected from the first recording on (a camera
+			 * that never recorded: all along), to now. */
+			if (c->began[i] > a)
+				a = c->began[i];
 			if (z > p->end)
 				z = p->end;
 			double had = z > a ? (double)(z - a) / 3600 : 0;
