@@ -279,7 +279,8 @@ analyse: deps
 	printf '%s\n' $(ANALYSE_SRC) | xargs -P2 -n4 sh -c 'clang-tidy \
 	    --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -Ilib -I$(B)/gen \
 	    -DCAMKIT_VERSION="\"$(VERSION)\"" -DCAMKIT_BINDIR="\"$(BINDIR)\"" \
-	    $(PKG_CFLAGS) 2>/dev/null' sh
+	    $(PKG_CFLAGS) $(shell pkg-config --cflags $(REPORT_PKGS)) \
+	    2>/dev/null' sh
 
 demo: deps
 	$(MAKE) all $(B)/tests/rtspd
