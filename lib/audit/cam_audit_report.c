@@ -123,6 +123,62 @@ indent_fields(struct cam_buf *out, const char *lines, int checks)
 	}
 }
 
+/* The document's form of a list of checks: every check that did not
+ * pass as print has it, those that passed counted by kind (the name up
+ * to its first ':' or space: "deleted", "gap"...) on one line.  A
+ * month of a large site passes hundreds of thousands of checks (one a
+ * segment pruned), which camaudit report prints and no reader of a
+ * document wants. */
+static void
+brief_checks(struct cam_buf *out, const char *lines)
+{
+	struct kind { char name[32]; uint64_t n; } k[16];
+	struct cam_buf fails = CAM_BUF_INIT;
+	size_t nk = 0;
+	uint64_t ok = 0;
+
+	for (const char *q = lines; *q != '\0'; ) {
+		size_t n = strcspn(q, "\n");
+		if (strncmp(q, "ok\t", 3) == 0 && n > 3) {
+			const char *name = q + 3;
+			size_t l = strcspn(name, ":\t \n");
+			size_t i;
+			if (l >= sizeof(k[0].name))
+				l = sizeof(k[0].name) - 1;
+			for (i = 0; i < nk && (strlen(k[i].name) != l ||
+			    strncmp(k[i].name, name, l) != 0); i++)
+				;
+			if (i == nk && nk < sizeof(k) / sizeof(k[0])) {
+				snprintf(k[nk].name, sizeof(k[nk].name), "%.*s",
+				    (int)l, name);
+				k[nk++].n = 0;
+			} else if (i == nk)
+				i = nk - 1;	/* the rest with the last */
+			k[i].n++;
+			ok++;
+		} else
+			cam_buf_addf(&fails, "%.*s\n", (int)n, q);
+		q += n + (q[n] == '\n');
+	}
+	indent_fields(out, cam_buf_str(&fails), 1);
+	cam_buf_free(&fails);
+	if (ok == 0)
+		return;
+	cam_buf_adds(out, "   ");
+	cam_buf_addf(out, _("%" PRIu64 " checks passed, not listed here "
+	    "(camaudit report prints each):"), ok);
+	for (size_t i = 0; i < nk; i++)
+		cam_buf_addf(out, "%s %s %" PRIu64, i ? "," : "", k[i].name,
+		    k[i].n);
+	cam_buf_adds(out, "\n");
+}
+
+static void
+indent_fields_checks(struct cam_buf *out, const char *lines)
+{
+	indent_fields(out, lines, 1);
+}
+
 /* Configuration changes, and the checks of its history (into the
  * verification's). */
 void
@@ -174,7 +230,8 @@ cam_audit_report_cameras(struct cam_audit_report *p)
 	if (p->as_json)
 		cam_buf_addf(&p->json, "[%s\n ]", cam_buf_str(&cr.out));
 	else
-		indent_fields(&p->txt, cam_buf_str(&cr.out), 1);
+		(p->chart ? brief_checks : indent_fields_checks)(&p->txt,
+		    cam_buf_str(&cr.out));
 	p->cam_failed = cr.failed;
 	p->cam_skipped = cr.skipped;
 	p->cam_n = cr.n;
@@ -208,7 +265,8 @@ cam_audit_report_verification(struct cam_audit_report *p)
 		    "\"ok\": %s\n}\n", cam_buf_str(&ck->out), ck->skipped,
 		    ck->failed || ck->skipped ? "false" : "true");
 	else {
-		indent_fields(&p->txt, cam_buf_str(&ck->out), 1);
+		(p->chart ? brief_checks : indent_fields_checks)(&p->txt,
+		    cam_buf_str(&ck->out));
 		cam_buf_adds(&p->txt, "\n");
 		cam_buf_addf(&p->txt, _("%s: %d of %d checks failed, %d not "
 		    "checked (camera security and verification)"),
