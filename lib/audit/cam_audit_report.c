@@ -124,8 +124,10 @@ indent_fields(struct cam_buf *out, const char *lines, int checks)
 }
 
 /* The document's form of a list of checks: every check that did not
- * pass as print has it, those that passed counted by kind (the name up
- * to its first ':' or space: "deleted", "gap"...) on one line.  A
+ * pass as print has it, and the outages ("gap" checks, passed or not:
+ * the camera was down, the disk was full), those that passed otherwise
+ * counted by kind (the name up to its first ':' or space: "deleted",
+ * "witness"...) on one line.  A
  * month of a large site passes hundreds of thousands of checks (one a
  * segment pruned), which camaudit report prints and no reader of a
  * document wants. */
@@ -139,7 +141,8 @@ brief_checks(struct cam_buf *out, const char *lines)
 
 	for (const char *q = lines; *q != '\0'; ) {
 		size_t n = strcspn(q, "\n");
-		if (strncmp(q, "ok\t", 3) == 0 && n > 3) {
+		if (strncmp(q, "ok\t", 3) == 0 && n > 3 &&
+		    strncmp(q + 3, "gap\t", 4) != 0) {
 			const char *name = q + 3;
 			size_t l = strcspn(name, ":\t \n");
 			size_t i;
