@@ -160,6 +160,8 @@ EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camkit-seal.timer:cam_unit_seal_timer \
 	conf/camkit-alerts.service:cam_unit_alerts \
 	conf/camkit-alerts.timer:cam_unit_alerts_timer \
+	conf/camkit-report.service:cam_unit_report \
+	conf/camkit-report.timer:cam_unit_report_timer \
 	conf/camview.service:cam_unit_view \
 	conf/camkit.cron:cam_cron_head \
 	conf/camera-defaults:cam_camera_defaults
@@ -219,6 +221,13 @@ $(B)/%: cmd/%.c $(LIB) lib/*/*.h
 # loaded at start (else it calls address 0 at the first login).
 $(B)/camview: VIEW_LIBS := -lcivetweb -lpam -lssl -lpthread \
 	-Wl,--no-as-needed -lcrypt -Wl,--as-needed
+
+# camaudit's monthly report as a PDF: cairo, pango and pangocairo
+# (Debian's libcairo2-dev, libpango1.0-dev), for the one object that
+# draws it and the one program that links it.
+REPORT_PKGS := pangocairo pango cairo
+$(B)/lib/audit/cam_report_pdf.o: PKG_CFLAGS += $(shell pkg-config --cflags $(REPORT_PKGS))
+$(B)/camaudit: VIEW_LIBS := $(shell pkg-config --libs $(REPORT_PKGS))
 
 $(B)/tests/unit_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) lib/*/*.h
 	@mkdir -p $(@D)
@@ -287,7 +296,8 @@ analyse: deps
 	printf '%s\n' $(ANALYSE_SRC) | xargs -P2 -n4 sh -c 'clang-tidy \
 	    --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -Ilib -I$(B)/gen \
 	    -DCAMKIT_VERSION="\"$(VERSION)\"" -DCAMKIT_BINDIR="\"$(BINDIR)\"" \
-	    $(PKG_CFLAGS) 2>/dev/null' sh
+	    $(PKG_CFLAGS) $(shell pkg-config --cflags $(REPORT_PKGS)) \
+	    2>/dev/null' sh
 
 demo: deps
 	$(MAKE) all $(B)/tests/rtspd

@@ -11,6 +11,7 @@
  * and the audit record of each run.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_recordings.h"
 #include "audit/cam_audit_report.h"
+#include "audit/cam_report_pdf.h"
+#include "base/cam_i18n.h"
 #include "base/cam_checklist.h"
 #include "base/cam_i18n.h"
 #include "base/cam_time.h"
@@ -52,6 +55,8 @@ usage(FILE *f)
 "       camaudit [-C dir] config [--since time] [--json]\n"
 "       camaudit [-C dir] cameras [--camera id] [--defaults file] [--json]\n"
 "       camaudit [-C dir] report [--month yyyy-mm] [--json]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] --pdf file [--sign]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] --save\n"
 "       camaudit [-C dir] crl [--json]\n"
 "       camaudit -h | --help | --version\n");
 }
@@ -427,24 +432,39 @@ cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "month", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pdf", required_argument, NULL, 'p' },
+		{ "sign", no_argument, NULL, 's' },
+		{ "save", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *month = NULL;
+	const char *month = NULL, *pdf = NULL;
+	struct cam_buf doc = CAM_BUF_INIT;
 	struct cam_audit_report p;
 	struct cam_site s;
 	struct cam_err e;
-	char host[256];
-	int k, rc, json = 0, y = 0, m = 0;
+	char host[256], path[PATH_MAX];
+	int k, rc, json = 0, sign = 0, save = 0, y = 0, m = 0;
 
 	while ((k = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (k) {
 		case 'm': month = optarg; break;
 		case 'j': json = 1; break;
+		case 'p': pdf = optarg; break;
+		case 's': sign = 1; break;
+		case 'S': save = 1; break;
 		default: return cam_cli_usage_error("report: bad option");
 		}
 	if (optind != argc)
 		return cam_cli_usage_error("report: unexpected argument "
 		    "\"%s\"", argv[optind]);
+	if (json + (pdf != NULL) + save > 1)
+		return cam_cli_usage_error("report: give one of --json, --pdf "
+		    "and --save");
+	if (sign && pdf == NULL)
+		return cam_cli_usage_error("report: --sign signs the file of "
+		    "--pdf");
+	if (pdf != NULL && *pdf == '\0')
+		return cam_cli_usage_error("report: --pdf: no file named");
 	if (month != NULL && (strlen(month) != 7 || month[4] != '-' ||
 	    sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 ||
 	    y < 1970 || strspn(month, "0123456789-") != 7))
@@ -454,11 +474,16 @@ cmd_report(int argc, char **argv)
 		return rc;
 	cam_err_clear(&e);
 	cam_cli_host(host, sizeof(host));
+	/* The document speaks the site's language, whoever makes it. */
+	if (pdf != NULL || save)
+		cam_i18n_use(s.cfg.language);
 	if (cam_audit_report_open(&p, &s, json, y, m, time(NULL), host,
 	    cam_cli_actor() ? cam_cli_actor()->name : "?", &e) == -1) {
+		cam_i18n_use(NULL);
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
+	p.chart = pdf != NULL || save;
 	cam_audit_report_recording(&p);
 	cam_audit_report_storage(&p);
 	cam_audit_report_logbook(&p);
@@ -466,13 +491,35 @@ cmd_report(int argc, char **argv)
 	cam_audit_report_config(&p);
 	cam_audit_report_cameras(&p);
 	cam_audit_report_verification(&p);
-	fputs(cam_audit_report_text(&p), stdout);
+	if (p.chart) {
+		/* --save: the month's report where the monthly job keeps
+		 * them, always signed. */
+		if (save && (cam_path(path, sizeof(path), &e, "%s/reports",
+		    s.cfg.root) == -1 || cam_mkdir_p(path, 0750, &e) == -1 ||
+		    cam_path(path, sizeof(path), &e, "%s/reports/report-%s.pdf",
+		    s.cfg.root, p.month) == -1))
+			rc = -1;
+		else
+			rc = cam_report_pdf(&p, &doc, &e);
+		/* Messages from here on in the reader's language. */
+		cam_i18n_use(NULL);
+		if (rc == 0)
+			rc = cam_report_pdf_save(s.dir, &doc, save ? path :
+			    pdf, save || sign, &e);
+		if (rc == -1) {
+			rc = cam_cli_fail(&e);
+			cam_cli_audit("report", "failed", e.msg, NULL);
+			goto end;
+		}
+	} else
+		fputs(cam_audit_report_text(&p), stdout);
 	rc = cam_audit_report_status(&p);
 	if (fflush(stdout) != 0)
 		rc = CAM_ENV;
 	cam_cli_audit("report", rc == 0 ? "granted" : "failed", rc == 0 ?
 	    NULL : "findings", NULL);
 end:
+	cam_buf_free(&doc);
 	cam_audit_report_free(&p);
 	cam_site_close(&s);
 	return rc;

@@ -18,6 +18,7 @@
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_recordings.h"
 #include "audit/cam_audit_report.h"
+#include "base/cam_i18n.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "journal/cam_journal.h"
@@ -59,11 +60,17 @@ cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
 
 	/* Header. */
 	cam_time_format_zone(now, s->cfg.timezone, t, sizeof(t));
-	cam_buf_addf(&p->txt, "camkit monthly report: %s\n", s->cfg.site_name);
-	cam_buf_addf(&p->txt, "Month %s, time zone %s%s\n", label,
-	    s->cfg.timezone, now < p->to ? " (the month so far)" : "");
-	cam_buf_addf(&p->txt, "Made %s on %s by %s; configuration %.12s\n", t,
+	snprintf(p->month, sizeof(p->month), "%s", label);
+	cam_buf_addf(&p->txt, _("camkit monthly report: %s"),
+	    s->cfg.site_name);
+	cam_buf_adds(&p->txt, "\n");
+	cam_buf_addf(&p->txt, now < p->to ? _("Month %s, time zone %s (the "
+	    "month so far)") : _("Month %s, time zone %s"), label,
+	    s->cfg.timezone);
+	cam_buf_adds(&p->txt, "\n");
+	cam_buf_addf(&p->txt, _("Made %s on %s by %s; configuration %.12s"), t,
 	    host, by, s->rev);
+	cam_buf_adds(&p->txt, "\n");
 	cam_json_begin(&p->json);
 	cam_json_add_str(&p->json, "site", s->cfg.site_name);
 	cam_json_add_str(&p->json, "month", label);
@@ -84,7 +91,9 @@ void
 cam_audit_report_section(struct cam_audit_report *p, const char *title,
     const char *key)
 {
-	cam_buf_addf(&p->txt, "\n%d. %s\n", ++p->nsec, title);
+	if ((size_t)p->nsec < sizeof(p->sec) / sizeof(p->sec[0]))
+		p->sec[p->nsec] = p->txt.len + 1;
+	cam_buf_addf(&p->txt, "\n%d. %s\n", ++p->nsec, _(title));
 	cam_buf_addf(&p->json, ",\n \"%s\": ", key);
 }
 
@@ -114,6 +123,65 @@ indent_fields(struct cam_buf *out, const char *lines, int checks)
 	}
 }
 
+/* The document's form of a list of checks: every check that did not
+ * pass as print has it, and the outages ("gap" checks, passed or not:
+ * the camera was down, the disk was full), those that passed otherwise
+ * counted by kind (the name up to its first ':' or space: "deleted",
+ * "witness"...) on one line.  A
+ * month of a large site passes hundreds of thousands of checks (one a
+ * segment pruned), which camaudit report prints and no reader of a
+ * document wants. */
+static void
+brief_checks(struct cam_buf *out, const char *lines)
+{
+	struct kind { char name[32]; uint64_t n; } k[16];
+	struct cam_buf fails = CAM_BUF_INIT;
+	size_t nk = 0;
+	uint64_t ok = 0;
+
+	for (const char *q = lines; *q != '\0'; ) {
+		size_t n = strcspn(q, "\n");
+		if (strncmp(q, "ok\t", 3) == 0 && n > 3 &&
+		    strncmp(q + 3, "gap\t", 4) != 0) {
+			const char *name = q + 3;
+			size_t l = strcspn(name, ":\t \n");
+			size_t i;
+			if (l >= sizeof(k[0].name))
+				l = sizeof(k[0].name) - 1;
+			for (i = 0; i < nk && (strlen(k[i].name) != l ||
+			    strncmp(k[i].name, name, l) != 0); i++)
+				;
+			if (i == nk && nk < sizeof(k) / sizeof(k[0])) {
+				snprintf(k[nk].name, sizeof(k[nk].name), "%.*s",
+				    (int)l, name);
+				k[nk++].n = 0;
+			} else if (i == nk)
+				i = nk - 1;	/* the rest with the last */
+			k[i].n++;
+			ok++;
+		} else
+			cam_buf_addf(&fails, "%.*s\n", (int)n, q);
+		q += n + (q[n] == '\n');
+	}
+	indent_fields(out, cam_buf_str(&fails), 1);
+	cam_buf_free(&fails);
+	if (ok == 0)
+		return;
+	cam_buf_adds(out, "   ");
+	cam_buf_addf(out, _("%" PRIu64 " checks passed, not listed here "
+	    "(camaudit report prints each):"), ok);
+	for (size_t i = 0; i < nk; i++)
+		cam_buf_addf(out, "%s %s %" PRIu64, i ? "," : "", k[i].name,
+		    k[i].n);
+	cam_buf_adds(out, "\n");
+}
+
+static void
+indent_fields_checks(struct cam_buf *out, const char *lines)
+{
+	indent_fields(out, lines, 1);
+}
+
 /* Configuration changes, and the checks of its history (into the
  * verification's). */
 void
@@ -123,7 +191,7 @@ cam_audit_report_config(struct cam_audit_report *p)
 	struct cam_err e;
 
 	cam_err_clear(&e);
-	cam_audit_report_section(p, "Configuration changes",
+	cam_audit_report_section(p, N_("Configuration changes"),
 	    "configuration_changes");
 	memset(&c, 0, sizeof(c));
 	c.ck = &p->ck;
@@ -136,8 +204,10 @@ cam_audit_report_config(struct cam_audit_report *p)
 	if (p->as_json)
 		cam_buf_addf(&p->json, "[%s\n ]", cam_buf_str(&c.changes));
 	else {
-		cam_buf_addf(&p->txt, "   %d change%s\n", c.nchanges,
-		    c.nchanges == 1 ? "" : "s");
+		cam_buf_adds(&p->txt, "   ");
+		cam_buf_addf(&p->txt, c.nchanges == 1 ? _("%d change") :
+		    _("%d changes"), c.nchanges);
+		cam_buf_adds(&p->txt, "\n");
 		indent_fields(&p->txt, cam_buf_str(&c.changes), 0);
 	}
 	cam_audit_config_free(&c);
@@ -152,7 +222,7 @@ cam_audit_report_cameras(struct cam_audit_report *p)
 	struct cam_factory_creds defs;
 	struct cam_err e;
 
-	cam_audit_report_section(p, "Camera security", "cameras");
+	cam_audit_report_section(p, N_("Camera security"), "cameras");
 	cr.json = p->as_json;
 	if (cam_audit_cameras_defaults(NULL, &defs, &e) == -1)
 		cam_checklist_add(&cr, 0, "cameras", "%s", e.msg);
@@ -163,7 +233,8 @@ cam_audit_report_cameras(struct cam_audit_report *p)
 	if (p->as_json)
 		cam_buf_addf(&p->json, "[%s\n ]", cam_buf_str(&cr.out));
 	else
-		indent_fields(&p->txt, cam_buf_str(&cr.out), 1);
+		(p->chart ? brief_checks : indent_fields_checks)(&p->txt,
+		    cam_buf_str(&cr.out));
 	p->cam_failed = cr.failed;
 	p->cam_skipped = cr.skipped;
 	p->cam_n = cr.n;
@@ -188,7 +259,7 @@ cam_audit_report_verification(struct cam_audit_report *p)
 		cam_checklist_add(ck, 0, "recordings", "%s", e.msg);
 		cam_err_clear(&e);
 	}
-	cam_audit_report_section(p, "Verification", "checks");
+	cam_audit_report_section(p, N_("Verification"), "checks");
 	ck->failed += p->cam_failed;
 	ck->skipped += p->cam_skipped;
 	ck->n += p->cam_n;
@@ -197,11 +268,14 @@ cam_audit_report_verification(struct cam_audit_report *p)
 		    "\"ok\": %s\n}\n", cam_buf_str(&ck->out), ck->skipped,
 		    ck->failed || ck->skipped ? "false" : "true");
 	else {
-		indent_fields(&p->txt, cam_buf_str(&ck->out), 1);
-		cam_buf_addf(&p->txt, "\n%s: %d of %d checks failed, %d not "
-		    "checked (camera security and verification)\n",
-		    ck->failed || ck->skipped ? "NOT OK" : "OK", ck->failed,
-		    ck->n, ck->skipped);
+		(p->chart ? brief_checks : indent_fields_checks)(&p->txt,
+		    cam_buf_str(&ck->out));
+		cam_buf_adds(&p->txt, "\n");
+		cam_buf_addf(&p->txt, _("%s: %d of %d checks failed, %d not "
+		    "checked (camera security and verification)"),
+		    ck->failed || ck->skipped ? _("NOT OK") : _("OK"),
+		    ck->failed, ck->n, ck->skipped);
+		cam_buf_adds(&p->txt, "\n");
 	}
 }
 
@@ -220,6 +294,11 @@ cam_audit_report_status(const struct cam_audit_report *p)
 void
 cam_audit_report_free(struct cam_audit_report *p)
 {
+	for (size_t i = 0; i < p->ch.n; i++)
+		free(p->ch.camera[i]);
+	free(p->ch.camera);
+	free(p->ch.sec);
+	free(p->ch.began);
 	cam_checklist_free(&p->ck);
 	cam_buf_free(&p->txt);
 	cam_buf_free(&p->json);
@@ -246,6 +325,93 @@ bytes_text(uint64_t b, char *buf, size_t len)
 {
 	cam_fmt_size(buf, len, b);
 }
+/* s padded with spaces to w characters (left-aligned if w < 0),
+ * counted in characters, not bytes (the words may be Vietnamese). */
+static void
+pad(struct cam_buf *out, const char *s, int w)
+{
+	int n = 0, left = w < 0;
+
+	if (left)
+		w = -w;
+	for (const char *q = s; *q != '\0'; q++)
+		n += ((unsigned char)*q & 0xc0) != 0x80;
+	if (!left)
+		for (; n < w; n++)
+			cam_buf_adds(out, " ");
+	cam_buf_adds(out, s);
+	if (left)
+		for (; n < w; n++)
+			cam_buf_adds(out, " ");
+}
+
+/* The days of the month, for the chart of n cameras. */
+static void
+chart_begin(struct cam_audit_report *p, size_t n)
+{
+	struct cam_report_chart *c = &p->ch;
+	struct cam_err e;
+	char day[32];
+	int y, m;
+
+	sscanf(p->month, "%4d-%2d", &y, &m);
+	c->ndays = 0;
+	for (int d = 1; d <= 31; d++) {
+		time_t t;
+		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+		if (cam_time_parse(day, p->s->cfg.timezone, &t, &e) == -1 ||
+		    t >= p->to)
+			break;
+		c->day[c->ndays++] = t;
+	}
+	c->day[c->ndays] = p->to;
+	c->camera = cam_xmalloc((n ? n : 1) * sizeof(*c->camera));
+	c->sec = cam_xmalloc((n ? n : 1) * sizeof(*c->sec));
+	c->began = cam_xmalloc((n ? n : 1) * sizeof(*c->began));
+	c->n = 0;
+}
+
+static int
+chart_cb(void *arg, const struct cam_journal_rec *r)
+{
+	struct cam_audit_report *p = arg;
+	struct cam_report_chart *c = &p->ch;
+	int64_t *row = c->sec[c->n];
+	time_t start, end;
+
+	if (strcmp(r->kind, "segment") != 0)
+		return 0;
+	start = cam_json_get_time(r->data, "start");
+	end = cam_json_get_time(r->data, "end");
+	if (start == (time_t)-1 || end == (time_t)-1 || end <= p->from ||
+	    start >= p->end)
+		return 0;
+	for (int d = 0; d < c->ndays; d++) {
+		time_t a = start > c->day[d] ? start : c->day[d];
+		time_t b = end < c->day[d + 1] ? end : c->day[d + 1];
+		if (b > a)
+			row[d] += b - a;
+	}
+	return 0;
+}
+
+/* One camera's row of the chart, from its manifest. */
+static void
+chart_camera(struct cam_audit_report *p, const char *camera, time_t began)
+{
+	struct cam_report_chart *c = &p->ch;
+	struct cam_err e;
+	char path[PATH_MAX];
+
+	memset(c->sec[c->n], 0, sizeof(c->sec[c->n]));
+	if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
+	    p->s->cfg.root, camera) == 0 && access(path, F_OK) == 0)
+		(void)cam_journal_foreach_since(path, p->from, chart_cb, p,
+		    &e);
+	c->began[c->n] = began;
+	c->camera[c->n++] = cam_xstrdup(camera);
+}
+
 void
 cam_audit_report_recording(struct cam_audit_report *p)
 {
@@ -254,11 +420,13 @@ cam_audit_report_recording(struct cam_audit_report *p)
 	char **cams = NULL;
 	size_t n = 0;
 
-	cam_audit_report_section(p, "Recording", "recording");
+	cam_audit_report_section(p, N_("Recording"), "recording");
 	cam_buf_adds(&p->json, "[");
 	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1) {
-		cam_buf_addf(&p->txt, "   cannot list the cameras: %s\n",
-		    e.msg);
+		cam_buf_adds(&p->txt, "   ");
+		cam_buf_addf(&p->txt, _("cannot list the cameras: %s"),
+		    e.text);
+		cam_buf_adds(&p->txt, "\n");
 		n = 0;
 	}
 	/* Cameras configured but never recorded are listed too. */
@@ -272,18 +440,33 @@ cam_audit_report_recording(struct cam_audit_report *p)
 			cams[n++] = cam_xstrdup(p->s->cfg.cameras[i].id);
 		}
 	}
-	cam_buf_addf(&p->txt, "   %-16s %8s %14s %5s %12s %5s %9s %10s\n",
-	    "camera", "uptime", "recorded", "gaps", "gap time", "down",
-	    "unexpl.", "footage");
+	/* The columns' widths are those of the lines below. */
+	cam_buf_adds(&p->txt, "   ");
+	pad(&p->txt, _("camera"), -16);
+	pad(&p->txt, _("uptime"), 9);
+	pad(&p->txt, _("recorded"), 15);
+	pad(&p->txt, _("gaps"), 7);
+	pad(&p->txt, _("gap time"), 13);
+	pad(&p->txt, _("down"), 9);
+	pad(&p->txt, _("unexpl."), 10);
+	pad(&p->txt, _("footage"), 11);
+	cam_buf_adds(&p->txt, "\n");
+	if (p->chart)
+		chart_begin(p, n);
 	for (size_t i = 0; i < n; i++) {
 		struct cam_uptime u;
 		memset(&u, 0, sizeof(u));
 		u.from = p->from;
 		u.to = p->end;
 		cam_err_clear(&e);
-		if (cam_gaps_uptime(p->s->cfg.root, cams[i], &u, &e) == -1)
-			cam_buf_addf(&p->txt, "   %s: manifest: %s\n", cams[i],
-			    e.msg);
+		if (cam_gaps_uptime(p->s->cfg.root, cams[i], &u, &e) == -1) {
+			cam_buf_adds(&p->txt, "   ");
+			cam_buf_addf(&p->txt, _("%s: manifest: %s"), cams[i],
+			    e.text);
+			cam_buf_adds(&p->txt, "\n");
+		}
+		if (p->chart)
+			chart_camera(p, cams[i], u.began);
 		/* Expected: from the later of the month's start and the
 		 * first recording, to the month's end or now. */
 		time_t x = u.began > p->from ? u.began : p->from;
@@ -296,17 +479,20 @@ cam_audit_report_recording(struct cam_audit_report *p)
 		span(u.gap_s, b, sizeof(b));
 		bytes_text(u.bytes, c, sizeof(c));
 		if (expect > 0)
-			cam_buf_addf(&p->txt, "   %-16s %7.2f%% %14s %5d %12s "
-			    "%5d %9d %10s\n", cams[i], pct, a, u.gaps, b,
+			cam_buf_addf(&p->txt, "   %-16s %7.2f%% %14s %6d %12s "
+			    "%8d %9d %10s\n", cams[i], pct, a, u.gaps, b,
 			    u.downs, u.unexplained, c);
 		else
-			cam_buf_addf(&p->txt, "   %-16s %8s %14s %5s %12s %5s "
-			    "%9s %10s\n", cams[i], "-", "not recording", "-",
+			cam_buf_addf(&p->txt, "   %-16s %8s %14s %6s %12s %8s "
+			    "%9s %10s\n", cams[i], "-", _("not recording"), "-",
 			    "-", "-", "-", "-");
-		if (u.disk_full || u.jumps || u.clock_steps)
-			cam_buf_addf(&p->txt, "   %-16s disk full %d times, "
-			    "timestamp jumps %d, clock steps %d\n", "",
-			    u.disk_full, u.jumps, u.clock_steps);
+		if (u.disk_full || u.jumps || u.clock_steps) {
+			cam_buf_addf(&p->txt, "   %-16s ", "");
+			cam_buf_addf(&p->txt, _("disk full %d times, timestamp "
+			    "jumps %d, clock steps %d"), u.disk_full, u.jumps,
+			    u.clock_steps);
+			cam_buf_adds(&p->txt, "\n");
+		}
 		p->by_age += u.by_age;
 		p->by_cap += u.by_capacity + u.other_deleted;
 		cam_buf_adds(&p->json, i ? ",\n  " : "\n  ");
@@ -334,12 +520,19 @@ cam_audit_report_recording(struct cam_audit_report *p)
 		free(cams[i]);
 	}
 	free(cams);
-	if (n == 0)
-		cam_buf_adds(&p->txt, "   no camera\n");
+	if (n == 0) {
+		cam_buf_adds(&p->txt, "   ");
+		cam_buf_adds(&p->txt, _("no camera"));
+		cam_buf_adds(&p->txt, "\n");
+	}
 	cam_buf_adds(&p->json, "]");
-	cam_buf_adds(&p->txt, "   uptime: footage recorded over the time since "
-	    "the month began (or recording began), to its end or now;\n"
-	    "   unexpl.: gaps with no camera-down event before them.\n");
+	cam_buf_adds(&p->txt, "   ");
+	cam_buf_adds(&p->txt, _("uptime: footage recorded over the time since "
+	    "the month began (or recording began), to its end or now;"));
+	cam_buf_adds(&p->txt, "\n   ");
+	cam_buf_adds(&p->txt, _("unexpl.: gaps with no camera-down event "
+	    "before them."));
+	cam_buf_adds(&p->txt, "\n");
 }
 
 void
@@ -355,7 +548,7 @@ cam_audit_report_storage(struct cam_audit_report *p)
 	time_t oldest = 0;
 	int held = 0;
 
-	cam_audit_report_section(p, "Storage and retention", "storage");
+	cam_audit_report_section(p, N_("Storage and retention"), "storage");
 	cam_buf_adds(&p->json, "{");
 	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1)
 		n = 0;
@@ -379,11 +572,12 @@ cam_audit_report_storage(struct cam_audit_report *p)
 			held += !h.v[i].released;
 	cam_holds_free(&h);
 	bytes_text(live, a, sizeof(a));
-	cam_buf_addf(&p->txt, "   data root %s: %s in %" PRIu64 " segments",
+	cam_buf_adds(&p->txt, "   ");
+	cam_buf_addf(&p->txt, _("data root %s: %s in %" PRIu64 " segments"),
 	    p->s->cfg.root, a, nseg);
 	if (oldest) {
 		cam_time_format_zone(oldest, p->s->cfg.timezone, t, sizeof(t));
-		cam_buf_addf(&p->txt, ", the oldest from %s", t);
+		cam_buf_addf(&p->txt, _(", the oldest from %s"), t);
 	}
 	cam_buf_adds(&p->txt, "\n");
 	cam_json_add_str(&p->json, "root", p->s->cfg.root);
@@ -395,9 +589,11 @@ cam_audit_report_storage(struct cam_audit_report *p)
 		uint64_t used = total - (uint64_t)vf.f_bfree * vf.f_frsize;
 		bytes_text(total, b, sizeof(b));
 		bytes_text(avail, c, sizeof(c));
-		cam_buf_addf(&p->txt, "   filesystem: %s, %.1f%% used, %s "
-		    "free\n", b, total ? 100.0 * (double)used /
+		cam_buf_adds(&p->txt, "   ");
+		cam_buf_addf(&p->txt, _("filesystem: %s, %.1f%% used, %s "
+		    "free"), b, total ? 100.0 * (double)used /
 		    (double)total : 0, c);
+		cam_buf_adds(&p->txt, "\n");
 		cam_json_add_uint(&p->json, "fs_bytes", total);
 		cam_json_add_uint(&p->json, "fs_used_bytes", used);
 		cam_json_add_uint(&p->json, "fs_avail_bytes", avail);
@@ -407,11 +603,19 @@ cam_audit_report_storage(struct cam_audit_report *p)
 	else
 		snprintf(b, sizeof(b), "%d%% of the filesystem",
 		    p->s->cfg.max_percent);
-	cam_buf_addf(&p->txt, "   retention: %d days; capacity limit: %s\n",
-	    p->s->cfg.retention_days, b);
-	cam_buf_addf(&p->txt, "   pruned this month: %" PRIu64 " segments by "
-	    "age, %" PRIu64 " by capacity; evidence holds in force: %d\n",
+	cam_buf_adds(&p->txt, "   ");
+	if (p->s->cfg.max_bytes > 0)
+		cam_buf_addf(&p->txt, _("retention: %d days; capacity limit: "
+		    "%s"), p->s->cfg.retention_days, b);
+	else
+		cam_buf_addf(&p->txt, _("retention: %d days; capacity limit: "
+		    "%d%% of the filesystem"), p->s->cfg.retention_days,
+		    p->s->cfg.max_percent);
+	cam_buf_adds(&p->txt, "\n   ");
+	cam_buf_addf(&p->txt, _("pruned this month: %" PRIu64 " segments by "
+	    "age, %" PRIu64 " by capacity; evidence holds in force: %d"),
 	    p->by_age, p->by_cap, held);
+	cam_buf_adds(&p->txt, "\n");
 	cam_json_add_int(&p->json, "retention_days", p->s->cfg.retention_days);
 	cam_json_add_str(&p->json, "max_usage", b);
 	cam_json_add_uint(&p->json, "pruned_by_age", p->by_age);
@@ -430,6 +634,9 @@ struct lbctx {
 
 static const char *const lb_kinds[] = { "suspicious", "fault", "incident",
 	"maintenance", "note" };
+/* The same, as a person reads them. */
+static const char *const lb_words[] = { N_("suspicious"), N_("fault"),
+	N_("incident"), N_("maintenance"), N_("note") };
 
 static int
 logbook_cb(void *arg, const struct cam_journal_rec *r)
@@ -468,22 +675,25 @@ cam_audit_report_logbook(struct cam_audit_report *p)
 	memset(&l, 0, sizeof(l));
 	l.from = p->from;
 	l.to = p->to;
-	cam_audit_report_section(p, "Logbook", "logbook");
+	cam_audit_report_section(p, N_("Logbook"), "logbook");
 	if (cam_path(path, sizeof(path), &e, "%s/" CAM_LOGBOOK_FILE,
 	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
 	    cam_journal_foreach_since(path, l.from, logbook_cb, &l, &e) == -1)
-		cam_buf_addf(&p->txt, "   %s\n", e.msg);
-	cam_buf_addf(&p->txt, "   %d entries (", l.entries);
+		cam_buf_addf(&p->txt, "   %s\n", e.text);
+	cam_buf_adds(&p->txt, "   ");
+	cam_buf_addf(&p->txt, _("%d entries ("), l.entries);
 	cam_json_begin(&p->json);
 	cam_json_add_int(&p->json, "entries", l.entries);
 	for (int i = 0; i < 5; i++) {
-		cam_buf_addf(&p->txt, "%s%s %d", i ? ", " : "", lb_kinds[i],
-		    l.kinds[i]);
+		cam_buf_addf(&p->txt, "%s%s %d", i ? ", " : "",
+		    _(lb_words[i]), l.kinds[i]);
 		cam_json_add_int(&p->json, lb_kinds[i], l.kinds[i]);
 	}
-	cam_buf_addf(&p->txt, "), %d corrections\n   shifts: %d started, %d "
-	    "ended, %d handed over by name; %d seals\n", l.corrections,
-	    l.starts, l.ends, l.handovers, l.seals);
+	cam_buf_addf(&p->txt, _("), %d corrections"), l.corrections);
+	cam_buf_adds(&p->txt, "\n   ");
+	cam_buf_addf(&p->txt, _("shifts: %d started, %d ended, %d handed over "
+	    "by name; %d seals"), l.starts, l.ends, l.handovers, l.seals);
+	cam_buf_adds(&p->txt, "\n");
 	cam_json_add_int(&p->json, "corrections", l.corrections);
 	cam_json_add_int(&p->json, "shifts_started", l.starts);
 	cam_json_add_int(&p->json, "shifts_ended", l.ends);
@@ -624,10 +834,12 @@ views(struct acctx2 *a)
 	char d[32];
 
 	cam_duration_format(a->seconds, d, sizeof(d));
-	cam_buf_addf(&p->txt, "   views (camview): %d live sessions (%s), "
+	cam_buf_adds(&p->txt, "   ");
+	cam_buf_addf(&p->txt, _("views (camview): %d live sessions (%s), "
 	    "%d playbacks, %d reports from the screen, %d view requests "
-	    "granted, %d logins\n", a->live, d, a->plays, a->reports,
+	    "granted, %d logins"), a->live, d, a->plays, a->reports,
 	    a->grants, a->logins);
+	cam_buf_adds(&p->txt, "\n");
 	cam_buf_adds(&p->json, ",\n \"views\": ");
 	cam_json_begin(&p->json);
 	cam_json_add_int(&p->json, "live", a->live);
@@ -640,9 +852,11 @@ views(struct acctx2 *a)
 	for (size_t i = 0; i < a->nlk; i++) {
 		const struct looker *l = &a->lk[i];
 		cam_duration_format(l->seconds, d, sizeof(d));
-		cam_buf_addf(&p->txt, "     %s: %d live (%s), %d playbacks, "
-		    "%d refused\n", l->account, l->live, d, l->plays,
+		cam_buf_adds(&p->txt, "     ");
+		cam_buf_addf(&p->txt, _("%s: %d live (%s), %d playbacks, "
+		    "%d refused"), l->account, l->live, d, l->plays,
 		    l->refused);
+		cam_buf_adds(&p->txt, "\n");
 		if (i > 0)
 			cam_buf_adds(&p->json, ",");
 		cam_json_begin(&p->json);
@@ -673,14 +887,18 @@ cam_audit_report_access(struct cam_audit_report *p)
 	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
 	    cam_journal_foreach_since(path, a.from, access_month_cb, &a,
 	    &e) == -1)
-		cam_buf_addf(&a.ref, "   the audit trail: %s\n", e.msg);
-	cam_audit_report_section(p, "Extractions and refusals", "extractions");
-	cam_buf_addf(&p->txt, "   %d archives extracted:\n%s", a.extractions,
-	    cam_buf_str(&a.ext));
-	cam_buf_addf(&p->txt, "   %d refusals:\n%s", a.refusals,
-	    cam_buf_str(&a.ref));
-	cam_buf_addf(&p->txt, "   %d operations failed (see camaudit "
-	    "access)\n", a.failed);
+		cam_buf_addf(&a.ref, "   %s: %s\n", _("the audit trail"),
+		    e.text);
+	cam_audit_report_section(p, N_("Extractions and refusals"),
+	    "extractions");
+	cam_buf_adds(&p->txt, "   ");
+	cam_buf_addf(&p->txt, _("%d archives extracted:"), a.extractions);
+	cam_buf_addf(&p->txt, "\n%s   ", cam_buf_str(&a.ext));
+	cam_buf_addf(&p->txt, _("%d refusals:"), a.refusals);
+	cam_buf_addf(&p->txt, "\n%s   ", cam_buf_str(&a.ref));
+	cam_buf_addf(&p->txt, _("%d operations failed (see camaudit "
+	    "access)"), a.failed);
+	cam_buf_adds(&p->txt, "\n");
 	cam_buf_addf(&p->json, "[%s\n ],\n \"refusals\": [%s\n ]",
 	    cam_buf_str(&a.jext), cam_buf_str(&a.jref));
 	views(&a);

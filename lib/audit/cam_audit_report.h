@@ -17,9 +17,26 @@
 #include "base/cam_util.h"
 #include "site/cam_site.h"
 
+/* Each camera's footage per day of the month, in the site's zone (for
+ * the PDF's chart). */
+struct cam_report_chart {
+	int ndays;		/* days of the month */
+	time_t day[32];		/* their starts, and the next month's */
+	size_t n;		/* cameras */
+	char **camera;
+	int64_t (*sec)[31];	/* [camera][day]: seconds of footage */
+	time_t *began;		/* [camera]: its first recording, 0 none */
+};
+
 struct cam_audit_report {
 	struct cam_site *s;
 	int as_json;		/* which form the caller will print */
+	int chart;		/* also fill in chart (set before the
+				 * recording section) */
+	struct cam_report_chart ch;
+	char month[32];		/* "YYYY-MM" */
+	size_t sec[16];		/* where each section's title line begins
+				 * in txt */
 	time_t from, to, end;	/* the month; end: to, or now if sooner */
 	struct cam_buf txt, json;	/* the report in each form */
 	int nsec;		/* sections so far */

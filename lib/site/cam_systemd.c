@@ -11,6 +11,7 @@
 extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[],
     cam_unit_seal[], cam_unit_seal_timer[], cam_unit_view[],
     cam_unit_alerts[], cam_unit_alerts_timer[];
+extern const char cam_unit_report[], cam_unit_report_timer[];
 extern const char cam_cron_head[];
 
 /* Replace @CONFDIR@, @BINDIR@, @STORAGE@, @USER@ and @GROUP@ in a
@@ -110,6 +111,8 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 		cam_buf_addf(&b, "* * * * * %s flock -n %s/.cron-watch.lock "
 		    "%s/camctl watch >/dev/null\n", u->user, u->cfg->root,
 		    u->bindir);
+		cam_buf_addf(&b, "0 3 1 * * %s %s/camaudit report --save\n",
+		    u->user, u->bindir);
 		if (put(u, "camkit", &b, written, e) == -1)
 			goto end;
 		rc = n;
@@ -141,6 +144,14 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 	b.len = 0;
 	fill(&b, cam_unit_alerts_timer, u);
 	if (put(u, "camkit-alerts.timer", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_report, u);
+	if (put(u, "camkit-report.service", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_report_timer, u);
+	if (put(u, "camkit-report.timer", &b, written, e) == -1)
 		goto end;
 	b.len = 0;
 	fill(&b, cam_unit_view, u);
