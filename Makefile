@@ -80,19 +80,18 @@ BINS := $(PROGS:%=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 MAN := $(wildcard man/*.[1-8])
-PO := $(sort $(wildcard po/vi*.po))
+PO := po/vi.po
 MO := $(B)/locale/vi/LC_MESSAGES/camkit.mo
 
 all: $(BINS) $(MO)
 
 # The Vietnamese catalogue (cam_i18n.h): every word a person reads is a
 # msgid in English in the source.  xgettext finds them by these
-# keywords (a function of cam_err.h or cam_cli.h that takes a format
-# translates it itself; so do cam_checklist's lines, in text, and the
-# static helpers finding (camaudit cameras), chain_bad (a journal's
-# bad line) and tell (the recorder's messages)).  The translations are po/vi*.po, merged into
-# one catalogue; msgfmt -c refuses a translation whose conversions
-# (%s, %d...) differ from its msgid's.
+# keywords (a function of cam_err.h, cam_cli.h or cam_checklist.h that
+# takes a format translates it itself).  The translations are po/vi.po;
+# msgfmt -c refuses a translation whose conversions (%s, %d...) differ
+# from its msgid's.  After changing messages: make po-update, translate
+# what it leaves empty, make i18n-check (tests/t14-i18n.sh runs it).
 XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	-kcam_err_sys:2 -kcam_err_git:2 -kcam_err_av:3 -kcam_err_archive:3 \
 	-kcam_err_ssl:2 -kcam_err_wrap:3 -kcam_msg_format:2 \
@@ -130,6 +129,14 @@ $(B)/po/vi.po: $(PO) Makefile
 $(MO): $(B)/po/vi.po
 	@mkdir -p $(@D)
 	msgfmt -c --check-format -o $@ $<
+
+# po/vi.po brought in step with the source: new msgids added empty,
+# those no longer in the source dropped.
+po-update: $(B)/po/camkit.pot
+	msgmerge -q --no-fuzzy-matching --add-location=file --sort-by-file \
+	  -o po/vi.po.new po/vi.po $(B)/po/camkit.pot
+	msgattrib --no-obsolete --add-location=file -o po/vi.po po/vi.po.new
+	rm -f po/vi.po.new
 
 # Every msgid has its Vietnamese entry, translated and not fuzzy.
 i18n-check: $(B)/po/camkit.pot $(B)/po/vi.po
@@ -424,6 +431,6 @@ stress: deps
 	    tests/t71-setid.sh
 
 
-.PHONY: all i18n-check deps check stress all-tests lint analyse demo install install-privileges clean \
+.PHONY: all i18n-check po-update deps check stress all-tests lint analyse demo install install-privileges clean \
 	roles-matrix \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke

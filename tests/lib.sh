@@ -386,6 +386,42 @@ recorded_window() {
 	to=$(date -u -d "$first +8 sec" +%Y-%m-%dT%H:%M:%SZ)
 }
 
+# record_with_outage SITE CAMERA SECONDS: CAMERA (added to SITE, 5 s
+# segments) recorded for SECONDS, its camera killed once the first
+# segment is in and back 4 s later: footage with an outage in it.
+record_with_outage() {
+	local port rec &&
+	start_camera "$2" --live &&
+	port=$(camera_port "$2") &&
+	camctl -C "$1" camera add "$2" --url "$(camera_url "$2")" \
+	    --segment 5s >/dev/null || return
+	camrec -C "$1" record "$2" --for "${3}s" 2>/dev/null &
+	rec=$! &&
+	wait_for grep -q "	segment	" "$T/$1.store/$2/manifest" &&
+	stop_camera "$2" KILL &&
+	sleep 4 &&
+	PORT=$port start_camera "$2" --live &&
+	wait "$rec" &&
+	stop_camera "$2"
+}
+
+# units_verify MAN_SECTIONS UNIT...: systemd-analyze verify accepts the
+# units written in units/ (the manual pages they name found in this
+# tree's man/, sections as "1 5"); skips the test without systemd.
+units_verify() {
+	local sec=$1 &&
+	shift &&
+	{ command -v systemd-analyze >/dev/null ||
+	    skip_test "no systemd-analyze"; } || return
+	for s in $sec; do
+		mkdir -p "$T/man/man$s" &&
+		cp "$CAMKIT_TOP"/man/*."$s" "$T/man/man$s/" || return
+	done &&
+	(cd units && MANPATH=$T/man systemd-analyze verify "$@") 2>verr ||
+	    { cat verr; return 1; }
+	test ! -s verr || { cat verr; return 1; }
+}
+
 # request ID FROM TO [EXPIRES] [CAMERAS]: a request file ID.yaml for the
 # cameras (default gate) from FROM to TO (RFC 3339).
 request() {

@@ -248,7 +248,7 @@ expect_success 'set-id programs ignore $CAMKIT_LOCALEDIR' '
 	has "CALLER-CATALOGUE frob" notsetid.err
 '
 
-# The catalogue check (make i18n-check): the merged po/vi*.po against a
+# The catalogue check (make i18n-check): po/vi.po against a
 # fresh xgettext of the sources.  Every msgid must have its entry.
 expect_success 'every message has its Vietnamese entry (catalogue completeness)' '
 	command -v msgcmp >/dev/null || skip_test "needs gettext" &&

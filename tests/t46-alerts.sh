@@ -299,13 +299,7 @@ expect_success 'camctl units: the watcher every minute, by a timer or by cron' '
 	has "^OnCalendar=\*-\*-\* \*:\*:00$" units/camkit-alerts.timer &&
 	camctl -C site units --cron --output cron --bindir "$CAMKIT_BIN" >/dev/null 2>&1 &&
 	has "^\* \* \* \* \* [a-z0-9_-]+ flock -n $T/site.store/.cron-watch.lock $CAMKIT_BIN/camctl watch >/dev/null$" cron/camkit &&
-	{ command -v systemd-analyze >/dev/null || skip_test "no systemd-analyze"; } &&
-	mkdir -p man/man1 man/man7 &&
-	cp "$CAMKIT_TOP"/man/*.1 man/man1/ && cp "$CAMKIT_TOP"/man/*.7 man/man7/ &&
-	(cd units && MANPATH=$T/man systemd-analyze verify camkit-alerts.service \
-	    camkit-alerts.timer) 2>verr ||
-	    { cat verr; false; } &&
-	test ! -s verr || { cat verr; false; }
+	units_verify "1 5 7" camkit-alerts.service camkit-alerts.timer
 '
 
 expect_success 'watcher cost per run (CPU ms)' '

@@ -11,17 +11,7 @@ done
 
 P=$T/pki
 director_site site
-start_camera gate --live
-port=$(camera_port gate)
-camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
-camrec -C site record gate --for 20s 2>/dev/null &
-rec=$!
-wait_for grep -q "	segment	" site.store/gate/manifest
-stop_camera gate KILL
-sleep 4
-PORT=$port start_camera gate --live
-wait $rec
-stop_camera gate
+record_with_outage site gate 20
 camlog -C site shift start >/dev/null
 camlog -C site add --kind suspicious --camera gate "Người lạ ở cổng" >/dev/null
 camlog -C site shift end >/dev/null
@@ -148,13 +138,7 @@ expect_success 'camctl units: the monthly report timer, its service and its cron
 '
 
 expect_success 'systemd-analyze verify accepts the report units' '
-	{ command -v systemd-analyze >/dev/null || skip_test "no systemd-analyze"; } &&
-	mkdir -p man/man1 man/man5 &&
-	cp "$CAMKIT_TOP"/man/*.1 man/man1/ && cp "$CAMKIT_TOP"/man/*.5 man/man5/ &&
-	(cd units && MANPATH=$T/man systemd-analyze verify camkit-report.service \
-	    camkit-report.timer) 2>verr ||
-	    { cat verr; false; } &&
-	test ! -s verr || { cat verr; false; }
+	units_verify "1 5" camkit-report.service camkit-report.timer
 '
 
 expect_success 'usage: --sign without --pdf, --pdf with --json' '

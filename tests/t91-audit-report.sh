@@ -11,17 +11,7 @@ pki_site site
 cp "$P/director.crt" site/trust/director.pem
 sed -i 's|^  director: \[\]|  director: [trust/director.pem]|; s|^  unit_head_signature: true|  unit_head_signature: false|' site/camkit.yaml
 camctl -C site commit -m "directors" >/dev/null
-start_camera gate --live
-port=$(camera_port gate)
-camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
-camrec -C site record gate --for 24s 2>/dev/null &
-rec=$!
-wait_for grep -q "	segment	" site.store/gate/manifest
-stop_camera gate KILL
-sleep 4
-PORT=$port start_camera gate --live
-wait $rec
-stop_camera gate
+record_with_outage site gate 24
 camlog -C site shift start >/dev/null
 camlog -C site add --kind fault --camera gate "Camera cổng mất tín hiệu" >/dev/null
 camlog -C site shift end >/dev/null

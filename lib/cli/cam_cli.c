@@ -97,16 +97,25 @@ usage_hint(void)
 	return CAM_USAGE;
 }
 
+/* "prog: message" on stderr, the message in the reader's language. */
+static void vmsg(const char *, va_list) __attribute__((format(printf, 1, 0)));
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", cli_prog);
+	vfprintf(stderr, _(fmt), ap);
+	fputc('\n', stderr);
+}
+
 int
 cam_cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, _(fmt), ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
 	return usage_hint();
 }
 
@@ -115,11 +124,9 @@ cam_cli_msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, _(fmt), ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
