@@ -142,7 +142,7 @@ expect_success 'camaudit recordings: an altered, a deleted and a stray file; pru
 '
 
 expect_success 'usage() prints exactly the SYNOPSIS of camaudit(1)' '
-	camaudit --help | sed "s/^usage: //" | tr -s " \n" "  " | sed "s/ $//" >u &&
+	camaudit --help | sed "/^$/q" | sed "s/^usage: //" | tr -s " \n" "  " | sed "s/ $//" >u &&
 	mandoc -Tascii -Owidth=1000 "$CAMKIT_TOP/man/camaudit.1" |
 	    sed "s/.\x08//g" | sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" |
 	    sed "1d;\$d" | tr -s " \n" "  " | sed "s/^ //; s/ $//" >m &&
