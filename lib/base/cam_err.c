@@ -187,7 +187,11 @@ cam_err_av(struct cam_err *e, int averr, const char *fmt, ...)
 	va_end(ap);
 	if (av_strerror(averr, why, sizeof(why)) < 0)
 		snprintf(why, sizeof(why), "error %d", averr);
-	return with_reason(e, CAM_ENV, &m, why, why);
+	/* AVERROR(errno): FFmpeg says it with strerror, in the reader's
+	 * language; the record's copy is the C library's English. */
+	const char *en = averr < 0 && averr > -4096 ?
+	    strerrordesc_np(-averr) : NULL;
+	return with_reason(e, CAM_ENV, &m, en != NULL ? en : why, why);
 }
 
 int
