@@ -80,6 +80,9 @@ BINS := $(PROGS:%=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 MAN := $(wildcard man/*.[1-8])
+# Translated pages, in man's own layout: man/vi/camlog.1 is installed as
+# $(MANDIR)/vi/man1/camlog.1, which man(1) reads under LANG=vi_VN.UTF-8.
+MAN_VI := $(wildcard man/vi/*.[1-8])
 PO := po/vi.po
 MO := $(B)/locale/vi/LC_MESSAGES/camkit.mo
 
@@ -285,7 +288,7 @@ $(B)/tests/hwytimer.so: tests/hwytimer.c
 # map of lib/README: no include of a higher layer, and nothing outside
 # lib/cli exits, prints or reads the environment (tests/layers.pl).
 lint:
-	sh tests/manlint.sh $(MAN)
+	sh tests/manlint.sh $(MAN) $(MAN_VI)
 	tests/chainlint.pl tests/lib.sh tests/view/lib.sh tests/t[0-9]*.sh
 	tests/layers.pl $(wildcard lib/*/*.[ch] lib/*.[ch]) $(wildcard cmd/*.c)
 
@@ -320,6 +323,9 @@ install: all
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 $(filter %.7,$(MAN)) $(DESTDIR)$(MANDIR)/man7/
+	install -d $(DESTDIR)$(MANDIR)/vi/man1 $(DESTDIR)$(MANDIR)/vi/man5
+	install -m 0644 $(filter %.1,$(MAN_VI)) $(DESTDIR)$(MANDIR)/vi/man1/
+	install -m 0644 $(filter %.5,$(MAN_VI)) $(DESTDIR)$(MANDIR)/vi/man5/
 	install -m 0644 conf/camera-defaults $(DESTDIR)$(DATADIR)/
 	install -m 0644 conf/camkit.yaml $(DESTDIR)$(DATADIR)/
 	install -m 0644 examples/*.yaml $(DESTDIR)$(DATADIR)/examples/
