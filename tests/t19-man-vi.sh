@@ -80,8 +80,8 @@ expect_success 'each has a counterpart of every section of the English page, in 
 
 expect_success 'each names the same page and section, and the English page as the reference' '
 	for p in $vi_pages; do
-		grep "^\.D[td] " "$CAMKIT_TOP/man/$p" >en.txt &&
-		grep "^\.D[td] " "$CAMKIT_TOP/man/vi/$p" >vi.txt &&
+		grep "^\.Dt " "$CAMKIT_TOP/man/$p" >en.txt &&
+		grep "^\.Dt " "$CAMKIT_TOP/man/vi/$p" >vi.txt &&
 		cmp_text en.txt vi.txt &&
 		mandoc -Tutf8 "$CAMKIT_TOP/man/vi/$p" | col -bx | tr -s " \n" "  " >text &&
 		has "thì trang tiếng Anh là bản gốc" text || exit 1
