@@ -81,7 +81,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/test_%.c=$(B)/tests/unit_%)
 MAN := $(wildcard man/*.[1-8])
 # Translated pages, in man's own layout: man/vi/camlog.1 is installed as
-# $(MANDIR)/vi/man1/camlog.1, which man(1) reads under LANG=vi_VN.UTF-8.
+# $(MANDIR)/vi/man1/camlog.1, which man(1) reads under LANG=vi_VN.UTF-8
+# (a locale it needs generated) or with -L vi.
 MAN_VI := $(wildcard man/vi/*.[1-8])
 PO := po/vi.po
 MO := $(B)/locale/vi/LC_MESSAGES/camkit.mo
