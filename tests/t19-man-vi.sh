@@ -139,6 +139,21 @@ expect_success 'make install puts them in share/man/vi, where man -L vi finds th
 	has "^$T/root/usr/share/man/man1/camlog.1$" where
 '
 
+expect_success 'LANG=vi_VN.UTF-8 man camlog finds the Vietnamese page where that locale exists' '
+	test -f root/usr/share/man/vi/man1/camlog.1 &&
+	{ command -v man >/dev/null && command -v localedef >/dev/null &&
+	    test -f /usr/share/i18n/locales/vi_VN ||
+	    skip_test "needs man(1), localedef and the vi_VN locale source"; } &&
+	mkdir -p loc &&
+	localedef -i vi_VN -f UTF-8 "$T/loc/vi_VN.UTF-8" &&
+	LOCPATH=$T/loc MANPATH=$T/root/usr/share/man LANG=vi_VN.UTF-8 \
+	    man -w camlog >where &&
+	has "^$T/root/usr/share/man/vi/man1/camlog.1$" where &&
+	LOCPATH=$T/loc MANPATH=$T/root/usr/share/man LANG=vi_VN.UTF-8 \
+	    man camlog 2>err | col -bx >text &&
+	has "^MÔ TẢ$" text && has "sổ theo dõi" text
+'
+
 expect_success 'manlint: a Vietnamese line is measured in characters, not bytes' '
 	page short "Sổ theo dõi ca trực: bàn giao ca, nghi vấn, vụ việc, sự cố kỹ thuật." &&
 	sh "$lint" vi/short.1 >out && test ! -s out
