@@ -21,6 +21,7 @@
 #include <openssl/x509.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_key.h"
 #include "base/cam_util.h"
 
@@ -297,7 +298,7 @@ load_uri(const char *uri, const char *what, const char *from,
 		if (read_pin_file(sibling, &p, e) == -1)
 			goto end;
 	} else if (pin != NULL && pin->ask != NULL) {
-		snprintf(prompt, sizeof(prompt), "PIN of the token %s: ",
+		snprintf(prompt, sizeof(prompt), _("PIN of the token %s: "),
 		    u.token != NULL ? u.token : "");
 		if (pin->ask(prompt, typed, sizeof(typed), pin->arg, e) == -1)
 			goto end;
