@@ -105,7 +105,7 @@ expect_success 'a usage error: the message, the synopsis, "Try --help"; exit 2 i
 	has "^Hãy thử '"'"'camlog --help'"'"' để xem hướng dẫn\.\$" ue.vi.err &&
 	has "^usage: camlog " ue.vi.err &&
 	both ue camlog add --kind gossip hi && test "$(rc ue)" = 2 &&
-	has "không có loại \"gossip\": chỉ có suspicious \(khả nghi\)" ue.vi.err &&
+	has "không có loại \"gossip\": chỉ có suspicious \(nghi vấn\)" ue.vi.err &&
 	both ue camctl -C site camera add && test "$(rc ue)" = 2 &&
 	has "^camctl: camera add: cần đúng một mã camera\$" ue.vi.err &&
 	both ue camctl && test "$(rc ue)" = 2 && has "^Hãy thử" ue.vi.err &&
