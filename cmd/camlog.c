@@ -774,7 +774,7 @@ cmd_verify(int argc, char **argv)
 			    c.path);
 		else
 			rc = cam_seal_verify(c.path, CAM_LOGBOOK_FILE, trust,
-			    c.site.dir, &rep, &e);
+			    c.site.dir, c.site.cfg.timezone, &rep, &e);
 		/* A logbook that should be sealed and is not is a finding. */
 		if (rc == 0)
 			rc = cam_audit_journals_unsealed(c.path, &rep,

@@ -277,7 +277,7 @@ add_clips(struct cam_extract *x, struct cam_err *e)
 		unlink(tmp);
 		x->cutting = c;
 		rc = cam_media_cut(c->src, c->nsrc, x->req.from, x->req.to,
-		    tmp, &c->cut, progress, x, e);
+		    x->site->cfg.timezone, tmp, &c->cut, progress, x, e);
 		if (rc == 0)
 			rc = cam_archive_add_file(x->ar, c->member, tmp,
 			    c->sha256, NULL, NULL, e);
