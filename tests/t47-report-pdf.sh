@@ -39,7 +39,7 @@ expect_success 'the PDF in Vietnamese: headings, the month, the figures' '
 	done &&
 	has "Trang 1 / [0-9]+" r.txt &&
 	has "Đã trích xuất 1 gói dữ liệu:" r.txt &&
-	has "[0-9-]+T[0-9:+]+ +root +A$" r.txt &&
+	has "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07 +root +A$" r.txt &&
 	has "nghi vấn 1" r.txt &&
 	has "KHÔNG ĐẠT: " r.txt
 '

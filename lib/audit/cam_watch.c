@@ -184,20 +184,12 @@ state_save(struct run *r, struct cam_err *e)
 
 /* ---- words people read ---- */
 
-/* A time as people read it, in the site's zone: "09:15 07/12/2026
- * (UTC+07:00)", the same in every message. */
+/* A time as people read it, in the site's zone: "2026-12-07 09:15:00
+ * +07", the same in every message (cam_time_format_human). */
 static void
 when(const struct cam_config *cfg, time_t t, char *buf, size_t len)
 {
-	char iso[64];
-
-	cam_time_format_zone(t, cfg->timezone, iso, sizeof(iso));
-	/* 2026-12-07T09:15:00+07:00 */
-	if (strlen(iso) >= 25)
-		snprintf(buf, len, "%.5s %.2s/%.2s/%.4s (UTC%.6s)", iso + 11,
-		    iso + 8, iso + 5, iso, iso + 19);
-	else
-		snprintf(buf, len, "%.16s UTC", iso);
+	cam_time_format_human(t, cfg->timezone, buf, len);
 }
 
 /* A length of time in plain words: "2 phút", "1 giờ 5 phút". */
