@@ -29,6 +29,7 @@ expect_success 'the month in print: every section, figures as journaled' '
 	must_fail 1 camaudit -C site report --month "$month" >out &&
 	has "^camkit monthly report: Test$" out &&
 	has "^Month $month, time zone Asia/Ho_Chi_Minh \(the month so far\)$" out &&
+	has "^Period: from $month-01 00:00:00 \+07 to [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07$" out &&
 	has "^Made [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07 on [^ ]+ by root; configuration [0-9a-f]{12}$" out &&
 	for s in "1. Recording" "2. Storage and retention" "3. Logbook" \
 	    "4. Extractions and refusals" "5. Configuration changes" \

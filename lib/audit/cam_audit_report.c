@@ -32,7 +32,8 @@ cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
     int as_json, int y, int m, time_t now, const char *host, const char *by,
     struct cam_err *e)
 {
-	char label[32], day[32], t[64];
+	char label[32], day[32], t[64], pa[CAM_TIME_HUMAN_LEN],
+	    pb[CAM_TIME_HUMAN_LEN];
 
 	memset(p, 0, sizeof(*p));
 	p->s = s;
@@ -67,6 +68,11 @@ cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
 	cam_buf_addf(&p->txt, now < p->to ? _("Month %s, time zone %s (the "
 	    "month so far)") : _("Month %s, time zone %s"), label,
 	    s->cfg.timezone);
+	cam_buf_adds(&p->txt, "\n");
+	/* The period itself: to now in the month so far. */
+	cam_time_format_human(p->from, s->cfg.timezone, pa, sizeof(pa));
+	cam_time_format_human(p->end, s->cfg.timezone, pb, sizeof(pb));
+	cam_buf_addf(&p->txt, _("Period: from %s to %s"), pa, pb);
 	cam_buf_adds(&p->txt, "\n");
 	cam_buf_addf(&p->txt, _("Made %s on %s by %s; configuration %.12s"), t,
 	    host, by, s->rev);
