@@ -286,6 +286,8 @@ expect_success 'storage short of the retention: told, and told when there is roo
 	has "^sent	storage	low	storage	mail$" out &&
 	show_mail "$(last_mail)" >m9 &&
 	has "^Subject: \[Test\] Lưu trữ: chỉ còn chỗ cho 0\.0 ngày, thời hạn lưu trữ là [0-9]+ ngày$" m9 &&
+	tr "\n" " " <m9 | tr -s " " >m9.flat &&
+	has "chỉ còn chỗ cho 0\.0 ngày bản ghi \([0-9.]+ (B|kB|MB|GB|TB)\), ít hơn" m9.flat &&
 	cp good.yaml site/camkit.yaml &&
 	camctl -C site commit -m "room again" >/dev/null &&
 	camctl -C site watch >out &&
