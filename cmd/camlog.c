@@ -774,7 +774,7 @@ cmd_verify(int argc, char **argv)
 			    c.path);
 		else
 			rc = cam_seal_verify(c.path, CAM_LOGBOOK_FILE, trust,
-			    c.site.dir, &rep, &e);
+			    c.site.dir, c.site.cfg.timezone, &rep, &e);
 		/* A logbook that should be sealed and is not is a finding. */
 		if (rc == 0)
 			rc = cam_audit_journals_unsealed(c.path, &rep,
@@ -782,8 +782,10 @@ cmd_verify(int argc, char **argv)
 		cam_setid_lower();
 	}
 	if (rc == 0 && unsealed > 0 && oldest < time(NULL) - CAM_SEAL_GRACE) {
-		char t[64];
-		cam_time_format_zone(oldest, c.site.cfg.timezone, t, sizeof(t));
+		char t[CAM_TIME_HUMAN_LEN];
+
+		cam_time_format_human(oldest, c.site.cfg.timezone, t,
+		    sizeof(t));
 		rc = cam_errf(&e, CAM_NO, "%s: not sealed: %" PRIu64 " of %"
 		    PRIu64 " records are covered by no seal, the oldest from "
 		    "%s, more than %d hours ago (%" PRIu64 " seals; camctl "

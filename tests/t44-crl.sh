@@ -144,7 +144,7 @@ expect_success 'an archive encrypted to a revoked certificate: refused as revoke
 	request R5 director &&
 	must_fail 1 camextract -C site run R5.yaml -o R5.cms --encrypt-to "$P/director2.crt" 2>err &&
 	has "refused \(revoked\)" err &&
-	has "the recipient.s certificate C = VN, O = Demo Office, CN = Phó Giám đốc Demo was revoked on 20" err &&
+	has "the recipient.s certificate C = VN, O = Demo Office, CN = Phó Giám đốc Demo was revoked on [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07 \(trust.crl\)" err &&
 	test ! -e R5.cms && test -z "$(ls R5.cms* 2>/dev/null)"
 '
 
@@ -158,7 +158,7 @@ expect_success 'the director still approves; camaudit verify says no signer is r
 
 expect_success 'camaudit verify of an archive made before the list: the revoked signer is named, with the date' '
 	must_fail 1 camaudit -C site verify R0.tar >out &&
-	has "^FAIL	revocation	request/R0.yaml.director2.p7s: request signer .*Phó Giám đốc Demo: revoked on 20" out &&
+	has "^FAIL	revocation	request/R0.yaml.director2.p7s: request signer .*Phó Giám đốc Demo: revoked on [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07$" out &&
 	has "^FAIL	request signatures	.*(revoked)" out
 '
 
@@ -181,7 +181,7 @@ expect_success 'an older list of the same CA is refused; a newer one (DER) repla
 
 expect_success 'the site certificate revoked: its seals fail as revoked' '
 	must_fail 1 camaudit -C site journals >out &&
-	has "^FAIL	.*seal signer revoked on 20.*camkit site rec1" out
+	has "^FAIL	.*seal signer revoked on [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07 \(trust.crl\): .*camkit site rec1" out
 '
 
 expect_success 'camaudit verify --trust: a CA file works like a directory, with --crl or *.crl' '

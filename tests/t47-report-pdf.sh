@@ -31,6 +31,7 @@ expect_success 'the PDF in Vietnamese: headings, the month, the figures' '
 	pdftotext -layout r.pdf - | tr -d "\f" >r.txt &&
 	has "Báo cáo tháng về hệ thống camera" r.txt &&
 	has "Tháng $month" r.txt &&
+	has "Kỳ báo cáo: từ $month-01 00:00:00 \+07 đến [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07" r.txt &&
 	has "Số giờ ghi hình theo camera và ngày, $month" r.txt &&
 	for s in "1. Ghi hình" "2. Lưu trữ và thời hạn lưu giữ" \
 	    "3. Sổ theo dõi" "4. Trích xuất và từ chối" \
@@ -39,7 +40,7 @@ expect_success 'the PDF in Vietnamese: headings, the month, the figures' '
 	done &&
 	has "Trang 1 / [0-9]+" r.txt &&
 	has "Đã trích xuất 1 gói dữ liệu:" r.txt &&
-	has "[0-9-]+T[0-9:+]+ +root +A$" r.txt &&
+	has "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07 +root +A$" r.txt &&
 	has "nghi vấn 1" r.txt &&
 	has "KHÔNG ĐẠT: " r.txt
 '

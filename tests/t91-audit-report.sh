@@ -29,6 +29,8 @@ expect_success 'the month in print: every section, figures as journaled' '
 	must_fail 1 camaudit -C site report --month "$month" >out &&
 	has "^camkit monthly report: Test$" out &&
 	has "^Month $month, time zone Asia/Ho_Chi_Minh \(the month so far\)$" out &&
+	has "^Period: from $month-01 00:00:00 \+07 to [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07$" out &&
+	has "^Made [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07 on [^ ]+ by root; configuration [0-9a-f]{12}$" out &&
 	for s in "1. Recording" "2. Storage and retention" "3. Logbook" \
 	    "4. Extractions and refusals" "5. Configuration changes" \
 	    "6. Camera security" "7. Verification"; do
@@ -36,7 +38,8 @@ expect_success 'the month in print: every section, figures as journaled' '
 	done &&
 	has "^   gate +[0-9.]+% " out &&
 	has "^   1 archives extracted:$" out &&
-	has "^   [0-9-]+T[0-9:+]+  root  A$" out &&
+	has "^   [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07  root  A$" out &&
+	has "^   [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07  root  camextract run  B: " out &&
 	has "^   1 refusals:$" out &&
 	has "camextract run  B: .*unsigned|camextract run  B: .*signature" out &&
 	has "^   1 entries \(suspicious 0, fault 1, incident 0, maintenance 0, note 0\), 0 corrections$" out &&

@@ -121,7 +121,7 @@ expect_success 'a rewritten history: against the audit trail and the witness' '
 	sed -i "s/retention_days: 30/retention_days: 31/" s5/camkit.yaml &&
 	sneak s5 "rewrite" &&
 	must_fail 1 camaudit -C s5 config >out &&
-	has "^FAIL	history	commit $gone, made by root at .* \(audit record [0-9]+\), is not in the history: the history was rewritten" out &&
+	has "^FAIL	history	commit $gone, made by root at [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07 \(audit record [0-9]+\), is not in the history: the history was rewritten" out &&
 	has "^FAIL	witness	commit $gone, witnessed as the configuration in force on .*, is not in the history" out
 '
 

@@ -146,7 +146,7 @@ expect_success 'currentTime + first_us is the wall time: the duration matches' '
 expect_success 'a window before any footage: refused, nothing written' '
 	must_fail 1 play gate 2001-01-01T00:00:00Z 2001-01-01T01:00:00Z none.mp4 \
 	    2>err &&
-	has "no recording of gate" err &&
+	has "no recording of gate from 2001-01-01 07:00:00 \+07 to 2001-01-01 08:00:00 \+07" err &&
 	test ! -e none.mp4
 '
 

@@ -200,7 +200,7 @@ expect_success 'a window without footage: exit 1, no file' '
 	rm -f none.mp4 &&
 	must_fail 1 cut_cam h264 none.mp4 "$(at $((f - 3600)))" \
 	    "$(at $((f - 60)))" 2>err &&
-	has "no footage from" err &&
+	has "no footage from [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07 to [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \+07$" err &&
 	test ! -e none.mp4 &&
 	set -- $(cut -d" " -f2- outage) &&
 	must_fail 1 cut_cam down none.mp4 "$(at $(($(secs "$1") + 2)))" \

@@ -540,7 +540,7 @@ check_revocation(const struct cam_audit_archive_member *m, int site,
 			    st[i].subject);
 			continue;
 		}
-		cam_time_format_zone(st[i].when, zone, when, sizeof(when));
+		cam_time_format_human(st[i].when, zone, when, sizeof(when));
 		cam_checklist_add(ck, 0, "revocation", site ?
 		    N_("%s: site signer %s: revoked on %s") :
 		    N_("%s: request signer %s: revoked on %s"), m->name,

@@ -22,7 +22,7 @@ config_cb(void *arg, const struct cam_commit_view *v)
 	struct cam_err e;
 	char t[64];
 
-	cam_time_format_zone(v->info.when, c->s->cfg.timezone, t, sizeof(t));
+	cam_time_format_human(v->info.when, c->s->cfg.timezone, t, sizeof(t));
 	/* Secrets: in every commit any reference reaches. */
 	if (cam_tree_secrets(&v->tree, v->changes, &found, &e) == -1) {
 		cam_checklist_add(c->ck, 0, "secrets", "commit %.12s: %s",
@@ -183,7 +183,7 @@ cam_audit_config_check(struct cam_audit_config *c, struct cam_err *e)
 		if (k == -1)
 			goto end;
 		if (k == 0) {
-			cam_time_format_zone(c->trail.v[i].time,
+			cam_time_format_human(c->trail.v[i].time,
 			    s->cfg.timezone, t, sizeof(t));
 			cam_checklist_add(ck, 0, "history", "commit %.12s, "
 			    "made by %s at %s (audit record %" PRIu64 "), "

@@ -71,8 +71,8 @@ journal_cb(void *arg, const char *name, const char *path)
 
 	memset(&sr, 0, sizeof(sr));
 	cam_err_clear(&e);
-	if (cam_seal_verify_since(path, name, j->since, j->ca, j->repo, &sr,
-	    &e) == -1) {
+	if (cam_seal_verify_since(path, name, j->since, j->ca, j->repo,
+	    j->zone, &sr, &e) == -1) {
 		cam_checklist_add(j->ck, 0, name, "%s",
 		    cam_checklist_msg(j->ck, &e));
 		return 0;

@@ -32,7 +32,8 @@ cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
     int as_json, int y, int m, time_t now, const char *host, const char *by,
     struct cam_err *e)
 {
-	char label[32], day[32], t[64];
+	char label[32], day[32], t[64], pa[CAM_TIME_HUMAN_LEN],
+	    pb[CAM_TIME_HUMAN_LEN];
 
 	memset(p, 0, sizeof(*p));
 	p->s = s;
@@ -58,8 +59,8 @@ cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
 	if (p->end < p->from)
 		p->end = p->from;
 
-	/* Header. */
-	cam_time_format_zone(now, s->cfg.timezone, t, sizeof(t));
+	/* Header: the times a person reads in the human form. */
+	cam_time_format_human(now, s->cfg.timezone, t, sizeof(t));
 	snprintf(p->month, sizeof(p->month), "%s", label);
 	cam_buf_addf(&p->txt, _("camkit monthly report: %s"),
 	    s->cfg.site_name);
@@ -67,6 +68,11 @@ cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
 	cam_buf_addf(&p->txt, now < p->to ? _("Month %s, time zone %s (the "
 	    "month so far)") : _("Month %s, time zone %s"), label,
 	    s->cfg.timezone);
+	cam_buf_adds(&p->txt, "\n");
+	/* The period itself: to now in the month so far. */
+	cam_time_format_human(p->from, s->cfg.timezone, pa, sizeof(pa));
+	cam_time_format_human(p->end, s->cfg.timezone, pb, sizeof(pb));
+	cam_buf_addf(&p->txt, _("Period: from %s to %s"), pa, pb);
 	cam_buf_adds(&p->txt, "\n");
 	cam_buf_addf(&p->txt, _("Made %s on %s by %s; configuration %.12s"), t,
 	    host, by, s->rev);
@@ -576,7 +582,8 @@ cam_audit_report_storage(struct cam_audit_report *p)
 	cam_buf_addf(&p->txt, _("data root %s: %s in %" PRIu64 " segments"),
 	    p->s->cfg.root, a, nseg);
 	if (oldest) {
-		cam_time_format_zone(oldest, p->s->cfg.timezone, t, sizeof(t));
+		cam_time_format_human(oldest, p->s->cfg.timezone, t,
+		    sizeof(t));
 		cam_buf_addf(&p->txt, _(", the oldest from %s"), t);
 	}
 	cam_buf_adds(&p->txt, "\n");
@@ -779,7 +786,7 @@ access_month_cb(void *arg, const struct cam_journal_rec *r)
 {
 	struct acctx2 *a = arg;
 	char prog_[32], outcome[16], actor[64], object[256], reason[512],
-	    verb[64], t[64];
+	    verb[64], t[64], ht[CAM_TIME_HUMAN_LEN];
 
 	if (strcmp(r->kind, "audit") != 0 || r->time < a->from ||
 	    r->time >= a->to ||
@@ -795,12 +802,14 @@ access_month_cb(void *arg, const struct cam_journal_rec *r)
 		snprintf(object, sizeof(object), "-");
 	if (cam_json_get_str(r->data, "reason", reason, sizeof(reason)) == -1)
 		snprintf(reason, sizeof(reason), "-");
+	/* RFC 3339 in JSON, the human form in the text. */
 	cam_time_format_zone(r->time, a->p->s->cfg.timezone, t, sizeof(t));
+	cam_time_format_human(r->time, a->p->s->cfg.timezone, ht, sizeof(ht));
 	if (strcmp(prog_, "camview") == 0)
 		count_view(a, r, verb, outcome, actor);
 	if (strcmp(prog_, "camextract") == 0 && strcmp(verb, "run") == 0 &&
 	    strcmp(outcome, "granted") == 0) {
-		cam_buf_addf(&a->ext, "   %s  %s  %s\n", t, actor, object);
+		cam_buf_addf(&a->ext, "   %s  %s  %s\n", ht, actor, object);
 		cam_buf_adds(&a->jext, a->extractions ? ",\n  " : "\n  ");
 		cam_json_begin(&a->jext);
 		cam_json_add_str(&a->jext, "time", t);
@@ -809,7 +818,7 @@ access_month_cb(void *arg, const struct cam_journal_rec *r)
 		cam_json_end(&a->jext);
 		a->extractions++;
 	} else if (strcmp(outcome, "refused") == 0) {
-		cam_buf_addf(&a->ref, "   %s  %s  %s %s  %s: %s\n", t, actor,
+		cam_buf_addf(&a->ref, "   %s  %s  %s %s  %s: %s\n", ht, actor,
 		    prog_, verb, object, reason);
 		cam_buf_adds(&a->jref, a->refusals ? ",\n  " : "\n  ");
 		cam_json_begin(&a->jref);

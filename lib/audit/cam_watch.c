@@ -184,20 +184,12 @@ state_save(struct run *r, struct cam_err *e)
 
 /* ---- words people read ---- */
 
-/* A time as people read it, in the site's zone: "09:15 07/12/2026
- * (UTC+07:00)", the same in every message. */
+/* A time as people read it, in the site's zone: "2026-12-07 09:15:00
+ * +07", the same in every message (cam_time_format_human). */
 static void
 when(const struct cam_config *cfg, time_t t, char *buf, size_t len)
 {
-	char iso[64];
-
-	cam_time_format_zone(t, cfg->timezone, iso, sizeof(iso));
-	/* 2026-12-07T09:15:00+07:00 */
-	if (strlen(iso) >= 25)
-		snprintf(buf, len, "%.5s %.2s/%.2s/%.4s (UTC%.6s)", iso + 11,
-		    iso + 8, iso + 5, iso, iso + 19);
-	else
-		snprintf(buf, len, "%.16s UTC", iso);
+	cam_time_format_human(t, cfg->timezone, buf, len);
 }
 
 /* A length of time in plain words: "2 phút", "1 giờ 5 phút". */
@@ -551,19 +543,20 @@ watch_storage(struct run *r, uint64_t live, double rate,
 	const struct cam_config *cfg = r->cfg;
 	uint64_t room;
 	double days;
+	char size[CAM_SIZE_LEN];
 	int low;
 
 	cam_storage_room(cfg, live, rate, &room, &days);
 	low = days >= 0 && days < cfg->retention_days;
+	cam_fmt_size(size, sizeof(size), room);
 	if (digest != NULL) {
 		if (days >= 0)
-			cam_buf_addf(digest, _("Storage: %.1f GB of room, about "
+			cam_buf_addf(digest, _("Storage: %s of room, about "
 			    "%.0f days at the current rate (retention: %d "
-			    "days).\n"), (double)room / 1e9, days,
-			    cfg->retention_days);
+			    "days).\n"), size, days, cfg->retention_days);
 		else
-			cam_buf_addf(digest, _("Storage: %.1f GB of room.\n"),
-			    (double)room / 1e9);
+			cam_buf_addf(digest, _("Storage: %s of room.\n"),
+			    size);
 	}
 	if (low == r->st.storage)
 		return 0;
@@ -572,11 +565,10 @@ watch_storage(struct run *r, uint64_t live, double rate,
 		cam_buf_addf(&sb, _("Storage: %.1f days of room left, "
 		    "retention is %d days"), days, cfg->retention_days);
 		cam_buf_addf(&bb, _("At the current rate the storage under %s "
-		    "has room for %.1f more days of footage (%.1f GB), less "
+		    "has room for %.1f more days of footage (%s), less "
 		    "than the %d days it must keep. Add disk space or lower "
 		    "storage.max_usage before old footage is deleted to make "
-		    "room.\n"), cfg->root, days, (double)room / 1e9,
-		    cfg->retention_days);
+		    "room.\n"), cfg->root, days, size, cfg->retention_days);
 	} else {
 		cam_buf_addf(&sb, _("Storage: room for the retention again"));
 		cam_buf_addf(&bb, _("The storage under %s has room for %.1f "

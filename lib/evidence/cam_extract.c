@@ -198,7 +198,7 @@ recipient_revoked(struct cam_extract *x, const char *enc, struct cam_err *e)
 	cam_trust_free(&t);
 	if (r != 1)
 		return 0;
-	cam_time_format_zone(when, x->site->cfg.timezone, date, sizeof(date));
+	cam_time_format_human(when, x->site->cfg.timezone, date, sizeof(date));
 	cam_errf(e, CAM_NO, "%s: the recipient's certificate %s was revoked "
 	    "on %s (trust.crl): footage is not encrypted to it",
 	    enc != NULL ? enc : "recipient.certificate", subj, date);
@@ -277,7 +277,7 @@ add_clips(struct cam_extract *x, struct cam_err *e)
 		unlink(tmp);
 		x->cutting = c;
 		rc = cam_media_cut(c->src, c->nsrc, x->req.from, x->req.to,
-		    tmp, &c->cut, progress, x, e);
+		    x->site->cfg.timezone, tmp, &c->cut, progress, x, e);
 		if (rc == 0)
 			rc = cam_archive_add_file(x->ar, c->member, tmp,
 			    c->sha256, NULL, NULL, e);

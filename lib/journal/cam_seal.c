@@ -425,6 +425,7 @@ struct vseal {
 
 struct verify {
 	const char	*name;
+	const char	*zone;	/* of the times in messages */
 	X509_STORE	*store;
 	struct went	*w;	/* sorted by seq */
 	size_t		 nw, capw, wi;	/* wi: first entry not behind */
@@ -532,8 +533,8 @@ read_witness(struct verify *v, const char *repo_dir, struct cam_err *e)
  * that does not verify from a signer nobody trusts.
  */
 static int
-verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
-    const char *b64, struct cam_msg *why)
+verify_cms(X509_STORE *store, const char *zone, time_t when,
+    const struct cam_buf *content, const char *b64, struct cam_msg *why)
 {
 	CMS_ContentInfo *cms = NULL;
 	BIO *in = NULL;
@@ -582,14 +583,14 @@ verify_cms(X509_STORE *store, time_t when, const struct cam_buf *content,
 		STACK_OF(X509) *signers = CMS_get0_signers(cms);
 		X509 *sx = signers != NULL && sk_X509_num(signers) > 0 ?
 		    sk_X509_value(signers, 0) : NULL;
-		char subj[160], date[64];
+		char subj[160], date[CAM_TIME_HUMAN_LEN];
 		time_t rev;
 
 		if (strncmp(r, "Verify error:", 13) == 0)
 			r += 13 + strspn(r + 13, " ");
 		if (sx != NULL && cam_crypto_revoked(store, sx, &rev)) {
 			cam_crypto_subject(sx, subj, sizeof(subj));
-			cam_time_format_utc(rev, date, sizeof(date));
+			cam_time_format_human(rev, zone, date, sizeof(date));
 			/* A long subject is cut: the date goes first. */
 			cam_msg_format(why, "seal signer revoked on %s "
 			    "(trust.crl): %s", date, subj);
@@ -646,7 +647,7 @@ check_seal(struct verify *v, const struct cam_journal_rec *r,
 		goto end;
 	}
 	cam_buf_add(&want, "\n", 1);
-	rc = verify_cms(v->store, r->time, &want, cms, why);
+	rc = verify_cms(v->store, v->zone, r->time, &want, cms, why);
 end:
 	cam_buf_free(&want);
 	free(sig);
@@ -769,16 +770,16 @@ witness_missing(const struct verify *v)
 
 int
 cam_seal_verify(const char *path, const char *name,
-    const struct cam_trust *trust, const char *repo_dir,
+    const struct cam_trust *trust, const char *repo_dir, const char *zone,
     struct cam_seal_report *rep, struct cam_err *e)
 {
 	return cam_seal_verify_since(path, name, CAM_JOURNAL_ALL, trust,
-	    repo_dir, rep, e);
+	    repo_dir, zone, rep, e);
 }
 
 int
 cam_seal_verify_since(const char *path, const char *name, time_t since,
-    const struct cam_trust *trust, const char *repo_dir,
+    const struct cam_trust *trust, const char *repo_dir, const char *zone,
     struct cam_seal_report *rep, struct cam_err *e)
 {
 	struct cam_seal_report mine;
@@ -801,6 +802,7 @@ cam_seal_verify_since(const char *path, const char *name, time_t since,
 		return cam_errf(e, CAM_ENV, "%s: no trusted CA certificates "
 		    "to check seals with", path);
 	v.name = name;
+	v.zone = zone;
 	v.store = cam_trust_store(trust);
 	if (repo_dir != NULL && read_witness(&v, repo_dir, e) == -1)
 		goto end;

@@ -80,16 +80,17 @@ struct cam_seal_report {
  * journal's record at its SEQ (a journal cut back, or rewritten and
  * re-sealed, after a witnessed seal fails here).  Returns 0, or -1 with
  * CAM_NO and "PATH:LINE: why" naming the first bad record (rep says the
- * same), CAM_ENV when something cannot be read.
+ * same), CAM_ENV when something cannot be read.  zone (the site's, NULL:
+ * UTC) is the zone of the times in the message ("signer revoked on ...").
  */
 int cam_seal_verify(const char *path, const char *name,
-    const struct cam_trust *trust, const char *repo_dir,
+    const struct cam_trust *trust, const char *repo_dir, const char *zone,
     struct cam_seal_report *rep, struct cam_err *e);
 /* The same from the volume that holds time since on (its first record
  * taken as it is, see cam_journal_foreach_since; CAM_JOURNAL_ALL: the
  * whole journal): rep counts what was checked. */
 int cam_seal_verify_since(const char *path, const char *name, time_t since,
-    const struct cam_trust *trust, const char *repo_dir,
+    const struct cam_trust *trust, const char *repo_dir, const char *zone,
     struct cam_seal_report *rep, struct cam_err *e);
 
 /*

@@ -805,7 +805,7 @@ cam_media_cut_free(struct cam_media_cut *res)
 
 int
 cam_media_cut(const struct cam_media_src *src, size_t n, time_t from,
-    time_t to, const char *out, struct cam_media_cut *res,
+    time_t to, const char *zone, const char *out, struct cam_media_cut *res,
     void (*progress)(void *arg, uint64_t bytes), void *arg,
     struct cam_err *e)
 {
@@ -843,9 +843,10 @@ cam_media_cut(const struct cam_media_src *src, size_t n, time_t from,
 			first = k;
 	}
 	if (first == n) {
-		char a[32], b[32];
-		cam_time_format_utc(from, a, sizeof(a));
-		cam_time_format_utc(to, b, sizeof(b));
+		char a[CAM_TIME_HUMAN_LEN], b[CAM_TIME_HUMAN_LEN];
+
+		cam_time_format_human(from, zone, a, sizeof(a));
+		cam_time_format_human(to, zone, b, sizeof(b));
 		return cam_errf(e, CAM_NO, "no footage from %s to %s", a, b);
 	}
 	c.fd = open(out, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -867,9 +868,10 @@ cam_media_cut(const struct cam_media_src *src, size_t n, time_t from,
 		seg_close(&c);
 	}
 	if (!c.started) {
-		char a[32], b[32];
-		cam_time_format_utc(from, a, sizeof(a));
-		cam_time_format_utc(to, b, sizeof(b));
+		char a[CAM_TIME_HUMAN_LEN], b[CAM_TIME_HUMAN_LEN];
+
+		cam_time_format_human(from, zone, a, sizeof(a));
+		cam_time_format_human(to, zone, b, sizeof(b));
 		cam_errf(e, CAM_NO, "no footage from %s to %s", a, b);
 		goto end;
 	}

@@ -77,10 +77,11 @@ struct cam_media_cut {
  * called now and then with the bytes of input read so far.  Returns 0;
  * -1 with CAM_NO if there is no footage at all in the window (or the
  * window is empty, or the footage changes codec or picture size inside
- * it), CAM_ENV for I/O or FFmpeg failures, naming the file.
+ * it; "no footage from A to B", in zone, the site's: NULL is UTC),
+ * CAM_ENV for I/O or FFmpeg failures, naming the file.
  */
 int cam_media_cut(const struct cam_media_src *src, size_t n, time_t from,
-    time_t to, const char *out, struct cam_media_cut *res,
+    time_t to, const char *zone, const char *out, struct cam_media_cut *res,
     void (*progress)(void *arg, uint64_t bytes), void *arg,
     struct cam_err *e);
 void cam_media_cut_free(struct cam_media_cut *res);

@@ -663,7 +663,7 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 	struct cam_segments segs;
 	struct play p;
 	AVPacket *pkt = NULL;
-	char a[32], b[32];
+	char a[CAM_TIME_HUMAN_LEN], b[CAM_TIME_HUMAN_LEN];
 	int rc = -1, partial = 0, failed = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -744,9 +744,10 @@ cam_play_stream(const struct cam_play_req *r, cam_fmp4_out out, void *arg,
 	if (!p.started && failed)
 		goto end;	/* e says why */
 	if (!p.started) {
-		cam_time_format_utc((time_t)(r->from_us / US), a, sizeof(a));
-		cam_time_format_utc((time_t)((r->to_us + US - 1) / US), b,
-		    sizeof(b));
+		cam_time_format_human((time_t)(r->from_us / US), r->zone, a,
+		    sizeof(a));
+		cam_time_format_human((time_t)((r->to_us + US - 1) / US),
+		    r->zone, b, sizeof(b));
 		cam_errf(e, CAM_NO, "no recording of %s from %s to %s",
 		    r->camera, a, b);
 		goto end;

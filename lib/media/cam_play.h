@@ -22,6 +22,8 @@ struct cam_play_req {
 	const char *camera;
 	int64_t from_us;		/* wall time, UTC microseconds */
 	int64_t to_us;			/* end of the window (exclusive) */
+	const char *zone;		/* of the times in messages (the
+					 * site's; NULL: UTC) */
 	/* Called before every frame with its wall time: 0 go on, -1 stop
 	 * (the viewer went, or a pace); NULL: none. */
 	int (*pace)(void *arg, int64_t wall_us);

@@ -566,6 +566,7 @@ view_play(struct view_req *q, const char *camera)
 	req.camera = camera;
 	req.from_us = from;
 	req.to_us = to;
+	req.zone = q->cfg->timezone;
 	cam_err_clear(&e);
 	rc = cam_play_stream(&req, play_out, &p, &res, &e);
 	if (p.sent)

@@ -117,9 +117,9 @@ cam_view_may_play(const struct cam_config *cfg,
 		return 1;
 	}
 	if ((g = some_grant(gs, account, camera, now)) != NULL) {
-		cam_time_format_zone((time_t)(g->from_us / US), cfg->timezone,
-		    a, sizeof(a));
-		cam_time_format_zone((time_t)(g->to_us / US), cfg->timezone,
+		cam_time_format_human((time_t)(g->from_us / US),
+		    cfg->timezone, a, sizeof(a));
+		cam_time_format_human((time_t)(g->to_us / US), cfg->timezone,
 		    b, sizeof(b));
 		snprintf(why, len, "outside-request: view request %s lets %s "
 		    "see camera %s from %s to %s only", g->id, account,

@@ -70,8 +70,9 @@ drive(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (cam_media_cut(src, n, from, to, argv[2], &res, on_progress, &seen,
-	    &e) == -1) {
+	/* The times in messages in a site's zone. */
+	if (cam_media_cut(src, n, from, to, "Asia/Ho_Chi_Minh", argv[2], &res,
+	    on_progress, &seen, &e) == -1) {
 		fprintf(stderr, "unit_media: %s\n", e.msg);
 		free(src);
 		return e.code;
@@ -268,7 +269,7 @@ cut(time_t from, time_t to, struct cam_media_cut *r, struct cam_err *e)
 {
 	unlink(clip);
 	cam_err_clear(e);
-	return cam_media_cut(segs, 3, from, to, clip, r, NULL, NULL, e);
+	return cam_media_cut(segs, 3, from, to, NULL, clip, r, NULL, NULL, e);
 }
 
 /* B-frames: the Matroska demuxer leaves the DTS of the first frames of
@@ -293,8 +294,8 @@ b_frames(void)
 		return;
 	unlink(clip);
 	cam_err_clear(&e);
-	ok = cam_media_cut(s, 2, T0 + 3, T0 + 7, clip, &r, on_progress, &seen,
-	    &e) == 0;
+	ok = cam_media_cut(s, 2, T0 + 3, T0 + 7, NULL, clip, &r, on_progress,
+	    &seen, &e) == 0;
 	if (!ok)
 		printf("#   %s\n", e.msg);
 	CHECK(ok && r.nused == 2 && r.video_packets >= 38 &&
@@ -473,22 +474,22 @@ unit_tests(void)
 	CHECK(cut(T0 + 5, T0 + 5, &r, &e) == -1 && e.code == CAM_NO,
 	    "an empty window: CAM_NO");
 	cam_err_clear(&e);
-	CHECK(cam_media_cut(segs, 0, T0, T0 + 5, clip, &r, NULL, NULL, &e) ==
-	    -1 && e.code == CAM_NO, "no segments: CAM_NO");
+	CHECK(cam_media_cut(segs, 0, T0, T0 + 5, NULL, clip, &r, NULL, NULL,
+	    &e) == -1 && e.code == CAM_NO, "no segments: CAM_NO");
 
 	/* Errors name the file. */
 	none[0] = (struct cam_media_src){ "/nonexistent/x.mkv", T0, T0 + 4 };
 	cam_err_clear(&e);
 	unlink(clip);
-	CHECK(cam_media_cut(none, 1, T0, T0 + 5, clip, &r, NULL, NULL, &e) ==
-	    -1 && e.code == CAM_ENV && strstr(e.msg, "/nonexistent/x.mkv") &&
+	CHECK(cam_media_cut(none, 1, T0, T0 + 5, NULL, clip, &r, NULL, NULL,
+	    &e) == -1 && e.code == CAM_ENV && strstr(e.msg, "/nonexistent/x.mkv") &&
 	    access(clip, F_OK) == -1,
 	    "a missing segment: CAM_ENV naming it, no file left");
 	ok = cut(T0, T0 + 2, &r, &e) == 0;
 	cam_media_cut_free(&r);
 	cam_err_clear(&e);
-	CHECK(ok && cam_media_cut(segs, 3, T0, T0 + 2, clip, &r, NULL, NULL,
-	    &e) == -1 && e.code == CAM_ENV && strstr(e.msg, clip) != NULL,
+	CHECK(ok && cam_media_cut(segs, 3, T0, T0 + 2, NULL, clip, &r, NULL,
+	    NULL, &e) == -1 && e.code == CAM_ENV && strstr(e.msg, clip) != NULL,
 	    "an existing output is never replaced");
 
 	b_frames();

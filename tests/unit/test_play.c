@@ -683,6 +683,7 @@ drive_play(int argc, char **argv)
 	r.camera = argv[3];
 	r.from_us = (int64_t)from * US;
 	r.to_us = (int64_t)to * US;
+	r.zone = "Asia/Ho_Chi_Minh";	/* the times in messages */
 	t0 = now_us();
 	if (cam_play_stream(&r, sink_out, &s, &res, &e) == -1) {
 		fprintf(stderr, "unit_play: %s\n", e.msg);

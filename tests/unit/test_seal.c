@@ -407,7 +407,7 @@ verify(const char *path, const char *name, const char *repo_dir,
 	int rc;
 
 	cam_err_clear(&e);
-	rc = cam_seal_verify(path, name, trust, repo_dir, rep, &e);
+	rc = cam_seal_verify(path, name, trust, repo_dir, NULL, rep, &e);
 	if (rc == -1)
 		printf("# %s\n", e.msg);
 	return rc;
@@ -569,7 +569,7 @@ test_seal(void)
 	    rep.sealed, rep.witnessed);
 	CHECK(verify(jp, LOGBOOK, NULL, &rep) == 0 && rep.witnessed == 0 &&
 	    rep.seals == 2, "verify: good, without the witness");
-	CHECK(cam_seal_verify(jp, "audit.journal", trust, NULL, &rep,
+	CHECK(cam_seal_verify(jp, "audit.journal", trust, NULL, NULL, &rep,
 	    &e) == -1 && rep.bad_line == 4 &&
 	    strstr(e.msg, ":4: seal signed text is not"),
 	    "verify: the name is part of what is signed");
