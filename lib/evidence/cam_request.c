@@ -99,13 +99,17 @@ get_time(struct cam_schema *v, const struct cam_ynode *map, const char *key,
 		return n;
 	}
 	if (n->type != CAM_Y_SCALAR) {
-		cam_schema_err(v, n, "\"%s\" must be a time, not %s", key,
-		    cam_schema_type(n));
+		if (n->type == CAM_Y_MAP)
+			cam_schema_err(v, n, "\"%s\" must be a time, not a "
+			    "mapping", key);
+		else
+			cam_schema_err(v, n, "\"%s\" must be a time, not a "
+			    "list", key);
 		return n;
 	}
 	cam_err_clear(&te);
 	if (cam_time_parse(n->value, zone, out, &te) == -1) {
-		cam_schema_err(v, n, "\"%s\": %s", key, te.msg);
+		cam_schema_err_wrap(v, n, &te, "\"%s\"", key);
 		return n;
 	}
 	*ok = 1;
