@@ -111,6 +111,7 @@ XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	--flag=cam_checklist_ntr:3:c-format \
 	-kfinding:3 --flag=finding:3:c-format \
 	-kchain_bad:4 --flag=chain_bad:4:c-format \
+	-kdelta_say:3 --flag=delta_say:3:c-format \
 	-ktell:3 --flag=tell:3:c-format \
 	--flag=cam_checklist_add:4:c-format \
 	--flag=cam_checklist_line:6:c-format \

@@ -127,8 +127,8 @@ cam_url_check(const char *url, char *why, size_t len)
 	end = auth + strcspn(auth, "/?#");
 	if (url_credentials(url))
 		return url_bad(why, len, N_("credentials in the URL: store "
-		    "them with camctl camera add --username U --password-file FILE, "
-		    "they are kept in private/ and never committed"));
+		    "them with camctl camera add --username U --password-file "
+		    "FILE, they are kept in private/ and never committed"));
 	p = auth;
 	if (*p == '[') {
 		const char *close = memchr(p, ']', (size_t)(end - p));
