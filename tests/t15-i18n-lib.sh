@@ -179,7 +179,7 @@ expect_success 'a wrong type in camkit.yaml: named in Vietnamese, nothing commit
 '
 
 expect_success 'a bad time in a request: the parser'"'"'s reason in Vietnamese, nothing extracted' '
-	request B "$from" "$to" "2026-02-30T17:00" &&
+	request B 2026-11-20T08:00 2026-11-20T09:00 2026-02-30T17:00 &&
 	LANG=$VI must_fail 1 camextract -C site run B.yaml -o B.tar 2>err &&
 	has "B.yaml:[0-9]+:[0-9]+: \"expires\": thời điểm \"2026-02-30T17:00\" không hợp lệ: ngày ngoài phạm vi" err &&
 	must_fail 1 camextract -C site run B.yaml -o B.tar 2>err.en &&
