@@ -99,7 +99,7 @@ all: $(BINS) $(MO)
 XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	-kcam_err_sys:2 -kcam_err_git:2 -kcam_err_av:3 -kcam_err_archive:3 \
 	-kcam_err_ssl:2 -kcam_err_wrap:3 -kcam_msg_format:2 \
-	-kcam_yaml_errf:4 -kcam_schema_err:3 -kcam_cli_usage_error:1 \
+	-kcam_yaml_errf:4 -kcam_schema_err:3 -kcam_schema_err_wrap:4 -kcam_cli_usage_error:1 \
 	-kcam_cli_msg:1 -kcam_cli_msgn:1,2 \
 	--flag=cam_cli_msg:1:c-format --flag=cam_cli_msgn:1:c-format \
 	--flag=cam_cli_msgn:2:c-format \
@@ -108,12 +108,14 @@ XGETTEXT_KEYWORDS := -k_ -kN_ -kcam_errf:3 -kcam_err_addf:3 \
 	--flag=cam_err_av:3:c-format --flag=cam_err_archive:3:c-format \
 	--flag=cam_err_wrap:3:c-format --flag=cam_msg_format:2:c-format \
 	--flag=cam_yaml_errf:4:c-format --flag=cam_schema_err:3:c-format \
+	--flag=cam_schema_err_wrap:4:c-format \
 	--flag=cam_cli_usage_error:1:c-format \
 	-kcam_checklist_add:4 -kcam_checklist_line:6 -kcam_checklist_tr:2 \
 	-kcam_checklist_ntr:2,3 --flag=cam_checklist_ntr:2:c-format \
 	--flag=cam_checklist_ntr:3:c-format \
 	-kfinding:3 --flag=finding:3:c-format \
 	-kchain_bad:4 --flag=chain_bad:4:c-format \
+	-kdelta_say:3 --flag=delta_say:3:c-format \
 	-ktell:3 --flag=tell:3:c-format \
 	--flag=cam_checklist_add:4:c-format \
 	--flag=cam_checklist_line:6:c-format \

@@ -794,8 +794,8 @@ read_credentials(const char *username, const char *pwfile, char **password,
 	if (strcmp(pwfile, "-") == 0 && isatty(STDIN_FILENO))
 		fprintf(stderr, _("password for %s: "), username);
 	if (cam_secret_read_line(pwfile, password, e) == -1 ||
-	    cam_secret_valid("user name", username, e) == -1 ||
-	    cam_secret_valid("password", *password, e) == -1)
+	    cam_secret_valid(CAM_SECRET_USER, username, e) == -1 ||
+	    cam_secret_valid(CAM_SECRET_PASSWORD, *password, e) == -1)
 		return -1;
 	return 0;
 }

@@ -237,7 +237,7 @@ run(struct cam_site *site, const struct cam_extract_opts *o,
 	cam_cli_meter_end(m);
 	if (rc == 0) {
 		if (x.sigs.warning != NULL)
-			cam_cli_msg("warning: %s", x.sigs.warning);
+			cam_cli_msg("warning: %s", x.sigs.warning_text);
 		rc = granted(&x, o->out);
 	}
 	else if (x.refusal != NULL)

@@ -719,11 +719,12 @@ cmd_recover(int argc, char **argv)
 }
 
 static void
-verify_line(void *arg, const char *what, const char *msg)
+verify_line(void *arg, const char *what, const struct cam_err *finding)
 {
 	const char *camera = arg;
 
-	printf("FAIL\t%s\t%s\t%s\n", camera, what, msg);
+	/* TSV, for scripts: English, as the journal says it. */
+	printf("FAIL\t%s\t%s\t%s\n", camera, what, finding->msg);
 }
 
 static int

@@ -200,7 +200,7 @@ cmd_grant(int argc, char **argv)
 		cam_buf_free(&d);
 	}
 	if (g.warning[0] != '\0')
-		cam_cli_msg("warning: %s", g.warning);
+		cam_cli_msg("warning: %s", g.warning_text);
 	printf("granted\t%s\t%s\t%s\t%s\t%s\n", g.id, g.account, t1, t2, t3);
 	rc = fflush(stdout) == 0 ? 0 : CAM_ENV;
 end:

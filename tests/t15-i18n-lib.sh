@@ -135,4 +135,70 @@ expect_success 'text a guard may not write is refused in Vietnamese, nothing wri
 	test "$(wc -l <"$LB")" = "$n"
 '
 
+expect_success 'camaudit config: what a commit changed in Vietnamese, in English in --json' '
+	camctl -C site camera add porch --url rtsp://10.0.0.31/ch1 --disabled >/dev/null &&
+	camctl -C site camera enable porch >/dev/null &&
+	LANG=$VI camaudit -C site config >cfg.vi 2>/dev/null || test $? = 1 &&
+	has "đã thêm camera porch \(rtsp://10.0.0.31/ch1\)" cfg.vi &&
+	has "camera porch đã thay đổi: đã bật" cfg.vi &&
+	hasnt "camera porch added|porch: enabled" cfg.vi &&
+	LANG=$VI camaudit -C site config --json >cfg.vi.json 2>/dev/null || test $? = 1 &&
+	LANG=C.UTF-8 camaudit -C site config --json >cfg.en.json 2>/dev/null || test $? = 1 &&
+	jq -e . cfg.vi.json >/dev/null &&
+	has "\"what\":\"camera porch added \(rtsp://10.0.0.31/ch1\)\"" cfg.vi.json &&
+	has "\"what\":\"camera porch: enabled\"" cfg.vi.json &&
+	hasnt "đã thêm|đã bật" cfg.vi.json &&
+	jq -c ".changes" cfg.en.json >ch.en &&
+	jq -c ".changes" cfg.vi.json >ch.vi &&
+	cmp ch.en ch.vi
+'
+
+expect_success 'a bad camera URL: the reason in Vietnamese, nothing written' '
+	n=$(git -C site rev-list --count HEAD) &&
+	LANG=$VI must_fail 1 camctl -C site camera set porch url=http://10.0.0.31/ 2>err &&
+	has "url: không phải URL rtsp:// hay rtsps://$" err &&
+	must_fail 1 camctl -C site camera set porch url=rtsp://10.0.0.31:99999/ 2>err.en &&
+	has "url: bad port in the URL$" err.en &&
+	LANG=$VI must_fail 1 camctl -C site camera set porch url=rtsp://10.0.0.31:99999/ 2>err &&
+	has "url: cổng \(port\) trong URL không hợp lệ$" err &&
+	test "$(git -C site rev-list --count HEAD)" = "$n" &&
+	git -C site diff --quiet
+'
+
+expect_success 'a wrong type in camkit.yaml: named in Vietnamese, nothing committed' '
+	n=$(git -C site rev-list --count HEAD) &&
+	cp site/camkit.yaml cfg.saved &&
+	sed -i "s/^  name: .*/  name: [a, b]/" site/camkit.yaml &&
+	LANG=$VI must_fail 1 camctl -C site commit -m "hand edit" 2>err &&
+	must_fail 1 camctl -C site commit -m "hand edit" 2>err.en &&
+	cp cfg.saved site/camkit.yaml &&
+	has "camkit.yaml:[0-9]+:[0-9]+: .*\"name\" phải là chuỗi ký tự, không phải một danh sách$" err &&
+	hasnt "a list|a mapping" err &&
+	has "\"name\" must be a string, not a list$" err.en &&
+	test "$(git -C site rev-list --count HEAD)" = "$n"
+'
+
+expect_success 'a bad time in a request: the parser'"'"'s reason in Vietnamese, nothing extracted' '
+	request B 2026-11-20T08:00 2026-11-20T09:00 2026-02-30T17:00 &&
+	LANG=$VI must_fail 1 camextract -C site run B.yaml -o B.tar 2>err &&
+	has "B.yaml:[0-9]+:[0-9]+: \"expires\": thời điểm \"2026-02-30T17:00\" không hợp lệ: ngày ngoài phạm vi" err &&
+	must_fail 1 camextract -C site run B.yaml -o B.tar 2>err.en &&
+	has "\"expires\": bad time \"2026-02-30T17:00\": day out of range" err.en &&
+	test ! -e B.tar
+'
+
+expect_success 'a store finding in Vietnamese in camaudit recordings, English in --json' '
+	seg=$(segments site gate | head -n1) &&
+	cp "$seg" seg.saved &&
+	flip "$seg" 100 &&
+	LANG=$VI must_fail 1 camaudit -C site recordings >rf.vi &&
+	LANG=$VI must_fail 1 camaudit -C site recordings --json >rf.vi.json &&
+	must_fail 1 camaudit -C site recordings --json >rf.en.json &&
+	cp seg.saved "$seg" &&
+	has "^FAIL	altered	.*: đã bị sửa đổi: [0-9]+ byte, SHA-256 [0-9a-f]+; danh mục \(manifest\) ghi [0-9]+ byte, [0-9a-f]+$" rf.vi &&
+	has "\"check\":\"altered\",.*: altered: [0-9]+ bytes, SHA-256" rf.vi.json &&
+	hasnt "đã bị sửa đổi" rf.vi.json &&
+	cmp rf.en.json rf.vi.json
+'
+
 done_testing

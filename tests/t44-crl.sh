@@ -219,6 +219,20 @@ expect_success 'a stale list: camctl warns, camaudit crl fails, policy warn acce
 	cut -f6 site.store/audit.journal | jq -s -e "map(select(.program == \"camview\" and .object == \"V3\" and .outcome == \"granted\" and (.detail.warning | test(\"revocation list of .* is out of date\")))) | length == 1" >/dev/null
 '
 
+expect_success 'the stale-list warning in Vietnamese on screen, in English in the journal' '
+	request R3v director &&
+	LANG=vi_VN.UTF-8 camextract -C site run R3v.yaml -o R3v.tar >out 2>err &&
+	test -s R3v.tar &&
+	has "cảnh báo: danh sách thu hồi của .* đã lỗi thời \(danh sách mới phải có từ .*\): " err &&
+	hasnt "revocation list" err &&
+	cut -f6 site.store/audit.journal | jq -s -e "map(select(.program == \"camextract\" and .object == \"R3v\" and .outcome == \"granted\" and (.detail.warning | test(\"revocation list of .* is out of date\")))) | length == 1" >/dev/null &&
+	view V3v director &&
+	LANG=vi_VN.UTF-8 camview -C site grant V3v.yaml >out 2>err &&
+	has "^granted	V3v	tranvanb	" out &&
+	has "^camview: cảnh báo: danh sách thu hồi của .* đã lỗi thời" err &&
+	cut -f6 site.store/audit.journal | jq -s -e "map(select(.program == \"camview\" and .object == \"V3v\" and .outcome == \"granted\" and (.detail.warning | test(\"revocation list of .* is out of date\")))) | length == 1" >/dev/null
+'
+
 expect_success 'policy crl_expired: refuse: the stale list refuses every signature of its CA' '
 	sed -i "s|^  crl_expired: warn|  crl_expired: refuse|" site/camkit.yaml &&
 	camctl -C site commit -m "refuse stale lists" >/dev/null &&

@@ -90,7 +90,7 @@ config_cb(void *arg, const struct cam_commit_view *v)
 	if ((c->since != 0 && v->info.when < c->since) ||
 	    (c->until != 0 && v->info.when >= c->until))
 		return 0;
-	cam_audit_config_describe(v, &what);
+	cam_audit_config_describe(v, !c->json, &what);
 	if (c->json) {
 		cam_buf_adds(&c->changes, c->nchanges++ ? ",\n  " : "\n  ");
 		cam_json_begin(&c->changes);

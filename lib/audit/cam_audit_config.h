@@ -43,8 +43,8 @@ void cam_audit_config_free(struct cam_audit_config *h);
 
 /* What a commit changed, one phrase per change into what ("camera gate
  * added", "retention_days 30 -> 60"), files besides camkit.yaml by
- * name. */
-void cam_audit_config_describe(const struct cam_commit_view *v,
+ * name: in the reader's language if tr, else in English (--json). */
+void cam_audit_config_describe(const struct cam_commit_view *v, int tr,
     struct cam_buf *what);
 
 #endif

@@ -3,10 +3,12 @@
  * the configuration's own terms.  Part of cam_audit_config (see
  * cam_audit_config.h).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "audit/cam_audit_config.h"
+#include "base/cam_i18n.h"
 #include "base/cam_util.h"
 #include "site/cam_config.h"
 #include "site/cam_policy.h"
@@ -18,8 +20,31 @@ same(const char *a, const char *b)
 	    (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/* One phrase more in out, "; " between: fmt is a msgid, in the
+ * reader's language if tr, else in English (--json). */
+static void __attribute__((format(printf, 3, 4)))
+delta_say(struct cam_buf *out, int tr, const char *fmt, ...)
+{
+	char phrase[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(phrase, sizeof(phrase), tr ? _(fmt) : fmt, ap);
+	va_end(ap);
+	if (out->len)
+		cam_buf_adds(out, "; ");
+	cam_buf_adds(out, phrase);
+}
+
+/* A word of a phrase: translated if tr. */
+static const char *
+delta_word(int tr, const char *msgid)
+{
+	return tr ? _(msgid) : msgid;
+}
+
 static void
-roles_text(unsigned roles, char *buf, size_t len)
+roles_text(unsigned roles, int tr, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -29,7 +54,7 @@ roles_text(unsigned roles, char *buf, size_t len)
 			n += (size_t)snprintf(buf + n, n < len ? len - n : 0,
 			    "%s%s", n ? "," : "", cam_role_name(bit));
 	if (n == 0)
-		snprintf(buf, len, "none");
+		snprintf(buf, len, "%s", delta_word(tr, N_("none")));
 }
 
 /* The same files in the same order, and (units given) each the head of
@@ -53,47 +78,51 @@ paths_same(const struct cam_paths *a, const struct cam_paths *b,
  * -> 60"). */
 static void
 config_delta(const struct cam_config *a, const struct cam_config *b,
-    struct cam_buf *out)
+    int tr, struct cam_buf *out)
 {
-#define SAY(...) (cam_buf_adds(out, out->len ? "; " : ""), \
-	cam_buf_addf(out, __VA_ARGS__))
 	char ra[256], rb[256];
 
 	if (!same(a->site_name, b->site_name))
-		SAY("site name \"%s\" -> \"%s\"", a->site_name, b->site_name);
+		delta_say(out, tr, "site name \"%s\" -> \"%s\"", a->site_name,
+		    b->site_name);
 	if (!same(a->timezone, b->timezone))
-		SAY("timezone %s -> %s", a->timezone, b->timezone);
+		delta_say(out, tr, "timezone %s -> %s", a->timezone,
+		    b->timezone);
 	if (!same(a->host, b->host))
-		SAY("host %s -> %s", a->host, b->host);
+		delta_say(out, tr, "host %s -> %s", a->host, b->host);
 	if (!same(a->root, b->root))
-		SAY("storage root %s -> %s", a->root, b->root);
+		delta_say(out, tr, "storage root %s -> %s", a->root, b->root);
 	if (a->retention_days != b->retention_days)
-		SAY("retention_days %d -> %d", a->retention_days,
+		delta_say(out, tr, "retention_days %d -> %d", a->retention_days,
 		    b->retention_days);
 	if (a->max_bytes != b->max_bytes || a->max_percent != b->max_percent)
-		SAY("max_usage changed");
+		delta_say(out, tr, "max_usage changed");
 	if (a->unit_head_signature != b->unit_head_signature)
-		SAY("unit_head_signature %s -> %s",
+		delta_say(out, tr, "unit_head_signature %s -> %s",
 		    a->unit_head_signature ? "true" : "false",
 		    b->unit_head_signature ? "true" : "false");
 	for (size_t i = 0; i < a->ncameras; i++)
 		if (cam_config_camera(b, a->cameras[i].id) == NULL)
-			SAY("camera %s removed", a->cameras[i].id);
+			delta_say(out, tr, "camera %s removed",
+			    a->cameras[i].id);
 	for (size_t i = 0; i < b->ncameras; i++) {
 		const struct cam_camera *y = &b->cameras[i];
 		const struct cam_camera *x = cam_config_camera(a, y->id);
 		if (x == NULL) {
-			SAY("camera %s added (%s)", y->id, y->url);
+			delta_say(out, tr, "camera %s added (%s)", y->id,
+			    y->url);
 			continue;
 		}
 		struct cam_buf f = CAM_BUF_INIT;
 		if (!same(x->url, y->url))
 			cam_buf_addf(&f, " url %s -> %s", x->url, y->url);
 		if (x->enabled != y->enabled)
-			cam_buf_addf(&f, " %s", y->enabled ? "enabled" :
-			    "DISABLED");
+			cam_buf_addf(&f, " %s", y->enabled ?
+			    delta_word(tr, N_("enabled")) :
+			    delta_word(tr, N_("DISABLED")));
 		if (!same(x->credential, y->credential))
-			cam_buf_adds(&f, " credentials");
+			cam_buf_addf(&f, " %s", delta_word(tr,
+			    N_("credentials")));
 		if (!same(x->host, y->host))
 			cam_buf_adds(&f, " host");
 		if (!same(x->transport, y->transport))
@@ -105,38 +134,40 @@ config_delta(const struct cam_config *a, const struct cam_config *b,
 		if (x->segment != y->segment)
 			cam_buf_adds(&f, " segment");
 		if (!same(x->name, y->name) || !same(x->location, y->location))
-			cam_buf_adds(&f, " name/location");
+			cam_buf_addf(&f, " %s", delta_word(tr,
+			    N_("name/location")));
 		if (f.len)
-			SAY("camera %s:%s", y->id, f.s);
+			delta_say(out, tr, "camera %s:%s", y->id, f.s);
 		cam_buf_free(&f);
 	}
 	for (size_t i = 0; i < a->nusers; i++)
 		if (cam_config_user(b, a->users[i].name) == NULL)
-			SAY("user %s removed", a->users[i].name);
+			delta_say(out, tr, "user %s removed", a->users[i].name);
 	for (size_t i = 0; i < b->nusers; i++) {
 		const struct cam_user *y = &b->users[i];
 		const struct cam_user *x = cam_config_user(a, y->name);
-		roles_text(y->roles, rb, sizeof(rb));
+		roles_text(y->roles, tr, rb, sizeof(rb));
 		if (x == NULL)
-			SAY("user %s added (%s)", y->name, rb);
+			delta_say(out, tr, "user %s added (%s)", y->name, rb);
 		else if (x->roles != y->roles) {
-			roles_text(x->roles, ra, sizeof(ra));
-			SAY("user %s roles %s -> %s", y->name, ra, rb);
+			roles_text(x->roles, tr, ra, sizeof(ra));
+			delta_say(out, tr, "user %s roles %s -> %s", y->name,
+			    ra, rb);
 		}
 	}
 	if (!paths_same(&a->trust_ca, &b->trust_ca, NULL, NULL))
-		SAY("trust.ca changed");
+		delta_say(out, tr, "trust.ca changed");
 	if (!paths_same(&a->trust_director, &b->trust_director, NULL, NULL))
-		SAY("trust.director changed");
+		delta_say(out, tr, "trust.director changed");
 	if (!paths_same(&a->trust_unit_head, &b->trust_unit_head,
 	    a->trust_unit_head_unit, b->trust_unit_head_unit))
-		SAY("trust.unit_head changed");
+		delta_say(out, tr, "trust.unit_head changed");
 	if (!paths_same(&a->trust_crl, &b->trust_crl, NULL, NULL))
-		SAY("trust.crl changed");
+		delta_say(out, tr, "trust.crl changed");
 	if (a->crl_expired_refuse != b->crl_expired_refuse)
-		SAY("crl_expired %s -> %s", a->crl_expired_refuse ? "refuse" :
-		    "warn", b->crl_expired_refuse ? "refuse" : "warn");
-#undef SAY
+		delta_say(out, tr, "crl_expired %s -> %s",
+		    a->crl_expired_refuse ? "refuse" : "warn",
+		    b->crl_expired_refuse ? "refuse" : "warn");
 }
 
 /* The configuration of a tree, or -1 (invalid or absent). */
@@ -159,7 +190,8 @@ tree_config(const struct cam_tree *t, struct cam_config *cfg)
 }
 
 void
-cam_audit_config_describe(const struct cam_commit_view *v, struct cam_buf *what)
+cam_audit_config_describe(const struct cam_commit_view *v, int tr,
+    struct cam_buf *what)
 {
 	struct cam_config a, b;
 	int ka, kb;
@@ -167,11 +199,12 @@ cam_audit_config_describe(const struct cam_commit_view *v, struct cam_buf *what)
 	ka = tree_config(&v->parent, &a);
 	kb = tree_config(&v->tree, &b);
 	if (kb == -1)
-		cam_buf_adds(what, "camkit.yaml invalid");
+		cam_buf_adds(what, delta_word(tr, N_("camkit.yaml invalid")));
 	else if (ka == 0)
-		config_delta(&a, &b, what);
+		config_delta(&a, &b, tr, what);
 	else if (v->nparents == 0)
-		cam_buf_adds(what, "configuration created");
+		cam_buf_adds(what, delta_word(tr,
+		    N_("configuration created")));
 	if (ka == 0)
 		cam_config_free(&a);
 	if (kb == 0)

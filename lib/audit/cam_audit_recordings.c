@@ -127,11 +127,12 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 }
 
 static void
-rec_report(void *arg, const char *what, const char *msg)
+rec_report(void *arg, const char *what, const struct cam_err *finding)
 {
 	struct rctx *c = arg;
 
-	cam_checklist_add(c->ck, 0, what, "%s", msg);
+	cam_checklist_add(c->ck, 0, what, "%s",
+	    cam_checklist_msg(c->ck, finding));
 }
 
 int

@@ -38,6 +38,39 @@ cam_schema_err(struct cam_schema *s, const struct cam_ynode *at,
 	s->bad++;
 }
 
+void
+cam_schema_err_pair(struct cam_schema *s, const struct cam_ynode *at,
+    const char *en, const char *text)
+{
+	char where[512], wen[CAM_ERR_MAX], wtext[CAM_ERR_MAX];
+
+	if (at == NULL)
+		snprintf(where, sizeof(where), "%s", s->doc->file);
+	else
+		snprintf(where, sizeof(where), "%s:%d:%d", s->doc->file,
+		    at->start.line, at->start.col);
+	snprintf(wen, sizeof(wen), "%s: %.3000s", where, en);
+	snprintf(wtext, sizeof(wtext), "%s: %.3000s", where, text);
+	cam_err_pair(s->e, CAM_NO, 1, wen, wtext);
+	s->bad++;
+}
+
+void
+cam_schema_err_wrap(struct cam_schema *s, const struct cam_ynode *at,
+    const struct cam_err *inner, const char *fmt, ...)
+{
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+	struct cam_msg m;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cam_msg_vformat(&m, fmt, ap);
+	va_end(ap);
+	snprintf(en, sizeof(en), "%s: %.3000s", m.en, inner->msg);
+	snprintf(text, sizeof(text), "%s: %.3000s", m.text, inner->text);
+	cam_schema_err_pair(s, at, en, text);
+}
+
 const char *
 cam_schema_type(const struct cam_ynode *n)
 {
@@ -80,8 +113,12 @@ cam_schema_map(struct cam_schema *s, const struct cam_ynode *n,
     const char *what, const char *const *keys)
 {
 	if (n->type != CAM_Y_MAP) {
-		cam_schema_err(s, n, "%s must be a mapping, not %s", what,
-		    cam_schema_type(n));
+		if (n->type == CAM_Y_SEQ)
+			cam_schema_err(s, n, "%s must be a mapping, not a list",
+			    what);
+		else
+			cam_schema_err(s, n, "%s must be a mapping, not a "
+			    "scalar", what);
 		return 0;
 	}
 	for (size_t i = 0; i < n->n; i++) {
@@ -140,8 +177,12 @@ cam_schema_str(struct cam_schema *s, const struct cam_ynode *map,
 		return NULL;
 	}
 	if (n->type != CAM_Y_SCALAR) {
-		cam_schema_err(s, n, "%s%s\"%s\" must be a string, not %s",
-		    WHAT(what), key, cam_schema_type(n));
+		if (n->type == CAM_Y_MAP)
+			cam_schema_err(s, n, "%s%s\"%s\" must be a string, not "
+			    "a mapping", WHAT(what), key);
+		else
+			cam_schema_err(s, n, "%s%s\"%s\" must be a string, not "
+			    "a list", WHAT(what), key);
 		return NULL;
 	}
 	if (!clean_text(n->value, multiline)) {

@@ -44,7 +44,17 @@ int cam_schema_parse(struct cam_ydoc *doc, const char *file,
 void cam_schema_err(struct cam_schema *s, const struct cam_ynode *at,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* "a mapping", "a list" or "a scalar", for messages. */
+/* Report a message already in both languages (cam_err_pair) at at. */
+void cam_schema_err_pair(struct cam_schema *s, const struct cam_ynode *at,
+    const char *en, const char *text);
+/* Report "what: inner" at node at, in both languages: inner's msg in
+ * the English copy, its text in the reader's (as cam_err_wrap). */
+void cam_schema_err_wrap(struct cam_schema *s, const struct cam_ynode *at,
+    const struct cam_err *inner, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* "a mapping", "a list" or "a scalar", in English: for machines.  A
+ * person's message names the type in its own msgid (one per type). */
 const char *cam_schema_type(const struct cam_ynode *n);
 /* Absent, or a plain empty, "~" or "null" scalar. */
 int cam_schema_null(const struct cam_ynode *n);

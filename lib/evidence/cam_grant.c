@@ -311,9 +311,12 @@ cam_grant_add(const struct cam_config *cfg, const char *confdir,
 		g->from_us = (int64_t)r.from * US;
 		g->to_us = (int64_t)r.to * US;
 		g->expires_us = (int64_t)r.expires * US;
-		if (vs.warning != NULL)
+		if (vs.warning != NULL) {
 			snprintf(g->warning, sizeof(g->warning), "%s",
 			    vs.warning);
+			snprintf(g->warning_text, sizeof(g->warning_text),
+			    "%s", vs.warning_text);
+		}
 	} else if (refusal != NULL && e->code == CAM_NO) {
 		char msg[sizeof(e->msg)], text[sizeof(e->text)], tag[64];
 

@@ -27,7 +27,9 @@ struct cam_grant {
 	char sha256[65];	/* of the request file */
 	char warning[512];	/* cam_grant_add: what was accepted with a
 				 * warning (a stale revocation list, by
-				 * policy), or "" */
+				 * policy), or ""; English (--json) */
+	char warning_text[1024];	/* the same in the reader's
+					 * language */
 };
 
 struct cam_grants {

@@ -99,13 +99,17 @@ get_time(struct cam_schema *v, const struct cam_ynode *map, const char *key,
 		return n;
 	}
 	if (n->type != CAM_Y_SCALAR) {
-		cam_schema_err(v, n, "\"%s\" must be a time, not %s", key,
-		    cam_schema_type(n));
+		if (n->type == CAM_Y_MAP)
+			cam_schema_err(v, n, "\"%s\" must be a time, not a "
+			    "mapping", key);
+		else
+			cam_schema_err(v, n, "\"%s\" must be a time, not a "
+			    "list", key);
 		return n;
 	}
 	cam_err_clear(&te);
 	if (cam_time_parse(n->value, zone, out, &te) == -1) {
-		cam_schema_err(v, n, "\"%s\": %s", key, te.msg);
+		cam_schema_err_wrap(v, n, &te, "\"%s\"", key);
 		return n;
 	}
 	*ok = 1;
@@ -1639,6 +1643,7 @@ cam_request_sigs_free(struct cam_request_sigs *s)
 		free(s->files[i]);
 	free(s->files);
 	free(s->warning);
+	free(s->warning_text);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1745,19 +1750,19 @@ static void
 stale_warning(const struct cam_trust *ca, const struct cam_config *cfg,
     time_t now, struct cam_request_sigs *sigs)
 {
-	struct cam_buf b = CAM_BUF_INIT;
 	struct cam_crl_info in;
+	struct cam_msg m;
 	char when[64];
 
 	if (cfg->crl_expired_refuse || cam_trust_stale(ca, now, &in) == 0)
 		return;
 	cam_time_format_human(in.next, cfg->timezone, when, sizeof(when));
-	cam_buf_addf(&b, "the revocation list of %s is out of date (a new "
+	cam_msg_format(&m, "the revocation list of %s is out of date (a new "
 	    "one was due on %s): a certificate revoked since is not known; "
 	    "accepted by the policy (crl_expired: warn); get the CA's "
 	    "current list and add it with camctl crl add", in.issuer, when);
-	sigs->warning = cam_xstrdup(cam_buf_str(&b));
-	cam_buf_free(&b);
+	sigs->warning = cam_xstrdup(m.en);
+	sigs->warning_text = cam_xstrdup(m.text);
 }
 
 int

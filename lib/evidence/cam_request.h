@@ -139,7 +139,9 @@ struct cam_request_sigs {
 	size_t	 nfiles;	/* signature files looked at */
 	char	**files;
 	char	*warning;	/* cam_request_check: a stale revocation
-				 * list accepted by policy, or NULL */
+				 * list accepted by policy, or NULL;
+				 * English (--json, records) */
+	char	*warning_text;	/* the same in the reader's language */
 };
 
 enum cam_request_refusal {

@@ -711,7 +711,7 @@ static struct {
 	const struct cam_segments *segs;
 	struct cam_strmap listed;	/* the files segs lists */
 	const char *root;
-	void (*report)(void *, const char *, const char *);
+	cam_store_report report;
 	void *arg;
 	int found;
 } unlisted;
@@ -722,7 +722,7 @@ unlisted_cb(const char *path, const struct stat *st, int type,
 {
 	size_t n = strlen(path), ext = strlen("." CAM_SEGMENT_EXT);
 	const char *rel = path + strlen(unlisted.root) + 1;
-	char msg[PATH_MAX + 64];
+	struct cam_err f;
 
 	(void)st;
 	(void)ftw;
@@ -732,16 +732,27 @@ unlisted_cb(const char *path, const struct stat *st, int type,
 	size_t i;
 	if (cam_strmap_get(&unlisted.listed, rel, &i) == 0)
 		return 0;
-	snprintf(msg, sizeof(msg), "%s: no manifest record lists it", rel);
-	unlisted.report(unlisted.arg, "unlisted", msg);
+	cam_errf(&f, CAM_NO, "%s: no manifest record lists it", rel);
+	unlisted.report(unlisted.arg, "unlisted", &f);
 	unlisted.found++;
 	return 0;
 }
 
+/* "FILE: inner" in both languages: a file name needs no msgid. */
+static void
+segment_err(struct cam_err *f, const char *file, const struct cam_err *inner)
+{
+	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
+
+	snprintf(en, sizeof(en), "%s: %.3000s", file, inner->msg);
+	snprintf(text, sizeof(text), "%s: %.3000s", file, inner->text);
+	cam_err_pair(f, CAM_NO, 0, en, text);
+}
+
 int
 cam_store_verify(const char *root, const char *camera,
-    void (*report)(void *, const char *what, const char *msg), void *arg,
-    uint64_t *checked, struct cam_err *e)
+    cam_store_report report, void *arg, uint64_t *checked,
+    struct cam_err *e)
 {
 	return cam_store_verify_since(root, camera, CAM_JOURNAL_ALL, report,
 	    arg, checked, e);
@@ -749,14 +760,14 @@ cam_store_verify(const char *root, const char *camera,
 
 int
 cam_store_verify_since(const char *root, const char *camera, time_t since,
-    void (*report)(void *, const char *what, const char *msg), void *arg,
-    uint64_t *checked, struct cam_err *e)
+    cam_store_report report, void *arg, uint64_t *checked,
+    struct cam_err *e)
 {
 	struct cam_segments segs;
 	struct cam_journal_verify v;
-	struct cam_err je;
+	struct cam_err je, f;
 	char manifest[PATH_MAX], camdir[PATH_MAX], path[PATH_MAX];
-	char msg[PATH_MAX + 256], sha[65];
+	char sha[65];
 	int found = 0, journal_bad = 0;
 
 	*checked = 0;
@@ -772,7 +783,7 @@ cam_store_verify_since(const char *root, const char *camera, time_t since,
 	    &je) == -1) {
 		if (je.code == CAM_ENV)
 			return cam_err_pair(e, CAM_ENV, 0, je.msg, je.text);
-		report(arg, "journal", je.msg);
+		report(arg, "journal", &je);
 		found++;
 		journal_bad = 1;
 		/* The records before the bad one are still worth checking:
@@ -788,7 +799,7 @@ cam_store_verify_since(const char *root, const char *camera, time_t since,
 			return cam_err_pair(e, CAM_ENV, 0, je.msg, je.text);
 		}
 		if (!journal_bad) {
-			report(arg, "manifest", je.msg);
+			report(arg, "manifest", &je);
 			found++;
 		}
 	}
@@ -805,17 +816,19 @@ cam_store_verify_since(const char *root, const char *camera, time_t since,
 		}
 		cam_err_clear(&fe);
 		if (cam_crypto_sha256_file(path, sha, &size, &fe) == -1) {
-			snprintf(msg, sizeof(msg), "%s: %s", s->file,
-			    access(path, F_OK) == -1 ? "missing, and no "
-			    "deletion is journaled" : fe.msg);
-			report(arg, "missing", msg);
+			if (access(path, F_OK) == -1)
+				cam_errf(&f, CAM_NO, "%s: missing, and no "
+				    "deletion is journaled", s->file);
+			else
+				segment_err(&f, s->file, &fe);
+			report(arg, "missing", &f);
 			found++;
 		} else if (size != s->bytes || strcmp(sha, s->sha256) != 0) {
-			snprintf(msg, sizeof(msg), "%s: altered: %llu bytes, "
+			cam_errf(&f, CAM_NO, "%s: altered: %llu bytes, "
 			    "SHA-256 %s; the manifest says %llu bytes, %s",
 			    s->file, (unsigned long long)size, sha,
 			    (unsigned long long)s->bytes, s->sha256);
-			report(arg, "altered", msg);
+			report(arg, "altered", &f);
 			found++;
 		}
 	}

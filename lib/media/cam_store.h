@@ -135,16 +135,19 @@ int cam_prune(const struct cam_config *cfg, const char *host,
  * live segment (present, same size, same SHA-256), then every segment
  * file on disk that the manifest does not list.  report is called once
  * per finding with what ("missing", "altered", "unlisted", "journal")
- * and a message; returns the number of findings, or -1 if the check
- * itself could not run.
+ * and the finding, in both languages (its msg in English for machines,
+ * its text in the reader's language); returns the number of findings,
+ * or -1 if the check itself could not run.
  */
+typedef void (*cam_store_report)(void *arg, const char *what,
+    const struct cam_err *finding);
 int cam_store_verify(const char *root, const char *camera,
-    void (*report)(void *, const char *what, const char *msg), void *arg,
-    uint64_t *checked, struct cam_err *e);
+    cam_store_report report, void *arg, uint64_t *checked,
+    struct cam_err *e);
 /* The same, the chain checked from the volume that holds time since on
  * (CAM_JOURNAL_ALL: whole); every live segment is checked all the same. */
 int cam_store_verify_since(const char *root, const char *camera, time_t since,
-    void (*report)(void *, const char *what, const char *msg), void *arg,
-    uint64_t *checked, struct cam_err *e);
+    cam_store_report report, void *arg, uint64_t *checked,
+    struct cam_err *e);
 
 #endif

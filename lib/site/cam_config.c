@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_i18n.h"
 #include "base/cam_schema.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -67,6 +68,21 @@ cam_username_valid(const char *name)
 	"U --password-file FILE, they are kept in private/ and never " \
 	"committed"
 
+/* "camera ID: [key: ]why: "url"" at node at, why a msgid from
+ * cam_url_check: English in the record, the reader's words on screen. */
+static void
+url_err(struct cam_schema *v, const struct cam_ynode *at, const char *id,
+    const char *key, const char *why, const char *url)
+{
+	char en[1024], text[1024];
+
+	snprintf(en, sizeof(en), "camera %s: %s%s: \"%s\"", id ? id : "?",
+	    key, why, url);
+	snprintf(text, sizeof(text), _("camera %s: %s%s: \"%s\""),
+	    id ? id : "?", key, _(why), url);
+	cam_schema_err_pair(v, at, en, text);
+}
+
 /* Does the URL in s (from its first "://") carry credentials: a user,
  * and perhaps a password, before an '@' ahead of the path? */
 static int
@@ -80,52 +96,53 @@ url_credentials(const char *s)
 	return memchr(a, '@', strcspn(a, "/?#")) != NULL;
 }
 
+/* The reason in why, in English: a msgid, the reader's language is
+ * _(why). */
+static int
+url_bad(char *why, size_t len, const char *msgid)
+{
+	snprintf(why, len, "%s", msgid);
+	return -1;
+}
+
 int
 cam_url_check(const char *url, char *why, size_t len)
 {
 	const char *p, *auth, *end;
 
 	for (p = url; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			snprintf(why, len, "spaces or control characters in "
-			    "the URL");
-			return -1;
-		}
-	if (strlen(url) > 1024) {
-		snprintf(why, len, "URL longer than 1024 characters");
-		return -1;
-	}
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return url_bad(why, len, N_("spaces or control "
+			    "characters in the URL"));
+	if (strlen(url) > 1024)
+		return url_bad(why, len, N_("URL longer than 1024 "
+		    "characters"));
 	if (strncasecmp(url, "rtsp://", 7) == 0)
 		auth = url + 7;
 	else if (strncasecmp(url, "rtsps://", 8) == 0)
 		auth = url + 8;
-	else {
-		snprintf(why, len, "not an rtsp:// or rtsps:// URL");
-		return -1;
-	}
+	else
+		return url_bad(why, len, N_("not an rtsp:// or rtsps:// "
+		    "URL"));
 	end = auth + strcspn(auth, "/?#");
-	if (url_credentials(url)) {
-		snprintf(why, len, "credentials in the URL: "
-		    STORE_CREDENTIALS);
-		return -1;
-	}
+	if (url_credentials(url))
+		return url_bad(why, len, N_("credentials in the URL: store "
+		    "them with camctl camera add --username U --password-file "
+		    "FILE, they are kept in private/ and never committed"));
 	p = auth;
 	if (*p == '[') {
 		const char *close = memchr(p, ']', (size_t)(end - p));
 		if (close == NULL || close == p + 1 ||
 		    strspn(p + 1, "0123456789abcdefABCDEF:.") !=
-		    (size_t)(close - p - 1)) {
-			snprintf(why, len, "bad IPv6 address in the URL");
-			return -1;
-		}
+		    (size_t)(close - p - 1))
+			return url_bad(why, len, N_("bad IPv6 address in "
+			    "the URL"));
 		p = close + 1;
 	} else {
 		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
-		if (n == 0) {
-			snprintf(why, len, "no host in the URL");
-			return -1;
-		}
+		if (n == 0)
+			return url_bad(why, len, N_("no host in the URL"));
 		p += n;
 	}
 	if (p < end && *p == ':') {
@@ -135,16 +152,12 @@ cam_url_check(const char *url, char *why, size_t len)
 		/* Digits only: strtol would take "+80" and " 80". */
 		if (!isdigit((unsigned char)p[1]) || q != end || errno ||
 		    port < 1 ||
-		    port > 65535) {
-			snprintf(why, len, "bad port in the URL");
-			return -1;
-		}
+		    port > 65535)
+			return url_bad(why, len, N_("bad port in the URL"));
 		p = q;
 	}
-	if (p != end) {
-		snprintf(why, len, "bad host in the URL");
-		return -1;
-	}
+	if (p != end)
+		return url_bad(why, len, N_("bad host in the URL"));
 	return 0;
 }
 
@@ -671,7 +684,7 @@ alert_addresses(struct cam_schema *v, const struct cam_ynode *to,
 		}
 	} else {
 		cam_schema_err(v, n, "alerts: to: \"%s\" must be a list of "
-		    "addresses, not %s", key, cam_schema_type(n));
+		    "addresses, not a mapping", key);
 		return;
 	}
 	for (size_t i = 0; i < out->n; i++)
@@ -806,14 +819,12 @@ parse_camera(struct cam_schema *v, const struct cam_ynode *n,
 	/* Credentials in the URL were reported by secret_scan already. */
 	if (c->url != NULL && cam_url_check(c->url, why, sizeof(why)) == -1 &&
 	    strncmp(why, "credentials", 11) != 0)
-		cam_schema_err(v, cam_yaml_get(n, "url"), "camera %s: %s: "
-		    "\"%s\"", c->id ? c->id : "?", why, c->url);
+		url_err(v, cam_yaml_get(n, "url"), c->id, "", why, c->url);
 	c->live_url = get_str(v, n, "live_url", "camera", 0);
 	if (c->live_url != NULL && cam_url_check(c->live_url, why,
 	    sizeof(why)) == -1 && strncmp(why, "credentials", 11) != 0)
-		cam_schema_err(v, cam_yaml_get(n, "live_url"), "camera %s: "
-		    "live_url: %s: \"%s\"", c->id ? c->id : "?", why,
-		    c->live_url);
+		url_err(v, cam_yaml_get(n, "live_url"), c->id, "live_url: ",
+		    why, c->live_url);
 	c->credential = get_str(v, n, "credential", "camera", 0);
 	if (c->credential != NULL && !cam_id_valid(c->credential))
 		cam_schema_err(v, cam_yaml_get(n, "credential"), "camera: bad "
@@ -849,8 +860,12 @@ parse_cameras(struct cam_schema *v, const struct cam_ynode *n,
 	if (cam_schema_null(n))
 		return;
 	if (n->type != CAM_Y_SEQ) {
-		cam_schema_err(v, n, "\"cameras\" must be a list, not %s",
-		    cam_schema_type(n));
+		if (n->type == CAM_Y_MAP)
+			cam_schema_err(v, n, "\"cameras\" must be a list, not "
+			    "a mapping");
+		else
+			cam_schema_err(v, n, "\"cameras\" must be a list, not "
+			    "a scalar");
 		return;
 	}
 	cfg->cameras = cam_xmalloc(n->n * sizeof(*cfg->cameras));
@@ -875,8 +890,12 @@ parse_users(struct cam_schema *v, const struct cam_ynode *n,
 	if (cam_schema_null(n))
 		return;
 	if (n->type != CAM_Y_MAP) {
-		cam_schema_err(v, n, "\"users\" must be a mapping of user name "
-		    "to roles, not %s", cam_schema_type(n));
+		if (n->type == CAM_Y_SEQ)
+			cam_schema_err(v, n, "\"users\" must be a mapping of "
+			    "user name to roles, not a list");
+		else
+			cam_schema_err(v, n, "\"users\" must be a mapping of "
+			    "user name to roles, not a scalar");
 		return;
 	}
 	cfg->users = cam_xmalloc(n->n * sizeof(*cfg->users));
@@ -927,8 +946,12 @@ parse_approved(struct cam_schema *v, const struct cam_ynode *n,
 	if (cam_schema_null(n))
 		return;
 	if (n->type != CAM_Y_SEQ) {
-		cam_schema_err(v, n, "%s must be a list of { model: M, "
-		    "min_firmware: V }, not %s", what, cam_schema_type(n));
+		if (n->type == CAM_Y_MAP)
+			cam_schema_err(v, n, "%s must be a list of { model: M, "
+			    "min_firmware: V }, not a mapping", what);
+		else
+			cam_schema_err(v, n, "%s must be a list of { model: M, "
+			    "min_firmware: V }, not a scalar", what);
 		return;
 	}
 	cfg->approved = cam_xmalloc((n->n + 1) * sizeof(*cfg->approved));
@@ -1203,8 +1226,14 @@ cam_camera_value_check(const char *key, const char *val, struct cam_err *e)
 		return cam_errf(e, CAM_USAGE, "%s: control characters or "
 		    "invalid UTF-8", key);
 	if ((strcmp(key, "url") == 0 || strcmp(key, "live_url") == 0) &&
-	    cam_url_check(val, why, sizeof(why)) == -1)
-		return cam_errf(e, CAM_NO, "%s: %s", key, why);
+	    cam_url_check(val, why, sizeof(why)) == -1) {
+		char en[512], text[512];
+
+		/* why is a msgid (cam_url_check): _(why) for the reader. */
+		snprintf(en, sizeof(en), "%s: %s", key, why);
+		snprintf(text, sizeof(text), "%s: %s", key, _(why));
+		return cam_err_pair(e, CAM_NO, 0, en, text);
+	}
 	if (strcmp(key, "segment") == 0) {
 		if (cam_duration_parse(val, &secs, e) == -1)
 			return -1;

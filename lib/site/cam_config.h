@@ -173,7 +173,9 @@ const struct cam_paths *cam_alert_to(const struct cam_config *cfg,
 /* Syntax of identifiers, shared by every program. */
 int cam_id_valid(const char *id);		/* [a-z0-9-]+, <= 32 */
 int cam_username_valid(const char *name);	/* POSIX portable user name */
-/* Check an RTSP URL: scheme, host, port, no credentials, no spaces. */
+/* Check an RTSP URL: scheme, host, port, no credentials, no spaces.
+ * The reason for a refusal goes into why in English, whole: it is a
+ * msgid, so _(why) is the reader's words for it. */
 int cam_url_check(const char *url, char *why, size_t len);
 /* The approved entry for model (compared without case), or NULL. */
 const struct cam_approved *cam_config_approved(const struct cam_config *cfg,

@@ -26,18 +26,24 @@ cam_secret_free(char **s)
 }
 
 int
-cam_secret_valid(const char *what, const char *s, struct cam_err *e)
+cam_secret_valid(enum cam_secret_field what, const char *s,
+    struct cam_err *e)
 {
 	size_t n = strlen(s);
+	int user = what == CAM_SECRET_USER;
 
+	/* Whole sentences, one per field: each is a msgid. */
 	if (n == 0)
-		return cam_errf(e, CAM_NO, "empty %s", what);
+		return user ? cam_errf(e, CAM_NO, "empty user name") :
+		    cam_errf(e, CAM_NO, "empty password");
 	if (n > CAM_SECRET_MAX)
-		return cam_errf(e, CAM_NO, "%s longer than %d bytes", what,
-		    CAM_SECRET_MAX);
+		return user ? cam_errf(e, CAM_NO, "user name longer than %d "
+		    "bytes", CAM_SECRET_MAX) : cam_errf(e, CAM_NO, "password "
+		    "longer than %d bytes", CAM_SECRET_MAX);
 	if (!cam_utf8_clean(s, n, 0))
-		return cam_errf(e, CAM_NO, "%s has control characters or is "
-		    "not UTF-8", what);
+		return user ? cam_errf(e, CAM_NO, "user name has control "
+		    "characters or is not UTF-8") : cam_errf(e, CAM_NO,
+		    "password has control characters or is not UTF-8");
 	return 0;
 }
 
@@ -85,8 +91,8 @@ cam_secret_write(const char *dir, const char *name, const char *user,
 	*created = 0;
 	if (!cam_id_valid(name))
 		return cam_errf(e, CAM_NO, "bad credential name \"%s\"", name);
-	if (cam_secret_valid("user name", user, e) == -1 ||
-	    cam_secret_valid("password", pass, e) == -1)
+	if (cam_secret_valid(CAM_SECRET_USER, user, e) == -1 ||
+	    cam_secret_valid(CAM_SECRET_PASSWORD, pass, e) == -1)
 		return -1;
 	if (private_dir(dir, "credentials", d, sizeof(d), 1, e) == -1 ||
 	    cam_path(path, sizeof(path), e, "%s/%s", d, name) == -1)

@@ -12,8 +12,14 @@
 #define CAM_SECRET_MAX	256
 
 /* Check a user name or password typed by a sysadmin (no newline, NUL or
- * control characters, at most CAM_SECRET_MAX bytes). */
-int cam_secret_valid(const char *what, const char *s, struct cam_err *e);
+ * control characters, at most CAM_SECRET_MAX bytes); which one it is
+ * names it in the message. */
+enum cam_secret_field {
+	CAM_SECRET_USER,
+	CAM_SECRET_PASSWORD,
+};
+int cam_secret_valid(enum cam_secret_field what, const char *s,
+    struct cam_err *e);
 /* Write credentials for name; *created says whether the file is new. */
 int cam_secret_write(const char *dir, const char *name, const char *user,
     const char *pass, int *created, struct cam_err *e);
