@@ -140,7 +140,7 @@ indent_fields(struct cam_buf *out, const char *lines, int checks)
 static void
 brief_checks(struct cam_buf *out, const char *lines)
 {
-	struct kind { char name[32]; uint64_t n; } k[16];
+	struct kind { char name[32]; uint64_t n; } k[16] = { { "", 0 } };
 	struct cam_buf fails = CAM_BUF_INIT;
 	size_t nk = 0;
 	uint64_t ok = 0;

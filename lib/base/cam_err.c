@@ -25,6 +25,8 @@ cam_err_clear(struct cam_err *e)
 }
 
 /* fmt in the reader's language; "" is the catalogue's header. */
+static const char *tr(const char *) __attribute__((format_arg(1)));
+
 static const char *
 tr(const char *fmt)
 {
@@ -37,6 +39,7 @@ cam_msg_vformat(struct cam_msg *m, const char *fmt, va_list ap)
 	va_list aq;
 
 	va_copy(aq, ap);
+	/* cppcheck-suppress ctuuninitvar ; m is what this fills in */
 	vsnprintf(m->en, sizeof(m->en), fmt, ap);
 	vsnprintf(m->text, sizeof(m->text), tr(fmt), aq);
 	va_end(aq);
