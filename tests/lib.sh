@@ -405,6 +405,39 @@ record_with_outage() {
 	stop_camera "$2"
 }
 
+# shift_and_extraction SITE KIND TEXT: a guard's shift with one logbook
+# entry of KIND on camera gate, then request A for seconds 1 to 5 of its
+# first segment, signed by the director and extracted into A.tar: what
+# the monthly report counts.
+shift_and_extraction() {
+	local first &&
+	camlog -C "$1" shift start >/dev/null &&
+	camlog -C "$1" add --kind "$2" --camera gate "$3" >/dev/null &&
+	camlog -C "$1" shift end >/dev/null &&
+	first=$(cut -f6 "$T/$1.store/gate/manifest" |
+	    jq -r "select(.start) | .start" | head -1) &&
+	request A "$(date -u -d "$first +1 sec" +%Y-%m-%dT%H:%M:%SZ)" \
+	    "$(date -u -d "$first +5 sec" +%Y-%m-%dT%H:%M:%SZ)" &&
+	sign A.yaml director &&
+	camextract -C "$1" run A.yaml -o A.tar >/dev/null 2>&1
+}
+
+# install_into DIR: make install DESTDIR=DIR PREFIX=/usr of the build
+# as it is: refused when it is older than its sources, since other test
+# files may be running its programs (relinking them under those runs
+# once failed with "Permission denied"); make's output shown on failure.
+install_into() {
+	if ! make -s -q -C "$CAMKIT_TOP" all; then
+		echo "the build is older than its sources: make all first" &&
+		return 1
+	fi &&
+	if ! make -s -C "$CAMKIT_TOP" install DESTDIR="$1" PREFIX=/usr \
+	    >"$T/install.log" 2>&1; then
+		cat "$T/install.log"
+		return 1
+	fi
+}
+
 # units_verify MAN_SECTIONS UNIT...: systemd-analyze verify accepts the
 # units written in units/ (the manual pages they name found in this
 # tree's man/, sections as "1 5"); skips the test without systemd.

@@ -12,14 +12,7 @@ done
 P=$T/pki
 director_site site
 record_with_outage site gate 20
-camlog -C site shift start >/dev/null
-camlog -C site add --kind suspicious --camera gate "Người lạ ở cổng" >/dev/null
-camlog -C site shift end >/dev/null
-first=$(cut -f6 site.store/gate/manifest | jq -r "select(.start) | .start" | head -1)
-request A "$(date -u -d "$first +1 sec" +%Y-%m-%dT%H:%M:%SZ)" \
-    "$(date -u -d "$first +5 sec" +%Y-%m-%dT%H:%M:%SZ)"
-sign A.yaml director
-camextract -C site run A.yaml -o A.tar >/dev/null 2>&1
+shift_and_extraction site suspicious "Người lạ ở cổng"
 camctl -C site seal >/dev/null
 month=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
 

@@ -5,14 +5,7 @@
 # other test files are running from: refuse rather than relink their
 # programs under them (a run once failed so, with "Permission denied").
 expect_success 'make install DESTDIR=... PREFIX=/usr' '
-	if ! make -s -q -C "$CAMKIT_TOP" all; then
-		echo "the build is older than its sources: make all first" &&
-		exit 1
-	fi &&
-	if ! make -s -C "$CAMKIT_TOP" install DESTDIR="$T/root" PREFIX=/usr >log 2>&1; then
-		cat log
-		exit 1
-	fi &&
+	install_into "$T/root" &&
 	test -x root/usr/bin/camctl &&
 	cmp "$CAMKIT_TOP/conf/camkit.yaml" root/usr/share/camkit/camkit.yaml &&
 	cmp "$CAMKIT_TOP/examples/request.yaml" root/usr/share/camkit/examples/request.yaml &&

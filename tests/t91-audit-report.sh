@@ -12,14 +12,7 @@ cp "$P/director.crt" site/trust/director.pem
 sed -i 's|^  director: \[\]|  director: [trust/director.pem]|; s|^  unit_head_signature: true|  unit_head_signature: false|' site/camkit.yaml
 camctl -C site commit -m "directors" >/dev/null
 record_with_outage site gate 24
-camlog -C site shift start >/dev/null
-camlog -C site add --kind fault --camera gate "Camera cổng mất tín hiệu" >/dev/null
-camlog -C site shift end >/dev/null
-first=$(cut -f6 site.store/gate/manifest | jq -r "select(.start) | .start" | head -1)
-request A "$(date -u -d "$first +1 sec" +%Y-%m-%dT%H:%M:%SZ)" \
-    "$(date -u -d "$first +5 sec" +%Y-%m-%dT%H:%M:%SZ)"
-sign A.yaml director
-camextract -C site run A.yaml -o A.tar >/dev/null 2>&1
+shift_and_extraction site fault "Camera cổng mất tín hiệu"
 sed 's/^id: A/id: B/' A.yaml >B.yaml
 camextract -C site run B.yaml -o B.tar >/dev/null 2>&1
 camctl -C site seal >/dev/null

@@ -118,20 +118,28 @@ cam_err_addf(struct cam_err *e, int code, const char *fmt, ...)
 	return -1;
 }
 
+void
+cam_err_vcompose(char *en, char *text, const struct cam_err *inner,
+    const char *fmt, va_list ap)
+{
+	struct cam_msg m;
+
+	cam_msg_vformat(&m, fmt, ap);
+	snprintf(en, CAM_ERR_MAX, "%s: %.3000s", m.en, inner->msg);
+	snprintf(text, CAM_ERR_MAX, "%s: %.3000s", m.text, inner->text);
+}
+
 int
 cam_err_wrap(struct cam_err *e, const struct cam_err *inner,
     const char *fmt, ...)
 {
 	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
-	struct cam_msg m;
 	int code = inner->code ? inner->code : CAM_ENV;
 	va_list ap;
 
 	va_start(ap, fmt);
-	cam_msg_vformat(&m, fmt, ap);
+	cam_err_vcompose(en, text, inner, fmt, ap);
 	va_end(ap);
-	snprintf(en, sizeof(en), "%s: %.3000s", m.en, inner->msg);
-	snprintf(text, sizeof(text), "%s: %.3000s", m.text, inner->text);
 	return cam_err_pair(e, code, 0, en, text);
 }
 

@@ -57,6 +57,11 @@ int cam_err_vset(struct cam_err *e, int code, int append, const char *fmt,
 /* Set (append: add a line) from a message already in both languages. */
 int cam_err_pair(struct cam_err *e, int code, int append, const char *en,
     const char *text);
+/* "what: inner" in both languages into en and text (CAM_ERR_MAX bytes
+ * each), what formatted from fmt: for a function that files it itself
+ * (cam_schema_err_wrap). */
+void cam_err_vcompose(char *en, char *text, const struct cam_err *inner,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 /* "what: inner" in both languages, with inner's code: e may be inner. */
 int cam_err_wrap(struct cam_err *e, const struct cam_err *inner,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -60,14 +60,11 @@ cam_schema_err_wrap(struct cam_schema *s, const struct cam_ynode *at,
     const struct cam_err *inner, const char *fmt, ...)
 {
 	char en[CAM_ERR_MAX], text[CAM_ERR_MAX];
-	struct cam_msg m;
 	va_list ap;
 
 	va_start(ap, fmt);
-	cam_msg_vformat(&m, fmt, ap);
+	cam_err_vcompose(en, text, inner, fmt, ap);
 	va_end(ap);
-	snprintf(en, sizeof(en), "%s: %.3000s", m.en, inner->msg);
-	snprintf(text, sizeof(text), "%s: %.3000s", m.text, inner->text);
 	cam_schema_err_pair(s, at, en, text);
 }
 
