@@ -960,7 +960,8 @@ flush(struct run *r, void (*on_send)(void *, const struct cam_watch_send *),
 		names[n++] = cam_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(char *), cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof(char *), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		const char *chan = strchr(names[i], '-') + 1;
 		char path[PATH_MAX];
