@@ -134,12 +134,10 @@ state_load(struct run *r, struct cam_err *e)
 		else if (sscanf(line, "trail %llu",
 		    (unsigned long long *)&n) == 1)
 			r->st.trail = (uint64_t)n;
-		else if (sscanf(line, "digest %15s", r->st.digest) == 1)
-			;
-		else if (sscanf(line, "storage %d", &r->st.storage) == 1)
-			;
-		else if (sscanf(line, "integrity %d", &r->st.integrity) == 1)
-			;
+		else if (sscanf(line, "digest %15s", r->st.digest) == 1 ||
+		    sscanf(line, "storage %d", &r->st.storage) == 1 ||
+		    sscanf(line, "integrity %d", &r->st.integrity) == 1)
+			;	/* sscanf has read it into r->st */
 		else if (sscanf(line, "journals_at %lld", &n) == 1)
 			r->st.journals_at = (time_t)n;
 		else if (sscanf(line, "down %255s %lld", name, &n) == 2)
