@@ -769,6 +769,155 @@ parse_alerts(struct cam_schema *v, const struct cam_ynode *n,
 	}
 }
 
+const char *const cam_repl_kinds[CAM_REPL_NKINDS] = {
+	"evidence", "journals", "footage",
+};
+
+/* sync: the central repository (camctl sync). */
+static void
+parse_sync(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
+{
+	static const char *const keys[] = { "remote", "branch", NULL };
+
+	if (cam_schema_null(n) || !cam_schema_map(v, n, "sync", keys))
+		return;
+	cfg->sync.remote = get_str(v, n, "remote", "sync", 0);
+	if (cfg->sync.remote != NULL && (cfg->sync.remote[0] == '\0' ||
+	    cfg->sync.remote[0] == '-' ||
+	    !cam_utf8_clean(cfg->sync.remote, strlen(cfg->sync.remote), 0)))
+		cam_schema_err(v, cam_yaml_get(n, "remote"), "sync: "
+		    "\"remote\" must be a remote's name or a URL");
+	cfg->sync.branch = get_str(v, n, "branch", "sync", 0);
+	if (cfg->sync.branch != NULL && (cfg->sync.branch[0] == '\0' ||
+	    cfg->sync.branch[0] == '-' || strstr(cfg->sync.branch, "..") ||
+	    strpbrk(cfg->sync.branch, " ~^:?*[\\") != NULL))
+		cam_schema_err(v, cam_yaml_get(n, "branch"), "sync: "
+		    "\"branch\" must be a branch name");
+}
+
+/* "HH:MM-HH:MM" into minutes after midnight: 0, or -1. */
+static int
+window_parse(const char *s, int *from, int *to)
+{
+	unsigned h1, m1, h2, m2;
+	char tail;
+
+	if (sscanf(s, "%2u:%2u-%2u:%2u%c", &h1, &m1, &h2, &m2, &tail) != 4 ||
+	    h1 > 23 || h2 > 24 || m1 > 59 || m2 > 59 ||
+	    (h2 == 24 && m2 != 0) || strlen(s) != 11)
+		return -1;
+	*from = (int)(h1 * 60 + m1);
+	*to = (int)(h2 * 60 + m2);
+	return *from == *to ? -1 : 0;
+}
+
+/* replication: the S3 service, its buckets, how long the store keeps
+ * each kind, and when and how fast to send. */
+static void
+parse_replication(struct cam_schema *v, const struct cam_ynode *n,
+    struct cam_config *cfg)
+{
+	static const char *const keys[] = { "endpoint", "region",
+	    "credential", "ca_file", "prefix", "buckets", "footage_days",
+	    "journal_days", "evidence_days", "max_rate", "window",
+	    "keep_until_replicated", NULL };
+	static const char *const bucket_keys[] = { "evidence", "journals",
+	    "footage", NULL };
+	struct cam_replication *r = &cfg->repl;
+	const struct cam_ynode *m;
+
+	r->footage_days = cfg->retention_days;
+	if (cam_schema_null(n) || !cam_schema_map(v, n, "replication", keys))
+		return;
+	r->endpoint = get_str(v, n, "endpoint", "replication", 1);
+	if (r->endpoint != NULL) {
+		const char *p = r->endpoint;
+		if (strncmp(p, "http://", 7) == 0)
+			p += 7;
+		else if (strncmp(p, "https://", 8) == 0)
+			p += 8;
+		else
+			p = NULL;
+		if (p == NULL || *p == '\0' || strpbrk(p, "/?#@ ") != NULL ||
+		    !cam_utf8_clean(p, strlen(p), 0))
+			cam_schema_err(v, cam_yaml_get(n, "endpoint"),
+			    "replication: \"endpoint\" must be http(s)://HOST"
+			    "[:PORT], without a path or credentials");
+	}
+	r->region = get_str(v, n, "region", "replication", 0);
+	if (r->region == NULL)
+		r->region = cam_xstrdup("us-east-1");
+	else if (r->region[0] == '\0' || strpbrk(r->region, ":/ ") != NULL)
+		cam_schema_err(v, cam_yaml_get(n, "region"), "replication: "
+		    "bad \"region\" \"%s\"", r->region);
+	r->credential = get_str(v, n, "credential", "replication", 1);
+	if (r->credential != NULL && !cam_id_valid(r->credential))
+		cam_schema_err(v, cam_yaml_get(n, "credential"),
+		    "replication: bad credential name \"%s\"", r->credential);
+	r->ca_file = get_str(v, n, "ca_file", "replication", 0);
+	r->prefix = get_str(v, n, "prefix", "replication", 0);
+	if (r->prefix == NULL)
+		r->prefix = cam_xstrdup("");
+	else if (r->prefix[0] != '\0' && (r->prefix[0] == '/' ||
+	    r->prefix[strlen(r->prefix) - 1] != '/' ||
+	    strstr(r->prefix, "//") != NULL || strstr(r->prefix, "..") ||
+	    !cam_utf8_clean(r->prefix, strlen(r->prefix), 0)))
+		cam_schema_err(v, cam_yaml_get(n, "prefix"), "replication: "
+		    "\"prefix\" must be empty or end in \"/\" (\"office-1/\")");
+	m = cam_yaml_get(n, "buckets");
+	if (cam_schema_null(m))
+		cam_schema_err(v, n, "replication: \"buckets\" is missing");
+	else if (cam_schema_map(v, m, "replication: buckets", bucket_keys))
+		for (int k = 0; k < CAM_REPL_NKINDS; k++) {
+			r->bucket[k] = get_str(v, m, cam_repl_kinds[k],
+			    "replication: buckets", 1);
+			const char *b = r->bucket[k];
+			size_t bl = b != NULL ? strlen(b) : 0;
+			if (b != NULL && (bl < 3 || bl > 63 ||
+			    strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789.-")
+			    != bl || b[0] == '-' || b[0] == '.'))
+				cam_schema_err(v, cam_yaml_get(m,
+				    cam_repl_kinds[k]), "replication: buckets:"
+				    " \"%s\" is not a bucket name (3 to 63 of "
+				    "a-z, 0-9, \".\" and \"-\")", b);
+		}
+	cam_schema_int(v, n, "footage_days", "replication", 1, 36500,
+	    &r->footage_days);
+	cam_schema_int(v, n, "journal_days", "replication", 1, 36500,
+	    &r->journal_days);
+	cam_schema_int(v, n, "evidence_days", "replication", 1, 36500,
+	    &r->evidence_days);
+	m = cam_yaml_get(n, "max_rate");
+	if (!cam_schema_null(m)) {
+		int pct = 0;
+		if (m->type != CAM_Y_SCALAR || cam_size_parse(m->value,
+		    &r->max_rate, &pct) == -1 || pct != 0)
+			cam_schema_err(v, m, "replication: \"max_rate\" must be "
+			    "bytes per second (\"2MB\", \"500K\")");
+	}
+	char *w = get_str(v, n, "window", "replication", 0);
+	if (w != NULL && window_parse(w, &r->window_from, &r->window_to) == -1)
+		cam_schema_err(v, cam_yaml_get(n, "window"), "replication: "
+		    "\"window\" must be HH:MM-HH:MM (\"22:00-06:00\"), not "
+		    "\"%s\"", w);
+	free(w);
+	cam_schema_bool(v, n, "keep_until_replicated", "replication",
+	    &r->keep_until_replicated);
+	if (r->footage_days < cfg->retention_days)
+		cam_schema_err(v, cam_yaml_get(n, "footage_days"),
+		    "replication: \"footage_days\" (%d) is shorter than "
+		    "storage: \"retention_days\" (%d): the store must keep "
+		    "footage at least as long as the recorder",
+		    r->footage_days, cfg->retention_days);
+}
+
+const char *
+cam_camera_host(const struct cam_config *cfg, const struct cam_camera *c)
+{
+	return c->host != NULL ? c->host : cfg->host;
+}
+
 const struct cam_paths *
 cam_alert_to(const struct cam_config *cfg, enum cam_alert_kind kind)
 {
@@ -1006,7 +1155,8 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
     struct cam_err *e)
 {
 	static const char *const top[] = { "site", "storage", "cameras",
-	    "users", "policy", "trust", "view", "alerts", NULL };
+	    "users", "policy", "trust", "view", "alerts", "sync",
+	    "replication", NULL };
 	static const char *const policy_keys[] = { "unit_head_signature",
 	    "approved_cameras", "crl_expired", NULL };
 	static const char *const trust_keys[] = { "ca", "director",
@@ -1027,6 +1177,9 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	cfg->alerts.camera_down_after = CAM_ALERT_DOWN_AFTER;
 	cfg->alerts.journals_every = CAM_ALERT_JOURNALS_EVERY;
 	cfg->alerts.digest_hour = CAM_ALERT_DIGEST_HOUR;
+	cfg->repl.journal_days = CAM_REPL_KEEP_DAYS;
+	cfg->repl.evidence_days = CAM_REPL_KEEP_DAYS;
+	cfg->repl.window_from = cfg->repl.window_to = -1;
 	if (root == NULL) {
 		cam_schema_err(&v, NULL, "empty configuration");
 		return -1;
@@ -1039,6 +1192,8 @@ cam_config_from_doc(struct cam_config *cfg, const struct cam_ydoc *doc,
 	parse_cameras(&v, cam_yaml_get(root, "cameras"), cfg);
 	parse_view(&v, cam_yaml_get(root, "view"), cfg);
 	parse_alerts(&v, cam_yaml_get(root, "alerts"), cfg);
+	parse_sync(&v, cam_yaml_get(root, "sync"), cfg);
+	parse_replication(&v, cam_yaml_get(root, "replication"), cfg);
 	parse_users(&v, cam_yaml_get(root, "users"), cfg);
 	n = cam_yaml_get(root, "policy");
 	if (!cam_schema_null(n) && cam_schema_map(&v, n, "policy",
@@ -1126,6 +1281,15 @@ cam_config_free(struct cam_config *cfg)
 	for (int k = 0; k < CAM_ALERT_NKINDS; k++)
 		paths_free(&cfg->alerts.to[k]);
 	paths_free(&cfg->alerts.to_default);
+	free(cfg->sync.remote);
+	free(cfg->sync.branch);
+	free(cfg->repl.endpoint);
+	free(cfg->repl.region);
+	free(cfg->repl.credential);
+	free(cfg->repl.ca_file);
+	free(cfg->repl.prefix);
+	for (int k = 0; k < CAM_REPL_NKINDS; k++)
+		free(cfg->repl.bucket[k]);
 	for (size_t i = 0; i < cfg->ncameras; i++) {
 		struct cam_camera *c = &cfg->cameras[i];
 		free(c->id);

@@ -112,6 +112,48 @@ struct cam_alerts {
 	struct cam_paths to_default;
 };
 
+/* sync: (camctl sync): where this host takes the configuration from. */
+struct cam_sync {
+	char *remote;		/* a remote of the repository, or a URL
+				 * (https://, ssh://, file:// or a path);
+				 * NULL: "origin" */
+	char *branch;		/* NULL: the branch HEAD is on */
+};
+
+/* replication: (camrec replicate, camkit-replication(7)): an S3 service
+ * and its buckets, one per kind of object, in the order they are sent. */
+enum cam_repl_kind {
+	CAM_REPL_EVIDENCE,	/* extraction archives */
+	CAM_REPL_JOURNALS,	/* sealed chunks of every journal */
+	CAM_REPL_FOOTAGE,	/* closed segments */
+	CAM_REPL_NKINDS
+};
+/* Their names in camkit.yaml (replication: buckets:), in order. */
+extern const char *const cam_repl_kinds[CAM_REPL_NKINDS];
+#define CAM_REPL_KEEP_DAYS	1825	/* journals and evidence, locked */
+
+struct cam_replication {
+	char *endpoint;		/* http(s)://HOST[:PORT], path-style; NULL:
+				 * no replication */
+	char *region;		/* SigV4's region; default "us-east-1" */
+	char *credential;	/* private/credentials/<name>: username is
+				 * the access key id, password the secret */
+	char *ca_file;		/* CA of the service's certificate, or NULL */
+	char *prefix;		/* put before every key: "" or ends in '/' */
+	char *bucket[CAM_REPL_NKINDS];	/* all required with endpoint */
+	int footage_days;	/* footage kept (GOVERNANCE lock) in the
+				 * store; default storage.retention_days */
+	int journal_days;	/* COMPLIANCE lock of journal chunks */
+	int evidence_days;	/* COMPLIANCE lock of archives */
+	uint64_t max_rate;	/* bytes per second, 0: no limit */
+	int window_from;	/* upload window, minutes after midnight in
+				 * the site's zone; -1: at any time */
+	int window_to;		/* end (exclusive); may be < window_from:
+				 * across midnight */
+	int keep_until_replicated;	/* camrec prune deletes a segment
+					 * only once replicated and checked */
+};
+
 struct cam_config {
 	char *site_name;
 	char *timezone;
@@ -143,6 +185,8 @@ struct cam_config {
 	char *view_run_dir;	/* live sockets in <run_dir>/live/ */
 	int view_idle_minutes;	/* an idle session ends */
 	struct cam_alerts alerts;	/* alerts: */
+	struct cam_sync sync;		/* sync: */
+	struct cam_replication repl;	/* replication: */
 };
 
 /* Parse and validate text; file names the source in messages. */
@@ -169,6 +213,11 @@ int cam_config_credential_used(const struct cam_config *cfg,
 /* The addresses alerts of kind go to (the kind's own, else default's). */
 const struct cam_paths *cam_alert_to(const struct cam_config *cfg,
     enum cam_alert_kind kind);
+
+/* The host that records camera c under cfg (its host:, else the
+ * site's). */
+const char *cam_camera_host(const struct cam_config *cfg,
+    const struct cam_camera *c);
 
 /* Syntax of identifiers, shared by every program. */
 int cam_id_valid(const char *id);		/* [a-z0-9-]+, <= 32 */
