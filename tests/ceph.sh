@@ -18,7 +18,7 @@
 
 # ceph_missing: the programs this needs and does not find (none: "").
 ceph_missing() {
-	local p m=
+	local p m= &&
 	for p in ceph-mon ceph-osd radosgw radosgw-admin ceph ceph-authtool \
 	    monmaptool s3cmd python3 curl; do
 		command -v "$p" >/dev/null || m="$m $p" || return 1
@@ -34,7 +34,7 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 
 # ceph_wait SECONDS CMD...: run CMD every 0.2 s until it succeeds.
 ceph_wait() {
-	local n=$(($1 * 5))
+	local n=$(($1 * 5)) &&
 	shift &&
 	while ! "$@" >/dev/null 2>&1; do
 		n=$((n - 1)) &&
@@ -51,16 +51,17 @@ ceph_fail() {
 	{
 		echo "$2" &&
 		for l in "$1"/log/*.log; do
-			[ -f "$l" ] || continue
-			echo "--- ${l##*/}" && tail -n 5 "$l" || return 1
+			if [ -f "$l" ]; then
+				echo "--- ${l##*/}" && tail -n 5 "$l"
+			fi || return 1
 		done
-	} >"$1/why" 2>&1
+	} >"$1/why" 2>&1 &&
 	return 1
 }
 ceph_why() { cat "$1/why" 2>/dev/null; }
 
 ceph_start() {
-	local d=$1 fsid monport rgwport uuid id t0
+	local d=$1 fsid monport rgwport uuid id t0 &&
 	t0=$(date +%s.%N) &&
 	mkdir -p "$d/mon.a" "$d/osd.0" "$d/run" "$d/log" &&
 	d=$(cd "$d" && pwd) &&
@@ -185,11 +186,14 @@ ceph_osd_up() {
 # ceph_stop DIR: kill the daemons whose pid files DIR holds (TERM, then
 # KILL after 10 s), and remove DIR.
 ceph_stop() {
-	local d=$1 p pids= n=50
-	[ -d "$d" ] || return 0
+	local d=$1 p pids= n=50 &&
+	if [ ! -d "$d" ]; then
+		return 0
+	fi &&
 	for p in "$d"/run/*.pid; do
-		[ -f "$p" ] || continue
-		pids="$pids $(cat "$p")" || return 1
+		if [ -f "$p" ]; then
+			pids="$pids $(cat "$p")"
+		fi || return 1
 	done &&
 	for p in $pids; do
 		kill "$p" 2>/dev/null || [ ! -d "/proc/$p" ] || return 1
@@ -204,7 +208,7 @@ ceph_stop() {
 	rm -rf "$d"
 }
 ceph_alive() {
-	local p
+	local p &&
 	for p in "$@"; do
 		[ ! -d "/proc/$p" ] || return 0
 	done &&
