@@ -303,12 +303,21 @@ expect_success 'a request for cam1 on rec1 and cam2 on rec2: one archive, custod
 	request R1 "$(date -u -d "$first +1 sec" +%Y-%m-%dT%H:%M:%SZ)" \
 	    "$(date -u -d "$first +7 sec" +%Y-%m-%dT%H:%M:%SZ)" "" "cam1, cam2" &&
 	sign R1.yaml director &&
-	{ on rec1 camextract -C rec1 run R1.yaml -o R1.tar >out 2>err ||
+	{ on rec1 camextract -C rec1 run R1.yaml -o "$T/R1.tar" >out 2>err ||
 	    { cat err; false; }; } &&
 	mkdir x && tar -xf R1.tar -C x &&
 	(cd x && sha256sum -c --quiet SHA256SUMS) &&
 	test "$(jq -r ".clips[] | select(.camera == \"cam1\") | .sources[].host" x/custody.json | sort -u)" = rec1 &&
-	test "$(jq -r ".clips[] | select(.camera == \"cam2\") | .sources[].host" x/custody.json | sort -u)" = rec2
+	test "$(jq -r ".clips[] | select(.camera == \"cam2\") | .sources[].host" x/custody.json | sort -u)" = rec2 &&
+	{ on rec1 camrec -C rec1 replicate >repl-ev 2>err || { cat err; false; }; } &&
+	has "^sent	evidence	rec1/evidence/R1.tar	" repl-ev &&
+	s3 -I "$CEPH_ENDPOINT/ev-ceph/rec1/evidence/R1.tar" | tr -d "\r" >head &&
+	has "^x-amz-object-lock-mode: COMPLIANCE$" head &&
+	has "^x-amz-meta-sha256: $(sha256sum <R1.tar | cut -c1-64)$" head &&
+	k=$(grep "^legal hold on	footage	rec1/cam1/" repl-ev | cut -f3 | head -1) &&
+	test -n "$k" &&
+	test "$(code "$CEPH_ENDPOINT/ft-ceph/$k?legal-hold=&versionId=$(version ft-ceph "$k")")" = 200 &&
+	has "<Status>ON</Status>" body
 '
 
 expect_success 'a segment removed from Ceph by hand: the centre finds it, exit 1' '
@@ -322,6 +331,21 @@ expect_success 'a segment removed from Ceph by hand: the centre finds it, exit 1
 	must_fail 1 camaudit -C site recordings --store configured >rout 2>rerr &&
 	has "^FAIL	.*$f: missing" rout &&
 	has "^ok	rec1/cam1	" rout
+'
+
+expect_success 'a segment altered in Ceph behind the gateway (its RADOS object rewritten): found, exit 1' '
+	built &&
+	{ test -f "$T/replicated" || skip_test "nothing was replicated"; } &&
+	f=$(segfiles rec1.disk/cam1/manifest | sed -n 2p) &&
+	o=$(data_oid ft-ceph "rec1/$f" "$(version ft-ceph "rec1/$f")") &&
+	rados -c "$CEPH_CONF" -p default.rgw.buckets.data get "$o" head.bin &&
+	flip head.bin 4000 &&
+	rados -c "$CEPH_CONF" -p default.rgw.buckets.data put "$o" head.bin &&
+	s3 -o got.mkv "$CEPH_ENDPOINT/ft-ceph/rec1/$f" &&
+	! cmp -s got.mkv "rec1.disk/$f" &&
+	must_fail 1 camaudit -C site recordings --store configured >rout 2>rerr &&
+	has "^FAIL	.*$f" rout &&
+	hasnt "^ok	rec1/cam1	" rout
 '
 
 done_testing
