@@ -45,6 +45,20 @@ ceph_wait() {
 	done
 }
 
+# ceph_step DIR WHAT CMD...: run CMD, its output added to DIR/log/steps;
+# if it fails, ceph_fail with WHAT and the last lines it wrote.
+ceph_step() {
+	local d=$1 what=$2 &&
+	shift 2 &&
+	echo "\$ $*" >>"$d/log/steps" &&
+	if ! "$@" >"$d/log/step.out" 2>&1; then
+		cat "$d/log/step.out" >>"$d/log/steps" &&
+		ceph_fail "$d" "$what ($1 failed: $(tail -n 3 "$d/log/step.out" | tr '\n' ' '))"
+		return 1
+	fi &&
+	cat "$d/log/step.out" >>"$d/log/steps"
+}
+
 # ceph_fail DIR WHAT: record why the start failed (ceph_why), with the
 # last lines of the logs, and fail.
 ceph_fail() {
@@ -104,6 +118,8 @@ ceph_start() {
 	admin socket = $d/run/\$name.asok
 	mon data = $d/mon.\$id
 	mon cluster log file = $d/log/cluster.log
+	# A nearly full /tmp must not stop the monitor (default: under 5 %).
+	mon data avail crit = 0
 	[osd]
 	admin socket = $d/run/\$name.asok
 	osd data = $d/osd.\$id
@@ -122,33 +138,29 @@ ceph_start() {
 	rgw dns name = 127.0.0.1
 	EOF
 	echo "start $(date +%T)" >"$d/times" &&
-	monmaptool --create --fsid "$fsid" \
-	    --addv a "[v2:127.0.0.1:$monport]" "$d/monmap" >/dev/null 2>"$d/log/monmaptool.err" &&
-	ceph-mon -c "$CEPH_CONF" --mkfs -i a --monmap "$d/monmap" \
-	    2>"$d/log/mkfs-mon.err" &&
-	{ ceph-mon -c "$CEPH_CONF" -i a 2>"$d/log/mon.err" ||
-	    ceph_fail "$d" "ceph-mon did not start"; } &&
+	ceph_step "$d" "monmaptool" monmaptool --create --fsid "$fsid" \
+	    --addv a "[v2:127.0.0.1:$monport]" "$d/monmap" &&
+	ceph_step "$d" "ceph-mon --mkfs" ceph-mon -c "$CEPH_CONF" --mkfs -i a \
+	    --monmap "$d/monmap" &&
+	ceph_step "$d" "ceph-mon did not start" ceph-mon -c "$CEPH_CONF" -i a &&
 	{ ceph_wait 30 ceph -c "$CEPH_CONF" --connect-timeout 5 mon stat ||
 	    ceph_fail "$d" "the monitor did not answer in 30 s"; } &&
 	echo "mon $(date +%T)" >>"$d/times" &&
 	uuid=$(cat /proc/sys/kernel/random/uuid) &&
-	id=$(ceph -c "$CEPH_CONF" osd new "$uuid") &&
-	[ "$id" = 0 ] &&
-	ceph-osd -c "$CEPH_CONF" -i 0 --mkfs --osd-uuid "$uuid" \
-	    >"$d/log/mkfs-osd.out" 2>&1 &&
-	{ ceph-osd -c "$CEPH_CONF" -i 0 2>"$d/log/osd.err" ||
-	    ceph_fail "$d" "ceph-osd did not start"; } &&
+	ceph_step "$d" "ceph osd new" ceph -c "$CEPH_CONF" osd new "$uuid" &&
+	ceph_step "$d" "ceph-osd --mkfs (memstore)" ceph-osd -c "$CEPH_CONF" \
+	    -i 0 --mkfs --osd-uuid "$uuid" &&
+	ceph_step "$d" "ceph-osd did not start" ceph-osd -c "$CEPH_CONF" -i 0 &&
 	{ ceph_wait 60 ceph_osd_up "$CEPH_CONF" ||
 	    ceph_fail "$d" "the OSD was not up in 60 s"; } &&
 	echo "osd $(date +%T)" >>"$d/times" &&
-	{ radosgw -c "$CEPH_CONF" -n client.rgw 2>"$d/log/rgw.err" ||
-	    ceph_fail "$d" "radosgw did not start"; } &&
+	ceph_step "$d" "radosgw did not start" radosgw -c "$CEPH_CONF" -n client.rgw &&
 	{ ceph_wait 90 curl -sf -o /dev/null "$CEPH_ENDPOINT/" ||
 	    ceph_fail "$d" "radosgw did not answer on $CEPH_ENDPOINT in 90 s"; } &&
 	echo "rgw $(date +%T)" >>"$d/times" &&
-	radosgw-admin -c "$CEPH_CONF" user create --uid=camkit \
-	    --display-name=camkit --access-key="$CEPH_AK" \
-	    --secret-key="$CEPH_SK" >"$d/user.json" 2>"$d/log/user.err" &&
+	ceph_step "$d" "radosgw-admin user create" radosgw-admin -c "$CEPH_CONF" \
+	    user create --uid=camkit --display-name=camkit \
+	    --access-key="$CEPH_AK" --secret-key="$CEPH_SK" &&
 	CEPH_S3CFG=$d/s3cfg &&
 	cat >"$CEPH_S3CFG" <<-EOF &&
 	[default]
