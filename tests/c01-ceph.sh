@@ -207,9 +207,11 @@ segfiles() {
 	awk -F "\t" "\$5 == \"segment\"" "$1" | cut -f6 | jq -r .file
 }
 
-# The central repository (site, with the demo PKI), replicating to three
-# Ceph buckets with Object Lock; rec1 and rec2 are its clones, each with
-# the private/ it is given by hand (keys are never committed).
+# The central repository central.git, which the office's administrator
+# pushes to from site (with the demo PKI), replicating to three Ceph
+# buckets with Object Lock; rec1 and rec2 are its clones, each with the
+# private/ it is given by hand (keys are never committed); they push
+# their witness there.  The centre audits from site.
 setup_hosts() {
 	director_site site &&
 	mkdir -p rec1.disk rec2.disk site/private/credentials &&
@@ -230,8 +232,10 @@ setup_hosts() {
 	  buckets: { evidence: ev-ceph, journals: jn-ceph, footage: ft-ceph }
 	EOC
 	camctl -C site commit -m "rec1 records; replication to Ceph" >/dev/null &&
+	git clone -q --bare site central.git &&
+	git -C site remote add origin "$T/central.git" &&
 	for h in rec1 rec2; do
-		git clone -q site "$h" &&
+		git clone -q central.git "$h" &&
 		cp -a site/private "$h/private" || return 1
 	done
 }
@@ -243,6 +247,7 @@ expect_success 'two hosts take one configuration from the central repository' '
 	start_camera cam2 --live &&
 	camctl -C site camera add cam1 --url "$(camera_url cam1)" --segment 5s --host rec1 >/dev/null &&
 	camctl -C site camera add cam2 --url "$(camera_url cam2)" --segment 5s --host rec2 >/dev/null &&
+	git -C site push -q origin HEAD &&
 	on rec1 camctl -C rec1 sync >sync1 &&
 	on rec2 camctl -C rec2 sync >sync2 &&
 	test "$(git -C rec1 rev-parse HEAD)" = "$(git -C site rev-parse HEAD)" &&
@@ -264,6 +269,7 @@ expect_success 'each host records its camera and replicates to Ceph, every objec
 	test ! -e rec1.disk/cam2 && test ! -e rec2.disk/cam1 &&
 	for h in rec1 rec2; do
 		on $h camctl -C $h seal >/dev/null &&
+		on $h camctl -C $h sync >/dev/null &&
 		on $h camrec -C $h replicate >repl-$h 2>err-$h ||
 		    { cat err-$h; return 1; }
 	done &&
@@ -288,10 +294,14 @@ expect_success 'the centre verifies both hosts from the store (camaudit --store)
 	    { cat rout rerr; false; }; } &&
 	has "^ok	rec1/cam1	" rout && has "^ok	rec2/cam2	" rout &&
 	hasnt "^FAIL" rout &&
+	git -C site fetch -q origin "+refs/camkit/witness/*:refs/camkit/witness/*" &&
+	git -C site for-each-ref --format="%(refname)" refs/camkit/witness >refs &&
+	has "^refs/camkit/witness/rec1$" refs && has "^refs/camkit/witness/rec2$" refs &&
 	{ camaudit -C site journals --store configured >jout 2>jerr ||
 	    { cat jout jerr; false; }; } &&
 	has "^ok	rec1/cam1/manifest	" jout && has "^ok	rec2/cam2/manifest	" jout &&
-	hasnt "^FAIL" jout
+	has "^ok	rec1/witness	" jout && has "^ok	rec2/witness	" jout &&
+	hasnt "^FAIL" jout && hasnt "not checked" jout
 '
 
 expect_success 'a request for cam1 on rec1 and cam2 on rec2: one archive, custody names each host' '
