@@ -195,8 +195,10 @@ ceph_osd_up() {
 	    grep -q '^osd\.0 up  *in '
 }
 
-# ceph_stop DIR: kill the daemons whose pid files DIR holds (TERM, then
-# KILL after 10 s), and remove DIR.
+# ceph_stop DIR: kill the daemons whose pid files DIR holds, and remove
+# DIR once they are gone.  SIGKILL at once: the cluster is thrown away,
+# and on SIGTERM the OSD would first write its memstore out to DIR
+# (7 s of a test's time).
 ceph_stop() {
 	local d=$1 p pids= n=50 &&
 	if [ ! -d "$d" ]; then
@@ -208,14 +210,11 @@ ceph_stop() {
 		fi || return 1
 	done &&
 	for p in $pids; do
-		kill "$p" 2>/dev/null || [ ! -d "/proc/$p" ] || return 1
+		kill -9 "$p" 2>/dev/null || [ ! -d "/proc/$p" ] || return 1
 	done &&
 	while [ "$n" -gt 0 ] && ceph_alive $pids; do
 		sleep 0.2 &&
 		n=$((n - 1)) || return 1
-	done &&
-	for p in $pids; do
-		kill -9 "$p" 2>/dev/null || [ ! -d "/proc/$p" ] || return 1
 	done &&
 	rm -rf "$d"
 }
