@@ -2,6 +2,7 @@
 #   make            build lib/libcamkit.a and the programs into build/
 #   make check      install missing Debian packages, lint, build, run all tests
 #   make check SANITIZE=1   the same with ASan + UBSan (into build/asan/)
+#   make ceph-check the tests against a single-node Ceph cluster (tests/c*.sh)
 #   make demo       build, then run examples/demo.sh
 #   make fuzz       fuzz every parser of untrusted input (clang, libFuzzer)
 #   make stress     the long fault-injection runs (50 kills, 20 restarts)
@@ -272,6 +273,23 @@ check: deps
 	$(MAKE) all-tests
 	tests/run $(B)
 
+# The tests against a real Ceph cluster, a set of their own (tests/c*.sh)
+# outside make check, which CI runs after it: tests/ceph.sh starts one
+# monitor, one OSD on memstore and radosgw on loopback from Debian's
+# packages (about 20 s).  Where the packages cannot be installed the
+# tests say what is missing and skip.
+CEPH_DEBS := ceph-mon ceph-osd radosgw ceph-common s3cmd python3 curl \
+	util-linux
+
+ceph-deps:
+	$(call apt_install,ceph-deps,$(CEPH_DEBS))
+
+ceph-check: deps
+	$(MAKE) ceph-deps || echo "make ceph-check: the Ceph packages are not installed; tests/c*.sh will skip" >&2
+	tests/chainlint.pl tests/ceph.sh tests/c[0-9]*.sh
+	$(MAKE) all-tests
+	tests/run $(B) tests/c[0-9]*.sh
+
 all-tests: $(BINS) $(MO) $(UNITS) $(B)/tests/rtspd $(B)/tests/livesub $(B)/tests/jbench $(B)/bench/yeargen \
 	$(B)/tests/hwytimer.so $(B)/tests/powercut $(B)/tests/powercut.so \
 	$(B)/tests/viewfix
@@ -442,6 +460,6 @@ stress: deps
 	    tests/t71-setid.sh
 
 
-.PHONY: all i18n-check po-update deps check stress all-tests lint analyse demo install install-privileges clean \
+.PHONY: all i18n-check po-update deps check ceph-deps ceph-check stress all-tests lint analyse demo install install-privileges clean \
 	roles-matrix \
 	fuzz fuzz-deps fuzz-build fuzz-maybe fuzz-smoke
