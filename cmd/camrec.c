@@ -49,6 +49,7 @@ usage(FILE *f)
 "       camrec [-C dir] [-v] hold list [--all] [--json]\n"
 "       camrec [-C dir] [-v] hold release id [--reason text]\n"
 "       camrec [-C dir] [-v] replicate [--once] [--dry-run] [--json]\n"
+"              [--max-rate bytes]\n"
 "       camrec -h | --help | --version\n");
 }
 
@@ -860,8 +861,10 @@ cmd_replicate(int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "max-rate", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *rate = NULL;
 	struct cam_replicate_opts ro;
 	struct cam_replicate_result res;
 	struct repl_out out;
@@ -879,6 +882,7 @@ cmd_replicate(int argc, char **argv)
 		case 'o': break;	/* one run is all there is */
 		case 'n': ro.dry_run = 1; break;
 		case 'j': out.json = 1; break;
+		case 'r': rate = optarg; break;
 		default: return cam_cli_usage_error("replicate: bad option");
 		}
 	if (optind != argc)
@@ -887,6 +891,17 @@ cmd_replicate(int argc, char **argv)
 	cam_err_clear(&e);
 	if ((rc = open_site(&s, CAM_ACT_RECORD)) != 0)
 		return rc;
+	if (rate != NULL) {
+		int pct = 0;
+		/* This run's limit instead of replication: max_rate. */
+		if (cam_size_parse(rate, &s.cfg.repl.max_rate, &pct) == -1 ||
+		    pct != 0) {
+			rc = cam_cli_usage_error("replicate: --max-rate must be "
+			    "bytes per second (\"2MB\", \"500K\"), not \"%s\"",
+			    rate);
+			goto end;
+		}
+	}
 	cam_cli_host(host, sizeof(host));
 	ro.cfg = &s.cfg;
 	ro.host = host;

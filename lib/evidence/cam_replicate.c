@@ -148,8 +148,9 @@ rec_obj(struct cam_buf *b, const char *bucket, const char *key,
 	cam_json_add_str(b, "version", obj->version);
 	cam_json_add_str(b, "sha256", obj->sha256);
 	cam_json_add_uint(b, "bytes", obj->size);
-	cam_json_add_str(b, "lock", mode);
-	cam_json_add_time(b, "retain_until", until);
+	cam_json_add_str(b, "lock", mode != NULL ? mode : "");
+	if (mode != NULL)
+		cam_json_add_time(b, "retain_until", until);
 }
 
 /*
@@ -571,6 +572,8 @@ camera_footage(struct run *x, const char *camera,
 		p.lock_mode = "GOVERNANCE";
 		p.lock_until = sg->end +
 		    (time_t)x->cfg->repl.footage_days * 86400;
+		if (p.lock_until <= time(NULL) + 60)
+			p.lock_mode = NULL;	/* past its retention already */
 		p.legal_hold = hold;
 		p.content_type = "video/mp4";
 		p.meta = meta;
