@@ -8,8 +8,7 @@
 . "$CAMKIT_TOP/tests/lib.sh"
 
 command -v jq >/dev/null || skip_all "needs jq"
-recording_site site
-pki_site site
+director_site site
 s3d_start s3
 s3d_bucket evid lock
 s3d_bucket jrnl lock
@@ -29,11 +28,18 @@ replication:
   journal_days: 400
 EOF
 camctl -C site commit -m "replication to the test store" >/dev/null
-start_camera a --live
-camctl -C site camera add cam-a --url "$(camera_url a)" --segment 5s >/dev/null
-camrec -C site record cam-a --for 16s 2>/dev/null
+start_camera gate --live
+camctl -C site camera add gate --url "$(camera_url gate)" --segment 5s >/dev/null
+camrec -C site record gate --for 16s 2>/dev/null
+# An extraction (its archive written where camextract was told, an
+# absolute path) holds its window: that segment goes with a legal hold.
+first=$(grep "	segment	" site.store/gate/manifest | head -1 | cut -f6 | jq -r .start)
+request A "$(date -u -d "$first +1 sec" +%Y-%m-%dT%H:%M:%SZ)" \
+    "$(date -u -d "$first +3 sec" +%Y-%m-%dT%H:%M:%SZ)"
+sign A.yaml director
+camextract -C site run A.yaml -o "$T/A.tar" >/dev/null 2>&1
 camctl -C site seal >/dev/null
-M=site.store/cam-a/manifest
+M=site.store/gate/manifest
 puts() { grep "^s3d: PUT /\(evid\|jrnl\|foot\)/" "$T/s3.s3d.log" | wc -l; }
 # meta BUCKET KEY: the store's metadata of KEY's newest version.
 meta() { cat "$S3_DIR/$1/$2/@$(cat "$S3_DIR/$1/$2/@current").json"; }
@@ -61,33 +67,46 @@ expect_success 'the store down: exit 3, a clear message, nothing journaled' '
 expect_success 'one run: chunks then segments, each HEADed, locked and journaled' '
 	s3d_start s3 "$S3_PORT" &&
 	{ camrec -C site replicate --json >out || { cat "$T/s3.s3d.log"; false; }; } &&
-	jq -e ".left == false and .sent.footage >= 3 and .sent.journals >= 2 and .refused == 0" out >/dev/null &&
+	jq -e ".left == false and .sent.evidence == 1 and .sent.footage >= 3 and .sent.journals >= 2 and .refused == 0" out >/dev/null &&
 	jq -r ".objects[].kind" out | uniq >order &&
-	printf "journals\nfootage\n" >want &&
+	printf "evidence\njournals\nfootage\n" >want &&
 	cmp_text want order &&
+	meta evid "office-1/$HOST/evidence/A.tar" >m &&
+	jq -e ".meta.sha256 == \"$(sha256sum <A.tar | cut -d" " -f1)\" and .lock_mode == \"COMPLIANCE\" and .retain_until > $(date -d "+1824 days" +%s)" m >/dev/null &&
+	cmp "$(s3d_body evid "office-1/$HOST/evidence/A.tar")" A.tar &&
 	grep "	segment	" $M | cut -f6 >segrecs &&
+	hold=$(grep "	hold	" site.store/holds.journal | cut -f6) &&
+	hold_from=$(date -d "$(echo "$hold" | jq -r .from)" +%s) &&
+	hold_to=$(date -d "$(echo "$hold" | jq -r .to)" +%s) &&
+	: >held &&
 	while read -r rec; do
 		f=$(echo "$rec" | jq -r .file) &&
 		sha=$(echo "$rec" | jq -r .sha256) &&
 		end=$(date -d "$(echo "$rec" | jq -r .end)" +%s) &&
 		meta foot "office-1/$HOST/$f" >m &&
-		jq -e ".meta.sha256 == \"$sha\" and .meta.camera == \"cam-a\" and .lock_mode == \"GOVERNANCE\" and (.retain_until - $end - 60 * 86400 | fabs) < 2 and .legal_hold == false" m >/dev/null || exit 1
+		start=$(date -d "$(echo "$rec" | jq -r .start)" +%s) &&
+		held=false &&
+		if [ "$start" -le "$hold_to" ] && [ "$end" -ge "$hold_from" ]; then
+			held=true && echo "$f" >>held
+		fi &&
+		jq -e ".meta.sha256 == \"$sha\" and .meta.camera == \"gate\" and .lock_mode == \"GOVERNANCE\" and (.retain_until - $end - 60 * 86400 | fabs) < 2 and .legal_hold == $held" m >/dev/null || exit 1
 		cmp "$(s3d_body foot "office-1/$HOST/$f")" "site.store/$f" || exit 1
 	done <segrecs &&
 	grep "	replicated	" $M | cut -f6 >reprecs &&
 	test "$(wc -l <reprecs)" = "$(wc -l <segrecs)" &&
-	jq -s -e "all(.kind == \"footage\" and .bucket == \"foot\" and (.version | length) > 0 and (.key | startswith(\"office-1/$HOST/cam-a/\")))" reprecs >/dev/null &&
+	jq -s -e "all(.kind == \"footage\" and .bucket == \"foot\" and (.version | length) > 0 and (.key | startswith(\"office-1/$HOST/gate/\")))" reprecs >/dev/null &&
 	chain_ok $M &&
 	cut -f6 site.store/replication.journal >chunks &&
 	jq -s -e "map(select(.kind == \"journal\" and .lock == \"COMPLIANCE\")) | length >= 2" chunks >/dev/null &&
-	key=$(jq -r "select(.name == \"cam-a/manifest\") | .key" chunks | head -1) &&
-	first=$(jq -r "select(.name == \"cam-a/manifest\") | .first" chunks | head -1) &&
-	last=$(jq -r "select(.name == \"cam-a/manifest\") | .last" chunks | head -1) &&
+	key=$(jq -r "select(.name == \"gate/manifest\") | .key" chunks | head -1) &&
+	first=$(jq -r "select(.name == \"gate/manifest\") | .first" chunks | head -1) &&
+	last=$(jq -r "select(.name == \"gate/manifest\") | .last" chunks | head -1) &&
 	s3d_curl --fail "jrnl/$key" >chunk &&
 	awk -F "\t" -v a="$first" -v b="$last" "\$1 >= a && \$1 <= b" $M >want &&
 	cmp chunk want &&
 	tail -1 chunk | cut -f5 | grep -qx seal &&
 	meta jrnl "$key" | jq -e ".lock_mode == \"COMPLIANCE\" and .retain_until > $(date -d "+399 days" +%s)" >/dev/null &&
+	test -s held &&
 	no_hole_no_dup
 '
 
@@ -99,16 +118,31 @@ expect_success 'a second run sends nothing' '
 '
 
 expect_success 'a locked chunk cannot be deleted, even by the key that wrote it' '
-	key=$(cut -f6 site.store/replication.journal | jq -r .key | head -1) &&
-	v=$(cut -f6 site.store/replication.journal | jq -r .version | head -1) &&
+	key=$(cut -f6 site.store/replication.journal | jq -r "select(.kind == \"journal\") | .key" | head -1) &&
+	v=$(cut -f6 site.store/replication.journal | jq -r "select(.kind == \"journal\") | .version" | head -1) &&
 	s3d_curl -X DELETE "jrnl/$key?versionId=$v" >answer &&
 	grep -q "<Code>AccessDenied</Code>" answer &&
 	s3d_body jrnl "$key" "$v" >/dev/null
 '
 
+expect_success 'the hold released, the next run lifts the legal hold' '
+	for id in $(camrec -C site hold list | cut -f1); do
+		camrec -C site hold release "$id" --reason "hồ sơ đã chuyển" >/dev/null || exit 1
+	done &&
+	camrec -C site replicate --json >out &&
+	jq -e ".holds == $(wc -l <held) and .sent.footage == 0" out >/dev/null &&
+	jq -r ".objects[] | select(.state == \"legal hold off\") | .what" out >off &&
+	cmp_text held off &&
+	grep "	legal-hold	" $M | cut -f6 | jq -r "select(.on == false) | .file" >off &&
+	cmp_text held off &&
+	while read -r f; do
+		meta foot "office-1/$HOST/$f" | jq -e ".legal_hold == false" >/dev/null || exit 1
+	done <held
+'
+
 # Fresh footage for the rest: 2 more segments, unreplicated.
-camrec -C site record cam-a --for 11s 2>/dev/null
-stop_camera a
+camrec -C site record gate --for 11s 2>/dev/null
+stop_camera gate
 
 expect_success 'prune with keep_until_replicated keeps what is not replicated' '
 	later=$(date -u -d "+40 days" +%Y-%m-%dT%H:%M:%SZ) &&
