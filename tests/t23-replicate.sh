@@ -186,5 +186,17 @@ expect_success 'outside the upload window: exit 3, nothing sent' '
 	test "$(puts)" = "$before"
 '
 
+expect_success 'camctl units: replication every minute, by a timer or by cron' '
+	camctl -C site units --output units --bindir "$CAMKIT_BIN" >/dev/null 2>&1 &&
+	has "^ExecStart=$CAMKIT_BIN/camrec replicate --once$" units/camkit-replicate.service &&
+	has "^LoadCredential=s3:$T/site/private/credentials/s3$" units/camkit-replicate.service &&
+	has "^UnsetEnvironment=LANG LANGUAGE LC_ALL LC_MESSAGES$" units/camkit-replicate.service &&
+	has "^SuccessExitStatus=3$" units/camkit-replicate.service &&
+	has "^OnCalendar=minutely$" units/camkit-replicate.timer &&
+	camctl -C site units --cron --output cron --bindir "$CAMKIT_BIN" >/dev/null 2>&1 &&
+	has "^\* \* \* \* \* [a-z0-9_-]+ $CAMKIT_BIN/camrec replicate --once >/dev/null$" cron/camkit &&
+	units_verify "1 5 7" camkit-replicate.service camkit-replicate.timer
+'
+
 s3d_stop s3
 done_testing
