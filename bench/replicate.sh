@@ -9,9 +9,11 @@
 #    service: wall time of each, and their ratio (s3cmd / camkit; the
 #    target is at least 1.0: camkit no slower than the stock client).
 # 2. CPU per recorded stream: camrec records a 1280x720 25 fps H.264
-#    camera (tests/rtspd) for REC seconds in 10 s segments; then camrec
-#    replicate sends that footage.  User+system CPU of each, and the
-#    replication's share of the recorder's (target at most 10 %).
+#    camera (tests/rtspd) for REC seconds in 10 s segments while camrec
+#    replicate runs as one long process (a run every minute).  User+
+#    system CPU of each, and the replication's share of the recorder's
+#    (target at most 10 %); and the CPU of one run of the timer's
+#    replicate --once with nothing to send (a program start a minute).
 # 3. Recovery point: the camera recorded in 60 s segments for RP
 #    minutes while camrec replicate runs at the start of every minute,
 #    as camkit-replicate.timer does; every 5 s, how far the end of the
@@ -143,7 +145,7 @@ with open(os.path.join(root, cam, "manifest"), "w") as f:
 EOF
 sync
 # (exit 1 if the service refused an object: counted below)
-/usr/bin/time -f "%U %S %e" -o t.camkit camrec -C synth replicate >repl.out 2>repl.err || :
+/usr/bin/time -f "%U %S %e" -o t.camkit camrec -C synth replicate --once >repl.out 2>repl.err || :
 sent=$(awk -F '\t' '($1 == "sent" || $1 == "refused") && $2 == "footage"' repl.out | wc -l)
 refused=$(awk -F '\t' '$1 == "refused"' repl.out | wc -l)
 [ "$refused" = 0 ] || { echo "# $refused uploads refused after they were sent:"; sed 's/^/#   /' repl.err; }
@@ -168,16 +170,28 @@ pids+=($!)
 until [ -s "$w/cam.ready" ]; do sleep 0.1; done
 URL=rtsp://127.0.0.1:$(cat cam.ready)/cam
 camctl -C live camera add gate --url "$URL" --segment 10s >/dev/null
+# The long-running replicator (no --once: a run every minute in one
+# process) beside the recorder, for as long; then one more minute so
+# that the last segments go too.
+/usr/bin/time -f "%U %S %e" -o t.loop camrec -C live replicate >loop.out 2>&1 &
+tpid=$!
+pids+=($tpid)
 /usr/bin/time -f "%U %S %e" -o t.rec camrec -C live record gate --for "${REC}s" 2>/dev/null
-/usr/bin/time -f "%U %S %e" -o t.repl camrec -C live replicate >repl2.out
-segs=$(awk -F '\t' '$1 == "sent" && $2 == "footage"' repl2.out | wc -l)
+sleep $((65 - $(date +%s) % 60))
+kill -TERM "$(pgrep -P "$tpid")"
+wait "$tpid" || :
+segs=$(grep -c "	segment	" live.store/gate/manifest)
+done=$(grep -c "	replicated	" live.store/gate/manifest)
+# The timer's way: a run per minute, each a program start; one with
+# nothing left to send.
+/usr/bin/time -f "%U %S %e" -o t.idle camrec -C live replicate --once >/dev/null
 mb=$(du -sb live.store/gate | awk '{ printf "%.1f", $1 / 1e6 }')
-awk -v r="$(cpu t.rec)" -v p="$(cpu t.repl)" -v s="$segs" -v mb="$mb" \
-    -v d="$REC" 'BEGIN {
-	printf "CPU per stream: %d s of 1280x720 25 fps, %d segments, %s MB\n", d, s, mb
-	printf "  camrec record     CPU %5.2f s\n", r
-	printf "  camrec replicate  CPU %5.2f s\n", p
-	printf "  replication / recording: %.1f %% (target <= 10 %%)\n", p * 100 / r
+awk -v r="$(cpu t.rec)" -v p="$(cpu t.loop)" -v i="$(cpu t.idle)" \
+    -v s="$segs" -v dn="$done" -v mb="$mb" -v d="$REC" 'BEGIN {
+	printf "CPU per stream: %d s of 1280x720 25 fps, %d segments (%d replicated), %s MB\n", d, s, dn, mb
+	printf "  camrec record                   CPU %5.2f s\n", r
+	printf "  camrec replicate (one process)  CPU %5.2f s: %.1f %% of the recorder (target <= 10 %%)\n", p, p * 100 / r
+	printf "  camrec replicate --once, nothing to send: CPU %.2f s a run, %.1f %% of the recorder per minute\n", i, i * 100 / (r * 60 / d)
 }'
 
 # ---- 3. recovery point ----
@@ -191,7 +205,7 @@ pids+=($rec)
 (
 	while kill -0 "$rec" 2>/dev/null; do
 		sleep $((60 - $(date +%s) % 60))
-		camrec -C rp replicate >/dev/null 2>&1 || :
+		camrec -C rp replicate --once >/dev/null 2>&1 || :
 	done
 ) &
 pids+=($!)

@@ -854,17 +854,10 @@ repl_line(void *arg, const struct cam_repl_item *it)
 		cam_cli_msg("%s", it->err->text);
 }
 
+/* One run of replicate: 0, or the exit status it asks for. */
 static int
-cmd_replicate(int argc, char **argv)
+replicate_run(int dry, int json, const char *rate)
 {
-	static const struct option opts[] = {
-		{ "once", no_argument, NULL, 'o' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "max-rate", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *rate = NULL;
 	struct cam_replicate_opts ro;
 	struct cam_replicate_result res;
 	struct repl_out out;
@@ -872,22 +865,13 @@ cmd_replicate(int argc, char **argv)
 	struct cam_site s;
 	struct cam_err e;
 	char host[256], size[CAM_SIZE_LEN];
-	int c, k, rc = 0;
+	int k, rc;
 	uint64_t bytes = 0, sent = 0, present = 0;
 
 	memset(&out, 0, sizeof(out));
 	memset(&ro, 0, sizeof(ro));
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		switch (c) {
-		case 'o': break;	/* one run is all there is */
-		case 'n': ro.dry_run = 1; break;
-		case 'j': out.json = 1; break;
-		case 'r': rate = optarg; break;
-		default: return cam_cli_usage_error("replicate: bad option");
-		}
-	if (optind != argc)
-		return cam_cli_usage_error("replicate: unexpected argument "
-		    "\"%s\"", argv[optind]);
+	out.json = json;
+	ro.dry_run = dry;
 	cam_err_clear(&e);
 	if ((rc = open_site(&s, CAM_ACT_RECORD)) != 0)
 		return rc;
@@ -921,7 +905,7 @@ cmd_replicate(int argc, char **argv)
 		present += res.present[i];
 	}
 	if (!ro.dry_run && k != -1 && (sent > 0 || present > 0 ||
-	    res.holds > 0 || k == 1)) {
+	    res.holds > 0)) {
 		struct cam_buf d = CAM_BUF_INIT;
 
 		cam_json_begin(&d);
@@ -965,17 +949,66 @@ cmd_replicate(int argc, char **argv)
 		    (unsigned long long)present,
 		    (unsigned long long)res.holds);
 	}
-	if (k == -1)
+	fflush(stdout);
+	/* 3 (CAM_ENV): some is left for the next run, nothing lost. */
+	if (k != 0)
 		rc = cam_cli_fail(&e);
-	else if (k == 1) {
-		/* Nothing lost: the rest goes at the next run. */
-		rc = cam_cli_fail(&e);
-	}
 end:
 	cam_s3_close(&s3);
 	cam_buf_free(&out.b);
 	cam_site_close(&s);
 	return rc;
+}
+
+/*
+ * replicate --once: one run.  Without it, a run at the start of every
+ * minute until SIGTERM or SIGINT, the configuration read anew each time
+ * (a long-running service instead of the timer: no program start each
+ * minute); a run that leaves some, or fails, is said and the next one
+ * tries again.
+ */
+static int
+cmd_replicate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "max-rate", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *rate = NULL;
+	struct sigaction sa;
+	int c, once = 0, dry = 0, json = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'o': once = 1; break;
+		case 'n': dry = 1; break;
+		case 'j': json = 1; break;
+		case 'r': rate = optarg; break;
+		default: return cam_cli_usage_error("replicate: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("replicate: unexpected argument "
+		    "\"%s\"", argv[optind]);
+	if (once || dry)
+		return replicate_run(dry, json, rate);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stop) {
+		rc = replicate_run(0, json, rate);
+		if (rc == CAM_USAGE)
+			return rc;	/* not configured: no use trying again */
+		while (!stop && time(NULL) % 60 != 0)
+			sleep(1);
+		if (!stop)
+			sleep(1);	/* past the minute's first second */
+	}
+	return 0;
 }
 
 /* What each verb does, for --help. */

@@ -58,7 +58,7 @@ no_hole_no_dup() {
 expect_success 'the store down: exit 3, a clear message, nothing journaled' '
 	test -n "$HOST" &&
 	s3d_stop s3 &&
-	must_fail 3 camrec -C site replicate >out 2>err &&
+	must_fail 3 camrec -C site replicate --once >out 2>err &&
 	has "camrec: .*(connect|reach)" err &&
 	! grep -q "	replicated	" $M &&
 	test ! -e site.store/replication.journal
@@ -66,7 +66,7 @@ expect_success 'the store down: exit 3, a clear message, nothing journaled' '
 
 expect_success 'one run: chunks then segments, each HEADed, locked and journaled' '
 	s3d_start s3 "$S3_PORT" &&
-	{ camrec -C site replicate --json >out || { cat "$T/s3.s3d.log"; false; }; } &&
+	{ camrec -C site replicate --once --json >out || { cat "$T/s3.s3d.log"; false; }; } &&
 	jq -e ".left == false and .sent.evidence == 1 and .sent.footage >= 3 and .sent.journals >= 2 and .refused == 0" out >/dev/null &&
 	jq -r ".objects[].kind" out | uniq >order &&
 	printf "evidence\njournals\nfootage\n" >want &&
@@ -112,7 +112,7 @@ expect_success 'one run: chunks then segments, each HEADed, locked and journaled
 
 expect_success 'a second run sends nothing' '
 	before=$(puts) &&
-	camrec -C site replicate >out &&
+	camrec -C site replicate --once >out &&
 	has "^replicated	0 archives	0 journal chunks	0 segments	" out &&
 	test "$(puts)" = "$before"
 '
@@ -129,7 +129,7 @@ expect_success 'the hold released, the next run lifts the legal hold' '
 	for id in $(camrec -C site hold list | cut -f1); do
 		camrec -C site hold release "$id" --reason "hồ sơ đã chuyển" >/dev/null || exit 1
 	done &&
-	camrec -C site replicate --json >out &&
+	camrec -C site replicate --once --json >out &&
 	jq -e ".holds == $(wc -l <held) and .sent.footage == 0" out >/dev/null &&
 	jq -r ".objects[] | select(.state == \"legal hold off\") | .what" out >off &&
 	cmp_text held off &&
@@ -160,7 +160,7 @@ expect_success 'prune with keep_until_replicated keeps what is not replicated' '
 
 expect_success 'a killed run resumes without a duplicate or a hole' '
 	camctl -C site seal >/dev/null &&
-	{ camrec -C site replicate --max-rate 40K >/dev/null 2>&1 & } &&
+	{ camrec -C site replicate --once --max-rate 40K >/dev/null 2>&1 & } &&
 	pid=$! &&
 	sleep 2 &&
 	kill_wait "$pid" &&
@@ -168,7 +168,7 @@ expect_success 'a killed run resumes without a duplicate or a hole' '
 	done=$(grep "	replicated	" $M | cut -f6 | jq -r .file | sort -u | wc -l) &&
 	echo "killed with $done of $total segments replicated" &&
 	test "$done" -lt "$total" &&
-	camrec -C site replicate --json >out &&
+	camrec -C site replicate --once --json >out &&
 	jq -e ".left == false and .refused == 0" out >/dev/null &&
 	no_hole_no_dup &&
 	camrec -C site prune --json --now "$(date -u -d "+40 days" +%Y-%m-%dT%H:%M:%SZ)" >out &&
@@ -181,7 +181,7 @@ expect_success 'outside the upload window: exit 3, nothing sent' '
 	camctl -C site commit -m "an upload window" >/dev/null &&
 	camctl -C site seal >/dev/null &&
 	before=$(puts) &&
-	must_fail 3 camrec -C site replicate >out 2>err &&
+	must_fail 3 camrec -C site replicate --once >out 2>err &&
 	has "outside the upload window $h:00-$h:30" err &&
 	test "$(puts)" = "$before"
 '
