@@ -33,6 +33,7 @@ struct run {
 	 * the archives sent. */
 	struct cam_strmap last;
 	uint64_t *lastv;
+	time_t *lastt;		/* the TIME of that record (a seal) */
 	size_t nlast;
 	struct cam_strmap archives;
 	struct cam_err *e;
@@ -106,12 +107,18 @@ state_cb(void *arg, const struct cam_journal_rec *rec)
 		if (cam_strmap_get(&x->last, name, &i) == -1) {
 			x->lastv = cam_xrealloc(x->lastv, (x->nlast + 1) *
 			    sizeof(*x->lastv));
+			x->lastt = cam_xrealloc(x->lastt, (x->nlast + 1) *
+			    sizeof(*x->lastt));
 			i = x->nlast++;
 			x->lastv[i] = 0;
+			x->lastt[i] = 0;
 			cam_strmap_put(&x->last, name, i);
 		}
-		if ((uint64_t)last > x->lastv[i])
+		if ((uint64_t)last > x->lastv[i]) {
+			time_t t = cam_json_get_time(rec->data, "last_time");
 			x->lastv[i] = (uint64_t)last;
+			x->lastt[i] = t == (time_t)-1 ? 0 : t;
+		}
 	}
 	return 0;
 }
@@ -313,6 +320,8 @@ struct chunk_walk {
 	struct run *x;
 	const char *name;
 	uint64_t after;		/* last SEQ sent */
+	time_t after_time;	/* its TIME, 0 if not known */
+	time_t last_time;	/* TIME of the seal ending the chunk */
 	uint64_t first;		/* 0: no chunk open */
 	char file[PATH_MAX];
 	off_t off;
@@ -403,6 +412,7 @@ send_chunk(struct chunk_walk *w, uint64_t last, off_t seal_off)
 	cam_json_add_str(&d, "name", w->name);
 	cam_json_add_uint(&d, "first", w->first);
 	cam_json_add_uint(&d, "last", last);
+	cam_json_add_time(&d, "last_time", w->last_time);
 	rec_obj(&d, x->cfg->repl.bucket[CAM_REPL_JOURNALS], cam_buf_str(&key),
 	    &obj, p.lock_mode, p.lock_until);
 	cam_json_end(&d);
@@ -436,6 +446,7 @@ chunk_cb(void *arg, const struct cam_journal_rec *rec)
 	}
 	if (strcmp(rec->kind, CAM_SEAL_KIND) != 0)
 		return 0;
+	w->last_time = rec->time;
 	rc = send_chunk(w, rec->seq, rec->offset);
 	if (rc == -1) {
 		w->stop = -1;
@@ -462,12 +473,19 @@ journal_cb(void *arg, const char *name, const char *path)
 	memset(&w, 0, sizeof(w));
 	w.x = x;
 	w.name = name;
-	if (cam_strmap_get(&x->last, name, &i) == 0)
+	if (cam_strmap_get(&x->last, name, &i) == 0) {
 		w.after = x->lastv[i];
+		w.after_time = x->lastt[i];
+	}
 	cam_err_clear(&f);
 	/* foreach hands over a record once the next one links to it, or
-	 * the last: a broken chain is never sent. */
-	int rc = cam_journal_foreach(path, chunk_cb, &w, &f);
+	 * the last: a broken chain is never sent.  Once a chunk is sent,
+	 * the walk starts at the volume that holds its seal, not at the
+	 * journal's first: a year of volumes is not read every minute.
+	 * (A second before it: a volume begun in the seal's second may
+	 * follow records of that second in the one before.) */
+	int rc = cam_journal_foreach_since(path, w.after_time > 1 ?
+	    w.after_time - 1 : CAM_JOURNAL_ALL, chunk_cb, &w, &f);
 	if (w.stop == -1)
 		return -1;
 	if (rc == -1) {
@@ -701,6 +719,7 @@ end:
 	cam_strmap_free(&x.last);
 	cam_strmap_free(&x.archives);
 	free(x.lastv);
+	free(x.lastt);
 	if (fd != -1)
 		close(fd);
 	return rc;
