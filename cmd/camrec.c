@@ -856,7 +856,7 @@ repl_line(void *arg, const struct cam_repl_item *it)
 
 /* One run of replicate: 0, or the exit status it asks for. */
 static int
-replicate_run(int dry, int json, const char *rate)
+replicate_run(int dry, int json, const uint64_t *rate, int *unconfigured)
 {
 	struct cam_replicate_opts ro;
 	struct cam_replicate_result res;
@@ -875,17 +875,9 @@ replicate_run(int dry, int json, const char *rate)
 	cam_err_clear(&e);
 	if ((rc = open_site(&s, CAM_ACT_RECORD)) != 0)
 		return rc;
-	if (rate != NULL) {
-		int pct = 0;
-		/* This run's limit instead of replication: max_rate. */
-		if (cam_size_parse(rate, &s.cfg.repl.max_rate, &pct) == -1 ||
-		    pct != 0) {
-			rc = cam_cli_usage_error("replicate: --max-rate must be "
-			    "bytes per second (\"2MB\", \"500K\"), not \"%s\"",
-			    rate);
-			goto end;
-		}
-	}
+	if (rate != NULL)	/* instead of replication: max_rate */
+		s.cfg.repl.max_rate = *rate;
+	*unconfigured = s.cfg.repl.endpoint == NULL;
 	cam_cli_host(host, sizeof(host));
 	ro.cfg = &s.cfg;
 	ro.host = host;
@@ -920,7 +912,7 @@ replicate_run(int dry, int json, const char *rate)
 		cam_cli_audit(NULL, "granted", NULL, cam_buf_str(&d));
 		cam_buf_free(&d);
 	}
-	if (out.json)
+	if (out.json && (k != -1 || res.refused > 0))
 		printf("{\"dry_run\": %s, \"objects\": [%s%s], "
 		    "\"sent\": {\"evidence\": %llu, \"journals\": %llu, "
 		    "\"footage\": %llu}, \"bytes\": %llu, \"present\": %llu, "
@@ -937,7 +929,7 @@ replicate_run(int dry, int json, const char *rate)
 		    (unsigned long long)res.refused,
 		    k == 1 ? "true" : "false",
 		    res.outside_window ? "true" : "false");
-	else if (k != -1 || res.refused > 0) {
+	else if (!out.json && (k != -1 || res.refused > 0)) {
 		cam_fmt_size(size, sizeof(size), bytes);
 		printf("%s\t%llu archives\t%llu journal chunks\t"
 		    "%llu segments\t%s\t%llu already there\t"
@@ -978,8 +970,9 @@ cmd_replicate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *rate = NULL;
+	uint64_t max_rate = 0;
 	struct sigaction sa;
-	int c, once = 0, dry = 0, json = 0, rc;
+	int c, once = 0, dry = 0, json = 0, rc, unconf = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (c) {
@@ -992,17 +985,25 @@ cmd_replicate(int argc, char **argv)
 	if (optind != argc)
 		return cam_cli_usage_error("replicate: unexpected argument "
 		    "\"%s\"", argv[optind]);
+	if (rate != NULL) {
+		int pct = 0;
+		if (cam_size_parse(rate, &max_rate, &pct) == -1 || pct != 0)
+			return cam_cli_usage_error("replicate: --max-rate must "
+			    "be bytes per second (\"2MB\", \"500K\"), not "
+			    "\"%s\"", rate);
+	}
 	if (once || dry)
-		return replicate_run(dry, json, rate);
+		return replicate_run(dry, json, rate ? &max_rate : NULL,
+		    &unconf);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	while (!stop) {
-		rc = replicate_run(0, json, rate);
-		if (rc == CAM_USAGE)
-			return rc;	/* not configured: no use trying again */
+		rc = replicate_run(0, json, rate ? &max_rate : NULL, &unconf);
+		if (rc == CAM_USAGE || unconf)
+			return rc;	/* no use trying again */
 		while (!stop && time(NULL) % 60 != 0)
 			sleep(1);
 		if (!stop)

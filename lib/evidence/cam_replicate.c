@@ -665,7 +665,7 @@ cam_replicate(const struct cam_replicate_opts *o, struct cam_s3 *s,
 	x.r = r;
 	x.e = e;
 	if (o->cfg->repl.endpoint == NULL)
-		return cam_errf(e, CAM_USAGE, "replication is not configured "
+		return cam_errf(e, CAM_NO, "replication is not configured "
 		    "(camkit.yaml has no replication: endpoint)");
 	if (!o->dry_run && !o->ignore_window &&
 	    !cam_replicate_in_window(o->cfg, time(NULL))) {
