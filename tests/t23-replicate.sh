@@ -141,6 +141,33 @@ expect_success 'the hold released, the next run lifts the legal hold' '
 	done <held
 '
 
+expect_success 'a hold placed after the upload puts the legal hold on, its release lifts it' '
+	f=$(head -1 held) &&
+	rec=$(grep -F "\"file\":\"$f\"" segrecs) &&
+	camrec -C site hold add gate --from "$(echo "$rec" | jq -r .start)" \
+	    --to "$(echo "$rec" | jq -r .start)" --reason "vụ việc số 7" >out &&
+	id=$(cut -f2 out) &&
+	camrec -C site replicate --once --json >out &&
+	jq -e ".holds >= 1 and ([.objects[] | select(.state == \"legal hold on\") | .what] | index(\"$f\")) != null" out >/dev/null &&
+	meta foot "office-1/$HOST/$f" | jq -e ".legal_hold == true" >/dev/null &&
+	# GOVERNANCE alone gives way to the bypass header (a scratch
+	# object shows it); the legal hold does not.
+	until=$(date -u -d "+1 day" +%Y-%m-%dT%H:%M:%SZ) &&
+	echo scratch >scratch &&
+	s3d_curl --fail -X PUT --data-binary @scratch -H "x-amz-object-lock-mode: GOVERNANCE" \
+	    -H "x-amz-object-lock-retain-until-date: $until" foot/scratch >/dev/null &&
+	s3d_curl --fail -X DELETE -H "x-amz-bypass-governance-retention: true" \
+	    "foot/scratch?versionId=$(cat "$S3_DIR/foot/scratch/@current")" >/dev/null &&
+	s3d_curl -X DELETE -H "x-amz-bypass-governance-retention: true" \
+	    "foot/office-1/$HOST/$f?versionId=$(meta foot "office-1/$HOST/$f" | jq -r .version)" >answer &&
+	grep -q "<Code>AccessDenied</Code>" answer &&
+	s3d_body foot "office-1/$HOST/$f" >/dev/null &&
+	camrec -C site hold release "$id" --reason "xong" >/dev/null &&
+	camrec -C site replicate --once --json >out &&
+	jq -e "[.objects[] | select(.state == \"legal hold off\") | .what] | index(\"$f\") != null" out >/dev/null &&
+	meta foot "office-1/$HOST/$f" | jq -e ".legal_hold == false" >/dev/null
+'
+
 # Fresh footage for the rest: 2 more segments, unreplicated.
 camrec -C site record gate --for 11s 2>/dev/null
 stop_camera gate
