@@ -326,6 +326,7 @@ struct chunk_walk {
 	char file[PATH_MAX];
 	off_t off;
 	int stop;		/* -1: stop the run */
+	struct cam_err why;	/* a chunk that cannot be made, if code */
 };
 
 /* The length of the line at off in path, LF included. */
@@ -437,9 +438,22 @@ chunk_cb(void *arg, const struct cam_journal_rec *rec)
 
 	if (rec->seq <= w->after)
 		return 0;
-	if (w->first == 0 || strcmp(w->file, rec->file) != 0) {
-		/* A new chunk; a volume's first record starts one anyway
-		 * (the volume before ended with a seal). */
+	if (w->first != 0 && strcmp(w->file, rec->file) != 0) {
+		/* A volume is closed only after a seal: never here. */
+		cam_errf(&w->why, CAM_NO, "%s: records %llu to %llu run from "
+		    "%s into %s without a seal: not sent", w->name,
+		    (unsigned long long)w->first, (unsigned long long)rec->seq,
+		    w->file, rec->file);
+		return 1;
+	}
+	if (w->first == 0) {
+		if (rec->seq != w->after + 1) {
+			cam_errf(&w->why, CAM_NO, "%s: record %llu follows "
+			    "record %llu, the last sent: not sent", w->name,
+			    (unsigned long long)rec->seq,
+			    (unsigned long long)w->after);
+			return 1;
+		}
 		w->first = rec->seq;
 		snprintf(w->file, sizeof(w->file), "%s", rec->file);
 		w->off = rec->offset;
@@ -488,6 +502,13 @@ journal_cb(void *arg, const char *name, const char *path)
 	    w.after_time - 1 : CAM_JOURNAL_ALL, chunk_cb, &w, &f);
 	if (w.stop == -1)
 		return -1;
+	if (w.why.code != 0) {
+		x->r->refused++;
+		tell(x, CAM_REPL_JOURNALS, CAM_REPL_REFUSED, name,
+		    x->cfg->repl.bucket[CAM_REPL_JOURNALS], "", NULL, 0,
+		    &w.why);
+		return 0;
+	}
 	if (rc == -1) {
 		if (f.code == CAM_ENV) {
 			cam_err_wrap(x->e, &f, "%s", name);
