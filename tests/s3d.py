@@ -258,7 +258,9 @@ class Store:
         os.makedirs(d, exist_ok=True)
         old = self.versions(bucket, key)
         if versioned:
-            vid = ''.join(secrets.choice(VERSION_CHARS) for _ in range(32))
+            # Never a leading '.': version() refuses those names.
+            vid = secrets.choice(VERSION_CHARS[:-2]) + ''.join(
+                secrets.choice(VERSION_CHARS) for _ in range(31))
         else:
             vid = 'null'
             for o in old:

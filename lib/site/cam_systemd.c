@@ -12,22 +12,24 @@ extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[],
     cam_unit_seal[], cam_unit_seal_timer[], cam_unit_view[],
     cam_unit_alerts[], cam_unit_alerts_timer[];
 extern const char cam_unit_report[], cam_unit_report_timer[];
+extern const char cam_unit_replicate[], cam_unit_replicate_timer[];
 extern const char cam_cron_head[];
 
-/* Replace @CONFDIR@, @BINDIR@, @STORAGE@, @USER@ and @GROUP@ in a
- * template. */
+/* Replace @CONFDIR@, @BINDIR@, @STORAGE@, @USER@, @GROUP@ and
+ * @REPLCRED@ (replication: credential) in a template. */
 static void
 fill(struct cam_buf *out, const char *tmpl, const struct cam_systemd_conf *u)
 {
 	static const char *const keys[] = { "@CONFDIR@", "@BINDIR@",
-	    "@STORAGE@", "@USER@", "@GROUP@" };
+	    "@STORAGE@", "@USER@", "@GROUP@", "@REPLCRED@" };
 	const char *vals[] = { u->confdir, u->bindir, u->cfg->root, u->user,
-	    u->group };
+	    u->group, u->cfg->repl.credential != NULL ?
+	    u->cfg->repl.credential : "" };
 	const char *p = tmpl;
 
 	while (*p) {
 		int hit = -1;
-		for (int i = 0; i < 5; i++)
+		for (int i = 0; i < 6; i++)
 			if (strncmp(p, keys[i], strlen(keys[i])) == 0)
 				hit = i;
 		if (hit == -1) {
@@ -113,6 +115,9 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 		    u->bindir);
 		cam_buf_addf(&b, "0 3 1 * * %s %s/camaudit report --save\n",
 		    u->user, u->bindir);
+		if (u->cfg->repl.endpoint != NULL)
+			cam_buf_addf(&b, "* * * * * %s %s/camrec replicate "
+			    "--once >/dev/null\n", u->user, u->bindir);
 		if (put(u, "camkit", &b, written, e) == -1)
 			goto end;
 		rc = n;
@@ -158,6 +163,16 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 	if (put(u, "camview.service", &b, written, e) == -1)
 		goto end;
 	b.len = 0;
+	if (u->cfg->repl.endpoint != NULL) {
+		fill(&b, cam_unit_replicate, u);
+		if (put(u, "camkit-replicate.service", &b, written, e) == -1)
+			goto end;
+		b.len = 0;
+		fill(&b, cam_unit_replicate_timer, u);
+		if (put(u, "camkit-replicate.timer", &b, written, e) == -1)
+			goto end;
+		b.len = 0;
+	}
 	/* The instances: one target that wants a recorder per camera. */
 	cam_buf_addf(&b, "# The recorders of host %s, written by \"camctl "
 	    "units\" from %s.\n[Unit]\nDescription=camkit recorders of %s\n"
