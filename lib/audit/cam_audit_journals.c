@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit/cam_audit_journals.h"
+#include "audit/cam_audit_store.h"
 #include "base/cam_crypto.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
@@ -20,6 +21,7 @@ struct jctx {
 	const char *repo;
 	const char *zone;
 	time_t since;
+	const struct cam_audit_store *st;	/* --store, or NULL */
 };
 
 struct uctx {
@@ -67,10 +69,20 @@ journal_cb(void *arg, const char *name, const char *path)
 	struct cam_err e;
 	uint64_t n;
 	time_t oldest;
-	char t[64];
+	char t[64], label[4096];
+	const char *bad;
 
 	memset(&sr, 0, sizeof(sr));
 	cam_err_clear(&e);
+	/* From the store, a check is HOST/NAME, and chunks missing or not
+	 * matching their hash come first. */
+	if (j->st != NULL) {
+		snprintf(label, sizeof(label), "%s/%s", j->st->host, name);
+		name = label;
+		if ((bad = cam_audit_store_bad(j->st, path + strlen(
+		    j->st->root) + 1, j->ck->json)) != NULL)
+			cam_checklist_add(j->ck, 0, name, "%s", bad);
+	}
 	if (cam_seal_verify_since(path, name, j->since, j->ca, j->repo,
 	    j->zone, &sr, &e) == -1) {
 		cam_checklist_add(j->ck, 0, name, "%s",
@@ -130,6 +142,39 @@ cam_audit_journals_since(struct cam_site *s, time_t since,
 	if (rc == 0 && ck->n == 0 && ck->out.len == 0)
 		cam_checklist_add(ck, 0, "journals", "no journal under %s",
 		    s->cfg.root);
+	cam_trust_free(&j.ca);
+	return rc;
+}
+
+int
+cam_audit_journals_store(struct cam_site *s, const struct cam_audit_store *st,
+    time_t since, struct cam_checklist *ck, struct cam_err *e)
+{
+	struct jctx j;
+	char label[512];
+	int rc, n = ck->n;
+
+	memset(&j, 0, sizeof(j));
+	j.since = since;
+	j.ck = ck;
+	j.zone = s->cfg.timezone;
+	j.st = st;
+	snprintf(label, sizeof(label), "%s/witness", st->host);
+	if (cam_audit_store_witness(s->dir, st->host)) {
+		j.repo = s->dir;
+		cam_checklist_add(ck, 1, label, "every seal checked against "
+		    "the witness in %s", s->dir);
+	} else
+		cam_checklist_add(ck, 1, label, "not checked: %s has no "
+		    "witness of this host (refs/camkit/witness/%s, pushed by "
+		    "camctl sync); the seals are checked against the trust "
+		    "store alone", s->dir, st->host);
+	rc = cam_site_trust(s, &j.ca, e);
+	if (rc == 0)
+		rc = cam_store_journals(st->root, journal_cb, &j, e);
+	if (rc == 0 && ck->n == n + 1)
+		cam_checklist_add(ck, 0, st->host, "no journal of this host in "
+		    "the store %s", st->url);
 	cam_trust_free(&j.ca);
 	return rc;
 }
