@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_store.h"
@@ -13,6 +14,7 @@
 #include "base/cam_util.h"
 #include "journal/cam_journal.h"
 #include "journal/cam_seal.h"
+#include "journal/cam_trail.h"
 #include "media/cam_store.h"
 
 struct jctx {
@@ -70,7 +72,7 @@ journal_cb(void *arg, const char *name, const char *path)
 	uint64_t n;
 	time_t oldest;
 	char t[64], label[4096];
-	const char *bad;
+	const char *bad, *jname = name;
 
 	memset(&sr, 0, sizeof(sr));
 	cam_err_clear(&e);
@@ -83,10 +85,18 @@ journal_cb(void *arg, const char *name, const char *path)
 		    j->st->root) + 1, j->ck->json)) != NULL)
 			cam_checklist_add(j->ck, 0, name, "%s", bad);
 	}
-	if (cam_seal_verify_since(path, name, j->since, j->ca, j->repo,
+	if (cam_seal_verify_since(path, jname, j->since, j->ca, j->repo,
 	    j->zone, &sr, &e) == -1) {
-		cam_checklist_add(j->ck, 0, name, "%s",
-		    cam_checklist_msg(j->ck, &e));
+		const char *m = cam_checklist_msg(j->ck, &e);
+		size_t rl = j->st != NULL ? strlen(j->st->root) : 0;
+
+		/* From the store, the journal is named by its place there,
+		 * not by the scratch copy. */
+		if (rl > 0 && strncmp(m, j->st->root, rl) == 0)
+			cam_checklist_add(j->ck, 0, name, "%s%s/journals%s",
+			    j->st->url, j->st->host, m + rl);
+		else
+			cam_checklist_add(j->ck, 0, name, "%s", m);
 		return 0;
 	}
 	if (cam_audit_journals_unsealed(path, &sr, &n, &oldest, &e) == -1) {
@@ -151,7 +161,7 @@ cam_audit_journals_store(struct cam_site *s, const struct cam_audit_store *st,
     time_t since, struct cam_checklist *ck, struct cam_err *e)
 {
 	struct jctx j;
-	char label[512];
+	char label[1024];
 	int rc, n = ck->n;
 
 	memset(&j, 0, sizeof(j));
@@ -172,6 +182,34 @@ cam_audit_journals_store(struct cam_site *s, const struct cam_audit_store *st,
 	rc = cam_site_trust(s, &j.ca, e);
 	if (rc == 0)
 		rc = cam_store_journals(st->root, journal_cb, &j, e);
+	/* A journal whose every chunk is gone is not in the listing: the
+	 * audit trail and the manifest of each camera the configuration
+	 * gives this host must be there. */
+	if (rc == 0 && ck->n > n + 1) {
+		for (size_t i = 0; i <= s->cfg.ncameras; i++) {
+			const struct cam_camera *c = i < s->cfg.ncameras ?
+			    &s->cfg.cameras[i] : NULL;
+			char jn[512], path[4096];
+
+			if (c != NULL && strcmp(cam_camera_host(&s->cfg, c),
+			    st->host) != 0)
+				continue;
+			if (c != NULL)
+				snprintf(jn, sizeof(jn), "%s/manifest", c->id);
+			else
+				snprintf(jn, sizeof(jn), "%s", CAM_TRAIL_FILE);
+			if (cam_path(path, sizeof(path), e, "%s/%s", st->root,
+			    jn) == -1) {
+				rc = -1;
+				break;
+			}
+			if (access(path, F_OK) == 0)
+				continue;
+			snprintf(label, sizeof(label), "%s/%s", st->host, jn);
+			cam_checklist_add(ck, 0, label, "no chunk of this "
+			    "journal in the store %s", st->url);
+		}
+	}
 	if (rc == 0 && ck->n == n + 1)
 		cam_checklist_add(ck, 0, st->host, "no journal of this host in "
 		    "the store %s", st->url);

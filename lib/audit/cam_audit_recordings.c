@@ -229,6 +229,8 @@ cam_audit_recordings_store(struct cam_site *s, struct cam_audit_store *st,
 	if (recordings_at(st->root, s->cfg.timezone, &st->src, st->host,
 	    camera, from, to, ck, e) == -1)
 		return -1;
+	if (cam_audit_store_orphans(st, ck, e) == -1)
+		return -1;
 	if (ck->n == n)
 		cam_checklist_add(ck, 0, st->host, "no camera of this host has "
 		    "a manifest in the store %s", st->url);

@@ -15,6 +15,7 @@
 #include "journal/cam_seal.h"
 #include "media/cam_remote.h"
 #include "site/cam_repo.h"
+#include "site/cam_config.h"
 
 /* A journal's name as the seals name it: relative, components of
  * [A-Za-z0-9._-], none "." or "..": nothing is written outside the
@@ -157,7 +158,12 @@ cam_audit_store_open(struct cam_audit_store *st,
 		for (int k = 0; k < CAM_REPL_NKINDS; k++)
 			st->bucket[k] = cam_xstrdup(r->bucket[k]);
 		st->prefix = cam_xstrdup(r->prefix ? r->prefix : "");
-		st->url = cam_xstrdup("configured");
+		size_t len = strlen(st->bucket[CAM_REPL_JOURNALS]) +
+		    strlen(st->prefix) + 7;
+
+		st->url = cam_xmalloc(len);
+		snprintf(st->url, len, "s3://%s/%s",
+		    st->bucket[CAM_REPL_JOURNALS], st->prefix);
 	}
 	if (credfile != NULL)
 		rc = cam_remote_open_with(&st->s3, cfg, credfile, e);
@@ -326,4 +332,37 @@ cam_audit_store_witness(const char *repo_dir, const char *host)
 	    git_reference_name_to_id(&oid, r.git, CAM_WITNESS_REF) == 0;
 	cam_repo_close(&r);
 	return found;
+}
+
+int
+cam_audit_store_orphans(struct cam_audit_store *st, struct cam_checklist *ck,
+    struct cam_err *e)
+{
+	char **dirs = NULL, path[PATH_MAX], label[PATH_MAX];
+	size_t n = 0;
+	struct cam_buf p = CAM_BUF_INIT;
+	int rc;
+
+	cam_buf_addf(&p, "%s%s/", st->prefix, st->host);
+	rc = cam_remote_hosts(st->s3, st->bucket[CAM_REPL_FOOTAGE],
+	    cam_buf_str(&p), &dirs, &n, e);
+	cam_buf_free(&p);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!cam_id_valid(dirs[i]) || strcmp(dirs[i], "journals") == 0 ||
+		    strcmp(dirs[i], "evidence") == 0)
+			continue;
+		if (cam_path(path, sizeof(path), e, "%s/%s/manifest", st->root,
+		    dirs[i]) == -1) {
+			rc = -1;
+			break;
+		}
+		if (access(path, F_OK) == 0)
+			continue;
+		snprintf(label, sizeof(label), "%s/%s", st->host, dirs[i]);
+		cam_checklist_add(ck, 0, label, "footage of camera %s in the "
+		    "store %s, and no chunk of its manifest there", dirs[i],
+		    st->url);
+	}
+	cam_remote_list_free(dirs, n);
+	return rc;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/cam_checklist.h"
 #include "base/cam_err.h"
 #include "base/cam_s3.h"
 #include "media/cam_store.h"
@@ -59,6 +60,11 @@ int cam_audit_store_fetch(struct cam_audit_store *st, const char *host,
 /* What the fetch found wrong with journal name (its chunks), or NULL. */
 const char *cam_audit_store_bad(const struct cam_audit_store *st,
     const char *name, int json);
+/* A failing check for every camera with footage of st's host in the
+ * store and no manifest there (its every chunk gone).  -1 if the store
+ * cannot be listed. */
+int cam_audit_store_orphans(struct cam_audit_store *st,
+    struct cam_checklist *ck, struct cam_err *e);
 /* Does repo_dir hold the witness of host (refs/camkit/witness/HOST, or
  * the one ref refs/camkit/witness of a single host)? */
 int cam_audit_store_witness(const char *repo_dir, const char *host);

@@ -715,8 +715,19 @@ static struct {
 	void *arg;
 	int found;
 	const struct cam_store_source *src;	/* NULL: the local files */
-	const char *newest;	/* the greatest file name segs lists */
+	const char *newest;	/* the file segs lists with the greatest
+				 * name (the newest) */
 } unlisted;
+
+/* A file's name without its directories: a segment's name tells its
+ * start (CAMERA-YYYYMMDDTHHMMSSZ), so names compare in time. */
+static const char *
+base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b != NULL ? b + 1 : path;
+}
 
 /* A segment file rel (relative to the root) that no manifest record
  * lists: a finding, or one recorded since the manifest's last copy in
@@ -733,7 +744,7 @@ unlisted_file(const char *rel)
 	if (cam_strmap_get(&unlisted.listed, rel, &i) == 0)
 		return 0;
 	if (unlisted.src != NULL && unlisted.src->pending != NULL &&
-	    strcmp(rel, unlisted.newest) > 0) {
+	    strcmp(base_name(rel), base_name(unlisted.newest)) > 0) {
 		unlisted.src->pending(unlisted.src->arg, rel);
 		return 0;
 	}
@@ -898,7 +909,8 @@ cam_store_verify_from(const char *root, const char *camera, time_t since,
 	memset(&unlisted.listed, 0, sizeof(unlisted.listed));
 	for (size_t i = 0; i < segs.n; i++) {
 		cam_strmap_put(&unlisted.listed, segs.v[i].file, i);
-		if (strcmp(segs.v[i].file, unlisted.newest) > 0)
+		if (strcmp(base_name(segs.v[i].file),
+		    base_name(unlisted.newest)) > 0)
 			unlisted.newest = segs.v[i].file;
 	}
 	int walked = src != NULL ? src->walk(src->arg, camera,

@@ -157,9 +157,9 @@ int cam_store_verify_since(const char *root, const char *camera, time_t since,
  * the bytes of file (relative to the storage root), 0, 1 if there is no
  * such file, -1 (CAM_ENV: the check cannot go on).  walk: every file
  * there is of camera, fn(fnarg, FILE) each.  pending (may be NULL): a
- * file no manifest record lists but whose name sorts after every one
- * listed (recorded after the last copy of the manifest) goes there
- * instead of being a finding.
+ * file no manifest record lists but whose name (without directories:
+ * CAMERA-START) sorts after every one listed (recorded after the last
+ * copy of the manifest) goes there instead of being a finding.
  */
 struct cam_store_source {
 	int (*hash)(void *arg, const char *file, char sha[65],
