@@ -375,7 +375,8 @@ cam_remote_open_with(struct cam_s3 **s, const struct cam_config *cfg,
 	*s = NULL;
 	if (r->endpoint == NULL)
 		return cam_errf(e, CAM_USAGE, "no replication: section in "
-		    "camkit.yaml: the store's endpoint is not known");
+		    "camkit.yaml: the site has no object store (see "
+		    "camkit-replication(7))");
 	if (cam_secret_read_file(credfile, &user, &pass, e) == -1)
 		return -1;
 	memset(&c, 0, sizeof(c));
