@@ -645,3 +645,27 @@ s3d_body() {
 s3d_requests() {
 	grep -E "^s3d: $2 /$3 ${4:-200}( |\$)" "$T/$1.s3d.log" | wc -l
 }
+
+# s3d_replication SITE [PREFIX]: SITE replicates to the service s3d_start
+# started last: buckets evidence, journals and footage (made with Object
+# Lock unless they exist), its key as the credential "s3d", PREFIX
+# (default none) before every key; committed.
+s3d_replication() {
+	for b in evidence journals footage; do
+		test -f "$S3_DIR/$b/@bucket.json" || s3d_bucket "$b" lock ||
+		    return 1
+	done &&
+	s3d_credential "$1" s3d &&
+	cat >>"$1/camkit.yaml" <<EOR &&
+replication:
+  endpoint: $S3_ENDPOINT
+  region: $S3_REGION
+  credential: s3d
+  prefix: "${2:-}"
+  buckets:
+    evidence: evidence
+    journals: journals
+    footage: footage
+EOR
+	camctl -C "$1" commit -m "replication to the test S3 service" >/dev/null
+}

@@ -351,11 +351,19 @@ class Handler(BaseHTTPRequestHandler):
                     while self.rfile.readline() not in (b'\r\n', b'\n', b''):
                         pass
                     break
-                parts.append(self.rfile.read(n))
+                part = self.rfile.read(n)
+                if len(part) != n:
+                    raise ValueError('a chunk cut short')
+                parts.append(part)
                 self.rfile.readline()
             return b''.join(parts)
         n = int(self.headers.get('Content-Length') or 0)
-        return self.rfile.read(n) if n else b''
+        body = self.rfile.read(n) if n else b''
+        if len(body) != n:
+            # The client went away mid-upload: as S3, nothing of it is
+            # kept.
+            raise ValueError('%d bytes of %d' % (len(body), n))
+        return body
 
     def parse_target(self):
         raw_path, _, raw_query = self.path.partition('?')
@@ -527,7 +535,10 @@ class Handler(BaseHTTPRequestHandler):
             body = self.read_body()
         except (ValueError, OSError):
             self.close_connection = True
-            self.answer(400, b'', code='IncompleteBody')
+            try:
+                self.answer(400, b'', code='IncompleteBody')
+            except OSError:
+                self.log_line(400, 'IncompleteBody')
             return
         if cfg.latency:
             time.sleep(cfg.latency / 1000.0)

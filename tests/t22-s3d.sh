@@ -257,6 +257,21 @@ h2/" &&
 	cmp big.bin got.bin
 '
 
+expect_success 'an upload cut short (its client killed) leaves nothing' '
+	# curl itself in the background (not s3d_curl, a function: its
+	# subshell would be killed, not curl).
+	{ curl -sS --aws-sigv4 "aws:amz:$S3_REGION:s3" \
+	    --user "$S3_ACCESS:$S3_SECRET" \
+	    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --limit-rate 50k \
+	    -T big.bin "$S3_ENDPOINT/paged/cut" >out 2>&1 & } &&
+	pid=$! &&
+	sleep 1 &&
+	kill_wait "$pid" &&
+	wait_for grep -q "^s3d: PUT /paged/cut 400 IncompleteBody" \
+	    "$T/store.s3d.log" &&
+	test ! -e "$S3_DIR/paged/cut"
+'
+
 expect_success 'the service down: a client cannot connect; back on its port, it answers' '
 	s3d_stop store &&
 	port=$S3_PORT &&
