@@ -64,6 +64,9 @@ What is checked, as AWS does:
     PUT/GET ?retention (<Retention><Mode>..</Mode><RetainUntilDate>..
     </RetainUntilDate></Retention>): COMPLIANCE may be extended, never
     shortened nor turned into GOVERNANCE.
+  - Multipart uploads (POST ?uploads, PUT ?partNumber&uploadId, POST
+    ?uploadId with the parts' list, DELETE ?uploadId), as s3cmd makes
+    them for a file over 15 MB; parts kept in DIR/@uploads/ID/.
   - ListObjectsV2 (?list-type=2: prefix, delimiter, max-keys,
     continuation-token, start-after, encoding-type=url) and ListObjects
     (v1: marker), with CommonPrefixes, KeyCount, IsTruncated,
@@ -618,6 +621,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self.list_objects()
             raise S3Error(501, 'NotImplemented',
                           'Not implemented by this store')
+        if m == 'POST' and set(q) == {'uploads'}:
+            return self.mp_create()
+        if m == 'PUT' and set(q) == {'partNumber', 'uploadId'}:
+            return self.mp_part(body)
+        if m == 'POST' and set(q) == {'uploadId'}:
+            return self.mp_complete(body)
+        if m == 'DELETE' and set(q) == {'uploadId'}:
+            return self.mp_abort()
         if m == 'PUT' and 'legal-hold' in q:
             return self.put_legal_hold(body)
         if m == 'PUT' and 'retention' in q:
@@ -779,6 +790,130 @@ class Handler(BaseHTTPRequestHandler):
         if b.get('versioning'):
             hs['x-amz-version-id'] = m['version']
         self.answer(200, headers=hs)
+
+    # ---- multipart uploads (DIR/@uploads/ID/: upload.json, parts) ----
+
+    def mp_dir(self, check=True):
+        uid = self.query.get('uploadId', '')
+        d = os.path.join(self.server.store.dir, '@uploads', uid)
+        if check:
+            try:
+                with open(os.path.join(d, 'upload.json')) as f:
+                    u = json.load(f)
+            except (FileNotFoundError, NotADirectoryError, ValueError):
+                u = None
+            if not re.match(r'^[0-9a-f]{32}$', uid) or u is None or \
+                    u['bucket'] != self.bucket_name or u['key'] != self.key:
+                raise S3Error(404, 'NoSuchUpload', 'The specified upload '
+                              'does not exist. The upload ID may be '
+                              'invalid, or the upload may have been '
+                              'aborted or completed.')
+            return d, u
+        return d, None
+
+    def mp_create(self):
+        b = self.store_bucket()
+        self.server.store.kdir(self.bucket_name, self.key)
+        mode, until, hold = self.lock_headers(b)
+        uid = secrets.token_hex(16)
+        d = os.path.join(self.server.store.dir, '@uploads', uid)
+        os.makedirs(d)
+        meta = {k.lower()[len('x-amz-meta-'):]: v
+                for k, v in self.headers.items()
+                if k.lower().startswith('x-amz-meta-')}
+        with open(os.path.join(d, 'upload.json'), 'w') as f:
+            json.dump({'bucket': self.bucket_name, 'key': self.key,
+                       'content_type': self.headers.get(
+                           'Content-Type', 'binary/octet-stream'),
+                       'meta': meta, 'lock_mode': mode,
+                       'retain_until': until, 'legal_hold': hold}, f)
+        self.xml(200, '<InitiateMultipartUploadResult xmlns="%s"><Bucket>%s'
+                 '</Bucket><Key>%s</Key><UploadId>%s</UploadId>'
+                 '</InitiateMultipartUploadResult>' % (
+                     NS, escape(self.bucket_name), escape(self.key), uid))
+
+    def mp_part(self, body):
+        d, u = self.mp_dir()
+        n = self.int_arg('partNumber', 0)
+        if not 1 <= n <= 10000:
+            raise S3Error(400, 'InvalidArgument', 'Part number must be an '
+                          'integer between 1 and 10000, inclusive')
+        with open(os.path.join(d, '%05d' % n), 'wb') as f:
+            f.write(body)
+        self.answer(200, headers={
+            'ETag': '"%s"' % hashlib.md5(body).hexdigest()})
+
+    def mp_complete(self, body):
+        d, u = self.mp_dir()
+        b = self.store_bucket()
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError:
+            raise S3Error(400, 'MalformedXML', 'The XML you provided was not '
+                          'well-formed or did not validate against our '
+                          'published schema')
+        parts = []
+        for p in root.iter():
+            if p.tag.split('}')[-1] != 'Part':
+                continue
+            num = etag = None
+            for c in p:
+                name = c.tag.split('}')[-1]
+                if name == 'PartNumber':
+                    num = int(c.text)
+                elif name == 'ETag':
+                    etag = c.text.strip()
+            parts.append((num, etag))
+        if not parts or [n for n, _ in parts] != sorted(
+                set(n for n, _ in parts)):
+            raise S3Error(400, 'InvalidPartOrder', 'The list of parts was '
+                          'not in ascending order.')
+        data = []
+        md5s = b''
+        for n, etag in parts:
+            try:
+                with open(os.path.join(d, '%05d' % n), 'rb') as f:
+                    chunk = f.read()
+            except FileNotFoundError:
+                raise S3Error(400, 'InvalidPart', 'One or more of the '
+                              'specified parts could not be found.')
+            digest = hashlib.md5(chunk).digest()
+            if etag.strip('"') != digest.hex():
+                raise S3Error(400, 'InvalidPart', 'One or more of the '
+                              'specified parts could not be found.')
+            data.append(chunk)
+            md5s += digest
+        m = {
+            'etag': '"%s-%d"' % (hashlib.md5(md5s).hexdigest(), len(parts)),
+            'content_type': u['content_type'],
+            'meta': u['meta'],
+            'lock_mode': u['lock_mode'],
+            'retain_until': u['retain_until'],
+            'legal_hold': u['legal_hold'],
+            'delete_marker': False,
+        }
+        m = self.server.store.new_version(self.bucket_name, self.key,
+                                          b''.join(data), m,
+                                          b.get('versioning'))
+        self.mp_remove(d)
+        hs = {}
+        if b.get('versioning'):
+            hs['x-amz-version-id'] = m['version']
+        self.xml(200, '<CompleteMultipartUploadResult xmlns="%s"><Location>'
+                 '%s</Location><Bucket>%s</Bucket><Key>%s</Key><ETag>%s'
+                 '</ETag></CompleteMultipartUploadResult>' % (
+                     NS, escape(self.raw_path), escape(self.bucket_name),
+                     escape(self.key), escape(m['etag'])), hs)
+
+    def mp_remove(self, d):
+        for n in os.listdir(d):
+            os.unlink(os.path.join(d, n))
+        os.rmdir(d)
+
+    def mp_abort(self):
+        d, u = self.mp_dir()
+        self.mp_remove(d)
+        self.answer(204)
 
     def find(self, want_version=True):
         """The version the request names (?versionId) or the newest."""

@@ -61,6 +61,18 @@ expect_success 's3cmd makes a bucket, puts, lists, gets and deletes' '
 	test "$(s3d_requests store PUT "plain/dir/big.bin")" = 1
 '
 
+expect_success 's3cmd uploads a file of 11 MB in parts of 5 MB' '
+	head -c 11000000 /dev/urandom >multi.bin &&
+	s3cmd -c good.cfg put --multipart-chunk-size-mb=5 multi.bin \
+	    s3://plain/multi.bin >out 2>&1 &&
+	test "$(s3d_requests store PUT "plain/multi.bin\?partNumber=[0-9]+&uploadId=[0-9a-f]+")" = 3 &&
+	cmp multi.bin "$(s3d_body plain multi.bin)" &&
+	s3cmd -c good.cfg ls s3://plain/multi.bin >ls 2>&1 &&
+	has "11000000 +s3://plain/multi.bin$" ls &&
+	test -z "$(ls "$S3_DIR/@uploads")" &&
+	rm multi.bin
+'
+
 expect_success 's3cmd with a wrong secret or an unknown key is refused, nothing written' '
 	must_fail 77 s3cmd -c badsecret.cfg put small.txt s3://plain/x.txt >out 2>&1 &&
 	has "403.*SignatureDoesNotMatch" out &&
