@@ -7,7 +7,7 @@ with versioning and Object Lock (retention, legal holds), listings.
 usage: s3d.py --dir DIR --port PORT --access AK --secret SK
               [--region us-east-1] [--ready-file F] [--pidfile F]
               [--max-keys N] [--latency-ms N] [--fail-puts N]
-              [--require-md5]
+              [--require-md5] [--max-skew SECONDS]
 
 --port 0 takes a free port.  Once it listens, the port is written to the
 ready file (made whole at once: written aside, then renamed).  SIGTERM
@@ -22,6 +22,9 @@ Fault injection and limits:
   --latency-ms N   every request waits N ms before its answer
   --fail-puts N    the first N PutObject requests are answered 503
                    SlowDown (their body read and thrown away)
+  --max-skew S     a request signed more than S seconds from the
+                   service's clock is refused (default 900, as AWS): a
+                   test running camkit under faketime may widen it
   --require-md5    as AWS: an upload carrying Object Lock headers must
                    carry Content-MD5 or x-amz-checksum-sha256, a PUT
                    ?retention or ?legal-hold Content-MD5 (either header,
@@ -110,7 +113,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
 NS = 'http://s3.amazonaws.com/doc/2006-03-01/'
-EMPTY_SHA = hashlib.sha256(b'').hexdigest()
 SKEW = 15 * 60
 BUCKET_RE = re.compile(r'^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$')
 LIST_ARGS = {'list-type', 'prefix', 'delimiter', 'max-keys', 'marker',
@@ -430,7 +432,7 @@ class Handler(BaseHTTPRequestHandler):
             raise S3Error(403, 'AccessDenied',
                           'AWS authentication requires a valid Date or '
                           'x-amz-date header')
-        if abs(time.time() - t) > SKEW:
+        if abs(time.time() - t) > cfg.max_skew:
             raise S3Error(403, 'RequestTimeTooSkewed',
                           'The difference between the request time and '
                           'the current time is too large.')
@@ -1272,6 +1274,7 @@ def main():
     p.add_argument('--latency-ms', type=int, default=0)
     p.add_argument('--fail-puts', type=int, default=0)
     p.add_argument('--require-md5', action='store_true')
+    p.add_argument('--max-skew', type=int, default=SKEW)
     a = p.parse_args()
     if a.max_keys < 1:
         p.error('--max-keys must be at least 1')
