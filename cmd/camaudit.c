@@ -50,19 +50,20 @@ usage(FILE *f)
 	fprintf(f,
 "usage: camaudit [-C dir] verify archive [--trust dir | file] [--crl file]\n"
 "              [--key file] [--json]\n"
-"       camaudit [-C dir] journals [--json] [store]\n"
+"       camaudit [-C dir] journals [--json] [--store url [--host host]\n"
+"              [--credential file]]\n"
 "       camaudit [-C dir] recordings [--camera id] [--from time] [--to time]\n"
-"              [--json] [store]\n"
+"              [--json] [--store url [--host host] [--credential file]]\n"
 "       camaudit [-C dir] access [--since time] [--json]\n"
 "       camaudit [-C dir] config [--since time] [--json]\n"
 "       camaudit [-C dir] cameras [--camera id] [--defaults file] [--json]\n"
-"       camaudit [-C dir] report [--month yyyy-mm] [--json] [store]\n"
-"       camaudit [-C dir] report [--month yyyy-mm] --pdf file [--sign] [store]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] [--json] [--store url\n"
+"              [--host host] [--credential file]]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] --pdf file [--sign]\n"
+"              [--store url [--host host] [--credential file]]\n"
 "       camaudit [-C dir] report [--month yyyy-mm] --save\n"
 "       camaudit [-C dir] crl [--json]\n"
-"       camaudit -h | --help | --version\n"
-"store: --store s3://bucket/prefix | --store configured [--host host]\n"
-"              [--credential file]\n");
+"       camaudit -h | --help | --version\n");
 }
 
 /* The configuration in force, if the caller may audit under it;

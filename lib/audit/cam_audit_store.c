@@ -138,6 +138,12 @@ cam_audit_store_open(struct cam_audit_store *st,
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	/* Not a mistake on the command line: the configuration in force
+	 * has no store. */
+	if (r->endpoint == NULL)
+		return cam_errf(e, CAM_NO, "no replication: section in "
+		    "camkit.yaml: the site has no object store (see "
+		    "camkit-replication(7))");
 	st->src.hash = src_hash;
 	st->src.walk = src_walk;
 	st->src.pending = src_pending;
@@ -151,10 +157,6 @@ cam_audit_store_open(struct cam_audit_store *st,
 		st->url = cam_xstrdup(url);
 		free(b);
 	} else {
-		if (r->endpoint == NULL)
-			return cam_errf(e, CAM_USAGE, "no replication: "
-			    "section in camkit.yaml: the site has no object "
-			    "store (see camkit-replication(7))");
 		for (int k = 0; k < CAM_REPL_NKINDS; k++)
 			st->bucket[k] = cam_xstrdup(r->bucket[k]);
 		st->prefix = cam_xstrdup(r->prefix ? r->prefix : "");
