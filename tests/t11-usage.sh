@@ -22,6 +22,7 @@ camctl	name	guard1
 camctl	text	Cổng
 camrec	id	1
 camrec	duration	1s
+camrec	bytes	500K
 camlog	text	ghi-chú
 camlog	user	guard1
 camextract request new	file	new.yaml
