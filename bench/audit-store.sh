@@ -178,6 +178,8 @@ timed() {
 }
 
 timed replicate camrec -C site replicate
+# A second run sends what the first could not (and nothing else).
+[ "${r[replicate]##* }" = 0 ] || timed replicate camrec -C site replicate
 [ "${r[replicate]##* }" = 0 ] || die 1 "camrec replicate failed: $(tail -3 replicate.err)"
 objects=$(find s3/camkit -name '@current' | wc -l)
 timed local camaudit -C site recordings
