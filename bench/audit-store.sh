@@ -180,7 +180,10 @@ timed() {
 timed replicate camrec -C site replicate
 # A second run sends what the first could not (and nothing else).
 [ "${r[replicate]##* }" = 0 ] || timed replicate camrec -C site replicate
-[ "${r[replicate]##* }" = 0 ] || die 1 "camrec replicate failed: $(tail -3 replicate.err)"
+# What could not be sent shows as findings of the store's check (the
+# timing holds all the same).
+[ "${r[replicate]##* }" = 0 ] ||
+    note "$prog: camrec replicate left objects behind: $(tail -1 replicate.err)"
 objects=$(find s3/camkit -name '@current' | wc -l)
 timed local camaudit -C site recordings
 timed store camaudit -C site recordings --store configured

@@ -153,6 +153,24 @@ expect_success 'the monthly report from the store' '
 	has "$host/gate" out
 '
 
+expect_success 'the report from the store as a PDF' '
+	restore &&
+	camaudit -C site report --month "$(date -u +%Y-%m)" --store configured --pdf r.pdf >out &&
+	test "$(head -c 5 r.pdf)" = "%PDF-"
+'
+
+expect_success '--credential: a key file of the centre, a wrong key refused by the store' '
+	restore &&
+	install -m 600 site/private/credentials/s3 centre.cred &&
+	camaudit -C site journals --store configured --credential centre.cred >out &&
+	has "^ok	$host/gate/manifest	" out &&
+	sed "s/^password=.*/password=wrong-secret/" centre.cred >bad.cred &&
+	chmod 600 bad.cred &&
+	must_fail 1 camaudit -C site journals --store configured --credential bad.cred >out 2>err &&
+	has "SignatureDoesNotMatch" err &&
+	test ! -s out
+'
+
 expect_success 'a seal by a key the site does not trust is refused' '
 	restore &&
 	cp site/private/site.key site.key.good &&
