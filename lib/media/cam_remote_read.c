@@ -213,15 +213,41 @@ write_all(int fd, const char *path, const void *p, size_t len,
 	return 0;
 }
 
+/* A chunk that is there but not as it should be. */
+enum { BAD_OVERLAP, BAD_NOMETA, BAD_HASH };
+struct bad {
+	int why;
+	uint64_t first, last;
+	char sha[65], meta[65];
+};
+
+static void
+bad_add(struct bad **v, size_t *n, int why, const struct chunk *k,
+    const char *sha, const char *meta)
+{
+	struct bad *b;
+
+	*v = cam_xrealloc(*v, (*n + 1) * sizeof(**v));
+	b = &(*v)[(*n)++];
+	b->why = why;
+	b->first = k->first;
+	b->last = k->last;
+	snprintf(b->sha, sizeof(b->sha), "%s", sha);
+	snprintf(b->meta, sizeof(b->meta), "%s", meta);
+}
+
 int
 cam_remote_journal_fetch(struct cam_s3 *s, const char *bucket,
     const char *prefix, const char *host, const char *name,
     const char *path, uint64_t *last, struct cam_err *e)
 {
 	struct cam_buf p = CAM_BUF_INIT, body = CAM_BUF_INIT;
-	struct cam_buf missing = CAM_BUF_INIT, bad = CAM_BUF_INIT;
+	struct cam_buf missing = CAM_BUF_INIT;
 	struct cctx c = { 0, NULL, 0 };
+	struct bad *bad = NULL;
+	size_t nbad = 0;
 	struct cam_s3_obj obj;
+	struct cam_err f;
 	uint64_t next = 1;
 	char sha[65];
 	int fd = -1, rc = -1;
@@ -249,9 +275,7 @@ cam_remote_journal_fetch(struct cam_s3 *s, const char *bucket,
 			cam_buf_addf(&missing, "%s%" PRIu64 "-%" PRIu64,
 			    missing.len ? ", " : "", next, k->first - 1);
 		else if (k->first < next)
-			cam_buf_addf(&bad, "%s%" PRIu64 "-%" PRIu64 " overlaps "
-			    "the chunk before", bad.len ? "; " : "",
-			    k->first, k->last);
+			bad_add(&bad, &nbad, BAD_OVERLAP, k, "", "");
 		body.len = 0;
 		memset(&obj, 0, sizeof(obj));
 		int g = cam_s3_get_buf(s, bucket, k->key, NULL, &body, &obj, e);
@@ -264,14 +288,9 @@ cam_remote_journal_fetch(struct cam_s3 *s, const char *bucket,
 		}
 		sha256_hex(body.s, body.len, sha);
 		if (obj.sha256[0] == '\0')
-			cam_buf_addf(&bad, "%s%" PRIu64 "-%" PRIu64 " has no "
-			    "x-amz-meta-sha256", bad.len ? "; " : "",
-			    k->first, k->last);
+			bad_add(&bad, &nbad, BAD_NOMETA, k, sha, "");
 		else if (strcmp(sha, obj.sha256) != 0)
-			cam_buf_addf(&bad, "%s%" PRIu64 "-%" PRIu64 " has "
-			    "SHA-256 %s, its metadata says %s",
-			    bad.len ? "; " : "", k->first, k->last, sha,
-			    obj.sha256);
+			bad_add(&bad, &nbad, BAD_HASH, k, sha, obj.sha256);
 		if (body.len > 0 && write_all(fd, path, body.s, body.len,
 		    e) == -1)
 			goto end;
@@ -283,18 +302,32 @@ cam_remote_journal_fetch(struct cam_s3 *s, const char *bucket,
 		cam_err_sys(e, "%s", path);
 		goto end;
 	}
-	if (missing.len > 0 && bad.len > 0)
-		rc = cam_errf(e, CAM_NO, "%s: chunks missing from the store: "
-		    "records %s; chunks %s", name, cam_buf_str(&missing),
-		    cam_buf_str(&bad));
-	else if (missing.len > 0)
+	/* One line a problem: each a check line of its own. */
+	rc = 0;
+	if (missing.len > 0)
 		rc = cam_errf(e, CAM_NO, "%s: chunks missing from the store: "
 		    "records %s", name, cam_buf_str(&missing));
-	else if (bad.len > 0)
-		rc = cam_errf(e, CAM_NO, "%s: chunks %s", name,
-		    cam_buf_str(&bad));
-	else
-		rc = 0;
+	for (size_t i = 0; i < nbad; i++) {
+		const struct bad *b = &bad[i];
+		unsigned long long x = b->first, y = b->last;
+
+		switch (b->why) {
+		case BAD_OVERLAP:
+			cam_errf(&f, CAM_NO, "%s: chunk %llu-%llu overlaps the "
+			    "chunk before", name, x, y);
+			break;
+		case BAD_NOMETA:
+			cam_errf(&f, CAM_NO, "%s: chunk %llu-%llu has no "
+			    "x-amz-meta-sha256", name, x, y);
+			break;
+		default:
+			cam_errf(&f, CAM_NO, "%s: chunk %llu-%llu has SHA-256 "
+			    "%s, its metadata says %s", name, x, y, b->sha,
+			    b->meta);
+			break;
+		}
+		rc = cam_err_pair(e, CAM_NO, rc == -1, f.msg, f.text);
+	}
 end:
 	if (fd != -1)
 		close(fd);
@@ -304,7 +337,7 @@ end:
 	cam_buf_free(&p);
 	cam_buf_free(&body);
 	cam_buf_free(&missing);
-	cam_buf_free(&bad);
+	free(bad);
 	return rc;
 }
 
