@@ -171,6 +171,23 @@ expect_success '--credential: a key file of the centre, a wrong key refused by t
 	test ! -s out
 '
 
+expect_success 'journals closed into volumes: read from the store as the data root reads them' '
+	has_faketime &&
+	restore &&
+	{ ago +40d camctl -C site seal >out 2>&1 || { cat out; false; }; } &&
+	has "^closed	gate/manifest	" out &&
+	ls site.store/gate/manifest.* >/dev/null &&
+	# the new volumes begin with records a later seal covers
+	ago +41d camctl -C site seal >/dev/null &&
+	{ camrec -C site replicate >out 2>&1 || { cat out; false; }; } &&
+	grep -l "	volume	" "$S3_DIR"/camkit/office1/$host/journals/gate/manifest/*/@* >/dev/null &&
+	camaudit -C site journals --store configured >out &&
+	hasnt "^FAIL" out &&
+	camaudit -C site recordings --store configured >out &&
+	has "^ok	$host/gate	$nseg segments match their manifest" out &&
+	hasnt "^FAIL" out
+'
+
 expect_success 'a seal by a key the site does not trust is refused' '
 	restore &&
 	cp site/private/site.key site.key.good &&
