@@ -27,6 +27,7 @@
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_recordings.h"
 #include "audit/cam_audit_report.h"
+#include "audit/cam_audit_store.h"
 #include "audit/cam_report_pdf.h"
 #include "base/cam_i18n.h"
 #include "base/cam_checklist.h"
@@ -35,6 +36,7 @@
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
 #include "cli/cam_cli_meter.h"
+#include "journal/cam_journal.h"
 #include "journal/cam_trail.h"
 #include "site/cam_config.h"
 #include "site/cam_site.h"
@@ -48,14 +50,17 @@ usage(FILE *f)
 	fprintf(f,
 "usage: camaudit [-C dir] verify archive [--trust dir | file] [--crl file]\n"
 "              [--key file] [--json]\n"
-"       camaudit [-C dir] journals [--json]\n"
+"       camaudit [-C dir] journals [--json] [--store url [--host host]\n"
+"              [--credential file]]\n"
 "       camaudit [-C dir] recordings [--camera id] [--from time] [--to time]\n"
-"              [--json]\n"
+"              [--json] [--store url [--host host] [--credential file]]\n"
 "       camaudit [-C dir] access [--since time] [--json]\n"
 "       camaudit [-C dir] config [--since time] [--json]\n"
 "       camaudit [-C dir] cameras [--camera id] [--defaults file] [--json]\n"
-"       camaudit [-C dir] report [--month yyyy-mm] [--json]\n"
+"       camaudit [-C dir] report [--month yyyy-mm] [--json] [--store url\n"
+"              [--host host] [--credential file]]\n"
 "       camaudit [-C dir] report [--month yyyy-mm] --pdf file [--sign]\n"
+"              [--store url [--host host] [--credential file]]\n"
 "       camaudit [-C dir] report [--month yyyy-mm] --save\n"
 "       camaudit [-C dir] crl [--json]\n"
 "       camaudit -h | --help | --version\n");
@@ -90,6 +95,100 @@ finish(struct cam_checklist *ck)
 	rc = cam_checklist_status(ck);
 	cam_checklist_free(ck);
 	return fflush(stdout) == 0 ? rc : CAM_ENV;
+}
+
+/* ---- --store: a host's data read from the object store ---- */
+
+/* The options --store, --host and --credential, as getopt_long codes. */
+#define STORE_OPTS \
+	{ "store", required_argument, NULL, 'U' }, \
+	{ "host", required_argument, NULL, 'H' }, \
+	{ "credential", required_argument, NULL, 'K' }
+
+struct store_opts {
+	const char *url, *host, *cred;
+};
+
+/* One of the store options in c: 1 taken, 0 not one of them. */
+static int
+store_opt(struct store_opts *o, int c)
+{
+	switch (c) {
+	case 'U': o->url = optarg; return 1;
+	case 'H': o->host = optarg; return 1;
+	case 'K': o->cred = optarg; return 1;
+	default: return 0;
+	}
+}
+
+static int
+store_usage(const char *verb, const struct store_opts *o)
+{
+	if (o->url == NULL && (o->host != NULL || o->cred != NULL))
+		return cam_cli_usage_error("%s: --host and --credential go "
+		    "with --store", verb);
+	if (o->url != NULL && strcmp(o->url, "configured") != 0 &&
+	    strncmp(o->url, "s3://", 5) != 0)
+		return cam_cli_usage_error("%s: --store: \"%s\" is neither "
+		    "s3://BUCKET/PREFIX nor \"configured\"", verb, o->url);
+	return 0;
+}
+
+/* Open the store and list the hosts to audit (--host, or every host
+ * with data under the prefix): 0, or -1 with e set. */
+static int
+store_open(struct cam_audit_store *st, struct cam_site *s,
+    const struct store_opts *o, char ***hosts, size_t *n, struct cam_err *e)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	*hosts = NULL;
+	*n = 0;
+	if (cam_audit_store_open(st, &s->cfg, s->dir, o->url, o->cred,
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp", e) == -1)
+		return -1;
+	if (o->host != NULL) {
+		*hosts = cam_xmalloc(sizeof(**hosts));
+		(*hosts)[(*n)++] = cam_xstrdup(o->host);
+		return 0;
+	}
+	if (cam_audit_store_hosts(st, hosts, n, e) == -1)
+		return -1;
+	if (*n == 0)
+		return cam_errf(e, CAM_NO, "%s: no host has data in the store",
+		    st->url);
+	return 0;
+}
+
+static void
+hosts_free(char **hosts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(hosts[i]);
+	free(hosts);
+}
+
+/* journals or recordings (rec) from the store, host by host. */
+static int
+store_checks(struct cam_site *s, const struct store_opts *o, int rec,
+    const char *camera, time_t from, time_t to, struct cam_checklist *ck,
+    struct cam_err *e)
+{
+	struct cam_audit_store st;
+	char **hosts = NULL;
+	size_t n = 0;
+	int rc = store_open(&st, s, o, &hosts, &n, e);
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		rc = cam_audit_store_fetch(&st, hosts[i], e);
+		if (rc == 0)
+			rc = rec ? cam_audit_recordings_store(s, &st, camera,
+			    from, to, ck, e) : cam_audit_journals_store(s, &st,
+			    CAM_JOURNAL_ALL, ck, e);
+	}
+	hosts_free(hosts, n);
+	cam_audit_store_close(&st);
+	return rc;
 }
 
 /* ---- verify: an archive ---- */
@@ -155,17 +254,32 @@ end:
 static int
 cmd_journals(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		STORE_OPTS,
+		{ NULL, 0, NULL, 0 },
+	};
 	struct cam_checklist ck = { 0 };
+	struct store_opts so = { NULL, NULL, NULL };
 	struct cam_site s;
 	struct cam_err e;
-	int rc;
+	int c, rc;
 
-	if ((rc = cam_cli_json_only(argc, argv, "journals", &ck.json)) != 0)
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		if (c == 'j')
+			ck.json = 1;
+		else if (!store_opt(&so, c))
+			return cam_cli_usage_error("journals: bad option");
+	if (optind != argc)
+		return cam_cli_usage_error("journals: unexpected argument "
+		    "\"%s\"", argv[optind]);
+	if ((rc = store_usage("journals", &so)) != 0)
 		return rc;
 	cam_err_clear(&e);
 	if ((rc = open_site(&s)) != 0)
 		return rc;
-	if (cam_audit_journals(&s, &ck, &e) == -1) {
+	if ((so.url != NULL ? store_checks(&s, &so, 0, NULL, 0, 0, &ck, &e) :
+	    cam_audit_journals(&s, &ck, &e)) == -1) {
 		cam_site_close(&s);
 		cam_checklist_free(&ck);
 		return cam_cli_fail(&e);
@@ -214,9 +328,11 @@ cmd_recordings(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		STORE_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *camera = NULL, *from = NULL, *to = NULL;
+	struct store_opts so = { NULL, NULL, NULL };
 	struct cam_checklist ck = { 0 };
 	struct cam_site s;
 	struct cam_err e;
@@ -229,11 +345,16 @@ cmd_recordings(int argc, char **argv)
 		case 'f': from = optarg; break;
 		case 't': to = optarg; break;
 		case 'j': ck.json = 1; break;
-		default: return cam_cli_usage_error("recordings: bad option");
+		default:
+			if (store_opt(&so, ch))
+				break;
+			return cam_cli_usage_error("recordings: bad option");
 		}
 	if (optind != argc)
 		return cam_cli_usage_error("recordings: unexpected argument "
 		    "\"%s\"", argv[optind]);
+	if ((rc = store_usage("recordings", &so)) != 0)
+		return rc;
 	cam_err_clear(&e);
 	if ((rc = open_site(&s)) != 0)
 		return rc;
@@ -244,7 +365,9 @@ cmd_recordings(int argc, char **argv)
 		cam_site_close(&s);
 		return cam_cli_usage_error("recordings: %s", e.text);
 	}
-	if (cam_audit_recordings(&s, camera, tfrom, tto, &ck, &e) == -1) {
+	if ((so.url != NULL ? store_checks(&s, &so, 1, camera, tfrom, tto, &ck,
+	    &e) : cam_audit_recordings(&s, camera, tfrom, tto, &ck,
+	    &e)) == -1) {
 		cam_site_close(&s);
 		cam_checklist_free(&ck);
 		return cam_cli_fail(&e);
@@ -435,9 +558,15 @@ cmd_report(int argc, char **argv)
 		{ "pdf", required_argument, NULL, 'p' },
 		{ "sign", no_argument, NULL, 's' },
 		{ "save", no_argument, NULL, 'S' },
+		STORE_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *month = NULL, *pdf = NULL;
+	struct store_opts so = { NULL, NULL, NULL };
+	struct cam_audit_store st;
+	char **hosts = NULL;
+	size_t nhosts = 0;
+	int have_st = 0;
 	struct cam_buf doc = CAM_BUF_INIT;
 	struct cam_audit_report p;
 	struct cam_site s;
@@ -452,7 +581,10 @@ cmd_report(int argc, char **argv)
 		case 'p': pdf = optarg; break;
 		case 's': sign = 1; break;
 		case 'S': save = 1; break;
-		default: return cam_cli_usage_error("report: bad option");
+		default:
+			if (store_opt(&so, k))
+				break;
+			return cam_cli_usage_error("report: bad option");
 		}
 	if (optind != argc)
 		return cam_cli_usage_error("report: unexpected argument "
@@ -463,6 +595,11 @@ cmd_report(int argc, char **argv)
 	if (sign && pdf == NULL)
 		return cam_cli_usage_error("report: --sign signs the file of "
 		    "--pdf");
+	if ((rc = store_usage("report", &so)) != 0)
+		return rc;
+	if (so.url != NULL && save)
+		return cam_cli_usage_error("report: --save keeps the site's "
+		    "own report: not with --store");
 	if (pdf != NULL && *pdf == '\0')
 		return cam_cli_usage_error("report: --pdf: no file named");
 	if (month != NULL && (strlen(month) != 7 || month[4] != '-' ||
@@ -477,12 +614,28 @@ cmd_report(int argc, char **argv)
 	/* The document speaks the site's language, whoever makes it. */
 	if (pdf != NULL || save)
 		cam_i18n_use(s.cfg.language);
+	memset(&st, 0, sizeof(st));
+	memset(&p, 0, sizeof(p));
+	/* From the store: one host's report (--host, or the only one). */
+	if (so.url != NULL) {
+		have_st = 1;
+		if (store_open(&st, &s, &so, &hosts, &nhosts, &e) == -1 ||
+		    (nhosts > 1 && cam_errf(&e, CAM_USAGE, "report: the store "
+		    "holds several hosts: give --host") == -1) ||
+		    cam_audit_store_fetch(&st, hosts[0], &e) == -1) {
+			cam_i18n_use(NULL);
+			rc = cam_cli_fail(&e);
+			goto end;
+		}
+	}
 	if (cam_audit_report_open(&p, &s, json, y, m, time(NULL), host,
 	    cam_cli_actor() ? cam_cli_actor()->name : "?", &e) == -1) {
 		cam_i18n_use(NULL);
 		rc = cam_cli_fail(&e);
 		goto end;
 	}
+	if (have_st)
+		p.st = &st;
 	p.chart = pdf != NULL || save;
 	cam_audit_report_recording(&p);
 	cam_audit_report_storage(&p);
@@ -521,6 +674,10 @@ cmd_report(int argc, char **argv)
 end:
 	cam_buf_free(&doc);
 	cam_audit_report_free(&p);
+	if (have_st) {
+		hosts_free(hosts, nhosts);
+		cam_audit_store_close(&st);
+	}
 	cam_site_close(&s);
 	return rc;
 }

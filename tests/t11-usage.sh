@@ -36,6 +36,7 @@ camview	addr:port	127.0.0.1:1
 camview	n	60
 camview	file	r.yaml.director.p7s
 camaudit	file	defaults
+camaudit	url	s3://camkit/
 *	dir	site
 *	camera	gate
 *	id	gate

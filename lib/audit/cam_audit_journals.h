@@ -42,4 +42,13 @@ int cam_audit_journals(struct cam_site *s, struct cam_checklist *ck,
 int cam_audit_journals_since(struct cam_site *s, time_t since,
     struct cam_checklist *ck, struct cam_err *e);
 
+/* The same for the host whose journals st fetched from the store
+ * (camaudit --store): each check named HOST/NAME; the witness of the
+ * configuration repository checked if it holds the host's, said
+ * either way. */
+struct cam_audit_store;
+int cam_audit_journals_store(struct cam_site *s,
+    const struct cam_audit_store *st, time_t since,
+    struct cam_checklist *ck, struct cam_err *e);
+
 #endif

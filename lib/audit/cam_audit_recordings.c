@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "audit/cam_audit_recordings.h"
+#include "audit/cam_audit_store.h"
 #include "base/cam_json.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
@@ -135,24 +136,28 @@ rec_report(void *arg, const char *what, const struct cam_err *finding)
 	    cam_checklist_msg(c->ck, finding));
 }
 
-int
-cam_audit_recordings(struct cam_site *s, const char *camera,
+/* Every camera with a manifest under root (or only camera), its
+ * segments read from src (NULL: the files under root); each check
+ * named host/CAMERA when host is not NULL. */
+static int
+recordings_at(const char *root, const char *zone,
+    const struct cam_store_source *src, const char *host, const char *camera,
     time_t from, time_t to, struct cam_checklist *ck, struct cam_err *e)
 {
 	struct rctx c;
-	char path[PATH_MAX];
+	char path[PATH_MAX], label[PATH_MAX];
 	char **cams = NULL;
 	size_t n = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.ck = ck;
-	c.zone = s->cfg.timezone;
+	c.zone = zone;
 	c.from = from;
 	c.to = to;
 	if (camera != NULL) {
 		cams = cam_xmalloc(sizeof(*cams));
 		cams[n++] = cam_xstrdup(camera);
-	} else if (cam_store_cameras(s->cfg.root, &cams, &n, e) == -1)
+	} else if (cam_store_cameras(root, &cams, &n, e) == -1)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t checked = 0;
@@ -161,32 +166,84 @@ cam_audit_recordings(struct cam_site *s, const char *camera,
 		c.camera = cams[i];
 		c.prev_end = 0;
 		memset(&c.ev, 0, sizeof(c.ev));
+		if (host != NULL)
+			snprintf(label, sizeof(label), "%s/%s", host, cams[i]);
+		else
+			snprintf(label, sizeof(label), "%s", cams[i]);
 		/* A window's check reads the volumes that hold it. */
-		found = cam_store_verify_since(s->cfg.root, cams[i],
-		    from ? from : CAM_JOURNAL_ALL, rec_report, &c, &checked, e);
+		found = cam_store_verify_from(root, cams[i],
+		    from ? from : CAM_JOURNAL_ALL, src, rec_report, &c,
+		    &checked, e);
+		if (found == -1 && e->code == CAM_ENV && src != NULL)
+			goto fail;	/* the store went away: no verdict */
 		if (found == -1) {
-			cam_checklist_add(ck, 0, cams[i], "%s",
+			cam_checklist_add(ck, 0, label, "%s",
 			    cam_checklist_msg(ck, e));
 			cam_err_clear(e);
 			continue;
 		}
 		if (cam_path(path, sizeof(path), e, "%s/%s/manifest",
-		    s->cfg.root, cams[i]) == 0 &&
+		    root, cams[i]) == 0 &&
 		    cam_journal_foreach_since(path, from ? from :
 		    CAM_JOURNAL_ALL, rec_cb, &c, e) == -1) {
-			cam_checklist_add(ck, 0, cams[i], "%s",
+			cam_checklist_add(ck, 0, label, "%s",
 			    cam_checklist_msg(ck, e));
 			cam_err_clear(e);
 		}
 		if (found == 0)
-			cam_checklist_add(ck, 1, cams[i], "%" PRIu64 " "
+			cam_checklist_add(ck, 1, label, "%" PRIu64 " "
 			    "segments match their manifest", checked);
 	}
-	if (n == 0)
+	if (n == 0 && host == NULL)
 		cam_checklist_add(ck, 0, "recordings", "no camera has a "
-		    "manifest under %s", s->cfg.root);
+		    "manifest under %s", root);
 	for (size_t i = 0; i < n; i++)
 		free(cams[i]);
 	free(cams);
+	return 0;
+fail:
+	for (size_t i = 0; i < n; i++)
+		free(cams[i]);
+	free(cams);
+	return -1;
+}
+
+int
+cam_audit_recordings(struct cam_site *s, const char *camera,
+    time_t from, time_t to, struct cam_checklist *ck, struct cam_err *e)
+{
+	return recordings_at(s->cfg.root, s->cfg.timezone, NULL, NULL, camera,
+	    from, to, ck, e);
+}
+
+int
+cam_audit_recordings_store(struct cam_site *s, struct cam_audit_store *st,
+    const char *camera, time_t from, time_t to, struct cam_checklist *ck,
+    struct cam_err *e)
+{
+	char label[512];
+	int n = ck->n;
+
+	st->pending = 0;
+	st->pending_first[0] = '\0';
+	if (recordings_at(st->root, s->cfg.timezone, &st->src, st->host,
+	    camera, from, to, ck, e) == -1)
+		return -1;
+	if (cam_audit_store_orphans(st, ck, e) == -1)
+		return -1;
+	if (ck->n == n)
+		cam_checklist_add(ck, 0, st->host, "no camera of this host has "
+		    "a manifest in the store %s", st->url);
+	/* Segments closed after the manifest's last replicated seal are in
+	 * the store before the manifest that lists them: not a fault. */
+	snprintf(label, sizeof(label), "%s/pending", st->host);
+	if (st->pending > 0)
+		cam_checklist_add(ck, 1, label, cam_checklist_ntr(ck,
+		    "%llu segment recorded after the last seal replicated, "
+		    "from %s on, is not in the store's manifest yet",
+		    "%llu segments recorded after the last seal replicated, "
+		    "from %s on, are not in the store's manifest yet",
+		    (unsigned long)st->pending),
+		    (unsigned long long)st->pending, st->pending_first);
 	return 0;
 }

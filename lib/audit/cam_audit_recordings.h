@@ -20,4 +20,14 @@
 int cam_audit_recordings(struct cam_site *s, const char *camera,
     time_t from, time_t to, struct cam_checklist *ck, struct cam_err *e);
 
+/* The same for the host whose journals st fetched from the store
+ * (camaudit --store), every segment's bytes read from its footage
+ * bucket: checks named HOST/CAMERA, and a passing HOST/pending line
+ * for segments newer than the manifest's last copy in the store.  -1
+ * also when the store cannot be read (CAM_ENV). */
+struct cam_audit_store;
+int cam_audit_recordings_store(struct cam_site *s,
+    struct cam_audit_store *st, const char *camera, time_t from, time_t to,
+    struct cam_checklist *ck, struct cam_err *e);
+
 #endif

@@ -17,6 +17,7 @@
 #include "audit/cam_audit_config.h"
 #include "audit/cam_audit_journals.h"
 #include "audit/cam_audit_recordings.h"
+#include "audit/cam_audit_store.h"
 #include "audit/cam_audit_report.h"
 #include "base/cam_i18n.h"
 #include "base/cam_json.h"
@@ -26,6 +27,14 @@
 #include "journal/cam_trail.h"
 #include "media/cam_gaps.h"
 #include "media/cam_store.h"
+
+/* Where the report reads the site's journals: the storage root, or the
+ * journals rebuilt from the store (camaudit report --store). */
+static const char *
+report_root(const struct cam_audit_report *p)
+{
+	return p->st != NULL ? p->st->root : p->s->cfg.root;
+}
 
 int
 cam_audit_report_open(struct cam_audit_report *p, struct cam_site *s,
@@ -230,7 +239,11 @@ cam_audit_report_cameras(struct cam_audit_report *p)
 
 	cam_audit_report_section(p, N_("Camera security"), "cameras");
 	cr.json = p->as_json;
-	if (cam_audit_cameras_defaults(NULL, &defs, &e) == -1)
+	if (p->st != NULL)
+		cam_checklist_add(&cr, 1, "cameras", "not covered from the "
+		    "store: the cameras are probed from their recorder "
+		    "(camaudit cameras there)");
+	else if (cam_audit_cameras_defaults(NULL, &defs, &e) == -1)
 		cam_checklist_add(&cr, 0, "cameras", "%s", e.msg);
 	else {
 		cam_audit_cameras(p->s, NULL, &defs, &cr);
@@ -256,12 +269,15 @@ cam_audit_report_verification(struct cam_audit_report *p)
 	cam_err_clear(&e);
 	/* The volumes that hold the month, each from its sealed start:
 	 * not the whole history (camaudit journals checks that). */
-	if (cam_audit_journals_since(p->s, p->from, ck, &e) == -1) {
+	if ((p->st != NULL ? cam_audit_journals_store(p->s, p->st, p->from,
+	    ck, &e) : cam_audit_journals_since(p->s, p->from, ck,
+	    &e)) == -1) {
 		cam_checklist_add(ck, 0, "journals", "%s", e.msg);
 		cam_err_clear(&e);
 	}
-	if (cam_audit_recordings(p->s, NULL, p->from, p->to, ck,
-	    &e) == -1) {
+	if ((p->st != NULL ? cam_audit_recordings_store(p->s, p->st, NULL,
+	    p->from, p->to, ck, &e) : cam_audit_recordings(p->s, NULL,
+	    p->from, p->to, ck, &e)) == -1) {
 		cam_checklist_add(ck, 0, "recordings", "%s", e.msg);
 		cam_err_clear(&e);
 	}
@@ -411,7 +427,7 @@ chart_camera(struct cam_audit_report *p, const char *camera, time_t began)
 
 	memset(c->sec[c->n], 0, sizeof(c->sec[c->n]));
 	if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
-	    p->s->cfg.root, camera) == 0 && access(path, F_OK) == 0)
+	    report_root(p), camera) == 0 && access(path, F_OK) == 0)
 		(void)cam_journal_foreach_since(path, p->from, chart_cb, p,
 		    &e);
 	c->began[c->n] = began;
@@ -428,7 +444,7 @@ cam_audit_report_recording(struct cam_audit_report *p)
 
 	cam_audit_report_section(p, N_("Recording"), "recording");
 	cam_buf_adds(&p->json, "[");
-	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1) {
+	if (cam_store_cameras(report_root(p), &cams, &n, &e) == -1) {
 		cam_buf_adds(&p->txt, "   ");
 		cam_buf_addf(&p->txt, _("cannot list the cameras: %s"),
 		    e.text);
@@ -465,7 +481,7 @@ cam_audit_report_recording(struct cam_audit_report *p)
 		u.from = p->from;
 		u.to = p->end;
 		cam_err_clear(&e);
-		if (cam_gaps_uptime(p->s->cfg.root, cams[i], &u, &e) == -1) {
+		if (cam_gaps_uptime(report_root(p), cams[i], &u, &e) == -1) {
 			cam_buf_adds(&p->txt, "   ");
 			cam_buf_addf(&p->txt, _("%s: manifest: %s"), cams[i],
 			    e.text);
@@ -556,12 +572,12 @@ cam_audit_report_storage(struct cam_audit_report *p)
 
 	cam_audit_report_section(p, N_("Storage and retention"), "storage");
 	cam_buf_adds(&p->json, "{");
-	if (cam_store_cameras(p->s->cfg.root, &cams, &n, &e) == -1)
+	if (cam_store_cameras(report_root(p), &cams, &n, &e) == -1)
 		n = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct cam_segments sg;
 		memset(&sg, 0, sizeof(sg));
-		if (cam_store_segments(p->s->cfg.root, cams[i], &sg, &e) == 0)
+		if (cam_store_segments(report_root(p), cams[i], &sg, &e) == 0)
 			for (size_t k = 0; k < sg.n; k++) {
 				live += sg.v[k].bytes;
 				nseg++;
@@ -573,24 +589,26 @@ cam_audit_report_storage(struct cam_audit_report *p)
 	}
 	free(cams);
 	memset(&h, 0, sizeof(h));
-	if (cam_store_holds(p->s->cfg.root, &h, &e) == 0)
+	if (cam_store_holds(report_root(p), &h, &e) == 0)
 		for (size_t i = 0; i < h.n; i++)
 			held += !h.v[i].released;
 	cam_holds_free(&h);
 	bytes_text(live, a, sizeof(a));
 	cam_buf_adds(&p->txt, "   ");
 	cam_buf_addf(&p->txt, _("data root %s: %s in %" PRIu64 " segments"),
-	    p->s->cfg.root, a, nseg);
+	    p->st != NULL ? p->st->url : report_root(p), a, nseg);
 	if (oldest) {
 		cam_time_format_human(oldest, p->s->cfg.timezone, t,
 		    sizeof(t));
 		cam_buf_addf(&p->txt, _(", the oldest from %s"), t);
 	}
 	cam_buf_adds(&p->txt, "\n");
-	cam_json_add_str(&p->json, "root", p->s->cfg.root);
+	cam_json_add_str(&p->json, "root", p->st != NULL ? p->st->url :
+	    report_root(p));
 	cam_json_add_uint(&p->json, "footage_bytes", live);
 	cam_json_add_uint(&p->json, "segments", nseg);
-	if (statvfs(p->s->cfg.root, &vf) == 0) {
+	/* The store's filesystem is not the recorder's: not covered. */
+	if (p->st == NULL && statvfs(report_root(p), &vf) == 0) {
 		uint64_t total = (uint64_t)vf.f_blocks * vf.f_frsize;
 		uint64_t avail = (uint64_t)vf.f_bavail * vf.f_frsize;
 		uint64_t used = total - (uint64_t)vf.f_bfree * vf.f_frsize;
@@ -684,7 +702,7 @@ cam_audit_report_logbook(struct cam_audit_report *p)
 	l.to = p->to;
 	cam_audit_report_section(p, N_("Logbook"), "logbook");
 	if (cam_path(path, sizeof(path), &e, "%s/" CAM_LOGBOOK_FILE,
-	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
+	    report_root(p)) == 0 && access(path, F_OK) == 0 &&
 	    cam_journal_foreach_since(path, l.from, logbook_cb, &l, &e) == -1)
 		cam_buf_addf(&p->txt, "   %s\n", e.text);
 	cam_buf_adds(&p->txt, "   ");
@@ -893,7 +911,7 @@ cam_audit_report_access(struct cam_audit_report *p)
 	a.from = p->from;
 	a.to = p->to;
 	if (cam_path(path, sizeof(path), &e, "%s/" CAM_TRAIL_FILE,
-	    p->s->cfg.root) == 0 && access(path, F_OK) == 0 &&
+	    report_root(p)) == 0 && access(path, F_OK) == 0 &&
 	    cam_journal_foreach_since(path, a.from, access_month_cb, &a,
 	    &e) == -1)
 		cam_buf_addf(&a.ref, "   %s: %s\n", _("the audit trail"),

@@ -43,6 +43,11 @@ struct cam_audit_report {
 	uint64_t by_age, by_cap;	/* pruned in the month */
 	struct cam_checklist ck;	/* the verification's checks */
 	int cam_failed, cam_skipped, cam_n;	/* camera security's checks */
+	/* camaudit report --store: the host's journals rebuilt from the
+	 * store and its segments read there (set before the sections;
+	 * NULL: the storage root).  Not covered then: the filesystem's
+	 * room, camera security (probed from the recorder). */
+	struct cam_audit_store *st;
 };
 
 /* Begin the report of month m of year y (y 0: the month before now's,

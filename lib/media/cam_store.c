@@ -799,28 +799,62 @@ static struct {
 	cam_store_report report;
 	void *arg;
 	int found;
+	const struct cam_store_source *src;	/* NULL: the local files */
+	const char *newest;	/* the file segs lists with the greatest
+				 * name (the newest) */
 } unlisted;
+
+/* A file's name without its directories: a segment's name tells its
+ * start (CAMERA-YYYYMMDDTHHMMSSZ), so names compare in time. */
+static const char *
+base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b != NULL ? b + 1 : path;
+}
+
+/* A segment file rel (relative to the root) that no manifest record
+ * lists: a finding, or one recorded since the manifest's last copy in
+ * the store (src's pending). */
+static int
+unlisted_file(const char *rel)
+{
+	size_t n = strlen(rel), ext = strlen("." CAM_SEGMENT_EXT), i;
+	struct cam_err f;
+
+	if (n <= ext || strcmp(rel + n - ext, "." CAM_SEGMENT_EXT) != 0 ||
+	    strstr(rel, "/quarantine/") != NULL)
+		return 0;
+	if (cam_strmap_get(&unlisted.listed, rel, &i) == 0)
+		return 0;
+	if (unlisted.src != NULL && unlisted.src->pending != NULL &&
+	    strcmp(base_name(rel), base_name(unlisted.newest)) > 0) {
+		unlisted.src->pending(unlisted.src->arg, rel);
+		return 0;
+	}
+	cam_errf(&f, CAM_NO, "%s: no manifest record lists it", rel);
+	unlisted.report(unlisted.arg, "unlisted", &f);
+	unlisted.found++;
+	return 0;
+}
 
 static int
 unlisted_cb(const char *path, const struct stat *st, int type,
     struct FTW *ftw)
 {
-	size_t n = strlen(path), ext = strlen("." CAM_SEGMENT_EXT);
-	const char *rel = path + strlen(unlisted.root) + 1;
-	struct cam_err f;
-
 	(void)st;
 	(void)ftw;
-	if (type != FTW_F || n <= ext || strcmp(path + n - ext,
-	    "." CAM_SEGMENT_EXT) != 0 || strstr(rel, "/quarantine/") != NULL)
+	if (type != FTW_F)
 		return 0;
-	size_t i;
-	if (cam_strmap_get(&unlisted.listed, rel, &i) == 0)
-		return 0;
-	cam_errf(&f, CAM_NO, "%s: no manifest record lists it", rel);
-	unlisted.report(unlisted.arg, "unlisted", &f);
-	unlisted.found++;
-	return 0;
+	return unlisted_file(path + strlen(unlisted.root) + 1);
+}
+
+static int
+unlisted_src_cb(void *arg, const char *file)
+{
+	(void)arg;
+	return unlisted_file(file);
 }
 
 /* "FILE: inner" in both languages: a file name needs no msgid. */
@@ -847,6 +881,15 @@ int
 cam_store_verify_since(const char *root, const char *camera, time_t since,
     cam_store_report report, void *arg, uint64_t *checked,
     struct cam_err *e)
+{
+	return cam_store_verify_from(root, camera, since, NULL, report, arg,
+	    checked, e);
+}
+
+int
+cam_store_verify_from(const char *root, const char *camera, time_t since,
+    const struct cam_store_source *src, cam_store_report report, void *arg,
+    uint64_t *checked, struct cam_err *e)
 {
 	struct cam_segments segs;
 	struct cam_journal_verify v;
@@ -894,21 +937,45 @@ cam_store_verify_since(const char *root, const char *camera, time_t since,
 		struct cam_err fe;
 
 		(*checked)++;
-		if (cam_path(path, sizeof(path), e, "%s/%s", root,
-		    s->file) == -1) {
-			cam_segments_free(&segs);
-			return -1;
-		}
 		cam_err_clear(&fe);
-		if (cam_crypto_sha256_file(path, sha, &size, &fe) == -1) {
-			if (access(path, F_OK) == -1)
+		if (src != NULL) {
+			int k = src->hash(src->arg, s->file, sha, &size, &fe);
+
+			if (k == -1 && fe.code == CAM_ENV) {
+				cam_segments_free(&segs);
+				return cam_err_pair(e, CAM_ENV, 0, fe.msg,
+				    fe.text);
+			}
+			if (k == 1)
 				cam_errf(&f, CAM_NO, "%s: missing, and no "
 				    "deletion is journaled", s->file);
-			else
+			else if (k == -1)
 				segment_err(&f, s->file, &fe);
-			report(arg, "missing", &f);
-			found++;
-		} else if (size != s->bytes || strcmp(sha, s->sha256) != 0) {
+			if (k != 0) {
+				report(arg, "missing", &f);
+				found++;
+				continue;
+			}
+		} else {
+			if (cam_path(path, sizeof(path), e, "%s/%s", root,
+			    s->file) == -1) {
+				cam_segments_free(&segs);
+				return -1;
+			}
+			if (cam_crypto_sha256_file(path, sha, &size,
+			    &fe) == -1) {
+				if (access(path, F_OK) == -1)
+					cam_errf(&f, CAM_NO, "%s: missing, and "
+					    "no deletion is journaled",
+					    s->file);
+				else
+					segment_err(&f, s->file, &fe);
+				report(arg, "missing", &f);
+				found++;
+				continue;
+			}
+		}
+		if (size != s->bytes || strcmp(sha, s->sha256) != 0) {
 			cam_errf(&f, CAM_NO, "%s: altered: %llu bytes, "
 			    "SHA-256 %s; the manifest says %llu bytes, %s",
 			    s->file, (unsigned long long)size, sha,
@@ -922,15 +989,24 @@ cam_store_verify_since(const char *root, const char *camera, time_t since,
 	unlisted.report = report;
 	unlisted.arg = arg;
 	unlisted.found = 0;
+	unlisted.src = src;
+	unlisted.newest = "";
 	memset(&unlisted.listed, 0, sizeof(unlisted.listed));
-	for (size_t i = 0; i < segs.n; i++)
+	for (size_t i = 0; i < segs.n; i++) {
 		cam_strmap_put(&unlisted.listed, segs.v[i].file, i);
-	int walked = nftw(camdir, unlisted_cb, 16, FTW_PHYS);
+		if (strcmp(base_name(segs.v[i].file),
+		    base_name(unlisted.newest)) > 0)
+			unlisted.newest = segs.v[i].file;
+	}
+	int walked = src != NULL ? src->walk(src->arg, camera,
+	    unlisted_src_cb, NULL, e) : nftw(camdir, unlisted_cb, 16,
+	    FTW_PHYS);
 	cam_strmap_free(&unlisted.listed);
+	unlisted.src = NULL;
 	if (walked == -1) {
 		unlisted.segs = NULL;
 		cam_segments_free(&segs);
-		return cam_err_sys(e, "%s", camdir);
+		return src != NULL ? -1 : cam_err_sys(e, "%s", camdir);
 	}
 	found += unlisted.found;
 	unlisted.segs = NULL;	/* nftw's context does not outlive the walk */

@@ -125,6 +125,9 @@ struct cam_prune_result {
 	uint64_t deleted, deleted_bytes;
 	uint64_t by_age, by_capacity;
 	uint64_t held;			/* due for deletion but held */
+	/* With replication.keep_until_replicated: due for deletion but not
+	 * yet replicated and checked (never deleted, over capacity too). */
+	uint64_t waiting, waiting_bytes;
 	time_t oldest_deleted, newest_deleted;
 	int still_over;			/* capacity limit still exceeded */
 	/* With replication.keep_until_replicated: due for deletion but not
@@ -164,5 +167,31 @@ int cam_store_verify(const char *root, const char *camera,
 int cam_store_verify_since(const char *root, const char *camera, time_t since,
     cam_store_report report, void *arg, uint64_t *checked,
     struct cam_err *e);
+
+/*
+ * Where the segments' bytes come from when they are not the files under
+ * root (camaudit --store: root holds the manifests rebuilt from the
+ * store, the segments are its objects).  hash: the SHA-256 and size of
+ * the bytes of file (relative to the storage root), 0, 1 if there is no
+ * such file, -1 (CAM_ENV: the check cannot go on).  walk: every file
+ * there is of camera, fn(fnarg, FILE) each.  pending (may be NULL): a
+ * file no manifest record lists but whose name (without directories:
+ * CAMERA-START) sorts after every one listed (recorded after the last
+ * copy of the manifest) goes there instead of being a finding.
+ */
+struct cam_store_source {
+	int (*hash)(void *arg, const char *file, char sha[65],
+	    uint64_t *size, struct cam_err *e);
+	int (*walk)(void *arg, const char *camera,
+	    int (*fn)(void *fnarg, const char *file), void *fnarg,
+	    struct cam_err *e);
+	void (*pending)(void *arg, const char *file);
+	void *arg;
+};
+/* cam_store_verify_since with the segments read from src (NULL: the
+ * files under root). */
+int cam_store_verify_from(const char *root, const char *camera, time_t since,
+    const struct cam_store_source *src, cam_store_report report, void *arg,
+    uint64_t *checked, struct cam_err *e);
 
 #endif
