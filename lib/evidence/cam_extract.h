@@ -23,6 +23,7 @@
 
 #include "base/cam_crypto.h"
 #include "base/cam_err.h"
+#include "base/cam_s3.h"
 #include "base/cam_util.h"
 #include "evidence/cam_archive.h"
 #include "evidence/cam_request.h"
@@ -62,7 +63,11 @@ struct cam_extract_clip {
 	struct cam_media_cut cut;	/* codec, duration, nused, ngaps */
 	char member[64];		/* "clips/CAMERA.mp4" */
 	char sha256[65];
-	uint64_t hold;			/* the hold placed on its window */
+	uint64_t hold;			/* the hold placed on its window (0:
+					 * none, the camera is another host's) */
+	const char *host;		/* the host that records it */
+	int remote;			/* not this host: its footage comes
+					 * from the store (replication:) */
 };
 
 /*
@@ -93,6 +98,8 @@ struct cam_extract {
 	uint64_t segbase;		/* their segments */
 	const struct cam_extract_clip *cutting;	/* the clip being cut */
 	int lockfd;
+	struct cam_s3 *s3;		/* the store, once a camera needs it */
+	char *tmpdir;			/* other hosts' footage, fetched */
 };
 
 /*
@@ -104,5 +111,26 @@ struct cam_extract {
 int cam_extract_run(struct cam_extract *x, struct cam_site *site,
     const struct cam_extract_opts *o, struct cam_err *e);
 void cam_extract_free(struct cam_extract *x);
+
+/*
+ * Another host's camera (cam_extract_remote.c, for cam_extract.c):
+ * its manifest rebuilt from the store under x->tmpdir, its chain and
+ * seals checked against the site's trust, and whether the store has
+ * the whole window; *root gets the directory to read it from as a
+ * storage root (x->tmpdir/HOST).  Then, once the window's segments are
+ * picked, each fetched there and checked against the manifest.  A
+ * refusal sets x->refusal ("not-replicated", "store-altered"); a store
+ * that cannot be reached is CAM_ENV without one.
+ */
+int cam_extract_remote_manifest(struct cam_extract *x,
+    struct cam_extract_clip *c, char *root, size_t rootlen,
+    struct cam_err *e);
+int cam_extract_remote_fetch(struct cam_extract *x,
+    struct cam_extract_clip *c, struct cam_err *e);
+void cam_extract_remote_free(struct cam_extract *x);
+
+/* ,"hosts":[...] the hosts of the clips' footage, each once, in the
+ * order of the request's cameras: appended to an object being built. */
+void cam_extract_hosts(const struct cam_extract *x, struct cam_buf *b);
 
 #endif
