@@ -25,13 +25,13 @@ STATEDIR ?= /var/lib/camkit
 SYSCONFDIR ?= /etc
 
 PKGS := libavformat libavcodec libavutil yaml-0.1 libgit2 libcrypto libarchive \
-	libcurl
+	libcurl libxml-2.0
 # Debian packages needed to build and test (see `make deps`).
 DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	libavutil-dev libyaml-dev libgit2-dev libssl-dev libarchive-dev \
 	libcivetweb-dev libpam0g-dev curl nodejs gettext locales \
 	libcurl4-openssl-dev libcairo2-dev libpango1.0-dev python3-aiosmtpd \
-	poppler-utils fonts-dejavu-core \
+	poppler-utils fonts-dejavu-core libxml2-dev \
 	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
 	chromium chromium-driver python3-selenium curl passwd sudo \
 	softhsm2 libengine-pkcs11-openssl opensc \
