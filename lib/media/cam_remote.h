@@ -71,4 +71,31 @@ int cam_remote_journal_fetch(struct cam_s3 *s, const char *bucket,
     const char *prefix, const char *host, const char *name,
     const char *path, uint64_t *last, struct cam_err *e);
 
+/*
+ * Added for camaudit --store and requests across hosts
+ * (lib/media/cam_remote_read.c).
+ */
+/* Free a list from cam_remote_hosts or cam_remote_journals. */
+void cam_remote_list_free(char **v, size_t n);
+/* Every footage object of camera of host: fn gets FILE (relative to the
+ * storage root, as a manifest names it) and its size, in key order;
+ * fn returning non-zero stops the walk with that value. */
+typedef int (*cam_remote_footage_fn)(void *arg, const char *file,
+    uint64_t size);
+int cam_remote_footage(struct cam_s3 *s, const char *bucket,
+    const char *prefix, const char *host, const char *camera,
+    cam_remote_footage_fn fn, void *arg, struct cam_err *e);
+/* The SHA-256 and size of the bytes of host's footage object FILE, as
+ * the store sends them (never its metadata): GET into the scratch file
+ * tmp, hashed, removed.  0, 1 if there is no such object, -1. */
+int cam_remote_footage_hash(struct cam_s3 *s, const char *bucket,
+    const char *prefix, const char *host, const char *file,
+    const char *tmp, char sha[65], uint64_t *size, struct cam_err *e);
+/* A connection to the store of cfg's replication: section with the
+ * credential in the file credfile (the format of private/credentials:
+ * username= the access key id, password= the secret), e.g. the
+ * centre's read-only key. */
+int cam_remote_open_with(struct cam_s3 **s, const struct cam_config *cfg,
+    const char *credfile, struct cam_err *e);
+
 #endif
