@@ -123,9 +123,10 @@ find_clip(struct cam_extract *x, struct cam_extract_clip *c,
 	char a[64], b[64], remote[PATH_MAX];
 	const char *root = cfg->root;
 
-	c->host = cam != NULL ? cam_camera_host(cfg, cam) : x->o->host;
-	c->remote = c->host != NULL && x->o->host != NULL &&
-	    strcmp(c->host, x->o->host) != 0;
+	c->host = cam != NULL ? cam_camera_host(cfg, cam) : NULL;
+	if (c->host == NULL)	/* no host: named: this one */
+		c->host = x->o->host != NULL ? x->o->host : "";
+	c->remote = x->o->host != NULL && strcmp(c->host, x->o->host) != 0;
 	if (c->remote) {
 		if (cam_extract_remote_manifest(x, c, remote, sizeof(remote),
 		    e) == -1)

@@ -129,6 +129,26 @@ int cam_extract_remote_fetch(struct cam_extract *x,
     struct cam_extract_clip *c, struct cam_err *e);
 void cam_extract_remote_free(struct cam_extract *x);
 
+/*
+ * The manifest of camera on host as the store s3 (cfg's replication:)
+ * has it, rebuilt under tmpdir (a private directory) as a storage root
+ * whose path goes to root: root/CAMERA/manifest, the current volume,
+ * and root/CAMERA/manifest.YYYY-MM, the closed ones; its chain and
+ * every seal checked against trust, its last record a seal.  *last gets
+ * the SEQ of its last record (0: the store has none of it, nothing
+ * made), *newest that record's TIME.  0, or -1 with CAM_NO when the
+ * store's copy is incomplete or does not verify, CAM_ENV when the
+ * store cannot be read.  Also camaudit verify's, for the sources of a
+ * clip that another host recorded.
+ */
+struct cam_trust;
+int cam_extract_store_manifest(struct cam_s3 *s3, const struct cam_config *cfg,
+    const struct cam_trust *trust, const char *tmpdir, const char *host,
+    const char *camera, char *root, size_t rootlen, time_t *newest,
+    uint64_t *last, struct cam_err *e);
+/* Remove the directory tree dir (a private temporary one). */
+void cam_extract_rm_tree(const char *dir);
+
 /* ,"hosts":[...] the hosts of the clips' footage, each once, in the
  * order of the request's cameras: appended to an object being built. */
 void cam_extract_hosts(const struct cam_extract *x, struct cam_buf *b);

@@ -196,73 +196,87 @@ end:
 }
 
 int
+cam_extract_store_manifest(struct cam_s3 *s3, const struct cam_config *cfg,
+    const struct cam_trust *trust, const char *tmpdir, const char *host,
+    const char *camera, char *root, size_t rootlen, time_t *newest,
+    uint64_t *last, struct cam_err *e)
+{
+	const struct cam_replication *rp = &cfg->repl;
+	struct cam_seal_report rep;
+	char rebuilt[PATH_MAX], dir[PATH_MAX], manifest[PATH_MAX];
+	char name[PATH_MAX];
+
+	*newest = 0;
+	*last = 0;
+	if (cam_path(rebuilt, sizeof(rebuilt), e, "%s/%s.%s.journal",
+	    tmpdir, host, camera) == -1 ||
+	    cam_path(root, rootlen, e, "%s/%s", tmpdir, host) == -1 ||
+	    cam_path(dir, sizeof(dir), e, "%s/%s", root, camera) == -1 ||
+	    cam_path(manifest, sizeof(manifest), e, "%s/manifest",
+	    dir) == -1 ||
+	    cam_path(name, sizeof(name), e, "%s/manifest", camera) == -1)
+		return -1;
+	if (cam_remote_journal_fetch(s3, rp->bucket[CAM_REPL_JOURNALS],
+	    rp->prefix != NULL ? rp->prefix : "", host, name, rebuilt, last,
+	    e) == -1) {
+		if (e->code == CAM_NO)
+			cam_err_wrap(e, e, "camera %s on host %s: its manifest "
+			    "in the store", camera, host);
+		return -1;
+	}
+	if (*last == 0)
+		return 0;
+	if (cam_mkdir_p(dir, 0700, e) == -1 ||
+	    split_volumes(rebuilt, dir, camera, newest, e) == -1)
+		return -1;
+	memset(&rep, 0, sizeof(rep));
+	if (cam_seal_verify(manifest, name, trust, NULL, cfg->timezone, &rep,
+	    e) == -1) {
+		if (e->code == CAM_NO)
+			cam_err_wrap(e, e, "camera %s on host %s: its manifest "
+			    "in the store does not verify", camera, host);
+		return -1;
+	}
+	/* The chunks end with seals: the last record is one, and vouches
+	 * for every one before it. */
+	if (rep.seals == 0 || rep.sealed + 1 < *last)
+		return cam_errf(e, CAM_NO, "camera %s on host %s: its manifest "
+		    "in the store ends at record %" PRIu64 ", sealed only up "
+		    "to %" PRIu64, camera, host, *last, rep.sealed);
+	return 0;
+}
+
+int
 cam_extract_remote_manifest(struct cam_extract *x, struct cam_extract_clip *c,
     char *root, size_t rootlen, struct cam_err *e)
 {
 	const struct cam_config *cfg = &x->site->cfg;
-	const struct cam_replication *rp = &cfg->repl;
-	struct cam_seal_report rep;
 	struct cam_trust *trust = NULL;
-	char rebuilt[PATH_MAX], dir[PATH_MAX], manifest[PATH_MAX];
-	char name[PATH_MAX], when[64], upto[64];
+	char when[64], upto[64];
 	uint64_t last = 0;
 	time_t newest;
 	int rc;
 
 	if (store_open(x, c, e) == -1)
 		return -1;
-	if (cam_path(rebuilt, sizeof(rebuilt), e, "%s/%s.%s.journal",
-	    x->tmpdir, c->host, c->camera) == -1 ||
-	    cam_path(root, rootlen, e, "%s/%s", x->tmpdir, c->host) == -1 ||
-	    cam_path(dir, sizeof(dir), e, "%s/%s", root, c->camera) == -1 ||
-	    cam_path(manifest, sizeof(manifest), e, "%s/manifest",
-	    dir) == -1 ||
-	    cam_path(name, sizeof(name), e, "%s/manifest", c->camera) == -1)
-		return -1;
-	if (cam_remote_journal_fetch(x->s3, rp->bucket[CAM_REPL_JOURNALS],
-	    rp->prefix != NULL ? rp->prefix : "", c->host, name, rebuilt,
-	    &last, e) == -1) {
-		if (e->code == CAM_NO) {
-			cam_err_wrap(e, e, "camera %s on host %s: its manifest "
-			    "in the store", c->camera, c->host);
-			return refuse(x, "store-altered");
-		}
-		return -1;
-	}
-	cam_time_format_human(x->req.to, cfg->timezone, when, sizeof(when));
-	if (last == 0) {
-		cam_errf(e, CAM_NO, "camera %s on host %s: the store has none "
-		    "of its footage yet (no sealed chunk of %s); try again "
-		    "after the next replication", c->camera, c->host, name);
-		return refuse(x, "not-replicated");
-	}
-	if (cam_mkdir_p(dir, 0700, e) == -1 ||
-	    split_volumes(rebuilt, dir, c->camera, &newest, e) == -1)
-		return e->code == CAM_NO ? refuse(x, "store-altered") : -1;
 	if (cam_site_trust(x->site, &trust, e) == -1)
 		return -1;
-	memset(&rep, 0, sizeof(rep));
-	rc = cam_seal_verify(manifest, name, trust, NULL, cfg->timezone, &rep,
-	    e);
+	rc = cam_extract_store_manifest(x->s3, cfg, trust, x->tmpdir, c->host,
+	    c->camera, root, rootlen, &newest, &last, e);
 	cam_trust_free(&trust);
-	if (rc == -1) {
-		if (e->code != CAM_NO)
-			return -1;
-		cam_err_wrap(e, e, "camera %s on host %s: its manifest in the "
-		    "store does not verify", c->camera, c->host);
-		return refuse(x, "store-altered");
-	}
-	/* The chunks end with seals: the last record is one, and vouches
-	 * for every one before it. */
-	if (rep.seals == 0 || rep.sealed + 1 < last) {
-		cam_errf(e, CAM_NO, "camera %s on host %s: its manifest in the "
-		    "store ends at record %" PRIu64 ", sealed only up to %"
-		    PRIu64, c->camera, c->host, last, rep.sealed);
-		return refuse(x, "store-altered");
+	if (rc == -1)
+		return e->code == CAM_NO ? refuse(x, "store-altered") : -1;
+	if (last == 0) {
+		cam_errf(e, CAM_NO, "camera %s on host %s: the store has none "
+		    "of its footage yet (no sealed chunk of its manifest); try "
+		    "again after the next replication", c->camera, c->host);
+		return refuse(x, "not-replicated");
 	}
 	if (newest < x->req.to) {
 		cam_time_format_human(newest, cfg->timezone, upto,
 		    sizeof(upto));
+		cam_time_format_human(x->req.to, cfg->timezone, when,
+		    sizeof(when));
 		cam_errf(e, CAM_NO, "camera %s on host %s: the store has its "
 		    "footage only up to %s, the request's window ends at %s; "
 		    "try again after the next replication", c->camera,
@@ -342,10 +356,16 @@ rm_cb(const char *path, const struct stat *st, int type, struct FTW *f)
 }
 
 void
+cam_extract_rm_tree(const char *dir)
+{
+	nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void
 cam_extract_remote_free(struct cam_extract *x)
 {
 	if (x->tmpdir != NULL)
-		nftw(x->tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+		cam_extract_rm_tree(x->tmpdir);
 	free(x->tmpdir);
 	x->tmpdir = NULL;
 	cam_s3_close(&x->s3);
