@@ -171,7 +171,7 @@ expect_success 'camaudit verifies the archive; the use is journaled and audited 
 	has "^ok	sources	clips/cam1.mp4: [0-9]* segments listed in the manifest of cam1 \(chain valid\)" out &&
 	has "^ok	sources	clips/cam2.mp4: [0-9]* segments listed in the manifest of cam2 on host rec2 in the store \(chain and seals valid\)" out &&
 	cut -f6 rec1.disk/extractions.journal | jq -e "select(.id == \"R1\") | .hosts == [\"rec1\", \"rec2\"]" >/dev/null &&
-	cut -f6 rec1.disk/audit.journal | jq -s -e "map(select(.object == \"R1\" and .outcome == \"granted\" and .hosts == [\"rec1\", \"rec2\"])) | length == 1" >/dev/null &&
+	cut -f6 rec1.disk/audit.journal | jq -s -e "map(select(.object == \"R1\" and .outcome == \"granted\" and .detail.hosts == [\"rec1\", \"rec2\"])) | length == 1" >/dev/null &&
 	must_fail 1 on rec1 camextract -C site run R1.yaml -o again.tar 2>err &&
 	has "refused \(replay\)" err
 '
