@@ -331,12 +331,12 @@ cam_extract_remote_fetch(struct cam_extract *x, struct cam_extract_clip *c,
 		}
 		if (strcmp(sha, s->sha256) != 0 || size != s->bytes) {
 			cam_errf(e, CAM_NO, "camera %s on host %s: segment %s "
-			    "in the store (s3://%s/%s%s%s) is %" PRIu64
+			    "in the store (s3://%s/%s, version %s) is %" PRIu64
 			    " bytes, SHA-256 %s; its manifest says %" PRIu64
 			    " bytes, %s: altered, refused", c->camera, c->host,
 			    s->file, bucket, cam_buf_str(&key),
-			    obj.version[0] != '\0' ? ", version " : "",
-			    obj.version, size, sha, s->bytes, s->sha256);
+			    obj.version[0] != '\0' ? obj.version : "null",
+			    size, sha, s->bytes, s->sha256);
 			cam_buf_free(&key);
 			return refuse(x, "store-altered");
 		}
