@@ -34,7 +34,7 @@ DEBS = build-essential pkg-config libavformat-dev libavcodec-dev \
 	poppler-utils fonts-dejavu-core libxml2-dev \
 	git openssl mandoc groff-base tzdata jq valgrind gdb faketime mkvtoolnix \
 	chromium chromium-driver python3-selenium curl passwd sudo \
-	softhsm2 libengine-pkcs11-openssl opensc \
+	softhsm2 libengine-pkcs11-openssl opensc s3cmd \
 	$(RTSPD_DEBS) \
 	$(RTSPD_TEST_DEBS)
 

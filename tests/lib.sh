@@ -535,3 +535,113 @@ flip() {
 	printf "\\$(printf %o $(( (b + 1) % 256 )))" |
 	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
+
+# ---- an S3 service on loopback (tests/s3d.py) ----
+
+# s3d_start NAME [PORT [OPTION...]]: the S3 service of tests/s3d.py on
+# 127.0.0.1, keeping its objects under $T/NAME.s3d (its layout is in
+# the header of tests/s3d.py), on a free port or PORT (the one it had,
+# to start it again after s3d_stop: the objects are still there); waits
+# until it listens.  OPTIONs go to s3d.py (--max-keys N, --fail-puts N,
+# --latency-ms N, --require-md5).  Exports S3_ENDPOINT
+# (http://127.0.0.1:PORT), S3_PORT, S3_REGION, S3_ACCESS, S3_SECRET and
+# S3_DIR; a line per request ("s3d: METHOD PATH STATUS") is appended
+# to $T/NAME.s3d.log.
+s3d_start() {
+	local name=$1 port=${2:-0} i=0 &&
+	shift &&
+	if [ $# -gt 0 ]; then shift; fi &&
+	S3_ACCESS=camkit-test-key &&
+	S3_SECRET='tEst/Secret+Key0123456789abcdefghijklmnop' &&
+	S3_REGION=us-east-1 &&
+	S3_DIR=$T/$name.s3d &&
+	rm -f "$T/$name.s3d.ready" &&
+	{ /usr/bin/python3 "$CAMKIT_TOP/tests/s3d.py" --dir "$S3_DIR" \
+	    --port "$port" --access "$S3_ACCESS" --secret "$S3_SECRET" \
+	    --region "$S3_REGION" --ready-file "$T/$name.s3d.ready" \
+	    --pidfile "$T/$name.s3d.pid" "$@" 2>>"$T/$name.s3d.log" & } &&
+	until [ -s "$T/$name.s3d.ready" ]; do
+		i=$((i + 1)) &&
+		if [ "$i" -gt 100 ]; then
+			echo "s3d $name did not start:" >&2 &&
+			cat "$T/$name.s3d.log" >&2 &&
+			return 1
+		fi &&
+		sleep 0.1 || return 1
+	done &&
+	S3_PORT=$(cat "$T/$name.s3d.ready") &&
+	S3_ENDPOINT=http://127.0.0.1:$S3_PORT &&
+	export S3_ENDPOINT S3_PORT S3_REGION S3_ACCESS S3_SECRET S3_DIR
+}
+
+# s3d_stop NAME: stop it (SIGTERM), waiting up to 5 s; nothing to do if
+# it has stopped already.  Its objects stay in $T/NAME.s3d.
+s3d_stop() {
+	local pid i=0 &&
+	pid=$(cat "$T/$1.s3d.pid" 2>/dev/null) || return 0
+	if kill -TERM "$pid" 2>/dev/null; then
+		while kill -0 "$pid" 2>/dev/null; do
+			i=$((i + 1)) &&
+			if [ "$i" -gt 50 ]; then
+				echo "s3d $1 (pid $pid) did not stop" >&2 &&
+				return 1
+			fi &&
+			sleep 0.1 || return 1
+		done
+	fi &&
+	rm -f "$T/$1.s3d.pid"
+}
+
+# s3d_curl [--sha256 HEX] CURL_ARGS... PATH: curl(1) as an S3 client of
+# the service s3d_start started last (curl's own SigV4 signing,
+# --aws-sigv4), on $S3_ENDPOINT/PATH, PATH being path-style
+# BUCKET/KEY[?QUERY], already percent-encoded.  The body's SHA-256 is
+# declared as HEX (x-amz-content-sha256), by default UNSIGNED-PAYLOAD.
+# curl's status is its own: add --fail to make an S3 error fail.
+s3d_curl() {
+	local sha=UNSIGNED-PAYLOAD path &&
+	if [ "$1" = --sha256 ]; then sha=$2 && shift 2; fi &&
+	path=${!#} &&
+	curl -sS --aws-sigv4 "aws:amz:$S3_REGION:s3" \
+	    --user "$S3_ACCESS:$S3_SECRET" -H "x-amz-content-sha256: $sha" \
+	    "${@:1:$#-1}" "$S3_ENDPOINT/$path"
+}
+
+# s3d_bucket NAME [lock]: create bucket NAME, with versioning and Object
+# Lock if asked.
+s3d_bucket() {
+	if [ "${2:-}" = lock ]; then
+		s3d_curl --fail -X PUT -H "x-amz-bucket-object-lock-enabled: true" "$1" >/dev/null
+	else
+		s3d_curl --fail -X PUT "$1" >/dev/null
+	fi
+}
+
+# s3d_credential SITE NAME: the service's access key and secret as the
+# credential NAME of SITE (private/credentials/NAME, username= the
+# access key, password= the secret), for replication.credential.
+s3d_credential() {
+	mkdir -p "$1/private/credentials" &&
+	chmod 700 "$1/private" "$1/private/credentials" &&
+	printf 'username=%s\npassword=%s\n' "$S3_ACCESS" "$S3_SECRET" \
+	    >"$1/private/credentials/$2" &&
+	chmod 600 "$1/private/credentials/$2"
+}
+
+# s3d_body BUCKET KEY [VERSION]: the file holding the body of KEY's
+# newest version (or of VERSION) in the store, for a test that alters
+# or removes it by hand, as an administrator of the store's disks
+# could; fails if there is none.
+s3d_body() {
+	local v=${3:-} &&
+	if [ -z "$v" ]; then v=$(cat "$S3_DIR/$1/$2/@current") || return 1; fi &&
+	test -f "$S3_DIR/$1/$2/@$v" &&
+	echo "$S3_DIR/$1/$2/@$v"
+}
+
+# s3d_requests NAME METHOD PATH_RE [STATUS]: how many METHOD requests
+# for a path matching the regular expression PATH_RE (anchored at the
+# start, after the '/') service NAME answered with STATUS (default 200).
+s3d_requests() {
+	grep -E "^s3d: $2 /$3 ${4:-200}( |\$)" "$T/$1.s3d.log" | wc -l
+}
