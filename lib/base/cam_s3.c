@@ -9,7 +9,6 @@
  * empty.  x-amz-content-sha256 is always given (the body's hash, or the
  * empty string's), so the payload is signed and the service checks it.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -127,7 +126,11 @@ uri_encode(struct cam_buf *b, const char *s, int slash)
 	static const char hex[] = "0123456789ABCDEF";
 
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' ||
+		/* ASCII alone: isalnum() in an 8-bit locale (vi_VN.TCVN)
+		 * would take bytes of UTF-8 for letters. */
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_' ||
 		    *p == '~' || (slash && *p == '/')) {
 			char ch = (char)*p;
 			cam_buf_add(b, &ch, 1);
@@ -515,6 +518,14 @@ put(struct cam_s3 *s, struct req *r, const struct cam_s3_put *p,
 		rc = cam_errf(e, CAM_NO, "%s at %s: the store answered 404 "
 		    "NoSuchBucket", cam_buf_str(&w), s->endpoint);
 		cam_buf_free(&w);
+	}
+	if (rc == 0 && out != NULL) {
+		/* The answer's Content-Length is its own (0), not the
+		 * object's: the object is the body sent, whose SHA-256 the
+		 * store checked. */
+		out->size = r->len;
+		copy_value(out->sha256, sizeof(out->sha256), p->sha256,
+		    strlen(p->sha256));
 	}
 	return rc;
 }
