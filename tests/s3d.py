@@ -22,9 +22,10 @@ Fault injection and limits:
   --latency-ms N   every request waits N ms before its answer
   --fail-puts N    the first N PutObject requests are answered 503
                    SlowDown (their body read and thrown away)
-  --require-md5    as AWS: an upload carrying Object Lock headers, and a
-                   PUT ?retention or ?legal-hold, must carry Content-MD5
-                   (a Content-MD5 given is always checked)
+  --require-md5    as AWS: an upload carrying Object Lock headers must
+                   carry Content-MD5 or x-amz-checksum-sha256, a PUT
+                   ?retention or ?legal-hold Content-MD5 (either header,
+                   when given, is always checked: 400 BadDigest)
 
 What is checked, as AWS does:
   - Authorization: AWS4-HMAC-SHA256 Credential=AK/DATE/REGION/s3/
@@ -533,6 +534,13 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self.parse_target()
             self.check_auth(body)
+            cks = self.headers.get('x-amz-checksum-sha256')
+            if cks is not None:
+                if base64.b64encode(hashlib.sha256(body).digest()).decode() \
+                        != cks.strip():
+                    raise S3Error(400, 'BadDigest',
+                                  'The SHA256 you specified did not match '
+                                  'the calculated checksum.')
             md5 = self.headers.get('Content-MD5')
             if md5 is not None:
                 if base64.b64encode(hashlib.md5(body).digest()).decode() \
@@ -699,10 +707,12 @@ class Handler(BaseHTTPRequestHandler):
         if not b.get('lock'):
             raise S3Error(400, 'InvalidRequest',
                           'Bucket is missing Object Lock Configuration')
-        if self.server.cfg.require_md5 and not h.get('Content-MD5'):
+        if self.server.cfg.require_md5 and not h.get('Content-MD5') and \
+                not h.get('x-amz-checksum-sha256'):
             raise S3Error(400, 'InvalidRequest',
-                          'Content-MD5 HTTP header is required for Put '
-                          'Object requests with Object Lock parameters')
+                          'Content-MD5 OR x-amz-checksum- HTTP header is '
+                          'required for Put Object requests with Object '
+                          'Lock parameters')
         if bool(mode) != bool(until):
             raise S3Error(400, 'InvalidArgument',
                           'x-amz-object-lock-retain-until-date and '

@@ -265,5 +265,29 @@ expect_success 'the service down: a client cannot connect; back on its port, it 
 	s3d_curl --fail -I plain >out
 '
 
+expect_success 'with --require-md5, as AWS: a locked upload needs Content-MD5 or x-amz-checksum-sha256' '
+	s3d_stop store &&
+	s3d_start store "$S3_PORT" --require-md5 &&
+	until=$(date -u -d "+1 day" +%Y-%m-%dT%H:%M:%SZ) &&
+	s3d_curl -T small.txt -H "x-amz-object-lock-mode: COMPLIANCE" \
+	    -H "x-amz-object-lock-retain-until-date: $until" locked/md5 >out &&
+	has "<Code>InvalidRequest</Code>" out &&
+	test ! -e "$S3_DIR/locked/md5" &&
+	b64=$(openssl dgst -sha256 -binary small.txt | base64) &&
+	s3d_curl -T big.bin -H "x-amz-checksum-sha256: $b64" \
+	    -H "x-amz-object-lock-mode: COMPLIANCE" \
+	    -H "x-amz-object-lock-retain-until-date: $until" locked/md5 >out &&
+	has "<Code>BadDigest</Code>" out &&
+	test ! -e "$S3_DIR/locked/md5" &&
+	s3d_curl --fail -T small.txt -H "x-amz-checksum-sha256: $b64" \
+	    -H "x-amz-object-lock-mode: COMPLIANCE" \
+	    -H "x-amz-object-lock-retain-until-date: $until" locked/md5 >out &&
+	md5=$(openssl dgst -md5 -binary small.txt | base64) &&
+	s3d_curl --fail -T small.txt -H "Content-MD5: $md5" \
+	    -H "x-amz-object-lock-legal-hold: ON" locked/md5b >out &&
+	cmp small.txt "$(s3d_body locked md5)" &&
+	cmp small.txt "$(s3d_body locked md5b)"
+'
+
 s3d_stop store
 done_testing
