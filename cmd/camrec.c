@@ -25,7 +25,9 @@
 #include "base/cam_util.h"
 #include "cli/cam_cli.h"
 #include "cli/cam_cli_meter.h"
+#include "evidence/cam_replicate.h"
 #include "media/cam_rec.h"
+#include "media/cam_remote.h"
 #include "media/cam_store.h"
 #include "site/cam_site.h"
 
@@ -46,6 +48,7 @@ usage(FILE *f)
 "              --reason text\n"
 "       camrec [-C dir] [-v] hold list [--all] [--json]\n"
 "       camrec [-C dir] [-v] hold release id [--reason text]\n"
+"       camrec [-C dir] [-v] replicate [--once] [--dry-run] [--json]\n"
 "       camrec -h | --help | --version\n");
 }
 
@@ -326,6 +329,7 @@ audit_prune(const struct cam_prune_result *res, const char *oldest,
 	cam_json_add_uint(&d, "by_age", res->by_age);
 	cam_json_add_uint(&d, "by_capacity", res->by_capacity);
 	cam_json_add_uint(&d, "held", res->held);
+	cam_json_add_uint(&d, "waiting", res->waiting);
 	if (res->deleted) {
 		cam_json_add_str(&d, "oldest", oldest);
 		cam_json_add_str(&d, "newest", newest);
@@ -346,6 +350,8 @@ print_prune(const struct prune_out *out, const struct cam_prune_result *res,
 		printf("{\"dry_run\": %s, \"deleted\": [%s%s], "
 		    "\"count\": %llu, \"bytes\": %llu, \"by_age\": %llu, "
 		    "\"by_capacity\": %llu, \"held\": %llu, "
+		    "\"waiting_replication\": %llu, "
+		    "\"waiting_bytes\": %llu, "
 		    "\"still_over\": %s}\n", dry ? "true" : "false",
 		    cam_buf_str(&out->b), out->n ? "\n" : "",
 		    (unsigned long long)res->deleted,
@@ -353,6 +359,8 @@ print_prune(const struct prune_out *out, const struct cam_prune_result *res,
 		    (unsigned long long)res->by_age,
 		    (unsigned long long)res->by_capacity,
 		    (unsigned long long)res->held,
+		    (unsigned long long)res->waiting,
+		    (unsigned long long)res->waiting_bytes,
 		    res->still_over ? "true" : "false");
 	} else {
 		char size[CAM_SIZE_LEN];
@@ -367,6 +375,11 @@ print_prune(const struct prune_out *out, const struct cam_prune_result *res,
 		    (unsigned long long)res->by_capacity,
 		    (unsigned long long)res->held,
 		    res->deleted ? a : "-", res->deleted ? b : "-");
+		if (res->waiting > 0) {
+			cam_fmt_size(size, sizeof(size), res->waiting_bytes);
+			printf("waiting for replication\t%llu segments\t%s\n",
+			    (unsigned long long)res->waiting, size);
+		}
 	}
 }
 
@@ -426,9 +439,19 @@ cmd_prune(int argc, char **argv)
 	if (!dry)
 		audit_prune(&res, a, b);
 	print_prune(&out, &res, dry, a, b);
+	if (res.waiting > 0)
+		cam_cli_msg("%llu segments due for deletion are kept until "
+		    "they are replicated (replication: keep_until_replicated)",
+		    (unsigned long long)res.waiting);
 	if (res.still_over) {
-		cam_cli_msg("%s is still over its capacity limit (held "
-		    "footage, or files camkit did not write)", s.cfg.root);
+		if (res.waiting > 0)
+			cam_cli_msg("%s is still over its capacity limit: "
+			    "footage waits for replication (camrec "
+			    "replicate)", s.cfg.root);
+		else
+			cam_cli_msg("%s is still over its capacity limit (held "
+			    "footage, or files camkit did not write)",
+			    s.cfg.root);
 		rc = CAM_NO;
 	}
 end:
@@ -778,6 +801,168 @@ end:
 	return rc;
 }
 
+/* ---- replicate ---- */
+
+struct repl_out {
+	struct cam_buf b;
+	int json;
+	int n;
+};
+
+static const char *const repl_state[] = {
+	[CAM_REPL_SENT] = "sent",
+	[CAM_REPL_PRESENT] = "present",
+	[CAM_REPL_WOULD] = "would send",
+	[CAM_REPL_HOLD_ON] = "legal hold on",
+	[CAM_REPL_HOLD_OFF] = "legal hold off",
+	[CAM_REPL_GONE] = "gone",
+	[CAM_REPL_REFUSED] = "refused",
+};
+
+static void
+repl_line(void *arg, const struct cam_repl_item *it)
+{
+	struct repl_out *o = arg;
+
+	if (o->json) {
+		cam_buf_adds(&o->b, o->n++ ? ",\n  " : "\n  ");
+		cam_buf_addf(&o->b, "{\"state\": \"%s\", \"kind\": \"%s\", "
+		    "\"what\": ", repl_state[it->state],
+		    cam_repl_kinds[it->kind]);
+		cam_json_str(&o->b, it->what);
+		cam_buf_adds(&o->b, ", \"bucket\": ");
+		cam_json_str(&o->b, it->bucket);
+		cam_buf_adds(&o->b, ", \"key\": ");
+		cam_json_str(&o->b, it->key);
+		cam_buf_adds(&o->b, ", \"version\": ");
+		cam_json_str(&o->b, it->version);
+		cam_buf_addf(&o->b, ", \"bytes\": %llu",
+		    (unsigned long long)it->bytes);
+		if (it->err != NULL) {
+			cam_buf_adds(&o->b, ", \"error\": ");
+			cam_json_str(&o->b, it->err->msg);
+		}
+		cam_buf_adds(&o->b, "}");
+	} else {
+		printf("%s\t%s\t%s\t%s\n", repl_state[it->state],
+		    cam_repl_kinds[it->kind], it->key, it->what);
+		fflush(stdout);
+	}
+	/* A refusal or a missing archive is said at once, in words. */
+	if (it->err != NULL)
+		cam_cli_msg("%s", it->err->text);
+}
+
+static int
+cmd_replicate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_replicate_opts ro;
+	struct cam_replicate_result res;
+	struct repl_out out;
+	struct cam_s3 *s3 = NULL;
+	struct cam_site s;
+	struct cam_err e;
+	char host[256], size[CAM_SIZE_LEN];
+	int c, k, rc = 0;
+	uint64_t bytes = 0, sent = 0, present = 0;
+
+	memset(&out, 0, sizeof(out));
+	memset(&ro, 0, sizeof(ro));
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'o': break;	/* one run is all there is */
+		case 'n': ro.dry_run = 1; break;
+		case 'j': out.json = 1; break;
+		default: return cam_cli_usage_error("replicate: bad option");
+		}
+	if (optind != argc)
+		return cam_cli_usage_error("replicate: unexpected argument "
+		    "\"%s\"", argv[optind]);
+	cam_err_clear(&e);
+	if ((rc = open_site(&s, CAM_ACT_RECORD)) != 0)
+		return rc;
+	cam_cli_host(host, sizeof(host));
+	ro.cfg = &s.cfg;
+	ro.host = host;
+	ro.now = time(NULL);
+	ro.each = repl_line;
+	ro.arg = &out;
+	if (!ro.dry_run && s.cfg.repl.endpoint != NULL &&
+	    cam_replicate_in_window(&s.cfg, ro.now) &&
+	    cam_remote_open(&s3, &s.cfg, s.dir, &e) == -1) {
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	k = cam_replicate(&ro, s3, &res, &e);
+	for (int i = 0; i < CAM_REPL_NKINDS; i++) {
+		sent += res.sent[i];
+		bytes += res.sent_bytes[i];
+		present += res.present[i];
+	}
+	if (!ro.dry_run && k != -1 && (sent > 0 || present > 0 ||
+	    res.holds > 0 || k == 1)) {
+		struct cam_buf d = CAM_BUF_INIT;
+
+		cam_json_begin(&d);
+		cam_json_add_uint(&d, "evidence", res.sent[CAM_REPL_EVIDENCE]);
+		cam_json_add_uint(&d, "chunks", res.sent[CAM_REPL_JOURNALS]);
+		cam_json_add_uint(&d, "segments", res.sent[CAM_REPL_FOOTAGE]);
+		cam_json_add_uint(&d, "bytes", bytes);
+		cam_json_add_uint(&d, "present", present);
+		cam_json_add_uint(&d, "holds", res.holds);
+		cam_json_add_bool(&d, "left", k == 1);
+		cam_json_end(&d);
+		cam_cli_audit(NULL, "granted", NULL, cam_buf_str(&d));
+		cam_buf_free(&d);
+	}
+	if (out.json)
+		printf("{\"dry_run\": %s, \"objects\": [%s%s], "
+		    "\"sent\": {\"evidence\": %llu, \"journals\": %llu, "
+		    "\"footage\": %llu}, \"bytes\": %llu, \"present\": %llu, "
+		    "\"holds\": %llu, \"gone\": %llu, \"refused\": %llu, "
+		    "\"left\": %s, \"outside_window\": %s}\n",
+		    ro.dry_run ? "true" : "false", cam_buf_str(&out.b),
+		    out.n ? "\n" : "",
+		    (unsigned long long)res.sent[CAM_REPL_EVIDENCE],
+		    (unsigned long long)res.sent[CAM_REPL_JOURNALS],
+		    (unsigned long long)res.sent[CAM_REPL_FOOTAGE],
+		    (unsigned long long)bytes, (unsigned long long)present,
+		    (unsigned long long)res.holds,
+		    (unsigned long long)res.gone,
+		    (unsigned long long)res.refused,
+		    k == 1 ? "true" : "false",
+		    res.outside_window ? "true" : "false");
+	else if (k != -1 || res.refused > 0) {
+		cam_fmt_size(size, sizeof(size), bytes);
+		printf("%s\t%llu archives\t%llu journal chunks\t"
+		    "%llu segments\t%s\t%llu already there\t"
+		    "%llu legal holds changed\n",
+		    ro.dry_run ? "would send" : "replicated",
+		    (unsigned long long)res.sent[CAM_REPL_EVIDENCE],
+		    (unsigned long long)res.sent[CAM_REPL_JOURNALS],
+		    (unsigned long long)res.sent[CAM_REPL_FOOTAGE], size,
+		    (unsigned long long)present,
+		    (unsigned long long)res.holds);
+	}
+	if (k == -1)
+		rc = cam_cli_fail(&e);
+	else if (k == 1) {
+		/* Nothing lost: the rest goes at the next run. */
+		rc = cam_cli_fail(&e);
+	}
+end:
+	cam_s3_close(&s3);
+	cam_buf_free(&out.b);
+	cam_site_close(&s);
+	return rc;
+}
+
 /* What each verb does, for --help. */
 static const struct cam_cli_help help[] = {
 	{ "record", N_("record a camera (what the recording service runs)") },
@@ -785,6 +970,7 @@ static const struct cam_cli_help help[] = {
 	{ "verify", N_("check every stored segment against its manifest") },
 	{ "prune", N_("delete footage past retention; free room when the disk is full") },
 	{ "hold", N_("keep footage from deletion as evidence: add, list, release") },
+	{ "replicate", N_("send evidence, journals and footage to the object store") },
 };
 
 static const struct cam_cli_verb verbs[] = {
@@ -793,6 +979,7 @@ static const struct cam_cli_verb verbs[] = {
 	{ "verify", cmd_verify, 0 },
 	{ "prune", cmd_prune, 0 },
 	{ "hold", cmd_hold, CAM_CLI_SUB_ANY },
+	{ "replicate", cmd_replicate, 0 },
 };
 
 /* FFmpeg says nothing unless -v. */

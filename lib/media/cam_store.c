@@ -42,6 +42,8 @@ struct seg_walk {
 	struct cam_strmap byfile;	/* file -> its oldest live entry */
 	size_t dead;
 	char **data;		/* each entry's record DATA, if keep_data */
+	char **rdata;		/* its "replicated" record's, if any */
+	char **hdata;		/* its last "legal-hold" record's, if any */
 	int keep_data;
 	const char *camera;
 	uint64_t bad_line;	/* a record naming a file outside the camera */
@@ -75,6 +77,7 @@ seg_clear(struct cam_segment *s)
 {
 	free(s->camera);
 	free(s->file);
+	free(s->repl_version);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -129,7 +132,9 @@ seg_delete(struct seg_walk *w, const char *file)
 	seg_clear(&o->v[i]);	/* file NULL: dropped when compacting */
 	if (w->keep_data) {
 		free(w->data[i]);
-		w->data[i] = NULL;
+		free(w->rdata[i]);
+		free(w->hdata[i]);
+		w->data[i] = w->rdata[i] = w->hdata[i] = NULL;
 	}
 	w->dead++;
 }
@@ -145,9 +150,14 @@ seg_add(struct seg_walk *w, const char *file)
 		w->cap = w->cap ? w->cap * 2 : 256;
 		o->v = cam_xrealloc(o->v, w->cap * sizeof(*o->v));
 		w->next = cam_xrealloc(w->next, w->cap * sizeof(*w->next));
-		if (w->keep_data)
+		if (w->keep_data) {
 			w->data = cam_xrealloc(w->data,
 			    w->cap * sizeof(*w->data));
+			w->rdata = cam_xrealloc(w->rdata,
+			    w->cap * sizeof(*w->rdata));
+			w->hdata = cam_xrealloc(w->hdata,
+			    w->cap * sizeof(*w->hdata));
+		}
 	}
 	s = &o->v[o->n++];
 	memset(s, 0, sizeof(*s));
@@ -174,8 +184,11 @@ seg_compact(struct seg_walk *w)
 		if (o->v[j].file == NULL)
 			continue;
 		o->v[k] = o->v[j];
-		if (w->keep_data)
+		if (w->keep_data) {
 			w->data[k] = w->data[j];
+			w->rdata[k] = w->rdata[j];
+			w->hdata[k] = w->hdata[j];
+		}
 		seg_index(w, k);
 		k++;
 	}
@@ -194,6 +207,52 @@ field_time(const struct cam_json_field *f)
 	    cam_time_parse(buf, NULL, &t, &e) == -1)
 		return 0;
 	return t;
+}
+
+/*
+ * "replicated" {"file", "version", "legal_hold", ...} and "legal-hold"
+ * {"file", "on", ...} (camrec replicate): the newest live entry of the
+ * file is replicated, its hold as said.  A record naming no live
+ * segment (deleted since) is ignored.
+ */
+static int
+seg_repl(struct seg_walk *w, const struct cam_journal_rec *r)
+{
+	char file[PATH_MAX], ver[256];
+	int rep = strcmp(r->kind, "replicated") == 0;
+	int on;
+	size_t i;
+
+	if (cam_json_get_str(r->data, "file", file, sizeof(file)) == -1 ||
+	    cam_strmap_get(&w->byfile, file, &i) == -1)
+		return 0;
+	while (w->next[i] != NO_SEG)
+		i = w->next[i];
+	struct cam_segment *s = &w->out->v[i];
+	struct cam_json_field f[1] = { { rep ? "legal_hold" : "on", NULL,
+	    0 } };
+	on = cam_json_fields(r->data, f, 1) == 0 && f[0].at != NULL &&
+	    strncmp(f[0].at, "true", 4) == 0;
+	if (rep) {
+		if (cam_json_get_str(r->data, "version", ver,
+		    sizeof(ver)) == -1)
+			ver[0] = '\0';
+		free(s->repl_version);
+		s->repl_version = cam_xstrdup(ver);
+		s->replicated = 1;
+	} else if (!s->replicated)
+		return 0;
+	s->repl_hold = on;
+	if (w->keep_data) {
+		char **slot = rep ? &w->rdata[i] : &w->hdata[i];
+		free(*slot);
+		*slot = cam_xstrdup(r->data);
+		if (rep) {
+			free(w->hdata[i]);
+			w->hdata[i] = NULL;
+		}
+	}
+	return 0;
 }
 
 enum { F_FILE, F_SHA, F_BYTES, F_DUR, F_FRAMES, F_START, F_END, F_REC, NF };
@@ -216,6 +275,9 @@ seg_cb(void *arg, const struct cam_journal_rec *r)
 	int del = strcmp(r->kind, "delete") == 0;
 	int64_t v;
 
+	if (strcmp(r->kind, "replicated") == 0 ||
+	    strcmp(r->kind, "legal-hold") == 0)
+		return seg_repl(w, r);
 	if (!del && !seg_kind(r->kind))
 		return 0;
 	/* A delete needs only its file: one pass over DATA, all asked. */
@@ -234,8 +296,11 @@ seg_cb(void *arg, const struct cam_journal_rec *r)
 		return 0;
 	}
 	struct cam_segment *s = seg_add(w, file);
-	if (w->keep_data)
+	if (w->keep_data) {
 		w->data[w->out->n - 1] = cam_xstrdup(r->data);
+		w->rdata[w->out->n - 1] = NULL;
+		w->hdata[w->out->n - 1] = NULL;
+	}
 	cam_json_field_str(&f[F_SHA], s->sha256, sizeof(s->sha256));
 	if (cam_json_field_int(&f[F_BYTES], &v) == 0)
 		s->bytes = (uint64_t)v;
@@ -328,6 +393,13 @@ carry_emit(void *arg, cam_journal_put_fn put, void *put_arg,
 	for (size_t i = 0; i < w->out->n; i++)
 		if (put(put_arg, "carry", w->data[i], e) == -1)
 			return -1;
+	/* Their replicated state goes with them: prune reads the current
+	 * volume alone. */
+	for (size_t i = 0; i < w->out->n; i++)
+		if ((w->rdata[i] != NULL && put(put_arg, "replicated",
+		    w->rdata[i], e) == -1) || (w->hdata[i] != NULL &&
+		    put(put_arg, "legal-hold", w->hdata[i], e) == -1))
+			return -1;
 	return 0;
 }
 
@@ -356,9 +428,14 @@ cam_store_rotate(const char *name, struct cam_journal *j, time_t now,
 	w.keep_data = 1;
 	c.arg = &w;
 	rc = cam_journal_rotate(j, now, &c, closed, closed_len, e);
-	for (size_t i = 0; i < segs.n; i++)
+	for (size_t i = 0; i < segs.n; i++) {
 		free(w.data[i]);
+		free(w.rdata[i]);
+		free(w.hdata[i]);
+	}
 	free(w.data);
+	free(w.rdata);
+	free(w.hdata);
 	free(w.next);
 	cam_strmap_free(&w.byfile);
 	cam_segments_free(&segs);
@@ -532,6 +609,7 @@ cam_holds_cover(const struct cam_holds *h, const char *camera, time_t start,
 struct candidate {
 	struct cam_segment *s;
 	int held;
+	int waiting;		/* keep_until_replicated, not replicated */
 };
 
 static int
@@ -641,6 +719,8 @@ cam_prune(const struct cam_config *cfg, const char *host,
 			all[n].s = &per[i].v[j];
 			all[n].held = cam_holds_cover(&holds, cameras[i],
 			    per[i].v[j].start, per[i].v[j].end);
+			all[n].waiting = cfg->repl.keep_until_replicated &&
+			    !per[i].v[j].replicated;
 			live += per[i].v[j].bytes;
 			n++;
 		}
@@ -656,7 +736,7 @@ cam_prune(const struct cam_config *cfg, const char *host,
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].s->end >= cutoff && freed >= need)
 			break;
-		if (all[i].held)
+		if (all[i].held || all[i].waiting)
 			continue;
 		res->due++;
 		res->due_bytes += all[i].s->bytes;
@@ -675,6 +755,11 @@ cam_prune(const struct cam_config *cfg, const char *host,
 			break;	/* oldest first: the rest are newer */
 		if (all[i].held) {
 			res->held++;
+			continue;
+		}
+		if (all[i].waiting) {
+			res->waiting++;
+			res->waiting_bytes += s->bytes;
 			continue;
 		}
 		if (!dry_run && delete_segment(cfg->root, host, s, why,
@@ -896,7 +981,7 @@ cam_store_journals(const char *root,
 {
 	static const char *const top[] = { CAM_TRAIL_FILE,
 	    CAM_LOGBOOK_FILE, CAM_HOLDS_FILE, CAM_EXTRACTIONS_FILE,
-	    CAM_VIEWS_FILE, NULL };
+	    CAM_VIEWS_FILE, CAM_REPLICATION_FILE, NULL };
 	char path[PATH_MAX], name[PATH_MAX];
 	char **cams = NULL;
 	size_t n = 0;

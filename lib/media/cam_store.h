@@ -27,6 +27,12 @@ struct cam_segment {
 	int64_t duration_ms;
 	int64_t frames;
 	int recovered;
+	/* Replication (camrec replicate, camkit-replication(7)): set by a
+	 * "replicated" record naming the file (the object uploaded and its
+	 * HEAD checked), and by "legal-hold" records after it. */
+	int replicated;
+	char *repl_version;	/* the object's version id, "" if none */
+	int repl_hold;		/* its legal hold is ON */
 };
 
 struct cam_segments {
@@ -47,11 +53,15 @@ int cam_store_cameras(const char *root, char ***out, size_t *n,
 #define CAM_HOLDS_FILE		"holds.journal"
 #define CAM_EXTRACTIONS_FILE	"extractions.journal"
 #define CAM_VIEWS_FILE		"views.journal"
+/* camrec replicate's records of the journal chunks and archives it sent
+ * (cam_replicate.h); rotated like any journal. */
+#define CAM_REPLICATION_FILE	"replication.journal"
 
 /*
  * Every journal under the storage root, by its name relative to the root
  * (as seals and the witness name them): audit.journal, logbook.journal,
- * holds.journal, extractions.journal, views.journal if they exist, then
+ * holds.journal, extractions.journal, views.journal, replication.journal
+ * if they exist, then
  * CAMERA/manifest of every camera
  * directory, sorted.  cb returning non-zero stops the walk with that
  * value.
@@ -115,6 +125,9 @@ struct cam_prune_result {
 	uint64_t deleted, deleted_bytes;
 	uint64_t by_age, by_capacity;
 	uint64_t held;			/* due for deletion but held */
+	/* With replication.keep_until_replicated: due for deletion but not
+	 * yet replicated and checked (never deleted, over capacity too). */
+	uint64_t waiting, waiting_bytes;
 	time_t oldest_deleted, newest_deleted;
 	int still_over;			/* capacity limit still exceeded */
 };
@@ -122,7 +135,9 @@ struct cam_prune_result {
 /*
  * Delete, oldest first across the given cameras, the segments older than
  * the retention, then as many more as it takes to bring the storage under
- * its capacity limit.  dry_run lists without deleting.  each (if not
+ * its capacity limit.  With replication.keep_until_replicated, a segment
+ * not replicated (no "replicated" record) is counted as waiting and kept.
+ * dry_run lists without deleting.  each (if not
  * NULL) is called for every segment deleted (or that would be).
  */
 int cam_prune(const struct cam_config *cfg, const char *host,
