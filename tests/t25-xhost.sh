@@ -97,6 +97,30 @@ expect_success 'a segment of the window altered in the store: refused, nothing w
 	cp saved.mkv "$b"
 '
 
+expect_success 'a chunk of the manifest altered in the store: refused, nothing written, the request unused' '
+	k=$(ls "$S3_DIR/jn-xhost/rec2/journals/cam2/manifest" | head -1) &&
+	b=$(s3d_body jn-xhost "rec2/journals/cam2/manifest/$k") &&
+	cp "$b" saved.chunk && sed -i "1s/\"transport\"/\"tranzport\"/" "$b" &&
+	! cmp -s "$b" saved.chunk &&
+	must_fail 1 on rec1 camextract -C site run R1.yaml -o R1.tar >out 2>err &&
+	has "refused \(store-altered\)" err &&
+	has "camera cam2 on host rec2: its manifest in the store" err &&
+	unused R1 &&
+	cp saved.chunk "$b"
+'
+
+expect_success 'no replication: configured: a camera of another host is refused, naming it' '
+	cp site/camkit.yaml with-store.yaml &&
+	sed -i "/^replication:/,\$d" site/camkit.yaml &&
+	camctl -C site commit -m "no store" >/dev/null &&
+	must_fail 1 on rec1 camextract -C site run R1.yaml -o R1.tar >out 2>err &&
+	has "refused \(other-host\)" err &&
+	has "camera cam2 is recorded on host rec2, not here \(rec1\)" err &&
+	unused R1 &&
+	cp with-store.yaml site/camkit.yaml &&
+	camctl -C site commit -m "the store again" >/dev/null
+'
+
 expect_success 'a request for cam1 on rec1 and cam2 on rec2, run on rec1: one archive' '
 	{ on rec1 camextract -C site run R1.yaml -o R1.tar >out 2>err || { cat err; false; }; } &&
 	has "^clips/cam1.mp4	h264	" out && has "^clips/cam2.mp4	h264	" out &&
