@@ -342,7 +342,11 @@ answer_err(struct cam_s3 *s, struct req *r, struct cam_err *e)
 		code = xml_find(xmlDocGetRootElement(doc), "Code");
 		msg = xml_find(xmlDocGetRootElement(doc), "Message");
 	}
-	rc = cam_errf(e, r->status >= 500 ? CAM_ENV : CAM_NO,
+	/* A clock that is off is the recorder's, mended in time: worth
+	 * trying again, like a service that is down. */
+	int later = r->status >= 500 || (code != NULL &&
+	    strcmp((const char *)code, "RequestTimeTooSkewed") == 0);
+	rc = cam_errf(e, later ? CAM_ENV : CAM_NO,
 	    "%s at %s: the store answered %ld %s%s%s", cam_buf_str(&w),
 	    s->endpoint, r->status,
 	    code != NULL ? (const char *)code : r->status == 404 ?
@@ -476,6 +480,17 @@ put_headers(struct req *r, const struct cam_s3_put *p, struct cam_err *e)
 		    "of its body in lower-case hex");
 	r->hdrs = hdr(r->hdrs, "x-amz-content-sha256", p->sha256);
 	r->hdrs = hdr(r->hdrs, "x-amz-meta-sha256", p->sha256);
+	/* The same hash as S3's own checksum: a service that knows it
+	 * checks it too, and AWS wants one on an upload with a lock. */
+	unsigned char raw[32];
+	char b64[48];
+	for (int i = 0; i < 32; i++) {
+		unsigned v = 0;
+		sscanf(p->sha256 + 2 * i, "%2x", &v);
+		raw[i] = (unsigned char)v;
+	}
+	EVP_EncodeBlock((unsigned char *)b64, raw, 32);
+	r->hdrs = hdr(r->hdrs, "x-amz-checksum-sha256", b64);
 	r->hdrs = hdr(r->hdrs, "Content-Type", p->content_type != NULL ?
 	    p->content_type : "application/octet-stream");
 	if (p->lock_mode != NULL) {
