@@ -26,9 +26,11 @@ unused() {
 	{ test ! -e rec1.disk/extractions.journal ||
 	    ! cut -f6 rec1.disk/extractions.journal | jq -e "select(.id == \"$1\")" >/dev/null; }
 }
-# segfile N: the Nth segment file of cam2 that rec2's manifest lists.
-segfile() {
-	cut -f6 rec2.disk/cam2/manifest | jq -r "select(.file and .start) | .file" | sed -n "$1p"
+# lastseg: the file of the last segment rec2 recorded before its first
+# seal now (inside the window of the requests).
+lastseg() {
+	awk -F"\t" "\$5 == \"segment\" { print \$6 }" "rec2.disk/cam2/manifest.$old" |
+	    tail -n1 | jq -r .file
 }
 
 director_site site
@@ -42,37 +44,45 @@ replication:
   endpoint: $S3_ENDPOINT
   credential: store
   buckets: { evidence: ev-xhost, journals: jn-xhost, footage: ft-xhost }
+  footage_days: 90
 EOC
 camctl -C site commit -m "rec1 records, replication to the store" >/dev/null
 start_camera cam1 --live
 start_camera cam2 --live
 camctl -C site camera add cam1 --url "$(camera_url cam1)" --segment 5s --host rec1 >/dev/null
 camctl -C site camera add cam2 --url "$(camera_url cam2)" --segment 5s --host rec2 >/dev/null
-# rec2 seals and replicates after its first 6 s: what the store has of
-# it until the next replication.
-on rec1 camrec -C site record cam1 --for 17s 2>/dev/null &
+# rec2 recorded cam2 for 3 s 40 days ago (faketime: its manifest began
+# in an earlier month, so that the next seal closes that volume), then
+# 6 s now, seals and replicates: what the store has of it until the
+# next replication; then 11 s more, and seals again.
+command -v faketime >/dev/null || skip_all "needs faketime"
+on rec1 camrec -C site record cam1 --for 18s 2>/dev/null &
 rec1=$!
-on rec2 sh -c 'camrec -C site record cam2 --for 6s && camctl -C site seal &&
+on rec2 sh -c 'faketime -f -40d camrec -C site record cam2 --for 3s &&
+    camrec -C site record cam2 --for 6s && camctl -C site seal &&
     camrec -C site replicate && camrec -C site record cam2 --for 11s &&
     camctl -C site seal' >rec2.log 2>&1
 wait "$rec1"
 stop_camera cam1
 stop_camera cam2
-first=$(for c in rec1.disk/cam1 rec2.disk/cam2; do
-	cut -f6 "$c/manifest" | jq -r "select(.start) | .start" | head -1
-done | sort | tail -1)
-from=$(date -u -d "$first +2 sec" +%Y-%m-%dT%H:%M:%SZ)
-to=$(date -u -d "$first +12 sec" +%Y-%m-%dT%H:%M:%SZ)
+# The window: from 4 s before the first seal of rec2 (what it replicated
+# first) to 3 s after it, within the recordings of both cameras.
+old=$(date -u -d "-40 days" +%Y-%m)
+seal1=$(tail -n1 "rec2.disk/cam2/manifest.$old" | cut -f2)
+from=$(date -u -d "$seal1 -4 sec" +%Y-%m-%dT%H:%M:%SZ)
+to=$(date -u -d "$seal1 +3 sec" +%Y-%m-%dT%H:%M:%SZ)
 request R1 "$from" "$to" "" "cam1, cam2"
 sign R1.yaml director
 
-expect_success 'both hosts recorded their camera; rec2 sealed twice, replicated once' '
+expect_success 'both hosts recorded their camera; the manifest of rec2 has two volumes, replicated once' '
 	test -n "$(find rec1.disk/cam1 -name "*.mkv")" &&
 	test ! -e rec1.disk/cam2 && test ! -e rec2.disk/cam1 &&
 	test "$(cut -f3 rec2.disk/cam2/manifest | sort -u)" = rec2 &&
-	test "$(grep -c "	seal	" rec2.disk/cam2/manifest)" = 2 &&
+	test "$(tail -n1 "rec2.disk/cam2/manifest.$old" | cut -f5)" = seal &&
+	test "$(head -n1 rec2.disk/cam2/manifest | cut -f5)" = volume &&
+	test "$(tail -n1 rec2.disk/cam2/manifest | cut -f5)" = seal &&
 	grep -q "	replicated	" rec2.disk/cam2/manifest &&
-	test -n "$(segfile 2)"
+	test -n "$(lastseg)"
 '
 
 expect_success 'the store has cam2 only up to its first seal: refused, nothing written, the request unused' '
@@ -87,7 +97,7 @@ expect_success 'the store has cam2 only up to its first seal: refused, nothing w
 
 expect_success 'a segment of the window altered in the store: refused, nothing written, the request unused' '
 	on rec2 camrec -C site replicate >out 2>err &&
-	f=$(segfile 2) && b=$(s3d_body ft-xhost "rec2/$f") &&
+	f=$(lastseg) && b=$(s3d_body ft-xhost "rec2/$f") &&
 	cp "$b" saved.mkv && printf x | dd of="$b" bs=1 seek=4000 conv=notrunc 2>/dev/null &&
 	! cmp -s "$b" saved.mkv &&
 	must_fail 1 on rec1 camextract -C site run R1.yaml -o R1.tar >out 2>err &&
@@ -129,7 +139,7 @@ expect_success 'a request for cam1 on rec1 and cam2 on rec2, run on rec1: one ar
 	(cd x && sha256sum -c --quiet SHA256SUMS) &&
 	for c in cam1 cam2; do
 		d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 x/clips/$c.mp4) &&
-		awk -v d="$d" "BEGIN { exit !(d >= 5 && d <= 12) }" || exit 1
+		awk -v d="$d" "BEGIN { exit !(d >= 3 && d <= 9) }" || exit 1
 	done
 '
 
