@@ -10,6 +10,7 @@
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (unshare --uts --mount)"
 unshare --uts --mount true 2>/dev/null ||
     skip_all "unshare --uts --mount is not allowed here"
+command -v faketime >/dev/null || skip_all "needs faketime"
 
 P=$T/pki
 
@@ -35,6 +36,7 @@ lastseg() {
 
 director_site site
 s3d_start xh
+trap 's3d_stop xh; cleanup' EXIT
 s3d_credential site store
 for b in ev-xhost jn-xhost ft-xhost; do s3d_bucket "$b" lock; done
 mkdir -p rec1.disk rec2.disk
@@ -55,7 +57,6 @@ camctl -C site camera add cam2 --url "$(camera_url cam2)" --segment 5s --host re
 # in an earlier month, so that the next seal closes that volume), then
 # 6 s now, seals and replicates: what the store has of it until the
 # next replication; then 11 s more, and seals again.
-command -v faketime >/dev/null || skip_all "needs faketime"
 on rec1 camrec -C site record cam1 --for 18s 2>/dev/null &
 rec1=$!
 on rec2 sh -c 'faketime -f -40d camrec -C site record cam2 --for 3s &&
