@@ -208,6 +208,7 @@ granted(const struct cam_extract *x, const char *out)
 	cam_json_add_str(&d, "archive", out);
 	cam_json_add_uint(&d, "cameras", x->nclips);
 	cam_json_add_bool(&d, "encrypted", x->encrypted);
+	cam_extract_hosts(x, &d);
 	if (x->sigs.warning != NULL)
 		cam_json_add_str(&d, "warning", x->sigs.warning);
 	cam_json_end(&d);

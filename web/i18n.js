@@ -30,6 +30,7 @@ const TEXTS = {
 	'err.outside-request': { vi: 'Ngoài phạm vi yêu cầu xem được duyệt (camera hoặc thời gian).', en: 'Outside the approved view request (camera or time).' },
 	'err.no-camera': { vi: 'Không có camera này.', en: 'No such camera.' },
 	'err.no-footage': { vi: 'Không có đoạn ghi hình vào thời điểm này.', en: 'No footage at this time.' },
+	'err.other-host': { vi: 'Camera này được ghi trên máy chủ khác: hãy xem lại trên camview của máy chủ đó, hoặc trích xuất đoạn ghi hình.', en: 'This camera is recorded on another host: play it back in that host\'s camview, or extract the footage.' },
 	'err.down': { vi: 'Camera đang mất tín hiệu.', en: 'The camera is down.' },
 	'err.unsupported-codec': { vi: 'Trình duyệt này không giải mã được luồng hình của camera.', en: 'This browser cannot decode the camera\'s stream.' },
 	'err.bad-request': { vi: 'Yêu cầu không hợp lệ.', en: 'Invalid request.' },

@@ -15,8 +15,10 @@
 #include "base/cam_i18n.h"
 #include "base/cam_time.h"
 #include "base/cam_util.h"
+#include "evidence/cam_extract.h"
 #include "journal/cam_journal.h"
 #include "media/cam_media.h"
+#include "media/cam_remote.h"
 #include "media/cam_store.h"
 
 /* Every segment a camera's manifest ever listed (deleted ones too: the
@@ -56,16 +58,97 @@ listed_free(struct listed *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The host custody names for every source of clip, or NULL (none named,
+ * as before custody named hosts, or not all the same). */
+static const char *
+source_host(const struct cam_custody_clip *clip)
+{
+	const char *h = NULL;
+
+	for (size_t i = 0; i < clip->nsources; i++) {
+		const char *s = clip->sources[i].host;
+		if (s == NULL || (h != NULL && strcmp(h, s) != 0))
+			return NULL;
+		h = s;
+	}
+	return h;
+}
+
+/* The manifest of camera, recorded on host (not here), from the site's
+ * store: rebuilt under a directory of its own in v->tmp (*tmp), its
+ * path into path.  0, or 1 when a check line already says why not. */
+static int
+store_manifest(const struct cam_audit_archive_trust *t,
+    const struct cam_audit_archive_view *v, const char *cname,
+    const char *camera, const char *host, char *tmp, char *path,
+    size_t pathlen, struct cam_checklist *ck)
+{
+	struct cam_s3 *s3 = NULL;
+	struct cam_err e;
+	char root[PATH_MAX];
+	uint64_t last = 0;
+	time_t newest;
+	int rc;
+
+	cam_err_clear(&e);
+	if (cam_path(tmp, PATH_MAX, &e, "%s/store-XXXXXX", v->tmp) == -1 ||
+	    mkdtemp(tmp) == NULL) {
+		if (e.msg[0] == '\0')
+			cam_err_sys(&e, "%s", tmp);
+		tmp[0] = '\0';
+		cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		    "checked: %s", cname, cam_checklist_msg(ck, &e));
+		return 1;
+	}
+	if (cam_remote_open(&s3, &t->site.cfg, t->site.dir, &e) == -1) {
+		cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		    "checked: recorded on host %s, and the store cannot be "
+		    "opened: %s", cname, host, cam_checklist_msg(ck, &e));
+		return 1;
+	}
+	rc = cam_extract_store_manifest(s3, &t->site.cfg, t->ca, tmp, host,
+	    camera, root, sizeof(root), &newest, &last, &e);
+	cam_s3_close(&s3);
+	if (rc == -1 && e.code != CAM_NO) {
+		cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		    "checked: recorded on host %s, and the store cannot be "
+		    "read: %s", cname, host, cam_checklist_msg(ck, &e));
+		return 1;
+	}
+	if (rc == -1) {
+		cam_checklist_add(ck, 0, "sources", "%s: %s", cname,
+		    cam_checklist_msg(ck, &e));
+		return 1;
+	}
+	if (last == 0) {
+		cam_checklist_add(ck, 0, "sources", "%s: recorded on host %s, "
+		    "and the store has no manifest of camera %s", cname, host,
+		    camera);
+		return 1;
+	}
+	if (cam_path(path, pathlen, &e, "%s/%s/manifest", root,
+	    camera) == -1) {
+		cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
+		    "checked: %s", cname, cam_checklist_msg(ck, &e));
+		return 1;
+	}
+	return 0;
+}
+
 /* Each source segment custody names for a clip is in the camera's
- * manifest with that hash and size, when the manifest is at hand. */
+ * manifest with that hash and size, when the manifest is at hand: here,
+ * or, for a camera another host records (custody names the host), in
+ * the site's store (replication:), its chain and seals checked. */
 static void
 check_sources(const struct cam_audit_archive_trust *t,
+    const struct cam_audit_archive_view *v,
     const struct cam_custody_clip *clip, struct cam_checklist *ck)
 {
 	const char *cname = clip->file, *camera = clip->camera;
+	const char *host = source_host(clip);
 	struct listed l = { 0 };
 	struct cam_err e;
-	char path[PATH_MAX];
+	char path[PATH_MAX] = "", tmp[PATH_MAX] = "";
 	size_t n = 0, bad = 0;
 
 	cam_err_clear(&e);
@@ -76,12 +159,29 @@ check_sources(const struct cam_audit_archive_trust *t,
 		    cname);
 		return;
 	}
-	if (cam_path(path, sizeof(path), &e, "%s/%s/manifest",
-	    t->site.cfg.root, camera) == -1 || access(path, R_OK) == -1) {
-		cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: not "
-		    "checked: no readable "
-		    "manifest of camera %s under %s (recorded on another "
-		    "host?)", cname, camera, t->site.cfg.root);
+	if ((cam_path(path, sizeof(path), &e, "%s/%s/manifest",
+	    t->site.cfg.root, camera) == -1 || access(path, R_OK) == -1) &&
+	    host != NULL && t->site.cfg.repl.endpoint != NULL &&
+	    v->tmp[0] != '\0') {
+		int r = store_manifest(t, v, cname, camera, host, tmp, path,
+		    sizeof(path), ck);
+		if (r != 0) {
+			if (tmp[0] != '\0')
+				cam_extract_rm_tree(tmp);
+			return;
+		}
+	} else if (access(path, R_OK) == -1) {
+		if (host != NULL)
+			cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: "
+			    "not checked: recorded on host %s, no readable "
+			    "manifest of camera %s under %s and no store "
+			    "(replication:) to read it from", cname, host,
+			    camera, t->site.cfg.root);
+		else
+			cam_checklist_add(ck, CAM_CHECK_SKIP, "sources", "%s: "
+			    "not checked: no readable manifest of camera %s "
+			    "under %s (recorded on another host?)", cname,
+			    camera, t->site.cfg.root);
 		return;
 	}
 	if (cam_journal_foreach(path, listed_cb, &l, &e) == -1) {
@@ -128,7 +228,15 @@ check_sources(const struct cam_audit_archive_trust *t,
 		    "source segment", cname);
 		bad++;
 	}
-	if (bad == 0)
+	if (bad == 0 && tmp[0] != '\0')
+		cam_checklist_add(ck, 1, "sources", n == 1 ?
+		    N_("%s: %zu segment listed in the manifest of %s on host "
+		    "%s in the store (chain and seals valid) with the same "
+		    "SHA-256 and size") :
+		    N_("%s: %zu segments listed in the manifest of %s on host "
+		    "%s in the store (chain and seals valid) with the same "
+		    "SHA-256 and size"), cname, n, camera, host);
+	else if (bad == 0)
 		cam_checklist_add(ck, 1, "sources", n == 1 ?
 		    N_("%s: %zu segment listed in the manifest of %s (chain "
 		    "valid) with the same SHA-256 and size") :
@@ -136,6 +244,8 @@ check_sources(const struct cam_audit_archive_trust *t,
 		    "valid) with the same SHA-256 and size"), cname, n,
 		    camera);
 	listed_free(&l);
+	if (tmp[0] != '\0')
+		cam_extract_rm_tree(tmp);
 }
 
 /* Whole seconds at or before x (no libm for one floor). */
@@ -267,7 +377,7 @@ cam_audit_archive_clips(int fd, const struct cam_audit_archive_view *v,
 				m = &v->m[i];
 				described[i] = 1;
 			}
-		check_sources(t, clip, ck);
+		check_sources(t, v, clip, ck);
 		if (m == NULL)
 			cam_checklist_add(ck, 0, "media", "%s: in "
 			    "custody.json, not in the archive", clip->file);

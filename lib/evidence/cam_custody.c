@@ -78,6 +78,8 @@ write_clip(const struct cam_custody_clip *k, struct cam_buf *b)
 		cam_json_add_uint(b, "bytes", (uint64_t)s->bytes);
 		cam_json_add_time(b, "start", s->start);
 		cam_json_add_time(b, "end", s->end);
+		if (s->host != NULL)
+			cam_json_add_str(b, "host", s->host);
 		cam_json_end(b);
 	}
 	cam_buf_adds(b, "],\"gaps\":[");
@@ -281,22 +283,23 @@ read_sources(struct cam_custody_clip *k, const struct cam_json_field *src,
     const struct cam_json_field *gaps)
 {
 	static const char *const skeys[] = { "file", "sha256", "bytes",
-	    "start", "end" };
+	    "start", "end", "host" };
 	static const char *const gkeys[] = { "from", "to" };
-	struct cam_json_field f[5];
+	struct cam_json_field f[6];
 	size_t ns, ng;
 	char **sv = get_objects(src, &ns), **gv = get_objects(gaps, &ng);
 
 	cam_custody_clip_alloc(k, ns, ng);
 	for (size_t i = 0; i < ns; i++) {
 		struct cam_custody_source *s = &k->sources[i];
-		fields(sv[i], skeys, f, 5);
+		fields(sv[i], skeys, f, 6);
 		s->file = get_str(&f[0], PATH_MAX);
 		s->sha256 = get_str(&f[1], 65);
 		if (cam_json_field_int(&f[2], &s->bytes) == -1)
 			s->bytes = -1;
 		s->start = get_time(&f[3]);
 		s->end = get_time(&f[4]);
+		s->host = get_str(&f[5], 254);
 	}
 	for (size_t i = 0; i < ng; i++) {
 		fields(gv[i], gkeys, f, 2);
@@ -398,6 +401,7 @@ clip_free(struct cam_custody_clip *k)
 	for (size_t i = 0; i < k->nsources; i++) {
 		free(k->sources[i].file);
 		free(k->sources[i].sha256);
+		free(k->sources[i].host);
 	}
 	free(k->sources);
 	free(k->gaps);

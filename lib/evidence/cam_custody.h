@@ -38,6 +38,8 @@ struct cam_custody_source {
 	char	*sha256;
 	int64_t	 bytes;			/* -1 if not given */
 	time_t	 start, end;
+	char	*host;			/* the host that recorded it; NULL:
+					 * not given (archives before it was) */
 };
 
 struct cam_custody_gap {

@@ -111,15 +111,29 @@ check_replay(struct cam_extract *x, struct cam_err *e)
 	return 0;
 }
 
-/* The segments of camera c that overlap the window; CAM_NO if none. */
+/* The segments of camera c that overlap the window; CAM_NO if none.
+ * Another host's camera is read from the store: its manifest first,
+ * then the segments picked (cam_extract_remote.c). */
 static int
 find_clip(struct cam_extract *x, struct cam_extract_clip *c,
     struct cam_err *e)
 {
 	const struct cam_config *cfg = &x->site->cfg;
-	char a[64], b[64];
+	const struct cam_camera *cam = cam_config_camera(cfg, c->camera);
+	char a[64], b[64], remote[PATH_MAX];
+	const char *root = cfg->root;
 
-	if (cam_store_segments(cfg->root, c->camera, &c->segs, e) == -1)
+	c->host = cam != NULL ? cam_camera_host(cfg, cam) : NULL;
+	if (c->host == NULL)	/* no host: named: this one */
+		c->host = x->o->host != NULL ? x->o->host : "";
+	c->remote = x->o->host != NULL && strcmp(c->host, x->o->host) != 0;
+	if (c->remote) {
+		if (cam_extract_remote_manifest(x, c, remote, sizeof(remote),
+		    e) == -1)
+			return -1;
+		root = remote;
+	}
+	if (cam_store_segments(root, c->camera, &c->segs, e) == -1)
 		return -1;
 	c->src = cam_xmalloc((c->segs.n + 1) * sizeof(*c->src));
 	c->srcseg = cam_xmalloc((c->segs.n + 1) * sizeof(*c->srcseg));
@@ -128,7 +142,7 @@ find_clip(struct cam_extract *x, struct cam_extract_clip *c,
 		if (s->end < x->req.from || s->start >= x->req.to)
 			continue;
 		char *p = cam_xmalloc(PATH_MAX);
-		if (cam_path(p, PATH_MAX, e, "%s/%s", cfg->root,
+		if (cam_path(p, PATH_MAX, e, "%s/%s", root,
 		    s->file) == -1) {
 			free(p);
 			return -1;
@@ -143,10 +157,17 @@ find_clip(struct cam_extract *x, struct cam_extract_clip *c,
 	if (c->nsrc == 0) {
 		cam_time_format_human(x->req.from, cfg->timezone, a, sizeof(a));
 		cam_time_format_human(x->req.to, cfg->timezone, b, sizeof(b));
+		if (c->remote)
+			return cam_errf(e, CAM_NO, "camera %s on host %s has "
+			    "no footage from %s to %s in the store (outside "
+			    "what is recorded, or pruned)", c->camera, c->host,
+			    a, b);
 		return cam_errf(e, CAM_NO, "camera %s has no footage from %s "
 		    "to %s (outside what is recorded, or pruned)", c->camera,
 		    a, b);
 	}
+	if (c->remote && cam_extract_remote_fetch(x, c, e) == -1)
+		return -1;
 	snprintf(c->member, sizeof(c->member), CAM_ARCHIVE_CLIPS "%s.mp4",
 	    c->camera);
 	return 0;
@@ -249,6 +270,10 @@ place_holds(struct cam_extract *x, struct cam_err *e)
 
 	snprintf(reason, sizeof(reason), "request %s", x->req.id);
 	for (size_t i = 0; i < x->nclips; i++) {
+		/* A hold is the recording host's: another host's footage is
+		 * in hand already, in the store under its own lock. */
+		if (x->clips[i].remote)
+			continue;
 		if (cam_store_hold_add(x->site->cfg.root, x->o->host,
 		    x->clips[i].camera, x->req.from, x->req.to, reason,
 		    x->o->actor->name, &x->clips[i].hold, e) == -1)
@@ -365,6 +390,7 @@ custody_clip(const struct cam_extract_clip *c, struct cam_custody_clip *k)
 		k->sources[i].bytes = (int64_t)s->bytes;
 		k->sources[i].start = s->start;
 		k->sources[i].end = s->end;
+		k->sources[i].host = str_copy(c->host);
 	}
 	for (size_t i = 0; i < c->cut.ngaps; i++) {
 		k->gaps[i].from = c->cut.gaps[i].from;
@@ -417,6 +443,25 @@ custody(const struct cam_extract *x, struct cam_custody *cy)
 		custody_clip(&x->clips[i], &cy->clips[i]);
 }
 
+void
+cam_extract_hosts(const struct cam_extract *x, struct cam_buf *b)
+{
+	cam_buf_adds(b, ",\"hosts\":[");
+	for (size_t i = 0, n = 0; i < x->nclips; i++) {
+		size_t k;
+
+		for (k = 0; k < i; k++)
+			if (strcmp(x->clips[k].host, x->clips[i].host) == 0)
+				break;
+		if (k < i)
+			continue;
+		if (n++ > 0)
+			cam_buf_adds(b, ",");
+		cam_json_str(b, x->clips[i].host);
+	}
+	cam_buf_adds(b, "]");
+}
+
 static int
 journal_extraction(struct cam_extract *x, struct cam_err *e)
 {
@@ -433,6 +478,7 @@ journal_extraction(struct cam_extract *x, struct cam_err *e)
 	cam_json_add_str(&b, "request_sha256", x->req.sha256);
 	cam_json_add_str(&b, "archive", x->o->out);
 	cam_json_add_str(&b, "by", x->o->actor->name);
+	cam_extract_hosts(x, &b);
 	cam_json_end(&b);
 	if (cam_journal_open(&j, path, x->o->host, e) == 0 &&
 	    cam_journal_append(j, "extraction", cam_buf_str(&b), NULL, e) == 0)
@@ -494,8 +540,11 @@ cam_extract_run(struct cam_extract *x, struct cam_site *site,
 		return -1;
 	if (check_replay(x, e) == -1)
 		return e->code == CAM_NO ? refuse(x, "replay") : -1;
-	if (find_footage(x, e) == -1)
+	if (find_footage(x, e) == -1) {
+		if (x->refusal != NULL)
+			return -1;
 		return e->code == CAM_NO ? refuse(x, "no-footage") : -1;
+	}
 	if (check_keys(x, e) == -1)
 		return -1;
 	/* Accepted: hold the window, then write. */
@@ -527,4 +576,5 @@ cam_extract_free(struct cam_extract *x)
 	if (x->lockfd != -1)
 		close(x->lockfd);
 	x->lockfd = -1;
+	cam_extract_remote_free(x);
 }

@@ -23,6 +23,7 @@
 
 #include "base/cam_crypto.h"
 #include "base/cam_err.h"
+#include "base/cam_s3.h"
 #include "base/cam_util.h"
 #include "evidence/cam_archive.h"
 #include "evidence/cam_request.h"
@@ -62,7 +63,11 @@ struct cam_extract_clip {
 	struct cam_media_cut cut;	/* codec, duration, nused, ngaps */
 	char member[64];		/* "clips/CAMERA.mp4" */
 	char sha256[65];
-	uint64_t hold;			/* the hold placed on its window */
+	uint64_t hold;			/* the hold placed on its window (0:
+					 * none, the camera is another host's) */
+	const char *host;		/* the host that records it */
+	int remote;			/* not this host: its footage comes
+					 * from the store (replication:) */
 };
 
 /*
@@ -93,6 +98,8 @@ struct cam_extract {
 	uint64_t segbase;		/* their segments */
 	const struct cam_extract_clip *cutting;	/* the clip being cut */
 	int lockfd;
+	struct cam_s3 *s3;		/* the store, once a camera needs it */
+	char *tmpdir;			/* other hosts' footage, fetched */
 };
 
 /*
@@ -104,5 +111,46 @@ struct cam_extract {
 int cam_extract_run(struct cam_extract *x, struct cam_site *site,
     const struct cam_extract_opts *o, struct cam_err *e);
 void cam_extract_free(struct cam_extract *x);
+
+/*
+ * Another host's camera (cam_extract_remote.c, for cam_extract.c):
+ * its manifest rebuilt from the store under x->tmpdir, its chain and
+ * seals checked against the site's trust, and whether the store has
+ * the whole window; *root gets the directory to read it from as a
+ * storage root (x->tmpdir/HOST).  Then, once the window's segments are
+ * picked, each fetched there and checked against the manifest.  A
+ * refusal sets x->refusal ("not-replicated", "store-altered"); a store
+ * that cannot be reached is CAM_ENV without one.
+ */
+int cam_extract_remote_manifest(struct cam_extract *x,
+    struct cam_extract_clip *c, char *root, size_t rootlen,
+    struct cam_err *e);
+int cam_extract_remote_fetch(struct cam_extract *x,
+    struct cam_extract_clip *c, struct cam_err *e);
+void cam_extract_remote_free(struct cam_extract *x);
+
+/*
+ * The manifest of camera on host as the store s3 (cfg's replication:)
+ * has it, rebuilt under tmpdir (a private directory) as a storage root
+ * whose path goes to root: root/CAMERA/manifest, the current volume,
+ * and root/CAMERA/manifest.YYYY-MM, the closed ones; its chain and
+ * every seal checked against trust, its last record a seal.  *last gets
+ * the SEQ of its last record (0: the store has none of it, nothing
+ * made), *newest that record's TIME.  0, or -1 with CAM_NO when the
+ * store's copy is incomplete or does not verify, CAM_ENV when the
+ * store cannot be read.  Also camaudit verify's, for the sources of a
+ * clip that another host recorded.
+ */
+struct cam_trust;
+int cam_extract_store_manifest(struct cam_s3 *s3, const struct cam_config *cfg,
+    const struct cam_trust *trust, const char *tmpdir, const char *host,
+    const char *camera, char *root, size_t rootlen, time_t *newest,
+    uint64_t *last, struct cam_err *e);
+/* Remove the directory tree dir (a private temporary one). */
+void cam_extract_rm_tree(const char *dir);
+
+/* ,"hosts":[...] the hosts of the clips' footage, each once, in the
+ * order of the request's cameras: appended to an object being built. */
+void cam_extract_hosts(const struct cam_extract *x, struct cam_buf *b);
 
 #endif

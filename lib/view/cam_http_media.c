@@ -511,6 +511,23 @@ play_out(void *arg, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+/* Is camera recorded by another host than this one?  1 with why in e. */
+static int
+other_host(struct view_req *q, const char *camera, struct cam_err *e)
+{
+	const struct cam_camera *c = cam_config_camera(q->cfg, camera);
+	const char *h = c != NULL ? cam_camera_host(q->cfg, c) : NULL;
+	const char *me = view_opts(q)->host;
+
+	if (h == NULL || me == NULL || strcmp(h, me) == 0)
+		return 0;
+	cam_errf(e, CAM_NO, "camera %s is recorded on host %s: camview plays "
+	    "back only the footage of this host (%s); play it in camview on "
+	    "%s, or extract it with camextract, which takes it from the "
+	    "store", camera, h, me, h);
+	return 1;
+}
+
 int
 view_play(struct view_req *q, const char *camera)
 {
@@ -571,7 +588,13 @@ view_play(struct view_req *q, const char *camera)
 	rc = cam_play_stream(&req, play_out, &p, &res, &e);
 	if (p.sent)
 		mg_send_chunk(q->c, "", 0);
-	else if (rc == -1 && e.code == CAM_NO) {
+	else if (rc == -1 && e.code == CAM_NO && other_host(q, camera, &e)) {
+		/* Nothing here of a camera another host records: say
+		 * where its footage is (camextract(1), "Requests across
+		 * hosts"). */
+		view_error(q->c, 404, "other-host", e.msg);
+		status = 404;
+	} else if (rc == -1 && e.code == CAM_NO) {
 		view_error(q->c, 404, "no-footage", e.msg);
 		status = 404;
 	} else if (rc == -1) {
