@@ -125,9 +125,6 @@ struct cam_prune_result {
 	uint64_t deleted, deleted_bytes;
 	uint64_t by_age, by_capacity;
 	uint64_t held;			/* due for deletion but held */
-	/* With replication.keep_until_replicated: due for deletion but not
-	 * yet replicated and checked (never deleted, over capacity too). */
-	uint64_t waiting, waiting_bytes;
 	time_t oldest_deleted, newest_deleted;
 	int still_over;			/* capacity limit still exceeded */
 	/* With replication.keep_until_replicated: due for deletion but not
