@@ -270,7 +270,7 @@ expect_success 'each host records its camera and replicates to Ceph, every objec
 	for h in rec1 rec2; do
 		on $h camctl -C $h seal >/dev/null &&
 		on $h camctl -C $h sync >/dev/null &&
-		on $h camrec -C $h replicate >repl-$h 2>err-$h ||
+		on $h camrec -C $h replicate --once >repl-$h 2>err-$h ||
 		    { cat err-$h; return 1; }
 	done &&
 	has "^sent	footage	rec1/cam1/" repl-rec1 &&
@@ -319,7 +319,7 @@ expect_success 'a request for cam1 on rec1 and cam2 on rec2: one archive, custod
 	(cd x && sha256sum -c --quiet SHA256SUMS) &&
 	test "$(jq -r ".clips[] | select(.camera == \"cam1\") | .sources[].host" x/custody.json | sort -u)" = rec1 &&
 	test "$(jq -r ".clips[] | select(.camera == \"cam2\") | .sources[].host" x/custody.json | sort -u)" = rec2 &&
-	{ on rec1 camrec -C rec1 replicate >repl-ev 2>err || { cat err; false; }; } &&
+	{ on rec1 camrec -C rec1 replicate --once >repl-ev 2>err || { cat err; false; }; } &&
 	has "^sent	evidence	rec1/evidence/R1.tar	" repl-ev &&
 	s3 -I "$CEPH_ENDPOINT/ev-ceph/rec1/evidence/R1.tar" | tr -d "\r" >head &&
 	has "^x-amz-object-lock-mode: COMPLIANCE$" head &&

@@ -21,7 +21,7 @@ put() {
 # chunks, its closed segments); HOST is the host its keys name.
 replicate() {
 	host=$(head -1 "$T/$1.store/audit.journal" | cut -f3) &&
-	camrec -C "$1" replicate >/dev/null
+	camrec -C "$1" replicate --once >/dev/null
 }
 
 recording_site site
@@ -179,7 +179,7 @@ expect_success 'journals closed into volumes: read from the store as the data ro
 	ls site.store/gate/manifest.* >/dev/null &&
 	# the new volumes begin with records a later seal covers
 	ago +41d camctl -C site seal >/dev/null &&
-	{ camrec -C site replicate >out 2>&1 || { cat out; false; }; } &&
+	{ camrec -C site replicate --once >out 2>&1 || { cat out; false; }; } &&
 	grep -l "	volume	" "$S3_DIR"/camkit/office1/$host/journals/gate/manifest/*/@* >/dev/null &&
 	camaudit -C site journals --store configured >out &&
 	hasnt "^FAIL" out &&

@@ -61,7 +61,7 @@ on rec1 camrec -C site record cam1 --for 18s 2>/dev/null &
 rec1=$!
 on rec2 sh -c 'faketime -f -40d camrec -C site record cam2 --for 3s &&
     camrec -C site record cam2 --for 6s && camctl -C site seal &&
-    camrec -C site replicate && camrec -C site record cam2 --for 11s &&
+    camrec -C site replicate --once && camrec -C site record cam2 --for 11s &&
     camctl -C site seal' >rec2.log 2>&1
 wait "$rec1"
 stop_camera cam1
@@ -97,7 +97,7 @@ expect_success 'the store has cam2 only up to its first seal: refused, nothing w
 '
 
 expect_success 'a segment of the window altered in the store: refused, nothing written, the request unused' '
-	on rec2 camrec -C site replicate >out 2>err &&
+	on rec2 camrec -C site replicate --once >out 2>err &&
 	f=$(lastseg) && b=$(s3d_body ft-xhost "rec2/$f") &&
 	cp "$b" saved.mkv && printf x | dd of="$b" bs=1 seek=4000 conv=notrunc 2>/dev/null &&
 	! cmp -s "$b" saved.mkv &&
