@@ -1793,3 +1793,51 @@ cam_repo_ref_set(struct cam_repo *r, const char *ref, const char *id,
 	git_reference_free(made);
 	return 0;
 }
+
+int
+cam_repo_first_parents(struct cam_repo *r, size_t max,
+    int (*cb)(void *arg, const struct cam_tree *t,
+    const struct cam_commit_info *ci), void *arg, struct cam_err *e)
+{
+	git_commit *c = NULL, *p;
+	git_oid oid;
+	int k = 0;
+
+	if (git_reference_name_to_id(&oid, r->git, "HEAD") < 0 ||
+	    git_commit_lookup(&c, r->git, &oid) < 0)
+		return cam_err_git(e, "%s: HEAD", r->dir);
+	for (size_t n = 0; c != NULL && (max == 0 || n < max); n++) {
+		struct cam_commit_info ci;
+		struct cam_tree t;
+		const git_signature *a = git_commit_author(c);
+
+		memset(&ci, 0, sizeof(ci));
+		memset(&t, 0, sizeof(t));
+		git_oid_tostr(ci.id, sizeof(ci.id), git_commit_id(c));
+		ci.when = (time_t)git_commit_time(c);
+		snprintf(ci.author, sizeof(ci.author), "%s", a && a->name ?
+		    a->name : "");
+		snprintf(ci.summary, sizeof(ci.summary), "%s",
+		    git_commit_summary(c) ? git_commit_summary(c) : "");
+		t.git = r->git;
+		memcpy(t.rev, ci.id, sizeof(t.rev));
+		if (git_commit_tree(&t.tree, c) < 0) {
+			git_commit_free(c);
+			return cam_err_git(e, "%s: %s", r->dir, ci.id);
+		}
+		k = cb(arg, &t, &ci);
+		cam_tree_free(&t);
+		p = NULL;
+		if (k == 0 && git_commit_parentcount(c) > 0 &&
+		    git_commit_parent(&p, c, 0) < 0) {
+			git_commit_free(c);
+			return cam_err_git(e, "%s: parent of %s", r->dir, ci.id);
+		}
+		git_commit_free(c);
+		c = p;
+		if (k != 0)
+			break;
+	}
+	git_commit_free(c);
+	return k == -1 ? -1 : 0;
+}

@@ -208,4 +208,10 @@ int cam_repo_ref_id(struct cam_repo *r, const char *ref, char id[41],
 int cam_repo_ref_set(struct cam_repo *r, const char *ref, const char *id,
     struct cam_err *e);
 
+/* From HEAD back along first parents (at most max commits, 0: all):
+ * cb returns 0 to go on, 1 to stop, -1 to stop with an error. */
+int cam_repo_first_parents(struct cam_repo *r, size_t max,
+    int (*cb)(void *arg, const struct cam_tree *t,
+    const struct cam_commit_info *ci), void *arg, struct cam_err *e);
+
 #endif

@@ -264,3 +264,69 @@ cam_sync_push(struct cam_site *s, const char *ref, struct cam_err *e)
 {
 	return cam_repo_push(&s->repo, cam_sync_remote(&s->cfg), ref, e);
 }
+
+/* cam_sync_came_from's walk: newest first. */
+struct came {
+	const char *camera, *host;
+	char *from;		/* size 256 */
+	char *rev;		/* size 41 */
+	time_t *when;
+	char later[41];		/* the commit visited before (newer) */
+	time_t later_when;
+	int found;
+};
+
+#define CAME_MAX	500	/* commits looked at, at most */
+
+static int
+came_cb(void *arg, const struct cam_tree *t, const struct cam_commit_info *ci)
+{
+	struct came *c = arg;
+	struct cam_buf b = CAM_BUF_INIT;
+	struct cam_config cfg;
+	struct cam_err e;
+	const struct cam_camera *cam;
+	const char *h;
+	int stop = 1;
+
+	cam_err_clear(&e);
+	if (cam_tree_read(t, CAM_CONFIG_FILE, &b, &e) != 0 ||
+	    cam_config_parse(&cfg, CAM_CONFIG_FILE, b.s, b.len, &e) == -1) {
+		cam_buf_free(&b);
+		return 1;
+	}
+	cam_buf_free(&b);
+	if ((cam = cam_config_camera(&cfg, c->camera)) != NULL) {
+		h = cam_camera_host(&cfg, cam);
+		if (h != NULL && strcmp(h, c->host) != 0) {
+			if (*c->later != '\0') {
+				snprintf(c->from, 256, "%s", h);
+				snprintf(c->rev, 41, "%s", c->later);
+				*c->when = c->later_when;
+				c->found = 1;
+			}
+		} else
+			stop = 0;
+	}
+	cam_config_free(&cfg);
+	snprintf(c->later, sizeof(c->later), "%s", ci->id);
+	c->later_when = ci->when;
+	return stop;
+}
+
+int
+cam_sync_came_from(struct cam_repo *r, const char *camera, const char *host,
+    char from[256], char rev[41], time_t *when, struct cam_err *e)
+{
+	struct came c;
+
+	memset(&c, 0, sizeof(c));
+	c.camera = camera;
+	c.host = host;
+	c.from = from;
+	c.rev = rev;
+	c.when = when;
+	if (cam_repo_first_parents(r, CAME_MAX, came_cb, &c, e) == -1)
+		return -1;
+	return c.found;
+}

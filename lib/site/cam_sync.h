@@ -11,6 +11,8 @@
 #ifndef CAM_SYNC_H
 #define CAM_SYNC_H
 
+#include <time.h>
+
 #include "base/cam_err.h"
 #include "site/cam_config.h"
 #include "site/cam_site.h"
@@ -74,5 +76,14 @@ int cam_sync_push(struct cam_site *s, const char *ref, struct cam_err *e);
 
 /* The name of a change, for the audit trail and --json. */
 const char *cam_sync_what_name(enum cam_sync_what w);
+
+/* Was camera moved to host by the history in force: from the newest
+ * commit back, the last one where another host recorded it.  1 with
+ * that host in from, the commit that moved it (rev) and its time, 0 if
+ * host has recorded it since it was added (or for the last 500
+ * commits). */
+int cam_sync_came_from(struct cam_repo *r, const char *camera,
+    const char *host, char from[256], char rev[41], time_t *when,
+    struct cam_err *e);
 
 #endif
