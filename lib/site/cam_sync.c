@@ -152,15 +152,22 @@ end:
 	return rc;
 }
 
-/* Where the centre was last taken from, "" if never. */
+/* Where the centre was last taken from (or, before the first sync,
+ * where the clone found it), "" if not known. */
 static void
-last_synced(struct cam_site *s, char id[41])
+last_synced(struct cam_site *s, const struct cam_sync_result *res,
+    char id[41])
 {
+	struct cam_buf ref = CAM_BUF_INIT;
 	struct cam_err ignore;
 
 	cam_err_clear(&ignore);
-	if (cam_repo_ref_id(&s->repo, CAM_SYNC_REF, id, &ignore) != 0)
+	if (cam_repo_ref_id(&s->repo, CAM_SYNC_REF, id, &ignore) == 0)
+		return;
+	cam_buf_addf(&ref, "refs/remotes/%s/%s", res->remote, res->branch);
+	if (cam_repo_ref_id(&s->repo, ref.s, id, &ignore) != 0)
 		id[0] = '\0';
+	cam_buf_free(&ref);
 }
 
 int
@@ -198,14 +205,14 @@ cam_sync_run(struct cam_site *s, const char *host,
 	    e) == -1)
 		goto end;
 	if (strcmp(res->new_rev, res->old_rev) == 0) {
-		rc = 0;
+		rc = cam_repo_ref_set(&s->repo, CAM_SYNC_REF, res->new_rev, e);
 		goto end;
 	}
 	if ((k = cam_repo_descends(&s->repo, res->new_rev, res->old_rev,
 	    e)) == -1)
 		goto end;
 	if (k == 0) {
-		last_synced(s, last);
+		last_synced(s, res, last);
 		if (cam_repo_merge_base(&s->repo, res->old_rev, res->new_rev,
 		    base, e) == -1)
 			goto end;

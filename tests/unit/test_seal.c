@@ -522,7 +522,7 @@ test_seal(void)
 	char *data;
 
 	head_rev(rev0);
-	CHECK(witness_count(CAM_WITNESS_REF, NULL, 0) == 0,
+	CHECK(witness_count(CAM_WITNESS_REF "/" HOST, NULL, 0) == 0,
 	    "witness: none before the first seal");
 	if ((j = jopen(jp)) == NULL)
 		return;
@@ -577,10 +577,10 @@ test_seal(void)
 	/* The witness. */
 	snprintf(want, sizeof(want), "camkit-seal-1 " HOST " " LOGBOOK
 	    " 6 %s\n", h);
-	CHECK(witness_count(CAM_WITNESS_REF, last, sizeof(last)) == 2 &&
+	CHECK(witness_count(CAM_WITNESS_REF "/" HOST, last, sizeof(last)) == 2 &&
 	    strcmp(last, want) == 0,
 	    "witness: a commit per seal, the signed text as message");
-	witness_file(CAM_WITNESS_REF, HOST "/" LOGBOOK, &b);
+	witness_file(CAM_WITNESS_REF "/" HOST, HOST "/" LOGBOOK, &b);
 	CHECK_STR(cam_buf_str(&b), want, "witness: HOST/NAME holds the last "
 	    "seal's text");
 	cam_buf_free(&b);
@@ -607,11 +607,11 @@ test_nested(void)
 	note(j, 2);
 	CHECK(cam_seal(j, MANIFEST, site, repo, &e) == 0,
 	    "nested: gate/manifest sealed");
-	witness_file(CAM_WITNESS_REF, HOST "/" MANIFEST, &b);
+	witness_file(CAM_WITNESS_REF "/" HOST, HOST "/" MANIFEST, &b);
 	CHECK(strncmp(cam_buf_str(&b), "camkit-seal-1 " HOST " " MANIFEST
 	    " 2 ", 40) == 0, "nested: HOST/gate/manifest in the witness");
 	cam_buf_free(&b);
-	witness_file(CAM_WITNESS_REF, HOST "/" LOGBOOK, &b);
+	witness_file(CAM_WITNESS_REF "/" HOST, HOST "/" LOGBOOK, &b);
 	CHECK(strstr(cam_buf_str(&b), " " LOGBOOK " 6 ") != NULL,
 	    "nested: the logbook's entry kept");
 	cam_buf_free(&b);
