@@ -177,6 +177,8 @@ EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camkit-alerts.timer:cam_unit_alerts_timer \
 	conf/camkit-report.service:cam_unit_report \
 	conf/camkit-report.timer:cam_unit_report_timer \
+	conf/camkit-sync.service:cam_unit_sync \
+	conf/camkit-sync.timer:cam_unit_sync_timer \
 	conf/camview.service:cam_unit_view \
 	conf/camkit.cron:cam_cron_head \
 	conf/camera-defaults:cam_camera_defaults
