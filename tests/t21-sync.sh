@@ -132,8 +132,9 @@ expect_success 'an invalid camkit.yaml in the centre is refused with file:line' 
 # Recorders: cam1 and cam2 on rec1, cam3 on rec2; each one's exit status
 # is written to HOST-CAMERA.rc as it ends.
 record() {
-	{ on "$1" camrec -C "$1" record "$2" --for "$3" 2>"$1-$2.err"
-	  echo $? >"$1-$2.rc"; } &
+	{ { on "$1" camrec -C "$1" record "$2" --for "$3" 2>"$1-$2.err" &&
+	    echo 0 || echo $?; } >"$1-$2.rc.tmp" &&
+	  mv "$1-$2.rc.tmp" "$1-$2.rc"; } &
 }
 # camrec_pid HOST CAMERA: the pid of the recorder's last record-start.
 camrec_pid() {
