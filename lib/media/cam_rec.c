@@ -181,10 +181,15 @@ struct rec {
 	int handover;
 	char ho_to[256], ho_rev[41], ho_why[16];
 	time_t last_end;		/* of the last segment indexed */
+	time_t down_checked;		/* configuration read while down */
 	int64_t key_at;		/* last keyframe written, 0: none */
 	int64_t st_at;
 	uint64_t st_bytes;
 };
+
+/* While the camera is down, the configuration in force is read again
+ * this often (seconds). */
+#define DOWN_CHECK_EVERY	30
 
 /* Subscribers are served this often at least while the camera sends
  * nothing (a connection being made, a camera down). */
@@ -2097,6 +2102,16 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			r.down_since = time(NULL);
 			cam_live_pub_down(r.live, (int64_t)r.down_since,
 			    why[0] ? why : "unknown");
+		}
+		/* No segment boundary comes while the camera is down: the
+		 * configuration in force is read again every so often
+		 * instead, so that a camera moved away meanwhile is handed
+		 * over all the same. */
+		if (r.down && time(NULL) - r.down_checked >= DOWN_CHECK_EVERY) {
+			r.down_checked = time(NULL);
+			config_check(&r);
+			if (r.handover != 0)
+				break;
 		}
 		nap(&r, backoff);
 		backoff = backoff * 2 > c->backoff_max ? c->backoff_max :
