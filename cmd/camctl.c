@@ -1467,21 +1467,36 @@ cmd_units(int argc, char **argv)
 
 /* ---- sync: the configuration from the central repository ---- */
 
-/* systemctl --no-block VERB UNIT, without a shell: 0, or its status. */
+/* systemctl --no-block VERB UNIT, without a shell, as the superuser
+ * when the caller is root (even through the set-user-id camctl): 0, or
+ * its status. */
 static int
 systemctl(const char *verb, const char *unit)
 {
+	struct cam_ids ids;
+	struct cam_err e;
 	pid_t pid;
-	int st;
+	int st, root = 0;
 
 	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return -1;
+	cam_err_clear(&e);
+	if (cam_account_can_root()) {
+		if (cam_account_root_begin(&ids, &e) == -1) {
+			cam_cli_fail(&e);
+			return -1;
+		}
+		root = 1;
+	}
+	pid = fork();
 	if (pid == 0) {
 		execlp("systemctl", "systemctl", "--no-block", verb, unit,
 		    (char *)NULL);
 		_exit(127);
 	}
+	if (root)
+		cam_account_root_end(&ids);
+	if (pid == -1)
+		return -1;
 	while (waitpid(pid, &st, 0) == -1)
 		;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -1513,7 +1528,8 @@ sync_units(struct cam_site *s, const char *host, int cron, int quiet)
 	cam_err_clear(&e);
 	if (realpath(dir, confdir) == NULL) {
 		cam_err_sys(&e, "%s", dir);
-		return cam_cli_fail(&e) ? -1 : -1;
+		cam_cli_fail(&e);
+		return -1;
 	}
 	if (cam_account_bindir(self, sizeof(self), &e) == -1) {
 		cam_cli_fail(&e);
@@ -1533,7 +1549,17 @@ sync_units(struct cam_site *s, const char *host, int cron, int quiet)
 	u.group = svc.group;
 	u.cron = cron;
 	u.outdir = cron ? "/etc/cron.d" : UNIT_DIR;
-	n = cam_systemd_write(&u, &written, &e);
+	/* The system's unit directory is root's (as in units). */
+	if (cam_account_can_root()) {
+		struct cam_ids ids;
+		if (cam_account_root_begin(&ids, &e) == -1)
+			n = -1;
+		else {
+			n = cam_systemd_write(&u, &written, &e);
+			cam_account_root_end(&ids);
+		}
+	} else
+		n = cam_systemd_write(&u, &written, &e);
 	if (n == -1)
 		cam_cli_fail(&e);
 	else if (!quiet)
