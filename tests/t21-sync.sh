@@ -187,12 +187,25 @@ expect_success 'the gap around the handover is in camaudit recordings on each ho
 expect_success 'the recorders of unchanged cameras kept running through every sync' '
 	test "$(camrec_pid rec1 cam1)" = "$cam1_pid" &&
 	test "$(camrec_pid rec2 cam3)" = "$cam3_pid" &&
-	kill -TERM "$cam1_pid" "$cam3_pid" &&
-	wait_for test -s rec1-cam1.rc && wait_for test -s rec2-cam3.rc &&
-	test "$(cat rec1-cam1.rc)" = 0 && test "$(cat rec2-cam3.rc)" = 0 &&
+	kill -TERM "$cam1_pid" &&
+	wait_for test -s rec1-cam1.rc &&
+	test "$(cat rec1-cam1.rc)" = 0 &&
 	test "$(manifest_kinds rec1 cam1 | grep -c "^record-start$")" = 1 &&
 	test "$(manifest_kinds rec2 cam3 | grep -c "^record-start$")" = 1 &&
 	cut -f5,6 rec1.store/cam1/manifest | grep "^record-stop" | grep -q "\"reason\":\"signal\""
+'
+
+expect_success 'a recorder stopped (as systemctl stop does) after its camera moved journals the handover' '
+	camctl -C seed camera set cam3 --host rec1 >/dev/null &&
+	git -C seed push -q ../central.git HEAD:main &&
+	on rec2 camctl -C rec2 sync >out2 &&
+	has "^camera cam3: moved to rec1, " out2 &&
+	kill -TERM "$cam3_pid" &&
+	wait_for test -s rec2-cam3.rc &&
+	test "$(cat rec2-cam3.rc)" = 0 &&
+	cut -f5,6 rec2.store/cam3/manifest | tail -2 >tail3 &&
+	has "^handover	\{\"reason\":\"moved\",\"to\":\"rec1\"" tail3 &&
+	has "^record-stop	\{\"reason\":\"handover\"" tail3
 '
 
 stop_camera c1

@@ -2119,6 +2119,15 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	}
 	/* The prune's records come before the stop's, each whole. */
 	prune_reap(&r, 1);
+	/* Stopped by a signal: by camctl sync (systemctl stop) after the
+	 * camera was moved away, the handover is journaled all the same.
+	 * A changed camera stopped so is being restarted by whoever
+	 * stopped it. */
+	if (r.handover == 0 && c->stop != NULL && *c->stop) {
+		config_check(&r);
+		if (r.handover != CAM_REC_MOVED)
+			r.handover = 0;
+	}
 	if (r.handover == CAM_REC_MOVED) {
 		/* Where the footage of this camera goes on (or why it
 		 * does not), for the gap to be explained on both hosts. */
