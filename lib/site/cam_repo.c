@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1487,6 +1488,46 @@ remote_open(struct cam_repo *r, git_remote **rem, const char *remote,
 	return 0;
 }
 
+/*
+ * Credentials for an ssh:// remote: the SSH agent, else the key files of
+ * the account this process runs as (its home from the password
+ * database, not the environment), each tried once.  https:// remotes
+ * are public or authenticated by their certificate; nothing is asked.
+ */
+struct cred_state {
+	int tries;
+};
+
+static int
+credentials(git_credential **out, const char *url, const char *user,
+    unsigned int allowed, void *payload)
+{
+	static const char *const keys[] = { "id_ed25519", "id_ecdsa",
+	    "id_rsa" };
+	struct cred_state *st = payload;
+	struct passwd *pw;
+	char priv[PATH_MAX], pub[PATH_MAX + 8];
+
+	(void)url;
+	if (!(allowed & GIT_CREDENTIAL_SSH_KEY) || user == NULL)
+		return GIT_PASSTHROUGH;
+	if (st->tries == 0) {
+		st->tries++;
+		return git_credential_ssh_key_from_agent(out, user);
+	}
+	pw = getpwuid(geteuid());
+	while (pw != NULL && st->tries <= (int)(sizeof(keys) /
+	    sizeof(keys[0]))) {
+		const char *k = keys[st->tries++ - 1];
+		snprintf(priv, sizeof(priv), "%s/.ssh/%s", pw->pw_dir, k);
+		snprintf(pub, sizeof(pub), "%s.pub", priv);
+		if (access(priv, R_OK) == 0)
+			return git_credential_ssh_key_new(out, user,
+			    access(pub, R_OK) == 0 ? pub : NULL, priv, NULL);
+	}
+	return GIT_PASSTHROUGH;
+}
+
 int
 cam_repo_branch(struct cam_repo *r, char *buf, size_t len,
     struct cam_err *e)
@@ -1530,6 +1571,7 @@ cam_repo_fetch(struct cam_repo *r, const char *remote, const char *branch,
     char id[41], struct cam_err *e)
 {
 	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+	struct cred_state cs = { 0 };
 	git_remote *rem = NULL;
 	struct cam_buf spec = CAM_BUF_INIT;
 	git_oid oid;
@@ -1546,6 +1588,8 @@ cam_repo_fetch(struct cam_repo *r, const char *remote, const char *branch,
 	specs[0] = spec.s;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 1;
+	fo.callbacks.credentials = credentials;
+	fo.callbacks.payload = &cs;
 	if (git_remote_fetch(rem, &refspecs, &fo, "camkit: sync") < 0) {
 		cam_err_git(e, "%s: fetching %s from %s", r->dir, branch,
 		    remote);
@@ -1656,11 +1700,26 @@ end:
 	return rc;
 }
 
+/* A push's callbacks share one payload. */
+struct push_ctx {
+	struct cam_buf *refused;
+	struct cred_state cs;
+};
+
+static int
+push_credentials(git_credential **out, const char *url, const char *user,
+    unsigned int allowed, void *payload)
+{
+	struct push_ctx *pc = payload;
+
+	return credentials(out, url, user, allowed, &pc->cs);
+}
+
 /* A reference the remote refused (push_update_reference). */
 static int
 push_status(const char *ref, const char *status, void *arg)
 {
-	struct cam_buf *refused = arg;
+	struct cam_buf *refused = ((struct push_ctx *)arg)->refused;
 
 	if (status != NULL)
 		cam_buf_addf(refused, "%s%s (%s)", refused->len ? ", " : "",
@@ -1675,6 +1734,7 @@ cam_repo_push(struct cam_repo *r, const char *remote, const char *ref,
 	git_push_options po = GIT_PUSH_OPTIONS_INIT;
 	git_remote *rem = NULL;
 	struct cam_buf spec = CAM_BUF_INIT, refused = CAM_BUF_INIT;
+	struct push_ctx pc = { &refused, { 0 } };
 	char *specs[1];
 	git_strarray refspecs = { specs, 1 };
 	git_oid oid;
@@ -1692,7 +1752,8 @@ cam_repo_push(struct cam_repo *r, const char *remote, const char *ref,
 	cam_buf_addf(&spec, "%s:%s", ref, ref);
 	specs[0] = spec.s;
 	po.callbacks.push_update_reference = push_status;
-	po.callbacks.payload = &refused;
+	po.callbacks.credentials = push_credentials;
+	po.callbacks.payload = &pc;
 	if (git_remote_push(rem, &refspecs, &po) < 0) {
 		cam_err_git(e, "%s: pushing %s to %s", r->dir, ref, remote);
 		goto end;
