@@ -297,10 +297,17 @@ came_cb(void *arg, const struct cam_tree *t, const struct cam_commit_info *ci)
 	int stop = 1;
 
 	cam_err_clear(&e);
-	if (cam_tree_read(t, CAM_CONFIG_FILE, &b, &e) != 0 ||
-	    cam_config_parse(&cfg, CAM_CONFIG_FILE, b.s, b.len, &e) == -1) {
+	memset(&cfg, 0, sizeof(cfg));
+	if (cam_tree_read(t, CAM_CONFIG_FILE, &b, &e) != 0) {
 		cam_buf_free(&b);
 		return 1;
+	}
+	/* A commit that is not a valid configuration was never in force
+	 * on any host (sync refuses it): passed over. */
+	if (cam_config_parse(&cfg, CAM_CONFIG_FILE, b.s, b.len, &e) == -1) {
+		cam_config_free(&cfg);
+		cam_buf_free(&b);
+		return 0;
 	}
 	cam_buf_free(&b);
 	if ((cam = cam_config_camera(&cfg, c->camera)) != NULL) {
