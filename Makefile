@@ -180,6 +180,8 @@ EMBED := conf/camkit.yaml:cam_starter_yaml \
 	conf/camkit-report.timer:cam_unit_report_timer \
 	conf/camkit-replicate.service:cam_unit_replicate \
 	conf/camkit-replicate.timer:cam_unit_replicate_timer \
+	conf/camkit-sync.service:cam_unit_sync \
+	conf/camkit-sync.timer:cam_unit_sync_timer \
 	conf/camview.service:cam_unit_view \
 	conf/camkit.cron:cam_cron_head \
 	conf/camera-defaults:cam_camera_defaults

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +37,7 @@
 #include "site/cam_policy.h"
 #include "site/cam_secret.h"
 #include "site/cam_site.h"
+#include "site/cam_sync.h"
 #include "site/cam_systemd.h"
 
 static const char *prog = "camctl";
@@ -61,12 +63,13 @@ usage(FILE *f)
 "       camctl [-C dir] camera list [--json]\n"
 "       camctl [-C dir] camera show id [--json]\n"
 "       camctl [-C dir] camera enable | disable id\n"
-"       camctl [-C dir] camera set id key=value ...\n"
+"       camctl [-C dir] camera set id [--host host] [key=value ...]\n"
 "       camctl [-C dir] user add name --role role [--role role ...]\n"
 "              [--no-check]\n"
 "       camctl [-C dir] user rm name [--role role ...]\n"
 "       camctl [-C dir] user list [--json]\n"
 "       camctl [-C dir] units [--output dir] [--cron] [--bindir dir]\n"
+"       camctl [-C dir] sync [--json]\n"
 "       camctl [-C dir] status [--json]\n"
 "       camctl [-C dir] probe camera [--seconds n]\n"
 "       camctl [-C dir] seal\n"
@@ -1009,13 +1012,44 @@ camera_set(int argc, char **argv)
 	struct cam_buf msg = CAM_BUF_INIT;
 	int rc;
 
+	char **pairs;
+	int n = 0;
+
 	if (argc < 3)
 		return cam_cli_usage_error("camera set: give a camera id and "
-		    "key=value ...");
+		    "--host host or key=value ...");
+	/* --host HOST is host=HOST: moving a camera to another recorder
+	 * (camkit-hosts(7)) is one commit. */
+	pairs = cam_xmalloc((size_t)argc * sizeof(*pairs));
 	cam_buf_addf(&msg, "camera set %s", argv[1]);
-	for (int i = 2; i < argc; i++)
-		cam_buf_addf(&msg, " %s", argv[i]);
-	rc = camera_set_pairs(argv[1], argc - 2, argv + 2, cam_buf_str(&msg));
+	for (int i = 2; i < argc; i++) {
+		const char *v = NULL;
+		if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
+			v = argv[++i];
+		else if (strncmp(argv[i], "--host=", 7) == 0)
+			v = argv[i] + 7;
+		else if (strcmp(argv[i], "--host") == 0 ||
+		    strncmp(argv[i], "--", 2) == 0) {
+			for (int j = 0; j < n; j++)
+				free(pairs[j]);
+			free(pairs);
+			cam_buf_free(&msg);
+			return cam_cli_usage_error("camera set: bad option "
+			    "\"%s\"", argv[i]);
+		}
+		if (v != NULL) {
+			struct cam_buf p = CAM_BUF_INIT;
+			cam_buf_addf(&p, "host=%s", v);
+			pairs[n++] = cam_xstrdup(cam_buf_str(&p));
+			cam_buf_free(&p);
+		} else
+			pairs[n++] = cam_xstrdup(argv[i]);
+		cam_buf_addf(&msg, " %s", pairs[n - 1]);
+	}
+	rc = camera_set_pairs(argv[1], n, pairs, cam_buf_str(&msg));
+	for (int j = 0; j < n; j++)
+		free(pairs[j]);
+	free(pairs);
 	cam_buf_free(&msg);
 	return rc;
 }
@@ -1427,6 +1461,272 @@ cmd_units(int argc, char **argv)
 		    "%d cameras recorded on %s", (unsigned long)n, n, host);
 	}
 	cam_buf_free(&written);
+	cam_site_close(&s);
+	return rc;
+}
+
+/* ---- sync: the configuration from the central repository ---- */
+
+/* systemctl --no-block VERB UNIT, without a shell, as the superuser
+ * when the caller is root (even through the set-user-id camctl): 0, or
+ * its status. */
+static int
+systemctl(const char *verb, const char *unit)
+{
+	struct cam_ids ids;
+	struct cam_err e;
+	pid_t pid;
+	int st, root = 0;
+
+	fflush(NULL);
+	cam_err_clear(&e);
+	if (cam_account_can_root()) {
+		if (cam_account_root_begin(&ids, &e) == -1) {
+			cam_cli_fail(&e);
+			return -1;
+		}
+		root = 1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		execlp("systemctl", "systemctl", "--no-block", verb, unit,
+		    (char *)NULL);
+		_exit(127);
+	}
+	if (root)
+		cam_account_root_end(&ids);
+	if (pid == -1)
+		return -1;
+	while (waitpid(pid, &st, 0) == -1)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The systemd unit directory, and are camkit's units installed there? */
+#define UNIT_DIR	"/etc/systemd/system"
+#define CRON_FILE	"/etc/cron.d/camkit"
+
+static int
+units_installed(int *cron)
+{
+	*cron = access(CRON_FILE, F_OK) == 0;
+	return access(UNIT_DIR "/camrec@.service", F_OK) == 0 || *cron;
+}
+
+/* Write this host's units again after a sync (they were installed):
+ * 0, or -1 printed. */
+static int
+sync_units(struct cam_site *s, const char *host, int cron, int quiet)
+{
+	struct cam_buf written = CAM_BUF_INIT;
+	struct cam_systemd_conf u;
+	struct cam_service svc;
+	struct cam_err e;
+	char self[PATH_MAX], confdir[PATH_MAX];
+	int n;
+
+	cam_err_clear(&e);
+	if (realpath(dir, confdir) == NULL) {
+		cam_err_sys(&e, "%s", dir);
+		cam_cli_fail(&e);
+		return -1;
+	}
+	if (cam_account_bindir(self, sizeof(self), &e) == -1) {
+		cam_cli_fail(&e);
+		return -1;
+	}
+	if (!cam_account_service(s->cfg.root, &svc)) {
+		memset(&svc, 0, sizeof(svc));
+		snprintf(svc.user, sizeof(svc.user), "camkit");
+		snprintf(svc.group, sizeof(svc.group), "camkit");
+	}
+	memset(&u, 0, sizeof(u));
+	u.cfg = &s->cfg;
+	u.host = host;
+	u.confdir = confdir;
+	u.bindir = self;
+	u.user = svc.user;
+	u.group = svc.group;
+	u.cron = cron;
+	u.outdir = cron ? "/etc/cron.d" : UNIT_DIR;
+	/* The system's unit directory is root's (as in units). */
+	if (cam_account_can_root()) {
+		struct cam_ids ids;
+		if (cam_account_root_begin(&ids, &e) == -1)
+			n = -1;
+		else {
+			n = cam_systemd_write(&u, &written, &e);
+			cam_account_root_end(&ids);
+		}
+	} else
+		n = cam_systemd_write(&u, &written, &e);
+	if (n == -1)
+		cam_cli_fail(&e);
+	else if (!quiet)
+		fputs(cam_buf_str(&written), stdout);
+	cam_buf_free(&written);
+	if (n != -1 && !cron && access("/run/systemd/system", F_OK) == 0)
+		(void)systemctl("daemon-reload", "camrec@.service");
+	return n == -1 ? -1 : 0;
+}
+
+/* What a change means for the camera's recorder here, in words. */
+static void
+sync_say(const struct cam_sync_change *c, int acted, int systemd)
+{
+	const char *done;
+
+	switch (c->what) {
+	case CAM_SYNC_ADDED:
+	case CAM_SYNC_ENABLED:
+	case CAM_SYNC_MOVED_HERE:
+		done = !systemd ? _("start its recorder") : acted == 0 ?
+		    _("its recorder started") : _("its recorder could not "
+		    "be started");
+		break;
+	case CAM_SYNC_CHANGED:
+		done = !systemd ? _("restart its recorder (it also restarts "
+		    "by itself at its next segment)") : acted == 0 ?
+		    _("its recorder restarted") : _("its recorder could not "
+		    "be restarted");
+		break;
+	default:
+		done = !systemd ? _("stop its recorder (it also stops by "
+		    "itself at its next segment)") : acted == 0 ?
+		    _("its recorder stopped") : _("its recorder could not be "
+		    "stopped");
+		break;
+	}
+	switch (c->what) {
+	case CAM_SYNC_ADDED:
+		printf(_("camera %s: added, %s\n"), c->id, done);
+		break;
+	case CAM_SYNC_REMOVED:
+		printf(_("camera %s: removed, %s\n"), c->id, done);
+		break;
+	case CAM_SYNC_MOVED_AWAY:
+		printf(_("camera %s: moved to %s, %s\n"), c->id, c->host, done);
+		break;
+	case CAM_SYNC_MOVED_HERE:
+		printf(_("camera %s: moved here from %s, %s\n"), c->id,
+		    c->host, done);
+		break;
+	case CAM_SYNC_CHANGED:
+		printf(_("camera %s: changed, %s\n"), c->id, done);
+		break;
+	case CAM_SYNC_ENABLED:
+		printf(_("camera %s: enabled, %s\n"), c->id, done);
+		break;
+	case CAM_SYNC_DISABLED:
+		printf(_("camera %s: disabled, %s\n"), c->id, done);
+		break;
+	}
+}
+
+static int
+cmd_sync(int argc, char **argv)
+{
+	struct cam_buf detail = CAM_BUF_INIT, out = CAM_BUF_INIT;
+	struct cam_sync_result res;
+	struct cam_site s;
+	struct cam_err e;
+	char host[256], ref[300];
+	int json = 0, rc = 0, cron = 0, installed, systemd, pushed;
+	int *acted = NULL;
+
+	if ((rc = cam_cli_json_only(argc, argv, "sync", &json)) != 0)
+		return rc;
+	cam_err_clear(&e);
+	if (open_site_for(&s, CAM_ACT_CONFIG_CHANGE, &e) == -1)
+		return cam_cli_fail(&e);
+	cam_cli_host(host, sizeof(host));
+	if (cam_sync_run(&s, host, &res, &e) == -1) {
+		cam_buf_addf(&detail, "{\"old\":\"%s\",\"new\":\"%s\"}",
+		    res.old_rev, res.new_rev);
+		cam_cli_audit_rc(res.remote, -1, &e, cam_buf_str(&detail));
+		rc = cam_cli_fail(&e);
+		goto end;
+	}
+	installed = units_installed(&cron);
+	systemd = installed && !cron &&
+	    access("/run/systemd/system", F_OK) == 0;
+	if (res.moved && installed && sync_units(&s, host, cron, json) == -1)
+		rc = CAM_ENV;
+	/* Only the recorders of the cameras that changed: the others go
+	 * on recording (001 Dieu 10.3). */
+	acted = cam_xmalloc((res.n + 1) * sizeof(*acted));
+	for (size_t i = 0; i < res.n; i++) {
+		const struct cam_sync_change *c = &res.v[i];
+		char unit[300];
+
+		acted[i] = -1;
+		if (!systemd)
+			continue;
+		snprintf(unit, sizeof(unit), "camrec@%s.service", c->id);
+		switch (c->what) {
+		case CAM_SYNC_ADDED:
+		case CAM_SYNC_ENABLED:
+		case CAM_SYNC_MOVED_HERE:
+			acted[i] = systemctl("start", unit);
+			break;
+		case CAM_SYNC_CHANGED:
+			acted[i] = systemctl("restart", unit);
+			break;
+		default:
+			acted[i] = systemctl("stop", unit);
+			break;
+		}
+		if (acted[i] != 0)
+			rc = CAM_ENV;
+	}
+	/* This host's witness to the centre, never forced. */
+	pushed = cam_seal_witness_ref(ref, sizeof(ref), host, &e) == -1 ? -1 :
+	    cam_sync_push(&s, ref, &e);
+	if (pushed == -1) {
+		cam_cli_fail(&e);
+		cam_err_clear(&e);
+		rc = rc ? rc : CAM_NO;
+	}
+	cam_buf_addf(&detail, "{\"old\":\"%s\",\"new\":\"%s\","
+	    "\"cameras\":[", res.old_rev, res.new_rev);
+	for (size_t i = 0; i < res.n; i++) {
+		cam_buf_addf(&detail, "%s{\"id\":", i ? "," : "");
+		cam_json_str(&detail, res.v[i].id);
+		cam_buf_addf(&detail, ",\"change\":\"%s\"",
+		    cam_sync_what_name(res.v[i].what));
+		if (res.v[i].host != NULL) {
+			cam_buf_adds(&detail, ",\"host\":");
+			cam_json_str(&detail, res.v[i].host);
+		}
+		cam_buf_adds(&detail, "}");
+	}
+	cam_buf_addf(&detail, "],\"witness\":\"%s\"}", pushed == 0 ?
+	    "pushed" : pushed == 1 ? "none" : "refused");
+	cam_cli_audit_rc(res.remote, 0, &e, cam_buf_str(&detail));
+	if (json) {
+		cam_buf_adds(&out, cam_buf_str(&detail));
+		cam_buf_adds(&out, "\n");
+		if (print_buf(&out) != 0)
+			rc = CAM_ENV;
+		goto end;
+	}
+	if (res.moved)
+		printf(_("took %.12s from %s %s (was %.12s)\n"), res.new_rev,
+		    res.remote, res.branch, res.old_rev);
+	else
+		printf(_("up to date with %s %s (%.12s)\n"), res.remote,
+		    res.branch, res.old_rev);
+	for (size_t i = 0; i < res.n; i++)
+		sync_say(&res.v[i], acted[i], systemd);
+	if (pushed == 0)
+		printf(_("witness %s pushed to %s\n"), ref, res.remote);
+	if (fflush(stdout) != 0)
+		rc = CAM_ENV;
+end:
+	free(acted);
+	cam_buf_free(&detail);
+	cam_buf_free(&out);
+	cam_sync_result_free(&res);
 	cam_site_close(&s);
 	return rc;
 }
@@ -1954,6 +2254,7 @@ static const struct cam_cli_help help[] = {
 	{ "camera", N_("add, remove, list, show, enable, disable or change cameras") },
 	{ "user", N_("add, remove or list the site's users and their roles") },
 	{ "units", N_("write the systemd units (or a cron file) for this host's cameras") },
+	{ "sync", N_("take the configuration from the central repository (fast-forward only)") },
 	{ "status", N_("which cameras record, and the storage (exit 1 if one has stopped)") },
 	{ "probe", N_("connect to a camera and show its stream") },
 	{ "seal", N_("seal the journals with the site key") },
@@ -1971,6 +2272,7 @@ static const struct cam_cli_verb verbs[] = {
 	{ "camera", cmd_camera, 1 },
 	{ "user", cmd_user, 1 },
 	{ "units", cmd_units, 0 },
+	{ "sync", cmd_sync, 0 },
 	{ "status", cmd_status, 0 },
 	{ "probe", cmd_probe, 0 },
 	{ "seal", cmd_seal, 0 },

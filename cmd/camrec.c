@@ -32,6 +32,8 @@
 #include "site/cam_site.h"
 
 static const char *prog = "camrec";
+/* camrec record: the camera's settings changed, start it again. */
+#define CAMREC_EXIT_RESTART	75
 static const char *dir;
 static volatile sig_atomic_t stop;
 static int verbose;
@@ -701,8 +703,19 @@ cmd_record(int argc, char **argv)
 	cam_cli_audit(cam->id, "granted", NULL, NULL);
 	rc = cam_rec_record(&conf, &e);
 	cam_cli_verb("record stop");
-	cam_cli_audit_rc(cam->id, rc, &e, NULL);
-	rc = rc == -1 ? cam_cli_fail(&e) : 0;
+	cam_cli_audit_rc(cam->id, rc == -1 ? -1 : 0, &e, rc == CAM_REC_MOVED ?
+	    "{\"handover\":true}" : rc == CAM_REC_CHANGED ?
+	    "{\"config_changed\":true}" : NULL);
+	if (rc == CAM_REC_MOVED)
+		cam_cli_msg("camera %s: no longer recorded on this host (see "
+		    "its handover record): stopped", cam->id);
+	else if (rc == CAM_REC_CHANGED)
+		cam_cli_msg("camera %s: its settings changed: stopped, to be "
+		    "started again with them", cam->id);
+	/* A changed camera's unit starts it again on this status
+	 * (conf/camrec@.service); a moved one's does not. */
+	rc = rc == -1 ? cam_cli_fail(&e) : rc == CAM_REC_CHANGED ?
+	    CAMREC_EXIT_RESTART : 0;
 	cam_site_close(&s);
 	return rc;
 }

@@ -72,7 +72,7 @@ expect_success 'the logbook and a seal name the person too' '
 	has "	$p	note	the gate is open$" out &&
 	login $P camctl -C site seal >out &&
 	has "^sealed	" out &&
-	git -C site log -1 --format="%an|%cn" refs/camkit/witness >who &&
+	git -C site log -1 --format="%an|%cn" refs/camkit/witness/$(hostname -s) >who &&
 	test "$(cat who)" = "$p|root" &&
 	last "$AUDIT" | jq -e --arg p $p ".actor == \$p and .as == \"root\" and .verb == \"seal\"" >/dev/null
 '

@@ -245,12 +245,12 @@ expect_success 'an operator'"'"'s sudo camctl and camextract: the operator in gi
 '
 
 expect_success 'a guard'"'"'s shift end seals out of the box (the service account reads the site key)' '
-	git -C "$S" rev-parse -q --verify refs/camkit/witness >w.before || test $? = 1 &&
+	git -C "$S" rev-parse -q --verify refs/camkit/witness/$(hostname -s) >w.before || test $? = 1 &&
 	run guard "$I/bin/camlog" -C "$S" shift start >/dev/null &&
 	run guard "$I/bin/camlog" -C "$S" shift end >out 2>err &&
 	hasnt "Permission denied" err &&
 	grep -q "	seal	" "$D/logbook.journal" &&
-	test "$(git -C "$S" rev-parse refs/camkit/witness)" != "$(cat w.before)"
+	test "$(git -C "$S" rev-parse refs/camkit/witness/$(hostname -s))" != "$(cat w.before)"
 '
 
 expect_success 'user rm and a change of role take the memberships back' '

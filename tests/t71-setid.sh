@@ -51,7 +51,7 @@ expect_success 'the forged site: made by the guard with camctl, private/ a link 
 	as $g camlog -C "$T/g/forged" shift start >/dev/null &&
 	mkdir g/fake && chown $g g/fake &&
 	as $g ln -s ../forged "$T/g/fake/site" &&
-	git -C site rev-parse refs/camkit/witness >witness.before &&
+	git -C site rev-parse refs/camkit/witness/$(hostname -s) >witness.before &&
 	sha256sum <"$LB" >lb.before
 '
 
@@ -88,7 +88,7 @@ expect_success 'the symbolic link race: thousands of camlog -C LINK shift end, n
 	test "$(wc -l <"$T/g/err")" = "$tries" &&
 	has "is a symbolic link: a set-id program follows none" "$T/g/err" &&
 	hasnt "warning|sealed" "$T/g/err" &&
-	test "$(git -C site rev-parse refs/camkit/witness)" = "$(cat witness.before)" &&
+	test "$(git -C site rev-parse refs/camkit/witness/$(hostname -s))" = "$(cat witness.before)" &&
 	sha256sum <"$LB" | cmp -s - lb.before &&
 	hasnt "	seal	" "$T/g/forged.store/logbook.journal" &&
 	camlog -C site verify >out && has " 1 seals .* 1 witnessed" out

@@ -61,7 +61,7 @@ expect_success 'ten shift changes each way: every seal verifies for both guards'
 	done &&
 	G $a verify >out && has " 20 seals .* 20 witnessed$" out &&
 	test "$(grep -c "	seal	" "$LB")" = 20 &&
-	test "$(git -C "$SITE" log --format=%s refs/camkit/witness | grep -c " logbook.journal ")" = 20 &&
+	test "$(git -C "$SITE" log --format=%s refs/camkit/witness/$(hostname -s) | grep -c " logbook.journal ")" = 20 &&
 	chain_ok "$LB"
 '
 

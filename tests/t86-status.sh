@@ -69,7 +69,7 @@ expect_success 'units: a hardened template, the prune timer, this host only' '
 	has "^ExecStart=$CAMKIT_BIN/camrec record %i$" units/camrec@.service &&
 	has "^Environment=CAMKIT_DIR=$T/site$" units/camrec@.service &&
 	has "^ReadWritePaths=$T/site.store$" units/camrec@.service &&
-	has "^Restart=always$" units/camrec@.service &&
+	has "^Restart=on-failure$" units/camrec@.service &&
 	has "^NoNewPrivileges=yes$" units/camrec@.service &&
 	has "^ProtectSystem=strict$" units/camrec@.service &&
 	has "^OnCalendar=hourly$" units/camrec-prune.timer &&

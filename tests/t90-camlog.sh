@@ -114,7 +114,7 @@ expect_success 'a shift end seals the logbook: openssl verifies the seal, git ha
 	seq=$(printf "%s\n" "$data" | jq -r .seq) &&
 	head=$(printf "%s\n" "$data" | jq -r .head) &&
 	test "$(sed -n "${seq}p" "$LB" | sha256sum | cut -c1-64)" = "$head" &&
-	git -C site log --format=%s refs/camkit/witness >witness &&
+	git -C site log --format=%s refs/camkit/witness/$(hostname -s) >witness &&
 	has "^camkit-seal-1 .* logbook.journal $seq $head\$" witness &&
 	git -C site fsck --strict 2>&1 &&
 	camlog -C site verify >out && has "ok: .* 1 seals" out
@@ -150,7 +150,7 @@ expect_success 'camctl seal seals every journal; a second run finds them current
 	camctl -C site seal >out2 && own &&
 	has "^current	logbook.journal$" out2 &&
 	has "^sealed	audit.journal" out2 &&
-	git -C site log --format=%s refs/camkit/witness >witness &&
+	git -C site log --format=%s refs/camkit/witness/$(hostname -s) >witness &&
 	has "^camkit-seal-1 [^ ]+ audit.journal [0-9]+ [0-9a-f]{64}$" witness &&
 	data=$(grep -P "\tseal\t" "$AUDIT" | tail -1 | cut -f6) &&
 	printf "%s\n" "$data" | jq -r .signed >content &&

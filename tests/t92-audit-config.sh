@@ -53,7 +53,7 @@ expect_success '--since lists only later changes, checks still cover all' '
 expect_success 'camctl seal witnesses the configuration; the git CLI sees it' '
 	camctl -C site seal >out &&
 	has "^witnessed	configuration	" out &&
-	git -C site log --format=%s refs/camkit/witness | grep -q "^camkit-config-1 .* $(git -C site rev-parse HEAD)$" &&
+	git -C site log --format=%s refs/camkit/witness/$(hostname -s) | grep -q "^camkit-config-1 .* $(git -C site rev-parse HEAD)$" &&
 	camctl -C site seal >out && has "^current	configuration" out &&
 	camaudit -C site config >out &&
 	has "^ok	witness	1 witnessed configuration head, all in the history" out &&

@@ -202,8 +202,7 @@ cam_audit_config_check(struct cam_audit_config *c, struct cam_err *e)
 	w.c = c;
 	w.r = &s->repo;
 	w.e = e;
-	if (cam_repo_witness_foreach(&s->repo, CAM_WITNESS_REF,
-	    config_witness, &w, e) != 0)
+	if (cam_seal_witness_foreach(&s->repo, config_witness, &w, e) != 0)
 		goto end;
 	if (w.bad == 0)
 		cam_checklist_add(ck, 1, "witness", w.n ? cam_checklist_ntr(ck,

@@ -33,6 +33,46 @@ in_range(const struct rctx *c, time_t a, time_t b)
 	return (c->from == 0 || b >= c->from) && (c->to == 0 || a < c->to);
 }
 
+/* A gap around a handover (camctl sync moved the camera): head, and
+ * where the camera was recorded meanwhile. */
+static void
+moved(struct rctx *c, const char *head)
+{
+	const struct cam_gap_events *ev = &c->ev;
+	char m[64];
+
+	cam_time_format_human(ev->moved_at, c->zone, m, sizeof(m));
+	if (ev->moved_to[0] != '\0')
+		cam_checklist_add(c->ck, 1, "gap", "%s, moved to %s at %s "
+		    "(handover)", head, ev->moved_to, m);
+	else
+		cam_checklist_add(c->ck, 1, "gap", "%s, moved from %s at %s "
+		    "(handover)", head, ev->moved_from, m);
+}
+
+/* The footage of camera that ends here because it went to another host
+ * (a handover after the last segment), or starts here because it came
+ * from one (before the first): the side of the gap this host sees. */
+static void
+moved_edge(struct rctx *c, time_t start)
+{
+	char a[64], head[512];
+
+	if (start != 0) {
+		cam_time_format_human(c->ev.moved_at, c->zone, a, sizeof(a));
+		char b[64];
+		cam_time_format_human(start, c->zone, b, sizeof(b));
+		snprintf(head, sizeof(head), cam_checklist_tr(c->ck, "%s: "
+		    "%s to %s, %lld s"), c->camera, a, b,
+		    (long long)(start - c->ev.moved_at));
+	} else {
+		cam_time_format_human(c->prev_end, c->zone, a, sizeof(a));
+		snprintf(head, sizeof(head), cam_checklist_tr(c->ck, "%s: "
+		    "from %s, no footage here since"), c->camera, a);
+	}
+	moved(c, head);
+}
+
 /* A gap from c->prev_end to start, and what the manifest says of it:
  * "CAMERA: FROM to TO, N s" and why. */
 static void
@@ -82,6 +122,9 @@ gap(struct rctx *c, time_t start)
 		    "at %s (record-stop, reason %s) and not resumed until %s",
 		    head, d, ev->stop_why, b);
 		break;
+	case CAM_GAP_MOVED:
+		moved(c, head);
+		break;
 	case CAM_GAP_UNEXPLAINED:
 		cam_checklist_add(c->ck, ok, "gap", "%s, and no camera-down "
 		    "event: the recorder was not recording", head);
@@ -121,7 +164,9 @@ rec_cb(void *arg, const struct cam_journal_rec *r)
 	if (c->prev_end != 0 && cam_gaps_between(c->prev_end, start) > 0 &&
 	    in_range(c, c->prev_end, start)) {
 		gap(c, start);
-	}
+	} else if (c->prev_end == 0 && c->ev.moved_from[0] != '\0' &&
+	    in_range(c, c->ev.moved_at, start))
+		moved_edge(c, start);
 	c->prev_end = end;
 	memset(&c->ev, 0, sizeof(c->ev));
 	return 0;
@@ -190,6 +235,10 @@ recordings_at(const char *root, const char *zone,
 			    cam_checklist_msg(ck, e));
 			cam_err_clear(e);
 		}
+		/* Handed over after its last segment here. */
+		if (c.prev_end != 0 && c.ev.moved_to[0] != '\0' &&
+		    in_range(&c, c.prev_end, c.ev.moved_at))
+			moved_edge(&c, 0);
 		if (found == 0)
 			cam_checklist_add(ck, 1, label, "%" PRIu64 " "
 			    "segments match their manifest", checked);

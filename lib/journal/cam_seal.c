@@ -357,6 +357,66 @@ end:
 	return rc;
 }
 
+int
+cam_seal_witness_ref(char *buf, size_t len, const char *host,
+    struct cam_err *e)
+{
+	if (host == NULL || *host == '\0' || strchr(host, '/') != NULL ||
+	    host[0] == '.' || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != strlen(host))
+		return cam_errf(e, CAM_NO, "bad host name \"%s\" for a witness "
+		    "ref", host ? host : "");
+	if (snprintf(buf, len, "%s/%s", CAM_WITNESS_REF, host) >= (int)len)
+		return cam_errf(e, CAM_NO, "host name too long: %s", host);
+	return 0;
+}
+
+int
+cam_seal_witness_foreach(struct cam_repo *r,
+    int (*cb)(void *arg, const char *message), void *arg,
+    struct cam_err *e)
+{
+	struct cam_buf refs = CAM_BUF_INIT;
+	int rc;
+
+	rc = cam_repo_witness_foreach(r, CAM_WITNESS_REF, cb, arg, e);
+	if (rc != 0)
+		return rc;
+	if (cam_repo_refs(r, CAM_WITNESS_REF "/*", &refs, e) == -1)
+		return -1;
+	for (char *p = refs.s; p != NULL && *p != '\0'; ) {
+		char *nl = strchr(p, '\n');
+		*nl = '\0';
+		if ((rc = cam_repo_witness_foreach(r, p, cb, arg, e)) != 0)
+			break;
+		p = nl + 1;
+	}
+	cam_buf_free(&refs);
+	return rc;
+}
+
+/* Add to host's own witness ref, under the change lock; the shared ref
+ * of a site sealed before becomes its first part. */
+static int
+host_witness_add(struct cam_repo *r, const char *host, const char *path,
+    const char *text, struct cam_err *e)
+{
+	char ref[256];
+	int held = r->lockfd != -1, rc = -1;
+
+	if (cam_seal_witness_ref(ref, sizeof(ref), host, e) == -1)
+		return -1;
+	if (cam_repo_lock(r, e) == -1)
+		return -1;
+	if (cam_repo_ref_rename(r, CAM_WITNESS_REF, ref, e) == -1)
+		goto end;
+	rc = cam_repo_witness_add(r, ref, path, text, e);
+end:
+	if (!held)
+		cam_repo_unlock(r);
+	return rc;
+}
+
 static int
 witness_add(const char *repo_dir, const char *host, const char *name,
     const char *text, struct cam_err *e)
@@ -369,7 +429,7 @@ witness_add(const char *repo_dir, const char *host, const char *name,
 		return -1;
 	cam_buf_addf(&path, "%s/%s", host, name);
 	cam_buf_addf(&file, "%s\n", text);
-	rc = cam_repo_witness_add(&r, CAM_WITNESS_REF, path.s, file.s, e);
+	rc = host_witness_add(&r, host, path.s, file.s, e);
 	cam_repo_close(&r);
 	cam_buf_free(&path);
 	cam_buf_free(&file);
@@ -517,8 +577,7 @@ read_witness(struct verify *v, const char *repo_dir, struct cam_err *e)
 
 	if (cam_repo_open(&r, repo_dir, e) == -1)
 		return -1;
-	rc = cam_repo_witness_foreach(&r, CAM_WITNESS_REF, witness_entry, v,
-	    e);
+	rc = cam_seal_witness_foreach(&r, witness_entry, v, e);
 	cam_repo_close(&r);
 	if (rc == 0 && v->nw > 1)
 		qsort(v->w, v->nw, sizeof(*v->w), went_cmp);
@@ -914,8 +973,7 @@ cam_seal_config(const char *repo_dir, const char *host, struct cam_err *e)
 	if (cam_repo_open(&r, repo_dir, e) == -1)
 		return -1;
 	if (cam_repo_head_id(&r, head, e) == -1 ||
-	    cam_repo_witness_foreach(&r, CAM_WITNESS_REF, last_config, &l,
-	    e) < 0)
+	    cam_seal_witness_foreach(&r, last_config, &l, e) < 0)
 		goto end;
 	if (strcmp(l.id, head) == 0) {
 		rc = 1;
@@ -923,7 +981,7 @@ cam_seal_config(const char *repo_dir, const char *host, struct cam_err *e)
 	}
 	cam_buf_addf(&path, "%s/config.head", host);
 	cam_buf_addf(&text, "%s %s %s\n", CAM_CONFIG_WITNESS, host, head);
-	rc = cam_repo_witness_add(&r, CAM_WITNESS_REF, path.s, text.s, e);
+	rc = host_witness_add(&r, host, path.s, text.s, e);
 end:
 	cam_repo_close(&r);
 	cam_buf_free(&path);

@@ -18,9 +18,10 @@
  *	openssl cms -verify -binary -inform DER -in sig.der \
  *	    -content content -CAfile ca.pem -purpose any -out /dev/null
  *
- * The witness: each seal is also committed on refs/camkit/witness of
- * the configuration repository (a ref outside the branches, pushed to
- * the office's central remote with the configuration): a commit whose
+ * The witness: each seal is also committed on refs/camkit/witness/HOST
+ * of the configuration repository (a ref outside the branches, one per
+ * host so that hosts sharing a central repository never write the same
+ * ref; camctl sync pushes it to the central remote): a commit whose
  * parent is the previous witness commit, whose message is the seal's
  * "signed" text, and whose tree holds one file per journal, HOST/NAME,
  * with that text and LF (the latest seal of that journal).  Someone who
@@ -35,7 +36,21 @@
 #include "base/cam_err.h"
 #include "journal/cam_journal.h"
 
+/* The witness refs: CAM_WITNESS_REF "/" HOST, each host's own.  Sites
+ * sealed before there was one per host have CAM_WITNESS_REF itself:
+ * still read, and it becomes the first part of the host's own ref the
+ * first time that host writes its witness. */
 #define CAM_WITNESS_REF		"refs/camkit/witness"
+struct cam_repo;
+/* HOST's witness ref into buf; -1 if host is not a plain name. */
+int cam_seal_witness_ref(char *buf, size_t len, const char *host,
+    struct cam_err *e);
+/* The message of every witness commit: of the shared ref of old sites,
+ * then of each host's ref (in the order of their names), each oldest
+ * first; cb as cam_repo_witness_foreach. */
+int cam_seal_witness_foreach(struct cam_repo *r,
+    int (*cb)(void *arg, const char *message), void *arg,
+    struct cam_err *e);
 
 struct cam_sealer;	/* the site key and certificate, loaded */
 struct cam_trust;	/* trusted CA certificates (cam_crypto.h) */

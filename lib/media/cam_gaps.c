@@ -22,6 +22,9 @@ enum cam_gap_cause
 cam_gaps_classify(const struct cam_gap_events *ev, time_t prev_end,
     time_t start)
 {
+	/* Another host recorded the camera meanwhile (camkit-hosts(7)). */
+	if (ev->moved_to[0] != '\0' || ev->moved_from[0] != '\0')
+		return CAM_GAP_MOVED;
 	/* A step forwards makes a hole in the times, not in the footage. */
 	if (ev->clock_step > 0 &&
 	    start - prev_end <= ev->clock_step + CAM_GAPS_DOWN_SLACK)
@@ -45,7 +48,7 @@ int
 cam_gaps_explained(enum cam_gap_cause c)
 {
 	return c == CAM_GAP_DOWN || c == CAM_GAP_DISK_FULL ||
-	    c == CAM_GAP_CLOCK_STEP;
+	    c == CAM_GAP_CLOCK_STEP || c == CAM_GAP_MOVED;
 }
 
 int
@@ -63,6 +66,14 @@ cam_gaps_event(struct cam_gap_events *ev, const struct cam_journal_rec *r)
 	else if (strcmp(r->kind, "clock-step") == 0) {
 		if (cam_json_get_int(r->data, "seconds", &n) == 0 && n > 0)
 			ev->clock_step += n;
+	} else if (strcmp(r->kind, "handover") == 0) {
+		if (cam_json_get_str(r->data, "to", ev->moved_to,
+		    sizeof(ev->moved_to)) == -1)
+			ev->moved_to[0] = '\0';
+		if (cam_json_get_str(r->data, "from", ev->moved_from,
+		    sizeof(ev->moved_from)) == -1)
+			ev->moved_from[0] = '\0';
+		ev->moved_at = r->time;
 	} else if (strcmp(r->kind, "record-stop") == 0) {
 		ev->stop_at = r->time;
 		if (cam_json_get_str(r->data, "reason", ev->stop_why,

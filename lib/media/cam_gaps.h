@@ -1,7 +1,8 @@
 /*
  * cam_gaps: what a camera's manifest says of its footage over time.
  * Why footage stopped between two segments (the events journaled in
- * between: camera-down and camera-up, disk-full, record-stop), and a
+ * between: camera-down and camera-up, disk-full, record-stop, handover
+ * to or from another host), and a
  * camera's uptime over a window (footage, gaps, deletions), for the
  * monthly report.
  */
@@ -36,6 +37,10 @@ struct cam_gap_events {
 	int64_t clock_step;	/* seconds the system clock was stepped
 				 * forwards (clock-step records) */
 	char stop_why[64];	/* the record-stop's reason */
+	/* A handover record (camctl sync moved the camera): the host it
+	 * went to, or came from, and when; "" if none. */
+	char moved_to[64], moved_from[64];
+	time_t moved_at;
 };
 
 enum cam_gap_cause {
@@ -46,6 +51,8 @@ enum cam_gap_cause {
 	CAM_GAP_AFTER_UP,	/* no footage long after the camera-up */
 	CAM_GAP_STOPPED,	/* a record-stop, not resumed */
 	CAM_GAP_UNEXPLAINED,	/* nothing journaled: not recording */
+	CAM_GAP_MOVED,		/* recorded by another host meanwhile
+				 * (handover): explained */
 };
 
 /* A gap from prev_end to start, given ev.  A camera that was down

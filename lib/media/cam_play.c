@@ -867,6 +867,10 @@ cause_text(enum cam_gap_cause c, const struct cam_gap_events *g, char *buf,
 	case CAM_GAP_STOPPED:
 		snprintf(buf, len, "recording stopped: %s", g->stop_why);
 		return buf;
+	case CAM_GAP_MOVED:
+		snprintf(buf, len, "moved %s %s", g->moved_to[0] ? "to" :
+		    "from", g->moved_to[0] ? g->moved_to : g->moved_from);
+		return buf;
 	case CAM_GAP_UNEXPLAINED:
 		break;
 	}

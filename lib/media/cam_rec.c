@@ -37,6 +37,8 @@
 #include "media/cam_live.h"
 #include "media/cam_rec.h"
 #include "site/cam_secret.h"
+#include "site/cam_site.h"
+#include "site/cam_sync.h"
 
 #define MAX_STREAMS	2	/* video, and audio if the camera sends it */
 #define IO_BUF		65536
@@ -172,10 +174,22 @@ struct rec {
 	 * (av_gettime_relative(); at first, the start) and with how many
 	 * bytes. */
 	struct cam_rec_status st;
+	/* The configuration in force read again at each segment boundary
+	 * (c->site_dir): CAM_REC_MOVED or CAM_REC_CHANGED once the camera
+	 * is no longer this host's as it was; where to and at which
+	 * commit. */
+	int handover;
+	char ho_to[256], ho_rev[41], ho_why[16];
+	time_t last_end;		/* of the last segment indexed */
+	time_t down_checked;		/* configuration read while down */
 	int64_t key_at;		/* last keyframe written, 0: none */
 	int64_t st_at;
 	uint64_t st_bytes;
 };
+
+/* While the camera is down, the configuration in force is read again
+ * this often (seconds). */
+#define DOWN_CHECK_EVERY	30
 
 /* Subscribers are served this often at least while the camera sends
  * nothing (a connection being made, a camera down). */
@@ -210,7 +224,7 @@ arm(struct rec *r)
 static int
 stopping(const struct rec *r)
 {
-	return (r->c->stop != NULL && *r->c->stop) ||
+	return r->handover != 0 || (r->c->stop != NULL && *r->c->stop) ||
 	    (r->quit != NULL && atomic_load(r->quit)) ||
 	    (r->end_at != 0 && av_gettime_relative() >= r->end_at);
 }
@@ -930,6 +944,7 @@ close_segment(struct rec *r, const char *why, int64_t next_us)
 			defer_rename(r, &r->seg);
 		if (next_us != AV_NOPTS_VALUE && end_us != INT64_MIN)
 			r->chain_us = end_us;
+		r->last_end = end;
 		r->st.segments++;
 		if (r->c->verbose)
 			tell(r->c, CAM_REC_INFO, "segment %s (%lld frames, "
@@ -1267,6 +1282,48 @@ open_input(struct rec *r, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * At a segment boundary: is the camera still this host's, with the
+ * same settings, in the configuration in force (HEAD; camctl sync moves
+ * it)?  Sets r->handover when not.  A configuration that cannot be read
+ * now is told and the recording goes on: only a committed change ends
+ * it (001 Dieu 10.3: maintenance must not interrupt recording).
+ */
+static void
+config_check(struct rec *r)
+{
+	const struct cam_rec_conf *c = r->c;
+	const struct cam_camera *cam;
+	const char *h;
+	struct cam_site s;
+	struct cam_err e;
+
+	if (c->site_dir == NULL || r->quit != NULL)
+		return;
+	cam_err_clear(&e);
+	if (cam_site_open(&s, c->site_dir, &e) == -1) {
+		tell(c, CAM_REC_ERROR, "%s", e.text);
+		return;
+	}
+	cam = cam_config_camera(&s.cfg, c->cam->id);
+	h = cam ? cam_camera_host(&s.cfg, cam) : NULL;
+	if (cam == NULL) {
+		r->handover = CAM_REC_MOVED;
+		snprintf(r->ho_why, sizeof(r->ho_why), "removed");
+	} else if (h != NULL && c->host != NULL && strcmp(h, c->host) != 0) {
+		r->handover = CAM_REC_MOVED;
+		snprintf(r->ho_why, sizeof(r->ho_why), "moved");
+		snprintf(r->ho_to, sizeof(r->ho_to), "%s", h);
+	} else if (!cam->enabled) {
+		r->handover = CAM_REC_MOVED;
+		snprintf(r->ho_why, sizeof(r->ho_why), "disabled");
+	} else if (!cam_camera_same(cam, c->cam))
+		r->handover = CAM_REC_CHANGED;
+	if (r->handover != 0)
+		snprintf(r->ho_rev, sizeof(r->ho_rev), "%s", s.rev);
+	cam_site_close(&s);
+}
+
 static int
 slot_of(const struct rec *r, int stream)
 {
@@ -1377,8 +1434,14 @@ take(struct rec *r, int slot, AVPacket *pkt, int64_t read_at, char *why,
 		publish(r, pkt, key, read_at, pkt_us);
 	}
 	cam_err_clear(&e);
-	if (r->open && key && past_boundary(r, pkt_us))
+	if (r->open && key && past_boundary(r, pkt_us)) {
 		close_segment(r, "boundary", dts_us);
+		config_check(r);
+		if (r->handover != 0) {
+			snprintf(why, whylen, "stop");
+			goto end;
+		}
+	}
 	if (r->disk_full) {
 		snprintf(why, whylen, "disk full");
 		goto end;
@@ -1878,6 +1941,65 @@ cam_rec_lock(const char *root, const char *id, int *fd, struct cam_err *e)
 	return 0;
 }
 
+/* Is there a handover record of rev in the manifest already? */
+static int
+handover_seen(void *arg, const struct cam_journal_rec *rec)
+{
+	const char *rev = arg;
+	char got[41];
+
+	if (strcmp(rec->kind, "handover") == 0 &&
+	    cam_json_get_str(rec->data, "rev", got, sizeof(got)) == 0 &&
+	    strcmp(got, rev) == 0)
+		return 1;
+	return 0;
+}
+
+/*
+ * As the recorder starts: if the history in force moved the camera here
+ * from another host, a handover record naming that host and the commit
+ * (once per commit), so that this host's manifest says where the
+ * footage before its first segment is.
+ */
+static void
+came_from(struct rec *r)
+{
+	const struct cam_rec_conf *c = r->c;
+	struct cam_buf b = CAM_BUF_INIT;
+	struct cam_repo repo;
+	struct cam_err e;
+	char from[256], rev[41], path[PATH_MAX];
+	time_t when = 0;
+	int k;
+
+	if (c->site_dir == NULL || c->host == NULL)
+		return;
+	cam_err_clear(&e);
+	if (cam_repo_open(&repo, c->site_dir, &e) == -1) {
+		tell(c, CAM_REC_ERROR, "%s", e.text);
+		return;
+	}
+	k = cam_sync_came_from(&repo, c->cam->id, c->host, from, rev, &when,
+	    &e);
+	cam_repo_close(&repo);
+	if (k == -1)
+		tell(c, CAM_REC_ERROR, "%s", e.text);
+	if (k != 1 || cam_rec_manifest(path, sizeof(path), c->root,
+	    c->cam->id, &e) == -1)
+		return;
+	k = cam_journal_foreach_since(path, CAM_JOURNAL_ALL, handover_seen,
+	    rev, &e);
+	if (k != 0)
+		return;
+	cam_json_begin(&b);
+	cam_json_add_str(&b, "reason", "moved");
+	cam_json_add_str(&b, "from", from);
+	cam_json_add_str(&b, "rev", rev);
+	cam_json_add_time(&b, "moved_at", when);
+	cam_json_end(&b);
+	event(r, "handover", &b);
+}
+
 int
 cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 {
@@ -1911,6 +2033,7 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 	if (cam_rec_manifest(path, sizeof(path), c->root, c->cam->id,
 	    e) == -1 || cam_journal_open(&r.manifest, path, c->host, e) == -1)
 		goto end;
+	came_from(&r);
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "url", c->cam->url);
 	cam_json_add_str(&b, "transport", c->cam->transport);
@@ -1980,19 +2103,52 @@ cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e)
 			cam_live_pub_down(r.live, (int64_t)r.down_since,
 			    why[0] ? why : "unknown");
 		}
+		/* No segment boundary comes while the camera is down: the
+		 * configuration in force is read again every so often
+		 * instead, so that a camera moved away meanwhile is handed
+		 * over all the same. */
+		if (r.down && time(NULL) - r.down_checked >= DOWN_CHECK_EVERY) {
+			r.down_checked = time(NULL);
+			config_check(&r);
+			if (r.handover != 0)
+				break;
+		}
 		nap(&r, backoff);
 		backoff = backoff * 2 > c->backoff_max ? c->backoff_max :
 		    backoff * 2;
 	}
 	/* The prune's records come before the stop's, each whole. */
 	prune_reap(&r, 1);
+	/* Stopped by a signal: by camctl sync (systemctl stop) after the
+	 * camera was moved away, the handover is journaled all the same.
+	 * A changed camera stopped so is being restarted by whoever
+	 * stopped it. */
+	if (r.handover == 0 && c->stop != NULL && *c->stop) {
+		config_check(&r);
+		if (r.handover != CAM_REC_MOVED)
+			r.handover = 0;
+	}
+	if (r.handover == CAM_REC_MOVED) {
+		/* Where the footage of this camera goes on (or why it
+		 * does not), for the gap to be explained on both hosts. */
+		cam_json_begin(&b);
+		cam_json_add_str(&b, "reason", r.ho_why);
+		if (*r.ho_to != '\0')
+			cam_json_add_str(&b, "to", r.ho_to);
+		cam_json_add_str(&b, "rev", r.ho_rev);
+		if (r.last_end != 0)
+			cam_json_add_time(&b, "last_end", r.last_end);
+		cam_json_end(&b);
+		event(&r, "handover", &b);
+	}
 	cam_json_begin(&b);
-	cam_json_add_str(&b, "reason", c->stop != NULL && *c->stop ?
-	    "signal" : "duration");
+	cam_json_add_str(&b, "reason", r.handover == CAM_REC_MOVED ?
+	    "handover" : r.handover == CAM_REC_CHANGED ? "config-changed" :
+	    c->stop != NULL && *c->stop ? "signal" : "duration");
 	cam_json_add_int(&b, "read_gap_ms", (r.read_gap_us + 999) / 1000);
 	cam_json_end(&b);
 	event(&r, "record-stop", &b);
-	rc = 0;
+	rc = r.handover;
 end:
 	live_stop(&r, wall);
 	close_segment(&r, "stop", AV_NOPTS_VALUE);

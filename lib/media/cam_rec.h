@@ -110,7 +110,15 @@ int cam_rec_lock(const char *root, const char *id, int *fd,
     struct cam_err *e);
 
 /* Record until *stop, or for duration.  Returns 0 when stopped as asked;
- * camera failures are journaled, not returned. */
+ * camera failures are journaled, not returned.  At each segment
+ * boundary the configuration in force (c->site_dir's HEAD) is read
+ * again: a camera moved to another host, removed or disabled ends with
+ * a "handover" record and CAM_REC_MOVED; one whose settings changed
+ * ends with CAM_REC_CHANGED (its program exits for its unit to start
+ * it again with them).  As it starts, a camera the history moved here
+ * from another host gets a "handover" record naming that host. */
+#define CAM_REC_MOVED		1
+#define CAM_REC_CHANGED		2
 int cam_rec_record(const struct cam_rec_conf *c, struct cam_err *e);
 /* Finish or recover the .partial files of a camera (run by record too);
  * the caller holds the camera's lock. */

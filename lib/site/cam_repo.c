@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1462,4 +1463,442 @@ cam_repo_in_history(struct cam_repo *r, const char *id, struct cam_err *e)
 	if (cam_repo_head_id(r, head, e) == -1)
 		return -1;
 	return cam_repo_descends(r, head, id, e);
+}
+
+/* ---- taking the configuration from a central repository ---- */
+
+/* The remote: a remote of the repository by name, else a URL or path
+ * (anonymous).  Free with git_remote_free. */
+static int
+remote_open(struct cam_repo *r, git_remote **rem, const char *remote,
+    struct cam_err *e)
+{
+	int k = git_remote_lookup(rem, r->git, remote);
+
+	if (k == 0)
+		return 0;
+	if (k != GIT_ENOTFOUND && k != GIT_EINVALIDSPEC)
+		return cam_err_git(e, "%s: remote %s", r->dir, remote);
+	if (strchr(remote, '/') == NULL && strchr(remote, ':') == NULL)
+		return cam_errf(e, CAM_NO, "%s: no remote \"%s\" (give a "
+		    "remote of the repository, a URL or a path in sync.remote)",
+		    r->dir, remote);
+	if (git_remote_create_anonymous(rem, r->git, remote) < 0)
+		return cam_err_git(e, "%s: remote %s", r->dir, remote);
+	return 0;
+}
+
+/*
+ * Credentials for an ssh:// remote: the SSH agent, else the key files of
+ * the account this process runs as (its home from the password
+ * database, not the environment), each tried once.  https:// remotes
+ * are public or authenticated by their certificate; nothing is asked.
+ */
+struct cred_state {
+	int tries;
+};
+
+static int
+credentials(git_credential **out, const char *url, const char *user,
+    unsigned int allowed, void *payload)
+{
+	static const char *const keys[] = { "id_ed25519", "id_ecdsa",
+	    "id_rsa" };
+	struct cred_state *st = payload;
+	struct passwd *pw;
+	char priv[PATH_MAX], pub[PATH_MAX + 8];
+
+	(void)url;
+	if (!(allowed & GIT_CREDENTIAL_SSH_KEY) || user == NULL)
+		return GIT_PASSTHROUGH;
+	if (st->tries == 0) {
+		st->tries++;
+		return git_credential_ssh_key_from_agent(out, user);
+	}
+	pw = getpwuid(geteuid());
+	while (pw != NULL && st->tries <= (int)(sizeof(keys) /
+	    sizeof(keys[0]))) {
+		const char *k = keys[st->tries++ - 1];
+		snprintf(priv, sizeof(priv), "%s/.ssh/%s", pw->pw_dir, k);
+		snprintf(pub, sizeof(pub), "%s.pub", priv);
+		if (access(priv, R_OK) == 0)
+			return git_credential_ssh_key_new(out, user,
+			    access(pub, R_OK) == 0 ? pub : NULL, priv, NULL);
+	}
+	return GIT_PASSTHROUGH;
+}
+
+int
+cam_repo_branch(struct cam_repo *r, char *buf, size_t len,
+    struct cam_err *e)
+{
+	git_reference *head = NULL;
+	const char *name;
+	int rc = -1;
+
+	if (git_repository_head(&head, r->git) < 0)
+		return cam_err_git(e, "%s: HEAD", r->dir);
+	if (!git_reference_is_branch(head)) {
+		cam_errf(e, CAM_NO, "%s: HEAD is on no branch (detached): "
+		    "check out the site's branch, or set sync.branch", r->dir);
+		goto end;
+	}
+	name = git_reference_shorthand(head);
+	if (snprintf(buf, len, "%s", name) >= (int)len) {
+		cam_errf(e, CAM_NO, "%s: branch name too long", r->dir);
+		goto end;
+	}
+	rc = 0;
+end:
+	git_reference_free(head);
+	return rc;
+}
+
+/* The first FETCH_HEAD entry (one refspec was fetched). */
+static int
+fetched_cb(const char *ref, const char *url, const git_oid *oid,
+    unsigned int merge, void *arg)
+{
+	(void)ref;
+	(void)url;
+	(void)merge;
+	*(git_oid *)arg = *oid;
+	return 1;
+}
+
+int
+cam_repo_fetch(struct cam_repo *r, const char *remote, const char *branch,
+    char id[41], struct cam_err *e)
+{
+	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+	struct cred_state cs = { 0 };
+	git_remote *rem = NULL;
+	struct cam_buf spec = CAM_BUF_INIT;
+	git_oid oid;
+	char *specs[1];
+	git_strarray refspecs = { specs, 1 };
+	int k, rc = -1;
+
+	if (remote_open(r, &rem, remote, e) == -1)
+		return -1;
+	/* Into FETCH_HEAD only: what the centre holds is looked at before
+	 * anything here points at it, and a refused history is left
+	 * behind no ref. */
+	cam_buf_addf(&spec, "refs/heads/%s", branch);
+	specs[0] = spec.s;
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	fo.update_fetchhead = 1;
+	fo.callbacks.credentials = credentials;
+	fo.callbacks.payload = &cs;
+	if (git_remote_fetch(rem, &refspecs, &fo, "camkit: sync") < 0) {
+		cam_err_git(e, "%s: fetching %s from %s", r->dir, branch,
+		    remote);
+		goto end;
+	}
+	memset(&oid, 0, sizeof(oid));
+	k = git_repository_fetchhead_foreach(r->git, fetched_cb, &oid);
+	if (k < 0 && k != 1 && k != GIT_EUSER) {
+		cam_err_git(e, "%s: FETCH_HEAD", r->dir);
+		goto end;
+	}
+	if (git_oid_is_zero(&oid)) {
+		cam_errf(e, CAM_NO, "%s: %s has no branch %s", r->dir, remote,
+		    branch);
+		goto end;
+	}
+	git_oid_tostr(id, 41, &oid);
+	rc = 0;
+end:
+	cam_buf_free(&spec);
+	git_remote_free(rem);
+	return rc;
+}
+
+int
+cam_repo_tree_of(struct cam_repo *r, const char *id, struct cam_tree *t,
+    struct cam_err *e)
+{
+	git_commit *c = NULL;
+	git_oid oid;
+
+	memset(t, 0, sizeof(*t));
+	t->git = r->git;
+	if (commit_oid(r, id, &oid) == -1)
+		return cam_errf(e, CAM_NO, "%s: no commit %s", r->dir, id);
+	if (git_commit_lookup(&c, r->git, &oid) < 0 ||
+	    git_commit_tree(&t->tree, c) < 0) {
+		git_commit_free(c);
+		return cam_err_git(e, "%s: %s", r->dir, id);
+	}
+	snprintf(t->rev, sizeof(t->rev), "%s", id);
+	git_commit_free(c);
+	return 0;
+}
+
+int
+cam_repo_merge_base(struct cam_repo *r, const char *a, const char *b,
+    char id[41], struct cam_err *e)
+{
+	git_oid x, y, base;
+	int k;
+
+	if (commit_oid(r, a, &x) == -1 || commit_oid(r, b, &y) == -1)
+		return cam_errf(e, CAM_NO, "%s: no commit %s or %s", r->dir,
+		    a, b);
+	k = git_merge_base(&base, r->git, &x, &y);
+	if (k == GIT_ENOTFOUND) {
+		id[0] = '\0';
+		return 0;
+	}
+	if (k < 0)
+		return cam_err_git(e, "%s: %s and %s", r->dir, a, b);
+	git_oid_tostr(id, 41, &base);
+	return 0;
+}
+
+int
+cam_repo_fast_forward(struct cam_repo *r, const char *id, struct cam_err *e)
+{
+	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_reference *head = NULL, *moved = NULL;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_index *idx = NULL;
+	git_oid oid;
+	int rc = -1;
+
+	if (commit_oid(r, id, &oid) == -1)
+		return cam_errf(e, CAM_NO, "%s: no commit %s", r->dir, id);
+	if (git_commit_lookup(&c, r->git, &oid) < 0 ||
+	    git_commit_tree(&tree, c) < 0 ||
+	    git_repository_head(&head, r->git) < 0) {
+		cam_err_git(e, "%s: %s", r->dir, id);
+		goto end;
+	}
+	/* The working tree is clean (the caller checked): safe mode
+	 * still refuses to overwrite anything it does not know. */
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (git_checkout_tree(r->git, (git_object *)tree, &co) < 0) {
+		cam_err_git(e, "%s: checking out %s", r->dir, id);
+		goto end;
+	}
+	if (git_reference_set_target(&moved, head, &oid,
+	    "camkit: sync (fast-forward)") < 0 ||
+	    git_repository_index(&idx, r->git) < 0 ||
+	    git_index_read_tree(idx, tree) < 0 || git_index_write(idx) < 0) {
+		cam_err_git(e, "%s: moving %s to %s", r->dir,
+		    git_reference_shorthand(head), id);
+		goto end;
+	}
+	rc = 0;
+end:
+	git_index_free(idx);
+	git_reference_free(moved);
+	git_reference_free(head);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
+/* A push's callbacks share one payload. */
+struct push_ctx {
+	struct cam_buf *refused;
+	struct cred_state cs;
+};
+
+static int
+push_credentials(git_credential **out, const char *url, const char *user,
+    unsigned int allowed, void *payload)
+{
+	struct push_ctx *pc = payload;
+
+	return credentials(out, url, user, allowed, &pc->cs);
+}
+
+/* A reference the remote refused (push_update_reference). */
+static int
+push_status(const char *ref, const char *status, void *arg)
+{
+	struct cam_buf *refused = ((struct push_ctx *)arg)->refused;
+
+	if (status != NULL)
+		cam_buf_addf(refused, "%s%s (%s)", refused->len ? ", " : "",
+		    ref, status);
+	return 0;
+}
+
+int
+cam_repo_push(struct cam_repo *r, const char *remote, const char *ref,
+    struct cam_err *e)
+{
+	git_push_options po = GIT_PUSH_OPTIONS_INIT;
+	git_remote *rem = NULL;
+	struct cam_buf spec = CAM_BUF_INIT, refused = CAM_BUF_INIT;
+	struct push_ctx pc = { &refused, { 0 } };
+	char *specs[1];
+	git_strarray refspecs = { specs, 1 };
+	git_oid oid;
+	int k, rc = -1;
+
+	k = git_reference_name_to_id(&oid, r->git, ref);
+	if (k == GIT_ENOTFOUND)
+		return 1;
+	if (k < 0)
+		return cam_err_git(e, "%s: %s", r->dir, ref);
+	if (remote_open(r, &rem, remote, e) == -1)
+		return -1;
+	/* Never forced (no '+'): a remote ref that is not an ancestor of
+	 * ours is refused by the remote, and said. */
+	cam_buf_addf(&spec, "%s:%s", ref, ref);
+	specs[0] = spec.s;
+	po.callbacks.push_update_reference = push_status;
+	po.callbacks.credentials = push_credentials;
+	po.callbacks.payload = &pc;
+	if (git_remote_push(rem, &refspecs, &po) < 0) {
+		cam_err_git(e, "%s: pushing %s to %s", r->dir, ref, remote);
+		goto end;
+	}
+	if (refused.len > 0) {
+		cam_errf(e, CAM_NO, "%s: %s refused %s", r->dir, remote,
+		    refused.s);
+		goto end;
+	}
+	rc = 0;
+end:
+	cam_buf_free(&spec);
+	cam_buf_free(&refused);
+	git_remote_free(rem);
+	return rc;
+}
+
+int
+cam_repo_refs(struct cam_repo *r, const char *glob, struct cam_buf *out,
+    struct cam_err *e)
+{
+	git_reference_iterator *it = NULL;
+	const char *name;
+	int k, n = 0;
+
+	if (git_reference_iterator_glob_new(&it, r->git, glob) < 0)
+		return cam_err_git(e, "%s: %s", r->dir, glob);
+	while ((k = git_reference_next_name(&name, it)) == 0) {
+		cam_buf_addf(out, "%s\n", name);
+		n++;
+	}
+	git_reference_iterator_free(it);
+	if (k != GIT_ITEROVER)
+		return cam_err_git(e, "%s: %s", r->dir, glob);
+	return n;
+}
+
+int
+cam_repo_ref_rename(struct cam_repo *r, const char *from, const char *to,
+    struct cam_err *e)
+{
+	git_oid oid;
+	git_reference *ref = NULL, *made = NULL;
+	int k;
+
+	k = git_reference_lookup(&ref, r->git, from);
+	if (k == GIT_ENOTFOUND)
+		return 1;
+	if (k < 0)
+		return cam_err_git(e, "%s: %s", r->dir, from);
+	oid = *git_reference_target(ref);
+	/* from may be a directory of to ("refs/a" to "refs/a/b"): deleted
+	 * first, made again if the new name cannot be made. */
+	if (git_reference_delete(ref) < 0) {
+		git_reference_free(ref);
+		return cam_err_git(e, "%s: %s", r->dir, from);
+	}
+	git_reference_free(ref);
+	if (git_reference_create(&made, r->git, to, &oid, 0,
+	    "camkit: witness per host") < 0) {
+		cam_err_git(e, "%s: %s", r->dir, to);
+		git_reference_create(&made, r->git, from, &oid, 1,
+		    "camkit: witness put back");
+		git_reference_free(made);
+		return -1;
+	}
+	git_reference_free(made);
+	return 0;
+}
+
+int
+cam_repo_ref_id(struct cam_repo *r, const char *ref, char id[41],
+    struct cam_err *e)
+{
+	git_oid oid;
+	int k = git_reference_name_to_id(&oid, r->git, ref);
+
+	if (k == GIT_ENOTFOUND)
+		return 1;
+	if (k < 0)
+		return cam_err_git(e, "%s: %s", r->dir, ref);
+	git_oid_tostr(id, 41, &oid);
+	return 0;
+}
+
+int
+cam_repo_ref_set(struct cam_repo *r, const char *ref, const char *id,
+    struct cam_err *e)
+{
+	git_reference *made = NULL;
+	git_oid oid;
+
+	if (commit_oid(r, id, &oid) == -1)
+		return cam_errf(e, CAM_NO, "%s: no commit %s", r->dir, id);
+	if (git_reference_create(&made, r->git, ref, &oid, 1,
+	    "camkit: sync") < 0)
+		return cam_err_git(e, "%s: %s", r->dir, ref);
+	git_reference_free(made);
+	return 0;
+}
+
+int
+cam_repo_first_parents(struct cam_repo *r, size_t max,
+    int (*cb)(void *arg, const struct cam_tree *t,
+    const struct cam_commit_info *ci), void *arg, struct cam_err *e)
+{
+	git_commit *c = NULL, *p;
+	git_oid oid;
+	int k = 0;
+
+	if (git_reference_name_to_id(&oid, r->git, "HEAD") < 0 ||
+	    git_commit_lookup(&c, r->git, &oid) < 0)
+		return cam_err_git(e, "%s: HEAD", r->dir);
+	for (size_t n = 0; c != NULL && (max == 0 || n < max); n++) {
+		struct cam_commit_info ci;
+		struct cam_tree t;
+		const git_signature *a = git_commit_author(c);
+
+		memset(&ci, 0, sizeof(ci));
+		memset(&t, 0, sizeof(t));
+		git_oid_tostr(ci.id, sizeof(ci.id), git_commit_id(c));
+		ci.when = (time_t)git_commit_time(c);
+		snprintf(ci.author, sizeof(ci.author), "%s", a && a->name ?
+		    a->name : "");
+		snprintf(ci.summary, sizeof(ci.summary), "%s",
+		    git_commit_summary(c) ? git_commit_summary(c) : "");
+		t.git = r->git;
+		memcpy(t.rev, ci.id, sizeof(t.rev));
+		if (git_commit_tree(&t.tree, c) < 0) {
+			git_commit_free(c);
+			return cam_err_git(e, "%s: %s", r->dir, ci.id);
+		}
+		k = cb(arg, &t, &ci);
+		cam_tree_free(&t);
+		p = NULL;
+		if (k == 0 && git_commit_parentcount(c) > 0 &&
+		    git_commit_parent(&p, c, 0) < 0) {
+			git_commit_free(c);
+			return cam_err_git(e, "%s: parent of %s", r->dir, ci.id);
+		}
+		git_commit_free(c);
+		c = p;
+		if (k != 0)
+			break;
+	}
+	git_commit_free(c);
+	return k == -1 ? -1 : 0;
 }

@@ -165,4 +165,53 @@ int cam_repo_in_history(struct cam_repo *r, const char *id,
 int cam_repo_descends(struct cam_repo *r, const char *id, const char *anc,
     struct cam_err *e);
 
+/*
+ * Taking the configuration from a central repository (camctl sync).
+ *
+ * The branch HEAD is on (CAM_NO when detached).
+ */
+int cam_repo_branch(struct cam_repo *r, char *buf, size_t len,
+    struct cam_err *e);
+/* Fetch branch from remote (a remote of the repository, or a URL or
+ * path) into FETCH_HEAD only: no ref of the repository moves.  id
+ * receives the commit the remote's branch names. */
+int cam_repo_fetch(struct cam_repo *r, const char *remote,
+    const char *branch, char id[41], struct cam_err *e);
+/* The tree of commit id; free with cam_tree_free. */
+int cam_repo_tree_of(struct cam_repo *r, const char *id, struct cam_tree *t,
+    struct cam_err *e);
+/* The best common ancestor of a and b into id ("" if none). */
+int cam_repo_merge_base(struct cam_repo *r, const char *a, const char *b,
+    char id[41], struct cam_err *e);
+/* Move the branch HEAD is on, the index and the working tree to id.
+ * The caller holds the lock, has checked that id descends from HEAD
+ * and that nothing is uncommitted. */
+int cam_repo_fast_forward(struct cam_repo *r, const char *id,
+    struct cam_err *e);
+/* Push ref to the same name on remote, never forced: CAM_NO with the
+ * remote's reason when it refuses; 1 when there is no such ref here. */
+int cam_repo_push(struct cam_repo *r, const char *remote, const char *ref,
+    struct cam_err *e);
+/* The names of the refs matching glob, one a line into out; returns
+ * the count. */
+int cam_repo_refs(struct cam_repo *r, const char *glob, struct cam_buf *out,
+    struct cam_err *e);
+/* Rename a ref (to may lie under from's name); 1 if from does not
+ * exist. */
+int cam_repo_ref_rename(struct cam_repo *r, const char *from, const char *to,
+    struct cam_err *e);
+
+/* The commit ref names into id: 0, 1 if there is no such ref. */
+int cam_repo_ref_id(struct cam_repo *r, const char *ref, char id[41],
+    struct cam_err *e);
+/* Make or move ref to commit id. */
+int cam_repo_ref_set(struct cam_repo *r, const char *ref, const char *id,
+    struct cam_err *e);
+
+/* From HEAD back along first parents (at most max commits, 0: all):
+ * cb returns 0 to go on, 1 to stop, -1 to stop with an error. */
+int cam_repo_first_parents(struct cam_repo *r, size_t max,
+    int (*cb)(void *arg, const struct cam_tree *t,
+    const struct cam_commit_info *ci), void *arg, struct cam_err *e);
+
 #endif

@@ -13,6 +13,7 @@ extern const char cam_unit_rec[], cam_unit_prune[], cam_unit_prune_timer[],
     cam_unit_alerts[], cam_unit_alerts_timer[];
 extern const char cam_unit_report[], cam_unit_report_timer[];
 extern const char cam_unit_replicate[], cam_unit_replicate_timer[];
+extern const char cam_unit_sync[], cam_unit_sync_timer[];
 extern const char cam_cron_head[];
 
 /* Replace @CONFDIR@, @BINDIR@, @STORAGE@, @USER@, @GROUP@ and
@@ -118,6 +119,13 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 		if (u->cfg->repl.endpoint != NULL)
 			cam_buf_addf(&b, "* * * * * %s %s/camrec replicate "
 			    "--once >/dev/null\n", u->user, u->bindir);
+		/* As root: it writes this file again and tells the
+		 * recorders (camkit-hosts(7)); only for a site that names
+		 * its central repository. */
+		if (u->cfg->sync.remote != NULL)
+			cam_buf_addf(&b, "*/5 * * * * root flock -n "
+			    "%s/.cron-sync.lock %s/camctl sync >/dev/null\n",
+			    u->cfg->root, u->bindir);
 		if (put(u, "camkit", &b, written, e) == -1)
 			goto end;
 		rc = n;
@@ -157,6 +165,14 @@ cam_systemd_write(const struct cam_systemd_conf *u, struct cam_buf *written,
 	b.len = 0;
 	fill(&b, cam_unit_report_timer, u);
 	if (put(u, "camkit-report.timer", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_sync, u);
+	if (put(u, "camkit-sync.service", &b, written, e) == -1)
+		goto end;
+	b.len = 0;
+	fill(&b, cam_unit_sync_timer, u);
+	if (put(u, "camkit-sync.timer", &b, written, e) == -1)
 		goto end;
 	b.len = 0;
 	fill(&b, cam_unit_view, u);

@@ -1,7 +1,8 @@
 /*
  * cam_systemd: the systemd units (or the crontab) that run the recorders
- * of this host's cameras, the hourly prune and seal and the monthly
- * report (camkit-report.service and .timer), written from the
+ * of this host's cameras, the hourly prune and seal, the monthly
+ * report (camkit-report.service and .timer) and the sync from the
+ * central repository (camkit-sync.service and .timer), written from the
  * templates in conf/ (compiled in).
  */
 #ifndef CAM_SYSTEMD_H

@@ -1,8 +1,10 @@
 /*
  * Unit tests for cam_gaps: why footage stopped between two segments.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "journal/cam_journal.h"
 #include "media/cam_gaps.h"
 #include "unit.h"
 
@@ -62,5 +64,27 @@ main(void)
 	ev.down_at = end + 1;
 	CHECK(cam_gaps_classify(&ev, end, end + 600) == CAM_GAP_DOWN,
 	    "a camera-down comes before a record-stop");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.stop_at = end + 1;
+	snprintf(ev.moved_to, sizeof(ev.moved_to), "rec2");
+	ev.moved_at = end + 1;
+	CHECK(cam_gaps_classify(&ev, end, end + 900) == CAM_GAP_MOVED &&
+	    cam_gaps_explained(CAM_GAP_MOVED),
+	    "a handover to another host explains, before its record-stop");
+	{
+		struct cam_journal_rec r;
+
+		memset(&ev, 0, sizeof(ev));
+		memset(&r, 0, sizeof(r));
+		r.time = end;
+		r.kind = "handover";
+		r.data = "{\"reason\":\"moved\",\"from\":\"rec1\","
+		    "\"rev\":\"ab\"}";
+		CHECK(cam_gaps_event(&ev, &r) == 1 &&
+		    strcmp(ev.moved_from, "rec1") == 0 &&
+		    ev.moved_to[0] == '\0' && ev.moved_at == end,
+		    "a handover record names the host the camera came from");
+	}
 	return UNIT_END();
 }

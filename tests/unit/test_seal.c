@@ -522,7 +522,7 @@ test_seal(void)
 	char *data;
 
 	head_rev(rev0);
-	CHECK(witness_count(CAM_WITNESS_REF, NULL, 0) == 0,
+	CHECK(witness_count(CAM_WITNESS_REF "/" HOST, NULL, 0) == 0,
 	    "witness: none before the first seal");
 	if ((j = jopen(jp)) == NULL)
 		return;
@@ -577,10 +577,10 @@ test_seal(void)
 	/* The witness. */
 	snprintf(want, sizeof(want), "camkit-seal-1 " HOST " " LOGBOOK
 	    " 6 %s\n", h);
-	CHECK(witness_count(CAM_WITNESS_REF, last, sizeof(last)) == 2 &&
+	CHECK(witness_count(CAM_WITNESS_REF "/" HOST, last, sizeof(last)) == 2 &&
 	    strcmp(last, want) == 0,
 	    "witness: a commit per seal, the signed text as message");
-	witness_file(CAM_WITNESS_REF, HOST "/" LOGBOOK, &b);
+	witness_file(CAM_WITNESS_REF "/" HOST, HOST "/" LOGBOOK, &b);
 	CHECK_STR(cam_buf_str(&b), want, "witness: HOST/NAME holds the last "
 	    "seal's text");
 	cam_buf_free(&b);
@@ -607,11 +607,11 @@ test_nested(void)
 	note(j, 2);
 	CHECK(cam_seal(j, MANIFEST, site, repo, &e) == 0,
 	    "nested: gate/manifest sealed");
-	witness_file(CAM_WITNESS_REF, HOST "/" MANIFEST, &b);
+	witness_file(CAM_WITNESS_REF "/" HOST, HOST "/" MANIFEST, &b);
 	CHECK(strncmp(cam_buf_str(&b), "camkit-seal-1 " HOST " " MANIFEST
 	    " 2 ", 40) == 0, "nested: HOST/gate/manifest in the witness");
 	cam_buf_free(&b);
-	witness_file(CAM_WITNESS_REF, HOST "/" LOGBOOK, &b);
+	witness_file(CAM_WITNESS_REF "/" HOST, HOST "/" LOGBOOK, &b);
 	CHECK(strstr(cam_buf_str(&b), " " LOGBOOK " 6 ") != NULL,
 	    "nested: the logbook's entry kept");
 	cam_buf_free(&b);
@@ -908,6 +908,51 @@ rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
 	return type == FTW_DP ? rmdir(path) : unlink(path);
 }
 
+/* A site sealed before the witness had one ref per host: its shared
+ * ref is read, and becomes the first part of the host's own ref at the
+ * next witness it writes. */
+static void
+test_witness_legacy(void)
+{
+	static const char *const names[] = { "README", NULL };
+	static const char *const texts[] = { "legacy\n", NULL };
+	const char *ldir = unit_path(dir, "legacy");
+	struct count c = { 0, "" };
+	struct cam_repo r;
+	char id[41];
+	int k;
+
+	if (cam_repo_create(&r, ldir, names, texts, "first", &e) == -1) {
+		printf("# %s\n", e.msg);
+		CHECK(0, "witness: a legacy site made");
+		return;
+	}
+	CHECK(cam_repo_witness_add(&r, CAM_WITNESS_REF, "old/a", "one\n",
+	    &e) == 0 && cam_repo_witness_add(&r, CAM_WITNESS_REF, "old/a",
+	    "two\n", &e) == 0, "witness: the shared ref of a legacy site");
+	CHECK(cam_seal_witness_foreach(&r, count_cb, &c, &e) == 0 &&
+	    c.n == 2, "witness: the shared ref is read");
+	cam_repo_close(&r);
+	CHECK(cam_seal_config(ldir, "old", &e) == 0,
+	    "witness: the host's first witness after the change");
+	if (cam_repo_open(&r, ldir, &e) == -1)
+		return;
+	k = cam_repo_ref_id(&r, CAM_WITNESS_REF, id, &e);
+	CHECK(k == 1, "witness: the shared ref is gone");
+	c.n = 0;
+	CHECK(cam_repo_witness_foreach(&r, CAM_WITNESS_REF "/old", count_cb,
+	    &c, &e) == 0 && c.n == 3 && strncmp(c.last,
+	    CAM_CONFIG_WITNESS " old ", strlen(CAM_CONFIG_WITNESS) + 5) == 0,
+	    "witness: its commits begin the host's own ref");
+	c.n = 0;
+	CHECK(cam_seal_witness_foreach(&r, count_cb, &c, &e) == 0 &&
+	    c.n == 3, "witness: none read twice");
+	CHECK(cam_seal_witness_ref(id, sizeof(id), "a/b", &e) == -1 &&
+	    cam_seal_witness_ref(id, sizeof(id), "..x", &e) == -1,
+	    "witness: a host name with / or a leading dot is refused");
+	cam_repo_close(&r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -938,6 +983,7 @@ main(int argc, char **argv)
 	test_misplaced();
 	test_truncated();
 	test_witness_concurrent();
+	test_witness_legacy();
 
 	cam_sealer_free(&site);
 	cam_sealer_free(&rogue);
