@@ -205,98 +205,6 @@ cam_audit_store_close(struct cam_audit_store *st)
 	st->prefix = st->url = st->host = NULL;
 }
 
-/*
- * A journal rebuilt from its chunks is its volumes one after the other
- * (cam_journal.h, Volumes): cut it back into them, each closed volume
- * under the name its successor's "volume" record gives, so that the
- * scratch root is laid out as the data root is and the same code reads
- * it (a manifest's live segments from its current volume).
- */
-static int
-split_volumes(const char *path, struct cam_err *e)
-{
-	char dir[PATH_MAX], part[PATH_MAX], vol[PATH_MAX], prev[256];
-	char *line = NULL, *slash;
-	size_t cap = 0, lines = 0;
-	ssize_t len;
-	FILE *in, *out = NULL;
-	int rc = -1;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) == NULL)
-		return 0;
-	*slash = '\0';
-	if (cam_path(part, sizeof(part), e, "%s.part", path) == -1)
-		return -1;
-	if ((in = fopen(path, "re")) == NULL)
-		return cam_err_sys(e, "%s", path);
-	if ((out = fopen(part, "we")) == NULL) {
-		cam_err_sys(e, "%s", part);
-		goto end;
-	}
-	while ((len = getline(&line, &cap, in)) > 0) {
-		const char *f = line, *data;
-		int k;
-
-		/* The fifth field is KIND, the sixth DATA. */
-		for (k = 0; k < 4 && (f = strchr(f, '\t')) != NULL; k++)
-			f++;
-		if (f != NULL && strncmp(f, CAM_JOURNAL_VOLUME_KIND "\t",
-		    strlen(CAM_JOURNAL_VOLUME_KIND) + 1) == 0 && lines > 0) {
-			data = f + strlen(CAM_JOURNAL_VOLUME_KIND) + 1;
-			/* A name that is not a plain file name stays in: the
-			 * chain check tells what is wrong with the record. */
-			if (cam_json_get_str(data, "previous", prev,
-			    sizeof(prev)) == 0 && prev[0] != '.' &&
-			    strchr(prev, '/') == NULL && name_valid(prev)) {
-				if (fclose(out) != 0) {
-					out = NULL;
-					cam_err_sys(e, "%s", part);
-					goto end;
-				}
-				out = NULL;
-				if (cam_path(vol, sizeof(vol), e, "%s/%s", dir,
-				    prev) == -1)
-					goto end;
-				if (rename(part, vol) == -1) {
-					cam_err_sys(e, "%s", vol);
-					goto end;
-				}
-				if ((out = fopen(part, "we")) == NULL) {
-					cam_err_sys(e, "%s", part);
-					goto end;
-				}
-			}
-		}
-		if (fwrite(line, 1, (size_t)len, out) != (size_t)len) {
-			cam_err_sys(e, "%s", part);
-			goto end;
-		}
-		lines++;
-	}
-	if (ferror(in)) {
-		cam_err_sys(e, "%s", path);
-		goto end;
-	}
-	if (fclose(out) != 0) {
-		out = NULL;
-		cam_err_sys(e, "%s", part);
-		goto end;
-	}
-	out = NULL;
-	if (rename(part, path) == -1) {
-		cam_err_sys(e, "%s", path);
-		goto end;
-	}
-	rc = 0;
-end:
-	if (out != NULL)
-		fclose(out);
-	fclose(in);
-	free(line);
-	return rc;
-}
-
 /* ---- hosts ---- */
 
 int
@@ -396,7 +304,7 @@ cam_audit_store_fetch(struct cam_audit_store *st, const char *host,
 			st->bad_en[st->n - 1] = cam_xstrdup(f.msg);
 			st->bad_text[st->n - 1] = cam_xstrdup(f.text);
 		}
-		if (split_volumes(path, e) == -1) {
+		if (cam_remote_journal_split(path, NULL, e) == -1) {
 			rc = -1;
 			break;
 		}

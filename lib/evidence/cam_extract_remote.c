@@ -70,131 +70,6 @@ store_open(struct cam_extract *x, const struct cam_extract_clip *c,
 	return 0;
 }
 
-/* A closed volume's name as a "volume" record gives it: the journal's
- * own name with a suffix, nothing that leaves the directory. */
-static int
-volume_name_ok(const char *base, const char *name)
-{
-	size_t n = strlen(base);
-
-	return strncmp(name, base, n) == 0 && name[n] == '.' &&
-	    name[n + 1] != '\0' && strchr(name, '/') == NULL &&
-	    strcmp(name + n, ".part") != 0;
-}
-
-/*
- * Cut the rebuilt journal at src into its volumes under dir (the
- * camera's directory): each "volume" record begins a new file and names
- * the one before.  *newest gets the TIME of the last record.
- */
-static int
-split_volumes(const char *src, const char *dir, const char *camera,
-    time_t *newest, struct cam_err *e)
-{
-	char part[PATH_MAX], path[PATH_MAX], why[256];
-	char *line = NULL, *copy = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	uint64_t lineno = 0;
-	FILE *in, *out = NULL;
-	int rc = -1;
-
-	*newest = 0;
-	if (cam_path(part, sizeof(part), e, "%s/manifest.part", dir) == -1)
-		return -1;
-	if ((in = fopen(src, "re")) == NULL)
-		return cam_err_sys(e, "%s", src);
-	if ((out = fopen(part, "wxe")) == NULL) {
-		cam_err_sys(e, "%s", part);
-		goto end;
-	}
-	while ((n = getline(&line, &cap, in)) > 0) {
-		struct cam_journal_rec r;
-		char prev[NAME_MAX + 1];
-
-		lineno++;
-		if (line[n - 1] != '\n' || n > CAM_JOURNAL_LINE_MAX) {
-			cam_errf(e, CAM_NO, "manifest of camera %s in the "
-			    "store, line %" PRIu64 ": torn or too long",
-			    camera, lineno);
-			goto end;
-		}
-		free(copy);
-		copy = cam_xmalloc((size_t)n + 1);
-		memcpy(copy, line, (size_t)n + 1);
-		if (cam_journal_parse_line(copy, (size_t)n - 1, &r, why,
-		    sizeof(why)) == -1) {
-			cam_errf(e, CAM_NO, "manifest of camera %s in the "
-			    "store, line %" PRIu64 ": %s", camera, lineno, why);
-			goto end;
-		}
-		*newest = r.time;
-		if (lineno > 1 &&
-		    strcmp(r.kind, CAM_JOURNAL_VOLUME_KIND) == 0) {
-			if (cam_json_get_str(r.data, "previous", prev,
-			    sizeof(prev)) == -1 ||
-			    !volume_name_ok("manifest", prev)) {
-				cam_errf(e, CAM_NO, "manifest of camera %s in "
-				    "the store, line %" PRIu64 ": a \"%s\" "
-				    "record that names no volume of it",
-				    camera, lineno, CAM_JOURNAL_VOLUME_KIND);
-				goto end;
-			}
-			if (fclose(out) != 0) {
-				out = NULL;
-				cam_err_sys(e, "%s", part);
-				goto end;
-			}
-			out = NULL;
-			if (cam_path(path, sizeof(path), e, "%s/%s", dir,
-			    prev) == -1)
-				goto end;
-			if (access(path, F_OK) == 0) {
-				cam_errf(e, CAM_NO, "manifest of camera %s in "
-				    "the store, line %" PRIu64 ": volume %s "
-				    "named twice", camera, lineno, prev);
-				goto end;
-			}
-			if (rename(part, path) == -1) {
-				cam_err_sys(e, "%s", path);
-				goto end;
-			}
-			if ((out = fopen(part, "wxe")) == NULL) {
-				cam_err_sys(e, "%s", part);
-				goto end;
-			}
-		}
-		if (fwrite(line, 1, (size_t)n, out) != (size_t)n) {
-			cam_err_sys(e, "%s", part);
-			goto end;
-		}
-	}
-	if (ferror(in)) {
-		cam_err_sys(e, "%s", src);
-		goto end;
-	}
-	if (fclose(out) != 0) {
-		out = NULL;
-		cam_err_sys(e, "%s", part);
-		goto end;
-	}
-	out = NULL;
-	if (cam_path(path, sizeof(path), e, "%s/manifest", dir) == -1)
-		goto end;
-	if (rename(part, path) == -1) {
-		cam_err_sys(e, "%s", path);
-		goto end;
-	}
-	rc = 0;
-end:
-	if (out != NULL)
-		fclose(out);
-	fclose(in);
-	free(line);
-	free(copy);
-	return rc;
-}
-
 int
 cam_extract_store_manifest(struct cam_s3 *s3, const struct cam_config *cfg,
     const struct cam_trust *trust, const char *tmpdir, const char *host,
@@ -203,21 +78,21 @@ cam_extract_store_manifest(struct cam_s3 *s3, const struct cam_config *cfg,
 {
 	const struct cam_replication *rp = &cfg->repl;
 	struct cam_seal_report rep;
-	char rebuilt[PATH_MAX], dir[PATH_MAX], manifest[PATH_MAX];
+	char dir[PATH_MAX], manifest[PATH_MAX];
 	char name[PATH_MAX];
 
 	*newest = 0;
 	*last = 0;
-	if (cam_path(rebuilt, sizeof(rebuilt), e, "%s/%s.%s.journal",
-	    tmpdir, host, camera) == -1 ||
-	    cam_path(root, rootlen, e, "%s/%s", tmpdir, host) == -1 ||
+	if (cam_path(root, rootlen, e, "%s/%s", tmpdir, host) == -1 ||
 	    cam_path(dir, sizeof(dir), e, "%s/%s", root, camera) == -1 ||
 	    cam_path(manifest, sizeof(manifest), e, "%s/manifest",
 	    dir) == -1 ||
 	    cam_path(name, sizeof(name), e, "%s/manifest", camera) == -1)
 		return -1;
+	if (cam_mkdir_p(dir, 0700, e) == -1)
+		return -1;
 	if (cam_remote_journal_fetch(s3, rp->bucket[CAM_REPL_JOURNALS],
-	    rp->prefix != NULL ? rp->prefix : "", host, name, rebuilt, last,
+	    rp->prefix != NULL ? rp->prefix : "", host, name, manifest, last,
 	    e) == -1) {
 		if (e->code == CAM_NO)
 			cam_err_wrap(e, e, "camera %s on host %s: its manifest "
@@ -226,8 +101,7 @@ cam_extract_store_manifest(struct cam_s3 *s3, const struct cam_config *cfg,
 	}
 	if (*last == 0)
 		return 0;
-	if (cam_mkdir_p(dir, 0700, e) == -1 ||
-	    split_volumes(rebuilt, dir, camera, newest, e) == -1)
+	if (cam_remote_journal_split(manifest, newest, e) == -1)
 		return -1;
 	memset(&rep, 0, sizeof(rep));
 	if (cam_seal_verify(manifest, name, trust, NULL, cfg->timezone, &rep,

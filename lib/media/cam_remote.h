@@ -27,6 +27,7 @@
 #define CAM_REMOTE_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "base/cam_err.h"
 #include "base/cam_s3.h"
@@ -97,5 +98,16 @@ int cam_remote_footage_hash(struct cam_s3 *s, const char *bucket,
  * centre's read-only key. */
 int cam_remote_open_with(struct cam_s3 **s, const struct cam_config *cfg,
     const char *credfile, struct cam_err *e);
+/* A journal rebuilt by cam_remote_journal_fetch is its volumes one
+ * after the other (cam_journal.h, Volumes): cut the file at path back
+ * into them, in place, so that a scratch root is laid out as the data
+ * root is and the same code reads it.  Each "volume" record after the
+ * first line begins a new file; the lines before it become the closed
+ * volume it names (the journal's file name and a suffix, in the same
+ * directory; a name used twice is CAM_NO); a record that names no such
+ * volume stays in, for the chain check to report.  *newest (if not
+ * NULL) gets the TIME of the last record. */
+int cam_remote_journal_split(const char *path, time_t *newest,
+    struct cam_err *e);
 
 #endif

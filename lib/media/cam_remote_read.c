@@ -15,6 +15,8 @@
 #include <openssl/evp.h>
 
 #include "base/cam_crypto.h"
+#include "base/cam_json.h"
+#include "journal/cam_journal.h"
 #include "media/cam_remote.h"
 #include "site/cam_secret.h"
 
@@ -421,5 +423,131 @@ cam_remote_open_with(struct cam_s3 **s, const struct cam_config *cfg,
 	rc = cam_s3_open(s, &c, e);
 	cam_secret_free(&user);
 	cam_secret_free(&pass);
+	return rc;
+}
+
+/* A closed volume's name as a "volume" record gives it: the journal's
+ * own file name with a suffix, nothing that leaves the directory. */
+static int
+volume_name_ok(const char *base, const char *name)
+{
+	size_t n = strlen(base);
+
+	return strncmp(name, base, n) == 0 && name[n] == '.' &&
+	    name[n + 1] != '\0' && strchr(name, '/') == NULL &&
+	    strcmp(name + n, ".part") != 0;
+}
+
+/* A line's TIME and, for a "volume" record, the closed volume it names
+ * (prev[0] stays '\0' otherwise); a line that does not parse gives
+ * neither. */
+static void
+line_fields(const char *line, size_t len, time_t *t, char *prev,
+    size_t plen)
+{
+	struct cam_journal_rec r;
+	char why[128], *copy;
+
+	prev[0] = '\0';
+	if (len == 0 || line[len - 1] != '\n')
+		return;
+	copy = cam_xmalloc(len + 1);
+	memcpy(copy, line, len + 1);
+	if (cam_journal_parse_line(copy, len - 1, &r, why, sizeof(why)) == 0) {
+		*t = r.time;
+		if (strcmp(r.kind, CAM_JOURNAL_VOLUME_KIND) == 0 &&
+		    cam_json_get_str(r.data, "previous", prev, plen) == -1)
+			prev[0] = '\0';
+	}
+	free(copy);
+}
+
+int
+cam_remote_journal_split(const char *path, time_t *newest, struct cam_err *e)
+{
+	char dir[PATH_MAX], part[PATH_MAX], vol[PATH_MAX], prev[NAME_MAX + 1];
+	const char *base;
+	char *line = NULL, *slash;
+	size_t cap = 0;
+	uint64_t lineno = 0;
+	ssize_t len;
+	FILE *in, *out = NULL;
+	int rc = -1;
+
+	if (newest != NULL)
+		*newest = 0;
+	if (cam_path(dir, sizeof(dir), e, "%s", path) == -1 ||
+	    cam_path(part, sizeof(part), e, "%s.part", path) == -1)
+		return -1;
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return cam_errf(e, CAM_USAGE, "%s: not a path", path);
+	*slash = '\0';
+	base = slash + 1;
+	if ((in = fopen(path, "re")) == NULL)
+		return cam_err_sys(e, "%s", path);
+	if ((out = fopen(part, "we")) == NULL) {
+		cam_err_sys(e, "%s", part);
+		goto end;
+	}
+	while ((len = getline(&line, &cap, in)) > 0) {
+		time_t t = 0;
+
+		lineno++;
+		line_fields(line, (size_t)len, &t, prev, sizeof(prev));
+		if (newest != NULL && t > 0)
+			*newest = t;
+		/* A record that does not name a volume of this journal
+		 * stays in: the chain check tells what is wrong with it. */
+		if (prev[0] != '\0' && lineno > 1 &&
+		    volume_name_ok(base, prev)) {
+			if (fclose(out) != 0) {
+				out = NULL;
+				cam_err_sys(e, "%s", part);
+				goto end;
+			}
+			out = NULL;
+			if (cam_path(vol, sizeof(vol), e, "%s/%s", dir,
+			    prev) == -1)
+				goto end;
+			if (access(vol, F_OK) == 0) {
+				cam_errf(e, CAM_NO, "%s, line %" PRIu64 ": "
+				    "volume %s named twice", path, lineno,
+				    prev);
+				goto end;
+			}
+			if (rename(part, vol) == -1) {
+				cam_err_sys(e, "%s", vol);
+				goto end;
+			}
+			if ((out = fopen(part, "we")) == NULL) {
+				cam_err_sys(e, "%s", part);
+				goto end;
+			}
+		}
+		if (fwrite(line, 1, (size_t)len, out) != (size_t)len) {
+			cam_err_sys(e, "%s", part);
+			goto end;
+		}
+	}
+	if (ferror(in)) {
+		cam_err_sys(e, "%s", path);
+		goto end;
+	}
+	if (fclose(out) != 0) {
+		out = NULL;
+		cam_err_sys(e, "%s", part);
+		goto end;
+	}
+	out = NULL;
+	if (rename(part, path) == -1) {
+		cam_err_sys(e, "%s", path);
+		goto end;
+	}
+	rc = 0;
+end:
+	if (out != NULL)
+		fclose(out);
+	fclose(in);
+	free(line);
 	return rc;
 }
