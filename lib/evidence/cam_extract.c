@@ -476,7 +476,14 @@ journal_extraction(struct cam_extract *x, struct cam_err *e)
 	cam_json_begin(&b);
 	cam_json_add_str(&b, "id", x->req.id);
 	cam_json_add_str(&b, "request_sha256", x->req.sha256);
-	cam_json_add_str(&b, "archive", x->o->out);
+	/* Absolute, so that camrec replicate finds it from anywhere. */
+	char cwd[PATH_MAX], abs[PATH_MAX];
+	if (x->o->out[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL &&
+	    snprintf(abs, sizeof(abs), "%s/%s", cwd, x->o->out) <
+	    (int)sizeof(abs))
+		cam_json_add_str(&b, "archive", abs);
+	else
+		cam_json_add_str(&b, "archive", x->o->out);
 	cam_json_add_str(&b, "by", x->o->actor->name);
 	cam_extract_hosts(x, &b);
 	cam_json_end(&b);
