@@ -167,7 +167,7 @@ check_sources(const struct cam_audit_archive_trust *t,
 		    sizeof(path), ck);
 		if (r != 0) {
 			if (tmp[0] != '\0')
-				cam_extract_rm_tree(tmp);
+				cam_rm_tree(tmp);
 			return;
 		}
 	} else if (access(path, R_OK) == -1) {
@@ -245,7 +245,7 @@ check_sources(const struct cam_audit_archive_trust *t,
 		    camera);
 	listed_free(&l);
 	if (tmp[0] != '\0')
-		cam_extract_rm_tree(tmp);
+		cam_rm_tree(tmp);
 }
 
 /* Whole seconds at or before x (no libm for one floor). */

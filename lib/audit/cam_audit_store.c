@@ -3,7 +3,6 @@
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,48 +17,6 @@
 #include "media/cam_remote.h"
 #include "site/cam_repo.h"
 #include "site/cam_config.h"
-
-/* A journal's name as the seals name it: relative, components of
- * [A-Za-z0-9._-], none "." or "..": nothing is written outside the
- * scratch. */
-static int
-name_valid(const char *n)
-{
-	const char *p = n;
-
-	if (*n == '\0')
-		return 0;
-	while (*p != '\0') {
-		size_t len = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789._-");
-
-		if (len == 0 || (len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		p += len;
-		if (*p == '/' && p[1] != '\0')
-			p++;
-		else if (*p != '\0')
-			return 0;
-	}
-	return 1;
-}
-
-static int
-rm_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
-}
-
-static void
-rm_tree(const char *dir)
-{
-	if (dir[0] != '\0')
-		(void)nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static void
 forget(struct cam_audit_store *st)
@@ -192,7 +149,7 @@ void
 cam_audit_store_close(struct cam_audit_store *st)
 {
 	forget(st);
-	rm_tree(st->dir);
+	cam_rm_tree(st->dir);
 	st->dir[0] = '\0';
 	cam_s3_close(&st->s3);
 	for (int k = 0; k < CAM_REPL_NKINDS; k++) {
@@ -256,7 +213,7 @@ cam_audit_store_fetch(struct cam_audit_store *st, const char *host,
 	st->host = cam_xstrdup(host);
 	if (cam_path(st->root, sizeof(st->root), e, "%s/root", st->dir) == -1)
 		return -1;
-	rm_tree(st->root);
+	cam_rm_tree(st->root);
 	if (cam_mkdir_p(st->root, 0700, e) == -1)
 		return -1;
 	if (cam_remote_journals(st->s3, st->bucket[CAM_REPL_JOURNALS],
@@ -272,7 +229,7 @@ cam_audit_store_fetch(struct cam_audit_store *st, const char *host,
 		st->names[st->n] = cam_xstrdup(names[i]);
 		st->bad_en[st->n] = st->bad_text[st->n] = NULL;
 		st->n++;
-		if (!name_valid(names[i])) {
+		if (!cam_relpath_valid(names[i], 1024)) {
 			cam_errf(&f, CAM_NO, "%s: not a journal's name",
 			    names[i]);
 			st->bad_en[st->n - 1] = cam_xstrdup(f.msg);

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
@@ -387,6 +388,23 @@ cam_relpath_valid(const char *s, size_t max)
 			return 1;
 		p += n + 1;
 	}
+}
+
+static int
+rm_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	(void)remove(path);
+	return 0;
+}
+
+void
+cam_rm_tree(const char *dir)
+{
+	if (dir != NULL && dir[0] != '\0')
+		(void)nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int

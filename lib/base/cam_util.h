@@ -79,6 +79,10 @@ int cam_mkdir_under(const char *base, const char *rel, mode_t mode,
  * is put: parts of 1 to 255 of [A-Za-z0-9._-] between single slashes,
  * none "." or ".."?  (A request id, a seal's name.) */
 int cam_relpath_valid(const char *s, size_t max);
+/* Remove dir and everything under it, without following symbolic
+ * links; what cannot be removed is left (a scratch directory's
+ * cleaning: nothing to report). */
+void cam_rm_tree(const char *dir);
 
 /* snprintf that fails loudly instead of truncating a path. */
 int cam_path(char *buf, size_t len, struct cam_err *e, const char *fmt, ...)

@@ -146,8 +146,6 @@ int cam_extract_store_manifest(struct cam_s3 *s3, const struct cam_config *cfg,
     const struct cam_trust *trust, const char *tmpdir, const char *host,
     const char *camera, char *root, size_t rootlen, time_t *newest,
     uint64_t *last, struct cam_err *e);
-/* Remove the directory tree dir (a private temporary one). */
-void cam_extract_rm_tree(const char *dir);
 
 /* ,"hosts":[...] the hosts of the clips' footage, each once, in the
  * order of the request's cameras: appended to an object being built. */

@@ -14,7 +14,6 @@
  * segments fetched at their manifest names.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -219,27 +218,11 @@ cam_extract_remote_fetch(struct cam_extract *x, struct cam_extract_clip *c,
 	return 0;
 }
 
-static int
-rm_cb(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-	(void)st;
-	(void)type;
-	(void)f;
-	remove(path);
-	return 0;
-}
-
-void
-cam_extract_rm_tree(const char *dir)
-{
-	nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 void
 cam_extract_remote_free(struct cam_extract *x)
 {
 	if (x->tmpdir != NULL)
-		cam_extract_rm_tree(x->tmpdir);
+		cam_rm_tree(x->tmpdir);
 	free(x->tmpdir);
 	x->tmpdir = NULL;
 	cam_s3_close(&x->s3);
