@@ -1199,16 +1199,8 @@ open_input(struct rec *r, char *why, size_t whylen)
 		/* Under systemd the unit hands the credentials over
 		 * (LoadCredential=camera:...), so that the recorder's user
 		 * need not read private/. */
-		const char *cdir = cam_secret_credentials_dir();
-		char cpath[PATH_MAX];
-		int rc;
-		if (cdir != NULL && snprintf(cpath, sizeof(cpath), "%s/camera",
-		    cdir) < (int)sizeof(cpath) && access(cpath, F_OK) == 0)
-			rc = cam_secret_read_file(cpath, &user, &pass, &e);
-		else
-			rc = cam_secret_read(r->c->site_dir, cam->credential,
-			    &user, &pass, &e);
-		if (rc == -1) {
+		if (cam_secret_read_loaded(r->c->site_dir, cam->credential,
+		    "camera", &user, &pass, &e) == -1) {
 			snprintf(why, whylen, "credentials: %.400s", e.msg);
 			return -1;
 		}

@@ -3,11 +3,9 @@
  * and a connection made from the replication: section.
  */
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/cam_s3.h"
 #include "media/cam_remote.h"
@@ -49,43 +47,65 @@ cam_remote_chunk_parse(const char *key, uint64_t *first, uint64_t *last)
 	return *first >= 1 && *first <= *last ? 0 : -1;
 }
 
+/* A connection to the store of cfg with these keys. */
+static int
+connect_with(struct cam_s3 **s, const struct cam_config *cfg, char **user,
+    char **pass, struct cam_err *e)
+{
+	const struct cam_replication *r = &cfg->repl;
+	struct cam_s3_conf c = {
+		.endpoint = r->endpoint,
+		.region = r->region,
+		.access = *user,
+		.secret = *pass,
+		.ca_file = r->ca_file,
+		.max_rate = r->max_rate,
+	};
+	int rc = cam_s3_open(s, &c, e);
+
+	cam_secret_free(user);
+	cam_secret_free(pass);
+	return rc;
+}
+
+static int
+no_store(struct cam_err *e)
+{
+	return cam_errf(e, CAM_USAGE, "no replication: section in "
+	    "camkit.yaml: the site has no object store (see "
+	    "camkit-replication(7))");
+}
+
 int
 cam_remote_open(struct cam_s3 **s, const struct cam_config *cfg,
     const char *confdir, struct cam_err *e)
 {
 	const struct cam_replication *r = &cfg->repl;
-	char *user = NULL, *pass = NULL, path[PATH_MAX];
-	const char *creds = cam_secret_credentials_dir();
+	char *user = NULL, *pass = NULL;
 	struct cam_err inner;
-	int rc;
 
 	*s = NULL;
 	if (r->endpoint == NULL)
-		return cam_errf(e, CAM_USAGE, "no replication: section in "
-		    "camkit.yaml: the site has no object store (see "
-		    "camkit-replication(7))");
+		return no_store(e);
 	cam_err_clear(&inner);
 	/* systemd's LoadCredential first, as for the site key. */
-	if (creds != NULL && snprintf(path, sizeof(path), "%s/%s", creds,
-	    r->credential) < (int)sizeof(path) &&
-	    access(path, F_OK) == 0)
-		rc = cam_secret_read_file(path, &user, &pass, &inner);
-	else
-		rc = cam_secret_read(confdir, r->credential, &user, &pass,
-		    &inner);
-	if (rc == -1)
+	if (cam_secret_read_loaded(confdir, r->credential, r->credential,
+	    &user, &pass, &inner) == -1)
 		return cam_err_wrap(e, &inner, "the object store's credential "
 		    "\"%s\"", r->credential);
-	struct cam_s3_conf c = {
-		.endpoint = r->endpoint,
-		.region = r->region,
-		.access = user,
-		.secret = pass,
-		.ca_file = r->ca_file,
-		.max_rate = r->max_rate,
-	};
-	rc = cam_s3_open(s, &c, e);
-	cam_secret_free(&user);
-	cam_secret_free(&pass);
-	return rc;
+	return connect_with(s, cfg, &user, &pass, e);
+}
+
+int
+cam_remote_open_with(struct cam_s3 **s, const struct cam_config *cfg,
+    const char *credfile, struct cam_err *e)
+{
+	char *user = NULL, *pass = NULL;
+
+	*s = NULL;
+	if (cfg->repl.endpoint == NULL)
+		return no_store(e);
+	if (cam_secret_read_file(credfile, &user, &pass, e) == -1)
+		return -1;
+	return connect_with(s, cfg, &user, &pass, e);
 }

@@ -18,7 +18,6 @@
 #include "base/cam_json.h"
 #include "journal/cam_journal.h"
 #include "media/cam_remote.h"
-#include "site/cam_secret.h"
 
 static int
 str_cmp(const void *a, const void *b)
@@ -397,34 +396,6 @@ cam_remote_footage_hash(struct cam_s3 *s, const char *bucket,
 }
 
 /* ---- a connection with another credential ---- */
-
-int
-cam_remote_open_with(struct cam_s3 **s, const struct cam_config *cfg,
-    const char *credfile, struct cam_err *e)
-{
-	const struct cam_replication *r = &cfg->repl;
-	struct cam_s3_conf c;
-	char *user = NULL, *pass = NULL;
-	int rc;
-
-	*s = NULL;
-	if (r->endpoint == NULL)
-		return cam_errf(e, CAM_USAGE, "no replication: section in "
-		    "camkit.yaml: the site has no object store (see "
-		    "camkit-replication(7))");
-	if (cam_secret_read_file(credfile, &user, &pass, e) == -1)
-		return -1;
-	memset(&c, 0, sizeof(c));
-	c.endpoint = r->endpoint;
-	c.region = r->region;
-	c.access = user;
-	c.secret = pass;
-	c.ca_file = r->ca_file;
-	rc = cam_s3_open(s, &c, e);
-	cam_secret_free(&user);
-	cam_secret_free(&pass);
-	return rc;
-}
 
 /* A closed volume's name as a "volume" record gives it: the journal's
  * own file name with a suffix, nothing that leaves the directory. */

@@ -195,6 +195,20 @@ cam_secret_read(const char *dir, const char *name, char **user,
 }
 
 int
+cam_secret_read_loaded(const char *dir, const char *name, const char *loaded,
+    char **user, char **pass, struct cam_err *e)
+{
+	const char *cdir = cam_secret_credentials_dir();
+	char path[PATH_MAX];
+
+	*user = *pass = NULL;
+	if (cdir != NULL && snprintf(path, sizeof(path), "%s/%s", cdir,
+	    loaded) < (int)sizeof(path) && access(path, F_OK) == 0)
+		return cam_secret_read_file(path, user, pass, e);
+	return cam_secret_read(dir, name, user, pass, e);
+}
+
+int
 cam_secret_remove(const char *dir, const char *name, struct cam_err *e)
 {
 	char d[PATH_MAX], path[PATH_MAX];

@@ -26,6 +26,11 @@ int cam_secret_write(const char *dir, const char *name, const char *user,
 /* Read them back; refuses a file or directory readable by others. */
 int cam_secret_read(const char *dir, const char *name, char **user,
     char **pass, struct cam_err *e);
+/* The same, as a service reads them: the file systemd handed over as
+ * loaded (LoadCredential=LOADED:...) in its credentials directory if
+ * there is one, else private/credentials/<name> of dir. */
+int cam_secret_read_loaded(const char *dir, const char *name,
+    const char *loaded, char **user, char **pass, struct cam_err *e);
 /* Read credentials from a file of that format elsewhere (systemd's
  * $CREDENTIALS_DIRECTORY); refused if others may read it. */
 int cam_secret_read_file(const char *path, char **user, char **pass,
