@@ -158,24 +158,7 @@ note "$prog: generating: $ncams cameras, $days days"
 files=$(find site.store -name '*.mkv' | wc -l)
 note "$prog: $files segment files"
 
-# timed NAME CMD...: "WALL_S CPU_S PEAK_MIB EXIT" of CMD into r[NAME]
-# (CPU: user + system of the command, not of the server).
-declare -A r
-timed() {
-	local name=$1 rc=0 wall cpu rss
-	shift
-	/usr/bin/time -v -o "$name.time" "$@" >"$name.out" 2>"$name.err" ||
-	    rc=$?
-	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":");
-	    s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.2f", s }' \
-	    "$name.time")
-	cpu=$(awk -F': ' '/(User|System) time/ { s += $2 } END { printf "%.2f", s }' \
-	    "$name.time")
-	rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' \
-	    "$name.time")
-	r[$name]="$wall $cpu $rss $rc"
-	note "$prog: $name: $wall s, $cpu s CPU, $rss MiB peak, exit $rc"
-}
+. "$top/bench/lib.sh" || exit 3
 
 timed replicate camrec -C site replicate --once
 # A second run sends what the first could not (and nothing else).
